@@ -1,0 +1,36 @@
+"""Exceptions raised by greffier's library code.
+
+The CLI turns :class:`UsageError` into a click usage error (exit 2) and every other
+:class:`GreffierError` into a click exception (exit 1). Library code never prints or exits.
+"""
+
+from __future__ import annotations
+
+
+class GreffierError(Exception):
+    """Base class of every error greffier raises on purpose."""
+
+
+class UsageError(GreffierError):
+    """The caller asked for something malformed (bad option value, bad query syntax)."""
+
+
+class InputError(GreffierError):
+    """A source file cannot be read or parsed; the message names the file and the reason."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class IndexMismatchError(GreffierError):
+    """An index on disk was built with another configuration than the one requested."""
+
+
+class NotFoundError(GreffierError):
+    """A document, section or passage that was asked for does not exist."""
+
+
+class ModelUnavailableError(GreffierError):
+    """A model is not installed locally (greffier never downloads at run time)."""

@@ -1,0 +1,162 @@
+"""Heading recognition: numbering styles, font emphasis, recurring titles.
+
+A heading gets a *style* (what makes it a heading: its numbering pattern, its font) and a
+*strength*. Levels come from a stack of styles: a heading whose style is already open
+closes everything below it; a new style nests under every open heading stronger than it.
+A glyph alone never makes a heading.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Titles that recur under every chapter of activity reports.
+KNOWN_TITLES = {
+    "les missions",
+    "missions",
+    "faits marquants",
+    "les faits marquants",
+    "chiffres cles",
+    "les chiffres cles",
+    "perspectives",
+    "les perspectives",
+    "perspectives 2018",
+    "organisation",
+    "l'organisation",
+    "bilan",
+    "objectifs",
+    "les objectifs",
+    "introduction",
+    "preambule",
+    "sommaire",
+    "conclusion",
+    "ordre du jour",
+    "questions diverses",
+    "informations diverses",
+}
+
+_LETTER = r"[A-Za-zÀ-ÖØ-öø-ÿŒœ«\"'’]"
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # 2-1 – Mobilité ... / 4-6 - Affaires ...
+    ("num-dash-2", re.compile(rf"^(\d{{1,2}})\s?[-.]\s?(\d{{1,2}})\s*[–—-]\s+({_LETTER}.*)$")),
+    # 01 – LA DIRECTION ...
+    ("num-dash-1", re.compile(rf"^(\d{{1,2}})\s*[–—]\s+({_LETTER}.*)$|^(\d{{2}})\s*-\s+({_LETTER}.*)$")),
+    # D2025-003- Objet : ... / 2019-45 : ... / DEL2024-48 ...
+    (
+        "delib",
+        re.compile(
+            r"^(?:(?:D|DEL|DCM|DM|N°\s?)\s?)?(\d{4}\s?[-_/]\s?\d{1,4})\s*[-–:]?\s*(?:Objet\s*:?\s*)?"
+            rf"({_LETTER}.*)$|^D[ÉE]LIB[ÉE]RATION\s+(?:N°\s*)?\S+.*$",
+            re.IGNORECASE,
+        ),
+    ),
+    # 1.2.3 Title / 1.2. Title
+    ("num-dotted", re.compile(rf"^(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}})\.?\s+({_LETTER}.*)$")),
+    # 1. Title / 1) Title
+    ("num", re.compile(rf"^(\d{{1,2}})\s?[.)]\s+({_LETTER}.*)$")),
+    # I. FINANCES / II – Personnel
+    ("roman", re.compile(rf"^([IVXL]{{1,6}})\s?[.)–—-]\s+({_LETTER}.*)$")),
+    # A) Title / A. Title / a) Title
+    ("alpha", re.compile(rf"^([A-H])\s?[.)]\s+({_LETTER}.*)$")),
+    ("alpha-lower", re.compile(rf"^([a-h])\s?\)\s+({_LETTER}.*)$")),
+]
+# Rank of each numbering class when fonts are equal (higher is stronger).
+_RANK = {
+    "roman": 7.0,
+    "num-dash-1": 6.0,
+    "num": 5.0,
+    "alpha": 4.5,
+    "num-dash-2": 4.0,
+    "num-dotted": 4.0,
+    "delib": 3.0,
+    "alpha-lower": 2.5,
+    "caps": 1.5,
+    "font": 1.0,
+    "named": 0.5,
+}
+
+
+def fold(text: str) -> str:
+    """Lowercase, accent-free, whitespace-collapsed form for comparisons."""
+    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", text).strip(" :.")
+
+
+@dataclass(frozen=True)
+class HeadingStyle:
+    kind: str  # a PATTERNS name, "caps", "font" or "named"
+    depth: int  # numbering depth (1.2.3 -> 3)
+    size: float  # font size, 0 without layout
+    bold: bool
+    tier: int = 0  # how much bigger than the body text: 0 (< +2pt), 1 (< +5pt), 2 (< +9pt), 3
+
+    @property
+    def key(self) -> tuple[str, int, float, bool]:
+        return (self.kind, self.depth, self.size, self.bold)
+
+    @property
+    def strength(self) -> tuple[int, float, bool]:
+        rank = _RANK.get(self.kind, 1.0) - (self.depth - 1 if self.kind == "num-dotted" else 0)
+        return (self.tier, rank, self.bold)
+
+
+def size_tier(size: float, body: float) -> int:
+    """Font size relative to the body text, in coarse steps (1pt differences are noise)."""
+    if not size or not body:
+        return 0
+    delta = size - body
+    return 0 if delta < 2 else 1 if delta < 5 else 2 if delta < 9 else 3
+
+
+def numbering(text: str) -> tuple[str, int, str] | None:
+    """(pattern name, depth, number) of a numbered heading-like line, else None."""
+    text = text.strip()
+    for name, pattern in PATTERNS:
+        m = pattern.match(text)
+        if m:
+            number = next((g for g in m.groups() if g), "")
+            depth = number.count(".") + 1 if name == "num-dotted" else 1
+            return name, depth, number
+    return None
+
+
+def number_value(number: str) -> int | None:
+    """Integer value of the last component of a number (arabic, roman or letter)."""
+    last = re.split(r"[.\-_/\s]", number.strip())[-1]
+    if last.isdigit():
+        return int(last)
+    romans = {"I": 1, "V": 5, "X": 10, "L": 50}
+    if last and all(c in romans for c in last):
+        total = 0
+        for i, c in enumerate(last):
+            v = romans[c]
+            total += -v if i + 1 < len(last) and romans[last[i + 1]] > v else v
+        return total
+    if len(last) == 1 and last.isalpha():
+        return ord(last.lower()) - 96
+    return None
+
+
+def is_caps_title(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters) and len(text.split()) <= 10
+
+
+class LevelStack:
+    """Assigns levels to headings in document order."""
+
+    def __init__(self) -> None:
+        self._open: list[HeadingStyle] = []
+
+    def level_of(self, style: HeadingStyle) -> int:
+        keys = [s.key for s in self._open]
+        if style.key in keys:
+            del self._open[keys.index(style.key) + 1 :]
+            return len(self._open)
+        while self._open and self._open[-1].strength <= style.strength:
+            self._open.pop()
+        self._open.append(style)
+        return len(self._open)

@@ -1,0 +1,286 @@
+"""Cleaned page lines -> blocks: paragraphs re-joined, list items, headings with levels."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from greffier.extract.glyphs import BULLET, BULLET_START, SOFT_BREAK
+from greffier.extract.headings import (
+    KNOWN_TITLES,
+    HeadingStyle,
+    LevelStack,
+    fold,
+    is_caps_title,
+    number_value,
+    numbering,
+    size_tier,
+)
+from greffier.records import Block, Line
+
+_TERMINAL = re.compile(r"[.!?:;…»]\s*$")
+_CONNECTOR_END = re.compile(r"(?:\b(?:de|des|du|d'|d’|la|le|les|l'|l’|et|ou|à|au|aux|en|pour|sur|par|avec|dans)|[,–-])\s*$", re.IGNORECASE)
+_TOC_LINE = re.compile(r"(?:\.{3,}|…+|\s)\s*(?:page\s*)?\d{1,3}\s*$", re.IGNORECASE)
+_ITEM_START = re.compile(r"^\s*(?:\d{1,2}\s?[.)-]|[a-h]\))\s")
+_WORD_JOIN = re.compile(r"\w-$")
+_LABEL = re.compile(r"\S\s*:\s+\S+\s+\S+")  # "Présents : Madame X, ..." is a label, not a title
+_NUMBER = re.compile(r"\d[\d  .,]*")
+_MONEY = re.compile(r"\d\s*(?:€|euros?\b|%)")
+_ROW_END = re.compile(r"(?:\d|€|%)\s*$")  # a table row ends with a figure
+_LIST_WINDOW = 6
+
+
+def _in_numbered_list(cands: list["_Cand"], i: int, kind: str, value: int | None) -> bool:
+    """True when the numbered line at ``i`` belongs to a run of consecutive numbered lines
+    (an agenda or an enumeration) rather than heading a section of text."""
+    if value is None:
+        return False
+    for step, target in ((1, value + 1), (-1, value - 1)):
+        j = i + step
+        between = 0
+        while 0 <= j < len(cands) and between <= _LIST_WINDOW:
+            m = numbering(cands[j].text)
+            if m and m[0] == kind:
+                if number_value(m[2]) == target:
+                    return True
+                break
+            # only short lines (list items, a wrapped title) may sit between two items
+            if len(cands[j].text.split()) > 14 and _TERMINAL.search(cands[j].text):
+                break
+            between += 1
+            j += step
+    return False
+
+
+@dataclass
+class _Cand:
+    line: Line
+    text: str  # stripped, glyph-normalized
+    heading: HeadingStyle | None = None
+    is_item: bool = False
+    cont_of_heading: bool = False
+    toc: bool = False
+    extra: list[Line] = field(default_factory=list)
+
+
+def _body_size(lines: list[Line]) -> float:
+    sizes: Counter[float] = Counter()
+    for ln in lines:
+        if ln.size:
+            sizes[ln.size] += len(ln.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _toc_pages(pages: list[list[Line]]) -> set[int]:
+    out = set()
+    for page in pages:
+        if not page:
+            continue
+        hits = sum(1 for ln in page if _TOC_LINE.search(ln.text.strip()) and len(ln.text.split()) >= 2)
+        titled = any(fold(ln.text) in ("sommaire", "table des matieres") for ln in page)
+        if hits >= 4 and (titled or hits >= 0.5 * len(page)):
+            out.add(page[0].page)
+    return out
+
+
+def _starts_lower(text: str) -> bool:
+    return bool(text) and (text[0].islower() or text[0] in "(")
+
+
+def _gap_breaks(prev: Line, line: Line) -> bool:
+    """True when the vertical layout says a new paragraph starts."""
+    if prev.page != line.page or prev.top is None or line.top is None or not line.size:
+        return False
+    if line.top < (prev.top or 0) - 1:  # jumped upwards: another column or a text box
+        return True
+    gap = line.top - (prev.bottom or prev.top)
+    return gap > 0.9 * line.size
+
+
+def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]) -> list[_Cand]:
+    cands = [_Cand(line=ln, text=re.sub(r"\s+", " ", ln.text).strip()) for ln in lines]
+    n = len(cands)
+    has_layout = body > 0
+    for i, c in enumerate(cands):
+        if c.line.page in toc:
+            c.toc = True
+            continue
+        text = c.text
+        prev = cands[i - 1] if i else None
+        nxt = cands[i + 1] if i + 1 < n else None
+        words = len(text.split())
+        num = numbering(text)
+        size = c.line.size or 0.0
+        emphasized = has_layout and (size >= body + 1.0 or (c.line.bold and size >= body - 0.6))
+        prev_closed = (
+            prev is None
+            or bool(_TERMINAL.search(prev.text))
+            or prev.heading is not None
+            or (has_layout and _gap_breaks(prev.line, c.line))
+            or (has_layout and emphasized and prev.line.page != c.line.page)
+            or (not has_layout and len(prev.text) < 45)
+        )
+        if BULLET_START.match(text) or text.startswith(BULLET):
+            continue
+        # A line that continues into a lowercase line is prose, unless it is laid out as a title.
+        continues = nxt is not None and _starts_lower(nxt.text) and not (
+            has_layout and nxt.line.size == c.line.size and nxt.line.bold == c.line.bold and emphasized
+        )
+        if num is not None:
+            kind, depth, number = num
+            limit = 28 if kind == "delib" else 18
+            if words > limit or not prev_closed:
+                continue
+            if continues and words > 8:
+                continue
+            if text.endswith((",", ";")) or (text.endswith(".") and words > 12):
+                continue
+            # An agenda: consecutive numbered lines counting up are a list, not headings.
+            if _in_numbered_list(cands, i, kind, number_value(number)):
+                c.is_item = True
+                continue
+            if has_layout and not emphasized and kind in ("num", "alpha-lower") and _ITEM_START.match(text):
+                # plain-font "1) ..." lines inside prose are list items
+                if nxt is not None and not _TERMINAL.search(text) and words > 10:
+                    continue
+            c.heading = HeadingStyle(kind, depth, size if has_layout else 0.0, c.line.bold, size_tier(size, body))
+            continue
+        if not prev_closed or words > 14 or text.endswith((",", ";", ".")) or continues:
+            continue
+        folded = fold(text)
+        if has_layout:
+            tier = size_tier(size, body)
+            # A bold line of body size titles a section only when prose follows it
+            # (in tariff tables, bold lines label groups of rows).
+            prose_follows = nxt is not None and len(nxt.text.split()) >= 6 and not _ROW_END.search(nxt.text)
+            if (
+                emphasized
+                and (tier >= 1 or (c.line.bold and words <= 8 and prose_follows))
+                and not text.endswith(":")
+                and not _LABEL.search(text)
+                and len(_NUMBER.findall(text)) < 2
+                and not _MONEY.search(text)
+                and sum(ch.isalpha() for ch in text) >= 3
+            ):
+                c.heading = HeadingStyle("font", 1, size, c.line.bold, tier)
+        elif folded in KNOWN_TITLES or folded in recurring:
+            c.heading = HeadingStyle("named", 1, 0.0, False)
+        elif is_caps_title(text) and (nxt is None or not nxt.text.isupper()):
+            c.heading = HeadingStyle("caps", 1, 0.0, False)
+    return cands
+
+
+def _recurring_titles(lines: list[Line]) -> set[str]:
+    """Short standalone lines repeated through a text export ("Les missions")."""
+    counts = Counter(fold(ln.text) for ln in lines if 1 <= len(ln.text.split()) <= 4)
+    return {k for k, c in counts.items() if c >= 3 and k and k[0].isalpha() and len(k) >= 6}
+
+
+def _merge_wrapped_headings(cands: list[_Cand]) -> list[_Cand]:
+    """A heading wrapped over two lines becomes one candidate."""
+    out: list[_Cand] = []
+    for c in cands:
+        if out:
+            head = out[-1]
+            # the second line of a wrapped title may itself look like a title in the same font
+            same_font_title = c.heading is not None and c.heading.kind in ("font", "caps")
+            if (
+                head.heading is not None
+                and (c.heading is None or same_font_title)
+                and not c.toc
+                and not BULLET_START.match(c.text)
+                and numbering(c.text) is None
+            ):
+                same_font = (
+                    head.line.size is not None
+                    and c.line.size == head.line.size
+                    and c.line.bold == head.line.bold
+                    and c.line.page == head.line.page
+                    and not _gap_breaks(head.extra[-1] if head.extra else head.line, c.line)
+                )
+                wraps = _starts_lower(c.text) or _CONNECTOR_END.search(head.text)
+                if (same_font and (wraps or (head.line.size and head.line.bold and c.text.isupper()))) or (
+                    head.line.size is None and _starts_lower(c.text) and len(c.text.split()) <= 8
+                ):
+                    if len((head.text + " " + c.text).split()) <= 30:
+                        head.text = f"{head.text} {c.text}"
+                        head.extra.append(c.line)
+                        continue
+        out.append(c)
+    return out
+
+
+def build_blocks(pages: list[list[Line]]) -> list[Block]:
+    """Blocks of the document in reading order, headings carrying their level."""
+    lines = [ln for page in pages for ln in page]
+    if not lines:
+        return []
+    body = _body_size(lines)
+    toc = _toc_pages(pages)
+    recurring = _recurring_titles(lines) if body == 0 else set()
+    cands = _merge_wrapped_headings(_classify(lines, body, toc, recurring))
+
+    # A heading on page 1 stronger than every later heading is the document title.
+    later = [c.heading.strength for c in cands if c.heading and c.line.page > 1]
+    if later:
+        top = max(later)
+        for c in cands:
+            if c.heading and c.line.page == 1 and c.heading.strength > top:
+                c.heading = None
+
+    stack = LevelStack()
+    blocks: list[Block] = []
+    cur: list[str] = []
+    cur_kind = "para"
+    cur_page = cur_end = 0
+    prev: _Cand | None = None
+
+    def flush() -> None:
+        nonlocal cur
+        if cur:
+            text = "".join(cur).replace(SOFT_BREAK, "").strip()
+            blocks.append(Block(text=text, page=cur_page, page_end=cur_end, kind=cur_kind))
+        cur = []
+
+    for c in cands:
+        last_line = c.extra[-1] if c.extra else c.line
+        if c.heading is not None:
+            flush()
+            level = stack.level_of(c.heading)
+            blocks.append(Block(text=c.text, page=c.line.page, page_end=last_line.page, kind="heading", level=level))
+            prev = c
+            continue
+        text = c.text
+        bullet = bool(BULLET_START.match(text)) or text.startswith(BULLET)
+        new_block = (
+            not cur
+            or prev is None
+            or prev.heading is not None
+            or bullet
+            or c.is_item
+            or c.toc
+            or (bool(_TERMINAL.search(prev.text)) and not _starts_lower(text))
+            or _gap_breaks(prev.line, c.line)
+            or (prev.line.page != c.line.page and not _starts_lower(text) and bool(_TERMINAL.search(prev.text)))
+        )
+        if new_block:
+            flush()
+            cur_kind = "bullet" if bullet or c.is_item else "para"
+            if bullet:
+                text = BULLET_START.sub(f"{BULLET} ", text, count=1) if BULLET_START.match(text) else text
+            cur = [text]
+            cur_page = c.line.page
+        else:
+            joined = cur[-1]
+            if joined.endswith(SOFT_BREAK):
+                cur[-1] = joined[:-1]
+                cur.append(text)  # a word broken by a hyphenation mark
+            elif _WORD_JOIN.search(joined):
+                cur.append(text)  # "Aix-" + "Marseille": keep the hyphen, no space
+            else:
+                cur.append(" " + text)
+        cur_end = c.line.page
+        prev = c
+    flush()
+    return blocks

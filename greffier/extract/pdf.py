@@ -1,0 +1,117 @@
+"""The PDF text layer through pypdfium2: lines with font size, weight and position.
+
+This is the only module that imports pypdfium2. pdfplumber (much slower) is kept for
+tables and layout checks, elsewhere.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from greffier.errors import InputError
+from greffier.records import Line
+
+log = logging.getLogger(__name__)
+
+# FPDF_GetLastError codes returned when a document fails to load.
+_LOAD_ERRORS = {
+    1: "unknown PDFium error",
+    2: "file not found or could not be opened",
+    3: "not a PDF or corrupted (data format error)",
+    4: "encrypted: a password is required",
+    5: "unsupported security scheme",
+    6: "page error",
+}
+
+
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    """Open a PDF, turning every PDFium failure into an :class:`InputError`."""
+    try:
+        head = path.read_bytes()[:1024]
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read file ({exc.strerror or exc})") from exc
+    if b"%PDF-" not in head:
+        kind = "a ZIP container (.docx/.odt?)" if head.startswith(b"PK") else "not a PDF"
+        raise InputError(str(path), f"{kind}: no %PDF- header")
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        reason = _LOAD_ERRORS.get(getattr(exc, "err_code", None) or 1, str(exc))
+        raise InputError(str(path), reason) from exc
+    if len(pdf) == 0:
+        pdf.close()
+        raise InputError(str(path), "the PDF has no pages")
+    return pdf
+
+
+def _font_info(textpage: pdfium.PdfTextPage, index: int, buf: ctypes.Array) -> tuple[float, bool]:
+    size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, index))
+    weight = int(pdfium_c.FPDFText_GetFontWeight(textpage.raw, index))
+    bold = weight >= 600
+    if not bold:
+        flags = ctypes.c_int()
+        n = pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, buf, len(buf), ctypes.byref(flags))
+        if n:
+            name = buf.value.decode("latin-1", "replace").lower()
+            bold = "bold" in name or "black" in name or "heavy" in name
+    return size, bold
+
+
+def read_pdf_lines(path: Path) -> list[list[Line]]:
+    """Lines of every page, in text-layer order. Raises :class:`InputError`."""
+    pdf = open_pdf(path)
+    buf = ctypes.create_string_buffer(256)
+    pages: list[list[Line]] = []
+    try:
+        for number in range(1, len(pdf) + 1):
+            try:
+                page = pdf[number - 1]
+                height = float(page.get_height())
+                textpage = page.get_textpage()
+                text = textpage.get_text_range()
+                nchars = textpage.count_chars()
+            except pdfium.PdfiumError as exc:
+                raise InputError(str(path), f"page {number} cannot be read ({exc})") from exc
+            lines: list[Line] = []
+            # Char indices line up with the text when its length matches the char count
+            # (it does for text without surrogate pairs); otherwise fall back to no layout.
+            aligned = len(text) == nchars
+            offset = 0
+            for raw_line in text.split("\r\n"):
+                start = offset
+                offset += len(raw_line) + 2
+                if not raw_line.strip():
+                    continue
+                if not aligned:
+                    lines.append(Line(text=raw_line, page=number, page_height=height))
+                    continue
+                first = start + (len(raw_line) - len(raw_line.lstrip()))
+                size, bold = _font_info(textpage, first, buf)
+                # A line is bold only when its last visible char is bold too.
+                last = start + len(raw_line.rstrip()) - 1
+                if bold and last > first:
+                    bold = _font_info(textpage, last, buf)[1]
+                left, bottom, _right, top = textpage.get_charbox(first)
+                lines.append(
+                    Line(
+                        text=raw_line,
+                        page=number,
+                        size=round(size * 2) / 2,
+                        bold=bold,
+                        top=height - top,
+                        bottom=height - bottom,
+                        x0=left,
+                        page_height=height,
+                    )
+                )
+            textpage.close()
+            page.close()
+            pages.append(lines)
+    finally:
+        pdf.close()
+    return pages

@@ -1,0 +1,118 @@
+"""One source file -> a parsed document (metadata, pages, sections, passages)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from pathlib import Path
+
+from greffier.errors import InputError
+from greffier.extract.cleanup import clean_pages
+from greffier.extract.layout import build_blocks
+from greffier.extract.metadata import detect_metadata
+from greffier.extract.pdf import read_pdf_lines
+from greffier.extract.sections import build_passages, build_sections, paragraph_pages
+from greffier.extract.text import read_text, split_text_pages
+from greffier.records import Document, Line, Page, ParsedDocument
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = (".pdf", ".txt")
+_MIN_CHARS_PER_PAGE = 25  # below this on average, a PDF has no usable text layer
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read file ({exc.strerror or exc})") from exc
+    return h.hexdigest()
+
+
+def slug(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "doc"
+
+
+def parse_file(path: Path, doc_id: str, sha256: str | None = None) -> ParsedDocument:
+    """Parse one file. Raises :class:`InputError` naming the file and the problem."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputError(str(path), f"unsupported file type {suffix or '(none)'} (greffier reads .pdf and .txt)")
+    sha = sha256 or file_sha256(path)
+    stamps: list[str] = []
+    if suffix == ".pdf":
+        raw_pages = read_pdf_lines(path)
+        labels = [str(i) for i in range(1, len(raw_pages) + 1)]
+        numbers = list(range(1, len(raw_pages) + 1))
+        source_type = "pdf"
+        chars = sum(len(ln.text.strip()) for page in raw_pages for ln in page)
+        if chars < _MIN_CHARS_PER_PAGE * len(raw_pages):
+            doc = Document(
+                doc_id=doc_id, path=str(path), sha256=sha, status="needs_ocr", title=path.stem,
+                issuer=None, kind="other", year=None, date=None, pages=len(raw_pages), source_type="pdf",
+            )
+            return ParsedDocument(document=doc, pages=(), sections=(), passages=())
+    else:
+        text_pages = split_text_pages(read_text(path))
+        raw_pages = [list(tp.lines) for tp in text_pages]
+        labels = [tp.label for tp in text_pages]
+        numbers = [tp.number for tp in text_pages]
+        stamps = [s for tp in text_pages for s in tp.stamps]
+        source_type = "text"
+        if not any(raw_pages):
+            raise InputError(str(path), "no text in file")
+
+    kept, removed = clean_pages(raw_pages)
+    blocks = [b for b in build_blocks(kept) if b.text]
+    if not blocks:
+        raise InputError(str(path), "no text left after cleanup")
+    sections = build_sections(doc_id, blocks, first_page=numbers[0])
+    passages = build_passages(sections, paragraph_pages(sections, blocks))
+
+    page_texts: dict[int, list[str]] = {}
+    for b in blocks:
+        page_texts.setdefault(b.page, []).append(b.text)
+    pages = tuple(
+        Page(doc_id=doc_id, number=n, label=label, text="\n".join(page_texts.get(n, [])), removed=tuple(rem))
+        for n, label, rem in zip(numbers, labels, removed)
+    )
+    first_pages = "\n".join(ln.text for page in kept[:2] for ln in page)
+    issuer_pages = "\n".join(ln.text for page in kept[:8] for ln in page)
+    all_text = "\n".join(b.text for b in blocks)
+    big = _title_lines(kept[0]) if source_type == "pdf" and kept and kept[0] else []
+    meta = detect_metadata(first_pages, all_text, path.name, big, issuer_pages)
+    for r in removed:
+        stamps.extend(s for s in r if s.lower().startswith(("reçu", "recu", "envoy", "publi", "affich")))
+    doc = Document(
+        doc_id=doc_id,
+        path=str(path),
+        sha256=sha,
+        status="ingested",
+        title=meta.title,
+        issuer=meta.issuer,
+        kind=meta.kind,
+        year=meta.year,
+        date=meta.date,
+        pages=len(raw_pages) if source_type == "pdf" else max(numbers[-1], len(raw_pages)),
+        source_type=source_type,
+        stamps=tuple(dict.fromkeys(stamps)),
+    )
+    return ParsedDocument(document=doc, pages=pages, sections=tuple(sections), passages=tuple(passages))
+
+
+def _title_lines(lines: list[Line]) -> list[str]:
+    """The largest-font lines at the top of the first page (the cover title)."""
+    sized = [ln for ln in lines[:15] if ln.size]
+    if not sized:
+        return []
+    top = max(ln.size or 0 for ln in sized)
+    out = [re.sub(r"\s+", " ", ln.text).strip() for ln in sized if ln.size == top]
+    out = [t for t in out if not re.fullmatch(r"\d{4}", t)]
+    return out[:4] if sum(len(t.split()) for t in out[:4]) <= 25 else out[:1]

@@ -1,0 +1,123 @@
+"""Frozen record types shared by extraction, the store and search.
+
+Every record that can be cited carries ``doc_id`` and a page (``page`` or ``page_start``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+DOC_KINDS = ("rapport_activite", "proces_verbal", "rpqs", "liste_deliberations", "other")
+DOC_STATUSES = ("ingested", "needs_ocr")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a page's text layer, with what the layout tells about it."""
+
+    text: str
+    page: int
+    size: float | None = None  # font size in points of the line's first visible char
+    bold: bool = False
+    top: float | None = None  # distance from the top of the page, in points
+    bottom: float | None = None
+    x0: float | None = None
+    page_height: float | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page (for text exports: one stretch between page markers)."""
+
+    doc_id: str
+    number: int  # 1-based page number used in citations
+    label: str  # printed page label ("4", or "4-12" for a text-export stretch)
+    text: str  # cleaned text, one paragraph per line
+    removed: tuple[str, ...] = ()  # running headers/footers, page numbers, stamps
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, list item or heading of the cleaned text, with its page span."""
+
+    text: str
+    page: int
+    page_end: int
+    kind: str = "para"  # para | bullet | heading
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Section:
+    section_id: str
+    doc_id: str
+    ordinal: int
+    heading: str
+    level: int  # 0 for the untitled front matter, 1 for top-level headings
+    path: tuple[str, ...]  # ancestor headings then this heading
+    parent_id: str | None
+    page_start: int
+    page_end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    passage_id: str
+    doc_id: str
+    section_id: str
+    ordinal: int
+    page: int
+    page_end: int
+    section_path: tuple[str, ...]
+    start: int  # offsets of the passage in its section's text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    path: str
+    sha256: str
+    status: str  # ingested | needs_ocr
+    title: str
+    issuer: str | None
+    kind: str
+    year: int | None
+    date: str | None  # ISO meeting date for minutes
+    pages: int
+    source_type: str  # pdf | text
+    stamps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    document: Document
+    pages: tuple[Page, ...]
+    sections: tuple[Section, ...]
+    passages: tuple[Passage, ...]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    rank: int
+    score: float
+    doc_id: str
+    title: str
+    year: int | None
+    page: int
+    section_path: tuple[str, ...]
+    snippet: str
+    passage_id: str
+    text: str
+    kind: str = ""
+    issuer: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def to_dict(record: Any) -> dict[str, Any]:
+    """A record as a plain dict (tuples become lists) for JSON/CSV output."""
+    data = asdict(record)
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
