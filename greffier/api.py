@@ -1,0 +1,337 @@
+"""greffier's library API. The CLI is one thin client of it."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from greffier.errors import GreffierError, InputError, NotFoundError, UsageError
+from greffier.extract.headings import fold
+from greffier.extract.pipeline import SUPPORTED_SUFFIXES, file_sha256, parse_file, slug
+from greffier.index.config import IndexConfig
+from greffier.index.keyword import Filters, IndexedPassage, KeywordIndex, make_snippet, open_keyword_index
+from greffier.index.store import SCHEMA_VERSION, Store
+from greffier.records import DOC_KINDS, Document, ParsedDocument, Passage, SearchHit, Section
+from greffier.search.query import parse_query
+from greffier.settings import Settings
+
+log = logging.getLogger(__name__)
+
+STORE_NAME = "greffier.sqlite"
+KEYWORD_DIR = "keyword"
+_COMMIT_EVERY = 16  # documents per keyword-index commit
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    path: str
+    doc_id: str | None
+    status: str  # ingested | unchanged | failed | needs_ocr
+    pages: int
+    sections: int
+    error: str | None = None
+
+
+def _parse_job(job: tuple[str, str, str]) -> ParsedDocument | InputError:
+    path, doc_id, sha = job
+    try:
+        return parse_file(Path(path), doc_id, sha)
+    except InputError as exc:
+        return exc
+    except Exception as exc:  # a parser bug on one file must not stop the batch
+        log.debug("parser failure on %s", path, exc_info=True)
+        return InputError(path, f"could not be parsed ({type(exc).__name__}: {exc})")
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
+    """Files to ingest, each with an error when it cannot be taken. Directories are walked."""
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            yield p, "no such file or directory"
+        elif p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
+            if not found:
+                log.warning("%s: no .pdf or .txt file in this directory", p)
+            for f in found:
+                yield f, None
+        elif p.suffix.lower() not in SUPPORTED_SUFFIXES:
+            yield p, f"unsupported file type {p.suffix or '(none)'} (greffier reads .pdf and .txt)"
+        elif not os.access(p, os.R_OK):
+            yield p, "permission denied"
+        else:
+            yield p, None
+
+
+class Greffier:
+    """A store and its indexes in one directory."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.dir = self.settings.index_dir
+        saved = IndexConfig.load(self.dir)
+        backend = self.settings.keyword_backend or (saved.keyword_backend if saved else "tantivy")
+        self._backend_name = backend
+        self._saved = saved
+        self._store: Store | None = None
+        self._keyword: KeywordIndex | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+    def _open(self, create: bool) -> None:
+        if self._store is not None:
+            return
+        if not create and not (self.dir / STORE_NAME).exists():
+            raise NotFoundError(f"no greffier index in {self.dir}: run `greffier ingest PATH` first (or pass --index)")
+        from greffier.index import tantivy_backend, whoosh_backend
+
+        analyzer = {"tantivy": tantivy_backend.ANALYZER, "whoosh": whoosh_backend.ANALYZER}[self._backend_name]
+        wanted = IndexConfig(schema_version=SCHEMA_VERSION, keyword_backend=self._backend_name, analyzer=analyzer)
+        if self._saved is not None:
+            self._saved.check(wanted, self.dir)
+        self._store = Store(self.dir / STORE_NAME)
+        keyword = open_keyword_index(self._backend_name, self.dir / KEYWORD_DIR)
+        self._keyword = keyword
+        if self._saved is None:
+            wanted.save(self.dir)
+            self._saved = wanted
+        self._recover()
+
+    def close(self) -> None:
+        if self._keyword is not None:
+            self._keyword.close()
+            self._keyword = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> Greffier:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def store(self) -> Store:
+        self._open(create=False)
+        assert self._store is not None
+        return self._store
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        self._open(create=False)
+        assert self._keyword is not None
+        return self._keyword
+
+    def _recover(self) -> None:
+        """Re-index documents whose keyword entries a killed run left uncommitted."""
+        assert self._store is not None and self._keyword is not None
+        pending = self._store.pending_documents()
+        if not pending:
+            return
+        log.info("re-indexing %d document(s) left pending by an interrupted run", len(pending))
+        for doc_id in pending:
+            self._keyword.delete_doc(doc_id)
+            doc = self._store.document(doc_id)
+            if doc is not None:
+                self._keyword.add(self._indexed(doc, self._store.passages(doc_id)))
+        self._keyword.commit()
+        for doc_id in pending:
+            self._store.mark_indexed(doc_id)
+
+    @staticmethod
+    def _indexed(doc: Document, passages: Iterable[Passage]) -> Iterator[IndexedPassage]:
+        for p in passages:
+            yield IndexedPassage(
+                passage_id=p.passage_id, doc_id=p.doc_id, text=p.text, section_path=" > ".join(p.section_path),
+                title=doc.title, issuer=doc.issuer or "", kind=doc.kind, year=doc.year or 0, page=p.page,
+            )
+
+    # -- ingest ----------------------------------------------------------------------
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        force: bool = False,
+        progress: Callable[[IngestResult], None] | None = None,
+    ) -> list[IngestResult]:
+        """Ingest files and directories. Failures are reported per file; the batch goes on."""
+        self._open(create=True)
+        store, keyword = self._store, self._keyword
+        assert store is not None and keyword is not None
+        results: list[IngestResult] = []
+        jobs: list[tuple[str, str, str]] = []
+        assigned: set[str] = set()
+        seen: set[str] = set()
+
+        def report(r: IngestResult) -> None:
+            results.append(r)
+            if progress:
+                progress(r)
+
+        for path, error in expand_paths(paths):
+            shown = str(path)
+            if error:
+                report(IngestResult(shown, None, "failed", 0, 0, f"{shown}: {error}"))
+                continue
+            key = str(path.resolve())
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                sha = file_sha256(path)
+            except InputError as exc:
+                report(IngestResult(shown, None, "failed", 0, 0, str(exc)))
+                continue
+            existing = store.document_by_path(key)
+            if existing and existing.sha256 == sha and not force:
+                n_sections = len(store.sections(existing.doc_id))
+                report(IngestResult(shown, existing.doc_id, "unchanged", existing.pages, n_sections))
+                continue
+            doc_id = existing.doc_id if existing else self._new_doc_id(path, key, assigned)
+            assigned.add(doc_id)
+            jobs.append((key, doc_id, sha))
+
+        shown_of = {str(Path(p).resolve()): p for p in map(str, paths)}
+        batch: list[str] = []
+        for (key, doc_id, _sha), parsed in zip(jobs, self._parse_all(jobs)):
+            shown = _display_path(key, shown_of)
+            if isinstance(parsed, InputError):
+                report(IngestResult(shown, doc_id, "failed", 0, 0, f"{shown}: {parsed.reason}"))
+                continue
+            store.replace_document(parsed)
+            keyword.delete_doc(doc_id)
+            keyword.add(self._indexed(parsed.document, parsed.passages))
+            batch.append(doc_id)
+            if len(batch) >= _COMMIT_EVERY:
+                self._commit(batch)
+            d = parsed.document
+            report(IngestResult(shown, doc_id, d.status, d.pages, len(parsed.sections)))
+        self._commit(batch)
+        return results
+
+    def _commit(self, batch: list[str]) -> None:
+        assert self._keyword is not None and self._store is not None
+        if not batch:
+            return
+        self._keyword.commit()
+        for doc_id in batch:
+            self._store.mark_indexed(doc_id)
+        batch.clear()
+
+    def _parse_all(self, jobs: list[tuple[str, str, str]]) -> Iterator[ParsedDocument | InputError]:
+        workers = min(self.settings.workers, len(jobs))
+        if workers <= 1:
+            yield from map(_parse_job, jobs)
+            return
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(_parse_job, jobs)
+
+    def _new_doc_id(self, path: Path, key: str, assigned: set[str]) -> str:
+        assert self._store is not None
+        base = slug(path.stem)
+        candidate = base
+        i = 2
+        while candidate in assigned or self._store.doc_id_taken(candidate, key):
+            candidate = f"{base}-{i}"
+            i += 1
+        return candidate
+
+    # -- reads -----------------------------------------------------------------------
+    def documents(self) -> list[Document]:
+        return self.store.documents()
+
+    def document(self, doc_id: str) -> Document:
+        doc = self.store.document(doc_id)
+        if doc is None:
+            known = ", ".join(d.doc_id for d in self.store.documents()[:10])
+            raise NotFoundError(f"no document {doc_id!r} in {self.dir} (known: {known or 'none'})")
+        return doc
+
+    def sections(self, doc_id: str) -> list[Section]:
+        self.document(doc_id)
+        return self.store.sections(doc_id)
+
+    def status(self) -> dict[str, Any]:
+        counts = self.store.counts()
+        size = sum(f.stat().st_size for f in self.dir.rglob("*") if f.is_file())
+        store_size = sum(
+            (self.dir / n).stat().st_size for n in (STORE_NAME, STORE_NAME + "-wal") if (self.dir / n).exists()
+        )
+        return {
+            "index_dir": str(self.dir),
+            **counts,
+            "keyword_backend": self.keyword.name,
+            "analyzer": self.keyword.analyzer,
+            "indexed_passages": self.keyword.count(),
+            "schema_version": SCHEMA_VERSION,
+            "store_bytes": store_size,
+            "total_bytes": size,
+        }
+
+    # -- search ----------------------------------------------------------------------
+    def filters(
+        self,
+        year: int | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        issuer: str | None = None,
+        kind: str | None = None,
+    ) -> Filters:
+        if year is not None and (year_from is not None or year_to is not None):
+            raise UsageError("give either a year or a year range, not both")
+        if year is not None:
+            year_from = year_to = year
+        kinds: tuple[str, ...] = ()
+        if kind:
+            if kind not in DOC_KINDS:
+                raise UsageError(f"unknown kind {kind!r} (choose from {', '.join(DOC_KINDS)})")
+            kinds = (kind,)
+        issuers: tuple[str, ...] = ()
+        if issuer:
+            known = self.store.issuers()
+            issuers = tuple(i for i in known if fold(issuer) in fold(i))
+            if not issuers:
+                raise NotFoundError(f"no document from an issuer matching {issuer!r} (known: {', '.join(known) or 'none'})")
+        return Filters(year_from=year_from, year_to=year_to, issuers=issuers, kinds=kinds)
+
+    def search(self, query: str, filters: Filters | None = None, limit: int = 10) -> list[SearchHit]:
+        if limit < 1:
+            raise UsageError("limit must be at least 1")
+        q = parse_query(query)
+        filters = filters or Filters()
+        hits = self.keyword.search(q, filters, limit)
+        passages = self.store.passages_by_id([h.passage_id for h in hits])
+        docs: dict[str, Document] = {}
+        out: list[SearchHit] = []
+        for h in hits:
+            p = passages.get(h.passage_id)
+            if p is None:  # index ahead of the store: skip rather than cite nothing
+                log.warning("passage %s is in the keyword index but not in the store", h.passage_id)
+                continue
+            if p.doc_id not in docs:
+                docs[p.doc_id] = self.document(p.doc_id)
+            d = docs[p.doc_id]
+            out.append(
+                SearchHit(
+                    rank=len(out) + 1, score=round(h.score, 4), doc_id=p.doc_id, title=d.title, year=d.year,
+                    page=p.page, section_path=p.section_path, snippet=make_snippet(p.text, q, self.keyword.analyze),
+                    passage_id=p.passage_id, text=p.text, kind=d.kind, issuer=d.issuer,
+                )
+            )
+        return out
+
+
+def _display_path(key: str, shown_of: dict[str, str]) -> str:
+    if key in shown_of:
+        return shown_of[key]
+    try:
+        return os.path.relpath(key)
+    except ValueError:
+        return key
+
+
+__all__ = ["Greffier", "GreffierError", "IngestResult", "Settings"]

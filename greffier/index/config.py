@@ -1,0 +1,56 @@
+"""The index's config file, written beside it: an index refuses a mismatched configuration."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from greffier.errors import IndexMismatchError
+from greffier.index.store import SCHEMA_VERSION
+
+CONFIG_NAME = "greffier-index.json"
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    schema_version: int
+    keyword_backend: str
+    analyzer: str
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = directory / (CONFIG_NAME + ".tmp")
+        tmp.write_text(json.dumps(asdict(self), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(tmp, directory / CONFIG_NAME)
+
+    @staticmethod
+    def load(directory: Path) -> IndexConfig | None:
+        path = directory / CONFIG_NAME
+        if not path.exists():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return IndexConfig(
+                schema_version=int(data["schema_version"]),
+                keyword_backend=str(data["keyword_backend"]),
+                analyzer=str(data["analyzer"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexMismatchError(f"{path}: unreadable index config ({exc})") from exc
+
+    def check(self, wanted: IndexConfig, directory: Path) -> None:
+        """Raise :class:`IndexMismatchError` when ``wanted`` differs from this saved config."""
+        if self.schema_version != SCHEMA_VERSION:
+            raise IndexMismatchError(
+                f"index {directory} has schema version {self.schema_version}, this greffier needs "
+                f"{SCHEMA_VERSION}: re-ingest into a new --index directory"
+            )
+        for name in ("keyword_backend", "analyzer"):
+            have, want = getattr(self, name), getattr(wanted, name)
+            if have != want:
+                raise IndexMismatchError(
+                    f"index {directory} was built with {name}={have!r}, not {want!r}: use the same setting "
+                    "or ingest into another --index directory"
+                )

@@ -1,0 +1,241 @@
+"""The SQLite record store: documents, pages, sections and passages.
+
+One transaction per document: a document's records are all there or none are. The
+``index_state`` column says whether the keyword index has the document's passages
+committed too; a document left ``pending`` by a killed run is re-indexed on the next open.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from greffier.errors import IndexMismatchError
+from greffier.records import Document, Page, ParsedDocument, Passage, Section
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    sha256 TEXT NOT NULL,
+    status TEXT NOT NULL,
+    title TEXT NOT NULL,
+    issuer TEXT,
+    kind TEXT NOT NULL,
+    year INTEGER,
+    date TEXT,
+    pages INTEGER NOT NULL,
+    source_type TEXT NOT NULL,
+    stamps TEXT NOT NULL DEFAULT '[]',
+    index_state TEXT NOT NULL DEFAULT 'pending',
+    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE TABLE IF NOT EXISTS pages (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    text TEXT NOT NULL,
+    removed TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (doc_id, number)
+);
+CREATE TABLE IF NOT EXISTS sections (
+    section_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    heading TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    parent_id TEXT,
+    page_start INTEGER NOT NULL,
+    page_end INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sections_doc ON sections(doc_id, ordinal);
+CREATE TABLE IF NOT EXISTS passages (
+    passage_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    section_id TEXT NOT NULL REFERENCES sections(section_id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    page INTEGER NOT NULL,
+    page_end INTEGER NOT NULL,
+    section_path TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, ordinal);
+"""
+
+
+class Store:
+    """Records of every ingested document, in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(path), isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.executescript(_SCHEMA)
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        elif int(row[0]) != SCHEMA_VERSION:
+            raise IndexMismatchError(
+                f"{path}: store schema version {row[0]}, this greffier needs {SCHEMA_VERSION}; "
+                "re-ingest into a new --index directory"
+            )
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # -- writes ---------------------------------------------------------------------
+    def replace_document(self, parsed: ParsedDocument, old_doc_id: str | None = None) -> None:
+        """Write one document's records, replacing what the same path had, atomically.
+
+        The document is left with ``index_state = 'pending'`` until :meth:`mark_indexed`.
+        """
+        d = parsed.document
+        with self.transaction() as c:
+            c.execute("DELETE FROM documents WHERE path = ? OR doc_id = ?", (d.path, d.doc_id))
+            if old_doc_id:
+                c.execute("DELETE FROM documents WHERE doc_id = ?", (old_doc_id,))
+            c.execute(
+                "INSERT INTO documents (doc_id, path, sha256, status, title, issuer, kind, year, date, pages,"
+                " source_type, stamps, index_state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?, 'pending')",
+                (
+                    d.doc_id, d.path, d.sha256, d.status, d.title, d.issuer, d.kind, d.year, d.date, d.pages,
+                    d.source_type, json.dumps(list(d.stamps), ensure_ascii=False),
+                ),
+            )
+            c.executemany(
+                "INSERT INTO pages VALUES (?,?,?,?,?)",
+                [(p.doc_id, p.number, p.label, p.text, json.dumps(list(p.removed), ensure_ascii=False))
+                 for p in parsed.pages],
+            )
+            c.executemany(
+                "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (s.section_id, s.doc_id, s.ordinal, s.heading, s.level, json.dumps(list(s.path), ensure_ascii=False),
+                     s.parent_id, s.page_start, s.page_end, s.text)
+                    for s in parsed.sections
+                ],
+            )
+            c.executemany(
+                "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (p.passage_id, p.doc_id, p.section_id, p.ordinal, p.page, p.page_end,
+                     json.dumps(list(p.section_path), ensure_ascii=False), p.start, p.end, p.text)
+                    for p in parsed.passages
+                ],
+            )
+
+    def mark_indexed(self, doc_id: str) -> None:
+        self.conn.execute("UPDATE documents SET index_state = 'done' WHERE doc_id = ?", (doc_id,))
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+
+    # -- reads ----------------------------------------------------------------------
+    def document_by_path(self, path: str) -> Document | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE path = ?", (path,)).fetchone()
+        return _document(row) if row else None
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return _document(row) if row else None
+
+    def documents(self) -> list[Document]:
+        rows = self.conn.execute("SELECT * FROM documents ORDER BY year, date, path").fetchall()
+        return [_document(r) for r in rows]
+
+    def doc_id_taken(self, doc_id: str, path: str) -> bool:
+        row = self.conn.execute("SELECT path FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row is not None and row[0] != path
+
+    def pending_documents(self) -> list[str]:
+        rows = self.conn.execute("SELECT doc_id FROM documents WHERE index_state != 'done'").fetchall()
+        return [r[0] for r in rows]
+
+    def sections(self, doc_id: str) -> list[Section]:
+        rows = self.conn.execute("SELECT * FROM sections WHERE doc_id = ? ORDER BY ordinal", (doc_id,)).fetchall()
+        return [
+            Section(
+                section_id=r["section_id"], doc_id=r["doc_id"], ordinal=r["ordinal"], heading=r["heading"],
+                level=r["level"], path=tuple(json.loads(r["path"])), parent_id=r["parent_id"],
+                page_start=r["page_start"], page_end=r["page_end"], text=r["text"],
+            )
+            for r in rows
+        ]
+
+    def pages(self, doc_id: str) -> list[Page]:
+        rows = self.conn.execute("SELECT * FROM pages WHERE doc_id = ? ORDER BY number", (doc_id,)).fetchall()
+        return [
+            Page(doc_id=r["doc_id"], number=r["number"], label=r["label"], text=r["text"],
+                 removed=tuple(json.loads(r["removed"])))
+            for r in rows
+        ]
+
+    def passages(self, doc_id: str | None = None) -> Iterator[Passage]:
+        sql = "SELECT * FROM passages" + (" WHERE doc_id = ?" if doc_id else "") + " ORDER BY doc_id, ordinal"
+        for r in self.conn.execute(sql, (doc_id,) if doc_id else ()):
+            yield _passage(r)
+
+    def passages_by_id(self, ids: list[str]) -> dict[str, Passage]:
+        out: dict[str, Passage] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(f"SELECT * FROM passages WHERE passage_id IN ({marks})", chunk):
+                out[r["passage_id"]] = _passage(r)
+        return out
+
+    def issuers(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT issuer FROM documents WHERE issuer IS NOT NULL")]
+
+    def counts(self) -> dict[str, Any]:
+        c = self.conn
+        return {
+            "documents": c.execute("SELECT count(*) FROM documents").fetchone()[0],
+            "needs_ocr": c.execute("SELECT count(*) FROM documents WHERE status = 'needs_ocr'").fetchone()[0],
+            "pages": c.execute("SELECT count(*) FROM pages").fetchone()[0],
+            "sections": c.execute("SELECT count(*) FROM sections").fetchone()[0],
+            "passages": c.execute("SELECT count(*) FROM passages").fetchone()[0],
+        }
+
+
+def _document(r: sqlite3.Row) -> Document:
+    return Document(
+        doc_id=r["doc_id"], path=r["path"], sha256=r["sha256"], status=r["status"], title=r["title"],
+        issuer=r["issuer"], kind=r["kind"], year=r["year"], date=r["date"], pages=r["pages"],
+        source_type=r["source_type"], stamps=tuple(json.loads(r["stamps"])),
+    )
+
+
+def _passage(r: sqlite3.Row) -> Passage:
+    return Passage(
+        passage_id=r["passage_id"], doc_id=r["doc_id"], section_id=r["section_id"], ordinal=r["ordinal"],
+        page=r["page"], page_end=r["page_end"], section_path=tuple(json.loads(r["section_path"])),
+        start=r["start"], end=r["end"], text=r["text"],
+    )

@@ -1,0 +1,68 @@
+"""Rendering of command results as JSON, CSV or a plain-text table (no printing here)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Sequence
+from typing import Any
+
+FORMATS = ("table", "json", "csv")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return " > ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def render(data: Any, fmt: str, columns: Sequence[str] | None = None) -> str:
+    """``data`` is a list of dicts (rows) or one dict (shown as key/value rows)."""
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    rows: list[dict[str, Any]]
+    if isinstance(data, dict):
+        rows = [{"key": k, "value": v} for k, v in data.items()]
+        columns = ["key", "value"]
+    else:
+        rows = list(data)
+    cols = list(columns or (rows[0].keys() if rows else []))
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: _cell(row.get(c)) for c in cols})
+        return buf.getvalue().rstrip("\n")
+    return _table(rows, cols)
+
+
+def _table(rows: list[dict[str, Any]], cols: list[str]) -> str:
+    if not cols:
+        return "(nothing)"
+    width = shutil.get_terminal_size((160, 24)).columns
+    cells = [[_cell(r.get(c)).replace("\n", " ") for c in cols] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
+    # shrink the widest columns until the table fits the terminal
+    while sum(widths) + 2 * (len(cols) - 1) > width and max(widths) > 12:
+        widths[widths.index(max(widths))] -= 1
+
+    def fmt_row(values: list[str]) -> str:
+        out = []
+        for v, w in zip(values, widths):
+            out.append(v if len(v) <= w else v[: max(1, w - 1)] + "…")
+        return "  ".join(o.ljust(w) for o, w in zip(out, widths)).rstrip()
+
+    lines = [fmt_row(cols), "  ".join("-" * w for w in widths)]
+    lines += [fmt_row(r) for r in cells]
+    if not rows:
+        lines.append("(no results)")
+    return "\n".join(lines)
