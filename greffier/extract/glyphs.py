@@ -19,6 +19,8 @@ _CHECKED_GLYPHS = "\uf0fe\uf078\uf0fd"
 _UNCHECKED_GLYPHS = "\uf06f\uf0a1\uf071"
 
 _TABLE = {ord(c): BULLET for c in _BULLET_GLYPHS}
+# Glyphs with a Unicode look-alike keep their shape: documents nest lists by glyph.
+_TABLE.update({0xF0D8: "➢", 0xF0FC: "✓", 0xF0A7: "▪", 0xF02D: "-", 0xF0E0: "→", 0xF0E8: "➔"})
 _TABLE.update({ord(c): CHECKED for c in _CHECKED_GLYPHS})
 _TABLE.update({ord(c): UNCHECKED for c in _UNCHECKED_GLYPHS if c not in _BULLET_GLYPHS})
 _TABLE.update(
@@ -43,7 +45,7 @@ _TABLE.update(
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 # Lines that start with a bullet-like mark (after normalization).
-BULLET_START = re.compile(r"^\s*(?:[•☑☐→▪►✓✔o]|[-−–—*](?!\d))\s+")
+BULLET_START = re.compile(r"^\s*(?:[•☑☐→➔➢▪►✓✔o]|[-−–—*](?!\d))\s+")
 
 
 SOFT_BREAK = "\u00ad"  # kept at the end of a line: the next line continues the same word

@@ -75,6 +75,7 @@ _RANK = {
     "caps": 1.5,
     "font": 1.0,
     "named": 0.5,
+    "lead": 0.3,
 }
 
 
@@ -92,10 +93,11 @@ class HeadingStyle:
     size: float  # font size, 0 without layout
     bold: bool
     tier: int = 0  # how much bigger than the body text: 0 (< +2pt), 1 (< +5pt), 2 (< +9pt), 3
+    mark: str = ""  # the glyph that introduces a "lead" heading
 
     @property
-    def key(self) -> tuple[str, int, float, bool]:
-        return (self.kind, self.depth, self.size, self.bold)
+    def key(self) -> tuple[str, int, float, bool, str]:
+        return (self.kind, self.depth, self.size, self.bold, self.mark)
 
     @property
     def strength(self) -> tuple[int, float, bool]:

@@ -72,6 +72,16 @@ def _body_size(lines: list[Line]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
+def _bold_body(lines: list[Line], body: float) -> bool:
+    """True when most body text is bold: bold then emphasizes nothing."""
+    total = bold = 0
+    for ln in lines:
+        if ln.size == body:
+            total += len(ln.text)
+            bold += len(ln.text) if ln.bold else 0
+    return total > 0 and bold >= 0.5 * total
+
+
 def _toc_pages(pages: list[list[Line]]) -> set[int]:
     out = set()
     for page in pages:
@@ -102,6 +112,7 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
     cands = [_Cand(line=ln, text=re.sub(r"\s+", " ", ln.text).strip()) for ln in lines]
     n = len(cands)
     has_layout = body > 0
+    bold_means_nothing = has_layout and _bold_body(lines, body)
     for i, c in enumerate(cands):
         if c.line.page in toc:
             c.toc = True
@@ -112,7 +123,8 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
         words = len(text.split())
         num = numbering(text)
         size = c.line.size or 0.0
-        emphasized = has_layout and (size >= body + 1.0 or (c.line.bold and size >= body - 0.6))
+        bold = c.line.bold and not bold_means_nothing
+        emphasized = has_layout and (size >= body + 1.0 or (bold and size >= body - 0.6))
         prev_closed = (
             prev is None
             or bool(_TERMINAL.search(prev.text))
@@ -121,7 +133,11 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             or (has_layout and emphasized and prev.line.page != c.line.page)
             or (not has_layout and len(prev.text) < 45)
         )
-        if BULLET_START.match(text) or text.startswith(BULLET):
+        lead = BULLET_START.match(text)
+        if lead:
+            c.heading = _lead_heading(text, lead, prev_closed, nxt, size, c.line.bold)
+            if c.heading is not None:
+                c.text = text[lead.end() :]
             continue
         # A line that continues into a lowercase line is prose, unless it is laid out as a title.
         continues = nxt is not None and _starts_lower(nxt.text) and not (
@@ -137,7 +153,7 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             if text.endswith((",", ";")) or (text.endswith(".") and words > 12):
                 continue
             # An agenda: consecutive numbered lines counting up are a list, not headings.
-            if _in_numbered_list(cands, i, kind, number_value(number)):
+            if size_tier(size, body) == 0 and _in_numbered_list(cands, i, kind, number_value(number)):
                 c.is_item = True
                 continue
             if has_layout and not emphasized and kind in ("num", "alpha-lower") and _ITEM_START.match(text):
@@ -156,19 +172,57 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             prose_follows = nxt is not None and len(nxt.text.split()) >= 6 and not _ROW_END.search(nxt.text)
             if (
                 emphasized
-                and (tier >= 1 or (c.line.bold and words <= 8 and prose_follows))
+                and (tier >= 2 or (tier == 1 and prose_follows) or (bold and words <= 8 and prose_follows))
                 and not text.endswith(":")
                 and not _LABEL.search(text)
                 and len(_NUMBER.findall(text)) < 2
                 and not _MONEY.search(text)
                 and sum(ch.isalpha() for ch in text) >= 3
             ):
-                c.heading = HeadingStyle("font", 1, size, c.line.bold, tier)
+                c.heading = HeadingStyle("font", 1, size, bold, tier)
         elif folded in KNOWN_TITLES or folded in recurring:
             c.heading = HeadingStyle("named", 1, 0.0, False)
         elif is_caps_title(text) and (nxt is None or not nxt.text.isupper()):
             c.heading = HeadingStyle("caps", 1, 0.0, False)
+    # The same unnumbered "title" over and over is a table label ("Approuvée"), not a heading.
+    repeats = Counter(fold(c.text) for c in cands if c.heading is not None and c.heading.kind == "font")
+    for c in cands:
+        if c.heading is not None and c.heading.kind == "font":
+            key = fold(c.text)
+            if repeats[key] >= 3 and key not in KNOWN_TITLES:
+                c.heading = None
     return cands
+
+
+def _lead_heading(
+    text: str, lead: re.Match[str], prev_closed: bool, nxt: _Cand | None, size: float, bold: bool
+) -> HeadingStyle | None:
+    """A glyph-led line that titles what follows ("➢ La Direction Habitat :"), not a list item.
+
+    The glyph does not make the heading: the line must stand alone, stay short, and be
+    followed by something else than a sibling item of the same glyph (unless it ends
+    with a colon, announcing a list)."""
+    mark = lead.group(0).strip()
+    body = text[lead.end() :].strip()
+    words = len(body.split())
+    if not prev_closed or not 1 <= words <= 12 or not body[:1].isupper() or body.endswith((".", ",", ";")):
+        return None
+    if nxt is None or _starts_lower(nxt.text) or numbering(nxt.text) is not None:
+        return None
+    if _LABEL.search(body) or _CONNECTOR_END.search(body) or body.endswith("-"):
+        return None  # "Contre : 1, M. X" is a label; a line ending on "de" or "-" wraps
+    colon = body.endswith(":")
+    if size == 0 and len(text) > 75 and not colon:
+        return None  # a full-width line of a text export is wrapped prose
+    next_lead = BULLET_START.match(nxt.text)
+    if not colon:
+        if next_lead is not None or len(nxt.text.split()) < 8:
+            return None
+    elif next_lead is not None and next_lead.group(0).strip() == mark and len(nxt.text.split()) <= 12 and (
+        nxt.text.rstrip().endswith(":")
+    ):
+        return None  # a run of "➢ X :" labels each followed by its own text: decided per line
+    return HeadingStyle("lead", 1, size, bold, 0, mark)
 
 
 def _recurring_titles(lines: list[Line]) -> set[str]:
@@ -221,6 +275,11 @@ def build_blocks(pages: list[list[Line]]) -> list[Block]:
     recurring = _recurring_titles(lines) if body == 0 else set()
     cands = _merge_wrapped_headings(_classify(lines, body, toc, recurring))
 
+    # A cover page (few words) holds the document title, not section headings.
+    first_page = [c for c in cands if c.line.page == cands[0].line.page]
+    if len(pages) > 2 and body and sum(len(c.text.split()) for c in first_page) <= 60:
+        for c in first_page:
+            c.heading = None
     # A heading on page 1 stronger than every later heading is the document title.
     later = [c.heading.strength for c in cands if c.heading and c.line.page > 1]
     if later:

@@ -6,15 +6,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from greffier.extract.dates import MONTH_NAMES, TEXT_DATE, first_date
+from greffier.extract.dates import MONTH_NAMES, TEXT_DATE, first_date, make_date
 from greffier.extract.headings import fold
 
 _ISSUER_PATTERNS = [
     re.compile(r"\bM[ée]tropole\s+(?:d['’])?Aix[- ]Marseille(?:[- ]Provence)?", re.IGNORECASE),
     re.compile(
-        r"\bCommunaut[ée]\s+(?:de\s+communes|d['’]agglom[ée]ration|urbaine)\s+"
-        r"(?:des?|du|de\s+la|d['’])\s*[A-ZÀ-Ü][\w'’-]*(?:\s+(?:de\s+l['’]|de\s+la\s+|des\s+|du\s+|d['’])?\s*[A-ZÀ-Ü][\w'’-]*)*",
-        re.IGNORECASE,
+        r"\b(?i:Communaut[ée]\s+(?:de\s+communes|d['’]agglom[ée]ration|urbaine)\s+"
+        r"(?:des?|du|de\s+la|d['’]))\s*[A-ZÀ-Ü][\w'’-]*"
+        r"(?:\s+(?:(?i:de\s+l['’]|de\s+la\s+|des\s+|du\s+|d['’]))?\s*[A-ZÀ-Ü][\w'’-]*)*",
     ),
     re.compile(r"\b(?:Commune|Ville|Mairie)\s+(?:de|d['’])\s*[A-ZÀ-Ü][\w'’-]+(?:[- ][A-ZÀ-Ü][\w'’-]+)*"),
     re.compile(r"\bConseil\s+Municipal\s+de\s+([A-ZÀ-Ü][A-ZÀ-Ü'’-]{2,})"),
@@ -91,7 +91,19 @@ def detect_kind(head: str, text: str, filename: str) -> str:
     return "other"
 
 
-def _meeting_date(head: str) -> str | None:
+def _filename_date(filename: str) -> str | None:
+    m = re.search(r"(?<!\d)(\d{2})[-_.](\d{2})[-_.](\d{4})(?!\d)", filename)
+    if m:
+        return make_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    m = re.search(r"(?<!\d)(20\d{2}|19\d{2})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)", filename)
+    if m:
+        return make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return None
+
+
+def _meeting_date(head: str, filename: str) -> str | None:
+    """The meeting date: after "Conseil ... du" / "séance du", else in the file name, else
+    the first date of the title area."""
     m = re.search(
         r"(?:conseil\s+(?:municipal|communautaire)|s[ée]ance)\s*(?:du)?\s*[:\n ]\s*(.{0,40})", head, re.IGNORECASE
     )
@@ -99,22 +111,28 @@ def _meeting_date(head: str) -> str | None:
         iso = first_date(m.group(1))
         if iso:
             return iso
-    return first_date(head[:600])
+    return _filename_date(filename) or first_date(head[:600])
+
+
+def fold_lines(text: str) -> str:
+    return "\n".join(fold(line) for line in text.split("\n"))
 
 
 def _year(kind: str, head: str, text: str, date: str | None, filename: str) -> int | None:
     if kind == "proces_verbal" and date:
         return int(date[:4])
-    for pattern in (
-        r"exercice\s+(\d{4})",
-        r"rapport\s+d['’]activit[ée]s?\s+(\d{4})",
-        r"d[ée]lib[ée]rations\s+(\d{4})",
-        r"ann[ée]e\s+(\d{4})",
-        r"^\s*(\d{4})\s*$",
-    ):
-        m = re.search(pattern, head, re.IGNORECASE | re.MULTILINE)
-        if m and 1990 <= int(m.group(1)) <= 2100:
-            return int(m.group(1))
+    folded = fold_lines(head)
+    for window in (folded[:300], folded):  # the title area first
+        for pattern in (
+            r"exercice\s+(\d{4})",
+            r"rapport\s+d'activites?\s+(\d{4})",
+            r"deliberations\s+(\d{4})",
+            r"annee\s+(\d{4})",
+            r"^\s*(\d{4})\s*$",
+        ):
+            m = re.search(pattern, window, re.MULTILINE)
+            if m and 1990 <= int(m.group(1)) <= 2100:
+                return int(m.group(1))
     years = Counter(int(y) for y in re.findall(r"\b(?:19|20)\d{2}\b", text[:20000]))
     if years:
         return years.most_common(1)[0][0]
@@ -131,9 +149,14 @@ def detect_metadata(
     first_pages_text: str, text: str, filename: str, big_lines: list[str], issuer_text: str | None = None
 ) -> Metadata:
     head = first_pages_text[:3000]
-    issuer = detect_issuer(first_pages_text) or (detect_issuer(issuer_text) if issuer_text else None)
+    # The title area names the issuer first; minutes mention other bodies at length.
+    issuer = (
+        detect_issuer(first_pages_text[:600])
+        or detect_issuer(first_pages_text)
+        or (detect_issuer(issuer_text) if issuer_text else None)
+    )
     kind = detect_kind(head, text, filename)
-    date = _meeting_date(head) if kind == "proces_verbal" else None
+    date = _meeting_date(head, filename) if kind == "proces_verbal" else None
     year = _year(kind, head, text, date, filename)
     if kind == "proces_verbal" and date:
         body = "Conseil communautaire" if re.search(r"communautaire", head, re.IGNORECASE) else "Conseil municipal"

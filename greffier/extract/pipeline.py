@@ -113,6 +113,14 @@ def _title_lines(lines: list[Line]) -> list[str]:
     if not sized:
         return []
     top = max(ln.size or 0 for ln in sized)
-    out = [re.sub(r"\s+", " ", ln.text).strip() for ln in sized if ln.size == top]
-    out = [t for t in out if not re.fullmatch(r"\d{4}", t)]
+    if all(ln.size == top for ln in sized):
+        return [re.sub(r"\s+", " ", sized[0].text).strip()]  # no size contrast: the first line
+    out: list[str] = []
+    for ln in sized:
+        if ln.size == top:
+            text = re.sub(r"\s+", " ", ln.text).strip()
+            if not re.fullmatch(r"\d{4}", text):
+                out.append(text)
+        elif out:
+            break  # the title is the first run of largest-font lines
     return out[:4] if sum(len(t.split()) for t in out[:4]) <= 25 else out[:1]
