@@ -21,6 +21,7 @@ PAGE_NUMBER = re.compile(
 )
 _EDGE_FRACTION = 0.085  # top/bottom band of the page where running lines live
 _EDGE_LINES = 2  # without positions: the first/last lines of a page
+_MAX_RUNNING_CHARS = 140
 
 
 def _key(text: str) -> str:
@@ -52,7 +53,8 @@ def clean_pages(pages: list[list[Line]]) -> tuple[list[list[Line]], list[list[st
         counts.update({_key(page[i].text) for i in idx})
     n = len(normalized)
     threshold = max(2, math.ceil(0.3 * n)) if n >= 3 else 2
-    running = {k for k, c in counts.items() if c >= threshold and len(k) >= 2 and k != "#"}
+    # Running lines are short: a repeated paragraph is content, not a header.
+    running = {k for k, c in counts.items() if c >= threshold and 2 <= len(k) <= _MAX_RUNNING_CHARS and k != "#"}
     kept_pages: list[list[Line]] = []
     removed_pages: list[list[str]] = []
     for page, idx in zip(normalized, edges):

@@ -320,6 +320,7 @@ def build_blocks(pages: list[list[Line]]) -> list[Block]:
             or c.is_item
             or c.toc
             or (bool(_TERMINAL.search(prev.text)) and not _starts_lower(text))
+            or (cur_kind == "bullet" and prev.text.endswith(",") and not _starts_lower(text))
             or _gap_breaks(prev.line, c.line)
             or (prev.line.page != c.line.page and not _starts_lower(text) and bool(_TERMINAL.search(prev.text)))
         )

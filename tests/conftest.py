@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+GOLD = Path(__file__).resolve().parent / "gold"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def _shared_corpus() -> Path | None:
+    env = os.environ.get("GREFFIER_SHARED_CORPUS")
+    candidates = [Path(env)] if env else []
+    candidates += [ROOT.parent / "shared" / "corpus", ROOT.parent.parent / "shared" / "corpus"]
+    return next((c for c in candidates if (c / "README.md").exists()), None)
+
+
+SHARED = _shared_corpus()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def shared_corpus() -> Path:
+    if SHARED is None:
+        pytest.skip("../shared/corpus is not here (a user's clone): integration test skipped")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def demo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of corpus/ built once per test session (tantivy)."""
+    from greffier.api import Greffier
+    from greffier.settings import Settings
+
+    directory = tmp_path_factory.mktemp("demo-index")
+    with Greffier(Settings(index_dir=directory, workers=1)) as g:
+        results = g.ingest([CORPUS])
+    assert all(r.status == "ingested" for r in results), results
+    return directory
