@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,18 @@ def _parse_job(job: tuple[str, str, str]) -> ParsedDocument | InputError:
     except Exception as exc:  # a parser bug on one file must not stop the batch
         log.debug("parser failure on %s", path, exc_info=True)
         return InputError(path, f"could not be parsed ({type(exc).__name__}: {exc})")
+
+
+def _noop() -> bool:
+    return True
+
+
+def _pools_work(ctx: Any) -> bool:
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+            return bool(pool.submit(_noop).result())
+    except BrokenProcessPool:
+        return False
 
 
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
@@ -223,12 +237,37 @@ class Greffier:
         batch.clear()
 
     def _parse_all(self, jobs: list[tuple[str, str, str]]) -> Iterator[ParsedDocument | InputError]:
+        """Parse in worker processes (spawned: PDFium does not survive a fork). A file that
+        crashes its worker is retried alone, then reported as failed; the batch goes on."""
         workers = min(self.settings.workers, len(jobs))
         if workers <= 1:
             yield from map(_parse_job, jobs)
             return
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(_parse_job, jobs)
+        ctx = multiprocessing.get_context("spawn")
+        done = 0
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                for result in pool.map(_parse_job, jobs):
+                    done += 1
+                    yield result
+            return
+        except BrokenProcessPool:
+            log.warning("a parser process crashed; parsing the remaining files one by one")
+        pools_work = True
+        for job in jobs[done:]:
+            if not pools_work:
+                yield _parse_job(job)
+                continue
+            try:
+                with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as alone:
+                    yield alone.submit(_parse_job, job).result()
+            except BrokenProcessPool:
+                if _pools_work(ctx):
+                    yield InputError(job[0], "the PDF crashed the PDF parser (damaged file)")
+                else:  # e.g. a script without a __main__ guard: parse here, one by one
+                    log.warning("worker processes cannot start here; parsing in this process")
+                    pools_work = False
+                    yield _parse_job(job)
 
     def _new_doc_id(self, path: Path, key: str, assigned: set[str]) -> str:
         assert self._store is not None

@@ -23,6 +23,9 @@ class InputError(GreffierError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:  # picklable across worker processes
+        return (InputError, (self.path, self.reason))
+
 
 class IndexMismatchError(GreffierError):
     """An index on disk was built with another configuration than the one requested."""

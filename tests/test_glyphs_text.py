@@ -107,3 +107,11 @@ def test_running_headers_and_page_numbers_are_removed_and_kept_as_metadata() -> 
     kept, removed = clean_pages(pages)
     assert [[ln.text for ln in p] for p in kept] == [[f"Texte de la page {n} avec des mots."] for n in range(1, 5)]
     assert removed[0] == ["Commune de Pierrefonds - Conseil Municipal du 6 mars 2025 – Page 1 / 4", "1"]
+
+
+def test_input_errors_cross_process_boundaries() -> None:
+    """Regression: an unpicklable InputError broke the parser pool on the first bad file."""
+    import pickle
+
+    err = pickle.loads(pickle.dumps(InputError("a.pdf", "encrypted: a password is required")))
+    assert (err.path, err.reason, str(err)) == ("a.pdf", "encrypted: a password is required", "a.pdf: encrypted: a password is required")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -20,13 +21,17 @@ log = logging.getLogger(__name__)
 
 # FPDF_GetLastError codes returned when a document fails to load.
 _LOAD_ERRORS = {
-    1: "unknown PDFium error",
+    0: "the PDF has no pages (empty page tree)",  # PDFium refuses such a file but reports success
+    1: "damaged PDF (PDFium could not load it)",
     2: "file not found or could not be opened",
     3: "not a PDF or corrupted (data format error)",
     4: "encrypted: a password is required",
     5: "unsupported security scheme",
     6: "page error",
 }
+
+
+_EMPTY_PAGE_TREE = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+0\b|/Count\s+0\b[^>]*?/Type\s*/Pages\b", re.DOTALL)
 
 
 def open_pdf(path: Path) -> pdfium.PdfDocument:
@@ -41,7 +46,10 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        reason = _LOAD_ERRORS.get(getattr(exc, "err_code", None) or 1, str(exc))
+        code = getattr(exc, "err_code", None)
+        reason = _LOAD_ERRORS.get(1 if code is None else code, str(exc))
+        if code in (0, 1, 3) and _EMPTY_PAGE_TREE.search(path.read_bytes()[-65536:]):
+            reason = _LOAD_ERRORS[0]  # PDFium refuses a valid PDF whose page tree is empty
         raise InputError(str(path), reason) from exc
     if len(pdf) == 0:
         pdf.close()

@@ -8,22 +8,29 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import query as wq
-from whoosh.analysis import CharsetFilter, LanguageAnalyzer
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
+from greffier.index.french import STOP_WORDS
 from greffier.index.keyword import Filters, IndexedPassage, KeywordHit
 from greffier.search.query import KeywordQuery
 
 log = logging.getLogger(__name__)
 
-ANALYZER = "whoosh-fr+accent_map"
+ANALYZER = "whoosh-fr-stop-fold-stem"  # regex words, lowercase, French stop words, accent folding, stemmer
 _TEXT_FIELDS = ("text", "section_path", "title")
 _BOOSTS = {"text": 1.0, "section_path": 0.6, "title": 0.3}
 
 
 def _analyzer():  # type: ignore[no-untyped-def]
-    return LanguageAnalyzer("fr") | CharsetFilter(accent_map)
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=1)
+        | CharsetFilter(accent_map)
+        | StemFilter(lang="fr")
+    )
 
 
 def _schema() -> Schema:
@@ -100,9 +107,11 @@ class WhooshIndex:
             {"should": should, "must": must, "must_not": must_not}[c.occur].append(q)
         if not should and not must:
             return []
-        main: wq.Query = wq.Or(should) if should else wq.Every()
-        if must:
-            main = wq.And([*must, main]) if should else wq.And(must)
+        main: wq.Query
+        if must:  # required clauses match; the others only add to the score
+            main = wq.AndMaybe(wq.And(must), wq.Or(should)) if should else wq.And(must)
+        else:
+            main = wq.Or(should)
         if must_not:
             main = wq.AndNot(main, wq.Or(must_not))
         conds: list[wq.Query] = []
