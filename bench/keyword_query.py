@@ -116,8 +116,13 @@ def load_base_passages(corpus: Path) -> tuple[list[BasePassage], list[str], floa
             docs = {d.doc_id: d for d in g.documents()}
             base = [
                 BasePassage(
-                    passage_id=p.passage_id, doc_id=p.doc_id, text=p.text, section_path=" > ".join(p.section_path),
-                    title=docs[p.doc_id].title, issuer=docs[p.doc_id].issuer or "", page=p.page,
+                    passage_id=p.passage_id,
+                    doc_id=p.doc_id,
+                    text=p.text,
+                    section_path=" > ".join(p.section_path),
+                    title=docs[p.doc_id].title,
+                    issuer=docs[p.doc_id].issuer or "",
+                    page=p.page,
                 )
                 for p in g.store.passages()
             ]
@@ -264,7 +269,8 @@ def _child_search(backend: str, directory: Path, queries_file: Path) -> None:
     index = open_keyword_index(backend, directory)
 
     def run(q: dict[str, Any]) -> tuple[float, int]:
-        filters = Filters(year_from=q.get("year_from"), year_to=q.get("year_to"), kinds=(q["kind"],) if "kind" in q else ())
+        kinds = (q["kind"],) if "kind" in q else ()
+        filters = Filters(year_from=q.get("year_from"), year_to=q.get("year_to"), kinds=kinds)
         start = time.perf_counter()
         hits = index.search(parse_query(q["q"]), filters, 10)
         return (time.perf_counter() - start) * 1000, len(hits)
@@ -303,11 +309,17 @@ def measure_search(backend: str, directory: Path, queries_file: Path) -> dict[st
 
 
 # -- report ----------------------------------------------------------------------------------
+def _p50_p95(values: list[float]) -> str:
+    return f"{_percentile(values, 50):.2f}/{_percentile(values, 95):.2f}" if values else "-"
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds >= 120 else f"{seconds:.0f} s"
+
+
 def print_report(results: list[BackendResult], n_queries: int) -> None:
     print()
-    head = (
-        f"{'backend':<8} {'passages':>9} {'index s':>8} {'(add':>7} {'+commit)':>9} {'pass/s':>8} {'disk MB':>8}"
-    )
+    head = f"{'backend':<8} {'passages':>9} {'index s':>8} {'(add':>7} {'+commit)':>9} {'pass/s':>8} {'disk MB':>8}"
     print("indexing (one add of the whole batch, one commit)")
     print(head)
     print("-" * len(head))
@@ -330,8 +342,7 @@ def print_report(results: list[BackendResult], n_queries: int) -> None:
         if s is None:
             continue
         every = s["plain_ms"] + s["filtered_ms"]
-        pf = f"{_percentile(s['plain_ms'], 50):.2f}/{_percentile(s['plain_ms'], 95):.2f}" if s["plain_ms"] else "-"
-        ff = f"{_percentile(s['filtered_ms'], 50):.2f}/{_percentile(s['filtered_ms'], 95):.2f}" if s["filtered_ms"] else "-"
+        pf, ff = _p50_p95(s["plain_ms"]), _p50_p95(s["filtered_ms"])
         print(
             f"{r.backend:<8} {s['indexed']:>9,} {statistics.median(every):>9.2f} {_percentile(every, 95):>8.2f} "
             f"{max(every):>8.2f} {pf:>16} {ff:>17} {s['no_hit']:>6} {s['rss_mb']:>7.0f}"
@@ -346,10 +357,14 @@ def print_report(results: list[BackendResult], n_queries: int) -> None:
         p95, rss = _percentile(every, 95), s["rss_mb"]
         at = f"at {r.passages:,} passages"
         if r.backend == "tantivy":
-            print(f"  tantivy p95 {p95:.2f} ms (target <= {TARGET_TANTIVY_P95_MS:.0f} ms) "
-                  f"{'OK' if p95 <= TARGET_TANTIVY_P95_MS else 'MISSED'} {at}")
-        print(f"  {r.backend} search process peak RSS {rss:.0f} MB (target <= {TARGET_SEARCH_RSS_MB:.0f} MB) "
-              f"{'OK' if rss <= TARGET_SEARCH_RSS_MB else 'MISSED'} {at}")
+            print(
+                f"  tantivy p95 {p95:.2f} ms (target <= {TARGET_TANTIVY_P95_MS:.0f} ms) "
+                f"{'OK' if p95 <= TARGET_TANTIVY_P95_MS else 'MISSED'} {at}"
+            )
+        print(
+            f"  {r.backend} search process peak RSS {rss:.0f} MB (target <= {TARGET_SEARCH_RSS_MB:.0f} MB) "
+            f"{'OK' if rss <= TARGET_SEARCH_RSS_MB else 'MISSED'} {at}"
+        )
     for r in results:
         if r.note:
             print(f"note: {r.note}")
@@ -393,8 +408,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     warmup, queries = make_queries(base, args.queries, args.seed)
     n_filtered = sum(1 for q in queries if len(q) > 1)
-    print(f"queries: {len(queries)} measured ({len(ANALYST_QUESTIONS)} analyst questions, "
-          f"{n_filtered} with a year and/or kind filter) + {WARMUP} warm-up")
+    print(
+        f"queries: {len(queries)} measured ({len(ANALYST_QUESTIONS)} analyst questions, "
+        f"{n_filtered} with a year and/or kind filter) + {WARMUP} warm-up"
+    )
 
     results: list[BackendResult] = []
     work = Path(tempfile.mkdtemp(prefix="greffier-bench-kq-"))
@@ -409,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
                     subset = passages[:size]
                     note = (
                         f"whoosh indexes ~{rate:.0f} passages/s here: {len(passages):,} passages would take "
-                        f"~{len(passages) / rate / 60:.0f} min, so whoosh is measured at {size:,} passages "
+                        f"~{_duration(len(passages) / rate)}, so whoosh is measured at {size:,} passages "
                         f"(the largest round size that fits in {args.whoosh_budget:.0f} s)"
                     )
                     print(f"WHOOSH MEASURED AT {size:,} PASSAGES, NOT {len(passages):,}: {note}")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -161,8 +161,15 @@ class Greffier:
     def _indexed(doc: Document, passages: Iterable[Passage]) -> Iterator[IndexedPassage]:
         for p in passages:
             yield IndexedPassage(
-                passage_id=p.passage_id, doc_id=p.doc_id, text=p.text, section_path=" > ".join(p.section_path),
-                title=doc.title, issuer=doc.issuer or "", kind=doc.kind, year=doc.year or 0, page=p.page,
+                passage_id=p.passage_id,
+                doc_id=p.doc_id,
+                text=p.text,
+                section_path=" > ".join(p.section_path),
+                title=doc.title,
+                issuer=doc.issuer or "",
+                kind=doc.kind,
+                year=doc.year or 0,
+                page=p.page,
             )
 
     # -- ingest ----------------------------------------------------------------------
@@ -334,7 +341,9 @@ class Greffier:
             known = self.store.issuers()
             issuers = tuple(i for i in known if fold(issuer) in fold(i))
             if not issuers:
-                raise NotFoundError(f"no document from an issuer matching {issuer!r} (known: {', '.join(known) or 'none'})")
+                raise NotFoundError(
+                    f"no document from an issuer matching {issuer!r} (known: {', '.join(known) or 'none'})"
+                )
         return Filters(year_from=year_from, year_to=year_to, issuers=issuers, kinds=kinds)
 
     def search(self, query: str, filters: Filters | None = None, limit: int = 10) -> list[SearchHit]:
@@ -356,9 +365,18 @@ class Greffier:
             d = docs[p.doc_id]
             out.append(
                 SearchHit(
-                    rank=len(out) + 1, score=round(h.score, 4), doc_id=p.doc_id, title=d.title, year=d.year,
-                    page=p.page, section_path=p.section_path, snippet=make_snippet(p.text, q, self.keyword.analyze),
-                    passage_id=p.passage_id, text=p.text, kind=d.kind, issuer=d.issuer,
+                    rank=len(out) + 1,
+                    score=round(h.score, 4),
+                    doc_id=p.doc_id,
+                    title=d.title,
+                    year=d.year,
+                    page=p.page,
+                    section_path=p.section_path,
+                    snippet=make_snippet(p.text, q, self.keyword.analyze),
+                    passage_id=p.passage_id,
+                    text=p.text,
+                    kind=d.kind,
+                    issuer=d.issuer,
                 )
             )
         return out

@@ -57,8 +57,14 @@ def output_options(columns: list[str] | None = None) -> Callable[[Callable[..., 
     """Adds --format; the command returns rows (list of dicts) or one dict, printed here."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                      help="Output format (JSON is UTF-8, not escaped).")
+        @click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default="table",
+            show_default=True,
+            help="Output format (JSON is UTF-8, not escaped).",
+        )
         @functools.wraps(fn)
         def wrapper(*args: Any, fmt: str, **kwargs: Any) -> Any:
             data = fn(*args, **kwargs)
@@ -130,9 +136,10 @@ def ingest(paths: tuple[str, ...], force: bool, index_dir: Path | None, backend:
     total = sum(1 for _ in expand_paths(paths))
     show_bar = not _Ctx.quiet and sys.stderr.isatty()
     failed = 0
-    with _open(index_dir, backend) as g, click.progressbar(
-        length=total, label="ingesting", file=sys.stderr, hidden=not show_bar
-    ) as bar:
+    with (
+        _open(index_dir, backend) as g,
+        click.progressbar(length=total, label="ingesting", file=sys.stderr, hidden=not show_bar) as bar,
+    ):
 
         def progress(r: Any) -> None:
             nonlocal failed
@@ -196,8 +203,15 @@ def sections(doc_id: str, index_dir: Path | None, backend: str | None) -> Any:
 @output_options(["rank", "score", "doc_id", "year", "page", "section_path", "snippet"])
 @_fail_on_errors
 def search(
-    query: str, year: int | None, year_from: int | None, year_to: int | None, issuer: str | None,
-    kind: str | None, limit: int, index_dir: Path | None, backend: str | None,
+    query: str,
+    year: int | None,
+    year_from: int | None,
+    year_to: int | None,
+    issuer: str | None,
+    kind: str | None,
+    limit: int,
+    index_dir: Path | None,
+    backend: str | None,
 ) -> Any:
     """Ranked passages for QUERY, each with its document, year, page and section path.
 

@@ -50,7 +50,10 @@ def test_docs_sections_search_formats(demo_index: Path) -> None:
     by_id = {d["doc_id"]: d for d in docs}
     pv = by_id["20250306-pv"]
     assert (pv["kind"], pv["year"], pv["date"], pv["issuer"]) == (
-        "proces_verbal", 2025, "2025-03-06", "Commune de Pierrefonds",
+        "proces_verbal",
+        2025,
+        "2025-03-06",
+        "Commune de Pierrefonds",
     )
     amp = by_id["amp-rapport-activite-2017"]
     assert (amp["kind"], amp["year"], amp["issuer"]) == ("rapport_activite", 2017, "Métropole Aix-Marseille-Provence")
@@ -64,7 +67,9 @@ def test_docs_sections_search_formats(demo_index: Path) -> None:
 
     hits = json.loads(run("search", "restauration scolaire", "--index", idx, "--format", "json").stdout)
     assert hits and hits[0]["doc_id"] == "repertoire-chronologique-2024"
-    assert {"rank", "score", "doc_id", "title", "year", "page", "section_path", "snippet", "passage_id", "text"} <= set(hits[0])
+    assert {"rank", "score", "doc_id", "title", "year", "page", "section_path", "snippet", "passage_id", "text"} <= set(
+        hits[0]
+    )
     assert "**" in hits[0]["snippet"]
     # the snippet and the page cite real text of that page
     pages = {h["page"] for h in hits}
@@ -88,7 +93,9 @@ def test_search_filters(demo_index: Path) -> None:
     assert years("--from", "2015", "--to", "2016") == {2015}
     kinds = json.loads(run("search", "assainissement", "--index", idx, "--format", "json", "--kind", "rpqs").stdout)
     assert kinds and all(h["doc_id"] == "spanc-rapport-annuel-2023" for h in kinds)
-    lisieres = json.loads(run("search", "assainissement", "--index", idx, "--format", "json", "--issuer", "lisieres").stdout)
+    lisieres = json.loads(
+        run("search", "assainissement", "--index", idx, "--format", "json", "--issuer", "lisieres").stdout
+    )
     assert lisieres and {h["doc_id"] for h in lisieres} == {"spanc-rapport-annuel-2023"}
 
 
@@ -162,7 +169,16 @@ def test_bad_inputs_are_reported_and_the_batch_goes_on(tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
     shutil.copy(AMP, good)
     idx = str(tmp_path / "idx")
-    args = ["ingest", *map(str, bad.values()), str(good), str(tmp_path / "missing.pdf"), "--index", idx, "--format", "json"]
+    args = [
+        "ingest",
+        *map(str, bad.values()),
+        str(good),
+        str(tmp_path / "missing.pdf"),
+        "--index",
+        idx,
+        "--format",
+        "json",
+    ]
     r = run(*args)
     assert r.exit_code == 1
     rows = {Path(x["path"]).name: x for x in json.loads(r.stdout)}

@@ -78,7 +78,7 @@ def test_form_feeds_split_pages() -> None:
 
 def test_crlf_is_normalized(tmp_path: Path) -> None:
     f = tmp_path / "a.txt"
-    f.write_bytes("ligne un\r\nligne deux\r\n".encode())
+    f.write_bytes(b"ligne un\r\nligne deux\r\n")
     assert read_text(f) == "ligne un\nligne deux\n"
 
 
@@ -99,7 +99,16 @@ def test_running_headers_and_page_numbers_are_removed_and_kept_as_metadata() -> 
     for n in range(1, 5):
         pages.append(
             [
-                Line(f"Commune de Pierrefonds - Conseil Municipal du 6 mars 2025 – Page {n} / 4", n, 11, False, 20, 30, 50, 842),
+                Line(
+                    f"Commune de Pierrefonds - Conseil Municipal du 6 mars 2025 – Page {n} / 4",
+                    n,
+                    11,
+                    False,
+                    20,
+                    30,
+                    50,
+                    842,
+                ),
                 Line(f"Texte de la page {n} avec des mots.", n, 11, False, 300, 312, 50, 842),
                 Line(f"{n}", n, 9, False, 800, 810, 290, 842),
             ]
@@ -114,4 +123,8 @@ def test_input_errors_cross_process_boundaries() -> None:
     import pickle
 
     err = pickle.loads(pickle.dumps(InputError("a.pdf", "encrypted: a password is required")))
-    assert (err.path, err.reason, str(err)) == ("a.pdf", "encrypted: a password is required", "a.pdf: encrypted: a password is required")
+    assert (err.path, err.reason, str(err)) == (
+        "a.pdf",
+        "encrypted: a password is required",
+        "a.pdf: encrypted: a password is required",
+    )

@@ -31,12 +31,23 @@ def _tree(name: str) -> dict:
     d = parsed.document
     return {
         "document": {
-            "issuer": d.issuer, "kind": d.kind, "year": d.year, "date": d.date, "title": d.title,
-            "pages": d.pages, "status": d.status,
+            "issuer": d.issuer,
+            "kind": d.kind,
+            "year": d.year,
+            "date": d.date,
+            "title": d.title,
+            "pages": d.pages,
+            "status": d.status,
         },
         "sections": [
-            {"heading": s.heading, "level": s.level, "page_start": s.page_start, "page_end": s.page_end,
-             "path": list(s.path), "words": len(s.text.split())}
+            {
+                "heading": s.heading,
+                "level": s.level,
+                "page_start": s.page_start,
+                "page_end": s.page_end,
+                "path": list(s.path),
+                "words": len(s.text.split()),
+            }
             for s in parsed.sections
         ],
         "passages": len(parsed.passages),

@@ -138,7 +138,11 @@ def test_bigger_font_makes_the_stronger_heading_in_pdfs() -> None:
 
 def test_passages_stay_inside_sections_and_carry_pages() -> None:
     para = " ".join(["Le conseil a examiné le budget primitif de la commune."] * 12)  # 108 words
-    lines = [[Line("1. Budget", 1), *(Line(para + ".", 1) for _ in range(3))], [Line(para + ".", 2)], [Line("2. Personnel", 3), Line("Création d’un poste.", 3)]]
+    lines = [
+        [Line("1. Budget", 1), *(Line(para + ".", 1) for _ in range(3))],
+        [Line(para + ".", 2)],
+        [Line("2. Personnel", 3), Line("Création d’un poste.", 3)],
+    ]
     blocks = build_blocks(clean_pages(lines)[0])
     sections = build_sections("d", blocks)
     passages = build_passages(sections, paragraph_pages(sections, blocks))

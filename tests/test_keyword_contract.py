@@ -11,16 +11,46 @@ from greffier.index.keyword import BACKENDS, Filters, IndexedPassage, make_snipp
 from greffier.search.query import parse_query
 
 PASSAGES = [
-    ("d1", 2017, "rapport_activite", "Métropole Aix-Marseille-Provence",
-     "Les dépenses d’électricité de l’éclairage public s’élèvent à 24 500 € en 2017.", "Finances > Faits marquants"),
-    ("d2", 2016, "proces_verbal", "Commune de Pierrefonds",
-     "Le conseil fixe les taux d’imposition : taxe foncière sur le bâti 20,5 %.", "3. Vote des taux"),
-    ("d3", 2024, "proces_verbal", "Commune de Pierrefonds",
-     "Tarif de la restauration scolaire pour l’année 2024-2025 : 3,80 € le repas.", "Tarifs"),
-    ("d4", 2023, "rpqs", "Communauté de communes des Lisières de l’Oise",
-     "Le service public d’assainissement non collectif a réalisé 71 contrôles en 2023.", "Indicateurs"),
-    ("d5", 2018, "proces_verbal", "Commune de Pierrefonds",
-     "Les élus évoquent l'éclairage de l’église et la restauration du clocher.", "Questions diverses"),
+    (
+        "d1",
+        2017,
+        "rapport_activite",
+        "Métropole Aix-Marseille-Provence",
+        "Les dépenses d’électricité de l’éclairage public s’élèvent à 24 500 € en 2017.",
+        "Finances > Faits marquants",
+    ),
+    (
+        "d2",
+        2016,
+        "proces_verbal",
+        "Commune de Pierrefonds",
+        "Le conseil fixe les taux d’imposition : taxe foncière sur le bâti 20,5 %.",
+        "3. Vote des taux",
+    ),
+    (
+        "d3",
+        2024,
+        "proces_verbal",
+        "Commune de Pierrefonds",
+        "Tarif de la restauration scolaire pour l’année 2024-2025 : 3,80 € le repas.",
+        "Tarifs",
+    ),
+    (
+        "d4",
+        2023,
+        "rpqs",
+        "Communauté de communes des Lisières de l’Oise",
+        "Le service public d’assainissement non collectif a réalisé 71 contrôles en 2023.",
+        "Indicateurs",
+    ),
+    (
+        "d5",
+        2018,
+        "proces_verbal",
+        "Commune de Pierrefonds",
+        "Les élus évoquent l'éclairage de l’église et la restauration du clocher.",
+        "Questions diverses",
+    ),
 ]
 
 
@@ -62,7 +92,7 @@ def test_stop_words_alone_match_nothing(index) -> None:  # type: ignore[no-untyp
 def test_phrase_required_and_excluded(index) -> None:  # type: ignore[no-untyped-def]
     assert _ids(index, '"restauration scolaire"') == ["d3:p1"]
     assert _ids(index, "restauration -scolaire") == ["d5:p1"]
-    assert _ids(index, "+eclairage public") [0] == "d1:p1"
+    assert _ids(index, "+eclairage public")[0] == "d1:p1"
     assert set(_ids(index, "+eclairage public")) == {"d1:p1", "d5:p1"}
 
 

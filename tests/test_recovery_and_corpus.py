@@ -77,7 +77,10 @@ def test_whole_shared_corpus(shared_corpus: Path, tmp_path: Path) -> None:
         docs = {d.doc_id: d for d in g.documents()}
         minutes = [d for d in docs.values() if d.kind == "proces_verbal"]
         assert len(minutes) >= 45 and all(d.date and d.year == int(d.date[:4]) for d in minutes)
-        assert {d.year for d in minutes if d.issuer == "Commune de Pierrefonds"} >= set(range(2015, 2021)) | {2024, 2025}
+        assert {d.year for d in minutes if d.issuer == "Commune de Pierrefonds"} >= set(range(2015, 2021)) | {
+            2024,
+            2025,
+        }
         assert docs["rapport-activite-2017"].pages == 65
         hits = g.search("taux taxe foncière bâti", g.filters(issuer="Pierrefonds"), limit=20)
         assert hits and all(h.issuer == "Commune de Pierrefonds" for h in hits)

@@ -62,9 +62,7 @@ def clean_pages(pages: list[list[Line]]) -> tuple[list[list[Line]], list[list[st
         removed: list[str] = []
         for i, ln in enumerate(page):
             text = ln.text.strip()
-            if STAMP.match(text) or (
-                i in idx and (PAGE_NUMBER.match(text) or _key(text) in running)
-            ):
+            if STAMP.match(text) or (i in idx and (PAGE_NUMBER.match(text) or _key(text) in running)):
                 removed.append(text)
             else:
                 kept.append(ln)

@@ -6,18 +6,38 @@ import re
 from datetime import date
 
 MONTHS = {
-    "janvier": 1, "fevrier": 2, "février": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
-    "juillet": 7, "aout": 8, "août": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-    "decembre": 12, "décembre": 12,
+    "janvier": 1,
+    "fevrier": 2,
+    "février": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "aout": 8,
+    "août": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "decembre": 12,
+    "décembre": 12,
 }
 MONTH_NAMES = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 )
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
-TEXT_DATE = re.compile(
-    rf"\b(\d{{1,2}})(?:er|ER)?\s+({_MONTH_RE})\s+(\d{{4}})\b", re.IGNORECASE
-)
+TEXT_DATE = re.compile(rf"\b(\d{{1,2}})(?:er|ER)?\s+({_MONTH_RE})\s+(\d{{4}})\b", re.IGNORECASE)
 NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")
 
 

@@ -14,7 +14,9 @@ CHECKED = "☑"
 UNCHECKED = "☐"
 
 # Wingdings/Symbol private-use glyphs seen as bullets in French administrative PDFs.
-_BULLET_GLYPHS = "\uf0b7\uf0d8\uf02d\uf0fc\uf0a7\uf076\uf0a8\uf0e0\uf0de\uf0f0\uf0d7\uf09f\uf0a2\uf06e\uf071\uf075\uf0b2\uf0e8\uf046"
+_BULLET_GLYPHS = (
+    "\uf0b7\uf0d8\uf02d\uf0fc\uf0a7\uf076\uf0a8\uf0e0\uf0de\uf0f0\uf0d7\uf09f\uf0a2\uf06e\uf071\uf075\uf0b2\uf0e8\uf046"
+)
 _CHECKED_GLYPHS = "\uf0fe\uf078\uf0fd"
 _UNCHECKED_GLYPHS = "\uf06f\uf0a1\uf071"
 

@@ -20,7 +20,9 @@ from greffier.extract.headings import (
 from greffier.records import Block, Line
 
 _TERMINAL = re.compile(r"[.!?:;…»]\s*$")
-_CONNECTOR_END = re.compile(r"(?:\b(?:de|des|du|d'|d’|la|le|les|l'|l’|et|ou|à|au|aux|en|pour|sur|par|avec|dans)|[,–-])\s*$", re.IGNORECASE)
+_CONNECTOR_END = re.compile(
+    r"(?:\b(?:de|des|du|d'|d’|la|le|les|l'|l’|et|ou|à|au|aux|en|pour|sur|par|avec|dans)|[,–-])\s*$", re.IGNORECASE
+)
 _TOC_LINE = re.compile(r"(?:\.{3,}|…+|\s)\s*(?:page\s*)?\d{1,3}\s*$", re.IGNORECASE)
 _ITEM_START = re.compile(r"^\s*(?:\d{1,2}\s?[.)-]|[a-h]\))\s")
 _WORD_JOIN = re.compile(r"\w-$")
@@ -31,7 +33,7 @@ _ROW_END = re.compile(r"(?:\d|€|%)\s*$")  # a table row ends with a figure
 _LIST_WINDOW = 6
 
 
-def _in_numbered_list(cands: list["_Cand"], i: int, kind: str, value: int | None) -> bool:
+def _in_numbered_list(cands: list[_Cand], i: int, kind: str, value: int | None) -> bool:
     """True when the numbered line at ``i`` belongs to a run of consecutive numbered lines
     (an agenda or an enumeration) rather than heading a section of text."""
     if value is None:
@@ -140,8 +142,10 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
                 c.text = text[lead.end() :]
             continue
         # A line that continues into a lowercase line is prose, unless it is laid out as a title.
-        continues = nxt is not None and _starts_lower(nxt.text) and not (
-            has_layout and nxt.line.size == c.line.size and nxt.line.bold == c.line.bold and emphasized
+        continues = (
+            nxt is not None
+            and _starts_lower(nxt.text)
+            and not (has_layout and nxt.line.size == c.line.size and nxt.line.bold == c.line.bold and emphasized)
         )
         if num is not None:
             kind, depth, number = num
@@ -218,8 +222,11 @@ def _lead_heading(
     if not colon:
         if next_lead is not None or len(nxt.text.split()) < 8:
             return None
-    elif next_lead is not None and next_lead.group(0).strip() == mark and len(nxt.text.split()) <= 12 and (
-        nxt.text.rstrip().endswith(":")
+    elif (
+        next_lead is not None
+        and next_lead.group(0).strip() == mark
+        and len(nxt.text.split()) <= 12
+        and (nxt.text.rstrip().endswith(":"))
     ):
         return None  # a run of "➢ X :" labels each followed by its own text: decided per line
     return HeadingStyle("lead", 1, size, bold, 0, mark)

@@ -174,4 +174,4 @@ def detect_metadata(
     return Metadata(issuer=issuer, kind=kind, year=year, date=date, title=title[:200])
 
 
-__all__ = ["Metadata", "detect_metadata", "TEXT_DATE"]
+__all__ = ["TEXT_DATE", "Metadata", "detect_metadata"]

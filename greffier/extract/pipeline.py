@@ -55,8 +55,17 @@ def parse_file(path: Path, doc_id: str, sha256: str | None = None) -> ParsedDocu
         chars = sum(len(ln.text.strip()) for page in raw_pages for ln in page)
         if chars < _MIN_CHARS_PER_PAGE * len(raw_pages):
             doc = Document(
-                doc_id=doc_id, path=str(path), sha256=sha, status="needs_ocr", title=path.stem,
-                issuer=None, kind="other", year=None, date=None, pages=len(raw_pages), source_type="pdf",
+                doc_id=doc_id,
+                path=str(path),
+                sha256=sha,
+                status="needs_ocr",
+                title=path.stem,
+                issuer=None,
+                kind="other",
+                year=None,
+                date=None,
+                pages=len(raw_pages),
+                source_type="pdf",
             )
             return ParsedDocument(document=doc, pages=(), sections=(), passages=())
     else:

@@ -163,9 +163,7 @@ def build_passages(
     return passages
 
 
-def _pages_of(
-    paragraphs: list[tuple[int, int, int, int]], start: int, end: int, section: Section
-) -> tuple[int, int]:
+def _pages_of(paragraphs: list[tuple[int, int, int, int]], start: int, end: int, section: Section) -> tuple[int, int]:
     pages = [(p, pe) for s, e, p, pe in paragraphs if s < end and e > start]
     if not pages:
         return section.page_start, section.page_end

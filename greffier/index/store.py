@@ -124,28 +124,60 @@ class Store:
                 "INSERT INTO documents (doc_id, path, sha256, status, title, issuer, kind, year, date, pages,"
                 " source_type, stamps, index_state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?, 'pending')",
                 (
-                    d.doc_id, d.path, d.sha256, d.status, d.title, d.issuer, d.kind, d.year, d.date, d.pages,
-                    d.source_type, json.dumps(list(d.stamps), ensure_ascii=False),
+                    d.doc_id,
+                    d.path,
+                    d.sha256,
+                    d.status,
+                    d.title,
+                    d.issuer,
+                    d.kind,
+                    d.year,
+                    d.date,
+                    d.pages,
+                    d.source_type,
+                    json.dumps(list(d.stamps), ensure_ascii=False),
                 ),
             )
             c.executemany(
                 "INSERT INTO pages VALUES (?,?,?,?,?)",
-                [(p.doc_id, p.number, p.label, p.text, json.dumps(list(p.removed), ensure_ascii=False))
-                 for p in parsed.pages],
+                [
+                    (p.doc_id, p.number, p.label, p.text, json.dumps(list(p.removed), ensure_ascii=False))
+                    for p in parsed.pages
+                ],
             )
             c.executemany(
                 "INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [
-                    (s.section_id, s.doc_id, s.ordinal, s.heading, s.level, json.dumps(list(s.path), ensure_ascii=False),
-                     s.parent_id, s.page_start, s.page_end, s.text)
+                    (
+                        s.section_id,
+                        s.doc_id,
+                        s.ordinal,
+                        s.heading,
+                        s.level,
+                        json.dumps(list(s.path), ensure_ascii=False),
+                        s.parent_id,
+                        s.page_start,
+                        s.page_end,
+                        s.text,
+                    )
                     for s in parsed.sections
                 ],
             )
             c.executemany(
                 "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [
-                    (p.passage_id, p.doc_id, p.section_id, p.ordinal, p.page, p.page_end,
-                     json.dumps(list(p.section_path), ensure_ascii=False), p.start, p.end, p.text)
+                    (
+                        p.passage_id,
+                        p.doc_id,
+                        p.section_id,
+                        p.ordinal,
+                        p.page,
+                        p.page_end,
+                        json.dumps(list(p.section_path), ensure_ascii=False),
+                        p.start,
+                        p.end,
+                        p.text,
+                    )
                     for p in parsed.passages
                 ],
             )
@@ -182,9 +214,16 @@ class Store:
         rows = self.conn.execute("SELECT * FROM sections WHERE doc_id = ? ORDER BY ordinal", (doc_id,)).fetchall()
         return [
             Section(
-                section_id=r["section_id"], doc_id=r["doc_id"], ordinal=r["ordinal"], heading=r["heading"],
-                level=r["level"], path=tuple(json.loads(r["path"])), parent_id=r["parent_id"],
-                page_start=r["page_start"], page_end=r["page_end"], text=r["text"],
+                section_id=r["section_id"],
+                doc_id=r["doc_id"],
+                ordinal=r["ordinal"],
+                heading=r["heading"],
+                level=r["level"],
+                path=tuple(json.loads(r["path"])),
+                parent_id=r["parent_id"],
+                page_start=r["page_start"],
+                page_end=r["page_end"],
+                text=r["text"],
             )
             for r in rows
         ]
@@ -192,8 +231,13 @@ class Store:
     def pages(self, doc_id: str) -> list[Page]:
         rows = self.conn.execute("SELECT * FROM pages WHERE doc_id = ? ORDER BY number", (doc_id,)).fetchall()
         return [
-            Page(doc_id=r["doc_id"], number=r["number"], label=r["label"], text=r["text"],
-                 removed=tuple(json.loads(r["removed"])))
+            Page(
+                doc_id=r["doc_id"],
+                number=r["number"],
+                label=r["label"],
+                text=r["text"],
+                removed=tuple(json.loads(r["removed"])),
+            )
             for r in rows
         ]
 
@@ -227,15 +271,31 @@ class Store:
 
 def _document(r: sqlite3.Row) -> Document:
     return Document(
-        doc_id=r["doc_id"], path=r["path"], sha256=r["sha256"], status=r["status"], title=r["title"],
-        issuer=r["issuer"], kind=r["kind"], year=r["year"], date=r["date"], pages=r["pages"],
-        source_type=r["source_type"], stamps=tuple(json.loads(r["stamps"])),
+        doc_id=r["doc_id"],
+        path=r["path"],
+        sha256=r["sha256"],
+        status=r["status"],
+        title=r["title"],
+        issuer=r["issuer"],
+        kind=r["kind"],
+        year=r["year"],
+        date=r["date"],
+        pages=r["pages"],
+        source_type=r["source_type"],
+        stamps=tuple(json.loads(r["stamps"])),
     )
 
 
 def _passage(r: sqlite3.Row) -> Passage:
     return Passage(
-        passage_id=r["passage_id"], doc_id=r["doc_id"], section_id=r["section_id"], ordinal=r["ordinal"],
-        page=r["page"], page_end=r["page_end"], section_path=tuple(json.loads(r["section_path"])),
-        start=r["start"], end=r["end"], text=r["text"],
+        passage_id=r["passage_id"],
+        doc_id=r["doc_id"],
+        section_id=r["section_id"],
+        ordinal=r["ordinal"],
+        page=r["page"],
+        page_end=r["page_end"],
+        section_path=tuple(json.loads(r["section_path"])),
+        start=r["start"],
+        end=r["end"],
+        text=r["text"],
     )

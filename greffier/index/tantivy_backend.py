@@ -65,8 +65,15 @@ class TantivyIndex:
         for p in passages:
             w.add_document(
                 tantivy.Document(
-                    passage_id=p.passage_id, doc_id=p.doc_id, text=p.text, section_path=p.section_path,
-                    title=p.title, issuer=p.issuer, kind=p.kind, year=p.year, page=p.page,
+                    passage_id=p.passage_id,
+                    doc_id=p.doc_id,
+                    text=p.text,
+                    section_path=p.section_path,
+                    title=p.title,
+                    issuer=p.issuer,
+                    kind=p.kind,
+                    year=p.year,
+                    page=p.page,
                 )
             )
 

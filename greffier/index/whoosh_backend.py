@@ -70,8 +70,15 @@ class WhooshIndex:
         w = self._w()
         for p in passages:
             w.add_document(
-                passage_id=p.passage_id, doc_id=p.doc_id, text=p.text, section_path=p.section_path,
-                title=p.title, issuer=p.issuer, kind=p.kind, year=p.year, page=p.page,
+                passage_id=p.passage_id,
+                doc_id=p.doc_id,
+                text=p.text,
+                section_path=p.section_path,
+                title=p.title,
+                issuer=p.issuer,
+                kind=p.kind,
+                year=p.year,
+                page=p.page,
             )
 
     def delete_doc(self, doc_id: str) -> None:

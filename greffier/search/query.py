@@ -59,7 +59,7 @@ def parse_query(raw: str) -> KeywordQuery:
             occur = {"+": "must", "-": "must_not"}.get(m.group(1), "should")
             text = _clean(m.group(2))
             if not text:
-                raise UsageError(f"malformed query {raw!r}: empty phrase \"\"")
+                raise UsageError(f'malformed query {raw!r}: empty phrase ""')
             clauses.append(Clause(text, len(text.split()) > 1, occur))
     if not any(c.occur != "must_not" for c in clauses):
         raise UsageError(f"malformed query {raw!r}: nothing to search for (only excluded words)")

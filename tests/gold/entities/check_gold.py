@@ -10,6 +10,7 @@ Prints entity counts per type, per document and in total.  Exit status 1 on any 
 
 Usage: python tests/gold/entities/check_gold.py
 """
+
 import collections
 import json
 import pathlib
@@ -23,8 +24,7 @@ UNITS = {"EUR", "%", "count", "m2", "ha", "m3", "km", "t", "kg", "h", "other"}
 KINDS = {"rapport_activite", "proces_verbal", "liste_deliberations", "rpqs"}
 BODIES = {"conseil", "bureau", "president", "maire", None}
 REC_BODIES = {"conseil municipal", "conseil communautaire", "maire", "president", "bureau"}
-ISO = {"year": re.compile(r"^\d{4}$"), "month": re.compile(r"^\d{4}-\d{2}$"),
-       "day": re.compile(r"^\d{4}-\d{2}-\d{2}$")}
+ISO = {"year": re.compile(r"^\d{4}$"), "month": re.compile(r"^\d{4}-\d{2}$"), "day": re.compile(r"^\d{4}-\d{2}-\d{2}$")}
 DATE_ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 errors = []
@@ -39,8 +39,8 @@ def check_entity(where, text, e):
         if k not in e:
             err(where, f"missing {k}")
             return
-    if text[e["start"]:e["end"]] != e["text"]:
-        err(where, f"offset mismatch: {text[e['start']:e['end']]!r} != {e['text']!r}")
+    if text[e["start"] : e["end"]] != e["text"]:
+        err(where, f"offset mismatch: {text[e['start'] : e['end']]!r} != {e['text']!r}")
     t = e["type"]
     if t == "AMOUNT":
         if not isinstance(e.get("value"), float):
@@ -113,13 +113,17 @@ def check_entities():
                     if b[0] < a[1]:
                         err(f"{f.name}#{i}", f"overlapping {t}: {a[2]!r} / {b[2]!r}")
             per_doc.update(pc)
-            print(f"  passage {i}: page {p['page']:>3}, {len(text.split()):>3} words, "
-                  f"{len(ents):>3} entities {dict(sorted(pc.items()))}")
+            print(
+                f"  passage {i}: page {p['page']:>3}, {len(text.split()):>3} words, "
+                f"{len(ents):>3} entities {dict(sorted(pc.items()))}"
+            )
         print(f"  => {sum(per_doc.values())} entities {dict(sorted(per_doc.items()))}")
         total.update(per_doc)
-    print(f"TOTAL: {sum(total.values())} entities {dict(sorted(total.items()))}, "
-          f"{sum(len(json.loads(f.read_text(encoding='utf-8'))['passages']) for f in files)} passages, "
-          f"{len(files)} documents")
+    print(
+        f"TOTAL: {sum(total.values())} entities {dict(sorted(total.items()))}, "
+        f"{sum(len(json.loads(f.read_text(encoding='utf-8'))['passages']) for f in files)} passages, "
+        f"{len(files)} documents"
+    )
 
 
 def check_deliberations():
@@ -139,8 +143,11 @@ def check_deliberations():
             if not r.get("title"):
                 err(w, "missing title")
             for a in r.get("amounts", []):
-                if not isinstance(a.get("value"), float) or a.get("tax") not in ("HT", "TTC", None) \
-                        or not str(a.get("unit", "")).startswith("EUR"):
+                if (
+                    not isinstance(a.get("value"), float)
+                    or a.get("tax") not in ("HT", "TTC", None)
+                    or not str(a.get("unit", "")).startswith("EUR")
+                ):
                     err(w, f"bad amount {a}")
             v = r.get("vote")
             if v is not None:
@@ -149,8 +156,11 @@ def check_deliberations():
                         err(w, f"vote.{k} must be int or null")
                 if not isinstance(v.get("unanimite"), bool):
                     err(w, "vote.unanimite must be bool")
-            if not (isinstance(r.get("page_start"), int) and isinstance(r.get("page_end"), int)
-                    and r["page_start"] <= r["page_end"]):
+            if not (
+                isinstance(r.get("page_start"), int)
+                and isinstance(r.get("page_end"), int)
+                and r["page_start"] <= r["page_end"]
+            ):
                 err(w, "bad page_start/page_end")
         print(f"{f.name}: {len(recs)} records")
 

@@ -14,6 +14,7 @@ Checks, for retrieval.jsonl and answers.jsonl:
 Usage:  python check_questions.py [--corpus /work/shared/corpus] [-v]
 Exit status 0 when everything passes, 1 otherwise.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,7 +64,7 @@ class Corpus:
     def __init__(self, root: Path):
         self.root = root
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def pdf_pages(self, source: str) -> tuple[str, ...]:
         import pypdfium2 as pdfium  # imported lazily: only needed for PDFs
 
@@ -73,7 +74,7 @@ class Corpus:
         finally:
             doc.close()
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def amp_pages(self) -> dict[int, str]:
         """Split the AMP text on its stamps.
 
@@ -163,8 +164,9 @@ def load_jsonl(path: Path, errors: list[str]) -> list[dict]:
     return rows
 
 
-def check_quote(corpus: Corpus, ev: dict, where: str, errors: list[str],
-                min_words: int | None = None, max_words: int | None = None) -> None:
+def check_quote(
+    corpus: Corpus, ev: dict, where: str, errors: list[str], min_words: int | None = None, max_words: int | None = None
+) -> None:
     for key in ("source", "page", "quote"):
         if key not in ev:
             errors.append(f"{where}: missing '{key}'")
@@ -197,8 +199,10 @@ def check_alternation(rows: list[dict], group_key: str, fname: str, errors: list
         for i, r in enumerate(items):
             expected = SPLITS[i % 2]
             if r.get("split") != expected:
-                errors.append(f"{fname} {r['id']}: split {r.get('split')!r}, expected {expected!r} "
-                              f"(alternation within {group_key}={g})")
+                errors.append(
+                    f"{fname} {r['id']}: split {r.get('split')!r}, expected {expected!r} "
+                    f"(alternation within {group_key}={g})"
+                )
 
 
 def check_retrieval(corpus: Corpus, path: Path, errors: list[str]) -> list[dict]:
