@@ -88,3 +88,15 @@ def test_whole_shared_corpus(shared_corpus: Path, tmp_path: Path) -> None:
         assert all(1 <= h.page <= docs[h.doc_id].pages for h in hits)
         out = json.dumps([h.snippet for h in hits], ensure_ascii=False)
         assert "\uf0b7" not in out and "\ufffe" not in out
+
+
+@pytest.mark.corpus
+def test_regression_rpqs_glyphs_split_one_per_line(shared_corpus: Path) -> None:
+    """Regression: PDFium put each glyph of the RPQS OM 2023 page 2 on its own line."""
+    from greffier.extract.pipeline import parse_file
+
+    parsed = parse_file(shared_corpus / "lisieres-oise" / "4.-Annexe-DEL2024-48-RPQS-OM-2023.pdf", "rpqs")
+    page2 = next(p for p in parsed.pages if p.number == 2).text
+    assert "La Communauté de Communes des Lisières de l’Oise exerce de plein droit" in page2
+    assert parsed.document.issuer == "Communauté de communes des Lisières de l’Oise"
+    assert parsed.document.kind == "rpqs" and parsed.document.year == 2023

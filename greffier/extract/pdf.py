@@ -85,6 +85,13 @@ def read_pdf_lines(path: Path) -> list[list[Line]]:
                 nchars = textpage.count_chars()
             except pdfium.PdfiumError as exc:
                 raise InputError(str(path), f"page {number} cannot be read ({exc})") from exc
+            if _split_into_chars(text):
+                # PDFium broke every glyph onto its own line (tight letter spacing): rebuild
+                # the lines from the characters' positions.
+                pages.append(_lines_from_chars(textpage, nchars, number, height, buf))
+                textpage.close()
+                page.close()
+                continue
             lines: list[Line] = []
             # Char indices line up with the text when its length matches the char count
             # (it does for text without surrogate pairs); otherwise fall back to no layout.
@@ -123,3 +130,51 @@ def read_pdf_lines(path: Path) -> list[list[Line]]:
     finally:
         pdf.close()
     return pages
+
+
+def _split_into_chars(text: str) -> bool:
+    lines = [ln for ln in text.split("\r\n") if ln.strip()]
+    short = sum(1 for ln in lines if len(ln.strip()) <= 2)
+    return short >= 10 and short >= 0.3 * len(lines)
+
+
+def _lines_from_chars(
+    textpage: pdfium.PdfTextPage, nchars: int, number: int, height: float, buf: ctypes.Array
+) -> list[Line]:
+    """Lines rebuilt from char boxes: same baseline and moving right = same line."""
+    out: list[Line] = []
+    chars: list[str] = []
+    first = -1
+    base = right = 0.0
+    size = 0.0
+
+    def flush() -> None:
+        if chars and "".join(chars).strip():
+            fsize, bold = _font_info(textpage, first, buf)
+            left, bottom, _r, top = textpage.get_charbox(first)
+            out.append(
+                Line(text="".join(chars).strip(), page=number, size=round(fsize * 2) / 2, bold=bold,
+                     top=height - top, bottom=height - bottom, x0=left, page_height=height)
+            )
+
+    for i in range(nchars):
+        code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
+        if code in (0x0D, 0x0A, 0xFFFE) or code == 0:
+            continue
+        ch = chr(code)
+        left, bottom, rgt, _top = textpage.get_charbox(i)
+        csize = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, i)) or 10.0
+        if ch == " " and rgt <= left:  # generated space: keep one
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+            continue
+        new_line = not chars or abs(bottom - base) > 0.6 * max(size, csize) or left < right - 2.5 * csize
+        if new_line:
+            flush()
+            chars, first, base, size = [], i, bottom, csize
+        elif left - right > 0.18 * csize and chars[-1] != " ":
+            chars.append(" ")
+        chars.append(ch)
+        right = max(right, rgt) if not new_line else rgt
+    flush()
+    return out
