@@ -121,3 +121,40 @@ def to_dict(record: Any) -> dict[str, Any]:
     """A record as a plain dict (tuples become lists) for JSON/CSV output."""
     data = asdict(record)
     return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+
+
+ENTITY_TYPES = ("AMOUNT", "DATE", "DIRECTION", "DELIBERATION", "ORG", "PERSON", "PLACE")
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A typed, normalized, cited mention. Offsets are in the section's text."""
+
+    entity_id: str
+    type: str
+    text: str
+    doc_id: str
+    page: int
+    section_id: str
+    start: int
+    end: int
+    sentence: str
+    # AMOUNT
+    value: float | None = None
+    unit: str | None = None
+    currency: str | None = None
+    tax: str | None = None
+    quantity_of: str | None = None
+    # DATE
+    iso: str | None = None
+    precision: str | None = None
+    implied_year: bool | None = None
+    end_iso: str | None = None
+    # DIRECTION
+    canonical: str | None = None
+    acronym: str | None = None
+    parent: str | None = None
+    # DELIBERATION
+    ref: str | None = None
+    date: str | None = None
+    body: str | None = None

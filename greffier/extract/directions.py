@@ -1,0 +1,137 @@
+"""DIRECTION entities: administrative directions and services, with acronyms. Never raises.
+
+Acronyms are resolved from definitions in the same document ("Direction de l'Eau et de
+l'Assainissement (DEA)"); an acronym defined twice with different meanings is left
+ambiguous, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from greffier.extract.headings import fold
+
+_UP = "A-ZÀ-ÖØ-Þ"
+_HEAD = (
+    r"(?:Direction|DIRECTION|direction|Sous-direction|Délégation|Service|SERVICE|service|Pôle|PÔLE|Mission|mission"
+    r"|Inspection|INSPECTION|Secrétariat|SECRÉTARIAT|Département|Division|Cabinet)"
+)
+_NOT_NAME = (
+    r"(?:Le|La|Les|L['’]|Ce|Cette|Ces|Cet|Il|Elle|Ils|Elles|Un|Une|Des|Dans|En|Au|Aux|Pour|Lui|Par|Sur|Son|Sa"
+    r"|Ses|Leur|Afin|Depuis|Avec|Après|Avant|Lors|Nous|On|Si|Or|Puis)\b"
+)
+_CAP = rf"(?!{_NOT_NAME})[{_UP}][\w'’-]*"
+_CONNECT = r"(?:de\s+la|de\s+l['’]|des|du|de|d['’]|et|à\s+la|aux|au|à|en|pour|sur|DE\s+LA|DES|DU|DE|ET|L['’])"
+_ACR = rf"\((?P<acr>[{_UP}][{_UP}0-9&-]{{1,9}})\)"
+# Inside a name, white space may hold one line break but not a blank line (a new paragraph).
+_W = r"\s{0,12}"
+_NAME = (
+    rf"(?:{_W}(?:{_CAP}|(?:{_CONNECT}{_W})+(?={_CAP})|,{_W}(?={_CAP})|\([{_UP}][{_UP}0-9&-]{{1,9}}\){_W}(?={_CAP})"
+    r"|déléguée?|adjointe?|générale?))+"
+)
+DIRECTION_RE = re.compile(rf"(?<![\w])(?P<head>{_HEAD})(?=[ \t\u00a0\n])(?P<name>{_NAME})(?:\s*{_ACR})?", re.UNICODE)
+_DGA = re.compile(rf"\b(?P<head>DGA|DGS|DGAS)(?P<name>{_W}déléguée?(?:{_W}{_CAP}|{_W}(?:{_CONNECT}{_W})+(?={_CAP}))+)")
+# Bodies that are not administrative units of the issuer.
+_NOT_UNITS = re.compile(
+    r"^(?:p[ôo]le emploi|d[ée]l[ée]gation de service public|d[ée]partement (?:de|du|des|d['’])\b|service public\b"
+    r"|direction de projet$|mission locale|service civique|service d['’]incendie)",
+    re.IGNORECASE,
+)
+_NEXT_UNIT = re.compile(rf"{_W}(?:et|,){_W}(?=(?:Service|Direction|Mission|Pôle|Délégation)\b)")
+_DEFINITION = re.compile(
+    rf"(?P<name>(?:{_CAP}|{_CONNECT})(?:(?:[ \t\u00a0,]+|\s{{1,12}})(?:{_CAP}|{_CONNECT}|\([{_UP}]+\))){{1,12}})\s*{_ACR}"
+)
+_GENERIC_WORDS = {"direction", "generale", "adjointe", "service", "services", "deleguee", "mission", "pole"}
+_TRIM = re.compile(rf"(?:\s+|,|\s+{_CONNECT})+$")
+_GENERIC = {"public", "publics", "civique", "national", "fait", "rendu"}
+
+
+@dataclass(frozen=True)
+class DirectionMatch:
+    start: int
+    end: int
+    text: str
+    canonical: str
+    acronym: str | None
+
+
+def _canonical(text: str) -> str:
+    text = re.sub(rf"\s*\([{_UP}][{_UP}0-9&-]{{1,9}}\)", "", text)
+    text = re.sub(r"\s+", " ", text).strip(" ,")
+    if text.isupper():
+        small = {"DE", "DES", "DU", "ET", "LA", "L'", "L’", "AUX", "AU", "À", "EN"}
+        text = " ".join(w.lower() if w in small else w.capitalize() for w in text.split())
+    return text[:1].upper() + text[1:]
+
+
+def acronym_table(text: str) -> dict[str, str | None]:
+    """Acronym -> expansion defined in ``text`` (None when defined with two meanings)."""
+    seen: dict[str, set[str]] = defaultdict(set)
+    for m in _DEFINITION.finditer(text):
+        acr = m.group("acr")
+        words = m.group("name").split()
+        letters = [w for w in words if w[:1].isupper()]
+        # keep the shortest tail of the name whose capitals spell the acronym's start
+        name = " ".join(words)
+        for i in range(len(words)):
+            tail = words[i:]
+            if tail[0][:1].isupper() and tail[0][0].upper() == acr[0]:
+                name = " ".join(tail)
+                break
+        name = re.sub(r"^(?:[LlDd]['’]|[Ll]es?\s+|[Ll]a\s+)", "", name)
+        if letters:
+            seen[acr].add(_canonical(name))
+    return {a: (next(iter(v)) if len(v) == 1 else None) for a, v in seen.items()}
+
+
+def find_directions(text: str, acronyms: dict[str, str | None] | None = None) -> list[DirectionMatch]:
+    try:
+        return _find(text, acronyms or {})
+    except Exception:  # never break ingestion
+        return []
+
+
+def _find(text: str, acronyms: dict[str, str | None]) -> list[DirectionMatch]:
+    out: list[DirectionMatch] = []
+    for pattern in (_DGA, DIRECTION_RE):
+        for m in pattern.finditer(text):
+            name = m.group("name")
+            cut = _NEXT_UNIT.search(name)
+            if cut:  # "Service Budget et Service stratégie": two units
+                name = name[: cut.start()]
+            trimmed = _TRIM.sub("", name)
+            if not re.search(rf"[{_UP}]", trimmed) or trimmed.strip().lower() in _GENERIC:
+                continue
+            end = m.start("name") + len(trimmed)
+            acr = m.groupdict().get("acr")
+            inner = re.search(rf"\(([{_UP}][{_UP}0-9&-]{{1,9}})\)", trimmed)
+            if inner and not acr:
+                acr = inner.group(1)
+            if any(m.start() < o.end and end > o.start for o in out):
+                continue
+            surface = text[m.start() : end]
+            canonical = _canonical(surface)
+            if _NOT_UNITS.match(canonical) or set(fold(canonical).split()) <= _GENERIC_WORDS:
+                continue  # another body, or a bare "Direction Générale Adjointe"
+            if m.group("head") in ("DGA", "DGS", "DGAS"):
+                canonical = _canonical(canonical.replace("DGA", "Direction Générale Adjointe", 1))
+            out.append(DirectionMatch(m.start(), end, surface, canonical, acr))
+    # bare acronyms defined in the document as directions or services
+    units = {
+        a: e
+        for a, e in acronyms.items()
+        if e and re.match(_HEAD, e) and not _NOT_UNITS.match(e) and not set(fold(e).split()) <= _GENERIC_WORDS
+    }
+    if units:
+        pattern = re.compile(r"(?<![\w(])(" + "|".join(map(re.escape, sorted(units, key=len, reverse=True))) + r")(?![\w)])")
+        for m in pattern.finditer(text):
+            if any(m.start() < o.end and m.end() > o.start for o in out):
+                continue
+            out.append(DirectionMatch(m.start(), m.end(), m.group(0), units[m.group(0)], m.group(0)))
+    return sorted(out, key=lambda d: d.start)
+
+
+def same_direction(a: str, b: str) -> bool:
+    return fold(a) == fold(b)

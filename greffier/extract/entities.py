@@ -1,0 +1,95 @@
+"""Entities of a document's sections: AMOUNT, DATE, DIRECTION, DELIBERATION records.
+
+spaCy French has no MONEY/DATE types: greffier's own extractors (amounts, dates, refs,
+directions) produce them. Overlaps are resolved by priority: a deliberation reference beats
+a date, a date beats an amount.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from greffier.extract.amounts import find_amounts
+from greffier.extract.dates import find_dates
+from greffier.extract.directions import acronym_table, find_directions
+from greffier.extract.refs import find_refs
+from greffier.records import Entity, Section
+
+_PRIORITY = {"DELIBERATION": 0, "DATE": 1, "AMOUNT": 2, "DIRECTION": 3}
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n")
+
+
+def _raw(text: str, doc_year: int | None, issuer: str | None, acronyms: dict[str, str | None]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for r in find_refs(text, doc_year, issuer):
+        found.append({"type": "DELIBERATION", "start": r.start, "end": r.end, "text": r.text, "ref": r.ref,
+                      "date": r.date, "body": r.body})
+    for d in find_dates(text, doc_year):
+        found.append({"type": "DATE", "start": d.start, "end": d.end, "text": d.text, "iso": d.iso,
+                      "precision": d.precision, "implied_year": d.implied_year, "end_iso": d.end_iso})
+    for a in find_amounts(text):
+        found.append({"type": "AMOUNT", "start": a.start, "end": a.end, "text": a.text, "value": a.value,
+                      "unit": a.unit, "currency": a.currency, "tax": a.tax, "quantity_of": a.quantity_of})
+    for d in find_directions(text, acronyms):
+        found.append({"type": "DIRECTION", "start": d.start, "end": d.end, "text": d.text,
+                      "canonical": d.canonical, "acronym": d.acronym})
+    # resolve overlaps between the typed spans (directions may contain figures: keep both)
+    kept: list[dict[str, Any]] = []
+    for e in sorted(found, key=lambda e: (_PRIORITY[e["type"]], e["start"])):
+        if e["type"] != "DIRECTION" and any(
+            k["type"] != "DIRECTION" and e["start"] < k["end"] and k["start"] < e["end"] for k in kept
+        ):
+            continue
+        kept.append(e)
+    return sorted(kept, key=lambda e: (e["start"], _PRIORITY[e["type"]]))
+
+
+def extract_entities_from_text(
+    text: str, doc_year: int | None = None, issuer: str | None = None, acronyms: dict[str, str | None] | None = None
+) -> list[dict[str, Any]]:
+    """Entities of one text as dicts (offsets into ``text``)."""
+    return _raw(text, doc_year, issuer, acronyms if acronyms is not None else acronym_table(text))
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    m = _SENTENCE_END.search(text, end)
+    right = m.start() if m else len(text)
+    return re.sub(r"\s+", " ", text[left:right]).strip()[:600]
+
+
+def extract_entities(
+    sections: Iterable[Section],
+    paragraph_pages: dict[str, list[tuple[int, int, int, int]]],
+    doc_year: int | None,
+    issuer: str | None,
+) -> list[Entity]:
+    sections = list(sections)
+    acronyms = acronym_table("\n".join(s.heading + "\n" + s.text for s in sections))
+    out: list[Entity] = []
+    n = 0
+    for s in sections:
+        spans = paragraph_pages.get(s.section_id, [])
+        # the nearest enclosing direction: from the section path
+        parent = None
+        for heading in reversed(s.path[:-1] if s.path else ()):
+            dirs = find_directions(heading, acronyms)
+            if dirs:
+                parent = dirs[0].canonical
+                break
+        for e in _raw(s.text, doc_year, issuer, acronyms):
+            page = next((p for a, b, p, _pe in spans if a <= e["start"] <= b), s.page_start)
+            n += 1
+            fields = {k: v for k, v in e.items() if k not in ("type", "start", "end", "text")}
+            if e["type"] == "DIRECTION" and parent and parent != e.get("canonical"):
+                fields["parent"] = parent
+            out.append(
+                Entity(
+                    entity_id=f"{s.doc_id}:e{n:05d}", type=e["type"], text=e["text"], doc_id=s.doc_id, page=page,
+                    section_id=s.section_id, start=e["start"], end=e["end"],
+                    sentence=_sentence(s.text, e["start"], e["end"]), **fields,
+                )
+            )
+    return out
