@@ -18,7 +18,17 @@ from greffier.extract.pipeline import SUPPORTED_SUFFIXES, file_sha256, parse_fil
 from greffier.index.config import IndexConfig
 from greffier.index.keyword import Filters, IndexedPassage, KeywordIndex, make_snippet, open_keyword_index
 from greffier.index.store import SCHEMA_VERSION, Store
-from greffier.records import DOC_KINDS, Document, ParsedDocument, Passage, SearchHit, Section
+from greffier.records import (
+    DOC_KINDS,
+    ENTITY_TYPES,
+    Deliberation,
+    Document,
+    Entity,
+    ParsedDocument,
+    Passage,
+    SearchHit,
+    Section,
+)
 from greffier.search.query import parse_query
 from greffier.settings import Settings
 
@@ -379,6 +389,50 @@ class Greffier:
                     issuer=d.issuer,
                 )
             )
+        return out
+
+    # -- entities and deliberations --------------------------------------------------
+    def entities(
+        self,
+        doc_id: str | None = None,
+        types: tuple[str, ...] = (),
+        year: int | None = None,
+        unit: str | None = None,
+        direction: str | None = None,
+        limit: int | None = None,
+    ) -> list[Entity]:
+        for t in types:
+            if t not in ENTITY_TYPES:
+                raise UsageError(f"unknown entity type {t!r} (choose from {', '.join(ENTITY_TYPES)})")
+        if doc_id:
+            self.document(doc_id)
+        return self.store.entities(doc_id=doc_id, types=types, year=year, unit=unit, direction=direction, limit=limit)
+
+    def deliberations(self, doc_id: str | None = None, year: int | None = None) -> list[Deliberation]:
+        if doc_id:
+            self.document(doc_id)
+        return self.store.deliberations(doc_id=doc_id, year=year)
+
+    def directions(self, doc_id: str | None = None) -> list[dict[str, Any]]:
+        """Directions and services, one row per canonical name, with acronym, parent and
+        where they are cited (first page of each document)."""
+        rows: dict[str, dict[str, Any]] = {}
+        for e in self.entities(doc_id=doc_id, types=("DIRECTION",)):
+            key = fold(e.canonical or e.text)
+            row = rows.setdefault(
+                key,
+                {"canonical": e.canonical, "acronym": None, "parent": None, "mentions": 0, "cited": {}},
+            )
+            row["mentions"] += 1
+            row["acronym"] = row["acronym"] or e.acronym
+            row["parent"] = row["parent"] or e.parent
+            row["cited"].setdefault(e.doc_id, e.page)
+        out = []
+        for row in rows.values():
+            row["cited"] = [f"{d} p.{p}" for d, p in row["cited"].items()]
+            out.append(row)
+        # parents first, then their children (a flat, readable tree)
+        out.sort(key=lambda r: (fold(r["parent"] or r["canonical"]), r["parent"] is not None, fold(r["canonical"])))
         return out
 
 

@@ -16,7 +16,7 @@ from greffier.errors import GreffierError
 from greffier.errors import UsageError as GreffierUsageError
 from greffier.index.keyword import BACKENDS
 from greffier.output import FORMATS, render
-from greffier.records import DOC_KINDS, to_dict
+from greffier.records import DOC_KINDS, ENTITY_TYPES, to_dict
 from greffier.settings import ENV_INDEX, Settings
 
 
@@ -242,6 +242,164 @@ def status(index_dir: Path | None, backend: str | None) -> Any:
     """
     with _open(index_dir, backend) as g:
         return g.status()
+
+
+@main.command()
+@click.option("--doc", "doc_id", help="Only this document.")
+@click.option("--type", "types", multiple=True, type=click.Choice(ENTITY_TYPES), help="Only these types (repeatable).")
+@click.option("--year", type=int, help="Only documents of this year.")
+@click.option("--unit", help="Only amounts in this unit (EUR, %, count, m2, ha, m3, km, t, kg, h, other).")
+@click.option("--direction", help="Only mentions of this direction (name part or acronym).")
+@click.option("--limit", type=click.IntRange(1), default=None)
+@index_options
+@output_options(["type", "text", "value", "unit", "tax", "quantity_of", "iso", "canonical", "ref", "doc_id", "page"])
+@_fail_on_errors
+def entities(
+    doc_id: str | None,
+    types: tuple[str, ...],
+    year: int | None,
+    unit: str | None,
+    direction: str | None,
+    limit: int | None,
+    index_dir: Path | None,
+    backend: str | None,
+) -> Any:
+    """Typed, normalized, cited entities: amounts, dates, directions, deliberations.
+
+    Each record carries the document, page, section and offsets of the exact text, and the
+    sentence it stands in.
+
+    \b
+    Example:
+      greffier entities --type AMOUNT --unit EUR --year 2025 --format csv
+    """
+    with _open(index_dir, backend) as g:
+        return [to_dict(e) for e in g.entities(doc_id, types, year, unit, direction, limit)]
+
+
+@main.command()
+@click.option("--doc", "doc_id", help="Only this document.")
+@click.option("--year", type=int, help="Only deliberations of this year.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*FORMATS, "scdl"]),
+    default="table",
+    show_default=True,
+    help="scdl: CSV in the SCDL « Délibérations » schema 2.1.3.",
+)
+@click.option("--siret", help="COLL_SIRET to write in SCDL output (not in the documents).")
+@index_options
+@_fail_on_errors
+def deliberations(
+    doc_id: str | None, year: int | None, fmt: str, siret: str | None, index_dir: Path | None, backend: str | None
+) -> None:
+    """Deliberations and decisions: reference, date, object, amounts, vote, pages.
+
+    \b
+    Example:
+      greffier deliberations --year 2025 --format scdl > deliberations.csv
+    """
+    from greffier.extract.deliberations import SCDL_COLUMNS, scdl_row
+
+    with _open(index_dir, backend) as g:
+        records = g.deliberations(doc_id, year)
+        if fmt == "scdl":
+            docs = {d.doc_id: d for d in g.documents()}
+            rows = [scdl_row(r, docs[r.doc_id], siret) for r in records]
+            click.echo(render(rows, "csv", list(SCDL_COLUMNS)))
+            return
+    rows = []
+    for r in records:
+        row = to_dict(r)
+        row["amounts"] = [{k: a[k] for k in ("value", "unit", "tax")} for a in r.amounts]
+        rows.append(row)
+    cols = ["ref", "date", "body", "title", "vote", "amounts", "doc_id", "page_start", "page_end"]
+    click.echo(render(rows, fmt, cols if fmt != "json" else None))
+
+
+@main.command()
+@click.option("--doc", "doc_id", help="Only this document.")
+@index_options
+@output_options(["canonical", "acronym", "parent", "mentions", "cited"])
+@_fail_on_errors
+def directions(doc_id: str | None, index_dir: Path | None, backend: str | None) -> Any:
+    """The directions and services named in the documents, with acronyms and parents.
+
+    \b
+    Example:
+      greffier directions --doc rapport-activite-2017
+    """
+    with _open(index_dir, backend) as g:
+        return g.directions(doc_id)
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Evaluations against hand-annotated gold data (see tests/gold/).
+
+    \b
+    Example:
+      greffier eval entities tests/gold/entities
+    """
+
+
+@eval_group.command("entities")
+@click.argument("gold", type=click.Path(exists=True, path_type=Path))
+@click.option("--errors", "show_errors", is_flag=True, help="Also list every false positive / negative on stderr.")
+@output_options(["type", "tp", "fp", "fn", "precision", "recall", "f1"])
+@_fail_on_errors
+def eval_entities(gold: Path, show_errors: bool) -> Any:
+    """Precision, recall and F1 per entity type on a gold directory (or file).
+
+    A prediction counts when type, span overlap and normalized value agree.
+
+    \b
+    Example:
+      greffier eval entities tests/gold/entities
+    """
+    from greffier.eval.entities import evaluate_entities
+
+    scores = evaluate_entities(gold)
+    rows = []
+    for t, sc in scores.items():
+        rows.append(
+            {
+                "type": t,
+                "tp": sc.tp,
+                "fp": sc.fp,
+                "fn": sc.fn,
+                "precision": round(sc.precision, 3),
+                "recall": round(sc.recall, 3),
+                "f1": round(sc.f1, 3),
+            }
+        )
+        if show_errors:
+            for err in sc.errors:
+                click.echo(err, err=True)
+    return rows
+
+
+@eval_group.command("deliberations")
+@click.argument("gold", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--corpus-root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="Where the gold's source paths live (../shared/corpus).",
+)
+@output_options(["source", "gold", "found", "matched", "ref_ok", "date_ok", "amounts_ok", "vote_ok", "all_ok"])
+@_fail_on_errors
+def eval_deliberations(gold: Path, corpus_root: Path) -> Any:
+    """Deliberation records against gold: share of records whose ref, date and amounts are right.
+
+    \b
+    Example:
+      greffier eval deliberations tests/gold/deliberations --corpus-root ../shared/corpus
+    """
+    from greffier.eval.deliberations import evaluate_deliberations
+
+    return evaluate_deliberations(gold, corpus_root)
 
 
 if __name__ == "__main__":  # pragma: no cover

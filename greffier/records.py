@@ -93,14 +93,6 @@ class Document:
 
 
 @dataclass(frozen=True)
-class ParsedDocument:
-    document: Document
-    pages: tuple[Page, ...]
-    sections: tuple[Section, ...]
-    passages: tuple[Passage, ...]
-
-
-@dataclass(frozen=True)
 class SearchHit:
     rank: int
     score: float
@@ -158,3 +150,39 @@ class Entity:
     ref: str | None = None
     date: str | None = None
     body: str | None = None
+
+
+@dataclass(frozen=True)
+class Vote:
+    pour: int | None = None
+    contre: int | None = None
+    abstention: int | None = None
+    unanimite: bool = False
+
+
+@dataclass(frozen=True)
+class Deliberation:
+    """One deliberation or decision of a set of minutes or a list of deliberations."""
+
+    delib_id: str
+    doc_id: str
+    ref: str | None
+    body: str  # conseil municipal | conseil communautaire | bureau | maire | president
+    date: str | None
+    title: str
+    amounts: tuple[dict[str, Any], ...]
+    vote: Vote | None
+    page_start: int
+    page_end: int
+    section_id: str | None = None
+    outcome: str | None = None  # adopted | rejected | postponed | noted (lists of deliberations)
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    document: Document
+    pages: tuple[Page, ...]
+    sections: tuple[Section, ...]
+    passages: tuple[Passage, ...]
+    entities: tuple[Entity, ...] = ()
+    deliberations: tuple[Deliberation, ...] = ()

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from greffier.cli import main
 from greffier.index.config import CONFIG_NAME
+from greffier.index.store import SCHEMA_VERSION
 
 from .conftest import CORPUS
 
@@ -125,7 +126,7 @@ def test_backend_mismatch_is_refused(tmp_path: Path) -> None:
     r = run("search", "taux", "--index", idx, "--backend", "whoosh")
     assert r.exit_code == 1 and "keyword_backend='tantivy'" in r.stderr
     cfg = json.loads((tmp_path / "idx" / CONFIG_NAME).read_text())
-    assert cfg["keyword_backend"] == "tantivy" and cfg["schema_version"] == 1
+    assert cfg["keyword_backend"] == "tantivy" and cfg["schema_version"] == SCHEMA_VERSION
 
 
 def test_whoosh_backend_end_to_end(tmp_path: Path) -> None:

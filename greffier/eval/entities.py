@@ -65,7 +65,8 @@ def evaluate_entities(gold_dir: Path) -> dict[str, TypeScore]:
         for passage in data["passages"]:
             text = passage["text"]
             preds = [
-                e for e in extract_entities_from_text(text, doc_year=data.get("year"), issuer=data.get("issuer"))
+                e
+                for e in extract_entities_from_text(text, doc_year=data.get("year"), issuer=data.get("issuer"))
                 if e["type"] in TYPES
             ]
             golds = [g for g in passage["entities"] if g["type"] in TYPES]

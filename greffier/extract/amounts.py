@@ -28,7 +28,10 @@ class AmountMatch:
     quantity_of: str | None
 
 
-_TAX = rf"(?P<tax>{_S}*(?:\(?\s*(?:HT|H\.T\.?|TTC|T\.T\.C\.?|hors[{SP}]taxes?|toutes[{SP}]taxes[{SP}]comprises|net(?:[{SP}]de[{SP}]taxe)?)\)?)(?![\w]))?"
+_TAX = (
+    rf"(?P<tax>{_S}*(?:\(?\s*(?:HT|H\.T\.?|TTC|T\.T\.C\.?|hors[{SP}]taxes?|toutes[{SP}]taxes[{SP}]comprises"
+    rf"|net(?:[{SP}]de[{SP}]taxe)?)\)?)(?![\w]))?"
+)
 _MULT = r"(?P<mult>milliards?|millions?|Mds?|M|k|K|mille)"
 _UNIT_RE = re.compile(
     rf"^{_GAP}(?:"
@@ -42,8 +45,17 @@ _UNIT_RE = re.compile(
     rf")",
     re.IGNORECASE,
 )
-_MULTIPLIERS = {"k": 1e3, "mille": 1e3, "m": 1e6, "million": 1e6, "millions": 1e6, "md": 1e9, "mds": 1e9,
-                "milliard": 1e9, "milliards": 1e9}
+_MULTIPLIERS = {
+    "k": 1e3,
+    "mille": 1e3,
+    "m": 1e6,
+    "million": 1e6,
+    "millions": 1e6,
+    "md": 1e9,
+    "mds": 1e9,
+    "milliard": 1e9,
+    "milliards": 1e9,
+}
 _NUM = re.compile(rf"(?<![\w.,/\-])(?P<sign>[+−]{_S}?|-(?=\d))?(?P<num>{NUMBER_RE})(?![\d_]|[.,]\d)")
 _RATE = re.compile(r"^(?:/\s?[A-Za-zéèà.³²0-9]+){1,2}")  # "€/m3", "kg/habitant", "kg/hab/an"
 _WORDNUM = re.compile(rf"(?<![\w-])(?P<num>{WORD_NUMBER_RE})(?=\s+\w)", re.IGNORECASE)
@@ -75,8 +87,19 @@ def _unit_of(m: re.Match[str]) -> tuple[str, str | None, float]:
         return "EUR", "EUR", _MULTIPLIERS.get(mult, 1.0)
     if g.get("bigmult"):
         return "count", None, _MULTIPLIERS[g["bigmult"].lower()]
-    for name, unit in (("pct", "%"), ("m2", "m2"), ("km2", "other"), ("ha", "ha"), ("m3", "m3"), ("km", "km"),
-                       ("t", "t"), ("kg", "kg"), ("h", "h"), ("ml", "other"), ("l", "other")):
+    for name, unit in (
+        ("pct", "%"),
+        ("m2", "m2"),
+        ("km2", "other"),
+        ("ha", "ha"),
+        ("m3", "m3"),
+        ("km", "km"),
+        ("t", "t"),
+        ("kg", "kg"),
+        ("h", "h"),
+        ("ml", "other"),
+        ("l", "other"),
+    ):
         if g.get(name):
             return unit, None, 1.0
     return "other", None, 1.0
@@ -155,7 +178,7 @@ def _digit_amounts(text: str) -> list[AmountMatch]:
                     stop += nm.end()
             out.append(AmountMatch(start, stop, text[start:stop], value * mult, unit, currency, tax, quantity_of))
             continue
-        if _YEAR.match(raw) or "." in raw and "," not in raw and len(raw.split(".")[-1]) != 3:
+        if _YEAR.match(raw) or ("." in raw and "," not in raw and len(raw.split(".")[-1]) != 3):
             continue  # a bare year is a date; "VP.168"-like codes are not counts
         if tail[:1].isalpha():
             continue  # glued letters that are no unit: "3ème", "365j", "2B"
@@ -190,20 +213,37 @@ def _word_amounts(text: str) -> list[AmountMatch]:
             seule = re.match(rf"{_S}+seule?s?\s+(\w+)", text[m.end() :])
             if raw.lower() in ("un", "une") and seule:
                 stop = m.end() + seule.end()
-                out.append(AmountMatch(m.start(), stop, text[m.start() : stop], 1.0, "count", None, None, seule.group(1)))
+                out.append(
+                    AmountMatch(m.start(), stop, text[m.start() : stop], 1.0, "count", None, None, seule.group(1))
+                )
             continue
         value = words_to_number(raw)
         if value is None or 1900 <= value <= 2100:  # "deux mille vingt-cinq" is a year
             continue
-        begin = m.start() + len(m.group("num")) - len(m.group("num").lstrip()) + (len(m.group("num").strip(" -")) - len(raw))
+        begin = (
+            m.start()
+            + len(m.group("num"))
+            - len(m.group("num").lstrip())
+            + (len(m.group("num").strip(" -")) - len(raw))
+        )
         after = begin + len(raw)
         big = re.match(r"\s+(millions?|milliards?)\s+d['’]\s*(\w+)", text[after:])
         if big:  # "deux millions d'habitants"
             stop = after + big.end()
             mult = _MULTIPLIERS[big.group(1).lower()]
             euros = big.group(2).lower().startswith("euro")
-            out.append(AmountMatch(begin, stop, text[begin:stop], value * mult, "EUR" if euros else "count",
-                                   "EUR" if euros else None, None, None if euros else big.group(2)))
+            out.append(
+                AmountMatch(
+                    begin,
+                    stop,
+                    text[begin:stop],
+                    value * mult,
+                    "EUR" if euros else "count",
+                    "EUR" if euros else None,
+                    None,
+                    None if euros else big.group(2),
+                )
+            )
             continue
         nm = _NOUN.match(text[after:])
         if not nm or nm.group("noun").lower() in _NOT_NOUNS:

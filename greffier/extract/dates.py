@@ -130,10 +130,18 @@ def _find(text: str, doc_year: int | None) -> list[DateMatch]:
             continue
         if re.search(r"(?:n°|article|art\.|[LRD]\.)\s*$", text[max(0, m.start() - 12) : m.start()], re.IGNORECASE):
             continue
-        if m.group("nd") and not m.group("ny") and not re.search(r"(?:le|du|au|depuis|jusqu'au|à partir du)\s*$", text[max(0, m.start() - 16) : m.start()], re.IGNORECASE):
+        if (
+            m.group("nd")
+            and not m.group("ny")
+            and not re.search(
+                r"(?:le|du|au|depuis|jusqu'au|à partir du)\s*$", text[max(0, m.start() - 16) : m.start()], re.IGNORECASE
+            )
+        ):
             continue  # "12/04" alone is too ambiguous (scores, fractions) unless introduced as a date
         parsed = _parse_one(m, doc_year)
         if parsed is None:
+            if m.group("d") and m.group("y"):
+                taken.append((m.start(), m.end()))  # "31 février 2017": not a date, nor a bare year
             continue
         out.append(DateMatch(m.start(), m.end(), m.group(0), parsed[0], parsed[1], parsed[2]))
         taken.append((m.start(), m.end()))

@@ -40,9 +40,6 @@ _NOT_UNITS = re.compile(
     re.IGNORECASE,
 )
 _NEXT_UNIT = re.compile(rf"{_W}(?:et|,){_W}(?=(?:Service|Direction|Mission|Pôle|Délégation)\b)")
-_DEFINITION = re.compile(
-    rf"(?P<name>(?:{_CAP}|{_CONNECT})(?:(?:[ \t\u00a0,]+|\s{{1,12}})(?:{_CAP}|{_CONNECT}|\([{_UP}]+\))){{1,12}})\s*{_ACR}"
-)
 _GENERIC_WORDS = {"direction", "generale", "adjointe", "service", "services", "deleguee", "mission", "pole"}
 _TRIM = re.compile(rf"(?:\s+|,|\s+{_CONNECT})+$")
 _GENERIC = {"public", "publics", "civique", "national", "fait", "rendu"}
@@ -66,23 +63,42 @@ def _canonical(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_ACRONYM_ONLY = re.compile(rf"\((?P<acr>[{_UP}][{_UP}0-9&-]{{1,9}})\)")
+_TOKEN = re.compile(r"[\w'’-]+|,")
+_SMALL = {"de", "la", "l", "des", "du", "d", "et", "à", "aux", "au", "en", "pour", "sur"}
+
+
 def acronym_table(text: str) -> dict[str, str | None]:
-    """Acronym -> expansion defined in ``text`` (None when defined with two meanings)."""
+    """Acronym -> expansion defined in ``text`` (None when defined with two meanings).
+
+    For each "(ACR)", the expansion is the run of words just before it whose capitals
+    spell the acronym's first letter at its start ("Direction de l'Eau (DEA)")."""
     seen: dict[str, set[str]] = defaultdict(set)
-    for m in _DEFINITION.finditer(text):
+    for m in _ACRONYM_ONLY.finditer(text):
         acr = m.group("acr")
-        words = m.group("name").split()
-        letters = [w for w in words if w[:1].isupper()]
-        # keep the shortest tail of the name whose capitals spell the acronym's start
-        name = " ".join(words)
-        for i in range(len(words)):
-            tail = words[i:]
-            if tail[0][:1].isupper() and tail[0][0].upper() == acr[0]:
-                name = " ".join(tail)
+        window = text[max(0, m.start() - 160) : m.start()]
+        window = re.split(r"\n\s*\n|[.;:!?()«»\"]", window)[-1]
+        tokens = _TOKEN.findall(window)
+        words: list[str] = []
+        for tok in reversed(tokens):
+            bare = re.sub(r"^[lLdD]['’]", "", tok)
+            if tok == "," or bare.lower() in _SMALL or tok.lower() in _SMALL or bare[:1].isupper():
+                words.insert(0, tok)
+                if len(words) >= 14:
+                    break
+            else:
                 break
-        name = re.sub(r"^(?:[LlDd]['’]|[Ll]es?\s+|[Ll]a\s+)", "", name)
-        if letters:
-            seen[acr].add(_canonical(name))
+        # start at the first capitalized word spelling the acronym's first letter
+        while words and not (
+            re.sub(r"^[lLdD]['’]", "", words[0])[:1].upper() == acr[0]
+            and re.sub(r"^[lLdD]['’]", "", words[0])[:1].isupper()
+        ):
+            words.pop(0)
+        if len(words) < 2:
+            continue
+        name = re.sub(r"\s+,", ",", " ".join(words))
+        name = re.sub(r"^(?:[LlDd]['’])", "", name)
+        seen[acr].add(_canonical(name))
     return {a: (next(iter(v)) if len(v) == 1 else None) for a, v in seen.items()}
 
 
@@ -125,7 +141,9 @@ def _find(text: str, acronyms: dict[str, str | None]) -> list[DirectionMatch]:
         if e and re.match(_HEAD, e) and not _NOT_UNITS.match(e) and not set(fold(e).split()) <= _GENERIC_WORDS
     }
     if units:
-        pattern = re.compile(r"(?<![\w(])(" + "|".join(map(re.escape, sorted(units, key=len, reverse=True))) + r")(?![\w)])")
+        pattern = re.compile(
+            r"(?<![\w(])(" + "|".join(map(re.escape, sorted(units, key=len, reverse=True))) + r")(?![\w)])"
+        )
         for m in pattern.finditer(text):
             if any(m.start() < o.end and m.end() > o.start for o in out):
                 continue

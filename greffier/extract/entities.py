@@ -24,17 +24,55 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n")
 def _raw(text: str, doc_year: int | None, issuer: str | None, acronyms: dict[str, str | None]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for r in find_refs(text, doc_year, issuer):
-        found.append({"type": "DELIBERATION", "start": r.start, "end": r.end, "text": r.text, "ref": r.ref,
-                      "date": r.date, "body": r.body})
+        found.append(
+            {
+                "type": "DELIBERATION",
+                "start": r.start,
+                "end": r.end,
+                "text": r.text,
+                "ref": r.ref,
+                "date": r.date,
+                "body": r.body,
+            }
+        )
     for d in find_dates(text, doc_year):
-        found.append({"type": "DATE", "start": d.start, "end": d.end, "text": d.text, "iso": d.iso,
-                      "precision": d.precision, "implied_year": d.implied_year, "end_iso": d.end_iso})
+        found.append(
+            {
+                "type": "DATE",
+                "start": d.start,
+                "end": d.end,
+                "text": d.text,
+                "iso": d.iso,
+                "precision": d.precision,
+                "implied_year": d.implied_year,
+                "end_iso": d.end_iso,
+            }
+        )
     for a in find_amounts(text):
-        found.append({"type": "AMOUNT", "start": a.start, "end": a.end, "text": a.text, "value": a.value,
-                      "unit": a.unit, "currency": a.currency, "tax": a.tax, "quantity_of": a.quantity_of})
+        found.append(
+            {
+                "type": "AMOUNT",
+                "start": a.start,
+                "end": a.end,
+                "text": a.text,
+                "value": a.value,
+                "unit": a.unit,
+                "currency": a.currency,
+                "tax": a.tax,
+                "quantity_of": a.quantity_of,
+            }
+        )
     for d in find_directions(text, acronyms):
-        found.append({"type": "DIRECTION", "start": d.start, "end": d.end, "text": d.text,
-                      "canonical": d.canonical, "acronym": d.acronym})
+        found.append(
+            {
+                "type": "DIRECTION",
+                "start": d.start,
+                "end": d.end,
+                "text": d.text,
+                "canonical": d.canonical,
+                "acronym": d.acronym,
+            }
+        )
     # resolve overlaps between the typed spans (directions may contain figures: keep both)
     kept: list[dict[str, Any]] = []
     for e in sorted(found, key=lambda e: (_PRIORITY[e["type"]], e["start"])):
@@ -87,9 +125,16 @@ def extract_entities(
                 fields["parent"] = parent
             out.append(
                 Entity(
-                    entity_id=f"{s.doc_id}:e{n:05d}", type=e["type"], text=e["text"], doc_id=s.doc_id, page=page,
-                    section_id=s.section_id, start=e["start"], end=e["end"],
-                    sentence=_sentence(s.text, e["start"], e["end"]), **fields,
+                    entity_id=f"{s.doc_id}:e{n:05d}",
+                    type=e["type"],
+                    text=e["text"],
+                    doc_id=s.doc_id,
+                    page=page,
+                    section_id=s.section_id,
+                    start=e["start"],
+                    end=e["end"],
+                    sentence=_sentence(s.text, e["start"], e["end"]),
+                    **fields,
                 )
             )
     return out

@@ -215,6 +215,8 @@ def _lead_heading(
         return None
     if _LABEL.search(body) or _CONNECTOR_END.search(body) or body.endswith("-"):
         return None  # "Contre : 1, M. X" is a label; a line ending on "de" or "-" wraps
+    if _MONEY.search(body) or re.match(r"^[A-ZÀ-Ü]{3,}\s+(?:et\s+[A-ZÀ-Ü]+\s+)?[a-zà-ÿ]", body):
+        return None  # "- FIXE le montant … à 50 €": a decision's operative clause, not a title
     colon = body.endswith(":")
     if size == 0 and len(text) > 75 and not colon:
         return None  # a full-width line of a text export is wrapped prose

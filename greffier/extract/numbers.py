@@ -34,10 +34,35 @@ def parse_number(text: str) -> float | None:
 
 
 _UNITS = {
-    "zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
-    "seize": 16, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19, "vingt": 20, "trente": 30, "quarante": 40,
-    "cinquante": 50, "soixante": 60, "soixante-dix": 70, "quatre-vingt": 80, "quatre-vingts": 80,
+    "zéro": 0,
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+    "dix-sept": 17,
+    "dix-huit": 18,
+    "dix-neuf": 19,
+    "vingt": 20,
+    "trente": 30,
+    "quarante": 40,
+    "cinquante": 50,
+    "soixante": 60,
+    "soixante-dix": 70,
+    "quatre-vingt": 80,
+    "quatre-vingts": 80,
     "quatre-vingt-dix": 90,
 }
 WORD_NUMBER_RE = (
@@ -47,7 +72,7 @@ WORD_NUMBER_RE = (
 
 
 def words_to_number(text: str) -> int | None:
-    """"quatre-vingt-dix" -> 90, "deux cent cinquante" -> 250; None when not a number."""
+    """ "quatre-vingt-dix" -> 90, "deux cent cinquante" -> 250; None when not a number."""
     words = [w for w in re.split(r"[\s-]+", text.lower().strip()) if w and w != "et"]
     if not words:
         return None

@@ -153,8 +153,16 @@ def _lines_from_chars(
             fsize, bold = _font_info(textpage, first, buf)
             left, bottom, _r, top = textpage.get_charbox(first)
             out.append(
-                Line(text="".join(chars).strip(), page=number, size=round(fsize * 2) / 2, bold=bold,
-                     top=height - top, bottom=height - bottom, x0=left, page_height=height)
+                Line(
+                    text="".join(chars).strip(),
+                    page=number,
+                    size=round(fsize * 2) / 2,
+                    bold=bold,
+                    top=height - top,
+                    bottom=height - bottom,
+                    x0=left,
+                    page_height=height,
+                )
             )
 
     for i in range(nchars):

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from greffier.errors import InputError
 from greffier.extract.cleanup import clean_pages
+from greffier.extract.deliberations import extract_deliberations
+from greffier.extract.entities import extract_entities
 from greffier.extract.layout import build_blocks
 from greffier.extract.metadata import detect_metadata
 from greffier.extract.pdf import read_pdf_lines
@@ -83,7 +85,8 @@ def parse_file(path: Path, doc_id: str, sha256: str | None = None) -> ParsedDocu
     if not blocks:
         raise InputError(str(path), "no text left after cleanup")
     sections = build_sections(doc_id, blocks, first_page=numbers[0])
-    passages = build_passages(sections, paragraph_pages(sections, blocks))
+    para_pages = paragraph_pages(sections, blocks)
+    passages = build_passages(sections, para_pages)
 
     page_texts: dict[int, list[str]] = {}
     for b in blocks:
@@ -113,7 +116,16 @@ def parse_file(path: Path, doc_id: str, sha256: str | None = None) -> ParsedDocu
         source_type=source_type,
         stamps=tuple(dict.fromkeys(stamps)),
     )
-    return ParsedDocument(document=doc, pages=pages, sections=tuple(sections), passages=tuple(passages))
+    entities = extract_entities(sections, para_pages, meta.year, meta.issuer)
+    deliberations = extract_deliberations(doc, sections, pages, entities)
+    return ParsedDocument(
+        document=doc,
+        pages=pages,
+        sections=tuple(sections),
+        passages=tuple(passages),
+        entities=tuple(entities),
+        deliberations=tuple(deliberations),
+    )
 
 
 def _title_lines(lines: list[Line]) -> list[str]:

@@ -35,19 +35,22 @@ _PATTERNS = [
     (
         "numbered",
         re.compile(
-            r"(?P<intro>\b(?:d[ée]lib[ée]rations?|d[ée]cisions?|arr[êe]t[ée]s?)(?:[ \u00a0]+(?:du[ \u00a0]+\w+[ \u00a0]+)?"
-            r"(?:n°|no|numéro)?)?[ \u00a0]*|\bN°[ \u00a0]*)(?P<num>(?:19|20)\d{2}[-/]\d{1,4}|\d{1,4}[-/](?:19|20)\d{2})(?![\w/]|-\d)",
+            r"(?P<intro>\b(?:d[ée]lib[ée]rations?|d[ée]cisions?|arr[êe]t[ée]s?)"
+            r"(?:[ \u00a0]+(?:du[ \u00a0]+\w+[ \u00a0]+)?(?:n°|no|numéro)?)?[ \u00a0]*|\bN°[ \u00a0]*)"
+            r"(?P<num>(?:19|20)\d{2}[-/]\d{1,4}|\d{1,4}[-/](?:19|20)\d{2})(?![\w/]|-\d)",
             re.IGNORECASE,
         ),
     ),
 ]
-_NOT_A_DELIBERATION = re.compile(r"(?:d[ée]cret|loi|ordonnance|circulaire|r[èe]glement)\s*(?:n°|no)?\s*$", re.IGNORECASE)
+_NOT_A_DELIBERATION = re.compile(
+    r"(?:d[ée]cret|loi|ordonnance|circulaire|r[èe]glement)\s*(?:n°|no)?\s*$", re.IGNORECASE
+)
 
 
 def _body(kind: str, m: re.Match[str], text: str, start: int, issuer: str | None) -> str | None:
     if kind == "amp":
         org = m.group("org") or ""
-        return {"CM": "conseil", "BM": "bureau"}.get(org, "conseil" if not org.startswith("CT") else "conseil")
+        return "bureau" if org == "BM" else "conseil"  # /CM conseil, /BM bureau, /CTn conseil de territoire
     if kind == "prefixed":
         prefix = m.group("prefix")
         if prefix == "DM":
@@ -91,7 +94,11 @@ def _find(text: str, doc_year: int | None, issuer: str | None) -> list[RefMatch]
                 continue
             raw = text[start:end]
             ref = re.sub(r"\s+", "", raw)
-            out.append(RefMatch(start, end, raw, ref, _date_near(text, start, end, doc_year), _body(kind, m, text, start, issuer)))
+            out.append(
+                RefMatch(
+                    start, end, raw, ref, _date_near(text, start, end, doc_year), _body(kind, m, text, start, issuer)
+                )
+            )
             taken.append((start, end))
     return sorted(out, key=lambda r: r.start)
 

@@ -11,13 +11,14 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from greffier.errors import IndexMismatchError
-from greffier.records import Document, Page, ParsedDocument, Passage, Section
+from greffier.records import Deliberation, Document, Entity, Page, ParsedDocument, Passage, Section, Vote
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -71,7 +72,60 @@ CREATE TABLE IF NOT EXISTS passages (
     text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, ordinal);
+CREATE TABLE IF NOT EXISTS entities (
+    entity_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    section_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    text TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    sentence TEXT NOT NULL,
+    value REAL, unit TEXT, currency TEXT, tax TEXT, quantity_of TEXT,
+    iso TEXT, precision TEXT, implied_year INTEGER, end_iso TEXT,
+    canonical TEXT, acronym TEXT, parent TEXT,
+    ref TEXT, date TEXT, body TEXT
+);
+CREATE INDEX IF NOT EXISTS entities_doc ON entities(doc_id, type);
+CREATE INDEX IF NOT EXISTS entities_type ON entities(type, unit);
+CREATE TABLE IF NOT EXISTS deliberations (
+    delib_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    ref TEXT, body TEXT NOT NULL, date TEXT, title TEXT NOT NULL,
+    amounts TEXT NOT NULL, vote TEXT,
+    page_start INTEGER NOT NULL, page_end INTEGER NOT NULL,
+    section_id TEXT, outcome TEXT
+);
+CREATE INDEX IF NOT EXISTS deliberations_doc ON deliberations(doc_id);
 """
+
+_ENTITY_FIELDS = (
+    "entity_id",
+    "doc_id",
+    "section_id",
+    "type",
+    "text",
+    "page",
+    "start",
+    "end",
+    "sentence",
+    "value",
+    "unit",
+    "currency",
+    "tax",
+    "quantity_of",
+    "iso",
+    "precision",
+    "implied_year",
+    "end_iso",
+    "canonical",
+    "acronym",
+    "parent",
+    "ref",
+    "date",
+    "body",
+)
 
 
 class Store:
@@ -181,6 +235,101 @@ class Store:
                     for p in parsed.passages
                 ],
             )
+            self._write_entities(c, parsed)
+
+    def _write_entities(self, c: sqlite3.Connection, parsed: ParsedDocument) -> None:
+        cols = ", ".join(f'"{f}"' for f in _ENTITY_FIELDS)
+        marks = ",".join("?" * len(_ENTITY_FIELDS))
+        c.executemany(
+            f"INSERT INTO entities ({cols}) VALUES ({marks})",
+            [tuple(getattr(e, f) for f in _ENTITY_FIELDS) for e in parsed.entities],
+        )
+        c.executemany(
+            "INSERT INTO deliberations VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    d.delib_id,
+                    d.doc_id,
+                    d.ref,
+                    d.body,
+                    d.date,
+                    d.title,
+                    json.dumps(list(d.amounts), ensure_ascii=False),
+                    json.dumps(asdict(d.vote)) if d.vote else None,
+                    d.page_start,
+                    d.page_end,
+                    d.section_id,
+                    d.outcome,
+                )
+                for d in parsed.deliberations
+            ],
+        )
+
+    def entities(
+        self,
+        doc_id: str | None = None,
+        types: tuple[str, ...] = (),
+        year: int | None = None,
+        unit: str | None = None,
+        direction: str | None = None,
+        limit: int | None = None,
+    ) -> list[Entity]:
+        sql = "SELECT e.* FROM entities e JOIN documents d USING (doc_id) WHERE 1=1"
+        args: list[Any] = []
+        if doc_id:
+            sql += " AND e.doc_id = ?"
+            args.append(doc_id)
+        if types:
+            sql += f" AND e.type IN ({','.join('?' * len(types))})"
+            args.extend(types)
+        if year is not None:
+            sql += " AND d.year = ?"
+            args.append(year)
+        if unit:
+            sql += " AND e.unit = ?"
+            args.append(unit)
+        if direction:
+            sql += " AND e.type = 'DIRECTION' AND (e.canonical LIKE ? OR e.acronym = ?)"
+            args.extend([f"%{direction}%", direction])
+        sql += " ORDER BY d.year, e.doc_id, e.entity_id"
+        if limit:
+            sql += " LIMIT ?"
+            args.append(limit)
+        out = []
+        for r in self.conn.execute(sql, args):
+            data = {f: r[f] for f in _ENTITY_FIELDS}
+            if data["implied_year"] is not None:
+                data["implied_year"] = bool(data["implied_year"])
+            out.append(Entity(**data))
+        return out
+
+    def deliberations(self, doc_id: str | None = None, year: int | None = None) -> list[Deliberation]:
+        sql = "SELECT l.* FROM deliberations l JOIN documents d USING (doc_id) WHERE 1=1"
+        args: list[Any] = []
+        if doc_id:
+            sql += " AND l.doc_id = ?"
+            args.append(doc_id)
+        if year is not None:
+            sql += " AND (substr(l.date, 1, 4) = ? OR (l.date IS NULL AND d.year = ?))"
+            args.extend([str(year), year])
+        sql += " ORDER BY l.date, l.delib_id"
+        return [
+            Deliberation(
+                delib_id=r["delib_id"],
+                doc_id=r["doc_id"],
+                ref=r["ref"],
+                body=r["body"],
+                date=r["date"],
+                title=r["title"],
+                amounts=tuple(json.loads(r["amounts"])),
+                vote=Vote(**json.loads(r["vote"])) if r["vote"] else None,
+                page_start=r["page_start"],
+                page_end=r["page_end"],
+                section_id=r["section_id"],
+                outcome=r["outcome"],
+            )
+            for r in self.conn.execute(sql, args)
+        ]
 
     def mark_indexed(self, doc_id: str) -> None:
         self.conn.execute("UPDATE documents SET index_state = 'done' WHERE doc_id = ?", (doc_id,))
