@@ -435,6 +435,23 @@ class Greffier:
         out.sort(key=lambda r: (fold(r["parent"] or r["canonical"]), r["parent"] is not None, fold(r["canonical"])))
         return out
 
+    # -- answers ---------------------------------------------------------------------
+    def ask(self, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:
+        from greffier.search.ask import ask
+
+        if not question.strip():
+            raise UsageError("empty question")
+        return ask(self, question, year=year, issuer=issuer)
+
+    def trend(
+        self, what: str, year_from: int | None = None, year_to: int | None = None, issuer: str | None = None
+    ) -> dict[str, Any]:
+        from greffier.search.ask import trend
+
+        if not what.strip():
+            raise UsageError("say what to follow over the years")
+        return trend(self, what, year_from, year_to, issuer)
+
 
 def _display_path(key: str, shown_of: dict[str, str]) -> str:
     if key in shown_of:

@@ -334,6 +334,65 @@ def directions(doc_id: str | None, index_dir: Path | None, backend: str | None) 
         return g.directions(doc_id)
 
 
+@main.command()
+@click.argument("question")
+@click.option("--year", type=int, help="The year the question is about (else taken from the question).")
+@click.option("--issuer", help="Only documents whose issuer contains this.")
+@index_options
+@output_options(["answer", "value", "unit", "year", "confidence", "doc_id", "page", "evidence"])
+@_fail_on_errors
+def ask(question: str, year: int | None, issuer: str | None, index_dir: Path | None, backend: str | None) -> Any:
+    """Answer a question with a figure, a date or a direction, and its proof.
+
+    The answer is extracted from a cited page (document, page, section, verbatim evidence)
+    and checked again in that page's text; when nothing fits well enough greffier says so
+    (answer null, with the candidates it saw). Questions about an evolution get a series.
+
+    \b
+    Example:
+      greffier ask "Combien de délibérations la Métropole a-t-elle préparées en 2017 ?"
+    """
+    with _open(index_dir, backend) as g:
+        result = g.ask(question, year=year, issuer=issuer)
+    if result.get("kind") == "trend":
+        return result["series"] or [{"answer": None, "evidence": "no value found for any year"}]
+    if result.get("answer") is None:
+        click.echo(f"no answer: {result.get('reason')}", err=True)
+        return [result] if result.get("candidates") is not None else []
+    return [result]
+
+
+@main.command()
+@click.argument("what")
+@click.option("--from", "year_from", type=int, help="First year.")
+@click.option("--to", "year_to", type=int, help="Last year.")
+@click.option("--issuer", help="Only documents whose issuer contains this.")
+@index_options
+@output_options(["year", "answer", "value", "unit", "doc_id", "page", "evidence"])
+@_fail_on_errors
+def trend(
+    what: str,
+    year_from: int | None,
+    year_to: int | None,
+    issuer: str | None,
+    index_dir: Path | None,
+    backend: str | None,
+) -> Any:
+    """One value per year for WHAT, each with its document, page and evidence.
+
+    Years with no value are listed as missing on stderr, never interpolated.
+
+    \b
+    Example:
+      greffier trend "taux taxe foncière bâti" --from 2015 --to 2020 --issuer Pierrefonds
+    """
+    with _open(index_dir, backend) as g:
+        result = g.trend(what, year_from, year_to, issuer)
+    if result.get("missing"):
+        click.echo(f"missing years: {', '.join(map(str, result['missing']))}", err=True)
+    return result["series"]
+
+
 @main.group("eval")
 def eval_group() -> None:
     """Evaluations against hand-annotated gold data (see tests/gold/).
@@ -378,6 +437,27 @@ def eval_entities(gold: Path, show_errors: bool) -> Any:
             for err in sc.errors:
                 click.echo(err, err=True)
     return rows
+
+
+@eval_group.command("answers")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True)
+@index_options
+@output_options(["group", "split", "questions", "accuracy", "wrong_rate", "abstention_rate"])
+@_fail_on_errors
+def eval_answers(questions: Path, split: str, index_dir: Path | None, backend: str | None) -> Any:
+    """Accuracy, wrong-answer and abstention rates of `ask` and `trend` on a question set.
+
+    Run it on an index built from the documents the questions are about.
+
+    \b
+    Example:
+      greffier eval answers tests/gold/questions/answers.jsonl --split test --index shared-index
+    """
+    from greffier.eval.answers import evaluate_answers
+
+    with _open(index_dir, backend) as g:
+        return evaluate_answers(g, questions, split)
 
 
 @eval_group.command("deliberations")

@@ -303,6 +303,26 @@ class Store:
             out.append(Entity(**data))
         return out
 
+    def entities_of_sections(self, section_ids: list[str], types: tuple[str, ...] = ()) -> list[Entity]:
+        out: list[Entity] = []
+        for i in range(0, len(section_ids), 400):
+            chunk = section_ids[i : i + 400]
+            sql = f"SELECT * FROM entities WHERE section_id IN ({','.join('?' * len(chunk))})"
+            args: list[Any] = list(chunk)
+            if types:
+                sql += f" AND type IN ({','.join('?' * len(types))})"
+                args.extend(types)
+            for r in self.conn.execute(sql, args):
+                data = {f: r[f] for f in _ENTITY_FIELDS}
+                if data["implied_year"] is not None:
+                    data["implied_year"] = bool(data["implied_year"])
+                out.append(Entity(**data))
+        return out
+
+    def page_text(self, doc_id: str, number: int) -> str | None:
+        row = self.conn.execute("SELECT text FROM pages WHERE doc_id = ? AND number = ?", (doc_id, number)).fetchone()
+        return row[0] if row else None
+
     def deliberations(self, doc_id: str | None = None, year: int | None = None) -> list[Deliberation]:
         sql = "SELECT l.* FROM deliberations l JOIN documents d USING (doc_id) WHERE 1=1"
         args: list[Any] = []

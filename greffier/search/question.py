@@ -1,0 +1,102 @@
+"""Understanding a French question: what kind of answer, which years, what is measured."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from greffier.extract.headings import fold
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    kind: str  # figure | date | direction | trend | fact
+    year_from: int | None
+    year_to: int | None
+    unit: str | None  # EUR | % | count | m3 | t | ha | km | None
+    counted: str | None  # the counted noun of "combien de X"
+    terms: str  # the words to search for (question words and years removed)
+
+    @property
+    def single_year(self) -> int | None:
+        return self.year_from if self.year_from is not None and self.year_from == self.year_to else None
+
+
+_QUESTION_WORDS = re.compile(
+    r"\b(?:combien|quel(?:le)?s?|quand|comment|pourquoi|qui|que|quoi|où|est-ce|est|sont|a-t-(?:il|elle)"
+    r"|ont-(?:ils|elles)|a|ont|été|était|étaient|t|il|elle|ils|elles|l'|d'|à|au|aux|du|de|des|la|le|les|un|une"
+    r"|en|sur|pour|par|dans|y|ce|cette|ces|son|sa|ses|leur|leurs|qu'|s'|n'|ne|pas|année|années|chaque|entre|et"
+    r"|depuis|jusqu'en|dernier|dernière|montant|nombre|total|totale)\b",
+    re.IGNORECASE,
+)
+_UNIT_HINTS = (
+    ("%", r"\btaux\b|pourcentage|\bpart\b|proportion|%"),
+    ("m3", r"\bm3\b|m³|mètres? cubes?|\bvolume"),
+    ("t", r"\btonnes?\b|tonnage"),
+    ("ha", r"hectares?"),
+    ("km", r"kilomètres?|\bkm\b"),
+    (
+        "EUR",
+        r"montant|co[uû]t|co[uû]té|prix|tarif|budget|subvention|euros?|€|somme|d[ée]pens|recette|"
+        r"redevance|dette|encours|loyer|indemnit|prime|combien .*(?:pay|touch|vers|rapport|co[uû]t|dépens|reçu)",
+    ),
+)
+
+
+def parse_question(text: str, latest_year: int | None = None) -> Question:
+    t = text.strip()
+    low = t.lower().replace("’", "'")
+    years = [int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", low)]
+    year_from = year_to = None
+    m = re.search(r"entre\s+((?:19|20)\d{2})\s+et\s+((?:19|20)\d{2})", low)
+    if m:
+        year_from, year_to = int(m.group(1)), int(m.group(2))
+    elif re.search(r"depuis\s+((?:19|20)\d{2})", low):
+        year_from = int(re.search(r"depuis\s+((?:19|20)\d{2})", low).group(1))  # type: ignore[union-attr]
+        year_to = latest_year
+    elif years:
+        year_from = year_to = years[-1]
+    elif latest_year is not None and re.search(r"l'an dernier|l'année dernière", low):
+        year_from = year_to = latest_year - 1
+    elif latest_year is not None and re.search(r"cette année", low):
+        year_from = year_to = latest_year
+    trend = bool(re.search(r"évolu|chaque année|année par année|d'une année sur l'autre|au fil des ans", low)) or (
+        m is not None or "depuis" in low
+    )
+    if trend:
+        kind = "trend"
+    elif re.search(r"\bquand\b|quelle date|à quelle date|en quelle année|depuis quand|quel jour", low):
+        kind = "date"
+    elif re.search(r"quel(?:le)?s? (?:direction|service|pôle|mission|dga)|qui (?:pilote|gère|est chargé)", low):
+        kind = "direction"
+    elif re.search(
+        r"combien|quel(?:le)? (?:est|était|sont)? ?(?:le |la |l')?(?:montant|nombre|taux|prix|tarif|coût|somme|"
+        r"population|volume|tonnage|part|budget|total|encours|rendement)",
+        low,
+    ) or re.search(r"\b(?:montant|taux|prix|tarif|coût|somme|nombre)\b", low):
+        kind = "figure"
+    else:
+        kind = "fact"
+    unit = None
+    for name, pattern in _UNIT_HINTS:
+        if re.search(pattern, low):
+            unit = name
+            break
+    counted = None
+    cm = re.search(r"combien\s+(?:de\s+|d')(\w+)", low)
+    if cm:
+        counted = cm.group(1)
+        if fold(counted) in ("euros", "argent"):
+            unit, counted = "EUR", None
+        elif unit is None or unit == "EUR":
+            unit = "count" if fold(counted) not in ("tonnes", "hectares", "m3") else unit
+    elif unit is None and kind in ("figure", "trend") and re.search(r"\bnombre\b", low):
+        unit = "count"
+        nm = re.search(r"nombre\s+(?:de\s+|d')(\w+)", low)
+        counted = nm.group(1) if nm else None
+    terms = re.sub(r"\b(?:19|20)\d{2}\b", " ", low)
+    terms = _QUESTION_WORDS.sub(" ", terms)
+    terms = re.sub(r"[?!.,;:()«»\"]", " ", terms)
+    terms = re.sub(r"\s+", " ", terms).strip()
+    return Question(text=t, kind=kind, year_from=year_from, year_to=year_to, unit=unit, counted=counted, terms=terms)
