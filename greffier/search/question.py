@@ -49,7 +49,7 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     low = t.lower().replace("’", "'")
     years = [int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", low)]
     year_from = year_to = None
-    m = re.search(r"entre\s+((?:19|20)\d{2})\s+et\s+((?:19|20)\d{2})", low)
+    m = re.search(r"(?:entre|de)\s+((?:19|20)\d{2})\s+(?:et|à)\s+((?:19|20)\d{2})", low)
     if m:
         year_from, year_to = int(m.group(1)), int(m.group(2))
     elif re.search(r"depuis\s+((?:19|20)\d{2})", low):
