@@ -2,17 +2,24 @@
 
     python bench/ingest.py [--corpus ../shared/corpus] [--workers N] [--repeat 3]
 
-Prints, in one table (each run repeated ``--repeat`` times; pages/s is the median run's, the
-range column gives the slowest and fastest run):
+Prints one table. Each run is repeated ``--repeat`` times: pages/s is the median run's, and the
+range column gives the slowest and the fastest run.
 
-* the reference: pypdfium2 raw text extraction (open each PDF, ``get_textpage().get_text_range()``
-  on every page), single process, over all PDFs of the corpus;
 * greffier ingest of the whole corpus (PDFs and .txt) into a fresh temporary index, with the
-  default number of workers (or ``--workers N``) and with ``workers=1``; pages are the sum of
-  ``IngestResult.pages``;
-* the peak RSS of each ingest, measured in a subprocess that does nothing else
-  (``ru_maxrss`` of RUSAGE_SELF and RUSAGE_CHILDREN, the parse workers being children);
-* the targets: >= 100 pages/s and <= 1 GB peak.
+  default number of workers (or ``--workers N``) and with ``workers=1``. Pages are the sum of
+  ``IngestResult.pages``; the time is that of ``Greffier.ingest`` alone (no interpreter start-up).
+* When ingest embeds passages by default (greffier's semantic index), the default run once more
+  with ``embedding_model="none"``: parsing and keyword indexing alone.
+* The peak RSS of each ingest, measured in a subprocess that does nothing else: ``ru_maxrss`` of
+  RUSAGE_SELF (the ingest process) and of RUSAGE_CHILDREN (its largest parse worker).
+* The reference: pypdfium2 raw text extraction (open each PDF, ``get_textpage().get_text_range()``
+  on every page), single process, over all PDFs of the corpus: the floor greffier builds on.
+* The targets: >= 100 pages/s and <= 1 GB peak.
+
+Linux carries a process's ``ru_maxrss`` over ``exec``: a child started by a big process reports at
+least the parent's peak. So the ingest subprocesses are started first, while this process is
+still small (nothing imported, no PDF opened), and the child also reports its own VmHWM
+(/proc/self/status, which starts afresh at ``exec``) as a cross-check.
 
 Always exits 0: this is a measurement, not a test.
 """
@@ -20,6 +27,7 @@ Always exits 0: this is a measurement, not a test.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
@@ -42,10 +50,13 @@ class Run:
     label: str
     files: int
     pages: int
-    seconds: tuple[float, ...]  # one per repetition
+    seconds: tuple[float, ...]  # wall-clock, one per repetition
+    cpu_seconds: tuple[float, ...]  # user + system CPU of the process and its workers, one per repetition
     rss_self_mb: float | None = None  # max over repetitions
     rss_children_mb: float | None = None
+    hwm_self_mb: float | None = None
     workers: int | None = None
+    model: str | None = None  # embedding model in effect during the ingest
 
     @property
     def median_s(self) -> float:
@@ -55,6 +66,12 @@ class Run:
     def pages_per_s(self) -> float:
         """Pages per second of the median repetition."""
         return self.pages / self.median_s if self.median_s > 0 else 0.0
+
+    @property
+    def pages_per_cpu_s(self) -> float:
+        """Pages per CPU-second (median): less sensitive than pages/s to other load on the machine."""
+        cpu = statistics.median(self.cpu_seconds)
+        return self.pages / cpu if cpu > 0 else 0.0
 
     @property
     def speed_range(self) -> str:
@@ -74,6 +91,34 @@ def _maxrss_mb(who: int) -> float:
     return raw / (1024 * 1024) if sys.platform == "darwin" else raw / 1024
 
 
+def _vm_hwm_mb() -> float | None:
+    """This process's own peak RSS since ``exec`` (Linux only)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and of its waited-for children."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _load() -> str:
+    try:
+        loads = os.getloadavg()
+    except OSError:
+        return "load average unknown"
+    busy = " (more runnable processes than CPUs: timings are inflated)" if loads[0] > (os.cpu_count() or 1) else ""
+    return "load average " + " ".join(f"{x:.2f}" for x in loads) + busy
+
+
+# -- reference -------------------------------------------------------------------------------
 def _extract_all(pdfs: list[Path]) -> int:
     import pypdfium2 as pdfium
 
@@ -97,27 +142,45 @@ def _extract_all(pdfs: list[Path]) -> int:
 
 
 def reference_extraction(pdfs: list[Path], repeat: int) -> Run:
-    """pypdfium2 raw text of every page of every PDF, single process: the floor greffier builds on."""
+    """pypdfium2 raw text of every page of every PDF, single process."""
     seconds: list[float] = []
+    cpu: list[float] = []
     pages = 0
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         pages = _extract_all(pdfs)
         seconds.append(time.perf_counter() - start)
-    return Run("pypdfium2 raw text (reference)", len(pdfs), pages, tuple(seconds), workers=1)
+        cpu.append(time.process_time() - cpu_start)
+    return Run("pypdfium2 raw text (reference)", len(pdfs), pages, tuple(seconds), tuple(cpu), workers=1)
 
 
-def _child_ingest(corpus: Path, workers: int) -> None:
-    """Runs in the measured subprocess: one ingest into a fresh index, figures as JSON on stdout."""
+# -- greffier ingest -------------------------------------------------------------------------
+def _child_ingest(corpus: Path, workers: int, model: str) -> None:
+    """Runs in the measured subprocess: one ingest into a fresh index, figures as JSON on stdout.
+
+    ``workers`` 0 means greffier's default; ``model`` "" means greffier's default embedding model.
+    """
     from greffier.api import Greffier
     from greffier.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="greffier-bench-ingest-") as tmp:
-        g = Greffier(Settings(index_dir=Path(tmp), keyword_backend="tantivy", workers=workers))
+        kwargs: dict[str, Any] = {"index_dir": Path(tmp), "keyword_backend": "tantivy"}
+        if workers:
+            kwargs["workers"] = workers
+        if model and "embedding_model" in {f.name for f in dataclasses.fields(Settings)}:
+            kwargs["embedding_model"] = model
+        settings = Settings(**kwargs)
+        g = Greffier(settings)
         try:
+            cpu_start = _cpu_seconds()
             start = time.perf_counter()
             results = g.ingest([corpus])
             seconds = time.perf_counter() - start
+            cpu = _cpu_seconds() - cpu_start  # the workers have exited (and been waited for) by now
+            try:
+                in_effect: str | None = str(g.semantic.model)  # type: ignore[attr-defined]
+            except Exception:  # a greffier without semantic search
+                in_effect = None
         finally:
             g.close()
     statuses: dict[str, int] = {}
@@ -126,116 +189,140 @@ def _child_ingest(corpus: Path, workers: int) -> None:
     print(
         json.dumps(
             {
+                "workers": settings.workers,
+                "model": in_effect,
                 "files": len(results),
                 "pages": sum(r.pages for r in results),
                 "seconds": seconds,
+                "cpu_seconds": cpu,
                 "statuses": statuses,
                 "rss_self_mb": _maxrss_mb(resource.RUSAGE_SELF),
                 "rss_children_mb": _maxrss_mb(resource.RUSAGE_CHILDREN),
+                "hwm_self_mb": _vm_hwm_mb(),
             }
         )
     )
 
 
-def measured_ingest(corpus: Path, workers: int, label: str, repeat: int) -> tuple[Run | None, str]:
+def measured_ingest(corpus: Path, workers: int, model: str, repeat: int) -> tuple[Run | None, str]:
     """Ingest ``repeat`` times, each in a fresh interpreter so that its peak RSS is its own."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--corpus", str(corpus), "--child-ingest", str(workers)]
+    if model:
+        cmd += ["--child-model", model]
     runs: list[dict[str, Any]] = []
     for _ in range(repeat):
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
-            return None, f"{label}: ingest subprocess failed (exit {proc.returncode}):\n{proc.stderr.strip()[-2000:]}"
+            return None, f"workers={workers or 'default'}: ingest subprocess failed (exit {proc.returncode}):\n" + (
+                proc.stderr.strip()[-2000:]
+            )
         runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     first = runs[0]
+    label = f"greffier ingest (workers={first['workers']}{', no embeddings' if first['model'] == 'none' else ''})"
+    hwm = [r["hwm_self_mb"] for r in runs if r["hwm_self_mb"] is not None]
     run = Run(
         label,
         files=first["files"],
         pages=first["pages"],
         seconds=tuple(r["seconds"] for r in runs),
+        cpu_seconds=tuple(r["cpu_seconds"] for r in runs),
         rss_self_mb=max(r["rss_self_mb"] for r in runs),
         rss_children_mb=max(r["rss_children_mb"] for r in runs),
-        workers=workers,
+        hwm_self_mb=max(hwm) if hwm else None,
+        workers=first["workers"],
+        model=first["model"],
     )
     statuses = ", ".join(f"{n} {s}" for s, n in sorted(first["statuses"].items()))
-    return run, f"{label}: {statuses}"
+    return run, f"{label}: {statuses}; embedding model {first['model'] or 'n/a'}"
 
 
+# -- report ----------------------------------------------------------------------------------
 def _verdict(ok: bool) -> str:
     return "OK" if ok else "MISSED"
 
 
 def print_table(runs: list[Run]) -> None:
-    header = f"{'run':<38} {'workers':>7} {'files':>5} {'pages':>6} {'median s':>8} {'pages/s':>8} {'range':>8} "
-    header += f"{'RSS self MB':>11} {'RSS child MB':>12} {'peak MB':>8}"
+    header = f"{'run':<47} {'workers':>7} {'files':>5} {'pages':>5} {'median s':>8} {'pages/s':>7} {'range':>7} "
+    header += f"{'pages/CPU-s':>11} "
+    header += f"{'RSS self MB':>11} {'RSS child MB':>12} {'peak MB':>7}"
     print(header)
     print("-" * len(header))
     for r in runs:
         rss = (
-            f"{r.rss_self_mb:>11.0f} {r.rss_children_mb or 0:>12.0f} {r.peak_mb:>8.0f}"
+            f"{r.rss_self_mb:>11.0f} {r.rss_children_mb or 0:>12.0f} {r.peak_mb:>7.0f}"
             if r.rss_self_mb is not None
-            else f"{'-':>11} {'-':>12} {'-':>8}"
+            else f"{'-':>11} {'-':>12} {'-':>7}"
         )
-        speed = f"{r.pages:>6} {r.median_s:>8.2f} {r.pages_per_s:>8.1f} {r.speed_range:>8}"
-        print(f"{r.label:<38} {r.workers or '-':>7} {r.files:>5} {speed} {rss}")
+        speed = f"{r.pages:>5} {r.median_s:>8.2f} {r.pages_per_s:>7.1f} {r.speed_range:>7} {r.pages_per_cpu_s:>11.1f}"
+        print(f"{r.label:<47} {r.workers or '-':>7} {r.files:>5} {speed} {rss}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"corpus folder (default {DEFAULT_CORPUS})")
-    parser.add_argument("--workers", type=int, default=None, help="workers of the main run (default: greffier's)")
+    parser.add_argument("--workers", type=int, default=0, help="workers of the main run (default: greffier's)")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions of each run; the median is shown")
     parser.add_argument("--child-ingest", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--child-model", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     corpus: Path = args.corpus.expanduser().resolve()
 
     if args.child_ingest is not None:
-        _child_ingest(corpus, args.child_ingest)
+        _child_ingest(corpus, args.child_ingest, args.child_model)
         return 0
 
     if not corpus.is_dir():
         print(f"corpus not found at {corpus}: nothing to measure (pass --corpus PATH)")
         return 0
-    from greffier.settings import Settings
-
-    default_workers = args.workers or Settings(index_dir=Path(tempfile.gettempdir())).workers
     pdfs = sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
     texts = sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() == ".txt")
+    repeat = max(1, args.repeat)
     print(f"corpus: {corpus} ({len(pdfs)} PDF, {len(texts)} .txt)")
-    print(f"machine: {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, {sys.platform}")
+    print(f"machine: {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, {sys.platform}; {repeat} run(s) each")
+    print(f"before: {_load()}")
     print()
 
-    repeat = max(1, args.repeat)
-    runs: list[Run] = [reference_extraction(pdfs, repeat)]
+    # The measured subprocesses first, while this process is small (see the module docstring).
+    runs: list[Run] = []
     notes: list[str] = []
-    wanted = [(default_workers, f"greffier ingest (workers={default_workers})")]
-    if default_workers != 1:
-        wanted.append((1, "greffier ingest (workers=1)"))
-    for workers, label in wanted:
-        run, note = measured_ingest(corpus, workers, label, repeat)
+    # Default settings with the default (or --workers) workers, then with one worker, then, when
+    # ingest embeds passages by default, without embeddings: parsing + keyword indexing alone.
+    for workers, model in ((max(0, args.workers), ""), (1, ""), (max(0, args.workers), "none")):
+        if workers == 1 and not model and runs and runs[0].workers == 1:
+            continue  # the main run already had one worker
+        if model == "none" and (not runs or runs[0].model in (None, "none")):
+            continue  # no embeddings by default: nothing to separate
+        run, note = measured_ingest(corpus, workers, model, repeat)
         notes.append(note)
         if run is not None:
             runs.append(run)
+    reference = reference_extraction(pdfs, repeat)
+    print(f"after:  {_load()}")
+    print()
 
-    print_table(runs)
+    print_table([reference, *runs])
     print()
     for note in notes:
         print(note)
+    for r in runs:
+        if r.hwm_self_mb is not None:
+            print(f"{r.label}: VmHWM of the ingest process {r.hwm_self_mb:.0f} MB (cross-check of RSS self)")
     print()
     print("targets:")
-    for r in runs[1:]:
+    for r in runs:
         peak = r.peak_mb or 0.0
         print(
-            f"  {r.label:<36} {r.pages_per_s:7.1f} pages/s (target >= {TARGET_PAGES_PER_S:.0f}) "
+            f"  {r.label:<45} {r.pages_per_s:6.1f} pages/s (target >= {TARGET_PAGES_PER_S:.0f}) "
             f"{_verdict(r.pages_per_s >= TARGET_PAGES_PER_S):<6}  "
-            f"peak {peak:5.0f} MB (target <= {TARGET_PEAK_MB:.0f}) {_verdict(peak <= TARGET_PEAK_MB)}"
+            f"peak {peak:4.0f} MB (target <= {TARGET_PEAK_MB:.0f}) {_verdict(peak <= TARGET_PEAK_MB)}"
         )
-    if runs[1:] and runs[0].pages_per_s:
-        best = max(runs[1:], key=lambda r: r.pages_per_s)
-        print(f"  greffier's best run is {best.pages_per_s / runs[0].pages_per_s:.1%} of the reference's pages/s")
+    if runs and reference.pages_per_s:
+        best = max(runs, key=lambda r: r.pages_per_s)
+        print(f"  greffier's best median is {best.pages_per_s / reference.pages_per_s:.0%} of the reference's pages/s")
     print()
     print(
-        "peak MB is the largest single process (the ingest process or its largest parse worker); with N workers\n"
-        "the machine-wide footprint can reach RSS self + N x RSS child (shared pages counted twice)."
+        "peak MB = max(RSS self, RSS child): the largest single process (the ingest process or its largest\n"
+        "parse worker). With N workers the machine-wide footprint can reach RSS self + N x RSS child."
     )
     return 0
 
