@@ -104,10 +104,13 @@ def find_dates(text: str, doc_year: int | None = None) -> list[DateMatch]:
 
 def _find(text: str, doc_year: int | None) -> list[DateMatch]:
     out: list[DateMatch] = []
-    taken: list[tuple[int, int]] = []
+    used = bytearray(len(text) + 1)
+
+    def take(s: int, e: int) -> None:
+        used[s:e] = b"\x01" * (e - s)
 
     def free(s: int, e: int) -> bool:
-        return not any(s < te and e > ts for ts, te in taken)
+        return not any(used[s:e])
 
     # ranges "du 3 mars 2019 au 2 mars 2020": the end's year fills a missing start year
     for m in _RANGE.finditer(text):
@@ -124,7 +127,7 @@ def _find(text: str, doc_year: int | None) -> list[DateMatch]:
             continue
         end = m.end("b")
         out.append(DateMatch(m.start(), end, text[m.start() : end], pa[0], pa[1], pb[2], pb[0]))
-        taken.append((m.start(), end))
+        take(m.start(), end)
     for m in _SINGLE.finditer(text):
         if not free(m.start(), m.end()):
             continue
@@ -141,14 +144,14 @@ def _find(text: str, doc_year: int | None) -> list[DateMatch]:
         parsed = _parse_one(m, doc_year)
         if parsed is None:
             if m.group("d") and m.group("y"):
-                taken.append((m.start(), m.end()))  # "31 février 2017": not a date, nor a bare year
+                take(m.start(), m.end())  # "31 février 2017": not a date, nor a bare year
             continue
         out.append(DateMatch(m.start(), m.end(), m.group(0), parsed[0], parsed[1], parsed[2]))
-        taken.append((m.start(), m.end()))
+        take(m.start(), m.end())
     for m in _YEAR_RANGE.finditer(text):
         if free(m.start(), m.end()) and int(m.group("a")) < int(m.group("b")):
             out.append(DateMatch(m.start(), m.end(), m.group(0), m.group("a"), "year", False, m.group("b")))
-            taken.append((m.start(), m.end()))
+            take(m.start(), m.end())
     for m in _YEAR.finditer(text):
         if not free(m.start(), m.end()):
             continue

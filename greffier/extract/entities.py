@@ -75,11 +75,12 @@ def _raw(text: str, doc_year: int | None, issuer: str | None, acronyms: dict[str
         )
     # resolve overlaps between the typed spans (directions may contain figures: keep both)
     kept: list[dict[str, Any]] = []
+    used = bytearray(len(text) + 1)  # chars covered by a kept non-direction entity
     for e in sorted(found, key=lambda e: (_PRIORITY[e["type"]], e["start"])):
-        if e["type"] != "DIRECTION" and any(
-            k["type"] != "DIRECTION" and e["start"] < k["end"] and k["start"] < e["end"] for k in kept
-        ):
-            continue
+        if e["type"] != "DIRECTION":
+            if any(used[e["start"] : e["end"]]):
+                continue
+            used[e["start"] : e["end"]] = b"\x01" * (e["end"] - e["start"])
         kept.append(e)
     return sorted(kept, key=lambda e: (e["start"], _PRIORITY[e["type"]]))
 

@@ -8,6 +8,7 @@ A glyph alone never makes a heading.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -79,6 +80,7 @@ _RANK = {
 }
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lowercase, accent-free, whitespace-collapsed form for comparisons."""
     text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
