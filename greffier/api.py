@@ -17,6 +17,7 @@ from greffier.extract.headings import fold
 from greffier.extract.pipeline import SUPPORTED_SUFFIXES, file_sha256, parse_file, slug
 from greffier.index.config import IndexConfig
 from greffier.index.keyword import Filters, IndexedPassage, KeywordIndex, make_snippet, open_keyword_index
+from greffier.index.semantic import SemanticIndex
 from greffier.index.store import SCHEMA_VERSION, Store
 from greffier.records import (
     DOC_KINDS,
@@ -28,8 +29,11 @@ from greffier.records import (
     Passage,
     SearchHit,
     Section,
+    Table,
 )
-from greffier.search.query import parse_query
+from greffier.search.fusion import Fused
+from greffier.search.hybrid import DEFAULT_MODE, FusionParams, check_mode, has_constraints, retrieve, satisfies
+from greffier.search.query import KeywordQuery, parse_query
 from greffier.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -104,6 +108,7 @@ class Greffier:
         self._saved = saved
         self._store: Store | None = None
         self._keyword: KeywordIndex | None = None
+        self._semantic: SemanticIndex | None = None
 
     # -- lifecycle -------------------------------------------------------------------
     def _open(self, create: bool) -> None:
@@ -117,15 +122,20 @@ class Greffier:
         wanted = IndexConfig(schema_version=SCHEMA_VERSION, keyword_backend=self._backend_name, analyzer=analyzer)
         if self._saved is not None:
             self._saved.check(wanted, self.dir)
+        semantic = SemanticIndex(self.dir, self.settings.embedding_model, self._saved or wanted)
         self._store = Store(self.dir / STORE_NAME)
         keyword = open_keyword_index(self._backend_name, self.dir / KEYWORD_DIR)
         self._keyword = keyword
         if self._saved is None:
             wanted.save(self.dir)
             self._saved = wanted
+        self._semantic = semantic
         self._recover()
 
     def close(self) -> None:
+        if self._semantic is not None:
+            self._semantic.close()
+            self._semantic = None
         if self._keyword is not None:
             self._keyword.close()
             self._keyword = None
@@ -151,19 +161,29 @@ class Greffier:
         assert self._keyword is not None
         return self._keyword
 
+    @property
+    def semantic(self) -> SemanticIndex:
+        self._open(create=False)
+        assert self._semantic is not None
+        return self._semantic
+
     def _recover(self) -> None:
-        """Re-index documents whose keyword entries a killed run left uncommitted."""
-        assert self._store is not None and self._keyword is not None
+        """Re-index documents whose keyword entries or vectors a killed run left uncommitted."""
+        assert self._store is not None and self._keyword is not None and self._semantic is not None
         pending = self._store.pending_documents()
         if not pending:
             return
         log.info("re-indexing %d document(s) left pending by an interrupted run", len(pending))
         for doc_id in pending:
             self._keyword.delete_doc(doc_id)
+            self._semantic.delete(doc_id)
             doc = self._store.document(doc_id)
             if doc is not None:
-                self._keyword.add(self._indexed(doc, self._store.passages(doc_id)))
+                passages = list(self._store.passages(doc_id))
+                self._keyword.add(self._indexed(doc, passages))
+                self._semantic.stage(doc, passages)
         self._keyword.commit()
+        self._semantic.commit()
         for doc_id in pending:
             self._store.mark_indexed(doc_id)
 
@@ -236,19 +256,41 @@ class Greffier:
             store.replace_document(parsed)
             keyword.delete_doc(doc_id)
             keyword.add(self._indexed(parsed.document, parsed.passages))
+            self._semantic.stage(parsed.document, parsed.passages)  # type: ignore[union-attr]
             batch.append(doc_id)
             if len(batch) >= _COMMIT_EVERY:
                 self._commit(batch)
             d = parsed.document
             report(IngestResult(shown, doc_id, d.status, d.pages, len(parsed.sections)))
         self._commit(batch)
+        self._embed_missing()
         return results
+
+    def _embed_missing(self) -> None:
+        """Give vectors to documents that have none (indexed before semantic search, or while
+        the model was missing), committing as the keyword index does."""
+        assert self._store is not None and self._semantic is not None
+        if not self._semantic.enabled:
+            return
+        missing = self._semantic.missing(d.doc_id for d in self._store.documents())
+        if not missing or self._semantic.embedder() is None:
+            return
+        log.info("embedding the passages of %d document(s) that have no vectors yet", len(missing))
+        for i, doc_id in enumerate(missing, start=1):
+            doc = self._store.document(doc_id)
+            if doc is not None:
+                self._semantic.stage(doc, list(self._store.passages(doc_id)))
+            if i % _COMMIT_EVERY == 0:
+                self._semantic.commit()
+        self._semantic.commit()
 
     def _commit(self, batch: list[str]) -> None:
         assert self._keyword is not None and self._store is not None
         if not batch:
             return
         self._keyword.commit()
+        if self._semantic is not None:
+            self._semantic.commit()  # vectors durable before a document is marked indexed
         for doc_id in batch:
             self._store.mark_indexed(doc_id)
         batch.clear()
@@ -323,6 +365,7 @@ class Greffier:
             "keyword_backend": self.keyword.name,
             "analyzer": self.keyword.analyzer,
             "indexed_passages": self.keyword.count(),
+            **self.semantic.status(),
             "schema_version": SCHEMA_VERSION,
             "store_bytes": store_size,
             "total_bytes": size,
@@ -356,19 +399,24 @@ class Greffier:
                 )
         return Filters(year_from=year_from, year_to=year_to, issuers=issuers, kinds=kinds)
 
-    def search(self, query: str, filters: Filters | None = None, limit: int = 10) -> list[SearchHit]:
+    def search(
+        self, query: str, filters: Filters | None = None, limit: int = 10, mode: str = DEFAULT_MODE
+    ) -> list[SearchHit]:
+        """Ranked passages. ``mode``: keyword (BM25), semantic (cosine of passage vectors) or
+        hybrid (both, fused); hybrid falls back to keyword, with a warning, without vectors."""
         if limit < 1:
             raise UsageError("limit must be at least 1")
+        check_mode(mode)
         q = parse_query(query)
-        filters = filters or Filters()
-        hits = self.keyword.search(q, filters, limit)
-        passages = self.store.passages_by_id([h.passage_id for h in hits])
+        mode, ranked = self.rank(q, mode, filters or Filters(), limit)
+        ranked = ranked[:limit]
+        passages = self.store.passages_by_id([h.passage_id for h in ranked])
         docs: dict[str, Document] = {}
         out: list[SearchHit] = []
-        for h in hits:
+        for h in ranked:
             p = passages.get(h.passage_id)
             if p is None:  # index ahead of the store: skip rather than cite nothing
-                log.warning("passage %s is in the keyword index but not in the store", h.passage_id)
+                log.warning("passage %s is in the %s index but not in the store", h.passage_id, mode)
                 continue
             if p.doc_id not in docs:
                 docs[p.doc_id] = self.document(p.doc_id)
@@ -387,9 +435,53 @@ class Greffier:
                     text=p.text,
                     kind=d.kind,
                     issuer=d.issuer,
+                    keyword_score=None if h.keyword_score is None else round(h.keyword_score, 4),
+                    semantic_score=None if h.semantic_score is None else round(h.semantic_score, 4),
+                    mode=mode,
                 )
             )
         return out
+
+    def rank(self, query: KeywordQuery, mode: str, filters: Filters, limit: int) -> tuple[str, list[Fused]]:
+        """(the mode used, ranked passage ids with their scores): the retrieval step of
+        :meth:`search`, without store look-ups. Hybrid without vectors becomes keyword."""
+        check_mode(mode)
+        semantic = None
+        if mode != "keyword":
+            semantic = self.semantic.for_search(lambda: [d.doc_id for d in self.store.documents()], mode == "semantic")
+            if semantic is None:
+                mode = "keyword"
+        vectors, embedder = semantic if semantic is not None else (None, None)
+        s = self.settings
+        return mode, retrieve(
+            query,
+            mode,
+            filters,
+            limit,
+            self.keyword,
+            vectors,
+            embedder,
+            FusionParams(s.fusion, s.keyword_weight, s.rrf_k),
+            accept=self._constraint_check(query) if has_constraints(query) else None,
+        )
+
+    def _constraint_check(self, query: KeywordQuery) -> Any:
+        """For semantic candidates: keep those that meet the query's +required / -excluded words."""
+
+        def accept(ids: list[str]) -> set[str]:
+            passages = self.store.passages_by_id(ids)
+            titles = {d.doc_id: d.title for d in self.store.documents()}
+            return {
+                pid
+                for pid, p in passages.items()
+                if satisfies(
+                    query,
+                    "\n".join([p.text, " ".join(p.section_path), titles.get(p.doc_id, "")]),
+                    self.keyword.analyze,
+                )
+            }
+
+        return accept
 
     # -- entities and deliberations --------------------------------------------------
     def entities(
@@ -434,6 +526,21 @@ class Greffier:
         # parents first, then their children (a flat, readable tree)
         out.sort(key=lambda r: (fold(r["parent"] or r["canonical"]), r["parent"] is not None, fold(r["canonical"])))
         return out
+
+    # -- tables ----------------------------------------------------------------------
+    def tables(self, doc_id: str | None = None, page: int | None = None) -> list[Table]:
+        """Tables with their cells (of one document, on one page)."""
+        if page is not None and page < 1:
+            raise UsageError("page must be at least 1")
+        if doc_id:
+            self.document(doc_id)
+        return self.store.tables(doc_id=doc_id, page=page)
+
+    def table(self, table_id: str) -> Table:
+        found = self.store.table(table_id)
+        if found is None:
+            raise NotFoundError(f"no table {table_id!r} in {self.dir} (list them with `greffier tables`)")
+        return found
 
     # -- answers ---------------------------------------------------------------------
     def ask(self, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:

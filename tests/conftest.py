@@ -48,3 +48,20 @@ def demo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
         results = g.ingest([CORPUS])
     assert all(r.status == "ingested" for r in results), results
     return directory
+
+
+# -- embeddings: no model unless a test asks for one ---------------------------------------
+# Tests run keyword-only ("none") by default; tests of the vector machinery use the model-free
+# "test-hash" embedder below; tests that load a real model are marked `models` and say which.
+from greffier.index.embeddings import register_backend  # noqa: E402
+
+from .fake_embedder import HashEmbedder  # noqa: E402
+
+register_backend("test-hash", HashEmbedder)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_model_by_default() -> object:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GREFFIER_EMBEDDING_MODEL", "none")
+        yield

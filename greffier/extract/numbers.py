@@ -25,8 +25,8 @@ def parse_number(text: str) -> float | None:
     t = t.lstrip("+-−")
     if "," in t:
         t = t.replace(".", "").replace(",", ".")  # comma is the decimal mark
-    elif t.count(".") > 1 or re.fullmatch(r"\d{1,3}\.\d{3}", t):
-        t = t.replace(".", "")  # dots as thousands separators
+    elif t.count(".") > 1 or re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", t):
+        t = t.replace(".", "")  # dots as thousands separators ("0.383" is a decimal)
     try:
         return sign * float(t)
     except ValueError:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import ctypes
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -70,8 +72,12 @@ def _font_info(textpage: pdfium.PdfTextPage, index: int, buf: ctypes.Array) -> t
     return size, bold
 
 
-def read_pdf_lines(path: Path) -> list[list[Line]]:
-    """Lines of every page, in text-layer order. Raises :class:`InputError`."""
+def read_pdf_lines(path: Path, layouts: list[PageLayout] | None = None) -> list[list[Line]]:
+    """Lines of every page, in text-layer order. Raises :class:`InputError`.
+
+    When ``layouts`` is a list, one :class:`PageLayout` per page is appended to it (the
+    cheap table signals: lines cut at wide gaps, ruling lines and boxes).
+    """
     pdf = open_pdf(path)
     buf = ctypes.create_string_buffer(256)
     pages: list[list[Line]] = []
@@ -89,6 +95,8 @@ def read_pdf_lines(path: Path) -> list[list[Line]]:
                 # PDFium broke every glyph onto its own line (tight letter spacing): rebuild
                 # the lines from the characters' positions.
                 pages.append(_lines_from_chars(textpage, nchars, number, height, buf))
+                if layouts is not None:
+                    layouts.append(_empty_layout(page, number))
                 textpage.close()
                 page.close()
                 continue
@@ -97,6 +105,7 @@ def read_pdf_lines(path: Path) -> list[list[Line]]:
             # (it does for text without surrogate pairs); otherwise fall back to no layout.
             aligned = len(text) == nchars
             offset = 0
+            layout_lines: list[LayoutLine] = []
             for raw_line in text.split("\r\n"):
                 start = offset
                 offset += len(raw_line) + 2
@@ -124,6 +133,10 @@ def read_pdf_lines(path: Path) -> list[list[Line]]:
                         page_height=height,
                     )
                 )
+                if layouts is not None:
+                    layout_lines.append(_layout_line(textpage, start, raw_line, lines[-1], page, height))
+            if layouts is not None:
+                layouts.append(_page_layout(page, number, layout_lines))
             textpage.close()
             page.close()
             pages.append(lines)
@@ -186,3 +199,269 @@ def _lines_from_chars(
         right = max(right, rgt) if not new_line else rgt
     flush()
     return out
+
+
+# -- cheap table signals (greffier.extract.tables decides what they mean) ----------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of a line's text between two wide gaps (a table cell, when the line is a row)."""
+
+    x0: float
+    x1: float
+    text: str
+
+
+@dataclass(frozen=True)
+class LayoutLine:
+    """One text-layer line cut into segments. Coordinates as pdfplumber's: points from the
+    page's left and top edges."""
+
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    segments: tuple[Segment, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments)
+
+    @property
+    def x0(self) -> float:
+        return self.segments[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.segments[-1].x1
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """What pypdfium2 tells cheaply about one page: its lines cut at wide gaps, its thin
+    path objects (ruling lines) and its boxes (cell borders and fills), as (x0, top, x1, bottom)."""
+
+    number: int
+    width: float
+    height: float
+    lines: tuple[LayoutLine, ...]
+    rules: tuple[tuple[float, float, float, float], ...] = ()
+    boxes: tuple[tuple[float, float, float, float], ...] = ()
+
+
+_GAP = 1.2  # a gap wider than this many font sizes separates two cells
+_RULE_THICKNESS = 2.5  # points: a path thinner than this is a ruling line
+_MAX_PATHS = 4000  # pages drawn with more paths (maps, charts) are read no further
+_MAX_SEGMENTS = 64  # a path with more segments draws no table border
+
+
+def _empty_layout(page: pdfium.PdfPage, number: int) -> PageLayout:
+    return PageLayout(number=number, width=float(page.get_width()), height=float(page.get_height()), lines=())
+
+
+def _layout_line(
+    textpage: pdfium.PdfTextPage, start: int, raw_line: str, line: Line, page: pdfium.PdfPage, height: float
+) -> LayoutLine:
+    """The line cut at its wide gaps: two char boxes per run of spaces, no more."""
+    lead = len(raw_line) - len(raw_line.lstrip())
+    end = len(raw_line.rstrip())
+    size = line.size or 10.0
+    box = _CharBox(textpage)
+    segments: list[Segment] = []
+    seg_start, seg_x0 = lead, line.x0 or 0.0
+    for m in re.finditer(r"[ \t\u00a0]+", raw_line[lead:end]):
+        before, after = lead + m.start() - 1, lead + m.end()
+        right = box.right(start + before)
+        left = box.left(start + after)
+        if left - right > _GAP * size:
+            segments.append(Segment(seg_x0, right, raw_line[seg_start : before + 1]))
+            seg_start, seg_x0 = after, left
+    last_right = box.right(start + end - 1)
+    segments.append(Segment(seg_x0, max(last_right, seg_x0), raw_line[seg_start:end]))
+    return LayoutLine(
+        top=line.top or 0.0, bottom=line.bottom or 0.0, size=size, bold=line.bold, segments=tuple(segments)
+    )
+
+
+class _CharBox:
+    """FPDFText_GetCharBox without the per-call allocations of the pypdfium2 helper."""
+
+    def __init__(self, textpage: pdfium.PdfTextPage) -> None:
+        self.raw = textpage.raw
+        self.l, self.r, self.b, self.t = (ctypes.c_double() for _ in range(4))
+
+    def left(self, index: int) -> float:
+        pdfium_c.FPDFText_GetCharBox(self.raw, index, self.l, self.r, self.b, self.t)
+        return self.l.value
+
+    def right(self, index: int) -> float:
+        pdfium_c.FPDFText_GetCharBox(self.raw, index, self.l, self.r, self.b, self.t)
+        return self.r.value
+
+
+def _page_layout(page: pdfium.PdfPage, number: int, lines: list[LayoutLine]) -> PageLayout:
+    width, height = float(page.get_width()), float(page.get_height())
+    rules: list[tuple[float, float, float, float]] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    seen = 0
+
+    def visit(count: int, get: Any) -> None:
+        nonlocal seen
+        for i in range(count):
+            seen += 1
+            if seen > _MAX_PATHS:
+                return
+            obj = get(i)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                visit(pdfium_c.FPDFFormObj_CountObjects(obj), lambda j, o=obj: pdfium_c.FPDFFormObj_GetObject(o, j))
+                continue
+            if kind != pdfium_c.FPDF_PAGEOBJ_PATH:
+                continue
+            if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                continue
+            w, h = right.value - left.value, top.value - bottom.value
+            if w > 0.9 * width and h > 0.9 * height:
+                continue  # a page background
+            box = (left.value, height - top.value, right.value, height - bottom.value)
+            if min(w, h) <= _RULE_THICKNESS and max(w, h) >= 4:
+                rules.append(box)
+            elif w >= 4 and h >= 4:
+                boxes.append(box)
+
+    raw = page.raw
+    visit(pdfium_c.FPDFPage_CountObjects(raw), lambda i: pdfium_c.FPDFPage_GetObject(raw, i))
+    return PageLayout(number=number, width=width, height=height, lines=tuple(lines), rules=tuple(rules),
+                      boxes=tuple(boxes))
+
+
+Char = tuple[str, float, float, float, float]  # text, x0, top, x1, bottom
+
+
+@dataclass(frozen=True)
+class PageObjects:
+    """The chars and straight path segments of one page, for pdfplumber's table finder.
+
+    Chars: (text, x0, top, x1, bottom) with loose (font-height) boxes, generated spaces left
+    out. Edges: horizontal and vertical path segments as (x0, top, x1, bottom).
+    Coordinates as :class:`PageLayout`'s.
+    """
+
+    number: int
+    width: float
+    height: float
+    chars: tuple[Char, ...]
+    edges: tuple[tuple[float, float, float, float], ...]
+
+
+def read_page_objects(path: Path, numbers: list[int]) -> dict[int, PageObjects]:
+    """Chars and ruling segments of the given pages (the pdfplumber objects, read by PDFium
+    about ten times faster than pdfminer parses them). Raises :class:`InputError`."""
+    pdf = open_pdf(path)
+    out: dict[int, PageObjects] = {}
+    try:
+        for number in numbers:
+            try:
+                page = pdf[number - 1]
+                textpage = page.get_textpage()
+            except pdfium.PdfiumError as exc:
+                raise InputError(str(path), f"page {number} cannot be read ({exc})") from exc
+            try:
+                height = float(page.get_height())
+                out[number] = PageObjects(
+                    number=number,
+                    width=float(page.get_width()),
+                    height=height,
+                    chars=_chars(textpage, height),
+                    edges=_edges(page, height),
+                )
+            finally:
+                textpage.close()
+                page.close()
+    finally:
+        pdf.close()
+    return out
+
+
+def _chars(textpage: pdfium.PdfTextPage, height: float) -> tuple[Char, ...]:
+    raw = textpage.raw
+    rect = pdfium_c.FS_RECTF()
+    out = []
+    count = textpage.count_chars()
+    text = textpage.get_text_range()
+    aligned = len(text) == count  # else (surrogate pairs) one char at a time
+    generated, box = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetLooseCharBox
+    for i in range(count):
+        ch = text[i] if aligned else chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 0xFFFE)
+        if ch in "\r\n\x00\ufffe\uffff" or (ch == " " and generated(raw, i) == 1):
+            continue
+        if not box(raw, i, rect):
+            continue
+        out.append((ch, rect.left, height - rect.top, rect.right, height - rect.bottom))
+    return tuple(out)
+
+
+def _edges(page: pdfium.PdfPage, height: float) -> tuple[tuple[float, float, float, float], ...]:
+    """Horizontal and vertical straight segments of the page's paths (form XObjects included)."""
+    edges: list[tuple[float, float, float, float]] = []
+    matrix = pdfium_c.FS_MATRIX()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    seen = 0
+
+    def visit(count: int, get: Any, outer: tuple[float, ...]) -> None:
+        nonlocal seen
+        for i in range(count):
+            seen += 1
+            if seen > _MAX_PATHS:
+                return
+            obj = get(i)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind not in (pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_PATH):
+                continue
+            if not pdfium_c.FPDFPageObj_GetMatrix(obj, matrix):
+                continue
+            m = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                visit(pdfium_c.FPDFFormObj_CountObjects(obj), lambda j, o=obj: pdfium_c.FPDFFormObj_GetObject(o, j), m)
+                continue
+            segments = pdfium_c.FPDFPath_CountSegments(obj)
+            if segments > _MAX_SEGMENTS:
+                continue  # a curve, a map or a chart: no ruling line
+            start = prev = None
+            for s in range(segments):
+                seg = pdfium_c.FPDFPath_GetPathSegment(obj, s)
+                if not pdfium_c.FPDFPathSegment_GetPoint(seg, x, y):
+                    continue
+                a, b, c, d, e, f = m
+                point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+                kind_s = pdfium_c.FPDFPathSegment_GetType(seg)
+                if kind_s == pdfium_c.FPDF_SEGMENT_MOVETO:
+                    start = prev = point
+                    continue
+                if kind_s == pdfium_c.FPDF_SEGMENT_LINETO and prev is not None:
+                    _add_edge(edges, prev, point, height)
+                prev = point
+                if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
+                    _add_edge(edges, point, start, height)
+                    prev = start
+
+    raw = page.raw
+    visit(pdfium_c.FPDFPage_CountObjects(raw), lambda i: pdfium_c.FPDFPage_GetObject(raw, i), (1, 0, 0, 1, 0, 0))
+    return tuple(edges)
+
+
+def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float, ...]:
+    """The matrix ``inner`` then ``outer`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _add_edge(
+    edges: list[tuple[float, float, float, float]], p: tuple[float, float], q: tuple[float, float], height: float
+) -> None:
+    (x0, y0), (x1, y1) = p, q
+    if (abs(y1 - y0) <= 0.5 and abs(x1 - x0) > 0.5) or (abs(x1 - x0) <= 0.5 and abs(y1 - y0) > 0.5):
+        edges.append((min(x0, x1), height - max(y0, y1), max(x0, x1), height - min(y0, y1)))

@@ -13,8 +13,9 @@ from greffier.extract.deliberations import extract_deliberations
 from greffier.extract.entities import extract_entities
 from greffier.extract.layout import build_blocks
 from greffier.extract.metadata import detect_metadata
-from greffier.extract.pdf import read_pdf_lines
+from greffier.extract.pdf import PageLayout, read_pdf_lines
 from greffier.extract.sections import build_passages, build_sections, paragraph_pages
+from greffier.extract.tables import extract_tables, table_entities, table_passages, tables_enabled
 from greffier.extract.text import read_text, split_text_pages
 from greffier.records import Document, Line, Page, ParsedDocument
 
@@ -49,8 +50,10 @@ def parse_file(path: Path, doc_id: str, sha256: str | None = None) -> ParsedDocu
         raise InputError(str(path), f"unsupported file type {suffix or '(none)'} (greffier reads .pdf and .txt)")
     sha = sha256 or file_sha256(path)
     stamps: list[str] = []
+    layouts: list[PageLayout] | None = None
     if suffix == ".pdf":
-        raw_pages = read_pdf_lines(path)
+        layouts = [] if tables_enabled() else None
+        raw_pages = read_pdf_lines(path, layouts)
         labels = [str(i) for i in range(1, len(raw_pages) + 1)]
         numbers = list(range(1, len(raw_pages) + 1))
         source_type = "pdf"
@@ -118,6 +121,10 @@ def parse_file(path: Path, doc_id: str, sha256: str | None = None) -> ParsedDocu
     )
     entities = extract_entities(sections, para_pages, meta.year, meta.issuer)
     deliberations = extract_deliberations(doc, sections, pages, entities)
+    tables = extract_tables(path, doc_id, layouts, sections, para_pages) if layouts else []
+    if tables:  # each row a passage, each figure an AMOUNT entity
+        passages = passages + table_passages(tables, sections, max((p.ordinal for p in passages), default=0))
+        entities = entities + table_entities(tables, sections)
     return ParsedDocument(
         document=doc,
         pages=pages,
@@ -125,6 +132,7 @@ def parse_file(path: Path, doc_id: str, sha256: str | None = None) -> ParsedDocu
         passages=tuple(passages),
         entities=tuple(entities),
         deliberations=tuple(deliberations),
+        tables=tuple(tables),
     )
 
 

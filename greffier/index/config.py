@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from greffier.errors import IndexMismatchError
@@ -18,6 +18,10 @@ class IndexConfig:
     schema_version: int
     keyword_backend: str
     analyzer: str
+    # passage vectors: None until an embedding model has written some (an index built before had none)
+    embedding_model: str | None = None
+    embedding_dim: int | None = None
+    embedding_normalized: bool | None = None
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -36,6 +40,11 @@ class IndexConfig:
                 schema_version=int(data["schema_version"]),
                 keyword_backend=str(data["keyword_backend"]),
                 analyzer=str(data["analyzer"]),
+                embedding_model=None if data.get("embedding_model") is None else str(data["embedding_model"]),
+                embedding_dim=None if data.get("embedding_dim") is None else int(data["embedding_dim"]),
+                embedding_normalized=(
+                    None if data.get("embedding_normalized") is None else bool(data["embedding_normalized"])
+                ),
             )
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexMismatchError(f"{path}: unreadable index config ({exc})") from exc
@@ -54,3 +63,15 @@ class IndexConfig:
                     f"index {directory} was built with {name}={have!r}, not {want!r}: use the same setting "
                     "or ingest into another --index directory"
                 )
+
+    def with_embedding(self, model: str, dim: int, normalized: bool) -> IndexConfig:
+        return replace(self, embedding_model=model, embedding_dim=dim, embedding_normalized=normalized)
+
+    def check_embedding(self, model: str, directory: Path) -> None:
+        """Raise :class:`IndexMismatchError` when the index's vectors come from another model."""
+        if self.embedding_model is not None and self.embedding_model != model:
+            raise IndexMismatchError(
+                f"index {directory} was embedded with model {self.embedding_model!r}, not {model!r}: "
+                "a query must use the index's own model (leave --embedding-model out), or ingest into "
+                "another --index directory"
+            )

@@ -16,7 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from greffier.errors import IndexMismatchError
-from greffier.records import Deliberation, Document, Entity, Page, ParsedDocument, Passage, Section, Vote
+from greffier.records import (
+    Deliberation,
+    Document,
+    Entity,
+    Page,
+    ParsedDocument,
+    Passage,
+    Section,
+    Table,
+    TableCell,
+    Vote,
+)
 
 SCHEMA_VERSION = 2
 
@@ -98,6 +109,22 @@ CREATE TABLE IF NOT EXISTS deliberations (
     section_id TEXT, outcome TEXT
 );
 CREATE INDEX IF NOT EXISTS deliberations_doc ON deliberations(doc_id);
+CREATE TABLE IF NOT EXISTS tables (
+    table_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    page INTEGER NOT NULL, page_end INTEGER NOT NULL, bbox TEXT NOT NULL,
+    section_id TEXT, section_path TEXT NOT NULL, caption TEXT NOT NULL, strategy TEXT NOT NULL,
+    header_rows TEXT NOT NULL, "rows" TEXT NOT NULL, label_cols INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS tables_doc ON tables(doc_id, page);
+CREATE TABLE IF NOT EXISTS table_cells (
+    table_id TEXT NOT NULL REFERENCES tables(table_id) ON DELETE CASCADE,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    page INTEGER NOT NULL, "row" INTEGER NOT NULL, col INTEGER NOT NULL, text TEXT NOT NULL,
+    value REAL, unit TEXT, tax TEXT, row_header TEXT NOT NULL, col_header TEXT NOT NULL, "group" TEXT NOT NULL,
+    PRIMARY KEY (table_id, "row", col)
+);
+CREATE INDEX IF NOT EXISTS table_cells_doc ON table_cells(doc_id);
 """
 
 _ENTITY_FIELDS = (
@@ -236,6 +263,7 @@ class Store:
                 ],
             )
             self._write_entities(c, parsed)
+            _write_tables(c, parsed)
 
     def _write_entities(self, c: sqlite3.Connection, parsed: ParsedDocument) -> None:
         cols = ", ".join(f'"{f}"' for f in _ENTITY_FIELDS)
@@ -435,7 +463,30 @@ class Store:
             "pages": c.execute("SELECT count(*) FROM pages").fetchone()[0],
             "sections": c.execute("SELECT count(*) FROM sections").fetchone()[0],
             "passages": c.execute("SELECT count(*) FROM passages").fetchone()[0],
+            "tables": c.execute("SELECT count(*) FROM tables").fetchone()[0],
         }
+
+    # -- tables (greffier.extract.tables) ---------------------------------------------
+    def tables(self, doc_id: str | None = None, page: int | None = None) -> list[Table]:
+        """Tables with their cells, in document and page order."""
+        sql = "SELECT t.* FROM tables t JOIN documents d USING (doc_id) WHERE 1=1"
+        args: list[Any] = []
+        if doc_id:
+            sql += " AND t.doc_id = ?"
+            args.append(doc_id)
+        if page is not None:
+            sql += " AND t.page <= ? AND t.page_end >= ?"
+            args.extend([page, page])
+        rows = self.conn.execute(sql + " ORDER BY d.year, t.doc_id, t.table_id", args).fetchall()
+        return [_table(r, self._cells(r["table_id"])) for r in rows]
+
+    def table(self, table_id: str) -> Table | None:
+        row = self.conn.execute("SELECT * FROM tables WHERE table_id = ?", (table_id,)).fetchone()
+        return _table(row, self._cells(table_id)) if row else None
+
+    def _cells(self, table_id: str) -> tuple[TableCell, ...]:
+        rows = self.conn.execute('SELECT * FROM table_cells WHERE table_id = ? ORDER BY "row", col', (table_id,))
+        return tuple(TableCell(**{f: r[f] for f in _CELL_FIELDS}) for r in rows)
 
 
 def _document(r: sqlite3.Row) -> Document:
@@ -468,3 +519,50 @@ def _passage(r: sqlite3.Row) -> Passage:
         end=r["end"],
         text=r["text"],
     )
+
+
+_CELL_FIELDS = (
+    "table_id", "doc_id", "page", "row", "col", "text", "value", "unit", "tax", "row_header", "col_header", "group",
+)
+
+
+def _write_tables(c: sqlite3.Connection, parsed: ParsedDocument) -> None:
+    """A document's tables and cells, inside its replace_document transaction."""
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    c.executemany(
+        'INSERT INTO tables (table_id, doc_id, page, page_end, bbox, section_id, section_path, caption, strategy,'
+        ' header_rows, "rows", label_cols) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+        [
+            (t.table_id, t.doc_id, t.page, t.page_end, dumps(list(t.bbox)), t.section_id, dumps(list(t.section_path)),
+             t.caption, t.strategy, dumps([list(r) for r in t.header_rows]), dumps([list(r) for r in t.rows]),
+             t.label_cols)
+            for t in parsed.tables
+        ],
+    )
+    cols = ", ".join(f'"{f}"' for f in _CELL_FIELDS)
+    c.executemany(
+        f"INSERT INTO table_cells ({cols}) VALUES ({','.join('?' * len(_CELL_FIELDS))})",
+        [tuple(getattr(cell, f) for f in _CELL_FIELDS) for t in parsed.tables for cell in t.cells],
+    )
+
+
+def _table(r: sqlite3.Row, cells: tuple[TableCell, ...]) -> Table:
+    return Table(
+        table_id=r["table_id"],
+        doc_id=r["doc_id"],
+        page=r["page"],
+        page_end=r["page_end"],
+        bbox=tuple(json.loads(r["bbox"])),
+        section_id=r["section_id"],
+        section_path=tuple(json.loads(r["section_path"])),
+        caption=r["caption"],
+        strategy=r["strategy"],
+        header_rows=tuple(tuple(x) for x in json.loads(r["header_rows"])),
+        rows=tuple(tuple(x) for x in json.loads(r["rows"])),
+        cells=cells,
+        label_cols=r["label_cols"],
+    )
+

@@ -1,0 +1,60 @@
+"""Fusion strategies on hand-written rankings."""
+
+from __future__ import annotations
+
+import pytest
+
+from greffier.errors import UsageError
+from greffier.search.fusion import fuse, min_max, reciprocal_rank_fusion, weighted_fusion
+
+KEYWORD = [("a", 12.0), ("b", 9.0), ("c", 3.0)]  # BM25
+SEMANTIC = [("c", 0.80), ("d", 0.60), ("a", 0.40)]  # cosine
+
+
+def test_min_max() -> None:
+    assert min_max(KEYWORD) == {"a": 1.0, "b": pytest.approx(6 / 9), "c": 0.0}
+    assert min_max([("x", 5.0), ("y", 5.0)]) == {"x": 1.0, "y": 1.0}
+    assert min_max([]) == {}
+
+
+def test_weighted_fusion_by_hand() -> None:
+    fused = weighted_fusion(KEYWORD, SEMANTIC, keyword_weight=0.25)
+    # kw: a 1, b 2/3, c 0 | sem: c 1, d 0.5, a 0 | missing = 0
+    expected = {"c": 0.75, "a": 0.25, "d": 0.375, "b": 0.25 * 2 / 3}
+    assert [f.passage_id for f in fused] == ["c", "d", "a", "b"]
+    assert {f.passage_id: f.score for f in fused} == pytest.approx(expected)
+    by_id = {f.passage_id: f for f in fused}
+    assert (by_id["a"].keyword_score, by_id["a"].semantic_score) == (12.0, 0.40)
+    assert (by_id["b"].keyword_score, by_id["b"].semantic_score) == (9.0, None)
+    assert (by_id["d"].keyword_score, by_id["d"].semantic_score) == (None, 0.60)
+
+
+def test_weights_at_the_ends_give_one_ranking() -> None:
+    assert [f.passage_id for f in weighted_fusion(KEYWORD, SEMANTIC, 1.0)][:3] == ["a", "b", "c"]
+    assert [f.passage_id for f in weighted_fusion(KEYWORD, SEMANTIC, 0.0)][:3] == ["c", "d", "a"]
+
+
+def test_reciprocal_rank_fusion_by_hand() -> None:
+    fused = reciprocal_rank_fusion(KEYWORD, SEMANTIC, k=60)
+    expected = {"a": 1 / 61 + 1 / 63, "c": 1 / 63 + 1 / 61, "b": 1 / 62, "d": 1 / 62}
+    assert {f.passage_id: f.score for f in fused} == pytest.approx(expected)
+    # a and c tie on score: both are first somewhere, so the id decides; b and d tie the same way
+    assert [f.passage_id for f in fused] == ["a", "c", "b", "d"]
+
+
+def test_rrf_with_small_k_rewards_the_top() -> None:
+    fused = reciprocal_rank_fusion([("x", 1.0), ("y", 0.5)], [("y", 0.9), ("z", 0.1)], k=0)
+    assert [f.passage_id for f in fused] == ["y", "x", "z"]  # y: 1/2 + 1/1 ; x: 1/1 ; z: 1/2
+
+
+def test_one_empty_ranking() -> None:
+    assert [f.passage_id for f in fuse([], SEMANTIC)] == ["c", "d", "a"]
+    assert [f.passage_id for f in fuse(KEYWORD, [], "rrf")] == ["a", "b", "c"]
+    assert fuse([], []) == []
+
+
+def test_bad_parameters() -> None:
+    with pytest.raises(UsageError):
+        fuse(KEYWORD, SEMANTIC, "borda")
+    with pytest.raises(UsageError):
+        weighted_fusion(KEYWORD, SEMANTIC, 1.5)
