@@ -38,6 +38,16 @@ def _stems(g: Greffier, text: str) -> set[str]:
     return set(g.keyword.analyze(text))
 
 
+def _matched(q_stems: set[str], stems: set[str]) -> int:
+    """How many question stems the text has: equal, or one a prefix of the other (stemmers
+    disagree on derived forms: "préparées" -> prepare, "préparation" -> prepar)."""
+    n = 0
+    for s in q_stems:
+        if s in stems or (len(s) >= 5 and any(len(t) >= 5 and (t.startswith(s) or s.startswith(t)) for t in stems)):
+            n += 1
+    return n
+
+
 def _unit_ok(q: Question, e: Entity) -> bool:
     if q.unit is None:
         return e.unit not in ("h",)
@@ -88,8 +98,7 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit]) -> list[Candida
                 continue
             if q.kind in ("figure", "trend") and (not _unit_ok(q, e) or not _counted_ok(g, q, e)):
                 continue
-            sentence = _stems(g, e.sentence)
-            overlap = len(q_stems & sentence) / max(1, len(q_stems))
+            overlap = _matched(q_stems, _stems(g, e.sentence)) / max(1, len(q_stems))
             near = _near(g, q_stems, p.text, e.start - p.start, e.end - p.start)
             score = 0.4 * h.score / top + 0.35 * overlap + 0.25 * near
             if q.kind == "date" and e.precision == "year":
@@ -102,7 +111,7 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit]) -> list[Candida
 def _near(g: Greffier, q_stems: set[str], text: str, start: int, end: int) -> float:
     """Share of the question's words within a few words of the entity."""
     window = text[max(0, start - 120) : end + 80]
-    return len(q_stems & _stems(g, window)) / max(1, len(q_stems))
+    return _matched(q_stems, _stems(g, window)) / max(1, len(q_stems))
 
 
 def _answer_row(c: Candidate, q: Question) -> dict[str, Any]:
