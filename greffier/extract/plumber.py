@@ -2,15 +2,15 @@
 
 pdfplumber's :class:`~pdfplumber.table.TableFinder` (edge snapping and joining, intersections,
 cells, tables) and ``Table.extract`` work on a page's ``chars`` and ``edges``. By default they are
-given the objects PDFium reads (:func:`greffier.extract.pdf.read_page_objects`, about ten times
-faster); ``source="pdfminer"`` lets pdfplumber parse the page itself (pdfminer, about 50 times
-slower than the text layer), for comparison. Nothing else imports pdfplumber.
+given the objects PDFium reads (:func:`greffier.extract.pdf.read_page_objects`: chars with loose
+boxes, straight path segments), which takes about 50 ms a page where pdfplumber parsing the page
+itself with pdfminer takes about 350 ms on the shared corpus; that path is kept for comparison
+(:class:`PdfminerPages`, ``bench/tables.py --compare-pdfminer``). Nothing else imports pdfplumber.
 """
 
 from __future__ import annotations
 
 import bisect
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,10 +21,7 @@ from pdfplumber.utils import extract_text, extract_words
 
 from greffier.extract.pdf import PageObjects
 
-log = logging.getLogger(__name__)
-
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
-SOURCES = ("pdfium", "pdfminer")
 
 
 @dataclass(frozen=True)
@@ -60,11 +57,9 @@ class ObjectsPage:
     def __init__(self, objects: PageObjects) -> None:
         self.page_number = objects.number
         self.bbox: BBox = (0.0, 0.0, objects.width, objects.height)
-        self.chars = [
-            {"text": t, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "upright": True,
-             "size": bottom - top, "width": x1 - x0, "height": bottom - top, "fontname": ""}
-            for t, x0, top, x1, bottom in objects.chars
-        ]
+        # chars by the height of their centre, made pdfplumber dicts only when a box asks for them
+        self._chars = sorted(objects.chars, key=lambda c: (c[2] + c[4]) / 2)
+        self._mids = [(c[2] + c[4]) / 2 for c in self._chars]
         self.edges = []
         for x0, top, x1, bottom in objects.edges:
             horizontal = bottom - top <= x1 - x0
@@ -73,8 +68,33 @@ class ObjectsPage:
                  "orientation": "h" if horizontal else "v", "object_type": "line"}
             )
 
+    @property
+    def chars(self) -> list[dict[str, Any]]:
+        return self.chars_in(self.bbox)
+
+    def chars_in(self, bbox: BBox) -> list[dict[str, Any]]:
+        """The chars whose centre lies inside ``bbox``, as pdfplumber char dicts."""
+        x0, top, x1, bottom = bbox
+        lo, hi = bisect.bisect_left(self._mids, top), bisect.bisect_right(self._mids, bottom)
+        return [
+            {"text": t, "x0": cx0, "x1": cx1, "top": ctop, "bottom": cbottom, "doctop": ctop, "upright": True,
+             "size": cbottom - ctop, "width": cx1 - cx0, "height": cbottom - ctop, "fontname": ""}
+            for t, cx0, ctop, cx1, cbottom in self._chars[lo:hi]
+            if x0 <= (cx0 + cx1) / 2 <= x1
+        ]
+
     def extract_words(self, **kwargs: Any) -> list[dict[str, Any]]:
         return list(extract_words(self.chars, **kwargs))
+
+
+def _chars_in(page: Any, bbox: BBox) -> list[dict[str, Any]]:
+    if isinstance(page, ObjectsPage):
+        return page.chars_in(bbox)
+    x0, top, x1, bottom = bbox
+    return [
+        c for c in page.chars
+        if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+    ]
 
 
 class PdfminerPages:
@@ -135,10 +155,7 @@ def vertical_rules(page: Any, bbox: BBox) -> list[float]:
 def words(page: Any, bbox: BBox) -> list[Word]:
     """The words whose centre lies inside ``bbox``."""
     x0, top, x1, bottom = bbox
-    inside = [
-        ch for ch in page.chars
-        if x0 - 5 <= (ch["x0"] + ch["x1"]) / 2 <= x1 + 5 and top - 5 <= (ch["top"] + ch["bottom"]) / 2 <= bottom + 5
-    ]
+    inside = _chars_in(page, (x0 - 5, top - 5, x1 + 5, bottom + 5))
     out = []
     for w in extract_words(inside, x_tolerance=1.5, y_tolerance=2, extra_attrs=["size"]):
         cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
@@ -157,7 +174,7 @@ def _raw(page: Any, table: Any, strategy: str) -> RawTable:
     tops = [b[1] for b in spans]
     found: list[list[list[dict[str, Any]]]] = [[[] for _ in row] for row in cells]
     x0, top, x1, bottom = table.bbox
-    for ch in page.chars:
+    for ch in _chars_in(page, (x0, top, x1, bottom)):
         cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
         if not (x0 <= cx < x1 and top <= cy < bottom):
             continue

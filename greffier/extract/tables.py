@@ -31,7 +31,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from greffier.errors import InputError
 from greffier.extract import plumber
 from greffier.extract.amounts import find_amounts
 from greffier.extract.glyphs import CHECKED, UNCHECKED, normalize_glyphs
@@ -753,7 +752,7 @@ def extract_tables(
     try:
         objects = read_page_objects(path, pages) if source == "pdfium" else {}
         pdfminer = plumber.PdfminerPages(path) if source == "pdfminer" else None
-    except (InputError, Exception) as exc:  # a table must never stop ingestion
+    except Exception as exc:  # a table must never stop ingestion (a broken page, a pdfminer error)
         log.warning("%s: tables not read (%s)", path.name, exc)
         return []
     try:

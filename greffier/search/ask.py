@@ -93,8 +93,12 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit]) -> list[Candida
         p = passages.get(h.passage_id)
         if p is None:
             continue
+        table_row = p.start == p.end  # a table row passage: its cells' entity ids extend its id
         for e in by_section.get(p.section_id, []):
-            if not (p.start <= e.start and e.end <= p.end):
+            if table_row:
+                if not e.entity_id.startswith(p.passage_id):
+                    continue
+            elif not (p.start <= e.start and e.end <= p.end) or p.start == p.end:
                 continue
             if q.kind in ("figure", "trend") and (not _unit_ok(q, e) or not _counted_ok(g, q, e)):
                 continue
