@@ -323,13 +323,7 @@ class Store:
         if limit:
             sql += " LIMIT ?"
             args.append(limit)
-        out = []
-        for r in self.conn.execute(sql, args):
-            data = {f: r[f] for f in _ENTITY_FIELDS}
-            if data["implied_year"] is not None:
-                data["implied_year"] = bool(data["implied_year"])
-            out.append(Entity(**data))
-        return out
+        return [_entity(r) for r in self.conn.execute(sql, args)]
 
     def entities_of_sections(self, section_ids: list[str], types: tuple[str, ...] = ()) -> list[Entity]:
         out: list[Entity] = []
@@ -340,11 +334,7 @@ class Store:
             if types:
                 sql += f" AND type IN ({','.join('?' * len(types))})"
                 args.extend(types)
-            for r in self.conn.execute(sql, args):
-                data = {f: r[f] for f in _ENTITY_FIELDS}
-                if data["implied_year"] is not None:
-                    data["implied_year"] = bool(data["implied_year"])
-                out.append(Entity(**data))
+            out.extend(_entity(r) for r in self.conn.execute(sql, args))
         return out
 
     def page_text(self, doc_id: str, number: int) -> str | None:
@@ -487,6 +477,13 @@ class Store:
     def _cells(self, table_id: str) -> tuple[TableCell, ...]:
         rows = self.conn.execute('SELECT * FROM table_cells WHERE table_id = ? ORDER BY "row", col', (table_id,))
         return tuple(TableCell(**{f: r[f] for f in _CELL_FIELDS}) for r in rows)
+
+
+def _entity(r: sqlite3.Row) -> Entity:
+    data = {f: r[f] for f in _ENTITY_FIELDS}
+    if data["implied_year"] is not None:
+        data["implied_year"] = bool(data["implied_year"])
+    return Entity(**data)
 
 
 def _document(r: sqlite3.Row) -> Document:
