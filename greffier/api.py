@@ -400,15 +400,29 @@ class Greffier:
         return Filters(year_from=year_from, year_to=year_to, issuers=issuers, kinds=kinds)
 
     def search(
-        self, query: str, filters: Filters | None = None, limit: int = 10, mode: str = DEFAULT_MODE
+        self,
+        query: str,
+        filters: Filters | None = None,
+        limit: int = 10,
+        mode: str = DEFAULT_MODE,
+        entity_types: tuple[str, ...] = (),
     ) -> list[SearchHit]:
         """Ranked passages. ``mode``: keyword (BM25), semantic (cosine of passage vectors) or
-        hybrid (both, fused); hybrid falls back to keyword, with a warning, without vectors."""
+        hybrid (both, fused); hybrid falls back to keyword, with a warning, without vectors.
+        ``entity_types`` keeps the passages that hold an entity of one of these types."""
         if limit < 1:
             raise UsageError("limit must be at least 1")
+        for t in entity_types:
+            if t not in ENTITY_TYPES:
+                raise UsageError(f"unknown entity type {t!r} (choose from {', '.join(ENTITY_TYPES)})")
         check_mode(mode)
         q = parse_query(query)
-        mode, ranked = self.rank(q, mode, filters or Filters(), limit)
+        # an entity-type filter is applied on a deeper ranking, then cut to the limit
+        depth = limit * 20 if entity_types else limit
+        mode, ranked = self.rank(q, mode, filters or Filters(), depth)
+        if entity_types:
+            holding = self.store.passages_holding(sorted({h.passage_id for h in ranked}), entity_types)
+            ranked = [h for h in ranked if h.passage_id in holding]
         ranked = ranked[:limit]
         passages = self.store.passages_by_id([h.passage_id for h in ranked])
         docs: dict[str, Document] = {}

@@ -229,6 +229,13 @@ def sections(doc_id: str, index_dir: Path | None, backend: str | None) -> Any:
     show_default=True,
     help="keyword (BM25), semantic (passage vectors) or hybrid (both, fused).",
 )
+@click.option(
+    "--type",
+    "entity_types",
+    multiple=True,
+    type=click.Choice(ENTITY_TYPES),
+    help="Only passages holding an entity of this type (repeatable), e.g. AMOUNT.",
+)
 @embedding_option
 @index_options
 @output_options(["rank", "score", "doc_id", "year", "page", "section_path", "snippet"])
@@ -242,6 +249,7 @@ def search(
     kind: str | None,
     limit: int,
     mode: str,
+    entity_types: tuple[str, ...],
     index_dir: Path | None,
     backend: str | None,
 ) -> Any:
@@ -259,7 +267,7 @@ def search(
     """
     with _open(index_dir, backend) as g:
         filters = g.filters(year=year, year_from=year_from, year_to=year_to, issuer=issuer, kind=kind)
-        hits = g.search(query, filters, limit=limit, mode=mode)
+        hits = g.search(query, filters, limit=limit, mode=mode, entity_types=entity_types)
         keep = (
             "rank",
             "score",
@@ -680,16 +688,36 @@ def eval_tables(gold: Path, corpus_root: Path, show_errors: bool) -> Any:
     scores = evaluate_tables(gold, corpus_root)
     rows: list[dict[str, Any]] = []
     for s in scores:
-        rows.append({"source": s.source, "page": s.page, "table_id": s.table_id, "strategy": s.strategy,
-                     "gold": s.gold, "found": s.found, "matched": s.matched,
-                     "precision": round(s.precision, 3), "recall": round(s.recall, 3)})
+        rows.append(
+            {
+                "source": s.source,
+                "page": s.page,
+                "table_id": s.table_id,
+                "strategy": s.strategy,
+                "gold": s.gold,
+                "found": s.found,
+                "matched": s.matched,
+                "precision": round(s.precision, 3),
+                "recall": round(s.recall, 3),
+            }
+        )
         if show_errors:
             for m in s.missed:
                 click.echo(f"missed {s.source} p.{s.page}: {m}", err=True)
     total = totals(scores)
-    rows.append({"source": "TOTAL", "page": None, "table_id": None, "strategy": None, "gold": total["gold"],
-                 "found": total["found"], "matched": total["matched"], "precision": total["precision"],
-                 "recall": total["recall"]})
+    rows.append(
+        {
+            "source": "TOTAL",
+            "page": None,
+            "table_id": None,
+            "strategy": None,
+            "gold": total["gold"],
+            "found": total["found"],
+            "matched": total["matched"],
+            "precision": total["precision"],
+            "recall": total["recall"],
+        }
+    )
     return rows
 
 

@@ -223,3 +223,43 @@ def test_entities_and_deliberations_cli(demo_index: Path) -> None:
     )
     names = {d["canonical"]: d for d in json.loads(r.stdout)}
     assert names["Inspection Générale des Services"]["acronym"] == "IGS"
+
+
+def test_search_keeps_passages_holding_an_entity_type(demo_index: Path) -> None:
+    idx = str(demo_index)
+    r = CliRunner().invoke(
+        main,
+        [
+            "search",
+            "marché entretien espaces verts",
+            "--type",
+            "AMOUNT",
+            "--mode",
+            "keyword",
+            "--index",
+            idx,
+            "--format",
+            "json",
+            "--limit",
+            "5",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    hits = json.loads(r.stdout)
+    assert hits and all(any(ch.isdigit() for ch in h["text"]) for h in hits)
+    r = CliRunner().invoke(
+        main,
+        [
+            "search",
+            "Inspection Générale des Services",
+            "--type",
+            "DIRECTION",
+            "--mode",
+            "keyword",
+            "--index",
+            idx,
+            "--format",
+            "json",
+        ],
+    )
+    assert json.loads(r.stdout) and "Inspection" in json.loads(r.stdout)[0]["text"]

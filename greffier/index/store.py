@@ -337,6 +337,21 @@ class Store:
             out.extend(_entity(r) for r in self.conn.execute(sql, args))
         return out
 
+    def passages_holding(self, passage_ids: list[str], types: tuple[str, ...]) -> set[str]:
+        """The passages (of ``passage_ids``) that hold an entity of one of ``types``: inside
+        the passage's span, or, for a table row, one of its cells."""
+        out: set[str] = set()
+        for i in range(0, len(passage_ids), 400):
+            chunk = passage_ids[i : i + 400]
+            sql = (
+                "SELECT DISTINCT p.passage_id FROM passages p JOIN entities e ON e.section_id = p.section_id "
+                'AND ((p.start < p."end" AND e.start >= p.start AND e."end" <= p."end") '
+                'OR (p.start = p."end" AND substr(e.entity_id, 1, length(p.passage_id)) = p.passage_id)) '
+                f"WHERE p.passage_id IN ({','.join('?' * len(chunk))}) AND e.type IN ({','.join('?' * len(types))})"
+            )
+            out.update(r[0] for r in self.conn.execute(sql, [*chunk, *types]))
+        return out
+
     def page_text(self, doc_id: str, number: int) -> str | None:
         row = self.conn.execute("SELECT text FROM pages WHERE doc_id = ? AND number = ?", (doc_id, number)).fetchone()
         return row[0] if row else None
@@ -519,7 +534,18 @@ def _passage(r: sqlite3.Row) -> Passage:
 
 
 _CELL_FIELDS = (
-    "table_id", "doc_id", "page", "row", "col", "text", "value", "unit", "tax", "row_header", "col_header", "group",
+    "table_id",
+    "doc_id",
+    "page",
+    "row",
+    "col",
+    "text",
+    "value",
+    "unit",
+    "tax",
+    "row_header",
+    "col_header",
+    "group",
 )
 
 
@@ -530,12 +556,23 @@ def _write_tables(c: sqlite3.Connection, parsed: ParsedDocument) -> None:
         return json.dumps(value, ensure_ascii=False)
 
     c.executemany(
-        'INSERT INTO tables (table_id, doc_id, page, page_end, bbox, section_id, section_path, caption, strategy,'
+        "INSERT INTO tables (table_id, doc_id, page, page_end, bbox, section_id, section_path, caption, strategy,"
         ' header_rows, "rows", label_cols) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
         [
-            (t.table_id, t.doc_id, t.page, t.page_end, dumps(list(t.bbox)), t.section_id, dumps(list(t.section_path)),
-             t.caption, t.strategy, dumps([list(r) for r in t.header_rows]), dumps([list(r) for r in t.rows]),
-             t.label_cols)
+            (
+                t.table_id,
+                t.doc_id,
+                t.page,
+                t.page_end,
+                dumps(list(t.bbox)),
+                t.section_id,
+                dumps(list(t.section_path)),
+                t.caption,
+                t.strategy,
+                dumps([list(r) for r in t.header_rows]),
+                dumps([list(r) for r in t.rows]),
+                t.label_cols,
+            )
             for t in parsed.tables
         ],
     )
@@ -562,4 +599,3 @@ def _table(r: sqlite3.Row, cells: tuple[TableCell, ...]) -> Table:
         cells=cells,
         label_cols=r["label_cols"],
     )
-
