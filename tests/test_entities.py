@@ -99,6 +99,9 @@ def test_not_amounts(text: str) -> None:
         ("en mai 2017", "2017-05", "month", False, None),
         ("du 3 mars 2019 au 2 mars 2020", "2019-03-03", "day", False, "2020-03-02"),
         ("du 17/03 au 30/04", "2017-03-17", "day", True, "2017-04-30"),
+        # regression (PV 20 nov. 2025 p.4): the start day alone borrows the end's month and year
+        ("classe découverte du 18 au 22 mai 2026", "2026-05-18", "day", False, "2026-05-22"),
+        ("du 1er au 4 avril", "2017-04-01", "day", True, "2017-04-04"),
         ("sur la période 2018-2020", "2018", "year", False, "2020"),
     ],
 )

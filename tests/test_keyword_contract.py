@@ -149,3 +149,13 @@ def test_query_syntax_characters_are_plain_text() -> None:
 def test_bad_year_filters(y1: int, y2: int | None) -> None:
     with pytest.raises(UsageError):
         Filters(year_from=y1, year_to=y2)
+
+
+def test_doc_freq_counts_passages_holding_an_analyzed_term(index) -> None:  # type: ignore[no-untyped-def]
+    (eclair,) = index.analyze("éclairage")
+    (restaur,) = index.analyze("restauration")
+    (contr,) = index.analyze("contrôles")
+    assert index.doc_freq(eclair) == 2  # d1 and d5
+    assert index.doc_freq(restaur) == 2  # d3 and d5
+    assert index.doc_freq(contr) == 1
+    assert index.doc_freq("zzzabsent") == 0

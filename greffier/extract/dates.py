@@ -61,6 +61,12 @@ _RANGE = re.compile(
     rf"(?<![\w])(?:du|de){_SP}(?P<a>{_TOKEN}){_SP}(?:au|à){_SP}(?P<b>{_TOKEN})(?![\w/])",
     re.IGNORECASE,
 )
+# "du 18 au 22 mai 2026": the start day borrows the end's month and year
+_DAY_RANGE = re.compile(
+    rf"(?<![\w])(?:du|de){_SP}(?P<d1>[0-3]?\d)(?:er)?{_SP}(?:au|à){_SP}(?P<b>[0-3]?\d(?:er)?{_SP}(?:{_MONTH_RE})\.?"
+    rf"(?:{_SP}(?:19|20)\d{{2}})?)(?![\w/])",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"(?<![\w/.,°-])(?P<y>(?:19|20)\d{2})(?![\w/]|[.,]\d|-\d|_)")
 _YEAR_RANGE = re.compile(r"(?<![\w/.-])(?P<a>(?:19|20)\d{2})\s?(?:-|/|à)\s?(?P<b>(?:19|20)\d{2})(?![\w/-])")
 
@@ -127,6 +133,17 @@ def _find(text: str, doc_year: int | None) -> list[DateMatch]:
             continue
         end = m.end("b")
         out.append(DateMatch(m.start(), end, text[m.start() : end], pa[0], pa[1], pb[2], pb[0]))
+        take(m.start(), end)
+    for m in _DAY_RANGE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        b = _SINGLE.fullmatch(m.group("b").strip())
+        pb = _parse_one(b, doc_year) if b else None
+        if pb is None or pb[1] != "day" or int(m.group("d1")) >= int(pb[0][8:10]):
+            continue
+        start_iso = f"{pb[0][:8]}{int(m.group('d1')):02d}"
+        end = m.end("b")
+        out.append(DateMatch(m.start(), end, text[m.start() : end], start_iso, "day", pb[2], pb[0]))
         take(m.start(), end)
     for m in _SINGLE.finditer(text):
         if not free(m.start(), m.end()):

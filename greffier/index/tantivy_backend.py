@@ -150,6 +150,10 @@ class TantivyIndex:
     def count(self) -> int:
         return int(self.index.searcher().num_docs)
 
+    def doc_freq(self, term: str) -> int:
+        """How many passages hold the analyzed ``term`` in their text."""
+        return int(self.index.searcher().doc_freq("text", term))
+
     def doc_ids(self) -> set[str]:
         searcher = self.index.searcher()
         n = searcher.num_docs

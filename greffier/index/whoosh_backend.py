@@ -135,6 +135,11 @@ class WhooshIndex:
     def count(self) -> int:
         return int(self.index.doc_count())
 
+    def doc_freq(self, term: str) -> int:
+        """How many passages hold the analyzed ``term`` in their text."""
+        with self.index.searcher() as s:
+            return int(s.doc_frequency("text", term))
+
     def doc_ids(self) -> set[str]:
         with self.index.searcher() as s:
             return {d["doc_id"] for d in s.all_stored_fields()}

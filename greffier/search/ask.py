@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from greffier.extract.headings import fold
 from greffier.records import Entity, SearchHit
+from greffier.search.evidence import Weigher, coverage, nearest_year, proximity, span_of, year_agreement
 from greffier.search.question import Question, parse_question
 
 if TYPE_CHECKING:
@@ -22,7 +23,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MIN_CONFIDENCE = 0.9  # tuned on the dev questions: the lowest threshold with <= 5 % wrong answers
+# Tuned on the dev questions (tests/gold/questions/answers.jsonl, split "dev", bench/answers_tune.py):
+# answer only when the best candidate scores at least the kind's threshold and leads the best
+# candidate with another value by the kind's margin; otherwise abstain.
+THRESHOLDS = {"figure": (0.65, 0.05), "date": (0.45, 0.15), "direction": (0.4, 0.15), "fact": (0.65, 0.05)}
+MIN_CONFIDENCE = THRESHOLDS["figure"][0]  # a trend's yearly values use the figure threshold
+# weights of: retrieval score, passage coverage, sentence coverage, proximity (sum to 1)
+WEIGHTS = (0.2, 0.3, 0.2, 0.3)
 _KIND_TYPES = {"figure": ("AMOUNT",), "trend": ("AMOUNT",), "date": ("DATE",), "direction": ("DIRECTION",)}
 
 
@@ -31,21 +38,24 @@ class Candidate:
     entity: Entity
     hit: SearchHit
     score: float
-    overlap: float
+    overlap: float  # weighted share of the question's words in the value's sentence
+    proximity: float  # the same, discounted by distance from the value
+    retrieval: float = 0.0  # the passage's search score, relative to the best hit
+    passage_cov: float = 0.0  # weighted share of the question's words in the passage and its path
+    factor: float = 1.0  # year agreement and date precision
+
+
+def _weigher(g: Greffier) -> Weigher:
+    w = getattr(g, "_ask_weigher", None)
+    if w is None:
+        kw = g.keyword
+        w = Weigher(kw.analyze, kw.doc_freq, kw.count())
+        g._ask_weigher = w  # type: ignore[attr-defined]
+    return w
 
 
 def _stems(g: Greffier, text: str) -> set[str]:
     return set(g.keyword.analyze(text))
-
-
-def _matched(q_stems: set[str], stems: set[str]) -> int:
-    """How many question stems the text has: equal, or one a prefix of the other (stemmers
-    disagree on derived forms: "préparées" -> prepare, "préparation" -> prepar)."""
-    n = 0
-    for s in q_stems:
-        if s in stems or (len(s) >= 5 and any(len(t) >= 5 and (t.startswith(s) or s.startswith(t)) for t in stems)):
-            n += 1
-    return n
 
 
 def _unit_ok(q: Question, e: Entity) -> bool:
@@ -75,7 +85,17 @@ def _verified(g: Greffier, e: Entity) -> bool:
     return norm(e.text) in norm(page)
 
 
-def _candidates(g: Greffier, q: Question, hits: list[SearchHit]) -> list[Candidate]:
+def _value_key(e: Entity) -> tuple[Any, ...]:
+    if e.type == "AMOUNT":
+        return ("AMOUNT", round(e.value or 0.0, 4), e.unit)
+    if e.type == "DATE":
+        return ("DATE", e.iso)
+    return (e.type, fold(e.canonical or e.text))
+
+
+def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: bool = False) -> list[Candidate]:
+    """Candidate values in the hits, scored. ``year_written``: the hits come from outside the
+    asked year, so a value counts only when the asked year is written next to it."""
     if not hits:
         return []
     types = _KIND_TYPES.get(q.kind, ("AMOUNT", "DATE", "DIRECTION"))
@@ -84,38 +104,72 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit]) -> list[Candida
     by_section: dict[str, list[Entity]] = {}
     for e in ents:
         by_section.setdefault(e.section_id, []).append(e)
-    q_stems = _stems(g, q.terms)
+    wg = _weigher(g)
+    weights = wg.weights(q.terms)
     if q.counted:
-        q_stems -= _stems(g, q.counted)  # the counted noun is checked on its own
+        for s in wg.stems(q.counted):
+            weights.pop(s, None)  # the counted noun is checked on its own
     top = max(h.score for h in hits) or 1.0
+    asked_year = q.single_year
     out: list[Candidate] = []
+    seen: set[tuple[str, str]] = set()
     for h in hits:
         p = passages.get(h.passage_id)
         if p is None:
             continue
         table_row = p.start == p.end  # a table row passage: its cells' entity ids extend its id
+        context = wg.tokens(" ".join(p.section_path) + " " + p.text)
+        passage_cov = coverage(weights, context)
         for e in by_section.get(p.section_id, []):
             if table_row:
                 if not e.entity_id.startswith(p.passage_id):
                     continue
-            elif not (p.start <= e.start and e.end <= p.end) or p.start == p.end:
+            elif not (p.start <= e.start and e.end <= p.end):
                 continue
+            if (e.entity_id, h.passage_id) in seen:
+                continue
+            seen.add((e.entity_id, h.passage_id))
             if q.kind in ("figure", "trend") and (not _unit_ok(q, e) or not _counted_ok(g, q, e)):
                 continue
-            overlap = _matched(q_stems, _stems(g, e.sentence)) / max(1, len(q_stems))
-            near = _near(g, q_stems, p.text, e.start - p.start, e.end - p.start)
-            score = 0.4 * h.score / top + 0.35 * overlap + 0.25 * near
-            if q.kind == "date" and e.precision == "year":
-                score *= 0.5  # "quand" wants a day or a month
-            out.append(Candidate(e, h, round(score, 4), overlap))
+            if e.type == "DATE" and q.kind != "date" and e.precision == "year":
+                continue  # a bare year is not the answer to "quel est"
+            sentence = e.sentence
+            at = sentence.find(e.text) if e.text else -1
+            if at < 0:
+                at = len(sentence) - len(e.text) if table_row else 0
+            tokens = wg.tokens(sentence)
+            span = span_of(tokens, at, at + len(e.text)) or (0, 0)
+            overlap = coverage(weights, tokens)
+            near = proximity(weights, tokens, span)
+            factor = 1.0
+            if e.type == "DATE":
+                if q.kind == "date" and e.precision == "year":
+                    factor *= 0.5  # "quand" wants a day or a month
+                if asked_year is not None and e.iso and int(e.iso[:4]) != asked_year:
+                    if year_written:
+                        continue
+                    factor *= 0.6
+            else:
+                written = nearest_year(sentence, at, at + len(e.text))
+                if year_written and written != asked_year:
+                    continue  # the search had to leave the asked year: the value must say it
+                factor *= year_agreement(asked_year, written)
+            retrieval = h.score / top
+            score = factor * sum(w * f for w, f in zip(WEIGHTS, (retrieval, passage_cov, overlap, near)))
+            out.append(
+                Candidate(e, h, round(score, 4), round(overlap, 4), round(near, 4), retrieval, passage_cov, factor)
+            )
     out.sort(key=lambda c: c.score, reverse=True)
     return out
 
 
-def _near(g: Greffier, q_stems: set[str], text: str, start: int, end: int) -> float:
-    """Share of the question's words within a few words of the entity."""
-    window = text[max(0, start - 120) : end + 80]
-    return _matched(q_stems, _stems(g, window)) / max(1, len(q_stems))
+def _margin(cands: list[Candidate]) -> float:
+    """How far the best candidate is ahead of the best one with another value."""
+    if not cands:
+        return 0.0
+    best = _value_key(cands[0].entity)
+    other = next((c.score for c in cands[1:] if _value_key(c.entity) != best), 0.0)
+    return cands[0].score - other
 
 
 def _answer_row(c: Candidate, q: Question) -> dict[str, Any]:
@@ -187,7 +241,10 @@ def issuer_in_question(question: str, issuers: list[str]) -> tuple[str | None, s
     return None, set()
 
 
-def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:
+def understand(
+    g: Greffier, question: str, year: int | None = None, issuer: str | None = None
+) -> tuple[Question, str | None]:
+    """The parsed question and the issuer it names (or the one given)."""
     latest = max((d.year for d in g.documents() if d.year), default=None)
     q = parse_question(question, latest)
     if issuer is None:
@@ -198,14 +255,28 @@ def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None 
             q = Question(q.text, q.kind, q.year_from, q.year_to, q.unit, q.counted, " ".join(kept) or q.terms)
     if year is not None:
         q = Question(q.text, q.kind, year, year, q.unit, q.counted, q.terms)
+    return q, issuer
+
+
+def rank(g: Greffier, q: Question, issuer: str | None) -> list[Candidate]:
+    """Every verified candidate value for a (non-trend) question, best first."""
+    # a year's figures are often restated or reported in the following year's documents
+    hi = q.year_to + 1 if q.year_to is not None else None
+    hits = _search(g, q, q.year_from, hi, issuer)
+    cands = _candidates(g, q, hits)
+    if not cands and q.single_year is not None:
+        cands = _candidates(g, q, _search(g, q, None, None, issuer), year_written=True)
+    return [c for c in cands if _verified(g, c.entity)]
+
+
+def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:
+    q, issuer = understand(g, question, year, issuer)
     if q.kind == "trend":
         return trend(g, question, q.year_from, q.year_to, issuer, parsed=q)
-    hits = _search(g, q, q.year_from, q.year_to, issuer)
-    if not hits and q.year_from is not None:
-        hits = _search(g, q, None, None, issuer)  # the figure may be restated in a later document
-    cands = [c for c in _candidates(g, q, hits) if _verified(g, c.entity)]
+    cands = rank(g, q, issuer)
     base = {"question": question, "kind": q.kind, "years": [q.year_from, q.year_to]}
-    if not cands or cands[0].score < MIN_CONFIDENCE or cands[0].overlap == 0:
+    min_score, min_margin = THRESHOLDS.get(q.kind, THRESHOLDS["figure"])
+    if not cands or cands[0].score < min_score or _margin(cands) < min_margin or cands[0].overlap == 0:
         reason = "no passage holds a value of the asked type" if not cands else "no candidate fits well enough"
         return {**base, "answer": None, "reason": reason, "candidates": [_answer_row(c, q) for c in cands[:3]]}
     best = cands[0]

@@ -35,11 +35,12 @@ _UNIT_HINTS = (
     ("m3", r"\bm3\b|m³|mètres? cubes?|\bvolume"),
     ("t", r"\btonnes?\b|tonnage"),
     ("ha", r"hectares?"),
-    ("km", r"kilomètres?|\bkm\b"),
+    ("km", r"kilomètres?|\bkm\b|\bdistance\b"),
     (
         "EUR",
-        r"montant|co[uû]t|co[uû]té|prix|tarif|budget|subvention|euros?|€|somme|d[ée]pens|recette|"
-        r"redevance|dette|encours|loyer|indemnit|prime|combien .*(?:pay|touch|vers|rapport|co[uû]t|dépens|reçu)",
+        r"montant|co[uû]t|co[uû]té|co[uû]te|\bvaut\b|prix|tarif|budget|subvention|euros?|€|somme|d[ée]pens|recette|"
+        r"redevance|dette|encours|loyer|indemnit|prime|"
+        r"combien .*(?:pay|touch|vers|rapport|co[uû]t|dépens|reçu|perç|accord|attribu|allou|apport|vend|engag|réclam)",
     ),
 )
 
@@ -47,6 +48,12 @@ _UNIT_HINTS = (
 def parse_question(text: str, latest_year: int | None = None) -> Question:
     t = text.strip()
     low = t.lower().replace("’", "'")
+    # a school or budget year written "2025/2026" or "2025-2026" is the year it starts
+    low = re.sub(
+        r"\b((?:19|20)\d{2})\s?[/-]\s?((?:19|20)\d{2})\b",
+        lambda m: m.group(1) if int(m.group(2)) == int(m.group(1)) + 1 else m.group(0),
+        low,
+    )
     years = [int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", low)]
     year_from = year_to = None
     m = re.search(r"(?:entre|de)\s+((?:19|20)\d{2})\s+(?:et|à)\s+((?:19|20)\d{2})", low)
@@ -61,12 +68,15 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
         year_from = year_to = latest_year - 1
     elif latest_year is not None and re.search(r"cette année", low):
         year_from = year_to = latest_year
-    trend = bool(re.search(r"évolu|chaque année|année par année|d'une année sur l'autre|au fil des ans", low)) or (
-        m is not None or "depuis" in low
+    asks_date = re.search(r"\bquand\b|quelle date|à quelle date|en quelle année|quel jour", low)
+    trend = not asks_date and (
+        bool(re.search(r"évolu|chaque année|année par année|d'une année sur l'autre|au fil des ans", low))
+        or m is not None
+        or bool(re.search(r"depuis\s+(?:19|20)\d{2}", low))
     )
     if trend:
         kind = "trend"
-    elif re.search(r"\bquand\b|quelle date|à quelle date|en quelle année|depuis quand|quel jour", low):
+    elif asks_date:
         kind = "date"
     elif re.search(r"quel(?:le)?s? (?:direction|service|pôle|mission|dga)|qui (?:pilote|gère|est chargé)", low):
         kind = "direction"
@@ -76,6 +86,8 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
         low,
     ) or re.search(r"\b(?:montant|taux|prix|tarif|coût|somme|nombre)\b", low):
         kind = "figure"
+    elif re.match(r"\s*(?:quel(?:le)?s?|à combien|jusqu'à quel)\b", low):
+        kind = "figure"  # "quel est le produit de la TEOM", "quelle distance", "quel tarif"
     else:
         kind = "fact"
     unit = None
@@ -95,7 +107,8 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
         unit = "count"
         nm = re.search(r"nombre\s+(?:de\s+|d')(\w+)", low)
         counted = nm.group(1) if nm else None
-    terms = re.sub(r"\b(?:19|20)\d{2}\b", " ", low)
+    terms = re.sub(r"-t-(?:il|elle|ils|elles|on)\b|-(?:il|elle|ils|elles|on|ce)\b", " ", low)
+    terms = re.sub(r"\b(?:19|20)\d{2}\b", " ", terms)
     terms = _QUESTION_WORDS.sub(" ", terms)
     terms = re.sub(r"[?!.,;:()«»\"]", " ", terms)
     terms = re.sub(r"\s+", " ", terms).strip()
