@@ -15,7 +15,7 @@ from greffier import __version__
 from greffier.errors import GreffierError
 from greffier.errors import UsageError as GreffierUsageError
 from greffier.index.keyword import BACKENDS
-from greffier.output import FORMATS, render
+from greffier.output import FORMATS, render, sparkline
 from greffier.records import DOC_KINDS, ENTITY_TYPES, to_dict
 from greffier.search.hybrid import MODES as SEARCH_MODES
 from greffier.settings import ENV_EMBEDDING_MODEL, ENV_INDEX, Settings
@@ -54,8 +54,14 @@ def index_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-def output_options(columns: list[str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Adds --format; the command returns rows (list of dicts) or one dict, printed here."""
+def output_options(
+    columns: list[str] | None = None, table_columns: list[str] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Adds --format; the command returns rows (list of dicts) or one dict, printed here.
+
+    ``table_columns`` (default ``columns``) are the columns of the terminal table only, so that a
+    column meant for reading (e.g. trend's ``also``) never changes the CSV.
+    """
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @click.option(
@@ -72,7 +78,8 @@ def output_options(columns: list[str] | None = None) -> Callable[[Callable[..., 
             exit_code = 0
             if isinstance(data, tuple):
                 data, exit_code = data
-            click.echo(render(data, fmt, columns if fmt != "json" else None))
+            cols = None if fmt == "json" else (table_columns or columns) if fmt == "table" else columns
+            click.echo(render(data, fmt, cols))
             if exit_code:
                 sys.exit(exit_code)
 
@@ -424,30 +431,83 @@ def ask(question: str, year: int | None, issuer: str | None, index_dir: Path | N
 @click.option("--from", "year_from", type=int, help="First year.")
 @click.option("--to", "year_to", type=int, help="Last year.")
 @click.option("--issuer", help="Only documents whose issuer contains this.")
+@click.option(
+    "--plot",
+    "plot_path",
+    metavar="FILE.png",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also draw the series as a PNG line chart, with its sources (needs greffier[plot]).",
+)
 @index_options
-@output_options(["year", "answer", "value", "unit", "doc_id", "page", "evidence"])
+@output_options(
+    ["year", "answer", "value", "unit", "doc_id", "page", "evidence"],
+    table_columns=["year", "answer", "value", "unit", "also", "doc_id", "page", "evidence"],
+)
 @_fail_on_errors
 def trend(
     what: str,
     year_from: int | None,
     year_to: int | None,
     issuer: str | None,
+    plot_path: Path | None,
     index_dir: Path | None,
     backend: str | None,
 ) -> Any:
     """One value per year for WHAT, each with its document, page and evidence.
 
-    Years with no value are listed as missing on stderr, never interpolated.
+    Years with no value are listed as missing on stderr, never interpolated. With --format
+    table, a sparkline of the series (· for a missing year) goes to stderr too, and `also` shows
+    the value another document of the same year gives. --plot FILE.png draws the series, its
+    gaps and its sources.
 
     \b
     Example:
-      greffier trend "taux taxe foncière bâti" --from 2015 --to 2020 --issuer Pierrefonds
+      greffier trend "taux taxe foncière bâti" --from 2015 --to 2020 --issuer Pierrefonds --plot taux.png
     """
+    from greffier import plot
+
+    fmt = click.get_current_context().params.get("fmt", "table")
+    if plot_path is not None:  # fail before the search, not after
+        plot.check_png_path(plot_path)
+        plot.require_matplotlib()
     with _open(index_dir, backend) as g:
         result = g.trend(what, year_from, year_to, issuer)
+        conflicted = fmt == "table" and any(r.get("conflicts") for r in result["series"])
+        dates = {d.doc_id: d.date or (str(d.year) if d.year else "") for d in g.documents()} if conflicted else {}
+    if plot_path is not None:
+        plot.write_trend_png(result, plot_path)
+        click.echo(f"chart written to {plot_path}", err=True)
     if result.get("missing"):
         click.echo(f"missing years: {', '.join(map(str, result['missing']))}", err=True)
-    return result["series"]
+    if fmt != "table":
+        return result["series"]
+    points = plot.year_values(result)
+    if points:
+        known = [v for _, v in points if v is not None]
+        span = f"{min(known):g} … {max(known):g}" if known else "no value"
+        unit = plot.unit_of(result)
+        click.echo(
+            f"{points[0][0]} {sparkline([v for _, v in points])} {points[-1][0]}  ({span}{' ' + unit if unit else ''})",
+            err=True,
+        )
+    return [{**row, "also": _also(row, dates)} if row.get("conflicts") else row for row in result["series"]]
+
+
+def _also(row: dict[str, Any], dates: dict[str, str]) -> str:
+    """The other documents' values for a trend year, and whether each is more recent than the one kept."""
+    mine = dates.get(str(row.get("doc_id")), "")
+    out = []
+    for other in row.get("conflicts") or []:
+        theirs = dates.get(str(other.get("doc_id")), "")
+        when = ""
+        if mine and theirs and mine != theirs:
+            when = ", more recent" if theirs > mine else ", older"
+        value = other.get("value")
+        value = f"{value:g}" if isinstance(value, float) else value
+        unit = other.get("unit") or ""
+        out.append(f"{value}{' ' + unit if unit else ''} ({other.get('doc_id')} p. {other.get('page')}{when})")
+    return "; ".join(out)
 
 
 @main.group("eval")
@@ -463,9 +523,15 @@ def eval_group() -> None:
 @eval_group.command("entities")
 @click.argument("gold", type=click.Path(exists=True, path_type=Path))
 @click.option("--errors", "show_errors", is_flag=True, help="Also list every false positive / negative on stderr.")
+@click.option(
+    "--ner",
+    metavar="on|off|sm|md",
+    default=None,
+    help="ORG/PERSON/PLACE from spaCy: on, off, or the model (default: GREFFIER_NER, else on).",
+)
 @output_options(["type", "tp", "fp", "fn", "precision", "recall", "f1"])
 @_fail_on_errors
-def eval_entities(gold: Path, show_errors: bool) -> Any:
+def eval_entities(gold: Path, show_errors: bool, ner: str | None) -> Any:
     """Precision, recall and F1 per entity type on a gold directory (or file).
 
     A prediction counts when type, span overlap and normalized value agree.
@@ -476,7 +542,7 @@ def eval_entities(gold: Path, show_errors: bool) -> Any:
     """
     from greffier.eval.entities import evaluate_entities
 
-    scores = evaluate_entities(gold)
+    scores = evaluate_entities(gold, ner)
     rows = []
     for t, sc in scores.items():
         rows.append(

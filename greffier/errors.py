@@ -37,3 +37,19 @@ class NotFoundError(GreffierError):
 
 class ModelUnavailableError(GreffierError):
     """A model is not installed locally (greffier never downloads at run time)."""
+
+
+class OutputError(GreffierError):
+    """An output file cannot be written; the message names the file and the reason."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[OutputError], tuple[str, str]]:
+        return (OutputError, (self.path, self.reason))
+
+
+class MissingDependencyError(GreffierError):
+    """An optional feature needs a package that is not installed; the message says what to install."""

@@ -66,3 +66,26 @@ def _table(rows: list[dict[str, Any]], cols: list[str]) -> str:
     if not rows:
         lines.append("(no results)")
     return "\n".join(lines)
+
+
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[float | None], gap: str = "·") -> str:
+    """One bar per value, scaled between the series' min and max; ``None`` (or NaN) is a gap.
+
+    A constant series is drawn at mid height, so that it reads as flat rather than as zero.
+    """
+    known = [v for v in values if v is not None and v == v]  # v == v drops NaN
+    if not known:
+        return gap * len(values)
+    lo, hi = min(known), max(known)
+    out = []
+    for v in values:
+        if v is None or v != v:
+            out.append(gap)
+        elif hi == lo:
+            out.append(SPARK_BARS[len(SPARK_BARS) // 2 - 1])
+        else:
+            out.append(SPARK_BARS[round((v - lo) / (hi - lo) * (len(SPARK_BARS) - 1))])
+    return "".join(out)
