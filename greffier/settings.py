@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from greffier.errors import UsageError
+from greffier.extract.ner import DEFAULT_NER, ENV_NER, ner_model
 from greffier.index.embeddings import normalize_spec
 from greffier.index.keyword import BACKENDS
 from greffier.search.fusion import STRATEGIES
@@ -45,6 +46,10 @@ def _default_embedding_model() -> str | None:
     return os.environ.get(ENV_EMBEDDING_MODEL) or None
 
 
+def _default_ner() -> str:
+    return os.environ.get(ENV_NER) or DEFAULT_NER
+
+
 @dataclass(frozen=True)
 class Settings:
     index_dir: Path = field(default_factory=default_index_dir)
@@ -55,6 +60,10 @@ class Settings:
     fusion: str = FUSION_STRATEGY
     keyword_weight: float = FUSION_KEYWORD_WEIGHT
     rrf_k: int = FUSION_RRF_K
+    # ORG/PERSON/PLACE entities from spaCy: "on", "off" or a model (fr_core_news_sm, fr_core_news_md);
+    # GREFFIER_NER, else off (on, ingest falls below 25 pages/s). Parse workers read GREFFIER_NER;
+    # parse_file(..., ner=settings.ner) overrides it.
+    ner: str = field(default_factory=_default_ner)
 
     def __post_init__(self) -> None:
         if self.keyword_backend is not None and self.keyword_backend not in BACKENDS:
@@ -70,3 +79,4 @@ class Settings:
             raise UsageError(f"keyword weight {self.keyword_weight} is not between 0 and 1")
         if self.rrf_k < 0:
             raise UsageError("rrf k must not be negative")
+        ner_model(self.ner)  # UsageError when malformed

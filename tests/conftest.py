@@ -51,7 +51,8 @@ def demo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # -- embeddings: no model unless a test asks for one ---------------------------------------
-# Tests run keyword-only ("none") by default; tests of the vector machinery use the model-free
+# Tests run keyword-only ("none") and without spaCy names (GREFFIER_NER=off) by default;
+# tests of the vector machinery use the model-free
 # "test-hash" embedder below; tests that load a real model are marked `models` and say which.
 from greffier.index.embeddings import register_backend  # noqa: E402
 
@@ -64,4 +65,5 @@ register_backend("test-hash", HashEmbedder)
 def _no_model_by_default() -> object:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GREFFIER_EMBEDDING_MODEL", "none")
+        mp.setenv("GREFFIER_NER", "off")  # spaCy names: tests that want them pass ner= or set it
         yield

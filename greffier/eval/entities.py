@@ -2,7 +2,8 @@
 
 A predicted entity matches a gold one when the type is the same, the spans overlap and the
 normalized value agrees (AMOUNT: value and unit; DATE: iso; DIRECTION: canonical name,
-accents and case ignored; DELIBERATION: ref).
+accents and case ignored; DELIBERATION: ref). ORG, PERSON and PLACE (spaCy, when
+``GREFFIER_NER`` or ``ner`` turns it on) match on type and overlap alone.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from greffier.extract.entities import extract_entities_from_text
 from greffier.extract.headings import fold
+from greffier.extract.ner import NAME_TYPES, ner_model
 
 TYPES = ("AMOUNT", "DATE", "DIRECTION", "DELIBERATION")
 
@@ -54,9 +56,12 @@ class TypeScore:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def evaluate_entities(gold_dir: Path) -> dict[str, TypeScore]:
-    """Run the extractor on every gold passage text and score it per type."""
-    scores = {t: TypeScore() for t in TYPES}
+def evaluate_entities(gold_dir: Path, ner: str | bool | None = None) -> dict[str, TypeScore]:
+    """Run the extractor on every gold passage text and score it per type. ``ner``: the spaCy
+    model for ORG/PERSON/PLACE (None: as ``GREFFIER_NER`` says; False: those types are left out)."""
+    model = ner_model(ner)
+    types = TYPES + NAME_TYPES if model else TYPES
+    scores = {t: TypeScore() for t in types}
     files = sorted(gold_dir.glob("*.json")) if gold_dir.is_dir() else [gold_dir]
     for f in files:
         data = json.loads(f.read_text(encoding="utf-8"))
@@ -66,10 +71,12 @@ def evaluate_entities(gold_dir: Path) -> dict[str, TypeScore]:
             text = passage["text"]
             preds = [
                 e
-                for e in extract_entities_from_text(text, doc_year=data.get("year"), issuer=data.get("issuer"))
-                if e["type"] in TYPES
+                for e in extract_entities_from_text(
+                    text, doc_year=data.get("year"), issuer=data.get("issuer"), ner=model or False
+                )
+                if e["type"] in types
             ]
-            golds = [g for g in passage["entities"] if g["type"] in TYPES]
+            golds = [g for g in passage["entities"] if g["type"] in types]
             used: set[int] = set()
             for p in preds:
                 hit = None

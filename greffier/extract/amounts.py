@@ -165,11 +165,11 @@ def _digit_amounts(text: str) -> list[AmountMatch]:
             if currency:
                 tm = re.match(_TAX, text[stop:], re.IGNORECASE)
                 if tm and tm.group("tax"):
-                    word = tm.group("tax").upper().replace(".", "").strip(" ()")
+                    word = re.sub(r"[\s().]", "", tm.group("tax").upper())
                     tax = "HT" if word.startswith(("HT", "HORS", "NET")) else "TTC"
                     stop += tm.end()
                 else:
-                    tax = _tax_nearby(text, m.start(), stop)
+                    tax = _tax_nearby(text, m.start(), stop) or _tax_after(text, stop)
             quantity_of = None
             if unit == "count":  # "3 millions d'habitants"
                 nm = re.match(rf"{_S}*d['’]\s*(\w+)", text[stop:])
@@ -177,6 +177,10 @@ def _digit_amounts(text: str) -> list[AmountMatch]:
                     quantity_of = nm.group(1)
                     stop += nm.end()
             out.append(AmountMatch(start, stop, text[start:stop], value * mult, unit, currency, tax, quantity_of))
+            continue
+        ranged = _range_low(text, start, end, value)
+        if ranged is not None:  # "entre 1200 et 1500 €": the low bound takes the high one's unit
+            out.append(ranged)
             continue
         if _YEAR.match(raw) or ("." in raw and "," not in raw and len(raw.split(".")[-1]) != 3):
             continue  # a bare year is a date; "VP.168"-like codes are not counts
@@ -199,7 +203,61 @@ def _tax_nearby(text: str, start: int, end: int) -> str | None:
     marks = list(re.finditer(r"\bH\.?T\.?(?=\W|$)|\bT\.?T\.?C\.?(?=\W|$)|hors taxes?|toutes taxes", label))
     if not marks or re.search(r"\d", label[marks[-1].end() :]):
         return None  # no label, or another figure stands between the label and this one
-    return "TTC" if marks[-1].group(0).upper().startswith(("T", "TOUTES")) else "HT"
+    mark = marks[-1]
+    if re.search(r"(?:€|\beuros?|\bEUR)\s*\(?\s*$", label[: mark.start()]):
+        return None  # "35 024.96 € HT) soit 1 800 €": the mark is the earlier figure's own
+    if re.search(r"[.;!?](?:\s|$)", label[mark.end() :]):
+        return None  # "(toutes taxes comprises). Soit 3.06 €": a sentence ends in between
+    return "TTC" if mark.group(0).upper().startswith(("T", "TOUTES")) else "HT"
+
+
+_TAX_AFTER = re.compile(
+    r"^(?P<gap>[^€\n.;:!?()]{1,45}?)\(\s*(?P<mark>HT|H\.T\.?|TTC|T\.T\.C\.?|hors\s+taxes?|toutes\s+taxes\s+comprises)\s*\)",
+    re.IGNORECASE,
+)
+_MONTHS = r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre"
+_DATE_IN_GAP = re.compile(
+    rf"\b\d{{1,2}}(?:er)?\s+(?:{_MONTHS})(?:\s+(?:19|20)\d{{2}})?\b|\b(?:19|20)\d{{2}}\b", re.IGNORECASE
+)
+
+
+def _tax_after(text: str, stop: int) -> str | None:
+    """HT/TTC given in brackets after a short complement: "296.16 € au 1er janvier 2015 (toutes
+    taxes comprises)". Only dates may stand in between (no other figure, no euro, no sentence end)."""
+    m = _TAX_AFTER.match(text[stop : stop + 80])
+    if not m or re.search(r"\beuros?\b|\bEUR\b", m.group("gap"), re.IGNORECASE):
+        return None
+    if re.search(r"\d", _DATE_IN_GAP.sub("", m.group("gap"))):
+        return None
+    word = m.group("mark").upper()
+    return "TTC" if word.startswith(("T", "TOUTES")) else "HT"
+
+
+_RANGE_HIGH = re.compile(rf"^{_S}+et{_S}+(?P<num>{NUMBER_RE})(?![\d_]|[.,]\d)")
+
+
+def _range_low(text: str, start: int, end: int, value: float) -> AmountMatch | None:
+    """The low bound of "entre X et Y <unit>", with the unit (and tax) of the high bound."""
+    if not re.search(r"\bentre\s+$", text[max(0, start - 8) : start], re.IGNORECASE):
+        return None
+    high = _RANGE_HIGH.match(text[end:])
+    if not high:
+        return None
+    after = end + high.end()
+    um = _UNIT_RE.match(text[after:])
+    if not um:
+        return None
+    unit, currency, mult = _unit_of(um)
+    stop = after + um.end()
+    if _RATE.match(text[stop:]):
+        unit = "other"
+    tax = None
+    if currency:
+        tm = re.match(_TAX, text[stop:], re.IGNORECASE)
+        if tm and tm.group("tax"):
+            word = re.sub(r"[\s().]", "", tm.group("tax").upper())
+            tax = "HT" if word.startswith(("HT", "HORS", "NET")) else "TTC"
+    return AmountMatch(start, end, text[start:end], value * mult, unit, currency, tax, None)
 
 
 def _word_amounts(text: str) -> list[AmountMatch]:

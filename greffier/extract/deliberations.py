@@ -4,17 +4,26 @@ Minutes: each section headed by a deliberation (a number such as "D2025-003- Obj
 numbered agenda item) is one record, with the vote and the amounts found in its text and its
 sub-sections (the vote may come pages after the heading). Decisions taken by delegation and
 listed as "- DM2025-02 : …" are records too. Lists of deliberations: one record per row.
+
+A record's amounts are those of the deliberation itself (exposé, table voted, decision), not the
+figures quoted in the debate (see :mod:`greffier.extract.debate`); an amount with no tax mark
+takes the HT/TTC of its table row or column, and a figure restated without its mark is one
+amount. Headings the layout missed (a "DEL2025-60 : …" line left in the text, or glued to the
+last line of the page before) start records; a wrapped heading whose second line starts with a
+reference, or a table row numbered like a deliberation ("2022 - 114 …"), does not.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from greffier.extract.debate import debate_ranges, in_ranges
 from greffier.extract.headings import numbering
 from greffier.extract.refs import find_refs
-from greffier.records import Deliberation, Document, Entity, Page, Section, Vote
+from greffier.records import Deliberation, Document, Entity, Page, Section, Table, Vote
 
 _OBJET = re.compile(r"^.*?(?:Objet\s*:\s*|[-–:]\s+)", re.IGNORECASE)
 _DELEGATED = re.compile(
@@ -78,7 +87,11 @@ def _executive(doc: Document) -> str:
 
 
 def extract_deliberations(
-    doc: Document, sections: Sequence[Section], pages: Sequence[Page], entities: Sequence[Entity]
+    doc: Document,
+    sections: Sequence[Section],
+    pages: Sequence[Page],
+    entities: Sequence[Entity],
+    tables: Sequence[Table] = (),
 ) -> list[Deliberation]:
     if doc.kind == "liste_deliberations":
         return _from_list(doc, pages)
@@ -112,27 +125,10 @@ def extract_deliberations(
                         section_id=s.section_id,
                     )
                 )
-    # one record per deliberation heading; its text runs until the next heading at its level or above
-    for i, s in enumerate(sections):
-        num = numbering(s.heading)
-        if num is None or num[0] not in ("delib", "num", "num-dash-1"):
-            continue
-        if num[0] != "delib" and any(numbering(o.heading) and numbering(o.heading)[0] == "delib" for o in sections):
-            continue  # numbered parts around numbered deliberations: only the latter are records
-        block = [s]
-        for o in sections[i + 1 :]:
-            if o.level <= s.level:
-                break
-            block.append(o)
-        text = "\n".join(b.text for b in block)
-        ents = [e for b in block for e in by_section.get(b.section_id, [])]
-        refs = find_refs(s.heading, doc.year, doc.issuer)
-        title = s.heading
-        if num[0] == "delib":
-            objet = re.search(r"Objet\s*:\s*", s.heading, re.IGNORECASE)
-            title = s.heading[objet.end() :].strip() if objet else _OBJET.sub("", s.heading, count=1).strip()
-        else:
-            title = re.sub(r"^\s*\d{1,2}\s*[.)–-]\s*", "", s.heading).strip()
+    page_text = {p.number: p.text for p in pages}
+    for rec in _records(doc, list(sections), page_text):
+        refs = find_refs(rec.heading, doc.year, doc.issuer)
+        text = "\n".join(s.text[a:b] for s, a, b in rec.parts)
         n += 1
         out.append(
             Deliberation(
@@ -141,15 +137,245 @@ def extract_deliberations(
                 ref=refs[0].ref if refs else None,
                 body=_council(doc),
                 date=doc.date,
-                title=title,
-                amounts=_amounts(ents),
+                title=_title(rec),
+                amounts=_record_amounts(rec, by_section, tables),
                 vote=_vote(text),
-                page_start=s.page_start,
-                page_end=max(b.page_end for b in block),
-                section_id=s.section_id,
+                page_start=rec.page_start,
+                page_end=rec.page_end,
+                section_id=rec.head.section_id,
             )
         )
     return out
+
+
+# -- the records of a set of minutes ------------------------------------------------------------
+@dataclass
+class _Record:
+    head: Section  # the section whose heading (or a line of whose text) heads the record
+    heading: str
+    kind: str  # the numbering class of the heading: delib, num, num-dash-1
+    parts: list[tuple[Section, int, int]]  # the record's text: (section, start, end) in reading order
+    page_start: int
+    page_end: int
+    subtitle: str = ""
+    cut: int | None = None  # a heading found in a line of text: where that line starts
+
+
+# "DEL2025-60 : …" at the start of a line of text: a deliberation heading the layout missed
+# (a heading wrapped after a comma is taken for prose); a prefix and a separator are required.
+_MISSED = re.compile(
+    r"^(?P<ref>(?:DEL|DCM|D)[ \u00a0]?(?:19|20)\d{2}[-_]\d{1,4})"
+    r"\s*(?::|[-–]\s*Objet\b\s*:?|Objet\s*:)\s*(?P<title>\S.*)$",
+    re.IGNORECASE,
+)
+_MISSED_INLINE = re.compile(
+    r"(?<=\s)(?P<ref>(?:DEL|DCM|D)[ \u00a0]?(?:19|20)\d{2}[-_]\d{1,4})\s*[-–:]?\s*Objet\s*:\s*(?P<title>\S.*)$"
+)
+# a heading that states its reference then a separator: "D2025-003- Objet : …", "DEL2025-59 : …"
+_REF_THEN_SEPARATOR = re.compile(
+    r"^\W*(?:(?:D|DEL|DCM|DM|N°\s?)\s?)?\d{4}\s?[-_/]\s?\d{1,4}\s*(?:[-–:]|Objet\b)|^\s*D[ÉE]LIB[ÉE]RATION\b",
+    re.IGNORECASE,
+)
+_LONE_BULLET = re.compile(r"^\s*[•▪■◦●]\s*(?P<text>[^\n]{3,200})$")
+
+
+def _records(doc: Document, sections: list[Section], page_text: dict[int, str]) -> list[_Record]:
+    kinds: list[str | None] = []
+    for s in sections:
+        num = numbering(s.heading)
+        kinds.append(num[0] if num and num[0] in ("delib", "num", "num-dash-1") else None)
+    if "delib" in kinds:  # numbered parts around numbered deliberations: only the latter are records
+        kinds = [k if k == "delib" else None for k in kinds]
+    refs = [find_refs(s.heading, doc.year, doc.issuer) if k else [] for s, k in zip(sections, kinds)]
+    heading_refs = {r.ref for found in refs for r in found}
+    if heading_refs:  # amid referenced deliberations, "2022 - 114 Occupation … 117,60 €" is a table row
+        kinds = ["row" if k == "delib" and not r and s.heading.strip()[:1].isdigit() else k
+                 for s, k, r in zip(sections, kinds, refs)]
+    records: list[_Record] = []
+    for i, s in enumerate(sections):
+        kind = kinds[i]
+        if kind == "row":
+            if records:
+                records[-1].parts.append((s, 0, len(s.text)))
+                records[-1].page_end = max(records[-1].page_end, s.page_end)
+                _extend(records[-1], sections, i, kinds)
+        elif kind is not None:
+            prev = records[-1] if records else None
+            if (
+                kind == "delib"
+                and prev is not None
+                and prev.head is sections[i - 1]
+                and not sections[i - 1].text.strip()
+                and not _REF_THEN_SEPARATOR.match(s.heading)
+            ):
+                # the second line of a wrapped heading that happens to start with a reference
+                # ("… complémentaire à la délibération" / "DEL2025-36 du 10 avril 2025)")
+                prev.heading = f"{prev.heading} {s.heading}"
+                prev.parts.append((s, 0, len(s.text)))
+                prev.page_end = max(prev.page_end, s.page_end)
+                _extend(prev, sections, i, kinds)
+                continue
+            rec = _Record(s, s.heading, kind, [(s, 0, len(s.text))], s.page_start, s.page_end)
+            bullet = _LONE_BULLET.match(s.text.split("\n", 1)[0])
+            rest = s.text.split("\n", 2)[1:2]
+            if bullet and "€" not in bullet.group("text") and not (rest and _LONE_BULLET.match(rest[0])):
+                rec.subtitle = bullet.group("text").strip()  # "9. Projet de schéma…" / "• Avis à donner sur…"
+            records.append(rec)
+            _extend(rec, sections, i, kinds)
+        if "delib" in kinds:
+            records.extend(_missed(doc, s, heading_refs, page_text))
+    records.sort(key=lambda r: (sections.index(r.head), r.parts[0][1]))
+    # a heading found in a line of text ends the record whose text held that line
+    for m in records:
+        if m.cut is None:
+            continue
+        for r in records:
+            if r is m:
+                continue
+            k = next((k for k, (s, a, b) in enumerate(r.parts) if s is m.head and a <= m.cut < b), None)
+            if k is None:
+                continue
+            s, a, _ = r.parts[k]
+            m.parts.extend(r.parts[k + 1 :])
+            m.page_end = max([m.page_end] + [o.page_end for o, _, _ in r.parts[k + 1 :]])
+            r.parts[k + 1 :] = []
+            r.parts[k] = (s, a, m.cut)
+            r.page_end = max(r.page_start, m.page_start)
+    return records
+
+
+def _extend(rec: _Record, sections: list[Section], i: int, kinds: list[str | None]) -> None:
+    """Add to a record the sub-sections under its heading (up to the next record)."""
+    s = sections[i]
+    for j in range(i + 1, len(sections)):
+        o = sections[j]
+        if o.level <= s.level or kinds[j] is not None:
+            break
+        rec.parts.append((o, 0, len(o.text)))
+        rec.page_end = max(rec.page_end, o.page_end)
+
+
+def _missed(doc: Document, s: Section, known: set[str], page_text: dict[int, str]) -> list[_Record]:
+    lines = s.text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    found: list[tuple[int, int, str, int]] = []  # (line index, column, title, first body line)
+    for k, line in enumerate(lines):
+        col = len(line) - len(line.lstrip())
+        m = _MISSED.match(line.strip())
+        if m is None:  # glued to the end of the page before: "… M. Thuillier D2025-011- Objet : Affectation"
+            m = _MISSED_INLINE.search(line)
+            col = m.start("ref") if m else col
+        if not m or _DELEGATED.match(line.strip()):
+            continue
+        refs = find_refs(m.group("ref"), doc.year, doc.issuer)
+        if not refs or refs[0].ref in known:
+            continue
+        title, body = line[col:].strip(), k + 1
+        while body < len(lines) and body <= k + 2 and lines[body].strip():
+            nxt = lines[body].strip()
+            if not (title.endswith((",", "–", "-")) or nxt[:1].islower()):
+                break
+            title, body = f"{title} {nxt}", body + 1
+        found.append((k, col, title, body))
+    out = []
+    for idx, (k, col, title, body) in enumerate(found):
+        nxt_cut = starts[found[idx + 1][0]] + found[idx + 1][1] if idx + 1 < len(found) else len(s.text) + 1
+        start, end = (starts[body] if body < len(lines) else len(s.text)), max(nxt_cut - 1, 0)
+        first = _page_of(lines[k][col:], s, page_text)
+        last = s.page_end if idx + 1 == len(found) else _page_of(lines[found[idx + 1][0]], s, page_text)
+        rec = _Record(s, title, "delib", [(s, min(start, end), min(end, len(s.text)))], first, max(first, last))
+        rec.cut = starts[k] + col
+        out.append(rec)
+    return out
+
+
+def _page_of(line: str, s: Section, page_text: dict[int, str]) -> int:
+    key = line.strip()[:60]
+    for p in range(s.page_start, s.page_end + 1):
+        if key and key in page_text.get(p, ""):
+            return p
+    return s.page_start
+
+
+def _title(rec: _Record) -> str:
+    heading = re.sub(r"\s+", " ", rec.heading).strip()
+    if rec.kind == "delib":
+        objet = re.search(r"Objet\s*:\s*", heading, re.IGNORECASE)
+        title = heading[objet.end() :].strip() if objet else _OBJET.sub("", heading, count=1).strip()
+    else:
+        title = re.sub(r"^\s*\d{1,2}\s*[.)–-]\s*", "", heading).strip()
+    if rec.subtitle:
+        title = f"{title} − {rec.subtitle}"
+    return title
+
+
+def _record_amounts(
+    rec: _Record, by_section: dict[str, list[Entity]], tables: Sequence[Table]
+) -> tuple[dict[str, Any], ...]:
+    """The euro amounts of the deliberation itself: its exposé, its table, its decision, not the
+    figures quoted in the debate. An amount with no tax mark takes the one of its table column
+    ("Montant HT"), and a figure given once with its mark and again without is one amount."""
+    texts: list[str] = []
+    where: list[tuple[int, int, int]] = []  # index of each part's text in ``texts``, with its offsets
+    for k, (s, a, b) in enumerate(rec.parts):
+        if k:
+            texts.append(s.heading)  # sub-section headings count for the debate's flow
+        where.append((len(texts), a, b))
+        texts.append(s.text[a:b])
+    ranges = debate_ranges(texts)
+    sections = {s.section_id for s, _, _ in rec.parts}
+    column_tax: dict[float, set[str]] = {}
+    for t in tables:
+        if t.section_id in sections and rec.page_start <= t.page <= rec.page_end:
+            for c in t.cells:
+                if c.value is not None and c.unit == "EUR":
+                    # a row labelled "Montant TTC" under a "Prix HT" column is TTC
+                    tax = _tax_mark(c.row_header) or c.tax
+                    column_tax.setdefault(round(c.value, 2), set()).add(tax or "")
+    found: list[dict[str, Any]] = []
+    for (s, a, b), (ti, _, _) in zip(rec.parts, where):
+        for e in by_section.get(s.section_id, []):
+            if e.type != "AMOUNT" or e.currency != "EUR" or e.value is None or not (a <= e.start and e.end <= b):
+                continue
+            if in_ranges(ranges[ti], e.start - a, e.end - a):
+                continue
+            unit = "EUR" if e.unit == "EUR" else _rate_unit(e.text)
+            tax = e.tax
+            if tax is None and unit == "EUR":
+                marks = column_tax.get(round(e.value, 2), set()) - {""}
+                tax = marks.pop() if len(marks) == 1 else None
+            found.append({"value": e.value, "unit": unit, "tax": tax, "page": e.page, "text": e.text})
+    # one amount per figure: its tax marks if it has any, else none
+    out: list[dict[str, Any]] = []
+    for f in found:
+        key = (round(f["value"], 2), f["unit"])
+        same = [o for o in out if (round(o["value"], 2), o["unit"]) == key]
+        if any(o["tax"] == f["tax"] for o in same) or (f["tax"] is None and same):
+            continue
+        if f["tax"] is not None:
+            untaxed = next((o for o in same if o["tax"] is None), None)
+            if untaxed is not None:
+                untaxed.update(tax=f["tax"])
+                continue
+        out.append(f)
+    return tuple(out)
+
+
+def _tax_mark(label: str) -> str | None:
+    m = re.search(r"\bH\.?T\.?(?=\W|$)|\b[Hh]ors\s+taxes?|\bT\.?T\.?C\.?(?=\W|$)|\b[Tt]outes\s+taxes", label)
+    if not m:
+        return None
+    return "TTC" if m.group(0).upper().startswith("T") else "HT"
+
+
+def _rate_unit(text: str) -> str:
+    """ "2.47 €/m3" -> "EUR/m3"; "12 €/heure" -> "EUR/heure"."""
+    m = re.search(r"/\s*([^\s/)]+(?:/[^\s/)]+)?)", text)
+    if not m:
+        return "EUR"
+    return "EUR/" + m.group(1).replace("³", "3").replace("²", "2").rstrip(".,;")
 
 
 def _from_list(doc: Document, pages: Sequence[Page]) -> list[Deliberation]:

@@ -1,8 +1,9 @@
-"""Entities of a document's sections: AMOUNT, DATE, DIRECTION, DELIBERATION records.
+"""Entities of a document's sections: AMOUNT, DATE, DIRECTION, DELIBERATION, ORG, PERSON, PLACE.
 
 spaCy French has no MONEY/DATE types: greffier's own extractors (amounts, dates, refs,
 directions) produce them. Overlaps are resolved by priority: a deliberation reference beats
-a date, a date beats an amount.
+a date, a date beats an amount. ORG, PERSON and PLACE come from spaCy (greffier.extract.ner,
+``GREFFIER_NER``), and only where no other entity stands.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from typing import Any
 from greffier.extract.amounts import find_amounts
 from greffier.extract.dates import find_dates
 from greffier.extract.directions import acronym_table, find_directions
+from greffier.extract.ner import find_names, ner_model
 from greffier.extract.refs import find_refs
 from greffier.records import Entity, Section
 
-_PRIORITY = {"DELIBERATION": 0, "DATE": 1, "AMOUNT": 2, "DIRECTION": 3}
+_PRIORITY = {"DELIBERATION": 0, "DATE": 1, "AMOUNT": 2, "DIRECTION": 3, "ORG": 4, "PERSON": 4, "PLACE": 4}
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n")
 
 
@@ -85,11 +87,29 @@ def _raw(text: str, doc_year: int | None, issuer: str | None, acronyms: dict[str
     return sorted(kept, key=lambda e: (e["start"], _PRIORITY[e["type"]]))
 
 
+def _add_names(texts: list[str], raws: list[list[dict[str, Any]]], ner: str | bool | None) -> None:
+    """Adds spaCy's ORG/PERSON/PLACE to each text's entities (in place), where none stands."""
+    model = ner_model(ner)
+    if model is None:
+        return
+    taken = [[(e["start"], e["end"]) for e in raw] for raw in raws]
+    for raw, names in zip(raws, find_names(texts, taken, model)):
+        raw.extend(names)
+        raw.sort(key=lambda e: (e["start"], _PRIORITY[e["type"]]))
+
+
 def extract_entities_from_text(
-    text: str, doc_year: int | None = None, issuer: str | None = None, acronyms: dict[str, str | None] | None = None
+    text: str,
+    doc_year: int | None = None,
+    issuer: str | None = None,
+    acronyms: dict[str, str | None] | None = None,
+    ner: str | bool | None = False,
 ) -> list[dict[str, Any]]:
-    """Entities of one text as dicts (offsets into ``text``)."""
-    return _raw(text, doc_year, issuer, acronyms if acronyms is not None else acronym_table(text))
+    """Entities of one text as dicts (offsets into ``text``). ``ner``: False (default) for
+    greffier's own types only; True, None (``GREFFIER_NER``) or a model name to add names."""
+    raw = _raw(text, doc_year, issuer, acronyms if acronyms is not None else acronym_table(text))
+    _add_names([text], [raw], ner)
+    return raw
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -104,12 +124,16 @@ def extract_entities(
     paragraph_pages: dict[str, list[tuple[int, int, int, int]]],
     doc_year: int | None,
     issuer: str | None,
+    ner: str | bool | None = None,
 ) -> list[Entity]:
+    """``ner``: None follows ``GREFFIER_NER``; False, True or a model name decide here."""
     sections = list(sections)
     acronyms = acronym_table("\n".join(s.heading + "\n" + s.text for s in sections))
+    raws = [_raw(s.text, doc_year, issuer, acronyms) for s in sections]
+    _add_names([s.text for s in sections], raws, ner)
     out: list[Entity] = []
     n = 0
-    for s in sections:
+    for s, raw in zip(sections, raws):
         spans = paragraph_pages.get(s.section_id, [])
         # the nearest enclosing direction: from the section path
         parent = None
@@ -118,7 +142,7 @@ def extract_entities(
             if dirs:
                 parent = dirs[0].canonical
                 break
-        for e in _raw(s.text, doc_year, issuer, acronyms):
+        for e in raw:
             page = next((p for a, b, p, _pe in spans if a <= e["start"] <= b), s.page_start)
             n += 1
             fields = {k: v for k, v in e.items() if k not in ("type", "start", "end", "text")}

@@ -43,8 +43,10 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "doc"
 
 
-def parse_file(path: Path, doc_id: str, sha256: str | None = None) -> ParsedDocument:
-    """Parse one file. Raises :class:`InputError` naming the file and the problem."""
+def parse_file(path: Path, doc_id: str, sha256: str | None = None, ner: str | bool | None = None) -> ParsedDocument:
+    """Parse one file. Raises :class:`InputError` naming the file and the problem.
+
+    ``ner``: ORG/PERSON/PLACE entities (None: as ``GREFFIER_NER`` says; see greffier.extract.ner)."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(str(path), f"unsupported file type {suffix or '(none)'} (greffier reads .pdf and .txt)")
@@ -119,9 +121,9 @@ def parse_file(path: Path, doc_id: str, sha256: str | None = None) -> ParsedDocu
         source_type=source_type,
         stamps=tuple(dict.fromkeys(stamps)),
     )
-    entities = extract_entities(sections, para_pages, meta.year, meta.issuer)
-    deliberations = extract_deliberations(doc, sections, pages, entities)
+    entities = extract_entities(sections, para_pages, meta.year, meta.issuer, ner)
     tables = extract_tables(path, doc_id, layouts, sections, para_pages) if layouts else []
+    deliberations = extract_deliberations(doc, sections, pages, entities, tables)  # tables: HT/TTC columns
     if tables:  # each row a passage, each figure an AMOUNT entity
         passages = passages + table_passages(tables, sections, max((p.ordinal for p in passages), default=0))
         entities = entities + table_entities(tables, sections)

@@ -4,6 +4,7 @@
 Checks, for every tests/gold/entities/*.json file:
   * passage_text[start:end] == entity["text"] for every entity;
   * required fields and allowed values per entity type;
+  * ORG/PERSON/PLACE (names, annotated by hand): text only, no surrounding blanks or punctuation;
   * no two entities of the same type overlap;
 and for every tests/gold/deliberations/*.json file, the record schema.
 Prints entity counts per type, per document and in total.  Exit status 1 on any error.
@@ -78,6 +79,9 @@ def check_entity(where, text, e):
             err(where, "bad date")
         if e.get("body") not in BODIES:
             err(where, "bad body")
+    elif t in ("ORG", "PERSON", "PLACE"):
+        if e["text"] != e["text"].strip(" \n.,;:()«»\"'’") or not e["text"]:
+            err(where, f"untrimmed name {e['text']!r}")
     else:
         err(where, f"unknown type {t!r}")
 
