@@ -1,4 +1,5 @@
-"""Answer evaluation: accuracy (exact value and unit), wrong-answer rate, abstention rate."""
+"""Answer evaluation: accuracy (exact value and unit), wrong-answer rate, abstention rate, and for
+trends the share of series whose printed values are all right but that lack some years."""
 
 from __future__ import annotations
 
@@ -37,7 +38,9 @@ def evaluate_answers(g: Greffier, questions: Path, split: str = "all") -> list[d
     rows = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     if split != "all":
         rows = [r for r in rows if r.get("split") == split]
-    tally: dict[str, dict[str, int]] = defaultdict(lambda: {"n": 0, "right": 0, "wrong": 0, "abstained": 0})
+    tally: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"n": 0, "right": 0, "wrong": 0, "abstained": 0, "incomplete": 0}
+    )
     for r in rows:
         group = "trend" if r["type"] == "trend" else "ask"
         t = tally[group]
@@ -48,12 +51,16 @@ def evaluate_answers(g: Greffier, questions: Path, split: str = "all") -> list[d
             if not series:
                 t["abstained"] += 1
                 continue
-            ok = all(
-                (s.get("value") is None and s["year"] not in series)
-                or (s.get("value") is not None and s["year"] in series and _same_value(s, series[s["year"]], "figure"))
-                for s in r["series"]
+            gold_years = {s["year"]: s for s in r["series"]}
+            # a printed value that is wrong (or printed for a year the corpus has no value for,
+            # or for a year outside the gold) makes the series wrong; right values with some
+            # years reported missing make it incomplete; every year right makes it right
+            printed_wrong = any(
+                y not in gold_years or gold_years[y].get("value") is None or not _same_value(gold_years[y], p, "figure")
+                for y, p in series.items()
             )
-            t["right" if ok else "wrong"] += 1
+            lacking = any(s.get("value") is not None and s["year"] not in series for s in r["series"])
+            t["wrong" if printed_wrong else "incomplete" if lacking else "right"] += 1
             continue
         got = g.ask(r["question"])
         gold = r.get("answer")
@@ -75,6 +82,7 @@ def evaluate_answers(g: Greffier, questions: Path, split: str = "all") -> list[d
                 "accuracy": round(t["right"] / n, 3),
                 "wrong_rate": round(t["wrong"] / n, 3),
                 "abstention_rate": round(t["abstained"] / n, 3),
+                "incomplete_rate": round(t["incomplete"] / n, 3),  # trends: right values, some years missing
             }
         )
     return out

@@ -19,9 +19,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?![\d,])")
+_YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?!\d|,\d)")
+_BOUND_AFTER = re.compile(r"[\s€%]*(?:HT|TTC)?\s*(?:en|pour|au titre de|de l'année|année)\s+", re.IGNORECASE)
+_BOUND_TO_OTHER = re.compile(r"\d\s?(?:€|euros?|%)?\s*(?:HT|TTC)?\s*(?:en|pour)\s+$", re.IGNORECASE)
 PROXIMITY_SCALE = 6.0  # words: a question word 6 words from the value counts exp(-1) ≈ 0.37
 
 
@@ -47,8 +50,13 @@ class Weigher:
 
     def tokens(self, text: str) -> list[Token]:
         out = []
+        prev = ""
         for i, m in enumerate(_WORD.finditer(text)):
-            out.append(Token(i, m.start(), m.end(), self.stems(m.group(0))))
+            stems = self.stems(m.group(0))
+            if prev == "non":  # "non bâti" is not "bâti": a negated word only matches a negated word
+                stems = tuple(f"non_{s}" for s in stems)
+            out.append(Token(i, m.start(), m.end(), stems))
+            prev = m.group(0).lower()
         return out
 
     def idf(self, stem: str) -> float:
@@ -62,6 +70,49 @@ class Weigher:
     def weights(self, text: str) -> dict[str, float]:
         """The question's stems and their weights."""
         return {s: self.idf(s) for t in self.tokens(text) for s in t.stems}
+
+
+_LINK_WORDS = {"de", "des", "du", "d", "la", "le", "les", "l", "et", "en", "à", "au", "aux", "sur", "pour"}
+
+
+class Weights(dict[str, float]):
+    """A question's stems and their weights; ``aliases`` maps an acronym's stem to the stems of
+    the words it stands for ("omr" -> ordur, menager, residuel): finding the acronym counts as
+    finding those words."""
+
+    aliases: dict[str, tuple[str, ...]]
+
+    def __init__(self, weights: dict[str, float], aliases: dict[str, tuple[str, ...]] | None = None) -> None:
+        super().__init__(weights)
+        self.aliases = aliases or {}
+
+
+def question_weights(wg: Weigher, q: Any) -> Weights:
+    """The question's stems and weights, and the acronyms of its word runs that the index knows."""
+    weights = wg.weights(q.terms)
+    aliases: dict[str, tuple[str, ...]] = {}
+    words = [w for w in _WORD.findall(q.terms) if w.lower() not in _LINK_WORDS and not w.isdigit()]
+    for i in range(len(words)):
+        for n in range(3, 6):
+            run = words[i : i + n]
+            if len(run) < n:
+                break
+            acro = "".join(w[0] for w in run).lower()
+            stems = wg.stems(acro)
+            if len(stems) == 1 and stems[0] not in weights and wg.idf(stems[0]) < wg.idf("zzzz-unseen"):
+                aliases[stems[0]] = tuple(t for w in run for t in wg.stems(w))
+    return Weights(weights, aliases)
+
+
+def _found(weights: dict[str, float], tokens: list[Token]) -> dict[str, list[int]]:
+    """Positions of each question stem in ``tokens``, acronyms standing for their words."""
+    found = {s: _positions(s, tokens) for s in weights}
+    for acro, stems in getattr(weights, "aliases", {}).items():
+        pos = _positions(acro, tokens)
+        if pos:
+            for s in stems:
+                found[s] = sorted(set(found.get(s, [])) | set(pos))
+    return found
 
 
 def same_stem(a: str, b: str) -> bool:
@@ -79,7 +130,8 @@ def coverage(weights: dict[str, float], tokens: list[Token]) -> float:
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    return sum(w for s, w in weights.items() if _positions(s, tokens)) / total
+    found = _found(weights, tokens)
+    return sum(w for s, w in weights.items() if found.get(s)) / total
 
 
 def span_of(tokens: list[Token], start: int, end: int) -> tuple[int, int] | None:
@@ -95,8 +147,9 @@ def proximity(weights: dict[str, float], tokens: list[Token], span: tuple[int, i
         return 0.0
     lo, hi = span
     got = 0.0
+    found = _found(weights, tokens)
     for s, w in weights.items():
-        pos = [p for p in _positions(s, tokens) if not lo <= p <= hi]
+        pos = [p for p in found.get(s, []) if not lo <= p <= hi]
         if pos:
             d = min(lo - p if p < lo else p - hi for p in pos)
             got += w * math.exp(-(d - 1) / PROXIMITY_SCALE)
@@ -111,6 +164,10 @@ def nearest_year(text: str, start: int, end: int, window: int = 60) -> int | Non
         if m.start() < end and m.end() > start:
             continue
         d = start - m.end() if m.end() <= start else m.start() - end
+        if m.start() >= end and _BOUND_AFTER.fullmatch(text[end : m.start()]):
+            d = -1  # "29 530 € en 2016": a year introduced right after the value is its own
+        elif _BOUND_TO_OTHER.search(text[max(0, m.start() - 30) : m.start()]):
+            continue  # ... and not the year of another value
         if d <= window and (best is None or d < best[0]):
             best = (d, int(m.group(1)))
     return best[1] if best else None

@@ -27,11 +27,11 @@ _QUESTION_WORDS = re.compile(
     r"\b(?:combien|quel(?:le)?s?|quand|comment|pourquoi|qui|que|quoi|où|est-ce|est|sont|a-t-(?:il|elle)"
     r"|ont-(?:ils|elles)|a|ont|été|était|étaient|t|il|elle|ils|elles|l'|d'|à|au|aux|du|de|des|la|le|les|un|une"
     r"|en|sur|pour|par|dans|y|ce|cette|ces|son|sa|ses|leur|leurs|qu'|s'|n'|ne|pas|année|années|chaque|entre|et"
-    r"|depuis|jusqu'en|dernier|dernière|montant|nombre|total|totale)\b",
+    r"|depuis|jusqu'en|dernier|dernière|montant|nombre)\b",
     re.IGNORECASE,
 )
 _UNIT_HINTS = (
-    ("%", r"\btaux\b|pourcentage|\bpart\b|proportion|%"),
+    ("%", r"\btaux\b|pourcentage|\bpart\b|proportion|%|dans quelle mesure|\bcouvert"),
     ("m3", r"\bm3\b|m³|mètres? cubes?|\bvolume"),
     ("t", r"\btonnes?\b|tonnage"),
     ("ha", r"hectares?"),
