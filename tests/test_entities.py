@@ -158,6 +158,21 @@ def test_directions_and_acronyms() -> None:
     ]
 
 
+def test_direction_names_go_on_past_a_comma_and_a_link_word() -> None:
+    # regression (AMP 2017 report p.13): the name was cut at "de l'Eau,"
+    text = (
+        "La Direction Générale Adjointe de l’Eau, de l’Assainissement et des Déchets (DGA EAD) organise. "
+        "Le Service Budget, la Direction des Finances et le Service Paie."
+    )
+    found = [d.canonical for d in find_directions(text, acronym_table(text))]
+    assert found == [
+        "Direction Générale Adjointe de l’Eau, de l’Assainissement et des Déchets",
+        "Service Budget",
+        "Direction des Finances",
+        "Service Paie",
+    ]
+
+
 def test_numbers() -> None:
     assert parse_number("1 250, 40") == 1250.4
     assert parse_number("1.5") == 1.5 and parse_number("15.000") == 15000

@@ -28,7 +28,7 @@ _ACR = rf"\((?P<acr>[{_UP}][{_UP}0-9&-]{{1,9}})\)"
 # Inside a name, white space may hold one line break but not a blank line (a new paragraph).
 _W = r"\s{0,12}"
 _NAME = (
-    rf"(?:{_W}(?:{_CAP}|(?:{_CONNECT}{_W})+(?={_CAP})|,{_W}(?={_CAP})|\([{_UP}][{_UP}0-9&-]{{1,9}}\){_W}(?={_CAP})"
+    rf"(?:{_W}(?:{_CAP}|(?:{_CONNECT}{_W})+(?={_CAP})|,{_W}(?=(?:{_CONNECT}{_W})*{_CAP})|\([{_UP}][{_UP}0-9&-]{{1,9}}\){_W}(?={_CAP})"
     r"|déléguée?|adjointe?|générale?))+"
 )
 DIRECTION_RE = re.compile(rf"(?<![\w])(?P<head>{_HEAD})(?=[ \t\u00a0\n])(?P<name>{_NAME})(?:\s*{_ACR})?", re.UNICODE)
