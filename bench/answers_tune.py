@@ -1,0 +1,83 @@
+"""Tune ask's per-kind thresholds on the dev questions and show what they give on the test half.
+
+    .venv/bin/python bench/answers_tune.py INDEX_DIR [--questions tests/gold/questions/answers.jsonl]
+
+INDEX_DIR: an index of ../shared/corpus (``GREFFIER_INDEX=DIR greffier ingest ../shared/corpus``).
+For every (non-trend) question, ask's candidates are ranked once; then each (score, margin)
+threshold pair is applied to the dev half: the pair kept per kind is the one with the most right
+answers minus three times the wrong ones (an abstention is better than a wrong figure); at
+equal merit, the smaller margin and lower score (fewer abstentions). The test
+half is printed beside it, never used to choose. Prints only; exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from greffier.api import Greffier
+from greffier.eval.answers import _same_value
+from greffier.search import ask as A
+from greffier.settings import Settings
+
+SCORES = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75]
+MARGINS = [0.0, 0.02, 0.05, 0.08, 0.1, 0.12, 0.15, 0.2]
+
+
+def _decide(rows: list[tuple[str, bool, list[tuple[float, Any, bool]]]], t: float, m: float) -> tuple[int, int, int]:
+    right = wrong = 0
+    for _, unanswerable, cands in rows:
+        if not cands:
+            right += unanswerable
+            continue
+        top_score, top_key, top_ok = cands[0]
+        other = next((s for s, k, _ in cands[1:] if k != top_key), 0.0)
+        if top_score >= t and top_score - other >= m:
+            right += top_ok
+            wrong += not top_ok
+        else:
+            right += unanswerable
+    return right, wrong, len(rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("index", type=Path)
+    ap.add_argument("--questions", type=Path, default=Path("tests/gold/questions/answers.jsonl"))
+    args = ap.parse_args()
+    g = Greffier(Settings(index_dir=args.index))
+    data: dict[tuple[str, str], list[tuple[str, bool, list[tuple[float, Any, bool]]]]] = {}
+    for line in args.questions.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        if r["type"] == "trend":
+            continue
+        q, issuer = A.understand(g, r["question"])
+        cands = [] if q.kind == "trend" else A.rank(g, q, issuer)
+        gold = r.get("answer")
+        scored = [
+            (c.score, A._value_key(c.entity), bool(gold) and _same_value(gold, A._answer_row(c, q), r["type"]))
+            for c in cands
+        ]
+        data.setdefault((r["type"], r["split"]), []).append((r["id"], gold is None, scored))
+    print(f"{'kind':10} {'score':>5} {'margin':>6}  dev right/wrong/n   test right/wrong/n   current")
+    for kind in ("figure", "date", "direction"):
+        dev, test = data.get((kind, "dev"), []), data.get((kind, "test"), [])
+        best = max(
+            ((t, m) for t in SCORES for m in MARGINS),
+            key=lambda tm: (
+                (lambda r: r[0] - 3 * r[1])(_decide(dev, *tm)),
+                -tm[1],  # at equal merit, the smallest margin, then the lowest score: fewer abstentions
+                -tm[0],
+            ),
+        )
+        cur = A.THRESHOLDS[kind]
+        print(
+            f"{kind:10} {best[0]:>5} {best[1]:>6}  {_decide(dev, *best)!s:18} {_decide(test, *best)!s:20}"
+            f" {cur}: dev {_decide(dev, *cur)} test {_decide(test, *cur)}"
+        )
+
+
+if __name__ == "__main__":
+    main()
