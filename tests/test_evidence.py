@@ -49,6 +49,7 @@ def _q(terms: str) -> Question:
         ("(29 530 € en 2016, 27 750 € en 2015)", "27 750 €", 2015),
         ("Taxe d’habitation | Taux proposés pour 2016: 9,16", "9,16", 2016),
         ("La participation est de 350 € par élève.", "350 €", None),
+        ("pour l'année scolaire 2025/2026, 700 € par élève", "700 €", 2025),
         ("soit 12,5 hectares, 2016,5 n'est pas une année", "12,5 hectares", None),
     ],
 )

@@ -163,6 +163,9 @@ def nearest_year(text: str, start: int, end: int, window: int = 60) -> int | Non
     for m in _YEAR.finditer(text):
         if m.start() < end and m.end() > start:
             continue
+        prev = re.search(r"((?:19|20)\d{2})\s?[/-]\s?$", text[max(0, m.start() - 7) : m.start()])
+        if prev and int(prev.group(1)) + 1 == int(m.group(1)):
+            continue  # "2025/2026": a school or budget year is the year it starts
         d = start - m.end() if m.end() <= start else m.start() - end
         if m.start() >= end and _BOUND_AFTER.fullmatch(text[end : m.start()]):
             d = -1  # "29 530 € en 2016": a year introduced right after the value is its own
