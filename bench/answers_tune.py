@@ -4,9 +4,9 @@
 
 INDEX_DIR: an index of ../shared/corpus (``GREFFIER_INDEX=DIR greffier ingest ../shared/corpus``).
 For every (non-trend) question, ask's candidates are ranked once; then each (score, margin)
-threshold pair is applied to the dev half: the pair kept per kind is the one with the most right
-answers minus three times the wrong ones (an abstention is better than a wrong figure); at
-equal merit, the smaller margin and lower score (fewer abstentions). The test
+threshold pair is applied to the dev half: the pair kept per kind is the one with the fewest wrong
+answers, then the most right ones (an abstention is better than a wrong figure); at equal merit,
+the smaller margin and lower score (fewer abstentions). The test
 half is printed beside it, never used to choose. Prints only; exits 0.
 """
 
@@ -67,7 +67,7 @@ def main() -> None:
         best = max(
             ((t, m) for t in SCORES for m in MARGINS),
             key=lambda tm: (
-                (lambda r: r[0] - 3 * r[1])(_decide(dev, *tm)),
+                (lambda r: (-r[1], r[0]))(_decide(dev, *tm)),
                 -tm[1],  # at equal merit, the smallest margin, then the lowest score: fewer abstentions
                 -tm[0],
             ),
