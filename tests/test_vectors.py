@@ -125,3 +125,78 @@ def test_dimension_mismatch_is_refused(tmp_path: Path) -> None:
 
 def test_empty_index(tmp_path: Path) -> None:
     assert VectorIndex(tmp_path, DIM).search(_unit(1)[0], Filters(), 5) == []
+
+
+def _low_rank(rows: int, dim: int = 32, rank: int = 4) -> np.ndarray:
+    """Rows that live (almost) in a ``rank``-dimensional subspace: a sketch of that many
+    components ranks them as the exact pass does."""
+    m = RNG.normal(size=(rows, rank)) @ RNG.normal(size=(rank, dim)) + 1e-4 * RNG.normal(size=(rows, dim))
+    m = m.astype(np.float32)
+    return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def small_sketch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vectors_module, "SKETCH_MIN_ROWS", 300)
+    monkeypatch.setattr(vectors_module, "SKETCH_DIM", 4)
+    monkeypatch.setattr(vectors_module, "SKETCH_CANDIDATES", 40)
+    monkeypatch.setattr(vectors_module, "COMPACT_MIN_ROWS", 10)
+
+
+def _put_rows(index: VectorIndex, m: np.ndarray, doc: str, meta: DocMeta) -> list[str]:
+    ids = [f"{doc}:p{i}" for i in range(len(m))]
+    index.put(doc, meta, ids, [content_key(i) for i in ids], m)
+    return ids
+
+
+def test_sketch_search_matches_exact_search(tmp_path: Path, small_sketch: None) -> None:
+    index = VectorIndex(tmp_path, 32)
+    m = _low_rank(600)
+    ids = _put_rows(index, m[:200], "a", DOCS["pv-2016"])
+    index.commit()
+    assert not list(tmp_path.glob("sketch-*"))  # under SKETCH_MIN_ROWS: exact search only
+    ids += _put_rows(index, m[200:400], "b", DOCS["pv-2024"])
+    index.commit()
+    assert (tmp_path / "sketch-0.f32").stat().st_size == 400 * 4 * 4  # rows + basis once over the threshold
+    assert (tmp_path / "sketch-0.basis.npy").exists()
+    ids += _put_rows(index, m[400:], "c", DOCS["spanc-2023"])
+    index.commit()
+    assert (tmp_path / "sketch-0.f32").stat().st_size == 600 * 4 * 4  # appended, same basis
+    for q in _low_rank(5):
+        exact = sorted(range(600), key=lambda i: -float(m[i] @ q))
+        hits = index.search(q, Filters(), 10)
+        assert index._open_sketch(600) is not None
+        assert [h.passage_id for h in hits] == [ids[i] for i in exact[:10]]
+        assert hits[0].score == pytest.approx(float(m[exact[0]] @ q), abs=1e-5)  # exact scores
+        kept = [i for i in exact if ids[i].startswith("b:")][:5]
+        assert [h.passage_id for h in index.search(q, Filters(year_from=2024), 5)] == [ids[i] for i in kept]
+
+
+def test_a_stale_sketch_is_not_used(tmp_path: Path, small_sketch: None) -> None:
+    index = VectorIndex(tmp_path, 32)
+    m = _low_rank(400)
+    ids = _put_rows(index, m, "a", DOCS["pv-2016"])
+    index.commit()
+    with open(tmp_path / "sketch-0.f32", "r+b") as fh:  # e.g. a writer killed while appending
+        fh.truncate(100 * 4 * 4)
+    reader = VectorIndex(tmp_path, 32)
+    assert reader._open_sketch(400) is None
+    q = _low_rank(1)[0]
+    assert reader.search(q, Filters(), 1)[0].passage_id == ids[int(np.argmax(m @ q))]
+    index.put("b", DOCS["pv-2024"], ["b:p0"], ["k"], _low_rank(1))
+    index.commit()  # the next commit brings it back in step
+    assert (tmp_path / "sketch-0.f32").stat().st_size == 401 * 4 * 4
+
+
+def test_compaction_starts_a_new_sketch(tmp_path: Path, small_sketch: None) -> None:
+    index = VectorIndex(tmp_path, 32)
+    m = _low_rank(900)
+    _put_rows(index, m[:300], "a", DOCS["pv-2016"])
+    ids = _put_rows(index, m[300:], "b", DOCS["pv-2024"])
+    index.commit()
+    index.delete_doc("a")
+    index.commit()
+    assert index._generation == 1
+    assert sorted(p.name for p in tmp_path.glob("sketch-*")) == ["sketch-1.basis.npy", "sketch-1.f32"]
+    q = _low_rank(1)[0]
+    assert index.search(q, Filters(), 1)[0].passage_id == ids[int(np.argmax(m[300:] @ q))]

