@@ -14,6 +14,7 @@ from typing import Any
 
 from greffier.errors import GreffierError, InputError, NotFoundError, UsageError
 from greffier.extract.headings import fold
+from greffier.extract.ner import ENV_NER
 from greffier.extract.pipeline import SUPPORTED_SUFFIXES, file_sha256, parse_file, slug
 from greffier.index.config import IndexConfig
 from greffier.index.keyword import Filters, IndexedPassage, KeywordIndex, make_snippet, open_keyword_index
@@ -303,6 +304,9 @@ class Greffier:
         """Parse in worker processes (spawned: PDFium does not survive a fork), which also embed
         the passages when the model allows (:func:`worker_model`). A file that crashes its worker
         is retried alone, then reported as failed; the batch goes on."""
+        # spaCy names: the parse workers (spawned, so they inherit the environment) and the
+        # in-process parser read GREFFIER_NER; the settings' value is passed to them through it
+        os.environ[ENV_NER] = self.settings.ner
         workers = min(self.settings.workers, len(jobs))
         if workers <= 1:
             yield from map(_parse_job, jobs)

@@ -181,3 +181,23 @@ def test_parsed_document_carries_name_entities(tmp_path: Path) -> None:
         assert sections[e.section_id].text[e.start : e.end] == e.text
         assert e.text in e.sentence.replace("\n", " ") or e.canonical in e.sentence
     assert not [e for e in parse_file(f, "cr", ner=False).entities if e.type == "PERSON"]
+
+
+@pytest.mark.models
+def test_the_ner_setting_reaches_ingest(tmp_path: Path) -> None:
+    from greffier.api import Greffier
+
+    doc = tmp_path / "cr-2024.txt"
+    doc.write_text(
+        "Compte rendu du conseil municipal du 12 mars 2024\n\n"
+        "M. Jean Dupont présente le projet de la Communauté de communes des Lisières de l'Oise "
+        "pour la commune de Compiègne. Mme Claire Martin demande le coût des travaux.\n",
+        encoding="utf-8",
+    )
+    found = {}
+    for setting in ("off", "sm"):
+        with Greffier(Settings(index_dir=tmp_path / setting, workers=1, embedding_model="none", ner=setting)) as g:
+            g.ingest([doc])
+            found[setting] = {e.text for e in g.entities(types=("PERSON",))}
+    assert found["off"] == set()
+    assert {"Jean Dupont", "Claire Martin"} <= found["sm"]
