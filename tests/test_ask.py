@@ -81,3 +81,31 @@ def test_ask_cli_json(demo_index: Path) -> None:
         assert row["reason"] and isinstance(row["candidates"], list) and "no answer" in r.stderr
     else:
         assert {"value", "doc_id", "page", "evidence"} <= set(row)
+
+
+def _minutes(tmp_path: Path, body: str) -> Path:
+    doc = tmp_path / "compte-rendu-12-03-2019.txt"
+    doc.write_text(
+        "Commune de Pierrefonds\nCompte rendu du conseil municipal du 12 mars 2019\n\n" + body, encoding="utf-8"
+    )
+    return doc
+
+
+def test_ask_prefers_the_deliberation_figure_to_one_quoted_in_the_debate(tmp_path: Path) -> None:
+    # regression (CR 30 juin 2020 p.4): "Il lui est répondu que la revalorisation des bases de la TFB
+    # est de 1.23 %" outranked the voted rate of the table
+    doc = _minutes(
+        tmp_path,
+        "1. Subvention au club de judo\n\n"
+        "Madame le maire propose d'attribuer au club de judo une subvention de 500 €.\n"
+        "M. Dupont demande pourquoi le club de judo n'a pas reçu en 2019 une subvention de fonctionnement de 900 €.\n"
+        "Il lui est répondu que le budget ne le permet pas.\n"
+        "Après en avoir délibéré, le conseil municipal décide d'attribuer la subvention.\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        r = g.ask("Quel montant de subvention de fonctionnement le club de judo a-t-il reçu en 2019 ?")
+        seen = ([r] if r.get("answer") is not None else []) + r.get("alternatives", []) + r.get("candidates", [])
+        assert {c["value"] for c in seen} >= {500.0, 900.0}
+        best = r if r.get("answer") is not None else r["candidates"][0]
+        assert best["value"] == 500.0

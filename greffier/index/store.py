@@ -430,6 +430,16 @@ class Store:
             for r in rows
         ]
 
+    def section_texts(self, section_ids: list[str]) -> dict[str, str]:
+        """The text of each of these sections, by id."""
+        out: dict[str, str] = {}
+        for i in range(0, len(section_ids), 500):
+            chunk = section_ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(f"SELECT section_id, text FROM sections WHERE section_id IN ({marks})", chunk):
+                out[r["section_id"]] = r["text"]
+        return out
+
     def pages(self, doc_id: str) -> list[Page]:
         rows = self.conn.execute("SELECT * FROM pages WHERE doc_id = ? ORDER BY number", (doc_id,)).fetchall()
         return [

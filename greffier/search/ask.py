@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from greffier.extract.debate import debate_ranges, in_ranges
 from greffier.extract.headings import fold
 from greffier.records import Entity, SearchHit
 from greffier.search.evidence import (
@@ -36,10 +37,11 @@ log = logging.getLogger(__name__)
 # answer only when the best candidate scores at least the kind's threshold and leads the best
 # candidate with another value by the kind's margin; otherwise abstain. Each pair is in the dev-optimal
 # set (no wrong answer on dev, then the most right ones).
-THRESHOLDS = {"figure": (0.65, 0.2), "date": (0.45, 0.15), "direction": (0.4, 0.15), "fact": (0.65, 0.2)}
+THRESHOLDS = {"figure": (0.65, 0.2), "date": (0.45, 0.15), "direction": (0.3, 0.05), "fact": (0.65, 0.2)}
 # a trend's value for one year, read from that year's documents (tuned on the dev trend questions)
 TREND_YEAR_MIN = 0.75
 TREND_YEAR_MARGIN = 0.05
+DEBATE_FACTOR = 0.8  # a value quoted in the debate (dev: bench/answers_tune.py)
 # weights of: retrieval score, passage coverage, sentence coverage, proximity (sum to 1)
 WEIGHTS = (0.2, 0.3, 0.2, 0.3)
 _KIND_TYPES = {"figure": ("AMOUNT",), "trend": ("AMOUNT",), "date": ("DATE",), "direction": ("DIRECTION",)}
@@ -116,6 +118,8 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
     by_section: dict[str, list[Entity]] = {}
     for e in ents:
         by_section.setdefault(e.section_id, []).append(e)
+    # figures quoted in the members' debate are not the deliberation's own
+    debate = {sid: debate_ranges([text])[0] for sid, text in g.store.section_texts(sorted(by_section)).items()}
     wg = _weigher(g)
     weights = question_weights(wg, q)
     if q.counted:
@@ -169,6 +173,8 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
                 if year_written and written != asked_year:
                     continue  # the search had to leave the asked year: the value must say it
                 factor *= year_agreement(asked_year, written)
+            if not table_row and in_ranges(debate.get(e.section_id, ()), e.start, e.end):
+                factor *= DEBATE_FACTOR
             retrieval = h.score / top
             score = factor * sum(w * f for w, f in zip(WEIGHTS, (retrieval, passage_cov, overlap, near)))
             out.append(
