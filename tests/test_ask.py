@@ -109,3 +109,18 @@ def test_ask_prefers_the_deliberation_figure_to_one_quoted_in_the_debate(tmp_pat
         assert {c["value"] for c in seen} >= {500.0, 900.0}
         best = r if r.get("answer") is not None else r["candidates"][0]
         assert best["value"] == 500.0
+
+
+def test_ask_a_per_unit_figure_takes_the_value_written_per_unit(tmp_path: Path) -> None:
+    # regression (PV 27 mai 2025 p.6): "coût moyen par élève" was answered with the total cost
+    doc = _minutes(
+        tmp_path,
+        "2. Participation des communes aux frais de scolarité\n\n"
+        "Le coût moyen de fonctionnement du groupe scolaire en 2019 s'élève à 149 616,42 € pour 139 élèves, "
+        "soit un coût moyen de 1 076,38 € par élève.\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        r = g.ask("Quel est le coût moyen par élève du groupe scolaire en 2019 ?")
+        best = r if r.get("answer") is not None else r["candidates"][0]
+        assert best["value"] == 1076.38 and best["unit"] == "EUR"

@@ -127,6 +127,8 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
             weights.pop(s, None)  # the counted noun is checked on its own
     top = max(h.score for h in hits) or 1.0
     asked_year = q.single_year
+    per = _PER_UNIT.search(q.text.lower())
+    per_unit = wg.stems(per.group(1)) if per else ()
     asked_numbers = {float(n.replace(",", ".")) for n in re.findall(r"(?<![\w.,])\d+(?:,\d+)?(?![\w])", q.text)}
     out: list[Candidate] = []
     seen: set[tuple[str, str]] = set()
@@ -173,6 +175,8 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
                 if year_written and written != asked_year:
                     continue  # the search had to leave the asked year: the value must say it
                 factor *= year_agreement(asked_year, written)
+            if per_unit and e.type == "AMOUNT":
+                factor *= _per_unit_agreement(wg, per_unit, sentence, at + len(e.text))
             if not table_row and in_ranges(debate.get(e.section_id, ()), e.start, e.end):
                 factor *= DEBATE_FACTOR
             retrieval = h.score / top
@@ -182,6 +186,20 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
             )
     out.sort(key=lambda c: c.score, reverse=True)
     return out
+
+
+# "par élève", "par habitant": a per-unit figure (not "par délibération", "par an")
+_PER_UNIT = re.compile(r"\bpar\s+(?!an\b|ans\b|délibération|arrêté|décision|courrier|mail|convention)(\w{3,})")
+
+
+def _per_unit_agreement(wg: Weigher, unit: tuple[str, ...], sentence: str, after: int) -> float:
+    """A question about a figure "par élève" wants the value written per pupil: "1 076,38 € par
+    élève" (or "/ élève") right after it, not the total three clauses away."""
+    right_after = sentence[after : after + 30]
+    m = re.match(r"\s*(?:HT|TTC|TTC\.)?\s*(?:par|/)\s*(\w+)", right_after, re.IGNORECASE)
+    if m and set(wg.stems(m.group(1))) & set(unit):
+        return 1.15
+    return 0.85
 
 
 def _margin(cands: list[Candidate]) -> float:
