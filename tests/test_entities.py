@@ -14,9 +14,11 @@ from greffier.cli import main
 from greffier.eval.entities import evaluate_entities
 from greffier.extract.amounts import find_amounts
 from greffier.extract.dates import find_dates
-from greffier.extract.directions import acronym_table, find_directions
+from greffier.extract.directions import acronym_table, composition_parents, find_directions
+from greffier.extract.entities import extract_entities
 from greffier.extract.numbers import parse_number, words_to_number
 from greffier.extract.refs import find_refs
+from greffier.records import Section
 
 from .conftest import GOLD
 
@@ -281,3 +283,41 @@ def test_search_keeps_passages_holding_an_entity_type(demo_index: Path) -> None:
         ],
     )
     assert json.loads(r.stdout) and "Inspection" in json.loads(r.stdout)[0]["text"]
+
+
+def test_direction_parents_stated_in_the_text() -> None:
+    # AMP 2017 report: "... (DGA AGMG) est composée de 2 directions : • la Direction ... qui regroupe ..."
+    text = (
+        "La Direction Générale Adjointe Affaires Générales et Moyens Généraux (DGA AGMG) est composée de 2 "
+        "directions :\n"
+        "• la Direction des Moyens Généraux et de la Logistique qui regroupe le Service du Parc des Véhicules "
+        "ainsi que le Service des Moyens Généraux.\n"
+        "• la Direction des Affaires Générales qui inclut le Service Assemblée et Vie de l’Institution.\n"
+        "Les objectifs majeurs sont :\n• La Direction du Budget y contribue.\n"
+        "L’Inspection Générale des Services (IGS) est composée de trois directions :\n"
+        "• La Direction de la Gestion Externalisée,\n• La Direction de l’Audit Interne,\n"
+        "• La Direction de l’Inspection."
+    )
+    found = find_directions(text, acronym_table(text))
+    parents = composition_parents(text, [(d.start, d.end, d.canonical) for d in found])
+    got = {d.canonical: parents.get(i) for i, d in enumerate(found)}
+    dga = "Direction Générale Adjointe Affaires Générales et Moyens Généraux"
+    assert got == {
+        dga: None,
+        "Direction des Moyens Généraux et de la Logistique": dga,
+        "Service du Parc des Véhicules": "Direction des Moyens Généraux et de la Logistique",
+        "Service des Moyens Généraux": "Direction des Moyens Généraux et de la Logistique",
+        "Direction des Affaires Générales": dga,
+        "Service Assemblée et Vie de l’Institution": "Direction des Affaires Générales",
+        "Direction du Budget": None,  # a list that does not follow a composition statement
+        "Inspection Générale des Services": None,
+        "Direction de la Gestion Externalisée": "Inspection Générale des Services",
+        "Direction de l’Audit Interne": "Inspection Générale des Services",
+        "Direction de l’Inspection": "Inspection Générale des Services",
+    }
+    # through the entity records, where a stated parent beats the section tree's
+    heading = "Direction Générale du Budget"
+    section = Section("d:s1", "d", 1, heading, 2, (heading,), None, 4, 4, text)
+    records = {e.canonical: e.parent for e in extract_entities([section], {}, 2017, None, ner=False)}
+    assert records["Service du Parc des Véhicules"] == "Direction des Moyens Généraux et de la Logistique"
+    assert records[dga] is None

@@ -153,3 +153,44 @@ def _find(text: str, acronyms: dict[str, str | None]) -> list[DirectionMatch]:
 
 def same_direction(a: str, b: str) -> bool:
     return fold(a) == fold(b)
+
+
+# "La Direction X (DX) est composée de trois directions :", "... qui regroupe le Service Y"
+_COMPOSED = re.compile(
+    r"^\s*(?:\([^)\n]{1,20}\)\s*)?,?\s*(?:qui\s+)?(?:est\s+|sont\s+)?"
+    r"(?:compos[ée]e?s?\s+(?:de|d['’])|se\s+compose\s+(?:de|d['’])|regroupe(?:nt)?|regroupant|comprend|comprenant"
+    r"|inclut|incluant|rassemble|est\s+organis[ée]e\s+en)\b",
+    re.IGNORECASE,
+)
+_LIST_ITEM = re.compile(r"^\s*[•▪➢✓◦*·–-]")
+
+
+def composition_parents(text: str, spans: list[tuple[int, int, str]]) -> dict[int, str]:
+    """Parents stated in the text: for each direction ``spans[i]`` (start, end, canonical) named
+    as a member of another one ("X est composée de : • Y, • Z", "X qui regroupe Y ainsi que Z"),
+    ``i`` -> X's canonical name. The statement covers its sentence, or, when it ends with a
+    colon, the list items that follow. The nearest statement wins."""
+    out: dict[int, str] = {}
+    for _start, end, canonical in spans:
+        m = _COMPOSED.match(text[end : end + 80])
+        if not m:
+            continue
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        head = text[end + m.end() : line_end]
+        if head.rstrip().endswith(":"):  # the members: the first unit named by each list item below
+            pos = line_end + 1
+            for line in text[line_end + 1 :].split("\n"):
+                if not _LIST_ITEM.match(line):
+                    break
+                first = next((j for j, (s2, _e2, c2) in enumerate(spans) if pos <= s2 < pos + len(line)), None)
+                if first is not None and spans[first][2] != canonical:
+                    out[first] = canonical
+                pos += len(line) + 1
+        else:  # the members are in the same sentence
+            stop = re.search(r"[.;](?:\s|$)", head)
+            scope_end = end + m.end() + (stop.start() if stop else len(head))
+            for j, (s2, _e2, c2) in enumerate(spans):
+                if end <= s2 < scope_end and c2 != canonical:
+                    out[j] = canonical
+    return out

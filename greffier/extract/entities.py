@@ -14,7 +14,7 @@ from typing import Any
 
 from greffier.extract.amounts import find_amounts
 from greffier.extract.dates import find_dates
-from greffier.extract.directions import acronym_table, find_directions
+from greffier.extract.directions import acronym_table, composition_parents, find_directions
 from greffier.extract.ner import find_names, ner_model
 from greffier.extract.refs import find_refs
 from greffier.records import Entity, Section
@@ -142,11 +142,17 @@ def extract_entities(
             if dirs:
                 parent = dirs[0].canonical
                 break
+        dirs = [e for e in raw if e["type"] == "DIRECTION"]
+        stated = composition_parents(s.text, [(e["start"], e["end"], e.get("canonical") or e["text"]) for e in dirs])
+        stated_by_start = {dirs[i]["start"]: p for i, p in stated.items()}
         for e in raw:
             page = next((p for a, b, p, _pe in spans if a <= e["start"] <= b), s.page_start)
             n += 1
             fields = {k: v for k, v in e.items() if k not in ("type", "start", "end", "text")}
-            if e["type"] == "DIRECTION" and parent and parent != e.get("canonical"):
+            own_parent = stated_by_start.get(e["start"]) if e["type"] == "DIRECTION" else None
+            if own_parent:  # "X est composée de ...": stated in the text, beats the section tree
+                fields["parent"] = own_parent
+            elif e["type"] == "DIRECTION" and parent and parent != e.get("canonical"):
                 fields["parent"] = parent
             out.append(
                 Entity(
