@@ -6,7 +6,8 @@ INDEX_DIR: an index of ../shared/corpus (``GREFFIER_INDEX=DIR greffier ingest ..
 For every (non-trend) question, ask's candidates are ranked once; then each (score, margin)
 threshold pair is applied to the dev half: the pair kept per kind is the one with the fewest wrong
 answers, then the most right ones (an abstention is better than a wrong figure); at equal merit,
-the smaller margin and lower score (fewer abstentions). The test
+the smaller margin and lower score (fewer abstentions). Margins start at 0.05: two different values
+closer than that are a tie, and a tie is never answered. The test
 half is printed beside it, never used to choose. Prints only; exits 0.
 """
 
@@ -23,7 +24,7 @@ from greffier.search import ask as A
 from greffier.settings import Settings
 
 SCORES = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75]
-MARGINS = [0.0, 0.02, 0.05, 0.08, 0.1, 0.12, 0.15, 0.2]
+MARGINS = [0.05, 0.08, 0.1, 0.12, 0.15, 0.2]
 
 
 def _decide(rows: list[tuple[str, bool, list[tuple[float, Any, bool]]]], t: float, m: float) -> tuple[int, int, int]:

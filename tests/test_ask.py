@@ -124,3 +124,18 @@ def test_ask_a_per_unit_figure_takes_the_value_written_per_unit(tmp_path: Path) 
         r = g.ask("Quel est le coût moyen par élève du groupe scolaire en 2019 ?")
         best = r if r.get("answer") is not None else r["candidates"][0]
         assert best["value"] == 1076.38 and best["unit"] == "EUR"
+
+
+def test_ask_quel_jour_wants_a_day_not_a_month(tmp_path: Path) -> None:
+    # regression (PV 20 nov. 2025 p.3-4): "en mai 2026" outranked "du 18 au 22 mai 2026"
+    doc = _minutes(
+        tmp_path,
+        "3. Classe de découverte\n\n"
+        "Madame le Maire informe que la classe de CP partira en classe de découverte en mai 2026.\n"
+        "Le conseil décide de participer à la classe découverte du 18 au 22 mai 2026.\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        r = g.ask("Quel jour commence la classe découverte de la classe de CP ?")
+        best = r if r.get("answer") is not None else r["candidates"][0]
+        assert best["value"] == "2026-05-18"

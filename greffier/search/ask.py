@@ -127,6 +127,7 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
             weights.pop(s, None)  # the counted noun is checked on its own
     top = max(h.score for h in hits) or 1.0
     asked_year = q.single_year
+    wants_day = q.kind == "date" and bool(re.search(r"quel jour|quelle date", q.text.lower()))
     per = _PER_UNIT.search(q.text.lower())
     per_unit = wg.stems(per.group(1)) if per else ()
     asked_numbers = {float(n.replace(",", ".")) for n in re.findall(r"(?<![\w.,])\d+(?:,\d+)?(?![\w])", q.text)}
@@ -166,6 +167,8 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
             if e.type == "DATE":
                 if q.kind == "date" and e.precision == "year":
                     factor *= 0.5  # "quand" wants a day or a month
+                elif e.precision == "month" and wants_day:
+                    factor *= 0.8  # "quel jour", "à quelle date" want a day
                 if asked_year is not None and e.iso and int(e.iso[:4]) != asked_year:
                     if year_written:
                         continue
