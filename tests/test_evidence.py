@@ -153,3 +153,4 @@ def test_best_table_series_matches_unit_and_words_and_lists_missing_years(wg: We
     rows, missing = series_rows(found[0], 2015, 2017, "RPQS 2023")
     assert [(r["year"], r["value"], r["page"]) for r in rows] == [(2015, 7.25, 24), (2017, 8.0, 24)]
     assert missing == [2016]  # never interpolated
+    assert {r["table_id"] for r in rows} == {"d:t001"} and all("table_caption" in r for r in rows)

@@ -119,6 +119,7 @@ def series_rows(s: TableSeries, lo: int, hi: int, title: str) -> tuple[list[dict
                 "section_path": list(s.table.section_path),
                 "evidence": f"{s.label} | {y}: {c.text}",
                 "table_id": s.table.table_id,
+                "table_caption": s.table.caption,
             }
         )
     return rows, missing
