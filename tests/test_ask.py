@@ -139,3 +139,33 @@ def test_ask_quel_jour_wants_a_day_not_a_month(tmp_path: Path) -> None:
         r = g.ask("Quel jour commence la classe découverte de la classe de CP ?")
         best = r if r.get("answer") is not None else r["candidates"][0]
         assert best["value"] == "2026-05-18"
+
+
+def test_ask_a_value_takes_the_year_of_its_section_heading(tmp_path: Path) -> None:
+    # regression (Pierrefonds tariff deliberations): "Tarifs 2025" says the year, not the sentence
+    from .pdfmaker import PdfPage, write_pdf
+
+    page = PdfPage()
+    top = 60.0
+    page.text(60, top, "Commune de Pierrefonds - Compte rendu du conseil municipal du 12 mars 2019", 11)
+    top += 30
+    for n, (year, price) in enumerate(((2018, "185"), (2019, "400")), 1):
+        page.text(60, top, f"{n}. Tarifs {year}", 14)
+        top += 24
+        for line in (
+            "Le conseil municipal fixe les tarifs communaux applicables au 1er janvier.",
+            f"Concession cinquantenaire au cimetière : {price} €.",
+            "Après en avoir délibéré, le conseil adopte ces tarifs à l'unanimité.",
+        ):
+            page.text(60, top, line, 10)
+            top += 14
+        top += 16
+    doc = write_pdf(tmp_path / "compte-rendu-12-03-2019.pdf", [page])
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        headings = [s.heading for s in g.store.sections(g.documents()[0].doc_id)]
+        assert headings[-2:] == ["1. Tarifs 2018", "2. Tarifs 2019"]
+        for year, value in ((2018, 185.0), (2019, 400.0)):
+            r = g.ask(f"Quel est le tarif d'une concession cinquantenaire au cimetière pour {year} ?")
+            best = r if r.get("answer") is not None else r["candidates"][0]
+            assert best["value"] == value, (year, r)

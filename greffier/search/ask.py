@@ -41,6 +41,7 @@ THRESHOLDS = {"figure": (0.65, 0.2), "date": (0.45, 0.15), "direction": (0.3, 0.
 # a trend's value for one year, read from that year's documents (tuned on the dev trend questions)
 TREND_YEAR_MIN = 0.75
 TREND_YEAR_MARGIN = 0.05
+PATH_YEAR = True  # a value with no year next to it takes its section heading's year (dev)
 DEBATE_FACTOR = 0.8  # a value quoted in the debate (dev: bench/answers_tune.py)
 # weights of: retrieval score, passage coverage, sentence coverage, proximity (sum to 1)
 WEIGHTS = (0.2, 0.3, 0.2, 0.3)
@@ -175,6 +176,8 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
                     factor *= 0.6
             else:
                 written = nearest_year(sentence, at, at + len(e.text))
+                if written is None and PATH_YEAR:
+                    written = _path_year(p.section_path)  # "Tarifs 2025": the section says the year
                 if year_written and written != asked_year:
                     continue  # the search had to leave the asked year: the value must say it
                 factor *= year_agreement(asked_year, written)
@@ -203,6 +206,17 @@ def _per_unit_agreement(wg: Weigher, unit: tuple[str, ...], sentence: str, after
     if m and set(wg.stems(m.group(1))) & set(unit):
         return 1.15
     return 0.85
+
+
+def _path_year(path: tuple[str, ...]) -> int | None:
+    """The year a section's own heading (or its nearest ancestor's) names, when it names one."""
+    for heading in reversed(path):
+        years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", heading))
+        if len(years) == 1:
+            return int(years.pop())
+        if years:
+            return None
+    return None
 
 
 def _margin(cands: list[Candidate]) -> float:
