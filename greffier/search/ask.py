@@ -41,6 +41,7 @@ THRESHOLDS = {"figure": (0.65, 0.2), "date": (0.45, 0.15), "direction": (0.3, 0.
 # a trend's value for one year, read from that year's documents (tuned on the dev trend questions)
 TREND_YEAR_MIN = 0.75
 TREND_YEAR_MARGIN = 0.05
+EARLIER_DOCS = True  # search the previous year's documents too (dev)
 PATH_YEAR = True  # a value with no year next to it takes its section heading's year (dev)
 DEBATE_FACTOR = 0.8  # a value quoted in the debate (dev: bench/answers_tune.py)
 # weights of: retrieval score, passage coverage, sentence coverage, proximity (sum to 1)
@@ -180,6 +181,8 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
                     written = _path_year(p.section_path)  # "Tarifs 2025": the section says the year
                 if year_written and written != asked_year:
                     continue  # the search had to leave the asked year: the value must say it
+                if asked_year is not None and h.year is not None and h.year < asked_year and written != asked_year:
+                    continue  # an earlier document counts only for what it says of the asked year
                 factor *= year_agreement(asked_year, written)
             if per_unit and e.type == "AMOUNT":
                 factor *= _per_unit_agreement(wg, per_unit, sentence, at + len(e.text))
@@ -318,7 +321,9 @@ def rank(g: Greffier, q: Question, issuer: str | None) -> list[Candidate]:
     """Every verified candidate value for a (non-trend) question, best first."""
     # a year's figures are often restated or reported in the following year's documents
     hi = q.year_to + 1 if q.year_to is not None else None
-    hits = _search(g, q, q.year_from, hi, issuer)
+    # ... and the previous year's vote the next year's tariffs and budget ("Tarifs 2016", Nov. 2015)
+    lo = q.year_from - 1 if q.year_from is not None and EARLIER_DOCS else q.year_from
+    hits = _search(g, q, lo, hi, issuer)
     cands = _candidates(g, q, hits)
     if not cands and q.single_year is not None:
         cands = _candidates(g, q, _search(g, q, None, None, issuer), year_written=True)
