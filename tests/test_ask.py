@@ -25,6 +25,9 @@ from greffier.settings import Settings
         ("Quel était le tarif de la cantine entre 2016 et 2019 ?", "trend", (2016, 2019), "EUR", None),
         ("Quand le conseil de développement a-t-il été installé ?", "date", (None, None), None, None),
         ("Combien a coûté l'éclairage public l'an dernier ?", "figure", (2024, 2024), "EUR", None),
+        ("Quel montant de RODP Pierrefonds a-t-il fixé pour 2024 et 2025 ?", "trend", (2024, 2025), "EUR", None),
+        ("Depuis quand l'entreprise réalise-t-elle les contrôles ?", "date", (None, None), None, None),
+        ("Quelle participation pour l'année scolaire 2025/2026 ?", "figure", (2025, 2025), None, None),
     ],
 )
 def test_parse_question(question: str, kind: str, years: tuple, unit: str | None, counted: str | None) -> None:

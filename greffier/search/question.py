@@ -56,7 +56,9 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     )
     years = [int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", low)]
     year_from = year_to = None
-    m = re.search(r"(?:entre|de)\s+((?:19|20)\d{2})\s+(?:et|à)\s+((?:19|20)\d{2})", low)
+    m = re.search(r"(?:entre|de)\s+((?:19|20)\d{2})\s+(?:et|à)\s+((?:19|20)\d{2})", low) or re.search(
+        r"(?:en|pour)\s+((?:19|20)\d{2})\s+et\s+(?:en\s+|pour\s+)?((?:19|20)\d{2})", low
+    )  # "pour 2024 et 2025": both years, a series
     if m:
         year_from, year_to = int(m.group(1)), int(m.group(2))
     elif re.search(r"depuis\s+((?:19|20)\d{2})", low):
