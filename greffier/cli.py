@@ -478,6 +478,8 @@ def trend(
     if plot_path is not None:
         plot.write_trend_png(result, plot_path)
         click.echo(f"chart written to {plot_path}", err=True)
+    if result.get("reason"):
+        click.echo(f"no series: {result['reason']}", err=True)
     if result.get("missing"):
         click.echo(f"missing years: {', '.join(map(str, result['missing']))}", err=True)
     if fmt != "table":

@@ -172,3 +172,10 @@ def test_ask_a_value_takes_the_year_of_its_section_heading(tmp_path: Path) -> No
             r = g.ask(f"Quel est le tarif d'une concession cinquantenaire au cimetière pour {year} ?")
             best = r if r.get("answer") is not None else r["candidates"][0]
             assert best["value"] == value, (year, r)
+
+
+def test_a_trend_with_no_value_says_why(demo_index: Path) -> None:
+    with Greffier(Settings(index_dir=demo_index, workers=1)) as g:
+        r = g.trend("Comment a évolué le nombre de piscines olympiques depuis 2015 ?")
+        assert r["kind"] == "trend" and r["series"] == [] and "2015" in r["reason"]
+        assert r["missing"] and r["missing"][0] == 2015

@@ -397,7 +397,10 @@ def trend(
         if others:
             row["conflicts"] = [_answer_row(c, yq) for c in others[:2]]
         series.append(row)
-    return {"question": what, "kind": "trend", "unit": q.unit, "series": series, "missing": missing}
+    out = {"question": what, "kind": "trend", "unit": q.unit, "series": series, "missing": missing}
+    if not series:
+        out["reason"] = f"no value fits well enough for any year from {lo} to {hi}"
+    return out
 
 
 SEARCH_DEPTH = 20  # passages searched per question
