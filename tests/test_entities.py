@@ -321,3 +321,16 @@ def test_direction_parents_stated_in_the_text() -> None:
     records = {e.canonical: e.parent for e in extract_entities([section], {}, 2017, None, ner=False)}
     assert records["Service du Parc des Véhicules"] == "Direction des Moyens Généraux et de la Logistique"
     assert records[dga] is None
+
+
+def test_an_entity_sentence_runs_over_a_line_break_going_on_in_lower_case() -> None:
+    # regression (CC Lisières 18 déc. 2025 p.14): the evidence was "consommation à 0.34 €/m3 pour l'année 2026,"
+    text = (
+        "Considérant que l’Agence de l’eau Seine Normandie a fixé le tarif de la redevance pour\n"
+        "consommation à 0.34 €/m3 pour l’année 2026,\nConsidérant que le conseil doit délibérer."
+    )
+    section = Section("d:s1", "d", 1, "", 1, (), None, 14, 14, text)
+    (amount,) = [e for e in extract_entities([section], {}, 2025, None, ner=False) if e.type == "AMOUNT"]
+    assert amount.value == 0.34
+    assert amount.sentence.startswith("Considérant que l’Agence de l’eau") and "2026," in amount.sentence
+    assert "doit délibérer" not in amount.sentence

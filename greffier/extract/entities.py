@@ -20,7 +20,9 @@ from greffier.extract.refs import find_refs
 from greffier.records import Entity, Section
 
 _PRIORITY = {"DELIBERATION": 0, "DATE": 1, "AMOUNT": 2, "DIRECTION": 3, "ORG": 4, "PERSON": 4, "PLACE": 4}
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n")
+# a sentence ends at . ! ? ; or at a line break, unless the next line goes on in lower case
+# (a paragraph the text layer left broken: "le tarif de la redevance pour\nconsommation à 0.34 €/m3")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n(?![a-zà-ÿ])")
 
 
 def _raw(text: str, doc_year: int | None, issuer: str | None, acronyms: dict[str, str | None]) -> list[dict[str, Any]]:
