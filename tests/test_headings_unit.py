@@ -161,3 +161,22 @@ def test_heading_scorer_aligns_repeated_titles_in_order() -> None:
     score = score_headings(gold, found)
     assert (score.matched, score.level_ok, score.found, score.gold) == (2, 1, 2, 4)
     assert score.missed == ("A", "Les missions")
+
+
+def test_double_spaced_lines_going_on_in_lower_case_stay_one_paragraph() -> None:
+    # regression (CC Lisières 18 déc. 2025 p.14): a double-spaced paragraph was cut at every line
+    def line(text: str, top: float) -> Line:
+        return Line(text, 1, size=10.0, top=top, bottom=top + 10.0, x0=60.0, page_height=842.0)
+
+    page = [
+        line("Considérant que l’Agence de l’eau Seine Normandie a fixé le tarif de la redevance pour", 100.0),
+        line("consommation à 0.34 €/m3 pour l’année 2026,", 122.0),  # a 12-point gap: double spacing
+        line("Considérant que le conseil doit délibérer.", 144.0),
+        line("Le conseil adopte.", 166.0),
+    ]
+    texts = [b.text for b in build_blocks([page])]
+    assert texts[0] == (
+        "Considérant que l’Agence de l’eau Seine Normandie a fixé le tarif de la redevance pour "
+        "consommation à 0.34 €/m3 pour l’année 2026,"
+    )
+    assert texts[1:] == ["Considérant que le conseil doit délibérer.", "Le conseil adopte."]

@@ -330,7 +330,9 @@ def build_blocks(pages: list[list[Line]]) -> list[Block]:
             or c.toc
             or (bool(_TERMINAL.search(prev.text)) and not _starts_lower(text))
             or (cur_kind == "bullet" and prev.text.endswith(",") and not _starts_lower(text))
-            or _gap_breaks(prev.line, c.line)
+            # a gap is a new paragraph, unless the line goes on in lower case after an open one
+            # (double-spaced minutes: "le tarif de la redevance pour" / "consommation à 0.34 €/m3")
+            or (_gap_breaks(prev.line, c.line) and not (_starts_lower(text) and not _TERMINAL.search(prev.text)))
             or (prev.line.page != c.line.page and not _starts_lower(text) and bool(_TERMINAL.search(prev.text)))
         )
         if new_block:
