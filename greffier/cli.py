@@ -529,7 +529,7 @@ def eval_group() -> None:
     "--ner",
     metavar="on|off|sm|md",
     default=None,
-    help="ORG/PERSON/PLACE from spaCy: on, off, or the model (default: GREFFIER_NER, else on).",
+    help="ORG/PERSON/PLACE from spaCy: on, off, or the model (default: GREFFIER_NER, else off).",
 )
 @output_options(["type", "tp", "fp", "fn", "precision", "recall", "f1"])
 @_fail_on_errors
