@@ -17,8 +17,10 @@ from greffier.extract.debate import debate_ranges, in_ranges
 from greffier.extract.headings import fold
 from greffier.records import Entity, SearchHit
 from greffier.search.evidence import (
+    Token,
     Weigher,
     coverage,
+    matches,
     nearest_year,
     proximity,
     question_weights,
@@ -46,6 +48,9 @@ TREND_YEAR_MARGIN = 0.05
 EARLIER_DOCS = True  # search the previous year's documents too (dev)
 PATH_YEAR = True  # a value with no year next to it takes its section heading's year (dev)
 DEBATE_FACTOR = 0.8  # a value quoted in the debate (dev: bench/answers_tune.py)
+SEARCH_DEPTH = 20  # passages searched per question
+TABLE_SERIES_MIN = 0.4  # a series read from one table (tuned on the dev trend questions)
+TABLE_SERIES_MARGIN = 0.1
 # weights of: retrieval score, passage coverage, sentence coverage, proximity (sum to 1)
 WEIGHTS = (0.2, 0.3, 0.2, 0.3)
 _KIND_TYPES = {"figure": ("AMOUNT",), "trend": ("AMOUNT",), "date": ("DATE",), "direction": ("DIRECTION",)}
@@ -64,16 +69,15 @@ class Candidate:
 
 
 def _weigher(g: Greffier) -> Weigher:
-    w = getattr(g, "_ask_weigher", None)
-    if w is None:
-        kw = g.keyword
-        w = Weigher(kw.analyze, kw.doc_freq, kw.count())
-        g._ask_weigher = w  # type: ignore[attr-defined]
-    return w
-
-
-def _stems(g: Greffier, text: str) -> set[str]:
-    return set(g.keyword.analyze(text))
+    """One weigher per index state: its document frequencies are cached, so a new one is made when
+    the index has changed (an ingest in the same process)."""
+    kw = g.keyword
+    n = kw.count()
+    cached = getattr(g, "_ask_weigher", None)
+    if cached is None or cached[0] != n:
+        cached = (n, Weigher(kw.analyze, kw.doc_freq, n))
+        g._ask_weigher = cached  # type: ignore[attr-defined]
+    return cached[1]
 
 
 def _unit_ok(q: Question, e: Entity) -> bool:
@@ -86,21 +90,33 @@ def _unit_ok(q: Question, e: Entity) -> bool:
     return e.unit == q.unit
 
 
-def _counted_ok(g: Greffier, q: Question, e: Entity) -> bool:
+def _counted_ok(wg: Weigher, q: Question, e: Entity) -> bool:
     if not q.counted:
         return True
     if not e.quantity_of:
         return False
-    return bool(_stems(g, q.counted) & _stems(g, e.quantity_of)) or fold(q.counted)[:5] == fold(e.quantity_of)[:5]
+    return bool(set(wg.stems(q.counted)) & set(wg.stems(e.quantity_of))) or (
+        fold(q.counted)[:5] == fold(e.quantity_of)[:5]
+    )
 
 
-def _verified(g: Greffier, e: Entity) -> bool:
-    """The entity's text is found again in the cited page's text."""
-    page = g.store.page_text(e.doc_id, e.page)
-    if page is None:
-        return False
-    norm = lambda s: re.sub(r"\s+", " ", s).strip()  # noqa: E731
-    return norm(e.text) in norm(page)
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _verified(g: Greffier, cands: list[Candidate]) -> list[Candidate]:
+    """The candidates whose text is found again in the cited page's text (each page read once)."""
+    pages: dict[tuple[str, int], str | None] = {}
+    out = []
+    for c in cands:
+        key = (c.entity.doc_id, c.entity.page)
+        if key not in pages:
+            text = g.store.page_text(*key)
+            pages[key] = _norm(text) if text is not None else None
+        page = pages[key]
+        if page is not None and _norm(c.entity.text) in page:
+            out.append(c)
+    return out
 
 
 def _value_key(e: Entity) -> tuple[Any, ...]:
@@ -137,13 +153,13 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
     asked_numbers = {float(n.replace(",", ".")) for n in re.findall(r"(?<![\w.,])\d+(?:,\d+)?(?![\w])", q.text)}
     out: list[Candidate] = []
     seen: set[tuple[str, str]] = set()
+    sentences: dict[str, tuple[list[Token], dict[str, list[int]]]] = {}  # several values share one
     for h in hits:
         p = passages.get(h.passage_id)
         if p is None:
             continue
         table_row = p.start == p.end  # a table row passage: its cells' entity ids extend its id
-        context = wg.tokens(" ".join(p.section_path) + " " + p.text)
-        passage_cov = coverage(weights, context)
+        passage_cov: float | None = None  # computed for the passages that hold a candidate
         for e in by_section.get(p.section_id, []):
             if table_row:
                 if not e.entity_id.startswith(p.passage_id):
@@ -153,7 +169,7 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
             if (e.entity_id, h.passage_id) in seen:
                 continue
             seen.add((e.entity_id, h.passage_id))
-            if q.kind in ("figure", "trend") and (not _unit_ok(q, e) or not _counted_ok(g, q, e)):
+            if q.kind in ("figure", "trend") and (not _unit_ok(q, e) or not _counted_ok(wg, q, e)):
                 continue
             if e.type == "AMOUNT" and e.value in asked_numbers:
                 continue  # "pour un abonné consommant 120 m3": 120 is the question's, not the answer
@@ -163,10 +179,15 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
             at = sentence.find(e.text) if e.text else -1
             if at < 0:
                 at = len(sentence) - len(e.text) if table_row else 0
-            tokens = wg.tokens(sentence)
+            if sentence not in sentences:
+                tokens = wg.tokens(sentence)
+                sentences[sentence] = (tokens, matches(weights, tokens))
+            tokens, found = sentences[sentence]
             span = span_of(tokens, at, at + len(e.text)) or (0, 0)
-            overlap = coverage(weights, tokens)
-            near = proximity(weights, tokens, span)
+            overlap = coverage(weights, tokens, found)
+            near = proximity(weights, tokens, span, found)
+            if passage_cov is None:
+                passage_cov = coverage(weights, wg.tokens(" ".join(p.section_path) + " " + p.text))
             factor = 1.0
             if e.type == "DATE":
                 if q.kind == "date" and e.precision == "year":
@@ -329,7 +350,7 @@ def rank(g: Greffier, q: Question, issuer: str | None) -> list[Candidate]:
     cands = _candidates(g, q, hits)
     if not cands and q.single_year is not None:
         cands = _candidates(g, q, _search(g, q, None, None, issuer), year_written=True)
-    return [c for c in cands if _verified(g, c.entity)]
+    return _verified(g, cands)
 
 
 def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:
@@ -380,10 +401,7 @@ def trend(
         if not cands or cands[0].score < TREND_YEAR_MIN or _margin(cands) < TREND_YEAR_MARGIN or not cands[0].overlap:
             missing.append(y)
             continue
-        cands = [c for c in cands if c.score >= TREND_YEAR_MIN and c.overlap > 0]
-        if not cands:
-            missing.append(y)
-            continue
+        cands = [c for c in cands if c.score >= TREND_YEAR_MIN and c.overlap > 0]  # holds the best one
         best = cands[0]
         row = {"year": y, **{k: v for k, v in _answer_row(best, yq).items() if k != "year"}}
         # another document of the same year disagreeing: show it, the more recent first
@@ -401,11 +419,6 @@ def trend(
     if not series:
         out["reason"] = f"no value fits well enough for any year from {lo} to {hi}"
     return out
-
-
-SEARCH_DEPTH = 20  # passages searched per question
-TABLE_SERIES_MIN = 0.4  # tuned on the dev trend questions
-TABLE_SERIES_MARGIN = 0.1
 
 
 def _table_trend(g: Greffier, q: Question, issuer: str | None, lo: int, hi: int) -> dict[str, Any] | None:

@@ -43,7 +43,7 @@ class Weigher:
         self._analyze = lru_cache(maxsize=65536)(lambda w: tuple(analyze(w)))
         self._doc_freq = doc_freq
         self._n = max(1, n_docs)
-        self._idf: dict[str, float] = {}
+        self._df: dict[str, int] = {}
 
     def stems(self, word: str) -> tuple[str, ...]:
         return self._analyze(word.lower())
@@ -59,13 +59,19 @@ class Weigher:
             prev = m.group(0).lower()
         return out
 
+    def df(self, stem: str) -> int:
+        n = self._df.get(stem)
+        if n is None:
+            n = self._df[stem] = self._doc_freq(stem)
+        return n
+
     def idf(self, stem: str) -> float:
-        w = self._idf.get(stem)
-        if w is None:
-            df = self._doc_freq(stem)
-            w = math.log(1.0 + (self._n - df + 0.5) / (df + 0.5))
-            self._idf[stem] = w
-        return w
+        df = self.df(stem)
+        return math.log(1.0 + (self._n - df + 0.5) / (df + 0.5))
+
+    def known(self, stem: str) -> bool:
+        """Whether some passage of the index holds ``stem``."""
+        return self.df(stem) > 0
 
     def weights(self, text: str) -> dict[str, float]:
         """The question's stems and their weights."""
@@ -99,13 +105,14 @@ def question_weights(wg: Weigher, q: Any) -> Weights:
                 break
             acro = "".join(w[0] for w in run).lower()
             stems = wg.stems(acro)
-            if len(stems) == 1 and stems[0] not in weights and wg.idf(stems[0]) < wg.idf("zzzz-unseen"):
+            if len(stems) == 1 and stems[0] not in weights and wg.known(stems[0]):
                 aliases[stems[0]] = tuple(t for w in run for t in wg.stems(w))
     return Weights(weights, aliases)
 
 
-def _found(weights: dict[str, float], tokens: list[Token]) -> dict[str, list[int]]:
-    """Positions of each question stem in ``tokens``, acronyms standing for their words."""
+def matches(weights: dict[str, float], tokens: list[Token]) -> dict[str, list[int]]:
+    """Positions of each question stem in ``tokens``, acronyms standing for their words (compute
+    it once per text and pass it to :func:`coverage` and :func:`proximity`)."""
     found = {s: _positions(s, tokens) for s in weights}
     for acro, stems in getattr(weights, "aliases", {}).items():
         pos = _positions(acro, tokens)
@@ -125,12 +132,13 @@ def _positions(stem: str, tokens: list[Token]) -> list[int]:
     return [t.index for t in tokens if any(same_stem(stem, s) for s in t.stems)]
 
 
-def coverage(weights: dict[str, float], tokens: list[Token]) -> float:
-    """Share of the question's weight whose words occur in ``tokens``."""
+def coverage(weights: dict[str, float], tokens: list[Token], found: dict[str, list[int]] | None = None) -> float:
+    """Share of the question's weight whose words occur in ``tokens`` (``found``: their
+    :func:`matches`, when already computed)."""
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    found = _found(weights, tokens)
+    found = matches(weights, tokens) if found is None else found
     return sum(w for s, w in weights.items() if found.get(s)) / total
 
 
@@ -140,14 +148,19 @@ def span_of(tokens: list[Token], start: int, end: int) -> tuple[int, int] | None
     return (inside[0], inside[-1]) if inside else None
 
 
-def proximity(weights: dict[str, float], tokens: list[Token], span: tuple[int, int]) -> float:
+def proximity(
+    weights: dict[str, float],
+    tokens: list[Token],
+    span: tuple[int, int],
+    found: dict[str, list[int]] | None = None,
+) -> float:
     """Share of the question's weight near the value: each word found counts exp(-distance/scale)."""
     total = sum(weights.values())
     if total <= 0:
         return 0.0
     lo, hi = span
     got = 0.0
-    found = _found(weights, tokens)
+    found = matches(weights, tokens) if found is None else found
     for s, w in weights.items():
         pos = [p for p in found.get(s, []) if not lo <= p <= hi]
         if pos:
