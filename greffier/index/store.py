@@ -327,9 +327,8 @@ class Store:
 
     def entities_of_sections(self, section_ids: list[str], types: tuple[str, ...] = ()) -> list[Entity]:
         out: list[Entity] = []
-        for i in range(0, len(section_ids), 400):
-            chunk = section_ids[i : i + 400]
-            sql = f"SELECT * FROM entities WHERE section_id IN ({','.join('?' * len(chunk))})"
+        for chunk, marks in _chunks(section_ids):
+            sql = f"SELECT * FROM entities WHERE section_id IN ({marks})"
             args: list[Any] = list(chunk)
             if types:
                 sql += f" AND type IN ({','.join('?' * len(types))})"
@@ -341,13 +340,12 @@ class Store:
         """The passages (of ``passage_ids``) that hold an entity of one of ``types``: inside
         the passage's span, or, for a table row, one of its cells."""
         out: set[str] = set()
-        for i in range(0, len(passage_ids), 400):
-            chunk = passage_ids[i : i + 400]
+        for chunk, marks in _chunks(passage_ids):
             sql = (
                 "SELECT DISTINCT p.passage_id FROM passages p JOIN entities e ON e.section_id = p.section_id "
                 'AND ((p.start < p."end" AND e.start >= p.start AND e."end" <= p."end") '
                 'OR (p.start = p."end" AND substr(e.entity_id, 1, length(p.passage_id)) = p.passage_id)) '
-                f"WHERE p.passage_id IN ({','.join('?' * len(chunk))}) AND e.type IN ({','.join('?' * len(types))})"
+                f"WHERE p.passage_id IN ({marks}) AND e.type IN ({','.join('?' * len(types))})"
             )
             out.update(r[0] for r in self.conn.execute(sql, [*chunk, *types]))
         return out
@@ -433,9 +431,7 @@ class Store:
     def section_texts(self, section_ids: list[str]) -> dict[str, str]:
         """The text of each of these sections, by id."""
         out: dict[str, str] = {}
-        for i in range(0, len(section_ids), 500):
-            chunk = section_ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(section_ids):
             for r in self.conn.execute(f"SELECT section_id, text FROM sections WHERE section_id IN ({marks})", chunk):
                 out[r["section_id"]] = r["text"]
         return out
@@ -460,9 +456,7 @@ class Store:
 
     def passages_by_id(self, ids: list[str]) -> dict[str, Passage]:
         out: dict[str, Passage] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(ids):
             for r in self.conn.execute(f"SELECT * FROM passages WHERE passage_id IN ({marks})", chunk):
                 out[r["passage_id"]] = _passage(r)
         return out
@@ -502,6 +496,14 @@ class Store:
     def _cells(self, table_id: str) -> tuple[TableCell, ...]:
         rows = self.conn.execute('SELECT * FROM table_cells WHERE table_id = ? ORDER BY "row", col', (table_id,))
         return tuple(TableCell(**{f: r[f] for f in _CELL_FIELDS}) for r in rows)
+
+
+def _chunks(ids: list[str], size: int = 400) -> Iterator[tuple[list[str], str]]:
+    """``ids`` in slices small enough for one ``IN (...)`` (SQLite caps bound parameters), each
+    with its ``?,?,...`` placeholders."""
+    for i in range(0, len(ids), size):
+        chunk = ids[i : i + size]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def _entity(r: sqlite3.Row) -> Entity:
