@@ -14,7 +14,6 @@ from typing import Any
 
 from greffier.errors import GreffierError, InputError, NotFoundError, UsageError
 from greffier.extract.headings import fold
-from greffier.extract.ner import ENV_NER
 from greffier.extract.pipeline import SUPPORTED_SUFFIXES, file_sha256, parse_file, slug
 from greffier.index.config import IndexConfig
 from greffier.index.keyword import Filters, IndexedPassage, KeywordIndex, make_snippet, open_keyword_index
@@ -54,13 +53,16 @@ class IngestResult:
     error: str | None = None
 
 
-def _parse_job(job: tuple[str, ...]) -> ParsedDocument | InputError | tuple[ParsedDocument, Precomputed | None]:
-    """Parse one file; with a 4th element (a model), also embed its passages, here in the worker
-    (so that embedding runs on every CPU), and return them beside the parsed document."""
-    path, doc_id, sha, *model = job
+_Job = tuple[str, str, str, str, str | None]  # path, doc_id, sha256, NER setting, model to embed with
+
+
+def _parse_job(job: _Job) -> ParsedDocument | InputError | tuple[ParsedDocument, Precomputed | None]:
+    """Parse one file with the NER setting given; with a model, also embed its passages, here in
+    the worker (so that embedding runs on every CPU), and return them beside the parsed document."""
+    path, doc_id, sha, ner, model = job
     try:
-        parsed = parse_file(Path(path), doc_id, sha)
-        return (parsed, embed_in_worker(model[0], parsed.document, parsed.passages)) if model else parsed
+        parsed = parse_file(Path(path), doc_id, sha, ner=ner)
+        return (parsed, embed_in_worker(model, parsed.document, parsed.passages)) if model else parsed
     except InputError as exc:
         return exc
     except Exception as exc:  # a parser bug on one file must not stop the batch
@@ -304,12 +306,11 @@ class Greffier:
         """Parse in worker processes (spawned: PDFium does not survive a fork), which also embed
         the passages when the model allows (:func:`worker_model`). A file that crashes its worker
         is retried alone, then reported as failed; the batch goes on."""
-        # spaCy names: the parse workers (spawned, so they inherit the environment) and the
-        # in-process parser read GREFFIER_NER; the settings' value is passed to them through it
-        os.environ[ENV_NER] = self.settings.ner
+        ner = self.settings.ner
+        plain: list[_Job] = [(*job, ner, None) for job in jobs]
         workers = min(self.settings.workers, len(jobs))
         if workers <= 1:
-            yield from map(_parse_job, jobs)
+            yield from map(_parse_job, plain)
             return
         ctx = multiprocessing.get_context("spawn")
         done = 0
@@ -317,14 +318,14 @@ class Greffier:
         model = worker_model(semantic.model) if semantic is not None and semantic.enabled else None
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                for result in pool.map(_parse_job, [(*job, model) for job in jobs] if model else jobs):
+                for result in pool.map(_parse_job, [(*job, ner, model) for job in jobs]):
                     done += 1
                     yield result
             return
         except BrokenProcessPool:
             log.warning("a parser process crashed; parsing the remaining files one by one")
         pools_work = True
-        for job in jobs[done:]:
+        for job in plain[done:]:
             if not pools_work:
                 yield _parse_job(job)
                 continue

