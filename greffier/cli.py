@@ -566,7 +566,12 @@ def eval_entities(gold: Path, show_errors: bool, ner: str | None) -> Any:
 
 @eval_group.command("answers")
 @click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True)
+@click.option(
+    "--split",
+    default="all",
+    show_default=True,
+    help="Only the questions of this split (dev, test, heldout: the file's own values), or all.",
+)
 @index_options
 @output_options(["group", "split", "questions", "accuracy", "wrong_rate", "abstention_rate"])
 @_fail_on_errors

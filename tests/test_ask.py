@@ -28,6 +28,8 @@ from greffier.settings import Settings
         ("Quel montant de RODP Pierrefonds a-t-il fixé pour 2024 et 2025 ?", "trend", (2024, 2025), "EUR", None),
         ("Depuis quand l'entreprise réalise-t-elle les contrôles ?", "date", (None, None), None, None),
         ("Quelle participation pour l'année scolaire 2025/2026 ?", "figure", (2025, 2025), None, None),
+        ("Quelle structure a mené le chiffrage des charges transférées ?", "direction", (None, None), None, None),
+        ("Qui a conduit l'évaluation des charges ?", "direction", (None, None), None, None),
     ],
 )
 def test_parse_question(question: str, kind: str, years: tuple, unit: str | None, counted: str | None) -> None:
@@ -119,13 +121,15 @@ def test_ask_prefers_the_deliberation_figure_to_one_quoted_in_the_debate(tmp_pat
         assert best["value"] == 500.0
 
 
-def test_ask_a_per_unit_figure_takes_the_value_written_per_unit(tmp_path: Path) -> None:
-    # regression (PV 27 mai 2025 p.6): "coût moyen par élève" was answered with the total cost
+@pytest.mark.parametrize("per_unit", ["un coût moyen de 1 076,38 € par élève", "un coût moyen par élève de 1 076,38 €"])
+def test_ask_a_per_unit_figure_takes_the_value_written_per_unit(tmp_path: Path, per_unit: str) -> None:
+    # regression (PV 27 mai 2025 p.6): "coût moyen par élève" was answered with the total cost,
+    # in both word orders
     doc = _minutes(
         tmp_path,
         "2. Participation des communes aux frais de scolarité\n\n"
         "Le coût moyen de fonctionnement du groupe scolaire en 2019 s'élève à 149 616,42 € pour 139 élèves, "
-        "soit un coût moyen de 1 076,38 € par élève.\n",
+        f"soit {per_unit}.\n",
     )
     with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
         g.ingest([doc])
@@ -177,6 +181,32 @@ def test_ask_a_value_takes_the_year_of_its_section_heading(tmp_path: Path) -> No
             r = g.ask(f"Quel est le tarif d'une concession cinquantenaire au cimetière pour {year} ?")
             best = _best(r)
             assert best["value"] == value, (year, r)
+
+
+def test_ask_names_the_direction_a_passage_describes(tmp_path: Path) -> None:
+    # regression (AMP 2017 p.13): "La Direction du Foncier et du Patrimoine :" then "Cette direction
+    # centralise ...": the description never names the direction, so no candidate was right
+    doc = tmp_path / "rapport-activite-2017.txt"
+    doc.write_text(
+        "Métropole Aix-Marseille-Provence\nRapport d'activité 2017\n\n"
+        "La Direction Générale Adjointe est organisée en deux directions : la Direction du Foncier et du "
+        "Patrimoine et la Direction de l'Environnement et de l'Energie.\n\n"
+        "La Direction du Foncier et du Patrimoine :\n\n"
+        "Cette direction centralise les processus d'acquisition et de cession du foncier de la Métropole "
+        "et assure la gestion locative des bâtiments.\n\n"
+        "• La Direction de l'Environnement et de l'Energie :\n"
+        "Elle pilote le plan climat air énergie territorial et la rénovation énergétique des logements.\n",
+        encoding="utf-8",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        for question, expected in (
+            ("Quelle direction centralise les acquisitions et cessions foncières ?", "Foncier et du Patrimoine"),
+            ("Quelle direction pilote le plan climat ?", "Environnement et de l'Energie"),
+        ):
+            best = _best(g.ask(question))
+            assert expected in best["value"], (question, best)
+            assert expected in best["evidence"] and best["page"] == 1
 
 
 def test_a_trend_with_no_value_says_why(demo_index: Path) -> None:

@@ -9,6 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from greffier.errors import UsageError
 from greffier.extract.headings import fold
 
 if TYPE_CHECKING:
@@ -37,7 +38,10 @@ def _same_value(gold: dict[str, Any], got: dict[str, Any], kind: str) -> bool:
 def evaluate_answers(g: Greffier, questions: Path, split: str = "all") -> list[dict[str, Any]]:
     rows = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     if split != "all":
+        splits = sorted({str(r.get("split")) for r in rows})
         rows = [r for r in rows if r.get("split") == split]
+        if not rows:
+            raise UsageError(f"{questions}: no question of split {split!r} (its splits: {', '.join(splits)})")
     tally: dict[str, dict[str, int]] = defaultdict(
         lambda: {"n": 0, "right": 0, "wrong": 0, "abstained": 0, "incomplete": 0}
     )

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from greffier.extract.debate import debate_ranges, in_ranges
+from greffier.extract.directions import find_directions
 from greffier.extract.headings import fold
-from greffier.records import Entity, SearchHit
+from greffier.records import Entity, Passage, SearchHit
 from greffier.search.evidence import (
     Token,
     Weigher,
@@ -49,6 +50,7 @@ EARLIER_DOCS = True  # search the previous year's documents too (dev)
 PATH_YEAR = True  # a value with no year next to it takes its section heading's year (dev)
 DEBATE_FACTOR = 0.8  # a value quoted in the debate (dev: bench/answers_tune.py)
 SEARCH_DEPTH = 20  # passages searched per question
+SUBJECT_PROXIMITY = 0.5  # a direction described by the sentence, not named in it (dev)
 TABLE_SERIES_MIN = 0.4  # a series read from one table (tuned on the dev trend questions)
 TABLE_SERIES_MARGIN = 0.1
 # weights of: retrieval score, passage coverage, sentence coverage, proximity (sum to 1)
@@ -208,7 +210,7 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
                     continue  # an earlier document counts only for what it says of the asked year
                 factor *= year_agreement(asked_year, written)
             if per_unit and e.type == "AMOUNT":
-                factor *= _per_unit_agreement(wg, per_unit, sentence, at + len(e.text))
+                factor *= _per_unit_agreement(wg, per_unit, sentence, at, at + len(e.text))
             if not table_row and in_ranges(debate.get(e.section_id, ()), e.start, e.end):
                 factor *= DEBATE_FACTOR
             retrieval = h.score / top
@@ -216,7 +218,82 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
             out.append(
                 Candidate(e, h, round(score, 4), round(overlap, 4), round(near, 4), retrieval, passage_cov, factor)
             )
+    if q.kind == "direction":
+        out += _subject_candidates(q, hits, passages, by_section, weights, wg, top)
     out.sort(key=lambda c: c.score, reverse=True)
+    return out
+
+
+_SENTENCE = re.compile(r"[^.;!?\n]+(?:[.;!?]+|$)|[^\n]+", re.MULTILINE)
+# a direction introduced as the subject of what follows: "La Direction du Foncier et du Patrimoine :"
+_INTRODUCED = re.compile(r"^\W*(?:(?:La|Le|L['’])\s*)?$")
+
+
+def _subject_candidates(
+    q: Question,
+    hits: list[SearchHit],
+    passages: dict[str, Passage],
+    by_section: dict[str, list[Entity]],
+    weights: dict[str, float],
+    wg: Weigher,
+    top: float,
+) -> list[Candidate]:
+    """Activity reports describe a direction under its name: "La Direction du Foncier et du
+    Patrimoine :" (a heading, or a line ending in a colon), then "Cette direction centralise ..."
+    with no name. The direction a passage describes answers "quelle direction centralise ...",
+    cited with its name and the passage's sentence that matches the question."""
+    out: list[Candidate] = []
+    for h in hits:
+        p = passages.get(h.passage_id)
+        if p is None or p.start == p.end:
+            continue
+        # the passage's sentence that holds most of the question's words
+        best: tuple[float, int, str] | None = None
+        for m in _SENTENCE.finditer(p.text):
+            text = m.group(0).strip()
+            if len(text) < 20:
+                continue
+            cov = coverage(weights, wg.tokens(text))
+            if best is None or cov > best[0]:
+                best = (cov, p.start + m.start(), text)
+        if best is None or best[0] == 0:
+            continue
+        cov, at, sentence = best
+        # the last direction introduced before that sentence in the section, else the heading's
+        introduced = [
+            e
+            for e in by_section.get(p.section_id, [])
+            if e.type == "DIRECTION" and e.end <= at and e.sentence.rstrip().endswith(":")
+        ]
+        if introduced:
+            subject = max(introduced, key=lambda e: e.start)
+            name, canonical, page = subject.text, subject.canonical, subject.page
+            lead = subject.sentence.strip()
+        elif p.section_path:
+            heading = p.section_path[-1].strip()
+            found = find_directions(heading)
+            if not found or not _INTRODUCED.match(heading[: found[0].start]) or not heading.endswith(":"):
+                continue
+            name, canonical, page, lead = found[0].text, found[0].canonical, p.page, heading
+        else:
+            continue
+        entity = Entity(
+            entity_id=f"{p.passage_id}#subject",
+            type="DIRECTION",
+            text=name,
+            doc_id=p.doc_id,
+            page=page,
+            section_id=p.section_id,
+            start=at,
+            end=at,
+            sentence=f"{lead} … {sentence}",
+            canonical=canonical,
+        )
+        passage_cov = coverage(weights, wg.tokens(" ".join(p.section_path) + " " + p.text))
+        features = (h.score / top, passage_cov, cov, cov * SUBJECT_PROXIMITY)
+        score = sum(w * f for w, f in zip(WEIGHTS, features))
+        near = round(features[3], 4)
+        out.append(Candidate(entity, h, round(score, 4), round(cov, 4), near, features[0], passage_cov))
     return out
 
 
@@ -224,11 +301,16 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
 _PER_UNIT = re.compile(r"\bpar\s+(?!an\b|ans\b|délibération|arrêté|décision|courrier|mail|convention)(\w{3,})")
 
 
-def _per_unit_agreement(wg: Weigher, unit: tuple[str, ...], sentence: str, after: int) -> float:
+def _per_unit_agreement(wg: Weigher, unit: tuple[str, ...], sentence: str, start: int, after: int) -> float:
     """A question about a figure "par élève" wants the value written per pupil: "1 076,38 € par
     élève" (or "/ élève") right after it, not the total three clauses away."""
     right_after = sentence[after : after + 30]
     m = re.match(r"\s*(?:HT|TTC|TTC\.)?\s*(?:par|/)\s*(\w+)", right_after, re.IGNORECASE)
+    if m and set(wg.stems(m.group(1))) & set(unit):
+        return 1.15
+    # "un coût moyen par élève de 1 076,38 €", "par habitant : 108,51 €": the unit just before
+    before = sentence[max(0, start - 40) : start]
+    m = re.search(r"\bpar\s+(\w+)\s*(?:de|d['’]|:|=|est\s+de|s['’]élève\s+à)\s*$", before, re.IGNORECASE)
     if m and set(wg.stems(m.group(1))) & set(unit):
         return 1.15
     return 0.85

@@ -80,7 +80,11 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
         kind = "trend"
     elif asks_date:
         kind = "date"
-    elif re.search(r"quel(?:le)?s? (?:direction|service|pôle|mission|dga)|qui (?:pilote|gère|est chargé)", low):
+    elif re.search(
+        r"quel(?:le)?s? (?:direction|service|pôle|mission|dga|structure|organisme|entité|cellule)\b"
+        r"|qui (?:pilote|gère|est chargée?|conduit|mène|a (?:mené|conduit|piloté))\b",
+        low,
+    ):
         kind = "direction"
     elif re.search(
         r"combien|quel(?:le)? (?:est|était|sont)? ?(?:le |la |l')?(?:montant|nombre|taux|prix|tarif|coût|somme|"
