@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validate the hand-built gold question sets against the corpus text layer.
 
-Checks, for retrieval.jsonl and answers.jsonl:
+Checks, for retrieval.jsonl, answers.jsonl and (when present) heldout.jsonl:
   * schema (ids, styles, types, splits, required fields);
   * every quote is a verbatim substring of the cited page once whitespace is
     collapsed on both sides (PDF pages read with pypdfium2, 1-based; the AMP
@@ -11,7 +11,15 @@ Checks, for retrieval.jsonl and answers.jsonl:
   * dev/test splits alternate within each style (retrieval) or type (answers),
     and each split holds both styles and every document kind.
 
-Usage:  python check_questions.py [--corpus /work/shared/corpus] [-v]
+A held-out answers file (heldout.jsonl, or any answers-format file whose rows
+have split "heldout") is checked like answers.jsonl, except that ids are
+h001, h002, ..., every row has split "heldout" (no dev/test alternation),
+quotes are 10-30 words, and non-trend answers may not cite a document that
+answers.jsonl uses as a source (the set must stay on unseen documents).
+
+Usage:  python check_questions.py [--corpus /work/shared/corpus] [-v] [--file F ...]
+        (without --file: retrieval.jsonl, answers.jsonl and heldout.jsonl if present;
+         with --file: only the given answers-format files)
 Exit status 0 when everything passes, 1 otherwise.
 """
 
@@ -34,6 +42,7 @@ RETRIEVAL_STYLES = {"keyword", "paraphrase"}
 ANSWER_STYLES = {"direct", "paraphrase"}
 ANSWER_TYPES = {"figure", "date", "direction", "trend"}
 SPLITS = ("dev", "test")
+HELDOUT = "heldout"
 
 _WS = re.compile(r"\s+")
 
@@ -244,8 +253,10 @@ def check_retrieval(corpus: Corpus, path: Path, errors: list[str]) -> list[dict]
     return rows
 
 
-def check_answer_evidence(corpus: Corpus, ev: dict, qtype: str, where: str, errors: list[str]) -> None:
-    check_quote(corpus, ev, where, errors)
+def check_answer_evidence(
+    corpus: Corpus, ev: dict, qtype: str, where: str, errors: list[str], word_limits: tuple = (None, None)
+) -> None:
+    check_quote(corpus, ev, where, errors, *word_limits)
     if "unit" not in ev:
         errors.append(f"{where}: missing 'unit'")
     val = ev.get("value")
@@ -264,8 +275,22 @@ def check_answer_evidence(corpus: Corpus, ev: dict, qtype: str, where: str, erro
             errors.append(f"{where}: value {val!r} not recognisable in quote {ev.get('quote')!r}")
 
 
-def check_answers(corpus: Corpus, path: Path, errors: list[str]) -> list[dict]:
+def is_heldout(path: Path, rows: list[dict]) -> bool:
+    return path.stem == HELDOUT or any(r.get("split") == HELDOUT for r in rows)
+
+
+def check_answers(
+    corpus: Corpus, path: Path, errors: list[str], seen_sources: set[str] | None = None
+) -> list[dict]:
+    """Check an answers-format file; held-out files get the rules in the module docstring.
+
+    seen_sources: the sources answers.jsonl cites (only used for held-out files).
+    """
     rows = load_jsonl(path, errors)
+    heldout = is_heldout(path, rows)
+    id_re = r"h\d{3}" if heldout else r"a\d{3}"
+    splits = (HELDOUT,) if heldout else SPLITS
+    limits = (10, 30) if heldout else (None, None)
     ids = Counter(r.get("id") for r in rows)
     for i, c in ids.items():
         if c > 1:
@@ -273,7 +298,7 @@ def check_answers(corpus: Corpus, path: Path, errors: list[str]) -> list[dict]:
     for r in rows:
         rid = r.get("id", "?")
         where = f"{path.name} {rid}"
-        if not re.fullmatch(r"a\d{3}", str(rid)):
+        if not re.fullmatch(id_re, str(rid)):
             errors.append(f"{where}: bad id")
         qtype = r.get("type")
         if qtype not in ANSWER_TYPES:
@@ -281,7 +306,7 @@ def check_answers(corpus: Corpus, path: Path, errors: list[str]) -> list[dict]:
             continue
         if r.get("style") not in ANSWER_STYLES:
             errors.append(f"{where}: bad style {r.get('style')!r}")
-        if r.get("split") not in SPLITS:
+        if r.get("split") not in splits:
             errors.append(f"{where}: bad split {r.get('split')!r}")
         if not str(r.get("question", "")).strip():
             errors.append(f"{where}: empty question")
@@ -302,7 +327,7 @@ def check_answers(corpus: Corpus, path: Path, errors: list[str]) -> list[dict]:
                         errors.append(f"{pw}: null year must only hold year/value (has {extra})")
                     continue
                 known += 1
-                check_answer_evidence(corpus, p, "figure", pw, errors)
+                check_answer_evidence(corpus, p, "figure", pw, errors, limits)
             if known < 2:
                 errors.append(f"{where}: trend has fewer than 2 known values")
         else:
@@ -313,9 +338,38 @@ def check_answers(corpus: Corpus, path: Path, errors: list[str]) -> list[dict]:
                 if r.get("reason") != "not in corpus":
                     errors.append(f"{where}: null answer needs reason 'not in corpus'")
                 continue
-            check_answer_evidence(corpus, r["answer"], qtype, f"{where} answer", errors)
-    check_alternation(rows, "type", path.name, errors)
+            check_answer_evidence(corpus, r["answer"], qtype, f"{where} answer", errors, limits)
+            if heldout and seen_sources and r["answer"].get("source") in seen_sources:
+                errors.append(f"{where}: source {r['answer']['source']} is already used by answers.jsonl")
+    if not heldout:
+        check_alternation(rows, "type", path.name, errors)
     return rows
+
+
+def answer_sources(rows: list[dict]) -> set[str]:
+    out = set()
+    for r in rows:
+        evs = (r.get("series") or []) if r.get("type") == "trend" else [r.get("answer") or {}]
+        out.update(ev["source"] for ev in evs if ev.get("source"))
+    return out
+
+
+def summarise_heldout(name: str, rows: list[dict]) -> str:
+    lines = [f"{name}: {len(rows)} questions"]
+    for (t, s), n in sorted(Counter((r.get("type"), r.get("style")) for r in rows).items()):
+        lines.append(f"  {t:9s} {s:10s} {n}")
+    n_para = sum(r.get("style") == "paraphrase" for r in rows)
+    lines.append(f"  paraphrase share: {n_para}/{len(rows)} = {n_para / max(len(rows), 1):.0%}")
+    nulls = sum(1 for r in rows if r.get("type") != "trend" and r.get("answer") is None)
+    lines.append(f"  unanswerable (answer null): {nulls}")
+    docs = Counter()
+    for r in rows:
+        for src in answer_sources([r]):
+            docs[src] += 1
+    lines.append(f"  documents cited: {len(docs)}")
+    for src, n in sorted(docs.items()):
+        lines.append(f"    {n:3d} {src}")
+    return "\n".join(lines)
 
 
 def summarise(retrieval: list[dict], answers: list[dict]) -> str:
@@ -341,14 +395,33 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--dir", type=Path, default=HERE)
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument(
+        "--file", type=Path, action="append", default=[],
+        help="check only this answers-format file (repeatable); heldout rules apply to split 'heldout'",
+    )
     args = ap.parse_args(argv)
 
     corpus = Corpus(args.corpus)
     errors: list[str] = []
-    retrieval = check_retrieval(corpus, args.dir / "retrieval.jsonl", errors)
-    answers = check_answers(corpus, args.dir / "answers.jsonl", errors)
-    if args.verbose or not errors:
-        print(summarise(retrieval, answers))
+    seen = set()
+    if (args.dir / "answers.jsonl").exists():
+        seen = answer_sources(load_jsonl(args.dir / "answers.jsonl", []))
+    if args.file:
+        summaries = []
+        for f in args.file:
+            rows = check_answers(corpus, f, errors, seen)
+            summaries.append(summarise_heldout(f.name, rows) if is_heldout(f, rows) else summarise([], rows))
+        if args.verbose or not errors:
+            print("\n".join(summaries))
+    else:
+        retrieval = check_retrieval(corpus, args.dir / "retrieval.jsonl", errors)
+        answers = check_answers(corpus, args.dir / "answers.jsonl", errors)
+        heldout_path = args.dir / "heldout.jsonl"
+        heldout = check_answers(corpus, heldout_path, errors, seen) if heldout_path.exists() else None
+        if args.verbose or not errors:
+            print(summarise(retrieval, answers))
+            if heldout is not None:
+                print(summarise_heldout(heldout_path.name, heldout))
     for e in errors:
         print("ERROR", e)
     print(f"{len(errors)} error(s)")
