@@ -1,14 +1,17 @@
-"""Tune ask's per-kind thresholds on the dev questions and show what they give on the test half.
+"""Tune ask's per-kind thresholds on some question splits and show what they give on the others.
 
-    .venv/bin/python bench/answers_tune.py INDEX_DIR [--questions tests/gold/questions/answers.jsonl]
+    .venv/bin/python bench/answers_tune.py INDEX_DIR [--questions FILE ...] [--tune dev,test]
+
+Defaults: the questions of tests/gold/questions/answers.jsonl and heldout.jsonl, tuned on the
+splits dev and test together (89 questions; heldout.jsonl is the blind check, never chosen on).
 
 INDEX_DIR: an index of ../shared/corpus (``GREFFIER_INDEX=DIR greffier ingest ../shared/corpus``).
 For every (non-trend) question, ask's candidates are ranked once; then each (score, margin)
 threshold pair is applied to the dev half: the pair kept per kind is the one with the fewest wrong
 answers, then the most right ones (an abstention is better than a wrong figure); at equal merit,
 the smaller margin and lower score (fewer abstentions). Margins start at 0.05: two different values
-closer than that are a tie, and a tie is never answered. The test
-half is printed beside it, never used to choose. Prints only; exits 0.
+closer than that are a tie, and a tie is never answered. The other splits are printed beside it,
+never used to choose. Prints only; exits 0.
 """
 
 from __future__ import annotations
@@ -46,38 +49,49 @@ def _decide(rows: list[tuple[str, bool, list[tuple[float, Any, bool]]]], t: floa
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("index", type=Path)
-    ap.add_argument("--questions", type=Path, default=Path("tests/gold/questions/answers.jsonl"))
+    ap.add_argument(
+        "--questions",
+        type=Path,
+        action="append",
+        help="question file (repeatable; default: answers.jsonl and heldout.jsonl of tests/gold/questions)",
+    )
+    ap.add_argument("--tune", default="dev,test", help="comma-separated splits to choose on [dev,test]")
     args = ap.parse_args()
+    gold_dir = Path("tests/gold/questions")
+    files = args.questions or [f for f in (gold_dir / "answers.jsonl", gold_dir / "heldout.jsonl") if f.exists()]
+    tune = set(args.tune.split(","))
     g = Greffier(Settings(index_dir=args.index))
     data: dict[tuple[str, str], list[tuple[str, bool, list[tuple[float, Any, bool]]]]] = {}
-    for line in args.questions.read_text(encoding="utf-8").splitlines():
-        r = json.loads(line)
-        if r["type"] == "trend":
-            continue
-        q, issuer = A.understand(g, r["question"])
-        cands = [] if q.kind == "trend" else A.rank(g, q, issuer)
-        gold = r.get("answer")
-        scored = [
-            (c.score, A._value_key(c.entity), bool(gold) and _same_value(gold, A._answer_row(c, q), r["type"]))
-            for c in cands
-        ]
-        data.setdefault((r["type"], r["split"]), []).append((r["id"], gold is None, scored))
-    print(f"{'kind':10} {'score':>5} {'margin':>6}  dev right/wrong/n   test right/wrong/n   current")
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            if r["type"] == "trend":
+                continue
+            q, issuer = A.understand(g, r["question"])
+            cands = [] if q.kind == "trend" else A.rank(g, q, issuer)
+            gold = r.get("answer")
+            scored = [
+                (c.score, A._value_key(c.entity), bool(gold) and _same_value(gold, A._answer_row(c, q), r["type"]))
+                for c in cands
+            ]
+            data.setdefault((r["type"], r["split"]), []).append((r["id"], gold is None, scored))
+    others = sorted({split for _, split in data} - tune)
+    print(f"chosen on {'+'.join(sorted(tune))}; right/wrong/n per split")
+    print(f"{'kind':10} {'score':>5} {'margin':>6}  {'chosen':12} " + " ".join(f"{o:12}" for o in others) + "  current")
     for kind in ("figure", "date", "direction"):
-        dev, test = data.get((kind, "dev"), []), data.get((kind, "test"), [])
+        chosen = [row for split in tune for row in data.get((kind, split), [])]
         best = max(
             ((t, m) for t in SCORES for m in MARGINS),
             key=lambda tm: (
-                (lambda r: (-r[1], r[0]))(_decide(dev, *tm)),
+                (lambda r: (-r[1], r[0]))(_decide(chosen, *tm)),
                 -tm[1],  # at equal merit, the smallest margin, then the lowest score: fewer abstentions
                 -tm[0],
             ),
         )
         cur = A.THRESHOLDS[kind]
-        print(
-            f"{kind:10} {best[0]:>5} {best[1]:>6}  {_decide(dev, *best)!s:18} {_decide(test, *best)!s:20}"
-            f" {cur}: dev {_decide(dev, *cur)} test {_decide(test, *cur)}"
-        )
+        beside = " ".join(f"{_decide(data.get((kind, o), []), *best)!s:12}" for o in others)
+        now = " ".join(f"{o} {_decide(data.get((kind, o), []), *cur)}" for o in [*sorted(tune), *others])
+        print(f"{kind:10} {best[0]:>5} {best[1]:>6}  {_decide(chosen, *best)!s:12} {beside}  {cur}: {now}")
 
 
 if __name__ == "__main__":
