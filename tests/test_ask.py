@@ -30,6 +30,12 @@ from greffier.settings import Settings
         ("Quelle participation pour l'année scolaire 2025/2026 ?", "figure", (2025, 2025), None, None),
         ("Quelle structure a mené le chiffrage des charges transférées ?", "direction", (None, None), None, None),
         ("Qui a conduit l'évaluation des charges ?", "direction", (None, None), None, None),
+        ("Combien de tonnes de déchets la CCLO a-t-elle collectées en 2024 ?", "figure", (2024, 2024), "t", None),
+        ("Combien de kilomètres de cours d'eau le SMOA a-t-il en charge ?", "figure", (None, None), "km", None),
+        ("Jusqu'à combien l'Agence rembourse-t-elle, quand il n'y a pas de puits", "figure", (None, None), "EUR", None),
+        ("Combien coûte chaque année le stockage distant ?", "figure", (None, None), "EUR", None),
+        ("Dans quelle limite de jours le compte épargne temps est-il alimenté ?", "figure", (None, None), None, None),
+        ("Quelle enveloppe hors taxes faut-il prévoir pour le dallage ?", "figure", (None, None), "EUR", None),
     ],
 )
 def test_parse_question(question: str, kind: str, years: tuple, unit: str | None, counted: str | None) -> None:

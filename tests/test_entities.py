@@ -51,6 +51,7 @@ from .conftest import GOLD
         ("le prix est de 2.47 €/m3", 2.47, "other", None, None),
         ("170 000.00 € HT", 170000, "EUR", "HT", None),
         ("deux millions d’habitants", 2e6, "count", None, "habitants"),
+        ("Considérant que la commune compte 2017 habitants", 2017, "count", None, "habitants"),
     ],
 )
 def test_amounts(text: str, value: float, unit: str, tax: str | None, noun: str | None) -> None:

@@ -77,6 +77,11 @@ _PRECEDING_EXCLUDE = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
+# the nouns that make a year-like number a count: "la commune compte 2017 habitants"
+_POPULATION = re.compile(
+    r"\s+(?:habitants|élèves|enfants|personnes|logements|foyers|abonnés|usagers|agents|ménages|électeurs"
+    r"|visiteurs|passages|participants)\b"
+)
 
 
 def _unit_of(m: re.Match[str]) -> tuple[str, str | None, float]:
@@ -107,7 +112,9 @@ def _unit_of(m: re.Match[str]) -> tuple[str, str | None, float]:
 
 def _excluded_context(text: str, start: int, end: int, raw: str) -> bool:
     before = text[max(0, start - 20) : start]
-    if _PRECEDING_EXCLUDE.search(before):
+    if _PRECEDING_EXCLUDE.search(before) and not (
+        re.search(r"\bcompte\s*$", before) and _POPULATION.match(text[end : end + 20])
+    ):  # "compte 6574" is an account; "la commune compte 2017 habitants" is not
         return True
     after = text[end : end + 3]
     if re.match(r"^\s?h\s?\d", after) or re.match(r"^[°èe](?:r|me)?\b", after):  # 20h30, 2°, 3ème
@@ -182,8 +189,10 @@ def _digit_amounts(text: str) -> list[AmountMatch]:
         if ranged is not None:  # "entre 1200 et 1500 €": the low bound takes the high one's unit
             out.append(ranged)
             continue
-        if _YEAR.match(raw) or ("." in raw and "," not in raw and len(raw.split(".")[-1]) != 3):
-            continue  # a bare year is a date; "VP.168"-like codes are not counts
+        if (_YEAR.match(raw) and not _POPULATION.match(tail)) or (
+            "." in raw and "," not in raw and len(raw.split(".")[-1]) != 3
+        ):
+            continue  # a bare year is a date ("2017 habitants" is not); "VP.168"-like codes are not counts
         if tail[:1].isalpha():
             continue  # glued letters that are no unit: "3ème", "365j", "2B"
         nm = _NOUN.match(tail)

@@ -39,10 +39,22 @@ _UNIT_HINTS = (
     (
         "EUR",
         r"montant|co[uû]t|co[uû]té|co[uû]te|\bvaut\b|prix|tarif|budget|subvention|euros?|€|somme|d[ée]pens|recette|"
-        r"redevance|dette|encours|loyer|indemnit|prime|"
+        r"redevance|dette|encours|loyer|indemnit|prime|enveloppe|hors taxes|\bht\b|\bttc\b|rembours|"
         r"combien .*(?:pay|touch|vers|rapport|co[uû]t|dépens|reçu|perç|accord|attribu|allou|apport|vend|engag|réclam)",
     ),
 )
+
+
+_MEASURES = {
+    "tonnes": "t",
+    "tonne": "t",
+    "hectares": "ha",
+    "hectare": "ha",
+    "m3": "m3",
+    "kilometres": "km",
+    "kilometre": "km",
+    "km": "km",
+}
 
 
 def parse_question(text: str, latest_year: int | None = None) -> Question:
@@ -70,9 +82,15 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
         year_from = year_to = latest_year - 1
     elif latest_year is not None and re.search(r"cette année", low):
         year_from = year_to = latest_year
-    asks_date = re.search(r"\bquand\b|quelle date|à quelle date|en quelle année|quel jour", low)
+    # "quand" asks a date at the start or after "depuis"/"jusqu'à"; inside a clause it is a
+    # conjunction: "jusqu'à combien ..., quand il n'y a ni gouttière ..." asks a figure
+    asks_date = re.search(
+        r"^\W*quand\b|(?:depuis|jusqu'à|à partir de|dès) quand\b|quelle date|en quelle année|quel jour", low
+    )
+    # "chaque année" alone is a yearly figure ("combien coûte chaque année le stockage ?"); with a
+    # range of years ("chaque année de 2015 à 2020") the range makes it a series
     trend = not asks_date and (
-        bool(re.search(r"évolu|chaque année|année par année|d'une année sur l'autre|au fil des ans", low))
+        bool(re.search(r"évolu|d'une année sur l'autre|au fil des ans", low))
         or m is not None
         or bool(re.search(r"depuis\s+(?:19|20)\d{2}", low))
     )
@@ -88,7 +106,8 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
         kind = "direction"
     elif re.search(
         r"combien|quel(?:le)? (?:est|était|sont)? ?(?:le |la |l')?(?:montant|nombre|taux|prix|tarif|coût|somme|"
-        r"population|volume|tonnage|part|budget|total|encours|rendement)",
+        r"population|volume|tonnage|part|budget|total|encours|rendement|limite|plafond|seuil|durée|surface|"
+        r"superficie|enveloppe|capacité|longueur|distance|quantité|proportion)",
         low,
     ) or re.search(r"\b(?:montant|taux|prix|tarif|coût|somme|nombre)\b", low):
         kind = "figure"
@@ -105,10 +124,13 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     cm = re.search(r"combien\s+(?:de\s+|d')(\w+)", low)
     if cm:
         counted = cm.group(1)
+        measure = _MEASURES.get(fold(counted))
         if fold(counted) in ("euros", "argent"):
             unit, counted = "EUR", None
+        elif measure:  # "combien de tonnes", "combien de kilomètres": a measure, not a count
+            unit, counted = measure, None
         elif unit is None or unit == "EUR":
-            unit = "count" if fold(counted) not in ("tonnes", "hectares", "m3") else unit
+            unit = "count"
     elif unit is None and kind in ("figure", "trend") and re.search(r"\bnombre\b", low):
         unit = "count"
         nm = re.search(r"nombre\s+(?:de\s+|d')(\w+)", low)
