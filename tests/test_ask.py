@@ -189,6 +189,21 @@ def test_ask_a_value_takes_the_year_of_its_section_heading(tmp_path: Path) -> No
             assert best["value"] == value, (year, r)
 
 
+def test_ask_until_when_wants_the_date_a_term_ends_at(tmp_path: Path) -> None:
+    # regression (CR 23 nov. 2020 p.6, TDF lease): the signing dates outranked "nouveau terme au ..."
+    doc = _minutes(
+        tmp_path,
+        "4. Avenant au bail TDF\n\n"
+        "La commune a signé avec la société TDF un bail civil en date du 24 juin 1997, puis un avenant au bail "
+        "en date du 11 juin 2002.\n"
+        "L'avenant n°3 prévoit une prolongation du bail de 20 ans, soit un nouveau terme au 31 décembre 2046.\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        assert _best(g.ask("Jusqu'à quelle date l'avenant au bail TDF court-il ?"))["value"] == "2046-12-31"
+        assert _best(g.ask("Depuis quand la commune a-t-elle un bail avec TDF ?"))["value"] == "1997-06-24"
+
+
 def test_ask_names_the_direction_a_passage_describes(tmp_path: Path) -> None:
     # regression (AMP 2017 p.13): "La Direction du Foncier et du Patrimoine :" then "Cette direction
     # centralise ...": the description never names the direction, so no candidate was right

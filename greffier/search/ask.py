@@ -50,6 +50,9 @@ EARLIER_DOCS = True  # search the previous year's documents too (dev)
 PATH_YEAR = True  # a value with no year next to it takes its section heading's year (dev)
 DEBATE_FACTOR = 0.8  # a value quoted in the debate (dev: bench/answers_tune.py)
 SEARCH_DEPTH = 20  # passages searched per question
+# a date after words that fit "jusqu'à quand"/"depuis quand", after none, after the other ones: an
+# end date is nearly always introduced ("jusqu'au", "terme au"), a start date often is not (dev+test)
+RELATION_FACTORS = {"until": (1.2, 0.85, 0.8), "since": (1.15, 1.0, 0.9)}
 SUBJECT_PROXIMITY = 0.5  # a direction described by the sentence, not named in it (dev)
 TABLE_SERIES_MIN = 0.4  # a series read from one table (tuned on the dev trend questions)
 TABLE_SERIES_MARGIN = 0.1
@@ -150,6 +153,7 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
     top = max(h.score for h in hits) or 1.0
     asked_year = q.single_year
     wants_day = q.kind == "date" and bool(re.search(r"quel jour|quelle date", q.text.lower()))
+    relation = _date_relation(q.text) if q.kind == "date" else None
     per = _PER_UNIT.search(q.text.lower())
     per_unit = wg.stems(per.group(1)) if per else ()
     asked_numbers = {float(n.replace(",", ".")) for n in re.findall(r"(?<![\w.,])\d+(?:,\d+)?(?![\w])", q.text)}
@@ -196,6 +200,8 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
                     factor *= 0.5  # "quand" wants a day or a month
                 elif e.precision == "month" and wants_day:
                     factor *= 0.8  # "quel jour", "à quelle date" want a day
+                if relation is not None:
+                    factor *= _relation_agreement(relation, sentence[max(0, at - 30) : at])
                 if asked_year is not None and e.iso and int(e.iso[:4]) != asked_year:
                     if year_written:
                         continue
@@ -314,6 +320,36 @@ def _per_unit_agreement(wg: Weigher, unit: tuple[str, ...], sentence: str, start
     if m and set(wg.stems(m.group(1))) & set(unit):
         return 1.15
     return 0.85
+
+
+# "jusqu'à quelle date ... prolongé ?" wants the date a term ends at, "depuis quand ?" the date a
+# state starts from: the words just before a date say which it is
+_UNTIL_Q = re.compile(r"jusqu'(?:à|au|en) (?:quand|quelle date|quel jour)|\b(?:expire|prend fin|se termine|échéance)")
+_SINCE_Q = re.compile(r"depuis (?:quand|quelle date)|à (?:partir|compter) de quand")
+_UNTIL = re.compile(
+    r"(?:jusqu['’]\s*(?:au|à|en)|terme\s+(?:au|le|du)|échéance\s+(?:au|le|du)|expir\w*\s+(?:le|au)|"
+    r"au plus tard (?:le|au)|prolong\w*\s+(?:jusqu['’]\s*au|au))\s*(?:1er\s*)?$",
+    re.IGNORECASE,
+)
+_SINCE = re.compile(r"(?:depuis(?:\s+le)?|à compter du|à partir du|dès le|au)\s*(?:1er\s*)?$", re.IGNORECASE)
+
+
+def _date_relation(question: str) -> str | None:
+    low = question.lower().replace("’", "'")
+    if _UNTIL_Q.search(low):
+        return "until"
+    if _SINCE_Q.search(low):
+        return "since"
+    return None
+
+
+def _relation_agreement(relation: str, before: str) -> float:
+    """Whether the words before a date fit the question's "until when" or "since when"."""
+    until, since = bool(_UNTIL.search(before)), bool(_SINCE.search(before)) and not _UNTIL.search(before)
+    agree, none, other = RELATION_FACTORS[relation]
+    if (relation == "until" and until) or (relation == "since" and since):
+        return agree
+    return other if until or since else none
 
 
 def _path_year(path: tuple[str, ...]) -> int | None:
