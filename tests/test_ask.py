@@ -30,6 +30,8 @@ from greffier.settings import Settings
         ("Quelle participation pour l'année scolaire 2025/2026 ?", "figure", (2025, 2025), None, None),
         ("Quelle structure a mené le chiffrage des charges transférées ?", "direction", (None, None), None, None),
         ("Qui a conduit l'évaluation des charges ?", "direction", (None, None), None, None),
+        ("Combien payaient les familles de la rentrée 2016 à la rentrée 2020 ?", "trend", (2016, 2020), "EUR", None),
+        ("Quel prix du repas pour les rentrées 2016 à 2025 ?", "trend", (2016, 2025), "EUR", None),
         ("Combien de tonnes de déchets la CCLO a-t-elle collectées en 2024 ?", "figure", (2024, 2024), "t", None),
         ("Combien de kilomètres de cours d'eau le SMOA a-t-il en charge ?", "figure", (None, None), "km", None),
         ("Jusqu'à combien l'Agence rembourse-t-elle, quand il n'y a pas de puits", "figure", (None, None), "EUR", None),

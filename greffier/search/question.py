@@ -69,8 +69,11 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     )
     years = [int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", low)]
     year_from = year_to = None
-    m = re.search(r"(?:entre|de)\s+((?:19|20)\d{2})\s+(?:et|à)\s+((?:19|20)\d{2})", low) or re.search(
-        r"(?:en|pour)\s+((?:19|20)\d{2})\s+et\s+(?:en\s+|pour\s+)?((?:19|20)\d{2})", low
+    m = (
+        re.search(r"(?:entre|de)\s+((?:19|20)\d{2})\s+(?:et|à)\s+((?:19|20)\d{2})", low)
+        or re.search(r"(?:en|pour)\s+((?:19|20)\d{2})\s+et\s+(?:en\s+|pour\s+)?((?:19|20)\d{2})", low)
+        # "pour les rentrées 2016 à 2020", "de la rentrée 2016 à la rentrée 2020"
+        or re.search(r"((?:19|20)\d{2})\s+(?:à|au|jusqu'à|jusqu'en)\s+(?:(?:la|l')\s*\w+\s+)?((?:19|20)\d{2})", low)
     )  # "pour 2024 et 2025": both years, a series
     if m:
         year_from, year_to = int(m.group(1)), int(m.group(2))
