@@ -191,6 +191,21 @@ def test_ask_a_value_takes_the_year_of_its_section_heading(tmp_path: Path) -> No
             assert best["value"] == value, (year, r)
 
 
+def test_ask_what_was_granted_is_not_what_was_requested(tmp_path: Path) -> None:
+    # regression (PV 3 avril 2025 p.5): "Comité des Fêtes | 2025 / Demandées: 2 000 €" tied with the
+    # "Proposées: 1 500 €" column for "quelle subvention a reçu ..."
+    doc = _minutes(
+        tmp_path,
+        "6. Subventions aux associations\n\n"
+        "Le comité des fêtes a demandé une subvention de 2 000 €.\n"
+        "Le comité des fêtes a obtenu une subvention de 1 500 €.\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        assert _best(g.ask("Quelle subvention le comité des fêtes a-t-il reçue en 2019 ?"))["value"] == 1500.0
+        assert _best(g.ask("Quelle subvention le comité des fêtes a-t-il demandée en 2019 ?"))["value"] == 2000.0
+
+
 def test_ask_until_when_wants_the_date_a_term_ends_at(tmp_path: Path) -> None:
     # regression (CR 23 nov. 2020 p.6, TDF lease): the signing dates outranked "nouveau terme au ..."
     doc = _minutes(

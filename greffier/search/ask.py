@@ -50,6 +50,7 @@ EARLIER_DOCS = True  # search the previous year's documents too (dev)
 PATH_YEAR = True  # a value with no year next to it takes its section heading's year (dev)
 DEBATE_FACTOR = 0.8  # a value quoted in the debate (dev: bench/answers_tune.py)
 SEARCH_DEPTH = 20  # passages searched per question
+REQUESTED_FACTOR = 0.85  # an amount requested, when the question asks what was granted or paid (dev+test)
 # a date after words that fit "jusqu'à quand"/"depuis quand", after none, after the other ones: an
 # end date is nearly always introduced ("jusqu'au", "terme au"), a start date often is not (dev+test)
 RELATION_FACTORS = {"until": (1.2, 0.85, 0.8), "since": (1.15, 1.0, 0.9)}
@@ -154,6 +155,7 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
     asked_year = q.single_year
     wants_day = q.kind == "date" and bool(re.search(r"quel jour|quelle date", q.text.lower()))
     relation = _date_relation(q.text) if q.kind == "date" else None
+    asks_request = bool(_REQUESTED.search(q.text))
     per = _PER_UNIT.search(q.text.lower())
     per_unit = wg.stems(per.group(1)) if per else ()
     asked_numbers = {float(n.replace(",", ".")) for n in re.findall(r"(?<![\w.,])\d+(?:,\d+)?(?![\w])", q.text)}
@@ -217,6 +219,8 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
                 factor *= year_agreement(asked_year, written)
             if per_unit and e.type == "AMOUNT":
                 factor *= _per_unit_agreement(wg, per_unit, sentence, at, at + len(e.text))
+            if e.type == "AMOUNT" and not asks_request and _REQUESTED.search(sentence[max(0, at - 40) : at]):
+                factor *= REQUESTED_FACTOR  # "Demandées: 2 000 €" is not what was granted
             if not table_row and in_ranges(debate.get(e.section_id, ()), e.start, e.end):
                 factor *= DEBATE_FACTOR
             retrieval = h.score / top
@@ -301,6 +305,11 @@ def _subject_candidates(
         near = round(features[3], 4)
         out.append(Candidate(entity, h, round(score, 4), round(cov, 4), near, features[0], passage_cov))
     return out
+
+
+# an amount asked for, not granted: "Comité des Fêtes | 2025 / Demandées: 2 000 €", "sollicite une
+# subvention de 2 000 €" (a question about what was requested says so)
+_REQUESTED = re.compile(r"\b(?:demand|sollicit|requ[eê]t)\w*", re.IGNORECASE)
 
 
 # "par élève", "par habitant": a per-unit figure (not "par délibération", "par an")
