@@ -7,9 +7,9 @@ splits dev and test together (89 questions; heldout.jsonl is the blind check, ne
 
 INDEX_DIR: an index of ../shared/corpus (``GREFFIER_INDEX=DIR greffier ingest ../shared/corpus``).
 For every (non-trend) question, ask's candidates are ranked once; then each (score, margin)
-threshold pair is applied to the dev half: the pair kept per kind is the one with the fewest wrong
-answers, then the most right ones (an abstention is better than a wrong figure); at equal merit,
-the smaller margin and lower score (fewer abstentions). Margins start at 0.05: two different values
+threshold pair is applied to the chosen splits: the pair kept per kind is the one with the most
+right answers among those with at most WRONG_CAP wrong ones (an abstention is better than a wrong
+figure); at equal merit, the larger margin and higher score. Margins start at 0.05: two different values
 closer than that are a tie, and a tie is never answered. The other splits are printed beside it,
 never used to choose. Prints only; exits 0.
 """
@@ -26,6 +26,8 @@ from greffier.eval.answers import _same_value
 from greffier.search import ask as A
 from greffier.settings import Settings
 
+# at most this share of wrong answers on the questions chosen on (the target is <= 5 % on unseen ones)
+WRONG_CAP = 0.03
 SCORES = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75]
 MARGINS = [0.05, 0.08, 0.1, 0.12, 0.15, 0.2]
 
@@ -80,12 +82,14 @@ def main() -> None:
     print(f"{'kind':10} {'score':>5} {'margin':>6}  {'chosen':12} " + " ".join(f"{o:12}" for o in others) + "  current")
     for kind in ("figure", "date", "direction"):
         chosen = [row for split in tune for row in data.get((kind, split), [])]
+        allowed = WRONG_CAP * len(chosen)
         best = max(
             ((t, m) for t in SCORES for m in MARGINS),
             key=lambda tm: (
-                (lambda r: (-r[1], r[0]))(_decide(chosen, *tm)),
-                -tm[1],  # at equal merit, the smallest margin, then the lowest score: fewer abstentions
-                -tm[0],
+                # within the cap, the most right; over it, the fewest wrong
+                (lambda r: (r[1] <= allowed, r[0] if r[1] <= allowed else -r[1]))(_decide(chosen, *tm)),
+                tm[1],  # at equal merit, the larger margin, then the higher score: the safer pair
+                tm[0],
             ),
         )
         cur = A.THRESHOLDS[kind]
