@@ -191,6 +191,22 @@ def test_ask_a_value_takes_the_year_of_its_section_heading(tmp_path: Path) -> No
             assert best["value"] == value, (year, r)
 
 
+def test_ask_a_value_written_per_unit_does_not_answer_a_total(tmp_path: Path) -> None:
+    # regression (CR Lisières 13 nov. 2025 p.8): "30 euros par kilomètre" answered "quel est le montant
+    # de la redevance", whose total is given beside it
+    doc = _minutes(
+        tmp_path,
+        "7. Redevance d'occupation du domaine public du contrat d'eau potable\n\n"
+        "Le contrat prévoit une redevance de 30 euros par kilomètre de réseau de distribution d'eau potable.\n"
+        "Il est proposé d'appliquer la redevance d'occupation du domaine public, soit pour 18,46 km de réseau "
+        "un montant de 553,80 €.\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        assert _best(g.ask("Quel est le montant de la redevance d'occupation du domaine public ?"))["value"] == 553.8
+        assert _best(g.ask("Quelle est la redevance par kilomètre de réseau ?"))["value"] == 30.0
+
+
 def test_ask_what_was_granted_is_not_what_was_requested(tmp_path: Path) -> None:
     # regression (PV 3 avril 2025 p.5): "Comité des Fêtes | 2025 / Demandées: 2 000 €" tied with the
     # "Proposées: 1 500 €" column for "quelle subvention a reçu ..."

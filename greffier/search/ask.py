@@ -56,6 +56,7 @@ EARLIER_DOCS = True  # search the previous year's documents too (dev)
 PATH_YEAR = True  # a value with no year next to it takes its section heading's year (dev)
 DEBATE_FACTOR = 0.8  # a value quoted in the debate (dev: bench/answers_tune.py)
 SEARCH_DEPTH = 20  # passages searched per question
+PER_UNIT_UNASKED = 0.85  # a value written per unit, when the question asks none (dev+test)
 REQUESTED_FACTOR = 0.85  # an amount requested, when the question asks what was granted or paid (dev+test)
 # a date after words that fit "jusqu'à quand"/"depuis quand", after none, after the other ones: an
 # end date is nearly always introduced ("jusqu'au", "terme au"), a start date often is not (dev+test)
@@ -162,6 +163,7 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
     wants_day = q.kind == "date" and bool(re.search(r"quel jour|quelle date", q.text.lower()))
     relation = _date_relation(q.text) if q.kind == "date" else None
     asks_request = bool(_REQUESTED.search(q.text))
+    asks_rate = bool(re.search(r"\bpar\b|/|\bchaque\b|\bunitaire|\bau (?:m|km|kilo)", q.text.lower()))
     per = _PER_UNIT.search(q.text.lower())
     per_unit = wg.stems(per.group(1)) if per else ()
     asked_numbers = {float(n.replace(",", ".")) for n in re.findall(r"(?<![\w.,])\d+(?:,\d+)?(?![\w])", q.text)}
@@ -225,6 +227,8 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
                 factor *= year_agreement(asked_year, written)
             if per_unit and e.type == "AMOUNT":
                 factor *= _per_unit_agreement(wg, per_unit, sentence, at, at + len(e.text))
+            elif e.type == "AMOUNT" and not asks_rate and _RATE_AFTER.match(sentence, at + len(e.text)):
+                factor *= PER_UNIT_UNASKED  # "30 euros par kilomètre" does not answer "quel montant"
             if e.type == "AMOUNT" and not asks_request and _REQUESTED.search(sentence[max(0, at - 40) : at]):
                 factor *= REQUESTED_FACTOR  # "Demandées: 2 000 €" is not what was granted
             if not table_row and in_ranges(debate.get(e.section_id, ()), e.start, e.end):
@@ -316,6 +320,12 @@ def _subject_candidates(
 # an amount asked for, not granted: "Comité des Fêtes | 2025 / Demandées: 2 000 €", "sollicite une
 # subvention de 2 000 €" (a question about what was requested says so)
 _REQUESTED = re.compile(r"\b(?:demand|sollicit|requ[eê]t)\w*", re.IGNORECASE)
+
+
+# a value written per unit: "30 euros par kilomètre", "2,47 €/m3", "1.19 € par habitant"
+_RATE_AFTER = re.compile(
+    r"\s*(?:HT|TTC)?\s*(?:par\s+(?!an\b|ans\b|mois\b|jour\b|semaine\b)\w+|/\s*(?!an\b)[a-zA-Zé³]+)", re.IGNORECASE
+)
 
 
 # "par élève", "par habitant": a per-unit figure (not "par délibération", "par an")
