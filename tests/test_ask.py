@@ -207,6 +207,26 @@ def test_ask_a_value_written_per_unit_does_not_answer_a_total(tmp_path: Path) ->
         assert _best(g.ask("Quelle est la redevance par kilomètre de réseau ?"))["value"] == 30.0
 
 
+def test_ask_prefers_the_meeting_the_question_names(tmp_path: Path) -> None:
+    # regression (CR 14 déc. 2015, held-out questions): "présentée au conseil municipal du 14 décembre
+    # 2015" named the minutes, but their date's words only diluted the question's evidence
+    docs = []
+    for day, month, amount in (("10", "mars", "500"), ("28", "juin", "700")):
+        doc = tmp_path / f"compte-rendu-{day}-{'03' if month == 'mars' else '06'}-2016.txt"
+        doc.write_text(
+            f"Commune de Pierrefonds\nCompte rendu du conseil municipal du {day} {month} 2016\n\n"
+            f"1. Subventions\n\nLe conseil attribue au club de judo une subvention de {amount} €.\n",
+            encoding="utf-8",
+        )
+        docs.append(doc)
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest(docs)
+        assert {d.date for d in g.documents()} == {"2016-03-10", "2016-06-28"}
+        for day, month, amount in (("10", "mars", 500.0), ("28", "juin", 700.0)):
+            r = g.ask(f"Quelle subvention le club de judo a-t-il obtenue lors du conseil du {day} {month} 2016 ?")
+            assert _best(r)["value"] == amount, r
+
+
 def test_ask_what_was_granted_is_not_what_was_requested(tmp_path: Path) -> None:
     # regression (PV 3 avril 2025 p.5): "Comité des Fêtes | 2025 / Demandées: 2 000 €" tied with the
     # "Proposées: 1 500 €" column for "quelle subvention a reçu ..."

