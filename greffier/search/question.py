@@ -121,8 +121,13 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     else:
         kind = "fact"
     unit = None
+    # "la redevance par kilomètre", "le prix du m3", "un abonné consommant 120 m3": the unit a rate is
+    # counted by, or a quantity the question gives, is not the answer's unit
+    measures = r"(?:kilomètres?|km|m3|m³|mètres? cubes?|tonnes?|hectares?|ha|t)\b"
+    measured = re.sub(rf"\b(?:par|au|(prix|tarif|co[uû]t)\s+(?:du|d'un))\s+{measures}", r" \1 ", low)
+    measured = re.sub(rf"\b\d[\d\s.,]*\s*{measures}", " ", measured)
     for name, pattern in _UNIT_HINTS:
-        if re.search(pattern, low):
+        if re.search(pattern, measured):
             unit = name
             break
     counted = None
