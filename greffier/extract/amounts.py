@@ -170,11 +170,9 @@ def _digit_amounts(text: str) -> list[AmountMatch]:
                 stop += rate.end()
             tax = None
             if currency:
-                tm = re.match(_TAX, text[stop:], re.IGNORECASE)
-                if tm and tm.group("tax"):
-                    word = re.sub(r"[\s().]", "", tm.group("tax").upper())
-                    tax = "HT" if word.startswith(("HT", "HORS", "NET")) else "TTC"
-                    stop += tm.end()
+                mark = _tax_mark(text, stop)
+                if mark:
+                    tax, stop = mark
                 else:
                     tax = _tax_nearby(text, m.start(), stop) or _tax_after(text, stop)
             quantity_of = None
@@ -203,6 +201,15 @@ def _digit_amounts(text: str) -> list[AmountMatch]:
             stop = end + nm.end()
             out.append(AmountMatch(start, stop, text[start:stop], value, "count", None, None, noun))
     return out
+
+
+def _tax_mark(text: str, at: int) -> tuple[str, int] | None:
+    """The tax mark written right at ``at`` ("HT", "TTC", "hors taxes", "net") and where it ends."""
+    tm = re.match(_TAX, text[at:], re.IGNORECASE)
+    if not tm or not tm.group("tax"):
+        return None
+    word = re.sub(r"[\s().]", "", tm.group("tax").upper())
+    return ("HT" if word.startswith(("HT", "HORS", "NET")) else "TTC"), at + tm.end()
 
 
 def _tax_nearby(text: str, start: int, end: int) -> str | None:
@@ -260,12 +267,8 @@ def _range_low(text: str, start: int, end: int, value: float) -> AmountMatch | N
     stop = after + um.end()
     if _RATE.match(text[stop:]):
         unit = "other"
-    tax = None
-    if currency:
-        tm = re.match(_TAX, text[stop:], re.IGNORECASE)
-        if tm and tm.group("tax"):
-            word = re.sub(r"[\s().]", "", tm.group("tax").upper())
-            tax = "HT" if word.startswith(("HT", "HORS", "NET")) else "TTC"
+    mark = _tax_mark(text, stop) if currency else None
+    tax = mark[0] if mark else None
     return AmountMatch(start, end, text[start:end], value * mult, unit, currency, tax, None)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from greffier.extract.dates import find_dates
 from greffier.extract.debate import debate_ranges, in_ranges
 from greffier.extract.directions import find_directions
 from greffier.extract.headings import fold
-from greffier.records import Entity, Passage, SearchHit
+from greffier.records import Document, Entity, Passage, SearchHit
 from greffier.search.consistency import Template, support
 from greffier.search.evidence import (
     Token,
@@ -170,6 +171,13 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
     per = _PER_UNIT.search(q.text.lower())
     per_unit = wg.stems(per.group(1)) if per else ()
     asked_numbers = {float(n.replace(",", ".")) for n in re.findall(r"(?<![\w.,])\d+(?:,\d+)?(?![\w])", q.text)}
+    covered: dict[str, float] = {}  # computed for the passages that hold a candidate
+
+    def passage_coverage(p: Passage) -> float:
+        if p.passage_id not in covered:
+            covered[p.passage_id] = coverage(weights, wg.tokens(" ".join(p.section_path) + " " + p.text))
+        return covered[p.passage_id]
+
     out: list[Candidate] = []
     seen: set[tuple[str, str]] = set()
     sentences: dict[str, tuple[list[Token], dict[str, list[int]]]] = {}  # several values share one
@@ -178,7 +186,6 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
         if p is None:
             continue
         table_row = p.start == p.end  # a table row passage: its cells' entity ids extend its id
-        passage_cov: float | None = None  # computed for the passages that hold a candidate
         for e in by_section.get(p.section_id, []):
             if table_row:
                 if not e.entity_id.startswith(p.passage_id):
@@ -205,8 +212,7 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
             span = span_of(tokens, at, at + len(e.text)) or (0, 0)
             overlap = coverage(weights, tokens, found)
             near = proximity(weights, tokens, span, found)
-            if passage_cov is None:
-                passage_cov = coverage(weights, wg.tokens(" ".join(p.section_path) + " " + p.text))
+            passage_cov = passage_coverage(p)
             factor = 1.0
             if e.type == "DATE":
                 if q.kind == "date" and e.precision == "year":
@@ -244,7 +250,7 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
                 Candidate(e, h, round(score, 4), round(overlap, 4), round(near, 4), retrieval, passage_cov, factor)
             )
     if q.kind == "direction":
-        out += _subject_candidates(q, hits, passages, by_section, weights, wg, top)
+        out += _subject_candidates(hits, passages, by_section, weights, wg, top, passage_coverage)
     out.sort(key=lambda c: c.score, reverse=True)
     return out
 
@@ -255,13 +261,13 @@ _INTRODUCED = re.compile(r"^\W*(?:(?:La|Le|L['’])\s*)?$")
 
 
 def _subject_candidates(
-    q: Question,
     hits: list[SearchHit],
     passages: dict[str, Passage],
     by_section: dict[str, list[Entity]],
     weights: dict[str, float],
     wg: Weigher,
     top: float,
+    passage_coverage: Callable[[Passage], float],
 ) -> list[Candidate]:
     """Activity reports describe a direction under its name: "La Direction du Foncier et du
     Patrimoine :" (a heading, or a line ending in a colon), then "Cette direction centralise ..."
@@ -314,7 +320,7 @@ def _subject_candidates(
             sentence=f"{lead} … {sentence}",
             canonical=canonical,
         )
-        passage_cov = coverage(weights, wg.tokens(" ".join(p.section_path) + " " + p.text))
+        passage_cov = passage_coverage(p)
         features = (h.score / top, passage_cov, cov, cov * SUBJECT_PROXIMITY)
         score = sum(w * f for w, f in zip(WEIGHTS, features))
         near = round(features[3], 4)
@@ -375,7 +381,8 @@ def _date_relation(question: str) -> str | None:
 
 def _relation_agreement(relation: str, before: str) -> float:
     """Whether the words before a date fit the question's "until when" or "since when"."""
-    until, since = bool(_UNTIL.search(before)), bool(_SINCE.search(before)) and not _UNTIL.search(before)
+    until = bool(_UNTIL.search(before))
+    since = not until and bool(_SINCE.search(before))
     agree, none, other = RELATION_FACTORS[relation]
     if (relation == "until" and until) or (relation == "since" and since):
         return agree
@@ -475,7 +482,8 @@ def understand(
     g: Greffier, question: str, year: int | None = None, issuer: str | None = None
 ) -> tuple[Question, str | None]:
     """The parsed question and the issuer it names (or the one given)."""
-    latest = max((d.year for d in g.documents() if d.year), default=None)
+    docs = g.documents()
+    latest = max((d.year for d in docs if d.year), default=None)
     q = parse_question(question, latest)
     if issuer is None:
         named_issuer, named = issuer_in_question(question, g.store.issuers())
@@ -485,17 +493,17 @@ def understand(
             q = Question(q.text, q.kind, q.year_from, q.year_to, q.unit, q.counted, " ".join(kept) or q.terms)
     if year is not None:
         q = Question(q.text, q.kind, year, year, q.unit, q.counted, q.terms)
-    return _named_meeting(g, q, issuer), issuer
+    return _named_meeting(docs, q, issuer), issuer
 
 
-def _named_meeting(g: Greffier, q: Question, issuer: str | None) -> Question:
+def _named_meeting(documents: list[Document], q: Question, issuer: str | None) -> Question:
     """A question that names a meeting by its date ("présentée au conseil municipal du 14 décembre
     2015", "lors de la séance du 13 juin 2019") points to that meeting's minutes: their values weigh
     more, and the date's words, which the minutes write only in their header, are no search terms."""
     days = [d for d in find_dates(q.text) if d.precision == "day"]
     if not days:
         return q
-    docs = [d for d in g.documents() if d.date and (issuer is None or d.issuer == issuer)]
+    docs = [d for d in documents if d.date and (issuer is None or d.issuer == issuer)]
     meeting = tuple(sorted(d.doc_id for d in docs if any(day.iso == d.date for day in days)))
     if not meeting:
         return q
@@ -564,13 +572,14 @@ def trend(
     series: list[dict[str, Any]] = []
     missing: list[int] = []
     wg = _weigher(g)
+    asked = {y: Question(q.text, "figure", y, y, q.unit, q.counted, q.terms) for y in range(lo, hi + 1)}
     per_year: dict[int, list[Candidate]] = {}
-    for y in range(lo, hi + 1):
-        yq = Question(q.text, "figure", y, y, q.unit, q.counted, q.terms)
+    for y, yq in asked.items():
         cands = [c for c in rank(g, yq, issuer) if c.score >= TREND_FLOOR and c.overlap > 0]
         per_year[y] = cands[:TREND_CANDIDATES]
     backing = support({y: [_template(wg, c) for c in cs] for y, cs in per_year.items()})
     for y, cands in per_year.items():
+        yq = asked[y]
         # each candidate's score, raised by how much it is worded like the other years' candidates
         scored = sorted(
             ((c.score + TREND_CONSISTENCY * s, c) for c, s in zip(cands, backing[y])), key=lambda t: -t[0]
@@ -583,7 +592,6 @@ def trend(
         if top < TREND_YEAR_MIN or top - other < TREND_YEAR_MARGIN:
             missing.append(y)
             continue
-        yq = Question(q.text, "figure", y, y, q.unit, q.counted, q.terms)
         row = {"year": y, **{k: v for k, v in _answer_row(best, yq).items() if k != "year"}}
         row["confidence"] = round(min(1.0, top), 3)
         # another document of the same year disagreeing: show it, the more recent first
