@@ -59,6 +59,11 @@ def test_issuer_named_in_a_question() -> None:
     assert issuer_in_question("Quel budget à Pierrefonds en 2016 ?", issuers)[0] == "Commune de Pierrefonds"
     assert issuer_in_question("Combien la CCLO a-t-elle perçu ?", issuers)[0].startswith("Communauté")
     assert issuer_in_question("Quel est le budget ?", issuers) == (None, set())
+    lisieres = issuer_in_question("Quel taux de TEOM les Lisières de l'Oise appliquent-elles ?", issuers)
+    assert lisieres == (issuers[2], {"lisieres"})
+    # regression (heldout h002, h015): the département's name alone does not name the community
+    assert issuer_in_question("Combien de communes couvre le SAGE du bassin Oise-Aronde ?", issuers)[0] is None
+    assert issuer_in_question("Combien coûte l'agence d'urbanisme de l'Oise ?", issuers)[0] is None
 
 
 def test_ask_cites_a_verified_page(demo_index: Path) -> None:

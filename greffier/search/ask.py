@@ -456,20 +456,43 @@ _GENERIC_ISSUER_WORDS = {
 }
 
 
+_LINKS = {"de", "du", "des", "d", "l", "la", "le"}
+
+
+def _issuer_name_words(issuer: str) -> set[str]:
+    """The words that name an issuer: its name's head, without the generic words before it and the
+    place that qualifies it after a link word. "Communauté de communes des Lisières de l'Oise" is
+    named by "Lisières", not by "Oise" alone: the département's name is in every member commune's
+    minutes ("l'agence d'urbanisme de l'Oise", "le bassin Oise-Aronde")."""
+    head: set[str] = set()
+    for word in re.split(r"[\s'’-]+", fold(issuer)):
+        if head and word in _LINKS:
+            break
+        if len(word) >= 4 and word not in _GENERIC_ISSUER_WORDS:
+            head.add(word)
+    return head
+
+
+def _acronym(issuer: str) -> str | None:
+    """The initials of an issuer's name, link words left out: "cclo" for the Communauté de
+    communes des Lisières de l'Oise (None when shorter than three letters)."""
+    words = [w for w in re.split(r"[\s'’-]+", fold(issuer)) if w and w not in _LINKS]
+    acronym = "".join(w[0] for w in words)
+    return acronym if len(acronym) >= 3 else None
+
+
 def issuer_in_question(question: str, issuers: list[str]) -> tuple[str | None, set[str]]:
     """The issuer a question names ("la Métropole", "Pierrefonds", "la CCLO") and the words
-    that named it. Only words that belong to a single known issuer count."""
-    words = {
-        i: {w for w in re.split(r"[\s'’-]+", fold(i)) if len(w) >= 4 and w not in _GENERIC_ISSUER_WORDS}
-        for i in issuers
-    }
+    that named it. Only head words of a single known issuer's name count."""
+    words = {i: _issuer_name_words(i) for i in issuers}
     q = set(re.split(r"[\s'’?,.;:()-]+", fold(question)))
     found: dict[str, set[str]] = {}
     for issuer, ws in words.items():
         others = set().union(*(v for k, v in words.items() if k != issuer)) if len(words) > 1 else set()
         own = (ws - others) & q
-        if issuer.startswith("Communauté") and "cclo" in q:
-            own.add("cclo")
+        acronym = _acronym(issuer)
+        if acronym in q:
+            own.add(acronym)
         if own:
             found[issuer] = own
     if len(found) == 1:
