@@ -42,6 +42,9 @@ from greffier.settings import Settings
         ("Combien coûte chaque année le stockage distant ?", "figure", (None, None), "EUR", None),
         ("Dans quelle limite de jours le compte épargne temps est-il alimenté ?", "figure", (None, None), None, None),
         ("Quelle enveloppe hors taxes faut-il prévoir pour le dallage ?", "figure", (None, None), "EUR", None),
+        ("Quelle est la contribution totale de Pierrefonds au SIVOC pour 2020 ?", "figure", (2020, 2020), "EUR", None),
+        ("Quel service départemental programme la réfection du tapis ?", "direction", (None, None), None, None),
+        ("Quelle juridiction financière a examiné les comptes ?", "direction", (None, None), None, None),
     ],
 )
 def test_parse_question(question: str, kind: str, years: tuple, unit: str | None, counted: str | None) -> None:
@@ -322,3 +325,20 @@ def test_ask_which_body_did_it(tmp_path: Path) -> None:
             best = _best(g.ask(question))
             assert best["kind"] == "direction" and best["value"] == expected, (question, best)
             assert expected in best["evidence"] and best["page"] == 1
+
+
+def test_an_acronym_beside_a_direction_is_the_same_answer(tmp_path: Path) -> None:
+    # regression (dev a078): "La DGFIP (Direction Générale des Finances Publiques) a mis en place ...":
+    # the acronym, read as a body, tied with the direction it names, and ask abstained
+    doc = _minutes(
+        tmp_path,
+        "Paiement en ligne\n\n"
+        "La DGFIP (Direction Générale des Finances Publiques) a mis en place une nouvelle offre de paiement "
+        "en ligne PayFip qui remplace TIPI pour la régie de restauration scolaire.\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        r = g.ask("Quelle direction a mis en place l'offre de paiement en ligne PayFip ?")
+        assert r["answer"] is not None, r
+        assert r["value"] == "Direction Générale des Finances Publiques"
+        assert all(a["value"] != "DGFIP" for a in r["alternatives"])

@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 # bench/answers_tune.py; heldout.jsonl is the blind check): answer only when the best candidate scores
 # at least the kind's threshold and leads the best candidate with another value by the kind's margin;
 # otherwise abstain. Each pair gives the most right answers with at most 3 % wrong ones.
-THRESHOLDS = {"figure": (0.65, 0.05), "date": (0.45, 0.12), "direction": (0.4, 0.08), "fact": (0.65, 0.05)}
+THRESHOLDS = {"figure": (0.65, 0.05), "date": (0.45, 0.12), "direction": (0.45, 0.08), "fact": (0.65, 0.05)}
 # a trend's value for one year, read from that year's documents: its best TREND_CANDIDATES candidates
 # scoring TREND_FLOOR or more, each raised by TREND_CONSISTENCY x its likeness to the other years'
 # candidates (greffier/search/consistency.py); kept when it reaches TREND_YEAR_MIN and leads another
@@ -254,7 +254,7 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
             )
     if q.kind == "direction":
         out += _subject_candidates(hits, passages, by_section, weights, wg, top, passage_coverage)
-        out += _org_candidates(q, hits, passages, weights, wg, top, passage_coverage)
+        out += _org_candidates(q, hits, passages, by_section, weights, wg, top, passage_coverage)
         asked = _asked_kind(q.text)
         if asked:
             out = [replace(c, score=round(c.score * _kind_agreement(asked, c), 4)) for c in out]
@@ -339,6 +339,7 @@ def _org_candidates(
     q: Question,
     hits: list[SearchHit],
     passages: dict[str, Passage],
+    by_section: dict[str, list[Entity]],
     weights: dict[str, float],
     wg: Weigher,
     top: float,
@@ -346,14 +347,26 @@ def _org_candidates(
 ) -> list[Candidate]:
     """The bodies other than the issuer's directions that the passages name ("l'UTD de Lassigny
     programme une réfection"), scored like a value: the question's words in its sentence and near it.
-    A body the question itself names is not its answer."""
+    A body the question itself names is not its answer; one already a DIRECTION entity (the DGFIP of
+    "La DGFIP (Direction Générale des Finances Publiques)") is not a second candidate."""
     asked = set(wg.stems(q.text))
     out: list[Candidate] = []
     for h in hits:
         p = passages.get(h.passage_id)
         if p is None or p.start == p.end:
             continue
-        orgs = find_organisations(p.text)
+        directions = [e for e in by_section.get(p.section_id, []) if e.type == "DIRECTION"]
+        found = find_organisations(p.text)
+        # "La DGFIP (Direction Générale ...)": an acronym written beside a direction names it
+        known = {d.acronym for d in directions if d.acronym} | {
+            o.text for o in found for d in directions if -4 <= d.start - (p.start + o.end) <= 4
+        }
+        orgs = [
+            o
+            for o in found
+            if o.text not in known
+            and not any(d.start < p.start + o.end and p.start + o.start < d.end for d in directions)
+        ]
         if not orgs:
             continue
         for m in _SENTENCE.finditer(p.text):
