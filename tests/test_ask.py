@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from greffier.api import Greffier
 from greffier.cli import main
 from greffier.search.ask import issuer_in_question
-from greffier.search.question import parse_question
+from greffier.search.question import _DURATION, parse_question
 from greffier.settings import Settings
 
 
@@ -45,6 +45,14 @@ from greffier.settings import Settings
         ("Quelle est la contribution totale de Pierrefonds au SIVOC pour 2020 ?", "figure", (2020, 2020), "EUR", None),
         ("Quel service départemental programme la réfection du tapis ?", "direction", (None, None), None, None),
         ("Quelle juridiction financière a examiné les comptes ?", "direction", (None, None), None, None),
+        ("Combien de temps dure la convention ?", "figure", (None, None), "count", _DURATION),
+        ("Pour combien d'années le bail est-il conclu ?", "figure", (None, None), "count", "ans années"),
+        ("Combien de mètres cubes d'eau ont été facturés en 2023 ?", "figure", (2023, 2023), "m3", None),
+        ("Quelle surface fait la parcelle cédée ?", "figure", (None, None), "area", None),
+        ("Quel est l'effectif de la commune au 1er janvier 2025 ?", "figure", (2025, 2025), "count", None),
+        ("Quelle est la date limite de dépôt des offres ?", "date", (None, None), None, None),
+        ("Qui est le prestataire retenu pour la cantine ?", "direction", (None, None), None, None),
+        ("À qui le marché de voirie a-t-il été attribué ?", "direction", (None, None), None, None),
     ],
 )
 def test_parse_question(question: str, kind: str, years: tuple, unit: str | None, counted: str | None) -> None:
@@ -342,3 +350,26 @@ def test_an_acronym_beside_a_direction_is_the_same_answer(tmp_path: Path) -> Non
         assert r["answer"] is not None, r
         assert r["value"] == "Direction Générale des Finances Publiques"
         assert all(a["value"] != "DGFIP" for a in r["alternatives"])
+
+
+def test_ask_a_duration_an_area_and_a_volume(tmp_path: Path) -> None:
+    # "combien de temps" counted "temps", "combien de mètres cubes" counted "mètres": no candidate could
+    # ever pass the counted-noun check; "quelle surface" had no unit
+    doc = _minutes(
+        tmp_path,
+        "Convention de fourrière\n\n"
+        "La convention avec la SPA est conclue pour une durée de 3 ans pour un montant de 1 540 € par an.\n\n"
+        "Cession de terrain\n\n"
+        "Madame le Maire propose de céder la parcelle AB 12, d'une surface de 1 250 m², au prix de 18 000 €.\n\n"
+        "Eau potable\n\n"
+        "En 2018, 96 432 m3 d'eau ont été facturés aux 1 012 abonnés du service.\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        for question, value, unit in (
+            ("Combien de temps dure la convention avec la SPA ?", 3, "count"),
+            ("Quelle surface fait la parcelle AB 12 cédée par la commune ?", 1250, "m2"),
+            ("Combien de mètres cubes d'eau ont été facturés aux abonnés en 2018 ?", 96432, "m3"),
+        ):
+            best = _best(g.ask(question))
+            assert (best["value"], best["unit"]) == (value, unit), (question, best)

@@ -107,6 +107,8 @@ def _unit_ok(q: Question, e: Entity) -> bool:
         return e.unit == "count"
     if q.unit == "EUR":
         return e.unit == "EUR" or (e.currency == "EUR")
+    if q.unit == "area":  # "quelle surface": in square metres or hectares
+        return e.unit in ("m2", "ha")
     return e.unit == q.unit
 
 

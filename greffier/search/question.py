@@ -36,6 +36,7 @@ _UNIT_HINTS = (
     ("m3", r"\bm3\b|m³|mètres? cubes?|\bvolume"),
     ("t", r"\btonnes?\b|tonnage"),
     ("ha", r"hectares?"),
+    ("area", r"\bsurface|superficie|\bm2\b|m²|mètres? carrés?"),
     ("km", r"kilomètres?|\bkm\b|\bdistance\b"),
     (
         "EUR",
@@ -57,7 +58,13 @@ _MEASURES = {
     "kilometres": "km",
     "kilometre": "km",
     "km": "km",
+    "metres cubes": "m3",
+    "metre cube": "m3",
+    "metres carres": "area",
+    "metre carre": "area",
 }
+# "combien de temps", "pour combien d'années": a duration, counted in any of these
+_DURATION = "ans années mois semaines jours heures"
 
 
 def parse_question(text: str, latest_year: int | None = None) -> Question:
@@ -91,7 +98,9 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     # "quand" asks a date at the start or after "depuis"/"jusqu'à"; inside a clause it is a
     # conjunction: "jusqu'à combien ..., quand il n'y a ni gouttière ..." asks a figure
     asks_date = re.search(
-        r"^\W*quand\b|(?:depuis|jusqu'à|à partir de|dès) quand\b|quelle date|en quelle année|quel jour", low
+        r"^\W*quand\b|(?:depuis|jusqu'à|à partir de|dès) quand\b|quelle date|en quelle année|quel jour"
+        r"|quelle (?:est|était|sera) la date\b",
+        low,
     )
     # "chaque année" alone is a yearly figure ("combien coûte chaque année le stockage ?"); with a
     # range of years ("chaque année de 2015 à 2020") the range makes it a series
@@ -107,8 +116,13 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     elif re.search(
         r"quel(?:le)?s? (?:direction|service|pôle|mission|dga|structure|organisme|entité|cellule|juridiction|instance"
         r"|société|entreprise|prestataire|syndicat|établissement|cabinet|bureau d'études|opérateur|agence|autorité"
-        r"|administration|collectivité|partenaire)\b"
-        r"|qui (?:pilote|gère|est chargée?|conduit|mène|a (?:mené|conduit|piloté))\b",
+        r"|administration|collectivité|partenaire|association|prestataire|titulaire|attributaire|délégataire"
+        r"|fournisseur|maître d'(?:œ|oe)uvre)\b"
+        r"|quel(?:le)?s? (?:est|était|sont) (?:le|la|les|l') ?(?:prestataire|titulaire|attributaire|délégataire"
+        r"|fournisseur|maître d'(?:œ|oe)uvre|organisme)\b"
+        r"|qui (?:pilote|gère|est chargée?|conduit|mène|a (?:mené|conduit|piloté))\b"
+        r"|qui (?:est|sont|était) (?:le|la|les|l') ?(?:prestataire|titulaire|attributaire|délégataire|fournisseur)\b"
+        r"|^\W*à qui\b",
         low,
     ):
         kind = "direction"
@@ -134,7 +148,7 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
             unit = name
             break
     counted = None
-    cm = re.search(r"combien\s+(?:de\s+|d')(\w+)", low)
+    cm = re.search(r"combien\s+(?:de\s+|d')(\w+(?:\s+(?:cubes?|carrés?))?)", low)
     if cm:
         counted = cm.group(1)
         measure = _MEASURES.get(fold(counted))
@@ -144,7 +158,11 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
             unit, counted = measure, None
         elif unit is None or unit == "EUR":
             unit = "count"
-    elif unit is None and kind in ("figure", "trend") and re.search(r"\bnombre\b", low):
+        if counted and fold(counted) == "temps":
+            counted = _DURATION  # "3 ans", "4 années", "36 mois" all answer "combien de temps"
+        elif counted and fold(counted) in ("annees", "annee", "ans"):
+            counted = "ans années"  # "pour combien d'années": "conclu pour 3 ans"
+    elif unit is None and kind in ("figure", "trend") and re.search(r"\bnombre\b|\beffectifs?\b", low):
         unit = "count"
         nm = re.search(r"nombre\s+(?:de\s+|d')(\w+)", low)
         counted = nm.group(1) if nm else None
