@@ -47,6 +47,7 @@ from greffier.settings import Settings
         ("Quelle juridiction financière a examiné les comptes ?", "direction", (None, None), None, None),
         ("Combien de temps dure la convention ?", "figure", (None, None), "count", _DURATION),
         ("Pour combien d'années le bail est-il conclu ?", "figure", (None, None), "count", "ans années"),
+        ("Quelle est la durée de la convention avec TDF ?", "figure", (None, None), "count", _DURATION),
         ("Combien de mètres cubes d'eau ont été facturés en 2023 ?", "figure", (2023, 2023), "m3", None),
         ("Quelle surface fait la parcelle cédée ?", "figure", (None, None), "area", None),
         ("Quel est l'effectif de la commune au 1er janvier 2025 ?", "figure", (2025, 2025), "count", None),
@@ -75,6 +76,10 @@ def test_issuer_named_in_a_question() -> None:
     # regression (heldout h002, h015): the département's name alone does not name the community
     assert issuer_in_question("Combien de communes couvre le SAGE du bassin Oise-Aronde ?", issuers)[0] is None
     assert issuer_in_question("Combien coûte l'agence d'urbanisme de l'Oise ?", issuers)[0] is None
+    # no name, but the kind of body: a mairie is the commune's, the intercommunalité the community
+    assert issuer_in_question("Quel emprunt la mairie a-t-elle contracté ?", issuers) == (issuers[0], set())
+    assert issuer_in_question("Combien l'intercommunalité a-t-elle collecté ?", issuers)[0] == issuers[2]
+    assert issuer_in_question("Que verse la commune à l'intercommunalité ?", issuers) == (None, set())
 
 
 def test_ask_cites_a_verified_page(demo_index: Path) -> None:
@@ -373,3 +378,20 @@ def test_ask_a_duration_an_area_and_a_volume(tmp_path: Path) -> None:
         ):
             best = _best(g.ask(question))
             assert (best["value"], best["unit"]) == (value, unit), (question, best)
+
+
+def test_a_body_far_from_the_question_words_is_no_answer(tmp_path: Path) -> None:
+    # regression (CCLO CR 18/12/2025 p.22): "qui est le délégataire du service de l'eau" was answered
+    # "Agence de l'Eau Seine Normandie", the last words of a long bullet about the délégataire, whose own
+    # name holds "eau"
+    doc = _minutes(
+        tmp_path,
+        "Redevance performance des réseaux\n\n"
+        "• Dit que le délégataire du service public de l'eau potable facture la contre-valeur de la redevance "
+        "« performance des réseaux d'eau potable » aux abonnés, l'encaisse au titre de chaque exercice "
+        "budgétaire de la commune puis la reverse chaque année en totalité à l'Agence de l'Eau Seine Normandie.\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        r = g.ask("Qui est le délégataire du service de l'eau ?")
+        assert r["answer"] is None, r

@@ -162,6 +162,8 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
             counted = _DURATION  # "3 ans", "4 années", "36 mois" all answer "combien de temps"
         elif counted and fold(counted) in ("annees", "annee", "ans"):
             counted = "ans années"  # "pour combien d'années": "conclu pour 3 ans"
+    elif unit is None and kind in ("figure", "trend") and re.search(r"\bdurée\b", low):
+        unit, counted = "count", _DURATION  # "quelle est la durée de la convention ?": 3 ans, 36 mois
     elif unit is None and kind in ("figure", "trend") and re.search(r"\bnombre\b|\beffectifs?\b", low):
         unit = "count"
         nm = re.search(r"nombre\s+(?:de\s+|d')(\w+)", low)
