@@ -48,6 +48,8 @@ from greffier.settings import Settings
         ("Combien de temps dure la convention ?", "figure", (None, None), "count", _DURATION),
         ("Pour combien d'années le bail est-il conclu ?", "figure", (None, None), "count", "ans années"),
         ("Quelle est la durée de la convention avec TDF ?", "figure", (None, None), "count", _DURATION),
+        ("Quel est le salaire du maire ?", "figure", (None, None), "EUR", None),
+        ("Quelle est la population de Pierrefonds ?", "figure", (None, None), "count", None),
         ("Combien de mètres cubes d'eau ont été facturés en 2023 ?", "figure", (2023, 2023), "m3", None),
         ("Quelle surface fait la parcelle cédée ?", "figure", (None, None), "area", None),
         ("Quel est l'effectif de la commune au 1er janvier 2025 ?", "figure", (2025, 2025), "count", None),
@@ -395,3 +397,19 @@ def test_a_body_far_from_the_question_words_is_no_answer(tmp_path: Path) -> None
         g.ingest([doc])
         r = g.ask("Qui est le délégataire du service de l'eau ?")
         assert r["answer"] is None, r
+
+
+def test_a_rate_does_not_answer_a_question_that_asks_none(tmp_path: Path) -> None:
+    # regression: "quel est le salaire du maire ?" (no unit understood) was answered "75 %", the
+    # State's share of an assisted contract
+    doc = _minutes(
+        tmp_path,
+        "Recrutement d'un agent\n\n"
+        "Il est précisé que ce contrat aidé de l'agent d'entretien bénéficie d'une prise en charge de l'État "
+        "de 75 % du salaire brut.\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        for question in ("Quel est le salaire de l'agent d'entretien ?", "Quelle est la prise en charge de l'État ?"):
+            r = g.ask(question)
+            assert r.get("unit") != "%" and all(c["unit"] != "%" for c in r.get("candidates", [])), r

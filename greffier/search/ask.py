@@ -105,8 +105,8 @@ def _weigher(g: Greffier) -> Weigher:
 
 
 def _unit_ok(q: Question, e: Entity) -> bool:
-    if q.unit is None:
-        return e.unit not in ("h",)
+    if q.unit is None:  # a rate answers only a question that asks one ("taux", "part", "%")
+        return e.unit not in ("h", "%")
     if q.unit == "count":
         return e.unit == "count"
     if q.unit == "EUR":

@@ -43,8 +43,9 @@ _UNIT_HINTS = (
         r"montant|co[uû]t|co[uû]té|co[uû]te|\bvaut\b|prix|tarif|budget|subvention|euros?|€|somme|d[ée]pens|recette|"
         r"redevance|dette|encours|loyer|indemnit|prime|enveloppe|hors taxes|\bht\b|\bttc\b|rembours|"
         r"résultat|\bsolde|excédent|déficit|\bvaleur\b|contribution|cotisation|dotation|\bdevis\b|factur|\bfrais\b|"
-        r"versement|emprunt|\bproduit (?:de|des|du|d')|"
-        r"combien .*(?:pay|touch|vers|rapport|co[uû]t|dépens|reçu|perç|accord|attribu|allou|apport|vend|engag|réclam)",
+        r"versement|emprunt|\bproduit (?:de|des|du|d')|salaire|rémunér|\btraitement\b|gratification|"
+        r"combien .*(?:pay|touch|vers|rapport|co[uû]t|dépens|reçu|perç|accord|attribu|allou|apport|vend|engag|réclam"
+        r"|obten)",
     ),
 )
 
@@ -164,7 +165,7 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
             counted = "ans années"  # "pour combien d'années": "conclu pour 3 ans"
     elif unit is None and kind in ("figure", "trend") and re.search(r"\bdurée\b", low):
         unit, counted = "count", _DURATION  # "quelle est la durée de la convention ?": 3 ans, 36 mois
-    elif unit is None and kind in ("figure", "trend") and re.search(r"\bnombre\b|\beffectifs?\b", low):
+    elif unit is None and kind in ("figure", "trend") and re.search(r"\bnombre\b|\beffectifs?\b|\bpopulation\b", low):
         unit = "count"
         nm = re.search(r"nombre\s+(?:de\s+|d')(\w+)", low)
         counted = nm.group(1) if nm else None

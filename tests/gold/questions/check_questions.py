@@ -17,6 +17,12 @@ h001, h002, ..., every row has split "heldout" (no dev/test alternation),
 quotes are 10-30 words, and non-trend answers may not cite a document that
 answers.jsonl uses as a source (the set must stay on unseen documents).
 
+A second held-out file (heldout2.jsonl, or any answers-format file whose rows
+have split "heldout2") gets the same checks as heldout.jsonl, except that ids
+are k001, k002, ..., every row has split "heldout2", any document may be cited,
+and a non-trend answer may not repeat the (source, page, value) of a question
+in answers.jsonl or heldout.jsonl.
+
 Usage:  python check_questions.py [--corpus /work/shared/corpus] [-v] [--file F ...]
         (without --file: retrieval.jsonl, answers.jsonl and heldout.jsonl if present;
          with --file: only the given answers-format files)
@@ -43,6 +49,7 @@ ANSWER_STYLES = {"direct", "paraphrase"}
 ANSWER_TYPES = {"figure", "date", "direction", "trend"}
 SPLITS = ("dev", "test")
 HELDOUT = "heldout"
+HELDOUT2 = "heldout2"
 
 _WS = re.compile(r"\s+")
 
@@ -275,21 +282,51 @@ def check_answer_evidence(
             errors.append(f"{where}: value {val!r} not recognisable in quote {ev.get('quote')!r}")
 
 
+def heldout_kind(path: Path, rows: list[dict]) -> str | None:
+    """HELDOUT or HELDOUT2 for a held-out answers file, None for answers.jsonl."""
+    for kind in (HELDOUT, HELDOUT2):
+        if path.stem == kind or any(r.get("split") == kind for r in rows):
+            return kind
+    return None
+
+
 def is_heldout(path: Path, rows: list[dict]) -> bool:
-    return path.stem == HELDOUT or any(r.get("split") == HELDOUT for r in rows)
+    return heldout_kind(path, rows) is not None
+
+
+def answer_key(ev: dict) -> tuple:
+    """(source, page, value) of an answer, numbers compared as floats."""
+    val = ev.get("value")
+    if isinstance(val, (int, float)) and not isinstance(val, bool):
+        val = float(val)
+    elif isinstance(val, str):
+        val = norm(val)
+    return ev.get("source"), ev.get("page"), val
+
+
+def answer_keys(rows: list[dict]) -> set[tuple]:
+    """(source, page, value) of every non-trend answer in rows."""
+    return {answer_key(r["answer"]) for r in rows if r.get("type") != "trend" and isinstance(r.get("answer"), dict)}
 
 
 def check_answers(
-    corpus: Corpus, path: Path, errors: list[str], seen_sources: set[str] | None = None
+    corpus: Corpus,
+    path: Path,
+    errors: list[str],
+    seen_sources: set[str] | None = None,
+    known_answers: set[tuple] | None = None,
 ) -> list[dict]:
     """Check an answers-format file; held-out files get the rules in the module docstring.
 
     seen_sources: the sources answers.jsonl cites (only used for held-out files).
+    known_answers: (source, page, value) of answers.jsonl and heldout.jsonl answers
+    (only used for heldout2 files).
     """
     rows = load_jsonl(path, errors)
-    heldout = is_heldout(path, rows)
-    id_re = r"h\d{3}" if heldout else r"a\d{3}"
-    splits = (HELDOUT,) if heldout else SPLITS
+    kind = heldout_kind(path, rows)
+    heldout = kind is not None
+    id_re = {HELDOUT: r"h\d{3}", HELDOUT2: r"k\d{3}"}.get(kind, r"a\d{3}")
+    splits = (kind,) if heldout else SPLITS
     limits = (10, 30) if heldout else (None, None)
     ids = Counter(r.get("id") for r in rows)
     for i, c in ids.items():
@@ -339,8 +376,10 @@ def check_answers(
                     errors.append(f"{where}: null answer needs reason 'not in corpus'")
                 continue
             check_answer_evidence(corpus, r["answer"], qtype, f"{where} answer", errors, limits)
-            if heldout and seen_sources and r["answer"].get("source") in seen_sources:
+            if kind == HELDOUT and seen_sources and r["answer"].get("source") in seen_sources:
                 errors.append(f"{where}: source {r['answer']['source']} is already used by answers.jsonl")
+            if kind == HELDOUT2 and known_answers and answer_key(r["answer"]) in known_answers:
+                errors.append(f"{where}: answer (source, page, value) already asked in answers.jsonl or heldout.jsonl")
     if not heldout:
         check_alternation(rows, "type", path.name, errors)
     return rows
@@ -397,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument(
         "--file", type=Path, action="append", default=[],
-        help="check only this answers-format file (repeatable); heldout rules apply to split 'heldout'",
+        help="check only this answers-format file (repeatable); heldout rules apply to splits 'heldout' and 'heldout2'",
     )
     args = ap.parse_args(argv)
 
@@ -407,9 +446,13 @@ def main(argv: list[str] | None = None) -> int:
     if (args.dir / "answers.jsonl").exists():
         seen = answer_sources(load_jsonl(args.dir / "answers.jsonl", []))
     if args.file:
+        known: set[tuple] = set()
+        for name in ("answers.jsonl", "heldout.jsonl"):
+            if (args.dir / name).exists():
+                known |= answer_keys(load_jsonl(args.dir / name, []))
         summaries = []
         for f in args.file:
-            rows = check_answers(corpus, f, errors, seen)
+            rows = check_answers(corpus, f, errors, seen, known)
             summaries.append(summarise_heldout(f.name, rows) if is_heldout(f, rows) else summarise([], rows))
         if args.verbose or not errors:
             print("\n".join(summaries))
