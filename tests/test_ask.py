@@ -413,3 +413,20 @@ def test_a_rate_does_not_answer_a_question_that_asks_none(tmp_path: Path) -> Non
         for question in ("Quel est le salaire de l'agent d'entretien ?", "Quelle est la prise en charge de l'État ?"):
             r = g.ask(question)
             assert r.get("unit") != "%" and all(c["unit"] != "%" for c in r.get("candidates", [])), r
+
+
+def test_a_total_is_not_answered_by_one_of_its_parts(tmp_path: Path) -> None:
+    # regression (CR 04/04/2017 p.3): "le montant total des subventions aux associations en 2017" was
+    # answered by the Festival des Forêts' 3 000 €, the first line of the table
+    doc = tmp_path / "compte-rendu-04-04-2017.txt"
+    doc.write_text(
+        "Commune de Pierrefonds\nCompte rendu du conseil municipal du 4 avril 2017\n\n"
+        "Subventions aux associations\n\n"
+        "Montant des subventions 2017 aux associations : Festival des Forêts 3000 €, comité des fêtes 2000 €, "
+        "jumelage 570 €.\n\nSoit au total 5 570 €.\n",
+        encoding="utf-8",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        best = _best(g.ask("Quel est le montant total des subventions aux associations en 2017 ?"))
+        assert best["value"] == 5570, best

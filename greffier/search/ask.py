@@ -65,6 +65,7 @@ DEBATE_FACTOR = 0.8  # a value quoted in the debate (dev: bench/answers_tune.py)
 SEARCH_DEPTH = 20  # passages searched per question
 MEETING_FACTORS = (1.15, 0.85)  # a value of the meeting the question names, of another document (dev+test)
 PER_UNIT_UNASKED = 0.85  # a value written per unit, when the question asks none (dev+test)
+TOTAL_UNWRITTEN = 0.85  # a value with no "total" near it, when the question asks a total (dev+test)
 REQUESTED_FACTOR = 0.85  # an amount requested, when the question asks what was granted or paid (dev+test)
 # a date after words that fit "jusqu'à quand"/"depuis quand", after none, after the other ones: an
 # end date is nearly always introduced ("jusqu'au", "terme au"), a start date often is not (dev+test)
@@ -176,6 +177,7 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
     wants_day = q.kind == "date" and bool(re.search(r"quel jour|quelle date", q.text.lower()))
     relation = _date_relation(q.text) if q.kind == "date" else None
     asks_request = bool(_REQUESTED.search(q.text))
+    asks_total = bool(_TOTAL.search(q.text))
     asks_rate = bool(re.search(r"\bpar\b|/|\bchaque\b|\bunitaire|\bau (?:m|km|kilo)", q.text.lower()))
     per = _PER_UNIT.search(q.text.lower())
     per_unit = wg.stems(per.group(1)) if per else ()
@@ -247,6 +249,9 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
                 factor *= _per_unit_agreement(wg, per_unit, sentence, at, at + len(e.text))
             elif e.type == "AMOUNT" and not asks_rate and _RATE_AFTER.match(sentence, at + len(e.text)):
                 factor *= PER_UNIT_UNASKED  # "30 euros par kilomètre" does not answer "quel montant"
+            around = sentence[max(0, at - 80) : at + len(e.text) + 20]
+            if asks_total and e.type == "AMOUNT" and not _TOTAL.search(around):
+                factor *= TOTAL_UNWRITTEN  # one association's subsidy is not "le montant total des subventions"
             if e.type == "AMOUNT" and not asks_request and _REQUESTED.search(sentence[max(0, at - 40) : at]):
                 factor *= REQUESTED_FACTOR  # "Demandées: 2 000 €" is not what was granted
             if q.meeting:
@@ -449,6 +454,10 @@ def _kind_agreement(asked: set[str], c: Candidate) -> float:
     if hit:
         return ORG_KIND_FACTORS[0]
     return ORG_KIND_FACTORS[1]
+
+
+# a total: "le montant total", "au total", "TOTAL", "cumulé"
+_TOTAL = re.compile(r"\btota(?:l|le|ux|les)\b|\bcumul", re.IGNORECASE)
 
 
 # an amount asked for, not granted: "Comité des Fêtes | 2025 / Demandées: 2 000 €", "sollicite une
