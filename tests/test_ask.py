@@ -430,3 +430,26 @@ def test_a_total_is_not_answered_by_one_of_its_parts(tmp_path: Path) -> None:
         g.ingest([doc])
         best = _best(g.ask("Quel est le montant total des subventions aux associations en 2017 ?"))
         assert best["value"] == 5570, best
+
+
+def test_question_terms_keep_compounds_whole() -> None:
+    # regression (heldout2): "Cuise-la-Motte" lost its "la" to the question words, and the "-motte"
+    # left behind was read by the keyword index as "exclude motte"; "couverture" asked for a rate
+    q = parse_question("Quel volume la station d'épuration de Cuise-la-Motte rejette-t-elle dans l'Aisne ?")
+    assert "cuise-la-motte" in q.terms.split() and q.unit == "m3"
+    assert "tout-à-l'égout" in parse_question("Combien coûte le branchement au tout-à-l'égout ?").terms
+    assert parse_question("Quel est le montant HT du lot couverture de la mairie ?").unit == "EUR"
+
+
+def test_ask_a_place_with_a_hyphenated_name(tmp_path: Path) -> None:
+    doc = _minutes(
+        tmp_path,
+        "1. Station d'épuration\n\nElimination de la pollution. Le volume annuel traité par la station "
+        "d'épuration est de 112 342 m3.\n\n"
+        "2. Convention avec VNF\n\nPour les rejets de la station de Cuise-la-Motte dans l'Aisne, cela représente "
+        "3 082.17 € net annuel pour un volume de 386 900 m3.\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        best = _best(g.ask("Quel volume annuel la station d'épuration de Cuise-la-Motte rejette-t-elle dans l'Aisne ?"))
+        assert (best["value"], best["unit"]) == (386900, "m3"), best

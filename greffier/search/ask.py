@@ -564,7 +564,8 @@ def _search(
     g: Greffier, q: Question, year_from: int | None, year_to: int | None, issuer: str | None
 ) -> list[SearchHit]:
     filters = g.filters(year_from=year_from, year_to=year_to, issuer=issuer)
-    terms = q.terms or q.text
+    # the question's words, never query syntax: a "-motte" left by "Cuise-la-Motte" would exclude motte
+    terms = re.sub(r'["+]|(?<!\w)-|-(?!\w)', " ", q.terms or q.text)
     try:
         return g.search(terms, filters, limit=SEARCH_DEPTH)
     except Exception as exc:  # an empty query after removing question words

@@ -24,15 +24,16 @@ class Question:
         return self.year_from if self.year_from is not None and self.year_from == self.year_to else None
 
 
+# (a word inside a compound is no question word: "Cuise-la-Motte", "tout-à-l'égout" stay whole)
 _QUESTION_WORDS = re.compile(
-    r"\b(?:combien|quel(?:le)?s?|quand|comment|pourquoi|qui|que|quoi|où|est-ce|est|sont|a-t-(?:il|elle)"
+    r"(?<![\w-])(?:combien|quel(?:le)?s?|quand|comment|pourquoi|qui|que|quoi|où|est-ce|est|sont|a-t-(?:il|elle)"
     r"|ont-(?:ils|elles)|a|ont|été|était|étaient|t|il|elle|ils|elles|l'|d'|à|au|aux|du|de|des|la|le|les|un|une"
     r"|en|sur|pour|par|dans|y|ce|cette|ces|son|sa|ses|leur|leurs|qu'|s'|n'|ne|pas|année|années|chaque|entre|et"
     r"|depuis|jusqu'en|dernier|dernière|montant|nombre)\b",
     re.IGNORECASE,
 )
 _UNIT_HINTS = (
-    ("%", r"\btaux\b|pourcentage|\bpart\b|proportion|%|dans quelle mesure|\bcouvert"),
+    ("%", r"\btaux\b|pourcentage|\bpart\b|proportion|%|dans quelle mesure|\bcouvert(?:es?|s)?\b"),
     ("m3", r"\bm3\b|m³|mètres? cubes?|\bvolume"),
     ("t", r"\btonnes?\b|tonnage"),
     ("ha", r"hectares?"),
