@@ -94,6 +94,8 @@ def test_not_amounts(text: str) -> None:
     [
         ("le 12 mars", "2017-03-12", "day", True, None),
         ("au 1er janvier 2016", "2016-01-01", "day", False, None),
+        # regression (SPANC 2023 p.7): the text layer sets the superscript apart, "1 er janvier 2011"
+        ("obligatoire depuis le 1 er janvier 2011.", "2011-01-01", "day", False, None),
         ("le 12/04/2017", "2017-04-12", "day", False, None),
         ("le 05/11/17", "2017-11-05", "day", False, None),
         ("le 05-11-2017", "2017-11-05", "day", False, None),

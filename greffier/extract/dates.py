@@ -18,8 +18,9 @@ MONTH_NAMES = (
 )  # fmt: skip
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _SP = r"[ \u00a0\u202f\t]+"
-_DAY = r"(?P<d>[0-3]?\d)(?:er|ER|ᵉʳ)?"
-TEXT_DATE = re.compile(rf"\b(\d{{1,2}})(?:er|ER)?\s+({_MONTH_RE})\.?\s+(\d{{4}})\b", re.IGNORECASE)
+# "1er", "1ᵉʳ", and "1 er" (a text layer that sets the superscript apart)
+_DAY = r"(?P<d>[0-3]?\d)(?:[ \u00a0]?(?:er|ER)|ᵉʳ)?"
+TEXT_DATE = re.compile(rf"\b(\d{{1,2}})(?: ?(?:er|ER))?\s+({_MONTH_RE})\.?\s+(\d{{4}})\b", re.IGNORECASE)
 NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")
 
 
@@ -54,7 +55,7 @@ _ONE = (
 )
 _SINGLE = re.compile(rf"(?<![\w/.-])(?:{_ONE})(?![\w])", re.IGNORECASE)
 _TOKEN = (
-    rf"(?:[0-3]?\d(?:er)?{_SP})?(?:{_MONTH_RE})\.?(?:{_SP}(?:19|20)\d{{2}})?"
+    rf"(?:[0-3]?\d(?: ?er)?{_SP})?(?:{_MONTH_RE})\.?(?:{_SP}(?:19|20)\d{{2}})?"
     r"|[0-3]?\d[/.-][01]?\d(?:[/.-](?:19|20)?\d{2})?"
 )
 _RANGE = re.compile(
