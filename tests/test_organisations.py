@@ -53,3 +53,14 @@ def test_a_place_is_read_case_sensitively() -> None:
     # "de l'Oise" is the council's place; "une subvention" after it is not
     (o,) = [o for o in find_organisations("du Conseil Départemental de l'Oise une subvention") if "Conseil" in o.text]
     assert o.text == "Conseil Départemental de l'Oise"
+
+
+def test_a_partner_named_by_an_acronym_alone() -> None:
+    # regression (heldout2, AMP 2017 p.4 and CCLO CR 20/11/2025 p.15): the mandated company and the
+    # délégataire were named by acronyms no table knew
+    (soleam,) = find_organisations("signature d’une convention de mandat avec la SOLEAM pour la programmation")
+    assert soleam.text == "SOLEAM"
+    (saur,) = find_organisations("La CCLO et la SAUR sont liés par un contrat de DSP")
+    assert "delegataire" in saur.kinds
+    # a tax or a grant after "avec la" is no partner
+    assert find_organisations("financé avec la DETR et payé avec la TVA") == []

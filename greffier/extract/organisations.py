@@ -81,7 +81,21 @@ _KNOWN_ACRONYMS: dict[str, str] = {
     "ADTO": "societe agence developpement amenagement",
     "SAO": "societe amenagement",
     "SE60": "syndicat energie",
+    "SAUR": "societe delegataire exploitant eau assainissement",
+    "VEOLIA": "societe delegataire exploitant eau assainissement",
+    "Veolia": "societe delegataire exploitant eau assainissement",
+    "SUEZ": "societe delegataire exploitant eau assainissement dechets",
 }
+# a partner named by an acronym alone: "une convention de mandat avec la SOLEAM", "la CCLO et la SAUR
+# sont liés par un contrat", "attribué à la SPL" (not a tax, a plan or a grant: "avec la TVA")
+_PARTNER = re.compile(
+    rf"(?<!\w)(?:avec|à|par|entre|et)\s+(?:la|le|l['’])\s*(?P<acr>[{_UP}][{_UP}0-9]{{2,9}})(?![\w’'])"
+)
+_NOT_BODIES = {
+    "TVA", "TEOM", "PLU", "PLUI", "DETR", "DSIL", "FSIL", "FCTVA", "FPIC", "DGF", "RODP", "IFSE", "RIFSEEP",
+    "CGCT", "PADD", "SAGE", "GEMA", "GEMAPI", "RPQS", "ULIS", "SCOT", "PDU", "ERP", "PMR", "RGPD", "RSA", "CET",
+    "DIA", "DPU", "OAP", "DUP", "AOT", "CDD", "CDI", "EPCI", "TFPB", "TFPNB", "CFE", "CVAE", "BAFA", "BAFD",
+}  # fmt: skip
 # a body introduced by its kind, then its name: capitalised words, acronyms and links
 _KIND = (
     r"(?:la\s+|une\s+|l['’]|le\s+|du\s+|de\s+la\s+|à\s+la\s+|au\s+)"
@@ -167,5 +181,9 @@ def _find(text: str) -> list[OrgMatch]:
                 add(m.start(), m.end(), None, defined[acr])
             else:
                 add(m.start(), m.end(), None, acronyms[acr])
+    for m in _PARTNER.finditer(text):
+        acr = m.group("acr")
+        if acr not in _NOT_BODIES and acr not in acronyms:
+            add(m.start("acr"), m.end("acr"), None, "")
     out.sort(key=lambda o: o.start)
     return out
