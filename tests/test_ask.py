@@ -453,3 +453,21 @@ def test_ask_a_place_with_a_hyphenated_name(tmp_path: Path) -> None:
         g.ingest([doc])
         best = _best(g.ask("Quel volume annuel la station d'épuration de Cuise-la-Motte rejette-t-elle dans l'Aisne ?"))
         assert (best["value"], best["unit"]) == (386900, "m3"), best
+
+
+def test_ask_looks_beyond_the_issuer_the_question_names(tmp_path: Path) -> None:
+    # regression (heldout2): "l'eau potable de Pierrefonds" restricted the search to the commune's minutes,
+    # but the water contract is the community's, in its council's minutes
+    commune = _minutes(tmp_path, "Eau potable\n\nLe conseil municipal prend acte du rapport sur l'eau potable.\n")
+    community = tmp_path / "compte-rendu-cc-18-12-2025.txt"
+    community.write_text(
+        "Communauté de communes des Lisières de l'Oise\nCompte rendu du conseil communautaire du 18 décembre 2025\n\n"
+        "Eau potable\n\nVu le contrat de délégation de service public pour la gestion du service d'eau potable passé "
+        "entre la communauté de communes et VEOLIA sur la commune de Pierrefonds, entré en vigueur le 31/10/2013.\n",
+        encoding="utf-8",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([commune, community])
+        r = g.ask("Depuis quand le contrat qui confie l'eau potable de Pierrefonds à VEOLIA est-il entré en vigueur ?")
+        best = _best(r)
+        assert best["value"] == "2013-10-31" and best["doc_id"] == "compte-rendu-cc-18-12-2025", r

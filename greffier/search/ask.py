@@ -65,6 +65,7 @@ DEBATE_FACTOR = 0.8  # a value quoted in the debate (dev: bench/answers_tune.py)
 SEARCH_DEPTH = 20  # passages searched per question
 MEETING_FACTORS = (1.15, 0.85)  # a value of the meeting the question names, of another document (dev+test)
 PER_UNIT_UNASKED = 0.85  # a value written per unit, when the question asks none (dev+test)
+OTHER_ISSUER_FACTOR = 0.9  # another issuer's value, when the one the question names has none good enough
 TOTAL_UNWRITTEN = 0.85  # a value with no "total" near it, when the question asks a total (dev+test)
 REQUESTED_FACTOR = 0.85  # an amount requested, when the question asks what was granted or paid (dev+test)
 # a date after words that fit "jusqu'à quand"/"depuis quand", after none, after the other ones: an
@@ -702,12 +703,23 @@ def rank(g: Greffier, q: Question, issuer: str | None) -> list[Candidate]:
 
 
 def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:
+    given = issuer
     q, issuer = understand(g, question, year, issuer)
     if q.kind == "trend":
         return trend(g, question, q.year_from, q.year_to, issuer, parsed=q)
     cands = rank(g, q, issuer)
-    base = {"question": question, "kind": q.kind, "years": [q.year_from, q.year_to]}
     min_score, min_margin = THRESHOLDS.get(q.kind, THRESHOLDS["figure"])
+    if given is None and issuer is not None and (not cands or cands[0].score < min_score):
+        # the issuer was read from the question ("l'eau potable de Pierrefonds"), but the answer may
+        # be in another body's documents (the community's contract for the commune's water): look
+        # there too, its values weighing OTHER_ISSUER_FACTOR
+        own = {d.doc_id for d in g.documents() if d.issuer == issuer}
+        cands = list(
+            (c if c.entity.doc_id in own else replace(c, score=round(c.score * OTHER_ISSUER_FACTOR, 4)))
+            for c in rank(g, q, None)
+        )
+        cands.sort(key=lambda c: c.score, reverse=True)
+    base = {"question": question, "kind": q.kind, "years": [q.year_from, q.year_to]}
     if cands and cands[0].entity.type == "ORG":
         min_score, min_margin = THRESHOLDS["org"]
     if not cands or cands[0].score < min_score or _margin(cands) < min_margin or cands[0].overlap == 0:
