@@ -418,10 +418,12 @@ class Greffier:
         limit: int = 10,
         mode: str = DEFAULT_MODE,
         entity_types: tuple[str, ...] = (),
+        snippets: bool = True,
     ) -> list[SearchHit]:
         """Ranked passages. ``mode``: keyword (BM25), semantic (cosine of passage vectors) or
         hybrid (both, fused); hybrid falls back to keyword, with a warning, without vectors.
-        ``entity_types`` keeps the passages that hold an entity of one of these types."""
+        ``entity_types`` keeps the passages that hold an entity of one of these types.
+        ``snippets=False`` leaves each hit's snippet empty (ask reads the passage itself)."""
         if limit < 1:
             raise UsageError("limit must be at least 1")
         for t in entity_types:
@@ -456,7 +458,7 @@ class Greffier:
                     year=d.year,
                     page=p.page,
                     section_path=p.section_path,
-                    snippet=make_snippet(p.text, q, self.keyword.analyze),
+                    snippet=make_snippet(p.text, q, self.keyword.analyze) if snippets else "",
                     passage_id=p.passage_id,
                     text=p.text,
                     kind=d.kind,

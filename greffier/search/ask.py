@@ -568,7 +568,7 @@ def _search(
     # the question's words, never query syntax: a "-motte" left by "Cuise-la-Motte" would exclude motte
     terms = re.sub(r'["+]|(?<!\w)-|-(?!\w)', " ", q.terms or q.text)
     try:
-        return g.search(terms, filters, limit=SEARCH_DEPTH)
+        return g.search(terms, filters, limit=SEARCH_DEPTH, snippets=False)
     except Exception as exc:  # an empty query after removing question words
         log.debug("search failed for %r: %s", terms, exc)
         return []

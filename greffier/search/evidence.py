@@ -44,11 +44,17 @@ class Weigher:
         self._doc_freq = doc_freq
         self._n = max(1, n_docs)
         self._df: dict[str, int] = {}
+        self._tokens = lru_cache(maxsize=2048)(self._tokenize)
 
     def stems(self, word: str) -> tuple[str, ...]:
         return self._analyze(word.lower())
 
     def tokens(self, text: str) -> list[Token]:
+        """The words of ``text`` with their stems (a negated word marked); the last texts are
+        remembered, the same passages coming back from one question to the next."""
+        return self._tokens(text)
+
+    def _tokenize(self, text: str) -> list[Token]:
         out = []
         prev = ""
         for i, m in enumerate(_WORD.finditer(text)):
@@ -113,23 +119,36 @@ def question_weights(wg: Weigher, q: Any) -> Weights:
 def matches(weights: dict[str, float], tokens: list[Token]) -> dict[str, list[int]]:
     """Positions of each question stem in ``tokens``, acronyms standing for their words (compute
     it once per text and pass it to :func:`coverage` and :func:`proximity`)."""
-    found = {s: _positions(s, tokens) for s in weights}
+    by_stem: dict[str, list[int]] = {}  # each distinct stem of the text compared once
+    by_prefix: dict[str, list[str]] = {}  # stems of 5+ letters by their first five (see same_stem)
+    for t in tokens:
+        for s in t.stems:
+            if s not in by_stem:
+                by_stem[s] = []
+                if len(s) >= 5:
+                    by_prefix.setdefault(s[:5], []).append(s)
+            by_stem[s].append(t.index)
+
+    def positions(stem: str) -> list[int]:
+        near = by_prefix.get(stem[:5], []) if len(stem) >= 5 else ()
+        pos = {i for s in near if same_stem(stem, s) for i in by_stem[s]}
+        pos.update(by_stem.get(stem, ()))
+        return sorted(pos)
+
+    found = {s: positions(s) for s in weights}
     for acro, stems in getattr(weights, "aliases", {}).items():
-        pos = _positions(acro, tokens)
+        pos = positions(acro)
         if pos:
             for s in stems:
                 found[s] = sorted(set(found.get(s, [])) | set(pos))
     return found
 
 
+@lru_cache(maxsize=262144)
 def same_stem(a: str, b: str) -> bool:
     """Equal stems, or one a prefix of the other when both are long (stemmers disagree on derived
     forms: "préparées" -> prepar, "préparation" -> prepar, "installée" -> install)."""
     return a == b or (len(a) >= 5 and len(b) >= 5 and (a.startswith(b) or b.startswith(a)))
-
-
-def _positions(stem: str, tokens: list[Token]) -> list[int]:
-    return [t.index for t in tokens if any(same_stem(stem, s) for s in t.stems)]
 
 
 def coverage(weights: dict[str, float], tokens: list[Token], found: dict[str, list[int]] | None = None) -> float:
