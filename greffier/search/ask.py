@@ -267,8 +267,8 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
                 Candidate(e, h, round(score, 4), round(overlap, 4), round(near, 4), retrieval, passage_cov, factor)
             )
     if q.kind == "direction":
-        out += _subject_candidates(hits, passages, by_section, weights, wg, top, passage_coverage)
-        out += _org_candidates(q, hits, passages, by_section, weights, wg, top, passage_coverage)
+        ctx = _Found(hits, passages, by_section, weights, wg, top, passage_coverage)
+        out += _subject_candidates(ctx) + _org_candidates(q, ctx)
         asked = _asked_kind(q.text)
         if asked:
             out = [replace(c, score=round(c.score * _kind_agreement(asked, c), 4)) for c in out]
@@ -281,21 +281,29 @@ _SENTENCE = re.compile(r"[^.;!?\n]+(?:[.;!?]+|$)|[^\n]+", re.MULTILINE)
 _INTRODUCED = re.compile(r"^\W*(?:(?:La|Le|L['’])\s*)?$")
 
 
-def _subject_candidates(
-    hits: list[SearchHit],
-    passages: dict[str, Passage],
-    by_section: dict[str, list[Entity]],
-    weights: dict[str, float],
-    wg: Weigher,
-    top: float,
-    passage_coverage: Callable[[Passage], float],
-) -> list[Candidate]:
+@dataclass(frozen=True)
+class _Found:
+    """What a question's search found, with what scores it: the hits and their passages, the
+    entities of their sections, the question's weights, the weigher, the best hit's score and the
+    (memoized) coverage of a passage."""
+
+    hits: list[SearchHit]
+    passages: dict[str, Passage]
+    by_section: dict[str, list[Entity]]
+    weights: dict[str, float]
+    wg: Weigher
+    top: float
+    passage_coverage: Callable[[Passage], float]
+
+
+def _subject_candidates(ctx: _Found) -> list[Candidate]:
     """Activity reports describe a direction under its name: "La Direction du Foncier et du
     Patrimoine :" (a heading, or a line ending in a colon), then "Cette direction centralise ..."
     with no name. The direction a passage describes answers "quelle direction centralise ...",
     cited with its name and the passage's sentence that matches the question."""
+    passages, by_section, weights, wg, top = ctx.passages, ctx.by_section, ctx.weights, ctx.wg, ctx.top
     out: list[Candidate] = []
-    for h in hits:
+    for h in ctx.hits:
         p = passages.get(h.passage_id)
         if p is None or p.start == p.end:
             continue
@@ -341,7 +349,7 @@ def _subject_candidates(
             sentence=f"{lead} … {sentence}",
             canonical=canonical,
         )
-        passage_cov = passage_coverage(p)
+        passage_cov = ctx.passage_coverage(p)
         features = (h.score / top, passage_cov, cov, cov * SUBJECT_PROXIMITY)
         score = sum(w * f for w, f in zip(WEIGHTS, features))
         near = round(features[3], 4)
@@ -349,35 +357,27 @@ def _subject_candidates(
     return out
 
 
-def _org_candidates(
-    q: Question,
-    hits: list[SearchHit],
-    passages: dict[str, Passage],
-    by_section: dict[str, list[Entity]],
-    weights: dict[str, float],
-    wg: Weigher,
-    top: float,
-    passage_coverage: Callable[[Passage], float],
-) -> list[Candidate]:
+def _org_candidates(q: Question, ctx: _Found) -> list[Candidate]:
     """The bodies other than the issuer's directions that the passages name ("l'UTD de Lassigny
     programme une réfection"), scored like a value: the question's words in its sentence and near it.
     A body the question itself names is not its answer; one already a DIRECTION entity (the DGFIP of
     "La DGFIP (Direction Générale des Finances Publiques)") is not a second candidate."""
+    passages, by_section, weights, wg, top = ctx.passages, ctx.by_section, ctx.weights, ctx.wg, ctx.top
     asked = set(wg.stems(q.text))
     out: list[Candidate] = []
-    for h in hits:
+    for h in ctx.hits:
         p = passages.get(h.passage_id)
         if p is None or p.start == p.end:
             continue
         directions = [e for e in by_section.get(p.section_id, []) if e.type == "DIRECTION"]
-        found = find_organisations(p.text)
+        bodies = find_organisations(p.text)
         # "La DGFIP (Direction Générale ...)": an acronym written beside a direction names it
         known = {d.acronym for d in directions if d.acronym} | {
-            o.text for o in found for d in directions if -4 <= d.start - (p.start + o.end) <= 4
+            o.text for o in bodies for d in directions if -4 <= d.start - (p.start + o.end) <= 4
         }
         orgs = [
             o
-            for o in found
+            for o in bodies
             if o.text not in known
             and not any(d.start < p.start + o.end and p.start + o.start < d.end for d in directions)
         ]
@@ -422,7 +422,7 @@ def _org_candidates(
                     canonical=o.canonical,
                 )
                 retrieval = h.score / top
-                cov = passage_coverage(p)
+                cov = ctx.passage_coverage(p)
                 score = sum(w * f for w, f in zip(WEIGHTS, (retrieval, cov, own, near)))
                 rounded = (round(score, 4), round(own, 4), round(near, 4))
                 out.append(Candidate(entity, h, *rounded, retrieval, cov, kinds=o.kinds))
