@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from greffier.api import Greffier
 from greffier.cli import main
-from greffier.search.ask import issuer_in_question
+from greffier.search.ask import issuer_in_question, rank, understand
 from greffier.search.question import _DURATION, parse_question
 from greffier.settings import Settings
 
@@ -471,3 +471,26 @@ def test_ask_looks_beyond_the_issuer_the_question_names(tmp_path: Path) -> None:
         r = g.ask("Depuis quand le contrat qui confie l'eau potable de Pierrefonds à VEOLIA est-il entré en vigueur ?")
         best = _best(r)
         assert best["value"] == "2013-10-31" and best["doc_id"] == "compte-rendu-cc-18-12-2025", r
+
+
+def test_ask_a_monthly_figure_and_a_total_beside_a_part(tmp_path: Path) -> None:
+    # heldout2: "combien paie-t-elle chaque mois" tied the monthly fee with the set-up fee beside it;
+    # "le budget total" tied the total with the commune's share written after it in the same sentence
+    doc = _minutes(
+        tmp_path,
+        "Application de réservation\n\n"
+        "Le prestataire ISSOFT se charge de l'hébergement et de la maintenance de l'application pour un "
+        "coût de 750 € HT au démarrage auquel s'ajoutent 120 € HT par mois.\n\n"
+        "Festival de musique\n\n"
+        "Monsieur Toledano indique que le budget total du festival est de 120 000 € et rappelle que la "
+        "commune a soutenu le festival à hauteur de 2 500 €.\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        for question, right, beside in (
+            ("Combien la commune paie-t-elle chaque mois à ISSOFT pour l'hébergement de l'application ?", 120, 750),
+            ("Quel est le budget total du festival de musique ?", 120000, 2500),
+        ):
+            q, issuer = understand(g, question)
+            factor = {c.entity.value: c.factor for c in rank(g, q, issuer)}
+            assert factor[right] >= 1.0 > factor[beside] * 1.1, (question, factor)

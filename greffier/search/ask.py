@@ -182,8 +182,9 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
     asks_request = bool(_REQUESTED.search(q.text))
     asks_total = bool(_TOTAL.search(q.text))
     asks_rate = bool(re.search(r"\bpar\b|/|\bchaque\b|\bunitaire|\bau (?:m|km|kilo)", q.text.lower()))
-    per = _PER_UNIT.search(q.text.lower())
-    per_unit = wg.stems(per.group(1)) if per else ()
+    per = _PER_UNIT.search(q.text.lower()) or _PER_PERIOD.search(q.text.lower())
+    per_word = next((w for w in per.groups() if w), "") if per else ""
+    per_unit = wg.stems(_PERIODS.get(per_word, per_word)) if per_word else ()
     asked_numbers = {float(n.replace(",", ".")) for n in re.findall(r"(?<![\w.,])\d+(?:,\d+)?(?![\w])", q.text)}
     covered: dict[str, float] = {}  # computed for the passages that hold a candidate
 
@@ -252,8 +253,15 @@ def _candidates(g: Greffier, q: Question, hits: list[SearchHit], year_written: b
                 factor *= _per_unit_agreement(wg, per_unit, sentence, at, at + len(e.text))
             elif e.type == "AMOUNT" and not asks_rate and _RATE_AFTER.match(sentence, at + len(e.text)):
                 factor *= PER_UNIT_UNASKED  # "30 euros par kilomètre" does not answer "quel montant"
-            around = sentence[max(0, at - 80) : at + len(e.text) + 20]
-            if asks_total and e.type == "AMOUNT" and not _TOTAL.search(around):
+            # the words since the previous figure: "le budget total est de 120 000 € et la commune a soutenu
+            # à hauteur de 2 500 €": 2 500 € is not the total
+            # (the figures right before it share its label: "TOTAL 14 140 € 20 520 € 13 920 €")
+            before = _FIGURE_RUN.sub("", sentence[max(0, at - 80) : at])
+            since = _LAST_FIGURE.split(before)[-1]
+            if table_row:
+                since = sentence.split("|")[0] + " " + since  # the row's label: "TOTAL | ... 13 920 €"
+            said = f"{since} {sentence[at : at + len(e.text) + 20]}"
+            if asks_total and e.type == "AMOUNT" and not _TOTAL.search(said):
                 factor *= TOTAL_UNWRITTEN  # one association's subsidy is not "le montant total des subventions"
             if e.type == "AMOUNT" and not asks_request and _REQUESTED.search(sentence[max(0, at - 40) : at]):
                 factor *= REQUESTED_FACTOR  # "Demandées: 2 000 €" is not what was granted
@@ -461,6 +469,8 @@ def _kind_agreement(asked: set[str], c: Candidate) -> float:
 
 # a total: "le montant total", "au total", "TOTAL", "cumulé"
 _TOTAL = re.compile(r"\btota(?:l|le|ux|les)\b|\bcumul", re.IGNORECASE)
+_LAST_FIGURE = re.compile(r"\d(?:[\d\s.,]*\d)?\s*(?:€|euros?\b|%)")
+_FIGURE_RUN = re.compile(r"(?:\s*\d(?:[\d\s.,]*\d)?\s*(?:€|euros?\b|%))+\s*$")
 
 
 # an amount asked for, not granted: "Comité des Fêtes | 2025 / Demandées: 2 000 €", "sollicite une
@@ -476,6 +486,10 @@ _RATE_AFTER = re.compile(
 
 # "par élève", "par habitant": a per-unit figure (not "par délibération", "par an")
 _PER_UNIT = re.compile(r"\bpar\s+(?!an\b|ans\b|délibération|arrêté|décision|courrier|mail|convention)(\w{3,})")
+# "combien paie-t-elle chaque mois", "quel loyer mensuel": a value written per month ("120 € HT par
+# mois"), not the set-up fee beside it (a year is not asked so: yearly values rarely say "par an")
+_PER_PERIOD = re.compile(r"\bchaque\s+(mois|semaine|jour|trimestre)\b|\b(mensuel|hebdomadaire|journalier|trimestriel)")
+_PERIODS = {"mensuel": "mois", "hebdomadaire": "semaine", "journalier": "jour", "trimestriel": "trimestre"}
 
 
 def _per_unit_agreement(wg: Weigher, unit: tuple[str, ...], sentence: str, start: int, after: int) -> float:
@@ -489,6 +503,10 @@ def _per_unit_agreement(wg: Weigher, unit: tuple[str, ...], sentence: str, start
     before = sentence[max(0, start - 40) : start]
     m = re.search(r"\bpar\s+(\w+)\s*(?:de|d['’]|:|=|est\s+de|s['’]élève\s+à)\s*$", before, re.IGNORECASE)
     if m and set(wg.stems(m.group(1))) & set(unit):
+        return 1.15
+    # "un loyer mensuel de 500 €"
+    m = re.search(r"\b(mensuel|hebdomadaire|journalier|trimestriel)\w*\s*(?:de|d['’]|:|=|est\s+de)?\s*$", before, re.I)
+    if m and set(wg.stems(_PERIODS[m.group(1).lower()])) & set(unit):
         return 1.15
     return 0.85
 
