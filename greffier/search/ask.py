@@ -691,20 +691,25 @@ def understand(
 
 def _named_meeting(documents: list[Document], q: Question, issuer: str | None) -> Question:
     """A question that names a meeting by its date ("présentée au conseil municipal du 14 décembre
-    2015", "lors de la séance du 13 juin 2019") points to that meeting's minutes: their values weigh
+    2015", "lors de la séance du 13 juin 2019", or only its month: "adoptée en octobre 2018") points to
+    that meeting's minutes: their values weigh
     more, and the date's words, which the minutes write only in their header, are no search terms."""
-    days = [d for d in find_dates(q.text) if d.precision == "day"]
-    if not days:
-        return q
+    dates = find_dates(q.text)
     docs = [d for d in documents if d.date and (issuer is None or d.issuer == issuer)]
+    days = [d for d in dates if d.precision == "day"]
     meeting = tuple(sorted(d.doc_id for d in docs if any(day.iso == d.date for day in days)))
+    if not meeting:
+        # "la première tranche adoptée en octobre 2018": the meetings of that month
+        days = [d for d in dates if d.precision == "month"]
+        meeting = tuple(sorted(d.doc_id for d in docs if any(d.date and d.date[:7] == m.iso for m in days)))
     if not meeting:
         return q
     terms = q.terms
     for day in days:
         for word in re.findall(r"[^\W\d]+", day.text.lower()):
             terms = re.sub(rf"\b{re.escape(word)}\b", " ", terms)
-        terms = re.sub(rf"(?<!\d){int(day.iso[8:10])}(?:er)?(?!\d)", " ", terms)
+        if day.precision == "day":
+            terms = re.sub(rf"(?<!\d){int(day.iso[8:10])}(?:er)?(?!\d)", " ", terms)
     terms = re.sub(r"\s+", " ", terms).strip() or q.terms
     return replace(q, terms=terms, meeting=meeting)
 
