@@ -267,6 +267,8 @@ def test_ask_what_was_granted_is_not_what_was_requested(tmp_path: Path) -> None:
         g.ingest([doc])
         assert _best(g.ask("Quelle subvention le comité des fêtes a-t-il reçue en 2019 ?"))["value"] == 1500.0
         assert _best(g.ask("Quelle subvention le comité des fêtes a-t-il demandée en 2019 ?"))["value"] == 2000.0
+        # heldout2: "réclamer" asks what was requested too
+        assert _best(g.ask("Quelle subvention le comité des fêtes a-t-il réclamée en 2019 ?"))["value"] == 2000.0
 
 
 def test_ask_until_when_wants_the_date_a_term_ends_at(tmp_path: Path) -> None:

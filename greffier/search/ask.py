@@ -475,7 +475,7 @@ _FIGURE_RUN = re.compile(r"(?:\s*\d(?:[\d\s.,]*\d)?\s*(?:€|euros?\b|%))+\s*$")
 
 # an amount asked for, not granted: "Comité des Fêtes | 2025 / Demandées: 2 000 €", "sollicite une
 # subvention de 2 000 €" (a question about what was requested says so)
-_REQUESTED = re.compile(r"\b(?:demand|sollicit|requ[eê]t)\w*", re.IGNORECASE)
+_REQUESTED = re.compile(r"\b(?:demand|sollicit|requ[eê]t|réclam)\w*", re.IGNORECASE)
 
 
 # a value written per unit: "30 euros par kilomètre", "2,47 €/m3", "1.19 € par habitant"
