@@ -115,7 +115,20 @@ def test_dates(text: str, iso: str, precision: str, implied: bool, end: str | No
     assert (d.iso, d.precision, d.implied_year, d.end_iso) == (iso, precision, implied, end)
 
 
-@pytest.mark.parametrize("text", ["article 2017", "DEL2024-48", "2024_01", "à 20h30", "2 345 €", "le 31 février 2017"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "article 2017",
+        "DEL2024-48",
+        "2024_01",
+        "à 20h30",
+        "2 345 €",
+        "le 31 février 2017",
+        # regression (CR 27/09/2016 p.9, water report): a year-like count was a year, so no amount
+        "La commune distribue l'eau à 867 abonnés et dessert 2088 habitants.",
+        "soit 2043 habitants desservis",
+    ],
+)
 def test_not_dates(text: str) -> None:
     assert find_dates(text, 2017) == []
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from greffier.extract.numbers import NUMBER_RE, SP, WORD_NUMBER_RE, parse_number, words_to_number
+from greffier.extract.numbers import (
+    COUNTED_AFTER_YEAR,
+    NUMBER_RE,
+    SP,
+    WORD_NUMBER_RE,
+    parse_number,
+    words_to_number,
+)
 
 _S = rf"[{SP}\t]"  # a space inside an amount
 _GAP = rf"(?:[{SP}\t]*(?:\n[{SP}\t]*){{0,2}})"  # spaces and up to two line breaks ("12" / "M€")
@@ -77,11 +84,7 @@ _PRECEDING_EXCLUDE = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
-# the nouns that make a year-like number a count: "la commune compte 2017 habitants"
-_POPULATION = re.compile(
-    r"\s+(?:habitants|élèves|enfants|personnes|logements|foyers|abonnés|usagers|agents|ménages|électeurs"
-    r"|visiteurs|passages|participants)\b"
-)
+_POPULATION = COUNTED_AFTER_YEAR
 
 
 def _unit_of(m: re.Match[str]) -> tuple[str, str | None, float]:

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from greffier.extract.numbers import COUNTED_AFTER_YEAR
+
 MONTHS = {
     "janvier": 1, "fevrier": 2, "février": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
     "juillet": 7, "aout": 8, "août": 8, "septembre": 9, "octobre": 10, "novembre": 11,
@@ -174,10 +176,10 @@ def _find(text: str, doc_year: int | None) -> list[DateMatch]:
         if not free(m.start(), m.end()):
             continue
         before = text[max(0, m.start() - 14) : m.start()]
-        after = text[m.end() : m.end() + 6]
+        after = text[m.end() : m.end() + 16]
         if re.search(r"(?:n°|article|art\.|[LRD]\.|page|p\.|code|compte|lot|tél)\s*$", before, re.IGNORECASE):
             continue
-        if re.match(r"\s?(?:€|euros?|%|m2|m²|m3|m³|habitants|ha\b|t\b|tonnes|kg)", after):
-            continue  # an amount, not a year
+        if re.match(r"\s?(?:€|euros?|%|m2|m²|m3|m³|ha\b|t\b|tonnes|kg)", after) or COUNTED_AFTER_YEAR.match(after):
+            continue  # an amount, not a year: "2 088 €", "dessert 2088 habitants"
         out.append(DateMatch(m.start(), m.end(), m.group(0), m.group("y"), "year", False))
     return sorted(out, key=lambda d: d.start)

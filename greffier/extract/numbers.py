@@ -96,3 +96,11 @@ def words_to_number(text: str) -> int | None:
             return None
         i += 1
     return total + current
+
+
+# the nouns that make a year-like number a count: "la commune compte 2017 habitants", "dessert 2088
+# habitants" (amounts keep it, dates leave it)
+COUNTED_AFTER_YEAR = re.compile(
+    r"\s+(?:habitants|élèves|enfants|personnes|logements|foyers|abonnés|usagers|agents|ménages|électeurs"
+    r"|visiteurs|passages|participants)\b"
+)
