@@ -522,3 +522,27 @@ def test_ask_a_meeting_named_by_its_month(tmp_path: Path) -> None:
             q, _ = understand(g, question)
             assert q.meeting == (doc_id,) and month not in q.terms
             assert _best(g.ask(question))["value"] == amount
+
+
+def test_a_trend_year_is_not_filled_by_the_next_years_undated_value(tmp_path: Path) -> None:
+    # regression (dev a114, a118, heldout h055): the 2020 subsidies table ("Coopérative scolaire 2000 €",
+    # no year on the line) answered for 2019, a year whose minutes the corpus does not hold
+    docs = []
+    for name, date, amount in (
+        ("compte-rendu-04-04-2018.txt", "4 avril 2018", "1 800"),
+        ("compte-rendu-30-06-2020.txt", "30 juin 2020", "2 000"),
+    ):
+        doc = tmp_path / name
+        doc.write_text(
+            f"Commune de Pierrefonds\nCompte rendu du conseil municipal du {date}\n\n"
+            f"1. Vote des subventions aux associations\n\nLe conseil vote les subventions aux associations "
+            f"pour l'année.\nCoopérative scolaire {amount} €\n",
+            encoding="utf-8",
+        )
+        docs.append(doc)
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest(docs)
+        r = g.trend("subvention de la coopérative scolaire", 2018, 2020)
+        got = {row["year"]: row["value"] for row in r["series"]}
+        assert 2019 not in got and 2019 in r["missing"], r
+        assert got.get(2018) in (None, 1800.0) and got.get(2020) in (None, 2000.0), r
