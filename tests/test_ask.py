@@ -546,3 +546,22 @@ def test_a_trend_year_is_not_filled_by_the_next_years_undated_value(tmp_path: Pa
         got = {row["year"]: row["value"] for row in r["series"]}
         assert 2019 not in got and 2019 in r["missing"], r
         assert got.get(2018) in (None, 1800.0) and got.get(2020) in (None, 2000.0), r
+
+
+def test_ask_a_tier_of_a_flattened_table(tmp_path: Path) -> None:
+    # regression (test a099, heldout2): a tier table read as one line, "De 5 à 20 Heures 500 € De 21 à 28
+    # Heures 700 € Au-delà de 28 Heures 1000 €": the tier the question names by its numbers was a tie
+    doc = _minutes(
+        tmp_path,
+        "Prime de fin d'année\n\n"
+        "Nombre d'heures hebdomadaires Montant De 5 à 20 Heures 500 € De 21 à 28 Heures 700 € "
+        "Au-delà de 28 Heures 1000 €\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        for question, value in (
+            ("Quel montant de prime pour les agents travaillant de 21 à 28 heures par semaine ?", 700),
+            ("Quel montant de prime pour les agents travaillant plus de 28 heures par semaine ?", 1000),
+            ("Quel montant de prime pour les agents travaillant de 5 à 20 heures par semaine ?", 500),
+        ):
+            assert _best(g.ask(question))["value"] == value, question

