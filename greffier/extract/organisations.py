@@ -172,15 +172,10 @@ def _find(text: str) -> list[OrgMatch]:
             if fold(words[i])[:1] == fold(m.group("acr"))[:1] and fold(words[i]) in _BODY_HEADS:
                 defined[m.group("acr")] = " ".join(words[i:])
                 break
-    acronyms = {**_KNOWN_ACRONYMS, **{a: f"{e}" for a, e in defined.items()}}
-    if acronyms:
-        names = "|".join(sorted((re.escape(a) for a in acronyms), key=len, reverse=True))
-        for m in re.finditer(rf"(?<![\w(])(?P<acr>{names})(?![\w)]){_PLACE}", text):
-            acr = m.group("acr")
-            if acr in defined:
-                add(m.start(), m.end(), None, defined[acr])
-            else:
-                add(m.start(), m.end(), None, acronyms[acr])
+    acronyms = {**_KNOWN_ACRONYMS, **defined}  # a definition in the text wins
+    names = "|".join(sorted((re.escape(a) for a in acronyms), key=len, reverse=True))
+    for m in re.finditer(rf"(?<![\w(])(?P<acr>{names})(?![\w)]){_PLACE}", text):
+        add(m.start(), m.end(), None, acronyms[m.group("acr")])
     for m in _PARTNER.finditer(text):
         acr = m.group("acr")
         if acr not in _NOT_BODIES and acr not in acronyms:

@@ -194,7 +194,7 @@ def _candidates(
     per = _PER_UNIT.search(q.text.lower()) or _PER_PERIOD.search(q.text.lower())
     per_word = next((w for w in per.groups() if w), "") if per else ""
     per_unit = wg.stems(_PERIODS.get(per_word, per_word)) if per_word else ()
-    asked_numbers = {float(n.replace(",", ".")) for n in re.findall(r"(?<![\w.,])\d+(?:,\d+)?(?![\w])", q.text)}
+    asked_numbers = {float(n.replace(",", ".")) for n in _BARE_NUMBER.findall(q.text)}
     covered: dict[str, float] = {}  # computed for the passages that hold a candidate
 
     def passage_coverage(p: Passage) -> float:
@@ -477,17 +477,17 @@ def _kind_agreement(asked: set[str], c: Candidate) -> float:
     else:  # a direction or service of the issuer
         kinds = {"direction", "service", *re.split(r"[\s'’-]+", fold(e.canonical or e.text))}
     stems = {w[:6] for w in kinds}
-    hit = {w for w in asked if w[:6] in stems}
-    if hit:
-        return ORG_KIND_FACTORS[0]
-    return ORG_KIND_FACTORS[1]
+    return ORG_KIND_FACTORS[0] if any(w[:6] in stems for w in asked) else ORG_KIND_FACTORS[1]
 
 
 # a total: "le montant total", "au total", "TOTAL", "cumulé"
 _TOTAL = re.compile(r"\btota(?:l|le|ux|les)\b|\bcumul", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d+)?(?![\w])")  # "21", "2,5": a number standing alone
+
+
 def _numbers(text: str) -> set[float]:
     """The numbers written in ``text`` other than years ("De 21 à 28 Heures": 21, 28)."""
-    found = {float(n.replace(",", ".")) for n in re.findall(r"(?<![\w.,])\d+(?:,\d+)?(?![\w])", text)}
+    found = {float(n.replace(",", ".")) for n in _BARE_NUMBER.findall(text)}
     return {n for n in found if not 1900 <= n <= 2100}
 
 
