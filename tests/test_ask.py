@@ -565,3 +565,21 @@ def test_ask_a_tier_of_a_flattened_table(tmp_path: Path) -> None:
             ("Quel montant de prime pour les agents travaillant de 5 à 20 heures par semaine ?", 500),
         ):
             assert _best(g.ask(question))["value"] == value, question
+
+
+def test_a_sum_labelled_as_another_kind_of_money_does_not_answer(tmp_path: Path) -> None:
+    # regression: "quel est le budget total de la métropole en 2017 ?" was answered by "l'encours total de
+    # la Dette est de 2,5 milliards d'euros" (the report gives no total budget)
+    doc = tmp_path / "rapport-activite-2017.txt"
+    doc.write_text(
+        "Métropole Aix-Marseille-Provence\nRapport d'activité 2017\n\nLes finances\n\n"
+        "A la fin de l'année 2017, l'encours total de la dette de la Métropole est de 2,5 milliards d'euros.\n",
+        encoding="utf-8",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        q, issuer = understand(g, "Quel est le budget total de la métropole en 2017 ?")
+        (c,) = rank(g, q, issuer)
+        q2, _ = understand(g, "Quel est l'encours total de la dette de la métropole en 2017 ?")
+        (c2,) = rank(g, q2, issuer)
+        assert c.entity.value == c2.entity.value == 2.5e9 and c.factor < c2.factor * 0.9

@@ -73,6 +73,7 @@ SEARCH_DEPTH = 20  # passages searched per question
 MEETING_FACTORS = (1.15, 0.85)  # a value of the meeting the question names, of another document (dev+test)
 PER_UNIT_UNASKED = 0.85  # a value written per unit, when the question asks none (dev+test)
 LABEL_NUMBERS = 0.15  # up to x1.15 for a value whose label holds the question's numbers (dev+test)
+OTHER_MONEY_NOUN = 0.85  # a sum whose label names another kind of money than the question's (dev+test)
 OTHER_ISSUER_FACTOR = 0.9  # another issuer's value, when the one the question names has none good enough
 TOTAL_UNWRITTEN = 0.85  # a value with no "total" near it, when the question asks a total (dev+test)
 REQUESTED_FACTOR = 0.85  # an amount requested, when the question asks what was granted or paid (dev+test)
@@ -190,6 +191,7 @@ def _candidates(
     relation = _date_relation(q.text) if q.kind == "date" else None
     asks_request = bool(_REQUESTED.search(q.text))
     asks_total = bool(_TOTAL.search(q.text))
+    asked_money = _money_nouns(wg, q.text)
     asks_rate = bool(re.search(r"\bpar\b|/|\bchaque\b|\bunitaire|\bau (?:m|km|kilo)", q.text.lower()))
     per = _PER_UNIT.search(q.text.lower()) or _PER_PERIOD.search(q.text.lower())
     per_word = next((w for w in per.groups() if w), "") if per else ""
@@ -276,6 +278,10 @@ def _candidates(
                 # "De 21 à 28 Heures 700 €" for "les agents travaillant de 21 à 28 heures", more than
                 # "Au-delà de 28 Heures 1000 €": as much as the label's numbers are the question's
                 factor *= 1 + LABEL_NUMBERS * len(label & asked_numbers) / len(label | asked_numbers)
+            if asked_money and e.type == "AMOUNT":
+                named = _money_nouns(wg, since)
+                if named and not named & asked_money:
+                    factor *= OTHER_MONEY_NOUN  # "l'encours total de la dette est de 2,5 Md€" for "le budget total"
             said = f"{since} {sentence[at : at + len(e.text) + 20]}"
             if asks_total and e.type == "AMOUNT" and not _TOTAL.search(said):
                 factor *= TOTAL_UNWRITTEN  # one association's subsidy is not "le montant total des subventions"
@@ -482,6 +488,19 @@ def _kind_agreement(asked: set[str], c: Candidate) -> float:
 
 # a total: "le montant total", "au total", "TOTAL", "cumulé"
 _TOTAL = re.compile(r"\btota(?:l|le|ux|les)\b|\bcumul", re.IGNORECASE)
+# what a sum of money is: a question that names one ("le budget total") is not answered by a value
+# whose own label names only others ("l'encours total de la dette est de ...")
+_MONEY_NOUNS = (
+    "budget dette encours subvention dotation emprunt recette dépense loyer redevance cotisation contribution "
+    "indemnité prime taxe salaire excédent déficit capital devis"
+).split()
+
+
+def _money_nouns(wg: Weigher, text: str) -> set[str]:
+    stems = {s for t in wg.tokens(text) for s in t.stems}
+    return {n for n in _MONEY_NOUNS if set(wg.stems(n)) & stems}
+
+
 _BARE_NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d+)?(?![\w])")  # "21", "2,5": a number standing alone
 
 
