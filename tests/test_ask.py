@@ -56,6 +56,8 @@ from greffier.settings import Settings
         ("Quelle est la date limite de dépôt des offres ?", "date", (None, None), None, None),
         ("Qui est le prestataire retenu pour la cantine ?", "direction", (None, None), None, None),
         ("À qui le marché de voirie a-t-il été attribué ?", "direction", (None, None), None, None),
+        # a question starting "qui" asks who, never a sum ("qui assure la collecte du verre" took 29 614 €)
+        ("Qui assure la collecte du verre pour la CCLO ?", "direction", (None, None), None, None),
     ],
 )
 def test_parse_question(question: str, kind: str, years: tuple, unit: str | None, counted: str | None) -> None:

@@ -123,6 +123,7 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
         r"|quel(?:le)?s? (?:est|était|sont) (?:le|la|les|l') ?(?:prestataire|titulaire|attributaire|délégataire"
         r"|fournisseur|maître d'(?:œ|oe)uvre|organisme)\b"
         r"|qui (?:pilote|gère|est chargée?|conduit|mène|a (?:mené|conduit|piloté))\b"
+        r"|^\W*(?:par )?qui\b"
         r"|qui (?:est|sont|était) (?:le|la|les|l') ?(?:prestataire|titulaire|attributaire|délégataire|fournisseur)\b"
         r"|^\W*à qui\b",
         low,
