@@ -422,6 +422,11 @@ def ask(question: str, year: int | None, issuer: str | None, index_dir: Path | N
         return result["series"] or [{"answer": None, "evidence": "no value found for any year"}]
     if result.get("answer") is None:
         click.echo(f"no answer: {result.get('reason')}", err=True)
+        if result.get("kind") == "open":  # why, how, where, whether: the passages to read
+            return [
+                {"answer": None, **{k: p[k] for k in ("doc_id", "page")}, "evidence": p["text"]}
+                for p in result["passages"]
+            ]
         return [result] if result.get("candidates") is not None else []
     return [result]
 

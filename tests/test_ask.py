@@ -58,6 +58,10 @@ from greffier.settings import Settings
         ("À qui le marché de voirie a-t-il été attribué ?", "direction", (None, None), None, None),
         # a question starting "qui" asks who, never a sum ("qui assure la collecte du verre" took 29 614 €)
         ("Qui assure la collecte du verre pour la CCLO ?", "direction", (None, None), None, None),
+        # why, how, where, whether: no extracted value answers them
+        ("Pourquoi l'école a-t-elle fermé en 2020 ?", "open", (2020, 2020), None, None),
+        ("Comment la commune finance-t-elle la classe découverte ?", "open", (None, None), None, None),
+        ("Le conseil a-t-il approuvé le budget 2024 ?", "open", (2024, 2024), "EUR", None),
     ],
 )
 def test_parse_question(question: str, kind: str, years: tuple, unit: str | None, counted: str | None) -> None:
@@ -585,3 +589,23 @@ def test_a_sum_labelled_as_another_kind_of_money_does_not_answer(tmp_path: Path)
         q2, _ = understand(g, "Quel est l'encours total de la dette de la métropole en 2017 ?")
         (c2,) = rank(g, q2, issuer)
         assert c.entity.value == c2.entity.value == 2.5e9 and c.factor < c2.factor * 0.9
+
+
+def test_ask_why_gives_passages_not_a_value(tmp_path: Path) -> None:
+    # regression: "pourquoi l'école a-t-elle fermé en 2020 ?" was answered "2020-03-09" (the closing date)
+    doc = _minutes(
+        tmp_path,
+        "Remboursement de frais de cantine\n\n"
+        "En raison de la crise sanitaire, le groupe scolaire a été fermé du 9 mars au 13 mai 2020.\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        r = g.ask("Pourquoi l'école a-t-elle fermé en 2020 ?")
+    assert r["answer"] is None and r["kind"] == "open" and r["candidates"] == []
+    assert "crise sanitaire" in r["passages"][0]["text"] and r["passages"][0]["page"] == 1
+    out = CliRunner().invoke(
+        main, ["ask", "Pourquoi l'école a-t-elle fermé ?", "--index", str(tmp_path / "idx"), "--format", "json"]
+    )
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.stdout)
+    assert rows[0]["answer"] is None and "crise sanitaire" in rows[0]["evidence"] and "no answer" in out.stderr

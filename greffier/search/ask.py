@@ -773,6 +773,32 @@ def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None 
     q, issuer = understand(g, question, year, issuer)
     if q.kind == "trend":
         return trend(g, question, q.year_from, q.year_to, issuer, parsed=q)
+    if q.kind == "open":
+        # "pourquoi", "comment", "où", "a-t-il ...?": an extracted figure, date or body would not
+        # answer it; the passages that speak of it are the answer to read
+        lo = q.year_from - 1 if q.year_from is not None else None
+        hi = q.year_to + 1 if q.year_to is not None else None
+        hits = (_search(g, q, lo, hi, issuer) or _search(g, q, None, None, issuer))[:3]
+        return {
+            "question": question,
+            "kind": "open",
+            "years": [q.year_from, q.year_to],
+            "answer": None,
+            "reason": "the question asks why, how, where or whether: greffier extracts figures, dates and "
+            "bodies, never writes an answer; read the passages",
+            "candidates": [],
+            "passages": [
+                {
+                    "doc_id": h.doc_id,
+                    "title": h.title,
+                    "year": h.year,
+                    "page": h.page,
+                    "section_path": list(h.section_path),
+                    "text": h.text[:400],
+                }
+                for h in hits
+            ],
+        }
     cands = rank(g, q, issuer)
     min_score, min_margin = THRESHOLDS.get(q.kind, THRESHOLDS["figure"])
     if given is None and issuer is not None and (not cands or cands[0].score < min_score):
@@ -833,9 +859,7 @@ def trend(
     for y, cands in per_year.items():
         yq = asked[y]
         # each candidate's score, raised by how much it is worded like the other years' candidates
-        scored = sorted(
-            ((c.score + TREND_CONSISTENCY * s, c) for c, s in zip(cands, backing[y])), key=lambda t: -t[0]
-        )
+        scored = sorted(((c.score + TREND_CONSISTENCY * s, c) for c, s in zip(cands, backing[y])), key=lambda t: -t[0])
         if not scored:
             missing.append(y)
             continue

@@ -11,7 +11,7 @@ from greffier.extract.headings import fold
 @dataclass(frozen=True)
 class Question:
     text: str
-    kind: str  # figure | date | direction | trend | fact
+    kind: str  # figure | date | direction | trend | fact | open (why, how, where, whether)
     year_from: int | None
     year_to: int | None
     unit: str | None  # EUR | % | count | m3 | t | ha | km | None
@@ -138,6 +138,11 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
         kind = "figure"
     elif re.match(r"\s*(?:quel(?:le)?s?|à combien|jusqu'à quel)\b", low):
         kind = "figure"  # "quel est le produit de la TEOM", "quelle distance", "quel tarif"
+    elif re.match(r"\W*(?:pourquoi|comment|où|d'où|par où|est-ce qu)\b", low) or (
+        not re.search(r"\b(?:qu(?:e|oi|el|elle|els|elles)|qui|combien|quand)\b", low)
+        and re.search(r"-t-(?:il|elle|ils|elles|on)\b|\w-(?:il|elle|ils|elles)\b", low)
+    ):
+        kind = "open"  # why, how, where, whether: no figure, date or body answers it
     else:
         kind = "fact"
     unit = None
