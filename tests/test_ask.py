@@ -609,3 +609,19 @@ def test_ask_why_gives_passages_not_a_value(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     rows = json.loads(out.stdout)
     assert rows[0]["answer"] is None and "crise sanitaire" in rows[0]["evidence"] and "no answer" in out.stderr
+
+
+def test_the_base_of_a_rate_is_not_the_grant(tmp_path: Path) -> None:
+    # regression (CR 30/06/2020 p.6): "quelle est la subvention de la Région pour l'église ?" was answered
+    # 245 517,80 €, the base in "Subvention de la DRAC : (50 % de 245 517,80€)"
+    doc = _minutes(
+        tmp_path,
+        "Restauration de l'église\n\n"
+        "Tranche ferme : Subvention de la DRAC : (50 % de 245 517,80€) ; Subvention de la Région : 20 % "
+        "soit 49 103,56 €.\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        q, issuer = understand(g, "Quelle est la subvention de la Région pour l'église ?")
+        factor = {c.entity.value: c.factor for c in rank(g, q, issuer)}
+        assert factor[245517.8] < factor[49103.56], factor

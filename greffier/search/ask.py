@@ -74,6 +74,7 @@ MEETING_FACTORS = (1.15, 0.85)  # a value of the meeting the question names, of 
 PER_UNIT_UNASKED = 0.85  # a value written per unit, when the question asks none (dev+test)
 LABEL_NUMBERS = 0.15  # up to x1.15 for a value whose label holds the question's numbers (dev+test)
 OTHER_MONEY_NOUN = 0.85  # a sum whose label names another kind of money than the question's (dev+test)
+BASE_OF_RATE = 0.8  # the amount a rate is taken of ("50 % de 245 517,80 €"), not the grant itself
 OTHER_ISSUER_FACTOR = 0.9  # another issuer's value, when the one the question names has none good enough
 TOTAL_UNWRITTEN = 0.85  # a value with no "total" near it, when the question asks a total (dev+test)
 REQUESTED_FACTOR = 0.85  # an amount requested, when the question asks what was granted or paid (dev+test)
@@ -285,6 +286,8 @@ def _candidates(
             said = f"{since} {sentence[at : at + len(e.text) + 20]}"
             if asks_total and e.type == "AMOUNT" and not _TOTAL.search(said):
                 factor *= TOTAL_UNWRITTEN  # one association's subsidy is not "le montant total des subventions"
+            if e.type == "AMOUNT" and e.unit != "%" and _BASE_OF_RATE.search(sentence[max(0, at - 30) : at]):
+                factor *= BASE_OF_RATE  # "Subvention de la DRAC : (50 % de 245 517,80 €)": the base, not the grant
             if e.type == "AMOUNT" and not asks_request and _REQUESTED.search(sentence[max(0, at - 40) : at]):
                 factor *= REQUESTED_FACTOR  # "Demandées: 2 000 €" is not what was granted
             if q.meeting:
@@ -512,6 +515,10 @@ def _numbers(text: str) -> set[float]:
 
 _LAST_FIGURE = re.compile(r"\d(?:[\d\s.,]*\d)?\s*(?:€|euros?\b|%)")
 _FIGURE_RUN = re.compile(r"(?:\s*\d(?:[\d\s.,]*\d)?\s*(?:€|euros?\b|%))+\s*$")
+
+
+# the amount a rate is taken of: "50 % de 245 517,80 €", "calculée au taux de 30 % du montant de ..."
+_BASE_OF_RATE = re.compile(r"%\s*(?:HT|TTC)?\s*(?:de|du|sur)\s+(?:la\s+|l['’]\s*|le\s+)?(?:\w+\s+){0,3}?(?:de\s+)?$")
 
 
 # an amount asked for, not granted: "Comité des Fêtes | 2025 / Demandées: 2 000 €", "sollicite une
