@@ -9,13 +9,98 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from greffier.errors import UsageError
+from greffier.errors import InputError, UsageError
+from greffier.extract.dates import NUMERIC_DATE, find_dates, make_date
 from greffier.extract.headings import fold
+from greffier.extract.numbers import parse_number
 
 if TYPE_CHECKING:
     from greffier.api import Greffier
 
-_UNIT_ALIASES = {"EUR/m3": "other", "EUR/m²": "other", "EUR/m2": "other"}
+# a question file written by someone else may spell units, types and values its own way
+_UNIT_ALIASES = {
+    "eur/m3": "other", "eur/m²": "other", "eur/m2": "other",
+    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "€ ht": "EUR", "€ ttc": "EUR", "eur ht": "EUR",
+    "eur ttc": "EUR", "pourcent": "%", "pourcentage": "%", "percent": "%", "pct": "%",
+    "tonne": "t", "tonnes": "t", "m³": "m3", "metres cubes": "m3", "hectare": "ha", "hectares": "ha",
+    "kilometre": "km", "kilometres": "km", "m²": "m2", "metres carres": "m2", "nombre": "count", "number": "count",
+}  # fmt: skip
+_KNOWN_UNITS = {"EUR", "%", "t", "m3", "ha", "km", "m2", "count", "kg", "h", "other"}
+_TYPE_ALIASES = {
+    "amount": "figure", "montant": "figure", "number": "figure", "nombre": "figure", "value": "figure",
+    "org": "direction", "organisation": "direction", "organization": "direction", "organisme": "direction",
+    "body": "direction", "service": "direction", "series": "trend", "evolution": "trend",
+}  # fmt: skip
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    """The questions of a JSON-lines file, each with a ``type`` (figure, date, direction, trend: read
+    from the row, or from its answer when it has none). Raises :class:`InputError` naming the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot be read ({exc})") from exc
+    rows = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            r = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{n}", f"not a JSON object ({exc.msg})") from exc
+        if not isinstance(r, dict) or not isinstance(r.get("question"), str) or not r["question"].strip():
+            raise InputError(f"{path}:{n}", "no question")
+        if "series" not in r and "answer" not in r:
+            raise InputError(f"{path}:{n}", 'neither an "answer" (null when the corpus has none) nor a "series"')
+        r["type"] = _type_of(r)
+        if r["type"] == "trend":
+            try:
+                r["series"] = [{**y, "year": int(y["year"])} for y in r.get("series") or []]
+            except (TypeError, KeyError, ValueError) as exc:
+                raise InputError(f"{path}:{n}", "a series point without a year") from exc
+        rows.append(r)
+    if not rows:
+        raise InputError(str(path), "no question")
+    return rows
+
+
+def _type_of(r: dict[str, Any]) -> str:
+    t = str(r.get("type") or "").strip().lower()
+    t = _TYPE_ALIASES.get(t, t)
+    if t in ("figure", "date", "direction", "trend"):
+        return t
+    if isinstance(r.get("series"), list):
+        return "trend"
+    value = (r.get("answer") or {}).get("value") if isinstance(r.get("answer"), dict) else None
+    if isinstance(value, str) and (_iso(value) or NUMERIC_DATE.fullmatch(value.strip())):
+        return "date"
+    if isinstance(value, str) and parse_number(value) is None:
+        return "direction"
+    return "figure"
+
+
+def _iso(value: str) -> str | None:
+    """A date written ISO (2013-10-31, 2013-10), French numeric (31/10/2013) or in words."""
+    v = value.strip()
+    if len(v) in (7, 10) and v[:4].isdigit() and v[4] == "-":
+        return v
+    m = NUMERIC_DATE.fullmatch(v)
+    if m and len(m.group(3)) == 4:
+        return make_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    found = find_dates(v)
+    return found[0].iso if len(found) == 1 else None
+
+
+def _gold_unit(unit: Any) -> str | None:
+    if unit is None:
+        return None
+    u = str(unit).strip()
+    if u in _KNOWN_UNITS:
+        return u
+    alias = _UNIT_ALIASES.get(fold(u))
+    if alias:
+        return alias
+    return "count" if u and u.isalpha() else u  # "habitants", "délibérations": a count of them
 
 
 def _same_value(gold: dict[str, Any], got: dict[str, Any], kind: str) -> bool:
@@ -23,20 +108,23 @@ def _same_value(gold: dict[str, Any], got: dict[str, Any], kind: str) -> bool:
     if gv is None or pv is None:
         return False
     if kind == "date":
-        return str(pv).startswith(str(gv)) and len(str(pv)) == len(str(gv))
+        gv = _iso(str(gv)) or str(gv)
+        return str(pv).startswith(gv) and len(str(pv)) == len(gv)
     if kind == "direction":
         a, b = fold(str(gv)), fold(str(pv))
         return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+    if isinstance(gv, str):
+        gv = parse_number(gv)  # "1 234,56"
     try:
-        ok = abs(float(gv) - float(pv)) <= 1e-6 * max(1.0, abs(float(gv)))
+        ok = abs(float(gv) - float(pv)) <= 1e-6 * max(1.0, abs(float(gv)))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return False
-    gu = _UNIT_ALIASES.get(gold.get("unit") or "", gold.get("unit"))
+    gu = _gold_unit(gold.get("unit"))
     return ok and (gu is None or gu == got.get("unit"))
 
 
 def evaluate_answers(g: Greffier, questions: Path, split: str = "all") -> list[dict[str, Any]]:
-    rows = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = load_questions(questions)
     if split != "all":
         splits = sorted({str(r.get("split")) for r in rows})
         rows = [r for r in rows if r.get("split") == split]

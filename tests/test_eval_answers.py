@@ -1,0 +1,73 @@
+"""`greffier eval answers`: reading a question file written by someone else, and matching answers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from greffier.cli import main
+from greffier.errors import InputError
+from greffier.eval.answers import _same_value, load_questions
+
+
+def _write(tmp_path: Path, rows: list[object] | str) -> Path:
+    path = tmp_path / "questions.jsonl"
+    text = rows if isinstance(rows, str) else "\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_types_are_read_from_the_answer_when_the_row_has_none(tmp_path: Path) -> None:
+    rows = load_questions(
+        _write(
+            tmp_path,
+            [
+                {"question": "Quel montant ?", "answer": {"value": 1500, "unit": "€"}},
+                {"question": "Quand ?", "answer": {"value": "31/10/2013"}},
+                {"question": "Quel service ?", "answer": {"value": "UTD de Lassigny"}},
+                {"question": "Quel taux chaque année ?", "series": [{"year": "2015", "value": 19.38}]},
+                {"question": "Quel organisme ?", "type": "organisme", "answer": None},
+            ],
+        )
+    )
+    assert [r["type"] for r in rows] == ["figure", "date", "direction", "trend", "direction"]
+    assert rows[3]["series"][0]["year"] == 2015
+
+
+@pytest.mark.parametrize(
+    ("gold", "got", "kind", "same"),
+    [
+        ({"value": 1500, "unit": "€"}, {"value": 1500.0, "unit": "EUR"}, "figure", True),
+        ({"value": "1 500,50", "unit": "euros"}, {"value": 1500.5, "unit": "EUR"}, "figure", True),
+        ({"value": 1500, "unit": "€"}, {"value": 1500.0, "unit": "%"}, "figure", False),
+        ({"value": 2088, "unit": "habitants"}, {"value": 2088.0, "unit": "count"}, "figure", True),
+        ({"value": 12, "unit": "tonnes"}, {"value": 12.0, "unit": "t"}, "figure", True),
+        ({"value": "31/10/2013"}, {"value": "2013-10-31"}, "date", True),
+        ({"value": "31 octobre 2013"}, {"value": "2013-10-31"}, "date", True),
+        ({"value": "2013-10"}, {"value": "2013-10-31"}, "date", False),
+        ({"value": "la chambre régionale des comptes"}, {"value": "chambre régionale des comptes"}, "direction", True),
+    ],
+)
+def test_answers_match_whatever_the_gold_spelling(gold: dict, got: dict, kind: str, same: bool) -> None:
+    assert _same_value(gold, got, kind) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('{"question": "Quel montant ?", "answer": null}\n{not json', "questions.jsonl:2: not a JSON object"),
+        ('{"answer": null}', "questions.jsonl:1: no question"),
+        ('{"question": "Quel montant ?"}', 'neither an "answer"'),
+        ('{"question": "Quel taux ?", "series": [{"value": 3}]}', "a series point without a year"),
+        ("\n\n", "no question"),
+    ],
+)
+def test_a_malformed_question_file_is_named_with_its_line(tmp_path: Path, text: str, problem: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(InputError, match=problem.replace("(", r"\(")):
+        load_questions(path)
+    r = CliRunner().invoke(main, ["eval", "answers", str(path), "--index", str(tmp_path / "idx")])
+    assert r.exit_code == 1 and problem in r.output and "Traceback" not in r.output
