@@ -625,3 +625,22 @@ def test_the_base_of_a_rate_is_not_the_grant(tmp_path: Path) -> None:
         q, issuer = understand(g, "Quelle est la subvention de la Région pour l'église ?")
         factor = {c.entity.value: c.factor for c in rank(g, q, issuer)}
         assert factor[245517.8] < factor[49103.56], factor
+
+
+def test_a_ceiling_is_not_an_amount_unless_asked(tmp_path: Path) -> None:
+    # regression (CR 08/09/2020 p.9): "combien de caméras la commune a-t-elle installées ?" was answered by
+    # "l'installation sur la commune de 20 caméras au maximum", a plan's ceiling
+    doc = _minutes(
+        tmp_path,
+        "Vidéoprotection\n\nL'étude mentionne l'installation sur la commune de 20 caméras au maximum.\n\n"
+        "Assainissement\n\nLe montant de la subvention est plafonné à 3500 €.\n",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        q, issuer = understand(g, "Combien de caméras la commune a-t-elle installées ?")
+        (c,) = rank(g, q, issuer)
+        q2, _ = understand(g, "Combien de caméras au maximum la commune peut-elle installer ?")
+        (c2,) = rank(g, q2, issuer)
+        assert c.entity.value == c2.entity.value == 20 and c.factor < c2.factor
+        q3, _ = understand(g, "Jusqu'à combien la subvention est-elle plafonnée ?")
+        assert [c.factor for c in rank(g, q3, issuer)] == [1.0]

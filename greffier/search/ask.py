@@ -75,6 +75,7 @@ PER_UNIT_UNASKED = 0.85  # a value written per unit, when the question asks none
 LABEL_NUMBERS = 0.15  # up to x1.15 for a value whose label holds the question's numbers (dev+test)
 OTHER_MONEY_NOUN = 0.85  # a sum whose label names another kind of money than the question's (dev+test)
 BASE_OF_RATE = 0.8  # the amount a rate is taken of ("50 % de 245 517,80 €"), not the grant itself
+CAP_UNASKED = 0.85  # a ceiling ("20 caméras au maximum"), when the question asks none
 OTHER_ISSUER_FACTOR = 0.9  # another issuer's value, when the one the question names has none good enough
 TOTAL_UNWRITTEN = 0.85  # a value with no "total" near it, when the question asks a total (dev+test)
 REQUESTED_FACTOR = 0.85  # an amount requested, when the question asks what was granted or paid (dev+test)
@@ -191,6 +192,7 @@ def _candidates(
     wants_day = q.kind == "date" and bool(re.search(r"quel jour|quelle date", q.text.lower()))
     relation = _date_relation(q.text) if q.kind == "date" else None
     asks_request = bool(_REQUESTED.search(q.text))
+    asks_cap = bool(_CAP_ASKED.search(q.text.lower()))
     asks_total = bool(_TOTAL.search(q.text))
     asked_money = _money_nouns(wg, q.text)
     asks_rate = bool(re.search(r"\bpar\b|/|\bchaque\b|\bunitaire|\bau (?:m|km|kilo)", q.text.lower()))
@@ -288,6 +290,10 @@ def _candidates(
                 factor *= TOTAL_UNWRITTEN  # one association's subsidy is not "le montant total des subventions"
             if e.type == "AMOUNT" and e.unit != "%" and _BASE_OF_RATE.search(sentence[max(0, at - 30) : at]):
                 factor *= BASE_OF_RATE  # "Subvention de la DRAC : (50 % de 245 517,80 €)": the base, not the grant
+            if e.type == "AMOUNT" and not asks_cap and (
+                _CAP_BEFORE.search(sentence[max(0, at - 30) : at]) or _CAP_AFTER.match(sentence, at + len(e.text))
+            ):
+                factor *= CAP_UNASKED  # "l'installation de 20 caméras au maximum" is no count of cameras installed
             if e.type == "AMOUNT" and not asks_request and _REQUESTED.search(sentence[max(0, at - 40) : at]):
                 factor *= REQUESTED_FACTOR  # "Demandées: 2 000 €" is not what was granted
             if q.meeting:
@@ -519,6 +525,16 @@ _FIGURE_RUN = re.compile(r"(?:\s*\d(?:[\d\s.,]*\d)?\s*(?:€|euros?\b|%))+\s*$")
 
 # the amount a rate is taken of: "50 % de 245 517,80 €", "calculée au taux de 30 % du montant de ..."
 _BASE_OF_RATE = re.compile(r"%\s*(?:HT|TTC)?\s*(?:de|du|sur)\s+(?:la\s+|l['’]\s*|le\s+)?(?:\w+\s+){0,3}?(?:de\s+)?$")
+
+
+# a ceiling, not an amount: "20 caméras au maximum", "plafonné à 3 500 €", "pouvant atteindre 1 500 €"
+_CAP_BEFORE = re.compile(
+    r"(?:jusqu['’]\s*à|au\s+maximum|au\s+plus|maximum\s+de|maximale?\s+de|plafonnée?s?\s+à|plafond\s+de"
+    r"|pouvant\s+atteindre|dans\s+la\s+limite\s+de|n['’]\s*excédant\s+pas|ne\s+pouvant\s+excéder)\s*$",
+    re.IGNORECASE,
+)
+_CAP_AFTER = re.compile(r"\s*(?:HT|TTC)?\s*(?:au\s+maximum|au\s+plus|maximum)\b", re.IGNORECASE)
+_CAP_ASKED = re.compile(r"maxim|plafon|au plus|limite|jusqu['’]à (?:combien|quel)|excéder|atteindre")
 
 
 # an amount asked for, not granted: "Comité des Fêtes | 2025 / Demandées: 2 000 €", "sollicite une
