@@ -45,6 +45,8 @@ def test_types_are_read_from_the_answer_when_the_row_has_none(tmp_path: Path) ->
         ({"value": 1500, "unit": "€"}, {"value": 1500.0, "unit": "%"}, "figure", False),
         ({"value": 2088, "unit": "habitants"}, {"value": 2088.0, "unit": "count"}, "figure", True),
         ({"value": 12, "unit": "tonnes"}, {"value": 12.0, "unit": "t"}, "figure", True),
+        ({"value": 386900, "unit": "m³"}, {"value": 386900.0, "unit": "m3"}, "figure", True),
+        ({"value": 1250, "unit": "m²"}, {"value": 1250.0, "unit": "m2"}, "figure", True),
         ({"value": "31/10/2013"}, {"value": "2013-10-31"}, "date", True),
         ({"value": "31 octobre 2013"}, {"value": "2013-10-31"}, "date", True),
         ({"value": "2013-10"}, {"value": "2013-10-31"}, "date", False),

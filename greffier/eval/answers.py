@@ -17,13 +17,14 @@ from greffier.extract.numbers import parse_number
 if TYPE_CHECKING:
     from greffier.api import Greffier
 
-# a question file written by someone else may spell units, types and values its own way
+# a question file written by someone else may spell units, types and values its own way (the unit
+# aliases are looked up folded: "m³" as "m3", "EUR/m²" as "eur/m2")
 _UNIT_ALIASES = {
-    "eur/m3": "other", "eur/m²": "other", "eur/m2": "other",
+    "eur/m3": "other", "eur/m2": "other",
     "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "€ ht": "EUR", "€ ttc": "EUR", "eur ht": "EUR",
     "eur ttc": "EUR", "pourcent": "%", "pourcentage": "%", "percent": "%", "pct": "%",
-    "tonne": "t", "tonnes": "t", "m³": "m3", "metres cubes": "m3", "hectare": "ha", "hectares": "ha",
-    "kilometre": "km", "kilometres": "km", "m²": "m2", "metres carres": "m2", "nombre": "count", "number": "count",
+    "tonne": "t", "tonnes": "t", "m3": "m3", "metres cubes": "m3", "hectare": "ha", "hectares": "ha",
+    "kilometre": "km", "kilometres": "km", "m2": "m2", "metres carres": "m2", "nombre": "count", "number": "count",
 }  # fmt: skip
 _KNOWN_UNITS = {"EUR", "%", "t", "m3", "ha", "km", "m2", "count", "kg", "h", "other"}
 _TYPE_ALIASES = {
