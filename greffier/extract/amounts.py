@@ -84,7 +84,6 @@ _PRECEDING_EXCLUDE = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
-_POPULATION = COUNTED_AFTER_YEAR
 
 
 def _unit_of(m: re.Match[str]) -> tuple[str, str | None, float]:
@@ -116,7 +115,7 @@ def _unit_of(m: re.Match[str]) -> tuple[str, str | None, float]:
 def _excluded_context(text: str, start: int, end: int, raw: str) -> bool:
     before = text[max(0, start - 20) : start]
     if _PRECEDING_EXCLUDE.search(before) and not (
-        re.search(r"\bcompte\s*$", before) and _POPULATION.match(text[end : end + 20])
+        re.search(r"\bcompte\s*$", before) and COUNTED_AFTER_YEAR.match(text[end : end + 20])
     ):  # "compte 6574" is an account; "la commune compte 2017 habitants" is not
         return True
     after = text[end : end + 3]
@@ -190,7 +189,7 @@ def _digit_amounts(text: str) -> list[AmountMatch]:
         if ranged is not None:  # "entre 1200 et 1500 €": the low bound takes the high one's unit
             out.append(ranged)
             continue
-        if (_YEAR.match(raw) and not _POPULATION.match(tail)) or (
+        if (_YEAR.match(raw) and not COUNTED_AFTER_YEAR.match(tail)) or (
             "." in raw and "," not in raw and len(raw.split(".")[-1]) != 3
         ):
             continue  # a bare year is a date ("2017 habitants" is not); "VP.168"-like codes are not counts

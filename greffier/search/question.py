@@ -14,7 +14,7 @@ class Question:
     kind: str  # figure | date | direction | trend | fact | open (why, how, where, whether)
     year_from: int | None
     year_to: int | None
-    unit: str | None  # EUR | % | count | m3 | t | ha | km | None
+    unit: str | None  # EUR | % | count | m3 | t | ha | km | area (m2 or ha) | None
     counted: str | None  # the counted noun of "combien de X"
     terms: str  # the words to search for (question words and years removed)
     meeting: tuple[str, ...] = ()  # the documents of the meeting the question names ("du 14 décembre 2015")
@@ -118,7 +118,7 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     elif re.search(
         r"quel(?:le)?s? (?:direction|service|pôle|mission|dga|structure|organisme|entité|cellule|juridiction|instance"
         r"|société|entreprise|prestataire|syndicat|établissement|cabinet|bureau d'études|opérateur|agence|autorité"
-        r"|administration|collectivité|partenaire|association|prestataire|titulaire|attributaire|délégataire"
+        r"|administration|collectivité|partenaire|association|titulaire|attributaire|délégataire"
         r"|fournisseur|maître d'(?:œ|oe)uvre)\b"
         r"|quel(?:le)?s? (?:est|était|sont) (?:le|la|les|l') ?(?:prestataire|titulaire|attributaire|délégataire"
         r"|fournisseur|maître d'(?:œ|oe)uvre|organisme)\b"
