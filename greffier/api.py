@@ -14,7 +14,9 @@ from typing import Any
 
 from greffier.errors import GreffierError, InputError, NotFoundError, UsageError
 from greffier.extract.headings import fold
+from greffier.extract.ocr_cache import CACHE_NAME
 from greffier.extract.pipeline import SUPPORTED_SUFFIXES, file_sha256, parse_file, slug
+from greffier.extract.scan import OcrOptions
 from greffier.index.config import IndexConfig
 from greffier.index.keyword import Filters, IndexedPassage, KeywordIndex, make_snippet, open_keyword_index
 from greffier.index.semantic import Precomputed, SemanticIndex, embed_in_worker, worker_model
@@ -51,17 +53,18 @@ class IngestResult:
     pages: int
     sections: int
     error: str | None = None
+    ocr_pages: int = 0  # pages read by OCR
 
 
-_Job = tuple[str, str, str, str, str | None]  # path, doc_id, sha256, NER setting, model to embed with
+_Job = tuple[str, str, str, str, str | None, OcrOptions]  # path, doc_id, sha256, NER, model to embed with, OCR
 
 
 def _parse_job(job: _Job) -> ParsedDocument | InputError | tuple[ParsedDocument, Precomputed | None]:
     """Parse one file with the NER setting given; with a model, also embed its passages, here in
     the worker (so that embedding runs on every CPU), and return them beside the parsed document."""
-    path, doc_id, sha, ner, model = job
+    path, doc_id, sha, ner, model, ocr_options = job
     try:
-        parsed = parse_file(Path(path), doc_id, sha, ner=ner)
+        parsed = parse_file(Path(path), doc_id, sha, ner=ner, ocr=ocr_options)
         return (parsed, embed_in_worker(model, parsed.document, parsed.passages)) if model else parsed
     except InputError as exc:
         return exc
@@ -244,7 +247,8 @@ class Greffier:
                 report(IngestResult(shown, None, "failed", 0, 0, str(exc)))
                 continue
             existing = store.document_by_path(key)
-            if existing and existing.sha256 == sha and not force:
+            retry_scan = existing is not None and existing.status == "needs_ocr" and self._ocr_ready()
+            if existing and existing.sha256 == sha and not force and not retry_scan:
                 n_sections = len(store.sections(existing.doc_id))
                 report(IngestResult(shown, existing.doc_id, "unchanged", existing.pages, n_sections))
                 continue
@@ -268,10 +272,18 @@ class Greffier:
             if len(batch) >= _COMMIT_EVERY:
                 self._commit(batch)
             d = parsed.document
-            report(IngestResult(shown, doc_id, d.status, d.pages, len(parsed.sections)))
+            report(IngestResult(shown, doc_id, d.status, d.pages, len(parsed.sections), ocr_pages=d.ocr_pages))
         self._commit(batch)
         self._embed_missing()
         return results
+
+    def _ocr_ready(self) -> bool:
+        """True when scans can be read here (OCR not turned off, Tesseract and French installed)."""
+        if self.settings.ocr == "never":
+            return False
+        from greffier.extract import ocr
+
+        return ocr.unavailable() is None
 
     def _embed_missing(self) -> None:
         """Give vectors to documents that have none (indexed before semantic search, or while
@@ -307,7 +319,8 @@ class Greffier:
         the passages when the model allows (:func:`worker_model`). A file that crashes its worker
         is retried alone, then reported as failed; the batch goes on."""
         ner = self.settings.ner
-        plain: list[_Job] = [(*job, ner, None) for job in jobs]
+        ocr_options = OcrOptions(self.settings.ocr, str(self.dir / CACHE_NAME))
+        plain: list[_Job] = [(*job, ner, None, ocr_options) for job in jobs]
         workers = min(self.settings.workers, len(jobs))
         if workers <= 1:
             yield from map(_parse_job, plain)
@@ -318,7 +331,7 @@ class Greffier:
         model = worker_model(semantic.model) if semantic is not None and semantic.enabled else None
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                for result in pool.map(_parse_job, [(*job, ner, model) for job in jobs]):
+                for result in pool.map(_parse_job, [(*job, ner, model, ocr_options) for job in jobs]):
                     done += 1
                     yield result
             return

@@ -94,6 +94,8 @@ def _settings(index_dir: Path | None, backend: str | None) -> Settings:
         kwargs["index_dir"] = index_dir
     if _Ctx.embedding_model is not None:
         kwargs["embedding_model"] = _Ctx.embedding_model
+    if _Ctx.ocr is not None:
+        kwargs["ocr"] = _Ctx.ocr
     return Settings(**kwargs)
 
 
@@ -123,6 +125,7 @@ def _open(index_dir: Path | None, backend: str | None) -> Any:
 class _Ctx:
     quiet = False
     embedding_model: str | None = None
+    ocr: str | None = None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -147,47 +150,83 @@ def main(verbose: int, quiet: bool) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--force", is_flag=True, help="Re-ingest files even when unchanged.")
+@click.option(
+    "--ocr",
+    type=click.Choice(["auto", "always", "never"]),
+    default=None,
+    envvar="GREFFIER_OCR",
+    help="Read scanned pages with Tesseract: auto (pages with no usable text layer; default), always, never.",
+)
 @embedding_option
 @index_options
-@output_options(["path", "doc_id", "status", "pages", "sections", "error"])
+@output_options(["path", "doc_id", "status", "pages", "ocr_pages", "sections", "error"])
 @_fail_on_errors
-def ingest(paths: tuple[str, ...], force: bool, index_dir: Path | None, backend: str | None) -> Any:
+def ingest(paths: tuple[str, ...], force: bool, ocr: str | None, index_dir: Path | None, backend: str | None) -> Any:
     """Parse PDF reports and text exports into the store and the keyword index.
 
     PATHS are files (.pdf, .txt) or directories (walked recursively). A file that fails is
-    reported on stderr and the others are still ingested; the exit code is 1 then.
+    reported on stderr and the others are still ingested; the exit code is 1 then. Scanned
+    pages are read by OCR (Tesseract, French) and cached beside the index, so a re-ingest never
+    reads a page twice; without Tesseract, scans are recorded as needs_ocr.
 
     \b
     Example:
       greffier ingest corpus/ --index ./demo-index --format json
     """
+    import time
+
     from greffier.api import expand_paths
 
+    _Ctx.ocr = ocr
     total = sum(1 for _ in expand_paths(paths))
     show_bar = not _Ctx.quiet and sys.stderr.isatty()
     failed = 0
+    scanned: list[str] = []
+    started = time.monotonic()
+    pages_done = 0
+
+    def rate(_item: Any) -> str:
+        elapsed = time.monotonic() - started
+        return f"{pages_done} pages, {pages_done / elapsed:.1f} pages/s" if elapsed > 0 and pages_done else ""
+
     with (
         _open(index_dir, backend) as g,
-        click.progressbar(length=total, label="ingesting", file=sys.stderr, hidden=not show_bar) as bar,
+        click.progressbar(
+            length=total,
+            label="ingesting",
+            file=sys.stderr,
+            hidden=not show_bar,
+            show_eta=True,
+            item_show_func=rate,
+        ) as bar,
     ):
 
         def progress(r: Any) -> None:
-            nonlocal failed
-            bar.update(1)
+            nonlocal failed, pages_done
+            pages_done += r.pages if r.status != "unchanged" else 0
+            bar.update(1, r)
             if r.status == "failed":
                 failed += 1
                 click.echo(f"error: {r.error}", err=True)
-            elif r.status == "needs_ocr" and not _Ctx.quiet:
-                click.echo(f"warning: {r.path}: no text layer (scanned?): recorded as needs_ocr", err=True)
+            elif r.status == "needs_ocr":
+                scanned.append(r.path)
 
         results = g.ingest(paths, force=force, progress=progress)
+        if scanned and not _Ctx.quiet:
+            from greffier.extract import ocr as ocr_engine
+
+            why = "OCR is off (--ocr never)" if g.settings.ocr == "never" else ocr_engine.unavailable()
+            click.echo(
+                f"warning: {len(scanned)} scanned file(s) recorded as needs_ocr (first: {scanned[0]}): {why}",
+                err=True,
+            )
     rows = [to_dict(r) for r in results]
     return rows, (1 if failed else 0)
 
 
 @main.command()
 @index_options
-@output_options(["doc_id", "kind", "year", "date", "pages", "issuer", "title", "path"])
+@output_options(["doc_id", "kind", "year", "date", "pages", "ocr_pages", "issuer", "title", "path"])
 @_fail_on_errors
 def docs(index_dir: Path | None, backend: str | None) -> Any:
     """List ingested documents.
@@ -197,7 +236,9 @@ def docs(index_dir: Path | None, backend: str | None) -> Any:
       greffier docs --format csv > documents.csv
     """
     with _open(index_dir, backend) as g:
-        keep = ("doc_id", "path", "title", "issuer", "kind", "year", "date", "pages", "sha256", "status")
+        keep = (
+            "doc_id", "path", "title", "issuer", "body", "kind", "year", "date", "pages", "ocr_pages", "sha256", "status"
+        )
         return [{k: to_dict(d)[k] for k in keep} for d in g.documents()]
 
 

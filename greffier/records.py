@@ -35,6 +35,8 @@ class Page:
     label: str  # printed page label ("4", or "4-12" for a text-export stretch)
     text: str  # cleaned text, one paragraph per line
     removed: tuple[str, ...] = ()  # running headers/footers, page numbers, stamps
+    ocr: bool = False  # read from the page image by OCR, not from a text layer
+    ocr_conf: float | None = None  # OCR pages: mean word confidence, 0-100
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,9 @@ class Document:
     pages: int
     source_type: str  # pdf | text
     stamps: tuple[str, ...] = ()
+    ocr_pages: int = 0  # pages read by OCR
+    body: str | None = None  # who deliberates or decides: conseil municipal, bureau, maire, préfet ...
+    issuer_printed: str | None = None  # the issuer as the document names it (an alias of the canonical one)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from greffier.search.fusion import STRATEGIES
 ENV_INDEX = "GREFFIER_INDEX"
 ENV_WORKERS = "GREFFIER_WORKERS"
 ENV_EMBEDDING_MODEL = "GREFFIER_EMBEDDING_MODEL"
+ENV_OCR = "GREFFIER_OCR"
+OCR_MODES = ("auto", "always", "never")
 
 # Hybrid fusion, tuned on the dev half of tests/gold/questions/retrieval.jsonl (see README).
 FUSION_STRATEGY = "weighted"
@@ -63,10 +65,14 @@ class Settings:
     # ORG/PERSON/PLACE entities from spaCy: "on", "off" or a model (fr_core_news_sm, fr_core_news_md);
     # GREFFIER_NER, else off (on, ingest falls below 25 pages/s). Ingest hands it to every parse job.
     ner: str = field(default_factory=_default_ner)
+    # scanned pages: "auto" (pages with no usable text layer), "always" (every PDF page), "never"
+    ocr: str = field(default_factory=lambda: os.environ.get(ENV_OCR) or "auto")
 
     def __post_init__(self) -> None:
         if self.keyword_backend is not None and self.keyword_backend not in BACKENDS:
             raise UsageError(f"unknown keyword backend {self.keyword_backend!r} (choose from {', '.join(BACKENDS)})")
+        if self.ocr not in OCR_MODES:
+            raise UsageError(f"unknown OCR mode {self.ocr!r} (choose from {', '.join(OCR_MODES)})")
         if self.workers < 1:
             raise UsageError("workers must be at least 1")
         object.__setattr__(self, "index_dir", Path(self.index_dir).expanduser())

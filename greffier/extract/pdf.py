@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -72,11 +72,50 @@ def _font_info(textpage: pdfium.PdfTextPage, index: int, buf: ctypes.Array) -> t
     return size, bold
 
 
-def read_pdf_lines(path: Path, layouts: list[PageLayout] | None = None) -> list[list[Line]]:
+class PageReader(Protocol):
+    """Decides, page by page, whether a page is read from its image (OCR) instead of its text
+    layer: called with the page number, the text layer, the share of the page covered by images
+    and a function rendering the page at a given dpi; returns the page's lines, or None to keep
+    the text layer (:mod:`greffier.extract.scan`)."""
+
+    def __call__(self, number: int, text: str, image_share: float, render: Any, height: float) -> list[Line] | None: ...
+
+
+_MAX_PIXELS = 40_000_000  # a large plan rendered at 300 dpi is scaled down to this
+
+
+def _renderer(page: pdfium.PdfPage) -> Any:
+    def render(dpi: int) -> tuple[Any, float]:
+        width, height = page.get_size()
+        scale = dpi / 72
+        if width * height * scale * scale > _MAX_PIXELS:
+            scale = (_MAX_PIXELS / (width * height)) ** 0.5
+        return page.render(scale=scale, grayscale=True).to_pil(), scale
+
+    return render
+
+
+def image_share(page: pdfium.PdfPage) -> float:
+    """Share of the page covered by image objects (forms included), capped at 1."""
+    width, height = page.get_size()
+    area = 0.0
+    try:
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+            x0, y0, x1, y1 = obj.get_bounds()
+            area += max(0.0, min(x1, width) - max(x0, 0.0)) * max(0.0, min(y1, height) - max(y0, 0.0))
+    except pdfium.PdfiumError:
+        return 0.0
+    return min(1.0, area / (width * height)) if width and height else 0.0
+
+
+def read_pdf_lines(
+    path: Path, layouts: list[PageLayout] | None = None, reader: PageReader | None = None
+) -> list[list[Line]]:
     """Lines of every page, in text-layer order. Raises :class:`InputError`.
 
     When ``layouts`` is a list, one :class:`PageLayout` per page is appended to it (the
-    cheap table signals: lines cut at wide gaps, ruling lines and boxes).
+    cheap table signals: lines cut at wide gaps, ruling lines and boxes). A ``reader`` may
+    read a page from its image instead (OCR); such a page has an empty layout.
     """
     pdf = open_pdf(path)
     buf = ctypes.create_string_buffer(256)
@@ -91,6 +130,16 @@ def read_pdf_lines(path: Path, layouts: list[PageLayout] | None = None) -> list[
                 nchars = textpage.count_chars()
             except pdfium.PdfiumError as exc:
                 raise InputError(str(path), f"page {number} cannot be read ({exc})") from exc
+            if reader is not None:
+                share = image_share(page) if len(text.strip()) < 600 else 0.0
+                read = reader(number, text.replace("\r\n", "\n"), share, _renderer(page), height)
+                if read is not None:
+                    pages.append(read)
+                    if layouts is not None:
+                        layouts.append(_empty_layout(page, number))
+                    textpage.close()
+                    page.close()
+                    continue
             if _split_into_chars(text):
                 # PDFium broke every glyph onto its own line (tight letter spacing): rebuild
                 # the lines from the characters' positions.

@@ -14,6 +14,7 @@ from greffier.extract.entities import extract_entities
 from greffier.extract.layout import build_blocks
 from greffier.extract.metadata import detect_metadata
 from greffier.extract.pdf import PageLayout, read_pdf_lines
+from greffier.extract.scan import OcrOptions, ScanReader
 from greffier.extract.sections import build_passages, build_sections, paragraph_pages
 from greffier.extract.tables import extract_tables, table_entities, table_passages, tables_enabled
 from greffier.extract.text import read_text, split_text_pages
@@ -43,23 +44,37 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "doc"
 
 
-def parse_file(path: Path, doc_id: str, sha256: str | None = None, ner: str | bool | None = None) -> ParsedDocument:
+def parse_file(
+    path: Path,
+    doc_id: str,
+    sha256: str | None = None,
+    ner: str | bool | None = None,
+    ocr: OcrOptions | None = None,
+) -> ParsedDocument:
     """Parse one file. Raises :class:`InputError` naming the file and the problem.
 
-    ``ner``: ORG/PERSON/PLACE entities (None: as ``GREFFIER_NER`` says; see greffier.extract.ner)."""
+    ``ner``: ORG/PERSON/PLACE entities (None: as ``GREFFIER_NER`` says; see greffier.extract.ner).
+    ``ocr``: how scanned pages are read (default: ``auto``, no cache; see greffier.extract.scan)."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(str(path), f"unsupported file type {suffix or '(none)'} (greffier reads .pdf and .txt)")
     sha = sha256 or file_sha256(path)
     stamps: list[str] = []
     layouts: list[PageLayout] | None = None
+    scan: ScanReader | None = None
     if suffix == ".pdf":
         layouts = [] if tables_enabled() else None
-        raw_pages = read_pdf_lines(path, layouts)
+        scan = ScanReader(ocr or OcrOptions(), sha)
+        try:
+            raw_pages = read_pdf_lines(path, layouts, scan)
+        finally:
+            scan.close()
         labels = [str(i) for i in range(1, len(raw_pages) + 1)]
         numbers = list(range(1, len(raw_pages) + 1))
         source_type = "pdf"
         chars = sum(len(ln.text.strip()) for page in raw_pages for ln in page)
+        if scan.problem and any(s.missing for s in scan.sources.values()):
+            log.info("%s: %d page(s) need OCR: %s", path, sum(s.missing for s in scan.sources.values()), scan.problem)
         if chars < _MIN_CHARS_PER_PAGE * len(raw_pages):
             doc = Document(
                 doc_id=doc_id,
@@ -96,8 +111,17 @@ def parse_file(path: Path, doc_id: str, sha256: str | None = None, ner: str | bo
     page_texts: dict[int, list[str]] = {}
     for b in blocks:
         page_texts.setdefault(b.page, []).append(b.text)
+    sources = scan.sources if scan is not None else {}
     pages = tuple(
-        Page(doc_id=doc_id, number=n, label=label, text="\n".join(page_texts.get(n, [])), removed=tuple(rem))
+        Page(
+            doc_id=doc_id,
+            number=n,
+            label=label,
+            text="\n".join(page_texts.get(n, [])),
+            removed=tuple(rem),
+            ocr=bool(sources.get(n) and sources[n].ocr),
+            ocr_conf=sources[n].conf if n in sources else None,
+        )
         for n, label, rem in zip(numbers, labels, removed)
     )
     first_pages = "\n".join(ln.text for page in kept[:2] for ln in page)
@@ -120,6 +144,7 @@ def parse_file(path: Path, doc_id: str, sha256: str | None = None, ner: str | bo
         pages=len(raw_pages) if source_type == "pdf" else max(numbers[-1], len(raw_pages)),
         source_type=source_type,
         stamps=tuple(dict.fromkeys(stamps)),
+        ocr_pages=sum(1 for s in sources.values() if s.ocr),
     )
     entities = extract_entities(sections, para_pages, meta.year, meta.issuer, ner)
     tables = extract_tables(path, doc_id, layouts, sections, para_pages) if layouts else []

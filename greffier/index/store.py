@@ -29,7 +29,7 @@ from greffier.records import (
     Vote,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -46,6 +46,9 @@ CREATE TABLE IF NOT EXISTS documents (
     pages INTEGER NOT NULL,
     source_type TEXT NOT NULL,
     stamps TEXT NOT NULL DEFAULT '[]',
+    ocr_pages INTEGER NOT NULL DEFAULT 0,
+    body TEXT,
+    issuer_printed TEXT,
     index_state TEXT NOT NULL DEFAULT 'pending',
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
@@ -55,6 +58,8 @@ CREATE TABLE IF NOT EXISTS pages (
     label TEXT NOT NULL,
     text TEXT NOT NULL,
     removed TEXT NOT NULL DEFAULT '[]',
+    ocr INTEGER NOT NULL DEFAULT 0,
+    ocr_conf REAL,
     PRIMARY KEY (doc_id, number)
 );
 CREATE TABLE IF NOT EXISTS sections (
@@ -168,6 +173,9 @@ class Store:
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.executescript(_SCHEMA)
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is not None and row[0] == "2":
+            self._upgrade_2_to_3()
+            row = ("3",)
         if row is None:
             self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         elif int(row[0]) != SCHEMA_VERSION:
@@ -175,6 +183,21 @@ class Store:
                 f"{path}: store schema version {row[0]}, this greffier needs {SCHEMA_VERSION}; "
                 "re-ingest into a new --index directory"
             )
+
+    def _upgrade_2_to_3(self) -> None:
+        """Version 3 adds OCR provenance (pages, documents) and the deciding body; nothing is lost:
+        the new columns start empty and a re-ingest fills them (scans marked needs_ocr are read
+        again when OCR is available)."""
+        with self.transaction() as c:
+            for table, column in (
+                ("documents", "ocr_pages INTEGER NOT NULL DEFAULT 0"),
+                ("documents", "body TEXT"),
+                ("documents", "issuer_printed TEXT"),
+                ("pages", "ocr INTEGER NOT NULL DEFAULT 0"),
+                ("pages", "ocr_conf REAL"),
+            ):
+                c.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+            c.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
 
     def close(self) -> None:
         self.conn.close()
@@ -203,7 +226,8 @@ class Store:
                 c.execute("DELETE FROM documents WHERE doc_id = ?", (old_doc_id,))
             c.execute(
                 "INSERT INTO documents (doc_id, path, sha256, status, title, issuer, kind, year, date, pages,"
-                " source_type, stamps, index_state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?, 'pending')",
+                " source_type, stamps, ocr_pages, body, issuer_printed, index_state)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, 'pending')",
                 (
                     d.doc_id,
                     d.path,
@@ -217,12 +241,23 @@ class Store:
                     d.pages,
                     d.source_type,
                     json.dumps(list(d.stamps), ensure_ascii=False),
+                    d.ocr_pages,
+                    d.body,
+                    d.issuer_printed,
                 ),
             )
             c.executemany(
-                "INSERT INTO pages VALUES (?,?,?,?,?)",
+                "INSERT INTO pages (doc_id, number, label, text, removed, ocr, ocr_conf) VALUES (?,?,?,?,?,?,?)",
                 [
-                    (p.doc_id, p.number, p.label, p.text, json.dumps(list(p.removed), ensure_ascii=False))
+                    (
+                        p.doc_id,
+                        p.number,
+                        p.label,
+                        p.text,
+                        json.dumps(list(p.removed), ensure_ascii=False),
+                        int(p.ocr),
+                        p.ocr_conf,
+                    )
                     for p in parsed.pages
                 ],
             )
@@ -350,6 +385,16 @@ class Store:
             out.update(r[0] for r in self.conn.execute(sql, [*chunk, *types]))
         return out
 
+    def ocr_pages(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], float | None]:
+        """Of the given (doc_id, page) pairs, those read by OCR, with their mean word confidence."""
+        out: dict[tuple[str, int], float | None] = {}
+        wanted = set(keys)
+        for doc_id in {k[0] for k in wanted}:
+            for r in self.conn.execute("SELECT number, ocr_conf FROM pages WHERE doc_id = ? AND ocr = 1", (doc_id,)):
+                if (doc_id, r[0]) in wanted:
+                    out[(doc_id, r[0])] = r[1]
+        return out
+
     def page_text(self, doc_id: str, number: int) -> str | None:
         row = self.conn.execute("SELECT text FROM pages WHERE doc_id = ? AND number = ?", (doc_id, number)).fetchone()
         return row[0] if row else None
@@ -445,6 +490,8 @@ class Store:
                 label=r["label"],
                 text=r["text"],
                 removed=tuple(json.loads(r["removed"])),
+                ocr=bool(r["ocr"]),
+                ocr_conf=r["ocr_conf"],
             )
             for r in rows
         ]
@@ -470,6 +517,7 @@ class Store:
             "documents": c.execute("SELECT count(*) FROM documents").fetchone()[0],
             "needs_ocr": c.execute("SELECT count(*) FROM documents WHERE status = 'needs_ocr'").fetchone()[0],
             "pages": c.execute("SELECT count(*) FROM pages").fetchone()[0],
+            "ocr_pages": c.execute("SELECT count(*) FROM pages WHERE ocr = 1").fetchone()[0],
             "sections": c.execute("SELECT count(*) FROM sections").fetchone()[0],
             "passages": c.execute("SELECT count(*) FROM passages").fetchone()[0],
             "tables": c.execute("SELECT count(*) FROM tables").fetchone()[0],
@@ -527,6 +575,9 @@ def _document(r: sqlite3.Row) -> Document:
         pages=r["pages"],
         source_type=r["source_type"],
         stamps=tuple(json.loads(r["stamps"])),
+        ocr_pages=r["ocr_pages"],
+        body=r["body"],
+        issuer_printed=r["issuer_printed"],
     )
 
 

@@ -1,0 +1,123 @@
+"""Scanned pages: which pages are read from their image, and their OCR lines as text-layer lines.
+
+:func:`greffier.extract.pdf.read_pdf_lines` asks a :class:`ScanReader` about every page. The
+reader decides (``auto``: no text layer over an image, a stamp alone, or garbage; ``always``;
+``never``), takes the page from the OCR cache or runs Tesseract (:mod:`greffier.extract.ocr`),
+and turns the words into :class:`Line` records, so that OCR text goes through the same pipeline
+as a text layer. It remembers what it did per page (:class:`PageSource`) for provenance.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from greffier.extract import ocr
+from greffier.extract.ocr_cache import OcrCache
+from greffier.extract.plausibility import ocr_reason
+from greffier.records import Line
+
+log = logging.getLogger(__name__)
+
+OCR_MODES = ("auto", "always", "never")
+
+
+@dataclass(frozen=True)
+class OcrOptions:
+    """How ingest treats scans; handed to every parse job (picklable)."""
+
+    mode: str = "auto"
+    cache: str | None = None  # path of the OCR cache file; None: no cache
+    dpi: int = ocr.DPI
+
+
+@dataclass(frozen=True)
+class PageSource:
+    number: int
+    ocr: bool
+    conf: float | None = None  # mean word confidence (0-100) of an OCR page
+    reason: str | None = None  # why the page needed OCR
+    missing: bool = False  # needed OCR but it could not run (Tesseract missing or failed)
+
+
+@dataclass
+class ScanReader:
+    options: OcrOptions
+    sha256: str
+    sources: dict[int, PageSource] = field(default_factory=dict)
+    problem: str | None = None  # why OCR could not run, once per document
+    _cache: OcrCache | None = None
+
+    def __post_init__(self) -> None:
+        if self.options.cache:
+            self._cache = OcrCache(Path(self.options.cache))
+
+    def __call__(self, number: int, text: str, image_share: float, render: Any, height: float) -> list[Line] | None:
+        mode = self.options.mode
+        if mode == "never":
+            return None
+        reason = "ocr always" if mode == "always" else ocr_reason(text, image_share)
+        if reason is None:
+            return None
+        result = self._read(number, render, reason)
+        if result is None:
+            self.sources[number] = PageSource(number, False, None, reason, missing=True)
+            return None
+        self.sources[number] = PageSource(number, True, result.conf, reason)
+        return ocr_lines(result, number, height)
+
+    def _read(self, number: int, render: Any, reason: str) -> ocr.OcrPage | None:
+        engine = ocr.engine_name() if not ocr.unavailable() else None
+        if engine is None:
+            self.problem = ocr.unavailable()
+            return None
+        dpi = self.options.dpi
+        if self._cache is not None:
+            hit = self._cache.get(self.sha256, number, dpi, engine)
+            if hit is not None:
+                return hit
+        try:
+            image, scale = render(dpi)
+            result = ocr.recognize(image, scale, dpi)
+        except Exception as exc:  # one unreadable page must not lose the document
+            log.warning("page %d could not be read by OCR (%s)", number, exc)
+            self.problem = f"OCR failed on page {number}: {exc}"
+            return None
+        log.debug("page %d OCRed (%s): %d lines, confidence %s", number, reason, len(result.lines), result.conf)
+        if self._cache is not None:
+            self._cache.put(self.sha256, number, result)
+        return result
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+
+
+def ocr_lines(result: ocr.OcrPage, number: int, height: float) -> list[Line]:
+    """OCR lines as :class:`Line` records. Tesseract gives no font size: every line gets the
+    page's usual word height as its size, except lines clearly taller (a title set larger)."""
+    lines = [ln for ln in result.lines if ln.text.strip()]
+    if not lines:
+        return []
+    heights = [statistics.median(w.bottom - w.top for w in ln.words) for ln in lines]
+    body = statistics.median(heights) or 1.0
+    out = []
+    for ln, h in zip(lines, heights):
+        ratio = h / body
+        size = round(body * (ratio if ratio >= 1.3 else 1.0) * 2) / 2 or 1.0
+        out.append(
+            Line(
+                text=ln.text,
+                page=number,
+                size=size,
+                bold=False,
+                top=ln.top,
+                bottom=ln.bottom,
+                x0=ln.x0,
+                page_height=height,
+            )
+        )
+    return out
