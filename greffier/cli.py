@@ -237,7 +237,18 @@ def docs(index_dir: Path | None, backend: str | None) -> Any:
     """
     with _open(index_dir, backend) as g:
         keep = (
-            "doc_id", "path", "title", "issuer", "body", "kind", "year", "date", "pages", "ocr_pages", "sha256", "status"
+            "doc_id",
+            "path",
+            "title",
+            "issuer",
+            "body",
+            "kind",
+            "year",
+            "date",
+            "pages",
+            "ocr_pages",
+            "sha256",
+            "status",
         )
         return [{k: to_dict(d)[k] for k in keep} for d in g.documents()]
 

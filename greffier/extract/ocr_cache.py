@@ -47,7 +47,8 @@ class OcrCache:
             return None
         try:
             row = db.execute(
-                "SELECT data FROM ocr_pages WHERE sha256=? AND page=? AND dpi=? AND engine=?", (sha256, page, dpi, engine)
+                "SELECT data FROM ocr_pages WHERE sha256=? AND page=? AND dpi=? AND engine=?",
+                (sha256, page, dpi, engine),
             ).fetchone()
         except sqlite3.Error as exc:
             log.warning("OCR cache %s unreadable (%s)", self.path, exc)

@@ -322,8 +322,13 @@ def _layout_line(
     seg_start, seg_x0 = lead, line.x0 or 0.0
     if end - lead > 80 and not _FIGURE.search(raw_line):  # a line of prose: no cell to look for
         right = box.right(start + end - 1)
-        return LayoutLine(top=line.top or 0.0, bottom=line.bottom or 0.0, size=size, bold=line.bold,
-                          segments=(Segment(seg_x0, max(right, seg_x0), raw_line[lead:end]),))
+        return LayoutLine(
+            top=line.top or 0.0,
+            bottom=line.bottom or 0.0,
+            size=size,
+            bold=line.bold,
+            segments=(Segment(seg_x0, max(right, seg_x0), raw_line[lead:end]),),
+        )
     for m in re.finditer(r"[ \t\u00a0]+", raw_line[lead:end]):
         before, after = lead + m.start() - 1, lead + m.end()
         right = box.right(start + before)
@@ -387,8 +392,9 @@ def _page_layout(page: pdfium.PdfPage, number: int, lines: list[LayoutLine]) -> 
 
     raw = page.raw
     visit(pdfium_c.FPDFPage_CountObjects(raw), lambda i: pdfium_c.FPDFPage_GetObject(raw, i))
-    return PageLayout(number=number, width=width, height=height, lines=tuple(lines), rules=tuple(rules),
-                      boxes=tuple(boxes))
+    return PageLayout(
+        number=number, width=width, height=height, lines=tuple(lines), rules=tuple(rules), boxes=tuple(boxes)
+    )
 
 
 Char = tuple[str, float, float, float, float]  # text, x0, top, x1, bottom
