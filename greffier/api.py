@@ -454,6 +454,7 @@ class Greffier:
         passages = self.store.passages_by_id([h.passage_id for h in ranked])
         docs: dict[str, Document] = {}
         out: list[SearchHit] = []
+        ocr_pages = self.store.ocr_pages([(p.doc_id, p.page) for p in passages.values()])
         for h in ranked:
             p = passages.get(h.passage_id)
             if p is None:  # index ahead of the store: skip rather than cite nothing
@@ -479,6 +480,9 @@ class Greffier:
                     keyword_score=None if h.keyword_score is None else round(h.keyword_score, 4),
                     semantic_score=None if h.semantic_score is None else round(h.semantic_score, 4),
                     mode=mode,
+                    extra={"ocr": True, "ocr_conf": ocr_pages[(p.doc_id, p.page)]}
+                    if (p.doc_id, p.page) in ocr_pages
+                    else {},
                 )
             )
         return out

@@ -663,6 +663,45 @@ def _margin(cands: list[Candidate]) -> float:
     return cands[0].score - other
 
 
+OCR_SURE = 90.0  # mean word confidence from which an OCR page is trusted like a text layer
+OCR_FLOOR_FACTOR = 0.8  # the weight of evidence on an OCR page read at OCR_WEAK confidence or less
+OCR_WEAK = 60.0
+
+
+def ocr_factor(conf: float | None) -> float:
+    """How much a value read by OCR is trusted: 1 on a page read with confidence >= 90, down to
+    0.8 at 60 or less (a misread digit there is likely: the answer must win by more)."""
+    if conf is None:
+        return OCR_FLOOR_FACTOR
+    if conf >= OCR_SURE:
+        return 1.0
+    share = max(0.0, (conf - OCR_WEAK) / (OCR_SURE - OCR_WEAK))
+    return round(OCR_FLOOR_FACTOR + (1.0 - OCR_FLOOR_FACTOR) * share, 4)
+
+
+def _ocr_weighted(g: Greffier, cands: list[Candidate]) -> list[Candidate]:
+    """Candidates read on OCR pages weigh :func:`ocr_factor` of their page's confidence and
+    carry it (``ocr_conf``) into the answer."""
+    if not cands:
+        return cands
+    ocr_pages = g.store.ocr_pages([(c.entity.doc_id, c.entity.page) for c in cands])
+    if not ocr_pages:
+        return cands
+    out = []
+    for c in cands:
+        key = (c.entity.doc_id, c.entity.page)
+        if key in ocr_pages:
+            conf = ocr_pages[key]
+            c = replace(
+                c,
+                score=round(c.score * ocr_factor(conf), 4),
+                hit=replace(c.hit, extra={**c.hit.extra, "ocr": True, "ocr_conf": conf}),
+            )
+        out.append(c)
+    out.sort(key=lambda c: c.score, reverse=True)
+    return out
+
+
 def _answer_row(c: Candidate, q: Question) -> dict[str, Any]:
     e = c.entity
     value: Any = e.value if e.type == "AMOUNT" else e.iso if e.type == "DATE" else e.canonical or e.text
@@ -679,6 +718,8 @@ def _answer_row(c: Candidate, q: Question) -> dict[str, Any]:
         "page": e.page,
         "section_path": list(c.hit.section_path),
         "evidence": e.sentence,
+        "ocr": bool(c.hit.extra.get("ocr")),
+        "ocr_conf": c.hit.extra.get("ocr_conf"),
     }
 
 
@@ -873,6 +914,7 @@ def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None 
             for c in rank(g, q, None)
         ]
         cands.sort(key=lambda c: c.score, reverse=True)
+    cands = _ocr_weighted(g, cands)
     base = {"question": question, "kind": q.kind, "years": [q.year_from, q.year_to]}
     if cands and cands[0].entity.type == "ORG":
         min_score, min_margin = THRESHOLDS["org"]
