@@ -669,6 +669,37 @@ def eval_deliberations(gold: Path, corpus_root: Path) -> Any:
     return evaluate_deliberations(gold, corpus_root)
 
 
+@eval_group.command("ocr")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--corpus-root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="Where the gold's source paths live (../shared/corpus).",
+)
+@click.option(
+    "--dpi", type=click.IntRange(72, 600), default=None, help="Render pages at this resolution (default 300)."
+)
+@click.option("--errors", "show_errors", is_flag=True, help="Instead: the gold lines read worst, with the OCR text.")
+@output_options(["source", "page", "quality", "lines", "chars", "cer", "wer", "ocr_conf", "cpu_s"])
+@_fail_on_errors
+def eval_ocr(gold: Path, corpus_root: Path, dpi: int | None, show_errors: bool) -> Any:
+    """Character and word error rates of OCR against lines transcribed by hand from page images.
+
+    One row per gold page, then one per page quality (clean, degraded) and [all]. Pages are
+    read afresh (the OCR cache is not used).
+
+    \b
+    Example:
+      greffier eval ocr tests/gold/ocr/lines.jsonl --corpus-root ../shared/corpus
+    """
+    from greffier.eval.ocr import evaluate_ocr, worst_lines
+
+    if show_errors:
+        return worst_lines(gold, corpus_root, dpi)
+    return evaluate_ocr(gold, corpus_root, dpi)
+
+
 @eval_group.command("retrieval")
 @click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(

@@ -95,6 +95,17 @@ def _renderer(page: pdfium.PdfPage) -> Any:
     return render
 
 
+def render_page(path: Path, number: int, dpi: int) -> tuple[Any, float]:
+    """One page as a grayscale PIL image at ``dpi`` (capped in pixels), with its scale."""
+    pdf = open_pdf(path)
+    try:
+        if not 1 <= number <= len(pdf):
+            raise InputError(str(path), f"no page {number} (the PDF has {len(pdf)})")
+        return _renderer(pdf[number - 1])(dpi)
+    finally:
+        pdf.close()
+
+
 def image_share(page: pdfium.PdfPage) -> float:
     """Share of the page covered by image objects (forms included), capped at 1."""
     width, height = page.get_size()
