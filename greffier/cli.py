@@ -669,6 +669,60 @@ def eval_deliberations(gold: Path, corpus_root: Path) -> Any:
     return evaluate_deliberations(gold, corpus_root)
 
 
+@eval_group.command("minutes")
+@click.argument("gold", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--corpus-root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="Where the gold's source paths live (../shared/corpus).",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["tune", "report", "all"]),
+    default="all",
+    show_default=True,
+    help="tune: the issuers the rules were written on; report: the others, never tuned on.",
+)
+@click.option("--details", is_flag=True, help="Instead: one row per document (what was read, the items missed).")
+@click.option(
+    "--ocr-cache", type=click.Path(dir_okay=False), default=None, help="OCR cache file (default: user cache)."
+)
+@output_options(
+    [
+        "split",
+        "issuer",
+        "docs",
+        "issuer_ok",
+        "date_ok",
+        "body_ok",
+        "items",
+        "records",
+        "found",
+        "precision",
+        "vote_ok",
+        "amounts_ok",
+        "outcome_ok",
+    ]
+)
+@_fail_on_errors
+def eval_minutes(gold: Path, corpus_root: Path, split: str, details: bool, ocr_cache: str | None) -> Any:
+    """Issuer, body, meeting date and decided items of minutes and acts against blind gold.
+
+    Rows per issuer, then per split: 'tune' (issuers the rules were written on) and 'report'
+    (issuers never tuned on). found = share of gold items found as records, precision = share of
+    records that are gold items; vote, amounts and outcome are scored on the items found.
+
+    \b
+    Example:
+      greffier eval minutes tests/gold/minutes --corpus-root ../shared/corpus --split report
+    """
+    from greffier.eval.minutes import evaluate_minutes
+
+    rows, detail = evaluate_minutes(gold, corpus_root, split, cache=ocr_cache)
+    return detail if details else rows
+
+
 @eval_group.command("ocr")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
