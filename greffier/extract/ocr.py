@@ -37,7 +37,7 @@ _TESSDATA_DIRS = (
     "/usr/local/share/tessdata",
     "/opt/homebrew/share/tessdata",
 )
-_LOW_CONF = 60.0  # below this mean word confidence, the page may be rotated: ask OSD
+_LOW_CONF = 60.0  # below this mean word confidence, the page may be rotated
 _MIN_WORDS = 8
 
 
@@ -247,12 +247,13 @@ def recognize(image: Any, scale: float, dpi: int) -> OcrPage:
     rotation = 0
     n_words = sum(len(ln) for ln in lines)
     if conf is None or conf < _LOW_CONF or n_words < _MIN_WORDS:
+        # a page set sideways or upside down: OSD's angle when it is sure, else each quarter
+        # turn, keeping the reading Tesseract is most confident of
         angle = engine.orientation(image)
-        if angle:
-            # PIL rotates counter-clockwise; boxes are then in the turned image's frame
-            turned = image.rotate(-angle, expand=True)
+        for turn in [angle] if angle else [90, 270, 180]:
+            turned = image.rotate(-turn, expand=True)  # PIL turns counter-clockwise
             again = engine.words(turned, scale)
             conf2 = _mean_conf(again)
-            if conf2 is not None and (conf is None or conf2 > conf):
-                lines, conf, rotation = again, conf2, angle
+            if conf2 is not None and (conf is None or conf2 > conf + 5):
+                lines, conf, rotation = again, conf2, turn
     return OcrPage(tuple(OcrLine(tuple(ln)) for ln in lines), conf, rotation, dpi, engine_name())
