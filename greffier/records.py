@@ -8,7 +8,18 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-DOC_KINDS = ("rapport_activite", "proces_verbal", "rpqs", "liste_deliberations", "other")
+DOC_KINDS = (
+    "rapport_activite",
+    "proces_verbal",
+    "deliberation",
+    "arrete",
+    "recueil",
+    "ordre_du_jour",
+    "rpqs",
+    "budget",
+    "liste_deliberations",
+    "other",
+)
 DOC_STATUSES = ("ingested", "needs_ocr")
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from greffier.extract.dates import MONTH_NAMES, TEXT_DATE, first_date, make_date
 from greffier.extract.headings import fold
+from greffier.extract.identity import actes_ids, date_in_words, detect_body
+from greffier.extract.identity import detect_issuer as identify_issuer
 
 _ISSUER_PATTERNS = [
     re.compile(r"\bM[ée]tropole\s+(?:d['’])?Aix[- ]Marseille(?:[- ]Provence)?", re.IGNORECASE),
@@ -28,6 +30,8 @@ class Metadata:
     year: int | None
     date: str | None
     title: str
+    body: str | None = None
+    issuer_printed: str | None = None
 
 
 def _canonical_issuer(raw: str) -> str:
@@ -67,24 +71,46 @@ def detect_issuer(first_pages: str) -> str | None:
     return counts.most_common(1)[0][0]
 
 
+_DECIDES = re.compile(r"adopt[ée]|unanimit[ée]|d[ée]cide|d[ée]lib[èe]re|\bvote\b|\barr[êe]te\b", re.IGNORECASE)
+
+
 def detect_kind(head: str, text: str, filename: str) -> str:
     """Kind from the title area first (an agenda may name an RPQS), then the first pages."""
     f = fold(filename.replace("-", " ").replace("_", " "))
     checks = (
         ("liste_deliberations", r"repertoire chronologique|liste des deliberations"),
-        ("proces_verbal", r"\b(compte[- ]rendu|proces[- ]verbal|conseil (municipal|communautaire) du|l'an deux mille)"),
+        ("recueil", r"recueil des actes administratifs"),
+        ("deliberation", r"extrait (du|des) (registre|proces[- ]verbal|deliberations)|deliberation n\W"),
+        ("proces_verbal", r"\b(compte[- ]rendu|proces[- ]verbal|conseil (municipal|communautaire) du|l'an deux mil)"),
+        (
+            "arrete",
+            r"\barrete (du maire|municipal|prefectoral|n\W|portant)|^\s*arrete\s*:?\s*$"
+            r"|\bdecision (du maire|du president|n\W)",
+        ),
         ("rpqs", r"prix et (la )?qualite|\brpqs\b"),
         ("rapport_activite", r"rapport d'activites?"),
+        ("budget", r"budget primitif|compte administratif|compte financier unique|\bbp 20\d\d\b|projet de budget"),
+        ("ordre_du_jour", r"ordre du jour|convocation"),
     )
     for window in (fold(head[:400]), fold(head[:3000])):
         for kind, pattern in checks:
-            if re.search(pattern, window):
+            if re.search(pattern, window, re.MULTILINE):
+                if kind == "ordre_du_jour" and _DECIDES.search(text[:20000]):
+                    continue  # minutes open with their agenda: decisions make them minutes
+                if (
+                    kind == "proces_verbal"
+                    and re.search(r"ordre du jour|convocation", fold(head[:400]))
+                    and not _DECIDES.search(text[:20000])
+                ):
+                    return "ordre_du_jour"
                 return kind
     for kind, pattern in (
         ("liste_deliberations", r"repertoire|liste deliberations"),
         ("rpqs", r"\brpqs\b"),
         ("rapport_activite", r"rapport activite"),
-        ("proces_verbal", r"\b(compte rendu|pv|cr)\b"),
+        ("ordre_du_jour", r"\b(odj|convocation|ordre du jour)\b"),
+        ("proces_verbal", r"\b(compte rendu|proces verbal|pv|cr)\b"),
+        ("budget", r"\b(bp|budget)\b"),
     ):
         if re.search(pattern, f):
             return kind
@@ -104,14 +130,24 @@ def _filename_date(filename: str) -> str | None:
 def _meeting_date(head: str, filename: str) -> str | None:
     """The meeting date: after "Conseil ... du" / "séance du", else in the file name, else
     the first date of the title area."""
-    m = re.search(
-        r"(?:conseil\s+(?:municipal|communautaire)|s[ée]ance)\s*(?:du)?\s*[:\n ]\s*(.{0,40})", head, re.IGNORECASE
-    )
-    if m:
-        iso = first_date(m.group(1))
+    for m in re.finditer(
+        r"(?:conseil\s+(?:municipal|communautaire)|s[ée]ance|r[ée]union|bureau)\s*(?:ordinaire\s*|extraordinaire\s*)?"
+        r"(?:du|le)?\s*[:\n ]\s*(.{0,40}(?:\n.{0,40})?)",
+        head[:3000],
+        re.IGNORECASE,
+    ):
+        iso = first_date(m.group(1).lower())
         if iso:
             return iso
-    return _filename_date(filename) or first_date(head[:600])
+    return date_in_words(head[:3000]) or _filename_date(filename) or first_date(head[:600].lower())
+
+
+def _signature_date(text: str) -> str | None:
+    """An order's date: 'Fait à Audierne, le 12 février 2025' (the last such line)."""
+    found = None
+    for m in re.finditer(r"(?i)\bfait\s+(?:à|a)\s+[^\n,]{2,40},?\s+le\s*:?\s*(.{0,30})", text):
+        found = first_date(m.group(1).lower()) or found
+    return found
 
 
 def fold_lines(text: str) -> str:
@@ -146,21 +182,34 @@ def _french_date(iso: str) -> str:
 
 
 def detect_metadata(
-    first_pages_text: str, text: str, filename: str, big_lines: list[str], issuer_text: str | None = None
+    first_pages_text: str,
+    text: str,
+    filename: str,
+    big_lines: list[str],
+    issuer_text: str | None = None,
+    first_page_raw: str | None = None,
+    raw_text: str | None = None,
 ) -> Metadata:
+    """``first_page_raw``/``raw_text``: the first page and the document before running headers,
+    footers and stamps are removed (the letterhead and the @ctes identifier live there)."""
     head = first_pages_text[:3000]
-    # The title area names the issuer first; minutes mention other bodies at length.
-    issuer = (
-        detect_issuer(first_pages_text[:600])
-        or detect_issuer(first_pages_text)
-        or (detect_issuer(issuer_text) if issuer_text else None)
-    )
+    raw_head = first_page_raw if first_page_raw is not None else first_pages_text
     kind = detect_kind(head, text, filename)
-    date = _meeting_date(head, filename) if kind == "proces_verbal" else None
-    year = _year(kind, head, text, date, filename)
+    body = detect_body(raw_head, first_pages_text)
+    found = identify_issuer(raw_head, first_pages_text, issuer_text or "", body)
+    issuer = found.issuer if found else None
+    ids = actes_ids(raw_text or "")
+    date = None
+    if kind in ("proces_verbal", "deliberation", "ordre_du_jour"):
+        date = _meeting_date(head, filename)
+        if date is None:
+            date = next((i.date for i in ids if i.nature == "DE" and i.date), None)
+    elif kind == "arrete":
+        date = _signature_date(text) or next((i.date for i in ids if i.date), None)
+    year = int(date[:4]) if date else _year(kind, head, text, date, filename)
     if kind == "proces_verbal" and date:
-        body = "Conseil communautaire" if re.search(r"communautaire", head, re.IGNORECASE) else "Conseil municipal"
-        base = f"{body} du {_french_date(date)}"
+        council = body if body in ("conseil communautaire", "bureau communautaire") else "conseil municipal"
+        base = f"{council.capitalize()} du {_french_date(date)}"
     elif kind == "rapport_activite":
         base = f"Rapport d'activité {year}" if year else "Rapport d'activité"
     elif big_lines:
@@ -171,7 +220,15 @@ def detect_metadata(
     if kind == "rpqs" and year and str(year) not in base:
         base = f"{base} {year}"
     title = f"{issuer} – {base}" if issuer and fold(issuer) not in fold(base) else base
-    return Metadata(issuer=issuer, kind=kind, year=year, date=date, title=title[:200])
+    return Metadata(
+        issuer=issuer,
+        kind=kind,
+        year=year,
+        date=date,
+        title=title[:200],
+        body=body,
+        issuer_printed=re.sub(r"\s+", " ", found.printed).strip() if found else None,
+    )
 
 
 __all__ = ["TEXT_DATE", "Metadata", "detect_metadata"]

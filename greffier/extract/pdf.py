@@ -74,11 +74,11 @@ def _font_info(textpage: pdfium.PdfTextPage, index: int, buf: ctypes.Array) -> t
 
 class PageReader(Protocol):
     """Decides, page by page, whether a page is read from its image (OCR) instead of its text
-    layer: called with the page number, the text layer, the share of the page covered by images
+    layer: called with the page number, the text layer, the share of the page that is ink
     and a function rendering the page at a given dpi; returns the page's lines, or None to keep
     the text layer (:mod:`greffier.extract.scan`)."""
 
-    def __call__(self, number: int, text: str, image_share: float, render: Any, height: float) -> list[Line] | None: ...
+    def __call__(self, number: int, text: str, ink: float, render: Any, height: float) -> list[Line] | None: ...
 
 
 _MAX_PIXELS = 40_000_000  # a large plan rendered at 300 dpi is scaled down to this
@@ -106,17 +106,21 @@ def render_page(path: Path, number: int, dpi: int) -> tuple[Any, float]:
         pdf.close()
 
 
-def image_share(page: pdfium.PdfPage) -> float:
-    """Share of the page covered by image objects (forms included), capped at 1."""
-    width, height = page.get_size()
-    area = 0.0
+def ink_share(page: pdfium.PdfPage) -> float:
+    """How much of the page is ink: the share of dark pixels of a 30 dpi rendering (text drawn
+    as images or as outlines has no text layer but leaves ink; a blank page leaves none)."""
     try:
-        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
-            x0, y0, x1, y1 = obj.get_bounds()
-            area += max(0.0, min(x1, width) - max(x0, 0.0)) * max(0.0, min(y1, height) - max(y0, 0.0))
+        bitmap = page.render(scale=30 / 72, grayscale=True)
+        raw = bytes(bitmap.buffer)
+        width, height, stride = bitmap.width, bitmap.height, bitmap.stride
     except pdfium.PdfiumError:
         return 0.0
-    return min(1.0, area / (width * height)) if width and height else 0.0
+    if not width or not height:
+        return 0.0
+    import numpy as np
+
+    pixels = np.frombuffer(raw, dtype=np.uint8)[: stride * height].reshape(height, stride)[:, :width]
+    return float((pixels < 160).mean())
 
 
 def read_pdf_lines(
@@ -142,7 +146,7 @@ def read_pdf_lines(
             except pdfium.PdfiumError as exc:
                 raise InputError(str(path), f"page {number} cannot be read ({exc})") from exc
             if reader is not None:
-                share = image_share(page) if len(text.strip()) < 600 else 0.0
+                share = ink_share(page) if len(text.strip()) < 600 else 0.0
                 read = reader(number, text.replace("\r\n", "\n"), share, _renderer(page), height)
                 if read is not None:
                     pages.append(read)

@@ -128,7 +128,9 @@ def parse_file(
     issuer_pages = "\n".join(ln.text for page in kept[:8] for ln in page)
     all_text = "\n".join(b.text for b in blocks)
     big = _title_lines(kept[0]) if source_type == "pdf" and kept and kept[0] else []
-    meta = detect_metadata(first_pages, all_text, path.name, big, issuer_pages)
+    raw_first = "\n".join(ln.text for ln in raw_pages[0]) if raw_pages else ""
+    raw_all = "\n".join(ln.text for page in raw_pages[:40] for ln in page)
+    meta = detect_metadata(first_pages, all_text, path.name, big, issuer_pages, raw_first, raw_all)
     for r in removed:
         stamps.extend(s for s in r if s.lower().startswith(("reçu", "recu", "envoy", "publi", "affich")))
     doc = Document(
@@ -145,6 +147,8 @@ def parse_file(
         source_type=source_type,
         stamps=tuple(dict.fromkeys(stamps)),
         ocr_pages=sum(1 for s in sources.values() if s.ocr),
+        body=meta.body,
+        issuer_printed=meta.issuer_printed,
     )
     entities = extract_entities(sections, para_pages, meta.year, meta.issuer, ner)
     tables = extract_tables(path, doc_id, layouts, sections, para_pages) if layouts else []

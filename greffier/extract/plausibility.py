@@ -1,7 +1,7 @@
 """Does a page's text layer say something, or must the page be read from its image?
 
-A page goes to OCR when its text layer is empty, holds only a stamp or a header over an image,
-or is garbage from a bad earlier OCR. Garbage is measured by the share of characters that sit in
+A page goes to OCR when its text layer is empty (or holds only a legality stamp or a page number)
+while the page bears ink (an image, or text drawn as outlines), or is garbage from a bad earlier OCR. Garbage is measured by the share of characters that sit in
 plausible tokens: words of letters (accents, apostrophes, hyphens), numbers, usual punctuation.
 Thresholds measured on the corpus (bench/ocr_pages.py): text-layer pages of real documents score
 0.97-1.0 (1st percentile 0.87, mis-encoded budget pages 0.69-0.88); the garbage layer of a hand-filled
@@ -38,8 +38,9 @@ _STAMP = re.compile(
 )
 
 GARBAGE_BELOW = 0.8  # plausibility under which a text layer is read again from the image
-MIN_BODY_CHARS = 80  # fewer characters than this (stamps and page numbers aside): no real text layer
-MIN_IMAGE_SHARE = 0.3  # ... and an image covering this share of the page: a scan
+MIN_BODY_CHARS = 15  # fewer characters than this (stamps aside): no real text layer. A title page or a
+# slide-style divider holds 20-80 characters of real text: it keeps its text layer (and its fonts)
+MIN_INK = 0.005  # ... and this share of dark pixels (a text page has 3-13 %, a blank one ~0): a scan
 
 
 def plausibility(text: str) -> float:
@@ -57,12 +58,12 @@ def body_text(text: str) -> str:
     return "\n".join(ln for ln in text.split("\n") if not _STAMP.search(ln))
 
 
-def ocr_reason(text: str, image_share: float) -> str | None:
+def ocr_reason(text: str, ink: float) -> str | None:
     """Why the page must be read from its image, or None when its text layer will do."""
     body = body_text(text)
     chars = sum(1 for c in body if not c.isspace())
     if chars < MIN_BODY_CHARS:
-        if image_share >= MIN_IMAGE_SHARE:
+        if ink >= MIN_INK:
             return "no text layer" if not text.strip() else "text layer is only a stamp or a header"
         return None  # a blank or nearly blank page: nothing to read
     if chars >= 200 and plausibility(body) < GARBAGE_BELOW:

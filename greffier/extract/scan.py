@@ -55,11 +55,11 @@ class ScanReader:
         if self.options.cache:
             self._cache = OcrCache(Path(self.options.cache))
 
-    def __call__(self, number: int, text: str, image_share: float, render: Any, height: float) -> list[Line] | None:
+    def __call__(self, number: int, text: str, ink: float, render: Any, height: float) -> list[Line] | None:
         mode = self.options.mode
         if mode == "never":
             return None
-        reason = "ocr always" if mode == "always" else ocr_reason(text, image_share)
+        reason = "ocr always" if mode == "always" else ocr_reason(text, ink)
         if reason is None:
             return None
         result = self._read(number, render, reason)
