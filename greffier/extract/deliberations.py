@@ -22,6 +22,8 @@ from typing import Any
 
 from greffier.extract.debate import debate_ranges, in_ranges
 from greffier.extract.headings import numbering
+from greffier.extract.identity import _words_value
+from greffier.extract.items import ParaPages, find_items
 from greffier.extract.refs import find_refs
 from greffier.records import Deliberation, Document, Entity, Page, Section, Table, Vote
 
@@ -40,9 +42,32 @@ _OUTCOMES = (
 _NAMES = re.compile(r"\b(?:M\.|Mme|Mmes|MM\.|Monsieur|Madame|Messieurs|Mesdames)\s")
 
 
+_NUMBER_WORDS = (
+    "un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente"
+    "|quarante|cinquante|soixante|et"
+)
+_COUNT = rf"(\d{{1,3}}|(?:(?:{_NUMBER_WORDS})[\s-]+)*(?:{_NUMBER_WORDS}))"
+_VOICES = (
+    ("pour", re.compile(rf"\b{_COUNT}\s*(?:voix|votes?)\s+(?:pour|favorables?)", re.IGNORECASE)),
+    ("contre", re.compile(rf"\b{_COUNT}\s*(?:voix|votes?)?\s*contre\b", re.IGNORECASE)),
+    ("abstention", re.compile(rf"\b{_COUNT}\s*abstentions?\b", re.IGNORECASE)),
+)
+
+
+def _count(raw: str) -> int | None:
+    raw = raw.strip(" -").lower()
+    if raw.isdigit():
+        return int(raw)
+    words = [w for w in re.split(r"[\s-]+", raw) if w]
+    try:
+        return _words_value(words)
+    except KeyError:
+        return None
+
+
 def _vote(text: str) -> Vote | None:
     low = text
-    unanimous = bool(re.search(r"à l['’]unanimité|unanimement", low, re.IGNORECASE))
+    unanimous = bool(re.search(r"à l['’]unanimité|unanimement|\bunanimité\b", low, re.IGNORECASE))
     counts: dict[str, int | None] = {"pour": None, "contre": None, "abstention": None}
     for key, pattern in (
         ("pour", r"\bPour\s*:\s*(\d+)"),
@@ -52,6 +77,12 @@ def _vote(text: str) -> Vote | None:
         m = re.search(pattern, low, re.IGNORECASE)
         if m:
             counts[key] = int(m.group(1))
+    # "par 12 voix pour, 2 contre et 3 abstentions", "Vote : 9 voix pour", "quinze voix pour"
+    for key, pattern in _VOICES:
+        if counts[key] is None:
+            m = pattern.search(low)
+            if m:
+                counts[key] = _count(m.group(1))
     for key, pattern in (("contre", r"\bContre\s*:\s*([^\n]+)"), ("abstention", r"\bAbstentions?\s*:\s*([^\n]+)")):
         if counts[key] is None:
             m = re.search(pattern, low, re.IGNORECASE)
@@ -62,6 +93,24 @@ def _vote(text: str) -> Vote | None:
     if not unanimous and not majority and all(v is None for v in counts.values()):
         return None
     return Vote(pour=counts["pour"], contre=counts["contre"], abstention=counts["abstention"], unanimite=unanimous)
+
+
+def outcome_of(text: str, kind: str = "") -> str | None:
+    """adopted | rejected | postponed | withdrawn | noted | ordered, from the item's own text."""
+    low = text.lower()
+    if re.search(r"retir[ée]e?\s+de\s+l['’]ordre\s+du\s+jour|est\s+retir[ée]", low):
+        return "withdrawn"
+    if re.search(r"\bajourn|report[ée]e?\s+(?:à|au|lors)|sursis\s+à\s+statuer", low):
+        return "postponed"
+    if re.search(r"\brejet(?:te|é|ée)\b|n['’]est\s+pas\s+adopt|n['’]adopte\s+pas|\bn['’]approuve\s+pas", low):
+        return "rejected"
+    if kind in ("arrete", "recueil") and re.search(r"\barr[êe]te\b", low):
+        return "ordered"
+    if re.search(r"d[ée]cide|adopt|approuv|unanimit|voix\s+pour|\bpour\s*:\s*\d|[ée]met\s+un\s+avis|autorise", low):
+        return "adopted"
+    if re.search(r"prend\s+acte|pris\s+acte", low):
+        return "noted"
+    return None
 
 
 def _amounts(entities: Sequence[Entity]) -> tuple[dict[str, Any], ...]:
@@ -86,21 +135,81 @@ def _executive(doc: Document) -> str:
     return "maire" if doc.issuer and doc.issuer.lower().startswith("commune") else "president"
 
 
+_DECIDING_KINDS = ("proces_verbal", "deliberation", "arrete", "recueil")
+
+
 def extract_deliberations(
     doc: Document,
     sections: Sequence[Section],
     pages: Sequence[Page],
     entities: Sequence[Entity],
     tables: Sequence[Table] = (),
+    para_pages: ParaPages | None = None,
 ) -> list[Deliberation]:
     if doc.kind == "liste_deliberations":
         return _from_list(doc, pages)
-    if doc.kind != "proces_verbal":
+    if doc.kind not in _DECIDING_KINDS:
         return []
-    out: list[Deliberation] = []
     by_section: dict[str, list[Entity]] = {}
     for e in entities:
         by_section.setdefault(e.section_id, []).append(e)
+    from_sections = _from_sections(doc, sections, pages, by_section, tables) if doc.kind == "proces_verbal" else []
+    from_lines = _from_lines(doc, sections, para_pages or {}, by_section, tables)
+    # the section tree fits minutes whose items are headings; lines fit every other layout
+    return from_lines if len(from_lines) > len(from_sections) else from_sections
+
+
+def _from_lines(
+    doc: Document,
+    sections: Sequence[Section],
+    para_pages: ParaPages,
+    by_section: dict[str, list[Entity]],
+    tables: Sequence[Table],
+) -> list[Deliberation]:
+    out: list[Deliberation] = []
+    for item in find_items(sections, para_pages):
+        if not item.parts:
+            continue
+        rec = _Record(item.parts[0][0], item.title, "delib", list(item.parts), item.page_start, item.page_end)
+        if item.delegated:
+            body = _executive(doc)
+        elif doc.kind in ("arrete", "recueil"):
+            body = doc.body or _executive(doc)
+        else:
+            body = (
+                doc.body
+                if doc.body in ("conseil municipal", "conseil communautaire", "bureau communautaire")
+                else _council(doc)
+            )
+        ref = item.ref
+        refs = find_refs(ref, doc.year, doc.issuer) if ref else []
+        out.append(
+            Deliberation(
+                delib_id=f"{doc.doc_id}:d{len(out) + 1:03d}",
+                doc_id=doc.doc_id,
+                ref=refs[0].ref if refs else ref,
+                body=body,
+                date=item.date or doc.date,
+                title=item.title,
+                amounts=_record_amounts(rec, by_section, tables),
+                vote=None if item.delegated else _vote(item.text),
+                page_start=item.page_start,
+                page_end=item.page_end,
+                section_id=item.parts[0][0].section_id,
+                outcome=None if item.delegated else outcome_of(item.text, doc.kind),
+            )
+        )
+    return out
+
+
+def _from_sections(
+    doc: Document,
+    sections: Sequence[Section],
+    pages: Sequence[Page],
+    by_section: dict[str, list[Entity]],
+    tables: Sequence[Table],
+) -> list[Deliberation]:
+    out: list[Deliberation] = []
     n = 0
     # decisions taken by delegation, listed as "- DM2025-02 : ..."
     for s in sections:

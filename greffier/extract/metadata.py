@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from greffier.extract.dates import MONTH_NAMES, TEXT_DATE, first_date, make_date
 from greffier.extract.headings import fold
@@ -127,19 +128,50 @@ def _filename_date(filename: str) -> str | None:
     return None
 
 
-def _meeting_date(head: str, filename: str) -> str | None:
-    """The meeting date: after "Conseil ... du" / "séance du", else in the file name, else
-    the first date of the title area."""
-    for m in re.finditer(
-        r"(?:conseil\s+(?:municipal|communautaire)|s[ée]ance|r[ée]union|bureau)\s*(?:ordinaire\s*|extraordinaire\s*)?"
-        r"(?:du|le)?\s*[:\n ]\s*(.{0,40}(?:\n.{0,40})?)",
-        head[:3000],
-        re.IGNORECASE,
-    ):
+_MEETING = re.compile(
+    r"(?:conseil\s+(?:municipal|communautaire)|s[ée]ance|r[ée]union|bureau)\s*(?:ordinaire\s*|extraordinaire\s*)?"
+    r"(?:du|le)?\s*[:\n ]\s*(.{0,40}(?:\n.{0,40})?)",
+    re.IGNORECASE,
+)
+_CONVENED = re.compile(r"(?i)s['’]est\s+r[ée]uni|d[ûu]ment\s+convoqu|se\s+r[ée]unira|l['’]an\s+(?:deux|mil)")
+
+
+def _meeting_date(head: str, filename: str, ids: list[Any] | None = None) -> str | None:
+    """The meeting date, from the most to the least telling: the title block ('Séance du ...',
+    'Conseil municipal du ...' in the first lines), the opening formula ('Le 16 octobre 2024 à
+    dix-huit heures, le conseil municipal s'est réuni', 'L'an deux mil quatorze, le vingt deux
+    avril'), the @ctes identifier of a deliberation, any 'séance du' further on, the file name."""
+    title = "\n".join(head[:3000].split("\n")[:12])
+    for m in _MEETING.finditer(title):
+        iso = first_date(m.group(1).lower())
+        if iso:
+            return iso
+    convened = _CONVENED.search(head[:3000])
+    if convened:
+        window = head[max(0, convened.start() - 160) : convened.end() + 160]
+        iso = date_in_words(window) or first_date(window[: convened.start() - max(0, convened.start() - 160)].lower())
+        if iso:
+            return iso
+    iso = next((i.date for i in ids or [] if i.nature == "DE" and i.date), None)
+    if iso:
+        return iso
+    for m in _MEETING.finditer(head[:3000]):
         iso = first_date(m.group(1).lower())
         if iso:
             return iso
     return date_in_words(head[:3000]) or _filename_date(filename) or first_date(head[:600].lower())
+
+
+def _order_date(head: str, text: str, ids: list[Any]) -> str | None:
+    """An order's date: its title ('ARRÊTÉ PRÉFECTORAL du 30 janvier 2024'), else its signature
+    ('Fait à Quimper, le ...'), else its @ctes identifier."""
+    for m in re.finditer(
+        r"(?i)\b(?:arr[êe]t[ée]|d[ée]cision)\b[^\n]{0,60}?\b(?:du|en\s+date\s+du)\s+(.{0,30})", head[:1500]
+    ):
+        iso = first_date(m.group(1).lower())
+        if iso:
+            return iso
+    return _signature_date(text) or next((i.date for i in ids if i.date), None)
 
 
 def _signature_date(text: str) -> str | None:
@@ -201,11 +233,9 @@ def detect_metadata(
     ids = actes_ids(raw_text or "")
     date = None
     if kind in ("proces_verbal", "deliberation", "ordre_du_jour"):
-        date = _meeting_date(head, filename)
-        if date is None:
-            date = next((i.date for i in ids if i.nature == "DE" and i.date), None)
+        date = _meeting_date(head, filename, ids)
     elif kind == "arrete":
-        date = _signature_date(text) or next((i.date for i in ids if i.date), None)
+        date = _order_date(head, text, ids)
     year = int(date[:4]) if date else _year(kind, head, text, date, filename)
     if kind == "proces_verbal" and date:
         council = body if body in ("conseil communautaire", "bureau communautaire") else "conseil municipal"

@@ -1,0 +1,250 @@
+"""Decided items of minutes, deliberation extracts and orders, found line by line whatever the
+layout: the section tree is not needed (a heading glued to its first sentence, an OCR page
+with no fonts, an item spanning pages all work).
+
+An item starts at a line that opens with a reference ("DE-2013/110 – …", "23-03/011 — …",
+"Délibération n° 2024-112 : …", "N° DP 2021-312 du 15 septembre 2021 - …", "DCM 2021-15 …"), an
+agenda number followed by a capitalized title ("3. Tarifs …", "III – …", "Point n° 3 : …"),
+or "OBJET :". It runs to the next start. It is a decided item when its text holds a decision
+("décide", "adopte", "approuve", "à l'unanimité", "voix pour", "émet un avis", "prend acte",
+"arrête"); an information point, a heading or a table row is not.
+
+Decisions taken by delegation and reported as a table ("15/10/13 ORANGE (…) Objet 99,00 €" under
+a "Délégations … décisions prises" item) are one item each, with their own date and amount.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from greffier.extract.dates import first_date
+from greffier.records import Section
+
+_BULLET = r"^[\s•▪■◦●➢►\-–—*]*"
+# a reference: optional letters (DE, DEL, DCM, DP, D, N°), then digits / digits
+_REF = (
+    r"(?:(?:D[ée]lib[ée]ration|D[ée]cision|Arr[êe]t[ée])\s+)?(?:n[°o]\s*)?"
+    r"(?:[A-Z]{1,4}[ \-]?)?(?:19|20)?\d{2}\s?[/_\-.]\s?\d{1,4}(?:[/_\-.]\d{1,4})?"
+)
+_REF_START = re.compile(
+    _BULLET
+    + rf"(?P<ref>{_REF})"
+    + r"(?:\s+du\s+(?P<date>[0-3]?\d(?:er)?\s+\w+\s+(?:19|20)\d{2}|\d{1,2}/\d{1,2}/\d{2,4}))?"
+    + r"\s*(?:[:–—\-]+|\bObjet\s*:)\s*(?P<title>\S.{2,})$",
+    re.IGNORECASE,
+)
+_NUM_START = re.compile(
+    _BULLET
+    + r"(?:(?:Point|Question|Affaire)\s+n?[°o]?\s*)?(?P<num>\d{1,2}|[IVXL]{1,5})\s*(?:[.)°:–—\-]|\s-)\s*"
+    + r"(?P<title>[A-ZÀ-Ý«\"].{3,})$"
+)
+_POINT_START = re.compile(
+    _BULLET + r"(?:Point|Question|Affaire)\s+n?[°o]?\s*(?P<num>\d{1,2})\s*[:.–—\-]\s*(?P<title>\S.{2,})$"
+)
+_OBJET = re.compile(r"^\s*OBJET\s*:\s*(?P<title>\S.{2,})$", re.IGNORECASE)
+_DECIDED = re.compile(
+    r"d[ée]cide|adopt[ée]|approuv[ée]|unanimit[ée]|voix\s+pour|\bpour\s*:\s*\d|[ée]met\s+un\s+avis|"
+    r"prend\s+acte|\bvote\b|d[ée]lib[èe]re|autorise|\barr[êe]te\s*:?\s*$|\bARR[ÊE]TE\b|rejet",
+    re.IGNORECASE | re.MULTILINE,
+)
+_INFORMATION = re.compile(
+    r"\binformations?\s*\)?\s*$|\bcompte[- ]rendu des d[ée]cisions|pour information", re.IGNORECASE
+)
+_DELEGATION = re.compile(
+    r"d[ée]l[ée]gations?\s+de\s+pouvoirs?|d[ée]cisions?\s+(prises|du\s+maire|du\s+pr[ée]sident)", re.IGNORECASE
+)
+_DELEGATED_ROW = re.compile(r"^\s*(?P<date>[0-3]?\d/[01]?\d/(?:19|20)?\d{2})\s+(?P<rest>.{8,})$")
+# the title stops where the exposé begins
+_TITLE_END = re.compile(
+    r"\s+(?:(?:Monsieur|Madame|M\.|Mme)\s+(?:le|la|l['’])\s*(?:Maire|Pr[ée]sident|Adjoint)|Rapporteur\s*:|"
+    r"Le\s+Conseil\b|Vu\s+le|Vu\s+la|Expos[ée]\s*:)"
+)
+_MAX_TITLE = 300
+
+
+@dataclass
+class Item:
+    """One decided item: where its text lies in the sections, and what its opening line says."""
+
+    ref: str | None
+    position: str | None
+    title: str
+    page_start: int
+    page_end: int
+    parts: list[tuple[Section, int, int]] = field(default_factory=list)
+    date: str | None = None  # its own date (a decision under delegation), else the meeting's
+    delegated: bool = False
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class _Line:
+    section: Section
+    start: int
+    end: int
+    text: str
+    page: int
+    page_end: int
+
+
+ParaPages = dict[str, list[tuple[int, int, int, int]]]  # section id -> (start, end, page, page_end)
+
+
+def _lines(sections: Sequence[Section], para_pages: ParaPages) -> list[_Line]:
+    """Every paragraph of every section (its heading too) as a line, with its pages."""
+    out: list[_Line] = []
+    for s in sections:
+        if s.heading.strip():
+            out.append(_Line(s, -1, -1, s.heading.strip(), s.page_start, s.page_start))
+        spans = para_pages.get(s.section_id, [])
+        pos = 0
+        for k, raw in enumerate(s.text.split("\n") if s.text else []):
+            start, end = pos, pos + len(raw)
+            pos = end + 1
+            if not raw.strip():
+                continue
+            page, page_end = (spans[k][2], spans[k][3]) if k < len(spans) else (s.page_start, s.page_end)
+            out.append(_Line(s, start, end, raw.strip(), page, page_end))
+    return out
+
+
+def _clean_title(title: str) -> str:
+    title = re.sub(r"\s+", " ", title).strip(" :–—-")
+    m = _TITLE_END.search(title)
+    if m and m.start() > 8:
+        title = title[: m.start()]
+    return title.strip(" :–—-,;")[:_MAX_TITLE]
+
+
+def _start(line: str) -> tuple[str, str | None, str | None, str, str | None] | None:
+    """(kind, ref, position, title, own date) when the line opens an item."""
+    m = _REF_START.match(line)
+    if m and not re.match(r"^\s*[0-3]?\d[/.][01]?\d[/.](?:19|20)?\d{2}\b", line):  # not a date
+        ref = re.sub(r"\s+", " ", m.group("ref")).strip()
+        date = first_date(m.group("date").lower()) if m.group("date") else None
+        return "ref", ref, None, m.group("title"), date
+    m = _POINT_START.match(line) or _NUM_START.match(line)
+    if m:
+        title = m.group("title")
+        if len(title.split()) >= 2 and not re.match(r"^[A-ZÀ-Ý]\.", title):
+            return "num", None, m.group("num"), title, None
+    m = _OBJET.match(line)
+    if m:
+        return "objet", None, None, m.group("title"), None
+    return None
+
+
+def find_items(sections: Sequence[Section], para_pages: ParaPages) -> list[Item]:
+    """The decided items of a document, in reading order."""
+    lines = _lines(sections, para_pages)
+    starts: list[tuple[int, tuple[str, str | None, str | None, str, str | None]]] = []
+    for i, ln in enumerate(lines):
+        found = _start(ln.text)
+        if found:
+            starts.append((i, found))
+    if not starts:
+        return []
+    kinds = {k for _, (k, *_rest) in starts}
+    if "ref" in kinds:  # numbered agenda parts around referenced deliberations: only the latter
+        refs = [s for s in starts if s[1][0] in ("ref", "objet")]
+        if len([s for s in refs if s[1][0] == "ref"]) >= 2:
+            starts = refs
+    elif "num" in kinds:
+        starts = _numbered_run(starts)
+    items: list[Item] = []
+    for k, (i, (_kind, ref, position, title, own_date)) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
+        body = lines[i:end]
+        text = "\n".join(ln.text for ln in body)
+        title = _clean_title(title)
+        item = Item(ref, position, title, body[0].page, body[-1].page_end, _parts(body), own_date, text=text)
+        delegated = _delegated_rows(item, body)
+        if delegated:
+            items.extend(delegated)
+        if _INFORMATION.search(title) and not re.search(r"d[ée]cide|adopt|vote", text, re.IGNORECASE):
+            continue
+        if not _DECIDED.search(text):
+            continue
+        items.append(item)
+    items.sort(key=lambda it: (it.page_start, 0 if not it.delegated else 1))
+    return items
+
+
+def _numbered_run(starts: list[tuple[int, tuple[str, str | None, str | None, str, str | None]]]) -> list:
+    """Agenda numbers: keep the longest run that counts up (1, 2, 3 … or I, II, III …), so that
+    a numbered list inside an item ('1. de retenir …') does not start items."""
+
+    def value(pos: str | None) -> int:
+        if pos is None:
+            return 0
+        if pos.isdigit():
+            return int(pos)
+        roman = {"I": 1, "V": 5, "X": 10, "L": 50}
+        total = 0
+        for a, b in zip(pos, pos[1:] + " "):
+            v = roman.get(a, 0)
+            total += -v if roman.get(b, 0) > v else v
+        return total
+
+    best: list = []
+    for first in range(len(starts)):
+        if value(starts[first][1][2]) != 1:
+            continue
+        run = [starts[first]]
+        for s in starts[first + 1 :]:
+            v = value(s[1][2])
+            if v == value(run[-1][1][2]) + 1:
+                run.append(s)
+        if len(run) > len(best):
+            best = run
+    return best if len(best) >= 2 else [s for s in starts if s[1][0] == "objet"]
+
+
+def _parts(body: list[_Line]) -> list[tuple[Section, int, int]]:
+    parts: list[tuple[Section, int, int]] = []
+    for ln in body:
+        if ln.start < 0:
+            continue
+        if parts and parts[-1][0] is ln.section:
+            s, a, _ = parts[-1]
+            parts[-1] = (s, a, ln.end)
+        else:
+            parts.append((ln.section, ln.start, ln.end))
+    return parts
+
+
+def _delegated_rows(item: Item, body: list[_Line]) -> list[Item]:
+    """Decisions reported in a table under a delegation item: one per row opening with a date."""
+    if not _DELEGATION.search(item.title):
+        return []
+    out: list[Item] = []
+    for k, ln in enumerate(body[1:], start=1):
+        m = _DELEGATED_ROW.match(ln.text)
+        if not m:
+            continue
+        rest = m.group("rest")
+        # the next line continues the row when it does not open another one
+        nxt = body[k + 1].text if k + 1 < len(body) else ""
+        if nxt and not _DELEGATED_ROW.match(nxt) and not re.search(r"€\s*$", rest):
+            rest = f"{rest} {nxt}"
+        company = re.match(r"^.{2,80}?\)\s*", rest)  # "ORANGE (29334 QUIMPER CEDEX) "
+        title = rest[company.end() :] if company else rest
+        title = re.sub(r"\s*[\d  .,]+\s*€.*$", "", title).strip()
+        if len(title) < 4:
+            continue
+        out.append(
+            Item(
+                None,
+                None,
+                title[:_MAX_TITLE],
+                ln.page,
+                ln.page_end,
+                _parts([ln]),
+                first_date(m.group("date")),
+                delegated=True,
+                text=ln.text + " " + nxt,
+            )
+        )
+    return out
