@@ -191,7 +191,7 @@ def _from_lines(
                 body=body,
                 date=item.date or doc.date,
                 title=item.title,
-                amounts=_record_amounts(rec, by_section, tables),
+                amounts=item.amounts if item.amounts is not None else _record_amounts(rec, by_section, tables),
                 vote=None if item.delegated else _vote(item.text),
                 page_start=item.page_start,
                 page_end=item.page_end,

@@ -26,7 +26,7 @@ _BULLET = r"^[\s•▪■◦●➢►\-–—*]*"
 # a reference: optional letters (DE, DEL, DCM, DP, D, N°), then digits / digits
 _REF = (
     r"(?:(?:D[ée]lib[ée]ration|D[ée]cision|Arr[êe]t[ée])\s+)?(?:n[°o]\s*)?"
-    r"(?:[A-Z]{1,4}[ \-]?)?(?:19|20)?\d{2}\s?[/_\-.]\s?\d{1,4}(?:[/_\-.]\d{1,4})?"
+    r"(?:[A-Z]{1,4}\s?-?\s?)?(?:19|20)?\d{2}\s?[/_\-.]\s?\d{1,4}(?:[/_\-.]\d{1,4})?"
 )
 _REF_START = re.compile(
     _BULLET
@@ -44,6 +44,17 @@ _POINT_START = re.compile(
     _BULLET + r"(?:Point|Question|Affaire)\s+n?[°o]?\s*(?P<num>\d{1,2})\s*[:.–—\-]\s*(?P<title>\S.{2,})$"
 )
 _OBJET = re.compile(r"^\s*OBJET\s*:\s*(?P<title>\S.{2,})$", re.IGNORECASE)
+# the approval of the previous minutes: "Compte-rendu de la réunion du 13 novembre 2012 : …"
+_MINUTES_APPROVAL = re.compile(
+    _BULLET
+    + r"(?P<title>(?:Approbation\s+du\s+)?(?:compte[- ]rendu|proc[èe]s[- ]verbal)\s+(?:de\s+la\s+(?:r[ée]union|s[ée]ance)"
+    r"|du\s+conseil\s+\w+)\s+(?:du|en\s+date\s+du)\s+[^:\n]{4,30}?)\s*(?::|$)",
+    re.IGNORECASE,
+)
+# an item glued to the end of the paragraph before ("… Date de réception : 25/02/2011 DE-2011/9 – …")
+_INLINE_REF = re.compile(
+    r"(?<=[\s.:;)])(?=(?:DE|DEL|DCM|DM|DP|D)[ \-]?(?:19|20)\d{2}\s?[/_\-]\s?\d{1,4}\s*[–—:\-]\s+[A-ZÀ-Ý«])"
+)
 _DECIDED = re.compile(
     r"d[ée]cide|adopt[ée]|approuv[ée]|unanimit[ée]|voix\s+pour|\bpour\s*:\s*\d|[ée]met\s+un\s+avis|"
     r"prend\s+acte|\bvote\b|d[ée]lib[èe]re|autorise|\barr[êe]te\s*:?\s*$|\bARR[ÊE]TE\b|rejet",
@@ -55,7 +66,6 @@ _INFORMATION = re.compile(
 _DELEGATION = re.compile(
     r"d[ée]l[ée]gations?\s+de\s+pouvoirs?|d[ée]cisions?\s+(prises|du\s+maire|du\s+pr[ée]sident)", re.IGNORECASE
 )
-_DELEGATED_ROW = re.compile(r"^\s*(?P<date>[0-3]?\d/[01]?\d/(?:19|20)?\d{2})\s+(?P<rest>.{8,})$")
 # the title stops where the exposé begins
 _TITLE_END = re.compile(
     r"\s+(?:(?:Monsieur|Madame|M\.|Mme)\s+(?:le|la|l['’])\s*(?:Maire|Pr[ée]sident|Adjoint)|Rapporteur\s*:|"
@@ -77,6 +87,7 @@ class Item:
     date: str | None = None  # its own date (a decision under delegation), else the meeting's
     delegated: bool = False
     text: str = ""
+    amounts: tuple[dict, ...] | None = None  # set for a row of a delegation table (its own amount)
 
 
 @dataclass(frozen=True)
@@ -106,7 +117,10 @@ def _lines(sections: Sequence[Section], para_pages: ParaPages) -> list[_Line]:
             if not raw.strip():
                 continue
             page, page_end = (spans[k][2], spans[k][3]) if k < len(spans) else (s.page_start, s.page_end)
-            out.append(_Line(s, start, end, raw.strip(), page, page_end))
+            cuts = [0] + [m.start() for m in _INLINE_REF.finditer(raw) if m.start() > 0] + [len(raw)]
+            for a, b in zip(cuts, cuts[1:]):
+                if raw[a:b].strip():
+                    out.append(_Line(s, start + a, start + b, raw[a:b].strip(), page if a == 0 else page_end, page_end))
     return out
 
 
@@ -131,6 +145,9 @@ def _start(line: str) -> tuple[str, str | None, str | None, str, str | None] | N
         if len(title.split()) >= 2 and not re.match(r"^[A-ZÀ-Ý]\.", title):
             return "num", None, m.group("num"), title, None
     m = _OBJET.match(line)
+    if m:
+        return "objet", None, None, m.group("title"), None
+    m = _MINUTES_APPROVAL.match(line)
     if m:
         return "objet", None, None, m.group("title"), None
     return None
@@ -215,36 +232,44 @@ def _parts(body: list[_Line]) -> list[tuple[Section, int, int]]:
     return parts
 
 
+_ROW_DATE = re.compile(r"(?<![\d/])(?P<date>[0-3]?\d/[01]?\d/(?:19|20)?\d{2})\s+(?=[A-ZÀ-Ý])")
+_ROW_AMOUNT = re.compile(r"(?P<value>\d{1,3}(?:[ \u00a0\u202f]\d{3})*(?:,\d{1,2})?)\s*€")
+
+
 def _delegated_rows(item: Item, body: list[_Line]) -> list[Item]:
-    """Decisions reported in a table under a delegation item: one per row opening with a date."""
+    """Decisions reported in a table under a delegation item ("Date du marché, Société, Objet,
+    Montant"): one per row opening with a date, even when the layout ran the rows together."""
     if not _DELEGATION.search(item.title):
         return []
+    taxed = "HT" if re.search(r"\bH\.?\s?T\.?\b|hors\s+taxes", item.text[:1500], re.IGNORECASE) else None
     out: list[Item] = []
-    for k, ln in enumerate(body[1:], start=1):
-        m = _DELEGATED_ROW.match(ln.text)
-        if not m:
-            continue
-        rest = m.group("rest")
-        # the next line continues the row when it does not open another one
-        nxt = body[k + 1].text if k + 1 < len(body) else ""
-        if nxt and not _DELEGATED_ROW.match(nxt) and not re.search(r"€\s*$", rest):
-            rest = f"{rest} {nxt}"
-        company = re.match(r"^.{2,80}?\)\s*", rest)  # "ORANGE (29334 QUIMPER CEDEX) "
-        title = rest[company.end() :] if company else rest
-        title = re.sub(r"\s*[\d  .,]+\s*€.*$", "", title).strip()
-        if len(title) < 4:
-            continue
-        out.append(
-            Item(
-                None,
-                None,
-                title[:_MAX_TITLE],
-                ln.page,
-                ln.page_end,
-                _parts([ln]),
-                first_date(m.group("date")),
-                delegated=True,
-                text=ln.text + " " + nxt,
+    for ln in body[1:]:
+        dates = list(_ROW_DATE.finditer(ln.text))
+        for k, m in enumerate(dates):
+            end = dates[k + 1].start() if k + 1 < len(dates) else len(ln.text)
+            row = ln.text[m.end() : end]
+            amount = _ROW_AMOUNT.search(row)
+            company = re.match(r"^.{2,80}?\)\s*", row)  # "ORANGE (29334 QUIMPER CEDEX) "
+            title = row[company.end() if company else 0 : amount.start() if amount else len(row)]
+            title = re.sub(r"\s+", " ", title).strip(" :–-")
+            if len(title) < 4:
+                continue
+            amounts = ()
+            if amount:
+                value = float(re.sub(r"[ \u00a0\u202f]", "", amount.group("value")).replace(",", "."))
+                amounts = ({"value": value, "unit": "EUR", "tax": taxed, "page": ln.page, "text": amount.group(0)},)
+            out.append(
+                Item(
+                    None,
+                    None,
+                    title[:_MAX_TITLE],
+                    ln.page,
+                    ln.page_end,
+                    _parts([ln]),
+                    first_date(m.group("date")),
+                    delegated=True,
+                    text=row,
+                    amounts=amounts,
+                )
             )
-        )
     return out
