@@ -8,12 +8,13 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from greffier.errors import GreffierError, InputError, NotFoundError, UsageError
 from greffier.extract.headings import fold
+from greffier.extract.identity import with_siren_issuer
 from greffier.extract.ocr_cache import CACHE_NAME
 from greffier.extract.pipeline import SUPPORTED_SUFFIXES, file_sha256, parse_file, slug
 from greffier.extract.scan import OcrOptions
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 STORE_NAME = "greffier.sqlite"
 KEYWORD_DIR = "keyword"
 _COMMIT_EVERY = 16  # documents per keyword-index commit
+_WAIT_MAX = 256  # documents held back until the end of a batch for their SIREN's issuer
 
 
 @dataclass(frozen=True)
@@ -258,12 +260,8 @@ class Greffier:
 
         shown_of = {str(Path(p).resolve()): p for p in map(str, paths)}
         batch: list[str] = []
-        for (key, doc_id, _sha), parsed in zip(jobs, self._parse_all(jobs)):
-            parsed, pre = parsed if isinstance(parsed, tuple) else (parsed, None)
-            shown = _display_path(key, shown_of)
-            if isinstance(parsed, InputError):
-                report(IngestResult(shown, doc_id, "failed", 0, 0, f"{shown}: {parsed.reason}"))
-                continue
+
+        def write(shown: str, doc_id: str, parsed: ParsedDocument, pre: Any) -> None:
             store.replace_document(parsed)
             keyword.delete_doc(doc_id)
             keyword.add(self._indexed(parsed.document, parsed.passages))
@@ -273,6 +271,28 @@ class Greffier:
                 self._commit(batch)
             d = parsed.document
             report(IngestResult(shown, doc_id, d.status, d.pages, len(parsed.sections), ocr_pages=d.ocr_pages))
+
+        # a document that names no issuer takes the one its SIREN's other documents name: it
+        # waits for the end of the batch when that SIREN has not been seen yet
+        known = store.issuers_by_siren()
+        waiting: list[tuple[str, str, ParsedDocument, Any]] = []
+        for (key, doc_id, _sha), parsed in zip(jobs, self._parse_all(jobs)):
+            parsed, pre = parsed if isinstance(parsed, tuple) else (parsed, None)
+            shown = _display_path(key, shown_of)
+            if isinstance(parsed, InputError):
+                report(IngestResult(shown, doc_id, "failed", 0, 0, f"{shown}: {parsed.reason}"))
+                continue
+            d = parsed.document
+            if d.issuer and d.siren:
+                known.setdefault(d.siren, d.issuer)
+            if d.issuer is None and d.siren:
+                if d.siren not in known and len(waiting) < _WAIT_MAX:
+                    waiting.append((shown, doc_id, parsed, pre))
+                    continue
+                parsed = replace(parsed, document=with_siren_issuer(d, known))
+            write(shown, doc_id, parsed, pre)
+        for shown, doc_id, parsed, pre in waiting:
+            write(shown, doc_id, replace(parsed, document=with_siren_issuer(parsed.document, known)), pre)
         self._commit(batch)
         self._embed_missing()
         return results

@@ -106,6 +106,7 @@ class Document:
     ocr_pages: int = 0  # pages read by OCR
     body: str | None = None  # who deliberates or decides: conseil municipal, bureau, maire, préfet ...
     issuer_printed: str | None = None  # the issuer as the document names it (an alias of the canonical one)
+    siren: str | None = None  # the issuer's SIREN, from the @ctes identifier of an act sent to the préfecture
 
 
 @dataclass(frozen=True)

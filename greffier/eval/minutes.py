@@ -18,6 +18,7 @@ from typing import Any
 
 from greffier.errors import InputError
 from greffier.extract.headings import fold
+from greffier.extract.identity import with_siren_issuer
 from greffier.records import Deliberation, Document
 
 # Folders of ../shared/corpus whose documents were read while writing the rules. Every other
@@ -125,6 +126,12 @@ def evaluate_minutes(
     jobs = [(str(corpus_root / g["source"]), cache or default_cache()) for g in golds]
     with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
         parsed = list(pool.map(_parse, jobs))
+    # as ingest does for a batch: a document naming no issuer takes its SIREN's
+    known: dict[str, str] = {}
+    for got in parsed:
+        if not isinstance(got, str) and got[0].issuer and got[0].siren:
+            known.setdefault(got[0].siren, got[0].issuer)
+    parsed = [got if isinstance(got, str) else (with_siren_issuer(got[0], known), got[1]) for got in parsed]
     details = []
     groups: dict[tuple[str, str], dict[str, int]] = {}
     for g, got in zip(golds, parsed):

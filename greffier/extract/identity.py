@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from greffier.extract.dates import MONTHS, make_date
+from greffier.records import Document
 
 _UP = "A-ZÀ-ÖØ-Þ"
 _PARTICLE = r"(?:sur|sous|en|le|la|les|de|du|des|aux|au|et|lès|lez|d['’]|l['’])"
@@ -367,3 +368,14 @@ def actes_ids(text: str) -> list[ActesId]:
             ActesId(m.group(1), m.group(2), make_date(int(d[:4]), int(d[4:6]), int(d[6:])), m.group(4), m.group(5))
         )
     return out
+
+
+def with_siren_issuer(doc: Document, known: dict[str, str]) -> Document:
+    """A document that names no issuer but carries a SIREN another document names (a scanned
+    deliberation whose letterhead is a logo, beside the commune's minutes): that issuer."""
+    if doc.issuer or not doc.siren or doc.siren not in known:
+        return doc
+    issuer = known[doc.siren]
+    return replace(
+        doc, issuer=issuer, title=f"{issuer} – {doc.title}" if fold(issuer) not in fold(doc.title) else doc.title
+    )

@@ -46,9 +46,8 @@ _POINT_START = re.compile(
 _OBJET = re.compile(r"^\s*OBJET\s*:\s*(?P<title>\S.{2,})$", re.IGNORECASE)
 # the approval of the previous minutes: "Compte-rendu de la réunion du 13 novembre 2012 : …"
 _MINUTES_APPROVAL = re.compile(
-    _BULLET
-    + r"(?P<title>(?:Approbation\s+du\s+)?(?:compte[- ]rendu|proc[èe]s[- ]verbal)\s+(?:de\s+la\s+(?:r[ée]union|s[ée]ance)"
-    r"|du\s+conseil\s+\w+)\s+(?:du|en\s+date\s+du)\s+[^:\n]{4,30}?)\s*(?::|$)",
+    _BULLET + r"(?P<title>(?:Approbation\s+du\s+)?(?:compte[- ]rendu|proc[èe]s[- ]verbal)\s+"
+    r"(?:de\s+la\s+(?:r[ée]union|s[ée]ance)|du\s+conseil\s+\w+)\s+(?:du|en\s+date\s+du)\s+[^:\n]{4,30}?)\s*(?::|$)",
     re.IGNORECASE,
 )
 # an item glued to the end of the paragraph before ("… Date de réception : 25/02/2011 DE-2011/9 – …")

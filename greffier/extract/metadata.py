@@ -33,6 +33,7 @@ class Metadata:
     title: str
     body: str | None = None
     issuer_printed: str | None = None
+    siren: str | None = None
 
 
 def _canonical_issuer(raw: str) -> str:
@@ -258,6 +259,7 @@ def detect_metadata(
         title=title[:200],
         body=body,
         issuer_printed=re.sub(r"\s+", " ", found.printed).strip() if found else None,
+        siren=Counter(i.siren for i in ids).most_common(1)[0][0] if ids else None,
     )
 
 

@@ -149,6 +149,7 @@ def parse_file(
         ocr_pages=sum(1 for s in sources.values() if s.ocr),
         body=meta.body,
         issuer_printed=meta.issuer_printed,
+        siren=meta.siren,
     )
     entities = extract_entities(sections, para_pages, meta.year, meta.issuer, ner)
     tables = extract_tables(path, doc_id, layouts, sections, para_pages) if layouts else []

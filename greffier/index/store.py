@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS documents (
     ocr_pages INTEGER NOT NULL DEFAULT 0,
     body TEXT,
     issuer_printed TEXT,
+    siren TEXT,
     index_state TEXT NOT NULL DEFAULT 'pending',
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
@@ -193,6 +194,7 @@ class Store:
                 ("documents", "ocr_pages INTEGER NOT NULL DEFAULT 0"),
                 ("documents", "body TEXT"),
                 ("documents", "issuer_printed TEXT"),
+                ("documents", "siren TEXT"),
                 ("pages", "ocr INTEGER NOT NULL DEFAULT 0"),
                 ("pages", "ocr_conf REAL"),
             ):
@@ -226,8 +228,8 @@ class Store:
                 c.execute("DELETE FROM documents WHERE doc_id = ?", (old_doc_id,))
             c.execute(
                 "INSERT INTO documents (doc_id, path, sha256, status, title, issuer, kind, year, date, pages,"
-                " source_type, stamps, ocr_pages, body, issuer_printed, index_state)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, 'pending')",
+                " source_type, stamps, ocr_pages, body, issuer_printed, siren, index_state)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, 'pending')",
                 (
                     d.doc_id,
                     d.path,
@@ -244,6 +246,7 @@ class Store:
                     d.ocr_pages,
                     d.body,
                     d.issuer_printed,
+                    d.siren,
                 ),
             )
             c.executemany(
@@ -508,6 +511,17 @@ class Store:
                 out[r["passage_id"]] = _passage(r)
         return out
 
+    def issuers_by_siren(self) -> dict[str, str]:
+        """SIREN -> the issuer most documents of that SIREN name."""
+        rows = self.conn.execute(
+            "SELECT siren, issuer, count(*) AS n FROM documents WHERE siren IS NOT NULL AND issuer IS NOT NULL"
+            " GROUP BY siren, issuer ORDER BY n DESC"
+        ).fetchall()
+        out: dict[str, str] = {}
+        for r in rows:
+            out.setdefault(r["siren"], r["issuer"])
+        return out
+
     def issuers(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT issuer FROM documents WHERE issuer IS NOT NULL")]
 
@@ -578,6 +592,7 @@ def _document(r: sqlite3.Row) -> Document:
         ocr_pages=r["ocr_pages"],
         body=r["body"],
         issuer_printed=r["issuer_printed"],
+        siren=r["siren"],
     )
 
 
