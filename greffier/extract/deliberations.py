@@ -47,10 +47,11 @@ _NUMBER_WORDS = (
     "|quarante|cinquante|soixante|et"
 )
 _COUNT = rf"(\d{{1,3}}|(?:(?:{_NUMBER_WORDS})[\s-]+)*(?:{_NUMBER_WORDS}))"
+_Q = r"[«»\"“”\s]*"  # "16 voix « Pour »", "« Pour » : 15"
 _VOICES = (
-    ("pour", re.compile(rf"\b{_COUNT}\s*(?:voix|votes?)\s+(?:pour|favorables?)", re.IGNORECASE)),
-    ("contre", re.compile(rf"\b{_COUNT}\s*(?:voix|votes?)?\s*contre\b", re.IGNORECASE)),
-    ("abstention", re.compile(rf"\b{_COUNT}\s*abstentions?\b", re.IGNORECASE)),
+    ("pour", re.compile(rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q}(?i:pour|favorables?)\b|[«\"“]\s*(?i:pour)\b|Pour\b)")),
+    ("contre", re.compile(rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q})?(?:[«\"“]\s*)?(?i:contre)\b")),
+    ("abstention", re.compile(rf"\b{_COUNT}\s*(?:[«\"“]\s*)?(?i:abstentions?)\b")),
 )
 
 
@@ -70,9 +71,9 @@ def _vote(text: str) -> Vote | None:
     unanimous = bool(re.search(r"à l['’]unanimité|unanimement|\bunanimité\b", low, re.IGNORECASE))
     counts: dict[str, int | None] = {"pour": None, "contre": None, "abstention": None}
     for key, pattern in (
-        ("pour", r"\bPour\s*:\s*(\d+)"),
-        ("contre", r"\bContre\s*:\s*(\d+)"),
-        ("abstention", r"\bAbstentions?\s*:\s*(\d+)"),
+        ("pour", r"\bPour\s*[»\"”]?\s*:\s*(\d+)"),
+        ("contre", r"\bContre\s*[»\"”]?\s*:\s*(\d+)"),
+        ("abstention", r"\bAbstentions?\s*[»\"”]?\s*:\s*(\d+)"),
     ):
         m = re.search(pattern, low, re.IGNORECASE)
         if m:
