@@ -192,7 +192,9 @@ def _from_lines(
                 body=body,
                 date=item.date or doc.date,
                 title=item.title,
-                amounts=item.amounts if item.amounts is not None else _record_amounts(rec, by_section, tables),
+                amounts=item.amounts
+                if item.amounts is not None
+                else _decided_amounts(_record_amounts(rec, by_section, tables), item.text),
                 vote=None if item.delegated else _vote(item.text),
                 page_start=item.page_start,
                 page_end=item.page_end,
@@ -201,6 +203,23 @@ def _from_lines(
             )
         )
     return out
+
+
+_DECISION = re.compile(
+    r"\b(?:d[ée]cide|d[ée]cident|approuve|adopte|arr[êe]te|autorise|fixe|attribue|accorde|vote)\b", re.IGNORECASE
+)
+
+
+def _decided_amounts(amounts: tuple[dict[str, Any], ...], text: str) -> tuple[dict[str, Any], ...]:
+    """The amounts of the decision itself when it states some ("décide de retenir l'offre de X
+    pour 31 865,00 € HT" after a table of six offers); else every amount of the item (a tariff
+    table the decision approves 'telle que présentée')."""
+    m = _DECISION.search(text)
+    if not m or not amounts:
+        return amounts
+    clause = re.sub(r"\s+", " ", text[m.start() :])
+    kept = tuple(a for a in amounts if re.sub(r"\s+", " ", str(a.get("text", ""))) in clause)
+    return kept or amounts
 
 
 def _from_sections(

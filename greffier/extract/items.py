@@ -232,7 +232,7 @@ def _parts(body: list[_Line]) -> list[tuple[Section, int, int]]:
 
 
 _ROW_DATE = re.compile(r"(?<![\d/])(?P<date>[0-3]?\d/[01]?\d/(?:19|20)?\d{2})\s+(?=[A-ZÀ-Ý])")
-_ROW_AMOUNT = re.compile(r"(?P<value>\d{1,3}(?:[ \u00a0\u202f]\d{3})*(?:,\d{1,2})?)\s*€")
+_ROW_AMOUNT = re.compile(r"(?<![\d/])(?P<value>\d{1,3}(?:[ \u00a0\u202f]\d{3})*(?:,\d{1,2})?)\s*€")
 
 
 def _delegated_rows(item: Item, body: list[_Line]) -> list[Item]:
@@ -242,33 +242,38 @@ def _delegated_rows(item: Item, body: list[_Line]) -> list[Item]:
         return []
     taxed = "HT" if re.search(r"\bH\.?\s?T\.?\b|hors\s+taxes", item.text[:1500], re.IGNORECASE) else None
     out: list[Item] = []
+    # the rows, run together across lines: one text, each line's start remembered for its page
+    text, starts = "", []
     for ln in body[1:]:
-        dates = list(_ROW_DATE.finditer(ln.text))
-        for k, m in enumerate(dates):
-            end = dates[k + 1].start() if k + 1 < len(dates) else len(ln.text)
-            row = ln.text[m.end() : end]
-            amount = _ROW_AMOUNT.search(row)
-            company = re.match(r"^.{2,80}?\)\s*", row)  # "ORANGE (29334 QUIMPER CEDEX) "
-            title = row[company.end() if company else 0 : amount.start() if amount else len(row)]
-            title = re.sub(r"\s+", " ", title).strip(" :–-")
-            if len(title) < 4:
-                continue
-            amounts = ()
-            if amount:
-                value = float(re.sub(r"[ \u00a0\u202f]", "", amount.group("value")).replace(",", "."))
-                amounts = ({"value": value, "unit": "EUR", "tax": taxed, "page": ln.page, "text": amount.group(0)},)
-            out.append(
-                Item(
-                    None,
-                    None,
-                    title[:_MAX_TITLE],
-                    ln.page,
-                    ln.page_end,
-                    _parts([ln]),
-                    first_date(m.group("date")),
-                    delegated=True,
-                    text=row,
-                    amounts=amounts,
-                )
+        starts.append((len(text), ln))
+        text += ln.text + " "
+    dates = list(_ROW_DATE.finditer(text))
+    for k, m in enumerate(dates):
+        end = dates[k + 1].start() if k + 1 < len(dates) else len(text)
+        row = text[m.end() : end]
+        ln = next(line for offset, line in reversed(starts) if offset <= m.start())
+        amount = _ROW_AMOUNT.search(row)
+        company = re.match(r"^.{2,80}?\)\s*", row)  # "ORANGE (29334 QUIMPER CEDEX) "
+        title = row[company.end() if company else 0 : amount.start() if amount else len(row)]
+        title = re.sub(r"\s+", " ", title).strip(" :–-")
+        if len(title) < 4:
+            continue
+        amounts: tuple[dict, ...] = ()
+        if amount:
+            value = float(re.sub(r"[ \u00a0\u202f]", "", amount.group("value")).replace(",", "."))
+            amounts = ({"value": value, "unit": "EUR", "tax": taxed, "page": ln.page, "text": amount.group(0)},)
+        out.append(
+            Item(
+                None,
+                None,
+                title[:_MAX_TITLE],
+                ln.page,
+                ln.page_end,
+                _parts([ln]),
+                first_date(m.group("date")),
+                delegated=True,
+                text=row,
+                amounts=amounts,
             )
+        )
     return out
