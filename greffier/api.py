@@ -15,8 +15,10 @@ from typing import Any
 from greffier.errors import GreffierError, InputError, NotFoundError, UsageError
 from greffier.extract.headings import fold
 from greffier.extract.pipeline import SUPPORTED_SUFFIXES, file_sha256, parse_file, slug
+from greffier.index.check import heal_on_open, open_keyword_for_writer
 from greffier.index.config import IndexConfig
 from greffier.index.keyword import Filters, IndexedPassage, KeywordIndex, make_snippet, open_keyword_index
+from greffier.index.lock import WriterLock, writer_pid
 from greffier.index.semantic import Precomputed, SemanticIndex, embed_in_worker, worker_model
 from greffier.index.store import SCHEMA_VERSION, Store
 from greffier.records import (
@@ -115,28 +117,51 @@ class Greffier:
         self._store: Store | None = None
         self._keyword: KeywordIndex | None = None
         self._semantic: SemanticIndex | None = None
+        self._lock = WriterLock(self.dir)
+        self._writing = False  # opened as the writer (under the lock), else as a reader
 
     # -- lifecycle -------------------------------------------------------------------
-    def _open(self, create: bool) -> None:
-        if self._store is not None:
+    def _open(self, write: bool = False, wait: bool = False) -> None:
+        """Open as a reader (read-only files, no lock, no recovery: the last committed state) or
+        as the writer: under the single-writer lock, which a second writer waits for (``wait``)
+        or is refused with :class:`WriterBusyError`; the writer completes what a killed run left."""
+        if self._store is not None and (self._writing or not write):
             return
-        if not create and not (self.dir / STORE_NAME).exists():
+        if self._store is not None:  # a reader that is asked to write: open again, as the writer
+            self.close()
+        if write and self.settings.read_only:
+            raise UsageError(f"index {self.dir} is opened read-only: it cannot be written")
+        if not write and not (self.dir / STORE_NAME).exists():
             raise NotFoundError(f"no greffier index in {self.dir}: run `greffier ingest PATH` first (or pass --index)")
         from greffier.index import tantivy_backend, whoosh_backend
 
         analyzer = {"tantivy": tantivy_backend.ANALYZER, "whoosh": whoosh_backend.ANALYZER}[self._backend_name]
         wanted = IndexConfig(schema_version=SCHEMA_VERSION, keyword_backend=self._backend_name, analyzer=analyzer)
-        if self._saved is not None:
-            self._saved.check(wanted, self.dir)
-        semantic = SemanticIndex(self.dir, self.settings.embedding_model, self._saved or wanted)
-        self._store = Store(self.dir / STORE_NAME)
-        keyword = open_keyword_index(self._backend_name, self.dir / KEYWORD_DIR)
-        self._keyword = keyword
-        if self._saved is None:
-            wanted.save(self.dir)
-            self._saved = wanted
-        self._semantic = semantic
-        self._recover()
+        if write:
+            self._lock.acquire(wait=wait)
+            self._saved = IndexConfig.load(self.dir)  # another writer may have written it meanwhile
+        try:
+            if self._saved is not None:
+                self._saved.check(wanted, self.dir)
+            readonly = not write
+            semantic = SemanticIndex(self.dir, self.settings.embedding_model, self._saved or wanted, readonly)
+            self._store = Store(self.dir / STORE_NAME, readonly=readonly)
+            if write:
+                open_keyword_for_writer(self)  # an unreadable one is rebuilt from the store
+            else:
+                self._keyword = open_keyword_index(self._backend_name, self.dir / KEYWORD_DIR, readonly=True)
+            if write and self._saved is None:
+                wanted.save(self.dir)
+                self._saved = wanted
+            self._semantic = semantic
+            self._writing = write
+            if write:
+                self._recover()
+            else:
+                self._warn_pending()
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         if self._semantic is not None:
@@ -148,6 +173,8 @@ class Greffier:
         if self._store is not None:
             self._store.close()
             self._store = None
+        self._writing = False
+        self._lock.release()
 
     def __enter__(self) -> Greffier:
         return self
@@ -157,27 +184,42 @@ class Greffier:
 
     @property
     def store(self) -> Store:
-        self._open(create=False)
+        self._open()
         assert self._store is not None
         return self._store
 
     @property
     def keyword(self) -> KeywordIndex:
-        self._open(create=False)
+        self._open()
         assert self._keyword is not None
         return self._keyword
 
     @property
     def semantic(self) -> SemanticIndex:
-        self._open(create=False)
+        self._open()
         assert self._semantic is not None
         return self._semantic
 
+    def _warn_pending(self) -> None:
+        """A reader only says what an interrupted ingest left (the next writer completes it)."""
+        assert self._store is not None
+        pending = self._store.pending_documents()
+        if pending and writer_pid(self.dir) is None:
+            log.warning(
+                "%d document(s) left pending by an interrupted ingest are not searchable yet: run `greffier ingest` "
+                "(or `greffier check --repair`) to complete them",
+                len(pending),
+            )
+
     def _recover(self) -> None:
-        """Re-index documents whose keyword entries or vectors a killed run left uncommitted."""
+        """Under the writer lock: rebuild a missing or damaged index part from the store (see
+        :mod:`greffier.index.check`), then re-index documents whose keyword entries or vectors a
+        killed run left uncommitted."""
         assert self._store is not None and self._keyword is not None and self._semantic is not None
+        self._semantic.repair({d.doc_id for d in self._store.documents()})
         pending = self._store.pending_documents()
         if not pending:
+            heal_on_open(self)
             return
         log.info("re-indexing %d document(s) left pending by an interrupted run", len(pending))
         for doc_id in pending:
@@ -192,6 +234,7 @@ class Greffier:
         self._semantic.commit()
         for doc_id in pending:
             self._store.mark_indexed(doc_id)
+        heal_on_open(self)
 
     @staticmethod
     def _indexed(doc: Document, passages: Iterable[Passage]) -> Iterator[IndexedPassage]:
@@ -214,9 +257,12 @@ class Greffier:
         paths: Iterable[str | Path],
         force: bool = False,
         progress: Callable[[IngestResult], None] | None = None,
+        wait: bool = False,
     ) -> list[IngestResult]:
-        """Ingest files and directories. Failures are reported per file; the batch goes on."""
-        self._open(create=True)
+        """Ingest files and directories. Failures are reported per file; the batch goes on.
+        Takes the single-writer lock: when another ingest holds it, waits (``wait``) or raises
+        :class:`~greffier.errors.WriterBusyError`."""
+        self._open(write=True, wait=wait)
         store, keyword = self._store, self._keyword
         assert store is not None and keyword is not None
         results: list[IngestResult] = []

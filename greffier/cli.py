@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -32,11 +33,25 @@ def _fail_on_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise click.UsageError(str(exc)) from exc
         except GreffierError as exc:
             raise click.ClickException(str(exc)) from exc
+        except sqlite3.DatabaseError as exc:  # damage found past the checks made on open
+            raise click.ClickException(
+                f"the index is damaged ({exc}): run `greffier check --repair`, or re-ingest into a new --index"
+            ) from exc
 
     return wrapper
 
 
 def index_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def remember_read_only(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        _Ctx.read_only = value
+
+    fn = click.option(
+        "--read-only",
+        is_flag=True,
+        expose_value=False,
+        callback=remember_read_only,
+        help="Open the index strictly read-only (nothing is written; a read-only directory is opened so anyway).",
+    )(fn)
     fn = click.option(
         "--backend",
         type=click.Choice(BACKENDS),
@@ -94,6 +109,8 @@ def _settings(index_dir: Path | None, backend: str | None) -> Settings:
         kwargs["index_dir"] = index_dir
     if _Ctx.embedding_model is not None:
         kwargs["embedding_model"] = _Ctx.embedding_model
+    if _Ctx.read_only:
+        kwargs["read_only"] = True
     return Settings(**kwargs)
 
 
@@ -123,6 +140,7 @@ def _open(index_dir: Path | None, backend: str | None) -> Any:
 class _Ctx:
     quiet = False
     embedding_model: str | None = None
+    read_only = False
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -142,16 +160,18 @@ def main(verbose: int, quiet: bool) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     _Ctx.quiet = quiet
     _Ctx.embedding_model = None  # set by --embedding-model on the commands that take it
+    _Ctx.read_only = False  # set by --read-only
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--force", is_flag=True, help="Re-ingest files even when unchanged.")
+@click.option("--wait", is_flag=True, help="When another ingest is running on the index, wait for it (else exit 1).")
 @embedding_option
 @index_options
 @output_options(["path", "doc_id", "status", "pages", "sections", "error"])
 @_fail_on_errors
-def ingest(paths: tuple[str, ...], force: bool, index_dir: Path | None, backend: str | None) -> Any:
+def ingest(paths: tuple[str, ...], force: bool, wait: bool, index_dir: Path | None, backend: str | None) -> Any:
     """Parse PDF reports and text exports into the store and the keyword index.
 
     PATHS are files (.pdf, .txt) or directories (walked recursively). A file that fails is
@@ -180,7 +200,7 @@ def ingest(paths: tuple[str, ...], force: bool, index_dir: Path | None, backend:
             elif r.status == "needs_ocr" and not _Ctx.quiet:
                 click.echo(f"warning: {r.path}: no text layer (scanned?): recorded as needs_ocr", err=True)
 
-        results = g.ingest(paths, force=force, progress=progress)
+        results = g.ingest(paths, force=force, progress=progress, wait=wait)
     rows = [to_dict(r) for r in results]
     return rows, (1 if failed else 0)
 

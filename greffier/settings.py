@@ -63,6 +63,8 @@ class Settings:
     # ORG/PERSON/PLACE entities from spaCy: "on", "off" or a model (fr_core_news_sm, fr_core_news_md);
     # GREFFIER_NER, else off (on, ingest falls below 25 pages/s). Ingest hands it to every parse job.
     ner: str = field(default_factory=_default_ner)
+    # a reader that never writes (a read-only directory is opened so anyway); ingest is refused
+    read_only: bool = False
 
     def __post_init__(self) -> None:
         if self.keyword_backend is not None and self.keyword_backend not in BACKENDS:

@@ -1,0 +1,241 @@
+"""Reliability (#17): one writer and many readers, damage found and repaired, hostile inputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from greffier.api import KEYWORD_DIR, STORE_NAME, Greffier
+from greffier.cli import main
+from greffier.errors import WriterBusyError
+from greffier.index.lock import LOCK_NAME, WriterLock
+from greffier.settings import Settings
+
+from .conftest import CORPUS
+
+AMP = CORPUS / "amp-rapport-activite-2017.txt"
+
+
+OWN_MODEL = {"GREFFIER_EMBEDDING_MODEL": ""}  # the index's own model (test-hash in these tests)
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> object:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False, env=env or OWN_MODEL)
+
+
+def invoke(*args: str) -> object:
+    """Like :func:`run`, exceptions caught (to check there is no traceback)."""
+    return CliRunner().invoke(main, list(args), env=OWN_MODEL)
+
+
+def _docs(tmp: Path) -> Path:
+    src = tmp / "src"
+    src.mkdir()
+    (src / "piscine.txt").write_text(
+        "FINANCES\n\nLe budget de la piscine municipale est voté pour 12 000 €.\n", encoding="utf-8"
+    )
+    (src / "ecole.txt").write_text(
+        "ÉCOLES\n\nLe tarif de la restauration scolaire passe à 3,80 € le repas.\n", encoding="utf-8"
+    )
+    return src
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Path]:
+    src = _docs(tmp_path)
+    idx = tmp_path / "idx"
+    with Greffier(Settings(index_dir=idx, workers=1, embedding_model="test-hash")) as g:
+        assert {r.status for r in g.ingest([src])} == {"ingested"}
+    return src, idx
+
+
+def _tree(directory: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``directory`` with its size and modification time (but SQLite's shared
+    memory index and an empty write-ahead log, which a WAL reader may create: no data)."""
+    return {
+        str(p.relative_to(directory)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and not p.name.endswith("-shm") and not (p.name.endswith("-wal") and not p.stat().st_size)
+    }
+
+
+# -- 1. one writer, many readers -----------------------------------------------------------
+
+
+def test_readers_search_while_the_writer_holds_its_writers(built: tuple[Path, Path]) -> None:
+    """A writer in the middle of a batch: the keyword writer taken, rows appended, a document
+    pending. Readers read the last committed state and take no lock (they used to run the
+    recovery, take the keyword writer and fail with LockBusy)."""
+    _, idx = built
+    with Greffier(Settings(index_dir=idx, workers=1, embedding_model="test-hash")) as writer:
+        writer.ingest([])  # the writer, under the lock
+        writer.keyword.delete_doc("piscine")  # tantivy's writer lock is held from here, uncommitted
+        doc = writer.store.document("ecole")
+        assert doc is not None
+        writer.semantic.stage(doc, list(writer.store.passages("ecole")))  # rows appended, uncommitted
+        writer.store.conn.execute("UPDATE documents SET index_state = 'pending' WHERE doc_id = 'piscine'")
+        for mode in ("keyword", "semantic", "hybrid"):
+            r = run("search", "piscine municipale", "--mode", mode, "--index", str(idx), "--format", "json")
+            assert r.exit_code == 0, r.output
+            assert json.loads(r.stdout)[0]["doc_id"] == "piscine"
+        for cmd in ("status", "docs", "entities"):
+            assert run(cmd, "--index", str(idx), "--format", "json").exit_code == 0
+        status = json.loads(run("status", "--index", str(idx), "--format", "json").stdout)
+        assert status["embedded_passages"] == status["passages"]  # committed rows only
+        assert writer.store.pending_documents() == ["piscine"]  # no reader recovered it
+
+
+def test_a_second_ingest_is_refused_with_the_writers_pid(built: tuple[Path, Path]) -> None:
+    src, idx = built
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from greffier.index.lock import WriterLock; "
+            f"lock = WriterLock(Path({str(idx)!r})); lock.acquire(); print('held', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        before = _tree(idx)
+        r = invoke("ingest", str(src), "--index", str(idx))
+        assert r.exit_code == 1
+        assert f"another ingest (pid {holder.pid}) is running" in r.output
+        with pytest.raises(WriterBusyError):
+            Greffier(Settings(index_dir=idx, workers=1)).ingest([src])
+        # readers are not held up
+        assert run("search", "piscine", "--index", str(idx), "--mode", "keyword").exit_code == 0
+        after = _tree(idx)
+        assert {k: v for k, v in after.items() if k != LOCK_NAME} == {k: v for k, v in before.items() if k != LOCK_NAME}
+    finally:
+        holder.communicate("")
+    assert holder.returncode == 0
+    r = run("ingest", str(src), "--index", str(idx), "--format", "json")  # released: it goes
+    assert r.exit_code == 0 and {x["status"] for x in json.loads(r.stdout)} == {"unchanged"}
+
+
+def test_ingest_wait_waits_for_the_running_ingest(built: tuple[Path, Path]) -> None:
+    src, idx = built
+    lock = WriterLock(idx)
+    lock.acquire()
+    env = {**os.environ, "GREFFIER_EMBEDDING_MODEL": "none", "GREFFIER_NER": "off"}
+    waiter = subprocess.Popen(
+        [sys.executable, "-m", "greffier.cli", "ingest", str(src), "--index", str(idx), "--wait", "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert waiter.stderr is not None
+        line = waiter.stderr.readline()  # blocks until it says it waits (it cannot finish before)
+        assert f"waiting for another ingest (pid {os.getpid()})" in line
+    finally:
+        lock.release()
+    out, _ = waiter.communicate()
+    assert waiter.returncode == 0
+    assert {x["status"] for x in json.loads(out)} == {"unchanged"}
+
+
+def test_a_killed_writer_leaves_no_lock_behind(built: tuple[Path, Path]) -> None:
+    src, idx = built
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from greffier.index.lock import WriterLock; "
+            f"WriterLock(Path({str(idx)!r})).acquire(); print('held', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    holder.kill()  # kill -9: the kernel drops the lock; the pid left in the file is dead
+    holder.wait()
+    assert (idx / LOCK_NAME).read_text().strip() == str(holder.pid)
+    r = run("ingest", str(src), "--index", str(idx), "--format", "json")
+    assert r.exit_code == 0, r.output
+
+
+def test_a_read_only_index_is_searched_without_writing_anything(built: tuple[Path, Path]) -> None:
+    src, idx = built
+    with Greffier(Settings(index_dir=idx, workers=1)) as g:  # leave a pending document behind
+        g.ingest([])
+        g.store.conn.execute("UPDATE documents SET index_state = 'pending' WHERE doc_id = 'ecole'")
+    before = _tree(idx)
+    for args in (
+        ("search", "piscine", "--mode", "hybrid"),
+        ("search", "piscine", "--mode", "semantic"),
+        ("status",),
+        ("docs",),
+        ("ask", "Quel est le tarif de la restauration scolaire ?"),
+    ):
+        r = run(*args, "--index", str(idx), "--read-only", "--format", "json")
+        assert r.exit_code == 0, (args, r.output)
+    assert _tree(idx) == before
+    r = invoke("ingest", str(src), "--index", str(idx), "--read-only")
+    assert r.exit_code == 2 and "read-only" in r.output
+    assert _tree(idx) == before
+
+
+# -- 5. damage: found on open, rebuilt by the next ingest or by check --repair ----------------
+
+
+def test_a_truncated_vector_file_is_reported_and_rebuilt_by_the_next_ingest(
+    built: tuple[Path, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    src, idx = built
+    (matrix,) = (idx / "vectors").glob("matrix-*.f32")
+    full = matrix.stat().st_size
+    with open(matrix, "r+b") as fh:
+        fh.truncate(full // 2 + 7)  # half the rows, and a torn one
+    r = invoke("status", "--index", str(idx), "--format", "json")
+    assert r.exit_code == 0
+    status = json.loads(r.stdout)
+    assert status["vector_rows_missing"] > 0
+    r = invoke("search", "restauration scolaire repas", "--mode", "semantic", "--index", str(idx))
+    assert r.exit_code == 0 and "holds 1 of its 2 committed rows" in caplog.text and "check --repair" in caplog.text
+    r = run("ingest", str(src), "--index", str(idx), "--format", "json")
+    assert r.exit_code == 0 and {x["status"] for x in json.loads(r.stdout)} == {"unchanged"}
+    status = json.loads(run("status", "--index", str(idx), "--format", "json").stdout)
+    assert "vector_rows_missing" not in status
+    assert status["embedded_passages"] == status["passages"]
+    hits = json.loads(
+        run("search", "restauration scolaire", "--mode", "semantic", "--index", str(idx), "--format", "json").stdout
+    )
+    assert {h["doc_id"] for h in hits} == {"piscine", "ecole"}
+
+
+def test_a_deleted_keyword_folder_is_an_error_then_rebuilt(built: tuple[Path, Path]) -> None:
+    import shutil
+
+    src, idx = built
+    shutil.rmtree(idx / KEYWORD_DIR)
+    r = invoke("search", "piscine", "--index", str(idx), "--mode", "keyword")
+    assert r.exit_code == 1 and "keyword index" in r.output and "Traceback" not in r.output
+    r = run("ingest", str(src), "--index", str(idx), "--format", "json")
+    assert r.exit_code == 0
+    hits = json.loads(run("search", "piscine", "--index", str(idx), "--mode", "keyword", "--format", "json").stdout)
+    assert hits and hits[0]["doc_id"] == "piscine"
+
+
+@pytest.mark.parametrize("target", [STORE_NAME, f"{KEYWORD_DIR}/meta.json", "vectors/vectors.sqlite"])
+def test_a_corrupt_file_is_a_clear_error_not_a_traceback(built: tuple[Path, Path], target: str) -> None:
+    _, idx = built
+    (idx / target).write_bytes(b"\x00garbage" * 512)
+    for wal in idx.rglob("*-wal"):
+        wal.unlink()
+    r = invoke("search", "piscine", "--index", str(idx), "--mode", "hybrid")
+    assert r.exit_code == 1, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    assert "damaged" in r.output or "unreadable" in r.output
