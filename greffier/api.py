@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -14,7 +15,7 @@ from typing import Any
 
 from greffier.errors import GreffierError, InputError, NotFoundError, UsageError
 from greffier.extract.headings import fold
-from greffier.extract.pipeline import SUPPORTED_SUFFIXES, file_sha256, parse_file, slug
+from greffier.extract.pipeline import file_sha256, parse_file, slug
 from greffier.index.check import heal_on_open, open_keyword_for_writer
 from greffier.index.config import IndexConfig
 from greffier.index.keyword import Filters, IndexedPassage, KeywordIndex, make_snippet, open_keyword_index
@@ -37,6 +38,7 @@ from greffier.search.fusion import Fused
 from greffier.search.hybrid import DEFAULT_MODE, FusionParams, check_mode, has_constraints, retrieve, satisfies
 from greffier.search.query import KeywordQuery, parse_query
 from greffier.settings import Settings
+from greffier.sources import expand_paths, resolved, shown
 
 log = logging.getLogger(__name__)
 
@@ -82,26 +84,6 @@ def _pools_work(ctx: Any) -> bool:
             return bool(pool.submit(_noop).result())
     except BrokenProcessPool:
         return False
-
-
-def expand_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
-    """Files to ingest, each with an error when it cannot be taken. Directories are walked."""
-    for raw in paths:
-        p = Path(raw)
-        if not p.exists():
-            yield p, "no such file or directory"
-        elif p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
-            if not found:
-                log.warning("%s: no .pdf or .txt file in this directory", p)
-            for f in found:
-                yield f, None
-        elif p.suffix.lower() not in SUPPORTED_SUFFIXES:
-            yield p, f"unsupported file type {p.suffix or '(none)'} (greffier reads .pdf and .txt)"
-        elif not os.access(p, os.R_OK):
-            yield p, "permission denied"
-        else:
-            yield p, None
 
 
 class Greffier:
@@ -276,37 +258,42 @@ class Greffier:
                 progress(r)
 
         for path, error in expand_paths(paths):
-            shown = str(path)
-            if error:
-                report(IngestResult(shown, None, "failed", 0, 0, f"{shown}: {error}"))
+            name = shown(path)
+            key = resolved(path)
+            if error or key is None:
+                report(IngestResult(name, None, "failed", 0, 0, f"{name}: {error or 'symbolic link loop'}"))
                 continue
-            key = str(path.resolve())
             if key in seen:
                 continue
             seen.add(key)
             try:
                 sha = file_sha256(path)
             except InputError as exc:
-                report(IngestResult(shown, None, "failed", 0, 0, str(exc)))
+                report(IngestResult(name, None, "failed", 0, 0, f"{name}: {exc.reason}"))
                 continue
             existing = store.document_by_path(key)
             if existing and existing.sha256 == sha and not force:
                 n_sections = len(store.sections(existing.doc_id))
-                report(IngestResult(shown, existing.doc_id, "unchanged", existing.pages, n_sections))
+                report(IngestResult(name, existing.doc_id, "unchanged", existing.pages, n_sections))
                 continue
             doc_id = existing.doc_id if existing else self._new_doc_id(path, key, assigned)
             assigned.add(doc_id)
             jobs.append((key, doc_id, sha))
 
-        shown_of = {str(Path(p).resolve()): p for p in map(str, paths)}
+        shown_of = {k: shown(p) for p in paths if (k := resolved(Path(os.fsdecode(p)))) is not None}
         batch: list[str] = []
         for (key, doc_id, _sha), parsed in zip(jobs, self._parse_all(jobs)):
             parsed, pre = parsed if isinstance(parsed, tuple) else (parsed, None)
-            shown = _display_path(key, shown_of)
+            name = _display_path(key, shown_of)
             if isinstance(parsed, InputError):
-                report(IngestResult(shown, doc_id, "failed", 0, 0, f"{shown}: {parsed.reason}"))
+                report(IngestResult(name, doc_id, "failed", 0, 0, f"{name}: {parsed.reason}"))
                 continue
-            store.replace_document(parsed)
+            try:
+                store.replace_document(parsed)
+            except (sqlite3.IntegrityError, sqlite3.InterfaceError, ValueError, UnicodeError) as exc:
+                log.debug("store write failed for %s", name, exc_info=True)
+                report(IngestResult(name, doc_id, "failed", 0, 0, f"{name}: could not be stored ({exc})"))
+                continue
             keyword.delete_doc(doc_id)
             keyword.add(self._indexed(parsed.document, parsed.passages))
             self._semantic.stage(parsed.document, parsed.passages, pre)  # type: ignore[union-attr]
@@ -314,7 +301,7 @@ class Greffier:
             if len(batch) >= _COMMIT_EVERY:
                 self._commit(batch)
             d = parsed.document
-            report(IngestResult(shown, doc_id, d.status, d.pages, len(parsed.sections)))
+            report(IngestResult(name, doc_id, d.status, d.pages, len(parsed.sections)))
         self._commit(batch)
         self._embed_missing()
         return results

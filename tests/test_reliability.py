@@ -22,7 +22,7 @@ from .conftest import CORPUS
 AMP = CORPUS / "amp-rapport-activite-2017.txt"
 
 
-OWN_MODEL = {"GREFFIER_EMBEDDING_MODEL": ""}  # the index's own model (test-hash in these tests)
+OWN_MODEL = {"GREFFIER_EMBEDDING_MODEL": "", "GREFFIER_WORKERS": "1"}  # the index's own model (test-hash)
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> object:
@@ -239,3 +239,73 @@ def test_a_corrupt_file_is_a_clear_error_not_a_traceback(built: tuple[Path, Path
     assert r.exit_code == 1, r.output
     assert r.exception is None or isinstance(r.exception, SystemExit)
     assert "damaged" in r.output or "unreadable" in r.output
+
+
+# -- 2. a batch never dies ---------------------------------------------------------------
+
+
+def _restarting_export(path: Path, parts: int = 3, pages: int = 12) -> None:
+    """A text export of several documents appended, each numbered from 1 (printed numbers after
+    the legality stamp restart), with varied text so that cleanup keeps it."""
+    import random
+
+    rng = random.Random(17)
+    words = "budget piscine école voirie travaux subvention association conseil commune marché tarif".split()
+    lines = []
+    for _part in range(parts):
+        for n in range(1, pages + 1):
+            for _ in range(3):
+                lines.append(" ".join(rng.choice(words) for _ in range(10)) + f" : {rng.randint(1, 9999)} euros.")
+            lines.append("Reçu au contrôle de légalité le 02 novembre 2018")
+            lines.append(str(n + 1))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_restarting_page_numbers_are_counted_not_a_crash(tmp_path: Path) -> None:
+    from greffier.extract.text import read_text, split_text_pages
+
+    f = tmp_path / "appended.txt"
+    _restarting_export(f)
+    pages = split_text_pages(read_text(f))
+    numbers = [p.number for p in pages]
+    assert numbers == sorted(set(numbers)) and len(numbers) == 36
+    r = run("ingest", str(f), "--index", str(tmp_path / "idx"), "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)[0]["status"] == "ingested"
+
+
+def test_one_bad_path_of_any_kind_is_one_failed_row(tmp_path: Path) -> None:
+    src = _docs(tmp_path)
+    bad_name = os.fsdecode(b"d\xe9lib\xe9ration.txt")  # Latin-1 bytes in a UTF-8 file system
+    (src / bad_name).write_text("Une délibération.\n", encoding="utf-8")
+    loop = tmp_path / "loop.pdf"
+    loop.symlink_to(loop)
+    (src / "boucle.txt").symlink_to(src / "boucle.txt")
+    (src / "disparu.txt").symlink_to(tmp_path / "gone.txt")  # its target vanished
+    (src / "sub").mkdir()
+    (src / "sub" / "vers-le-haut").symlink_to(src, target_is_directory=True)  # a directory loop
+    export = tmp_path / "appended.txt"
+    _restarting_export(export)
+    arg_bad = tmp_path / os.fsdecode(b"arg-\xff.txt")
+    arg_bad.write_text("Texte.\n", encoding="utf-8")
+    r = invoke(
+        "ingest", str(loop), str(arg_bad), str(src), str(export), "--index", str(tmp_path / "idx"), "--format", "csv"
+    )
+    assert r.exit_code == 1, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    rows = {row["path"]: row for row in __import__("csv").DictReader(r.stdout.splitlines())}
+    status = {Path(p).name: row["status"] for p, row in rows.items()}
+    assert status == {
+        "loop.pdf": "failed",
+        "arg-\\xff.txt": "failed",
+        "boucle.txt": "failed",
+        "disparu.txt": "failed",
+        "d\\xe9lib\\xe9ration.txt": "failed",
+        "ecole.txt": "ingested",
+        "piscine.txt": "ingested",
+        "appended.txt": "ingested",
+    }
+    errors = {Path(p).name: row["error"] for p, row in rows.items()}
+    assert "symbolic link loop" in errors["loop.pdf"] and "loop.pdf" in errors["loop.pdf"]
+    assert "not valid UTF-8" in errors["arg-\\xff.txt"] and "arg-\\xff.txt" in errors["arg-\\xff.txt"]
+    assert "no such file" in errors["disparu.txt"]

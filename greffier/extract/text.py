@@ -7,6 +7,7 @@ préfecture adds to each page, followed by the printed number of the next page.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ STAMP = re.compile(
     r"(?:contr[ôo]le\s+de\s+l[ée]galit[ée]|pr[ée]fecture|sous-pr[ée]fecture)\s+le\s+[^\n]{4,40}$",
     re.IGNORECASE,
 )
+log = logging.getLogger(__name__)
 _PAGE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 
 
@@ -75,14 +77,34 @@ def split_text_pages(text: str) -> list[TextPage]:
                     continue
             current.append(part)
     chunks.append((number, current, stamps))
+    # printed numbers must go up: one that does not (a second document appended, numbered from 1
+    # again, or a stray figure after a stamp) is not a page number; the page follows the last one
+    restarted = 0
+    last = 0
+    for idx, (printed, lines, chunk_stamps) in enumerate(chunks):
+        if printed is not None:
+            if printed <= last:
+                chunks[idx] = (None, lines, chunk_stamps)
+                restarted += 1
+            else:
+                last = printed
+    if restarted:
+        log.info("%d printed page number(s) do not follow the previous one: pages counted instead", restarted)
+    # the next printed number after each chunk, from the right (one pass: no rescans)
+    next_printed: list[int | None] = [None] * len(chunks)
+    upcoming: int | None = None
+    for idx in range(len(chunks) - 1, -1, -1):
+        next_printed[idx] = upcoming
+        if chunks[idx][0] is not None:
+            upcoming = chunks[idx][0]
     # Move each stamp to the page it was printed on (the chunk it closes).
     pages: list[TextPage] = []
     first = 1
     for idx, (printed, lines, chunk_stamps) in enumerate(chunks):
         if not any(line.strip() for line in lines) and idx == len(chunks) - 1:
             continue
-        start = printed if printed is not None else first
-        nxt = next((c[0] for c in chunks[idx + 1 :] if c[0] is not None), None)
+        start = printed if printed is not None and printed >= first else first
+        nxt = next_printed[idx]
         end = max(start, nxt - 1) if nxt is not None and idx + 1 < len(chunks) else start
         if idx + 1 < len(chunks) and chunks[idx + 1][0] is None:
             end = start  # the next page has no printed number: do not claim a range
