@@ -39,6 +39,7 @@ from greffier.search.hybrid import DEFAULT_MODE, FusionParams, check_mode, has_c
 from greffier.search.query import KeywordQuery, parse_query
 from greffier.settings import Settings
 from greffier.sources import expand_paths, resolved, shown
+from greffier.textenc import check_text
 
 log = logging.getLogger(__name__)
 
@@ -436,6 +437,7 @@ class Greffier:
             kinds = (kind,)
         issuers: tuple[str, ...] = ()
         if issuer:
+            check_text(issuer, "issuer")
             known = self.store.issuers()
             issuers = tuple(i for i in known if fold(issuer) in fold(i))
             if not issuers:
@@ -463,7 +465,7 @@ class Greffier:
             if t not in ENTITY_TYPES:
                 raise UsageError(f"unknown entity type {t!r} (choose from {', '.join(ENTITY_TYPES)})")
         check_mode(mode)
-        q = parse_query(query)
+        q = parse_query(check_text(query, "query"))
         # an entity-type filter is applied on a deeper ranking, then cut to the limit
         depth = limit * 20 if entity_types else limit
         mode, ranked = self.rank(q, mode, filters or Filters(), depth)
@@ -607,7 +609,7 @@ class Greffier:
     def ask(self, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:
         from greffier.search.ask import ask
 
-        if not question.strip():
+        if not check_text(question, "question").strip():
             raise UsageError("empty question")
         return ask(self, question, year=year, issuer=issuer)
 
@@ -616,8 +618,9 @@ class Greffier:
     ) -> dict[str, Any]:
         from greffier.search.ask import trend
 
-        if not what.strip():
+        if not check_text(what, "query").strip():
             raise UsageError("say what to follow over the years")
+        Filters(year_from=year_from, year_to=year_to)  # the same year checks as search
         return trend(self, what, year_from, year_to, issuer)
 
 

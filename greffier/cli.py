@@ -16,7 +16,7 @@ from greffier import __version__
 from greffier.errors import GreffierError
 from greffier.errors import UsageError as GreffierUsageError
 from greffier.index.keyword import BACKENDS
-from greffier.output import FORMATS, render, sparkline
+from greffier.output import FORMATS, escape_controls, render, sparkline
 from greffier.records import DOC_KINDS, ENTITY_TYPES, to_dict
 from greffier.search.hybrid import MODES as SEARCH_MODES
 from greffier.settings import ENV_EMBEDDING_MODEL, ENV_INDEX, Settings
@@ -30,9 +30,9 @@ def _fail_on_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except GreffierUsageError as exc:
-            raise click.UsageError(str(exc)) from exc
+            raise click.UsageError(escape_controls(str(exc))) from exc
         except GreffierError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(escape_controls(str(exc))) from exc
         except sqlite3.DatabaseError as exc:  # damage found past the checks made on open
             raise click.ClickException(
                 f"the index is damaged ({exc}): run `greffier check --repair`, or re-ingest into a new --index"
@@ -196,9 +196,11 @@ def ingest(paths: tuple[str, ...], force: bool, wait: bool, index_dir: Path | No
             bar.update(1)
             if r.status == "failed":
                 failed += 1
-                click.echo(f"error: {r.error}", err=True)
+                click.echo(f"error: {escape_controls(r.error or '')}", err=True)
             elif r.status == "needs_ocr" and not _Ctx.quiet:
-                click.echo(f"warning: {r.path}: no text layer (scanned?): recorded as needs_ocr", err=True)
+                click.echo(
+                    f"warning: {escape_controls(r.path)}: no text layer (scanned?): recorded as needs_ocr", err=True
+                )
 
         results = g.ingest(paths, force=force, progress=progress, wait=wait)
     rows = [to_dict(r) for r in results]
@@ -441,7 +443,7 @@ def ask(question: str, year: int | None, issuer: str | None, index_dir: Path | N
     if result.get("kind") == "trend":
         return result["series"] or [{"answer": None, "evidence": "no value found for any year"}]
     if result.get("answer") is None:
-        click.echo(f"no answer: {result.get('reason')}", err=True)
+        click.echo(f"no answer: {escape_controls(str(result.get('reason')))}", err=True)
         if result.get("kind") == "open":  # why, how, where, whether: the passages to read
             return [
                 {"answer": None, **{k: p[k] for k in ("doc_id", "page")}, "evidence": p["text"]}
@@ -504,7 +506,7 @@ def trend(
         plot.write_trend_png(result, plot_path)
         click.echo(f"chart written to {plot_path}", err=True)
     if result.get("reason"):
-        click.echo(f"no series: {result['reason']}", err=True)
+        click.echo(f"no series: {escape_controls(str(result['reason']))}", err=True)
     if result.get("missing"):
         click.echo(f"missing years: {', '.join(map(str, result['missing']))}", err=True)
     if fmt != "table":

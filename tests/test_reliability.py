@@ -309,3 +309,80 @@ def test_one_bad_path_of_any_kind_is_one_failed_row(tmp_path: Path) -> None:
     assert "symbolic link loop" in errors["loop.pdf"] and "loop.pdf" in errors["loop.pdf"]
     assert "not valid UTF-8" in errors["arg-\\xff.txt"] and "arg-\\xff.txt" in errors["arg-\\xff.txt"]
     assert "no such file" in errors["disparu.txt"]
+
+
+# -- 3. output hygiene -------------------------------------------------------------------
+
+HOSTILE = "Montant \x1b[2J\x1b]0;pwned\x07 de 12 000 € \u202eTTC\x00 fin."
+
+
+def test_control_characters_are_escaped_in_table_and_csv_exact_in_json(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "hostile\x1b[31m.txt").write_text(f"FINANCES\n\n{HOSTILE}\n", encoding="utf-8")
+    idx = str(tmp_path / "idx")
+    r = run("ingest", str(src), "--index", idx, "--format", "table")
+    assert r.exit_code == 0 and "\x1b" not in r.output and "hostile\\x1b[31m.txt" in r.output
+    for fmt in ("table", "csv"):
+        r = run("search", "montant", "--index", idx, "--mode", "keyword", "--format", fmt)
+        assert r.exit_code == 0
+        out = r.stdout
+        assert not any(c in out for c in "\x1b\x07\x00\u202e"), repr(out)
+        assert "\\x1b[2J" in out and "\\u202e" in out
+    r = run("search", "montant", "--index", idx, "--mode", "keyword", "--format", "json")
+    assert HOSTILE.replace("\x00", "") in json.loads(r.stdout)[0]["text"]  # exact (a stray NUL dropped on read)
+
+
+def test_an_invalid_utf8_query_is_a_usage_error(built: tuple[Path, Path]) -> None:
+    _, idx = built
+    bad = os.fsdecode(b"caf\xe9")
+    for args in (("search", bad), ("ask", bad), ("trend", bad), ("search", "piscine", "--issuer", bad)):
+        r = invoke(*args, "--index", str(idx))
+        assert r.exit_code == 2, (args, r.output)
+        assert "not valid UTF-8" in r.output and "Traceback" not in r.output
+
+
+def test_trend_refuses_an_empty_year_range_like_search(built: tuple[Path, Path]) -> None:
+    _, idx = built
+    for cmd in ("search", "trend"):
+        r = invoke(cmd, "tarif", "--from", "2030", "--to", "2010", "--index", str(idx))
+        assert r.exit_code == 2 and "2030 > 2010" in r.output, (cmd, r.output)
+
+
+# -- 4. text exports in other encodings ----------------------------------------------------
+
+FRENCH = "Délibération n° 2018-07 : le conseil fixe le tarif à 3,80 € — « cantine » ; août, œuvre.\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (FRENCH.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + FRENCH.encode("utf-8"), "utf-8-sig"),
+        (FRENCH.encode("cp1252"), "cp1252"),
+        (FRENCH.replace("€", "EUR").replace("—", "-").replace("œ", "oe").encode("latin-1"), "cp1252"),
+        (FRENCH.encode("utf-16"), "utf-16-le"),  # with its byte-order mark
+        (FRENCH.encode("utf-16-le"), "utf-16-le"),  # without one
+        (FRENCH.encode("utf-16-be"), "utf-16-be"),
+    ],
+)
+def test_text_exports_are_read_in_their_encoding(data: bytes, encoding: str) -> None:
+    from greffier.textenc import decode_text
+
+    decoded = decode_text(data)
+    assert decoded.encoding == encoding
+    if "EUR" in decoded.text:
+        assert decoded.text == FRENCH.replace("€", "EUR").replace("—", "-").replace("œ", "oe")
+    else:
+        assert decoded.text == FRENCH
+
+
+def test_a_latin1_export_is_ingested_and_searchable(tmp_path: Path) -> None:
+    f = tmp_path / "cr.txt"
+    f.write_bytes(("CONSEIL MUNICIPAL\n\n" + FRENCH).encode("cp1252"))
+    idx = str(tmp_path / "idx")
+    assert run("ingest", str(f), "--index", idx).exit_code == 0
+    hits = json.loads(
+        run("search", "délibération cantine", "--index", idx, "--mode", "keyword", "--format", "json").stdout
+    )
+    assert hits and "« cantine »" in hits[0]["text"] and "3,80 €" in hits[0]["text"]

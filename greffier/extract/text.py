@@ -1,4 +1,4 @@
-"""Plain-text exports (UTF-8 ``.txt``) split into pages.
+"""Plain-text exports (``.txt``: UTF-8, Windows-1252/Latin-1 or UTF-16, see greffier.textenc) split into pages.
 
 A text export has no layout. Page breaks are recovered from form feeds and from the
 legality-control stamp ("Reçu au Contrôle de légalité le 02 novembre 2018") that the
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from greffier.errors import InputError
 from greffier.records import Line
+from greffier.textenc import UndecodableText, decode_text
 
 STAMP = re.compile(
     r"^\s*(?:Re[çc]u|Envoy[ée]|Publi[ée]|Affich[ée])\s+(?:au|en|à la)\s+"
@@ -37,15 +38,15 @@ def read_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), f"cannot read file ({exc.strerror or exc})") from exc
-    if not data.strip():
-        raise InputError(str(path), "empty text file")
-    if b"\x00" in data[:4096]:
-        raise InputError(str(path), "binary content in a .txt file")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(str(path), f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from exc
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        decoded = decode_text(data)
+    except UndecodableText as exc:
+        raise InputError(str(path), str(exc)) from exc
+    if not decoded.text.strip():
+        raise InputError(str(path), "empty text file")
+    if decoded.encoding not in ("utf-8", "utf-8-sig"):
+        log.info("%s: read as %s", path, decoded.encoding)
+    return decoded.text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def split_text_pages(text: str) -> list[TextPage]:
