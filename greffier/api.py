@@ -184,15 +184,59 @@ class Greffier:
         return self._semantic
 
     def _warn_pending(self) -> None:
-        """A reader only says what an interrupted ingest left (the next writer completes it)."""
-        assert self._store is not None
+        """A reader's cheap checks: it only says what an interrupted ingest left, or what is damaged
+        (the next writer completes or rebuilds it). Nothing is said while an ingest runs."""
+        assert self._store is not None and self._keyword is not None
+        if writer_pid(self.dir) is not None:
+            return
         pending = self._store.pending_documents()
-        if pending and writer_pid(self.dir) is None:
+        if pending:
             log.warning(
                 "%d document(s) left pending by an interrupted ingest are not searchable yet: run `greffier ingest` "
                 "(or `greffier check --repair`) to complete them",
                 len(pending),
             )
+            return
+        done, count = self._store.counts()["passages"], self._keyword.count()
+        if done != count:
+            log.warning(
+                "the keyword index has %d passages, the store %d (damaged?): run `greffier check --repair`",
+                count,
+                done,
+            )
+
+    def check(self, repair: bool = False, wait: bool = False) -> list[dict[str, Any]]:
+        """Store <-> keyword index <-> vectors, checked read-only (:mod:`greffier.index.check`);
+        with ``repair``, what is damaged is rebuilt from the store under the writer lock, then
+        checked again. One row per check: part, check, status (ok, damaged, repaired), detail."""
+        from greffier.index.check import check
+        from greffier.index.check import repair as repair_index
+
+        if not (self.dir / STORE_NAME).exists():
+            raise NotFoundError(f"no greffier index in {self.dir}")
+        self.close()  # the checks open each part themselves
+        before = check(self)
+        after = before
+        if repair and not all(f.ok for f in before) and all(f.repairable for f in before if not f.ok):
+            self._open(write=True, wait=wait)  # opening as the writer already heals what is cheap
+            repair_index(self, before)
+            self.close()
+            after = check(self)
+        was_bad = {(f.part, f.check) for f in before if not f.ok}
+        rows = []
+        for f in after:
+            status = "ok" if f.ok else "damaged"
+            if f.ok and (f.part, f.check) in was_bad:
+                status = "repaired"
+            detail = (
+                f.detail
+                if not f.ok
+                else next((b.detail for b in before if (b.part, b.check) == (f.part, f.check) and not b.ok), f.detail)
+            )
+            if not f.ok and not f.repairable:
+                detail += " (cannot be rebuilt: the store is the record; re-ingest into a new --index)"
+            rows.append({"part": f.part, "check": f.check, "status": status, "detail": detail})
+        return rows
 
     def _recover(self) -> None:
         """Under the writer lock: rebuild a missing or damaged index part from the store (see

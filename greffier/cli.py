@@ -331,6 +331,27 @@ def status(index_dir: Path | None, backend: str | None) -> Any:
 
 
 @main.command()
+@click.option("--repair", is_flag=True, help="Rebuild what is damaged from the store (takes the writer lock).")
+@click.option("--wait", is_flag=True, help="With --repair: when an ingest is running, wait for it (else exit 1).")
+@index_options
+@output_options(["part", "check", "status", "detail"])
+@_fail_on_errors
+def check(repair: bool, wait: bool, index_dir: Path | None, backend: str | None) -> Any:
+    """Check that the store, the keyword index and the vectors agree (counts, ids, file sizes).
+
+    Exit 1 when something is damaged (and, with --repair, could not be rebuilt). The keyword
+    index and the vectors are rebuilt from the store; a damaged store cannot be.
+
+    \b
+    Example:
+      greffier check --repair --index ./demo-index
+    """
+    with _open(index_dir, backend) as g:
+        rows = g.check(repair=repair, wait=wait)
+    return rows, (1 if any(r["status"] == "damaged" for r in rows) else 0)
+
+
+@main.command()
 @click.option("--doc", "doc_id", help="Only this document.")
 @click.option("--type", "types", multiple=True, type=click.Choice(ENTITY_TYPES), help="Only these types (repeatable).")
 @click.option("--year", type=int, help="Only documents of this year.")

@@ -386,3 +386,53 @@ def test_a_latin1_export_is_ingested_and_searchable(tmp_path: Path) -> None:
         run("search", "délibération cantine", "--index", idx, "--mode", "keyword", "--format", "json").stdout
     )
     assert hits and "« cantine »" in hits[0]["text"] and "3,80 €" in hits[0]["text"]
+
+
+# -- 5. greffier check [--repair] ----------------------------------------------------------
+
+
+def _check(idx: Path, *extra: str) -> tuple[int, dict[tuple[str, str], dict[str, str]]]:
+    r = invoke("check", "--index", str(idx), "--format", "json", *extra)
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.output
+    return r.exit_code, {(x["part"], x["check"]): x for x in json.loads(r.stdout)}
+
+
+def test_check_finds_each_kind_of_damage_and_repair_rebuilds_it(built: tuple[Path, Path]) -> None:
+    import shutil
+    import sqlite3
+
+    _, idx = built
+    code, rows = _check(idx)
+    assert code == 0 and {x["status"] for x in rows.values()} == {"ok"}
+    # damage: the keyword index loses its files, the matrix file a row, the id table names a stray document
+    shutil.rmtree(idx / KEYWORD_DIR)
+    (matrix,) = (idx / "vectors").glob("matrix-*.f32")
+    with open(matrix, "r+b") as fh:
+        fh.truncate(matrix.stat().st_size - 10)
+    conn = sqlite3.connect(idx / "vectors" / "vectors.sqlite")
+    conn.execute("INSERT INTO docs VALUES ('ghost', 2020, 'other', '')")
+    conn.commit()
+    conn.close()
+    code, rows = _check(idx)
+    assert code == 1
+    assert rows[("keyword", "open")]["status"] == "damaged"
+    assert rows[("vectors", "matrix file size")]["status"] == "damaged"
+    assert "not in the store" in rows[("vectors", "passage ids")]["detail"]
+    code, rows = _check(idx, "--repair")
+    assert code == 0, rows
+    assert {x["status"] for x in rows.values()} <= {"ok", "repaired"}
+    assert rows[("vectors", "matrix file size")]["status"] == "repaired"
+    code, rows = _check(idx)
+    assert code == 0 and {x["status"] for x in rows.values()} == {"ok"}
+    hits = json.loads(run("search", "piscine", "--index", str(idx), "--format", "json").stdout)
+    assert hits[0]["doc_id"] == "piscine" and hits[0]["mode"] == "hybrid"
+
+
+def test_check_says_a_damaged_store_cannot_be_rebuilt(built: tuple[Path, Path]) -> None:
+    _, idx = built
+    (idx / STORE_NAME).write_bytes(b"not a database" * 100)
+    for wal in idx.glob("greffier.sqlite-*"):
+        wal.unlink()
+    code, rows = _check(idx, "--repair")
+    assert code == 1 and rows[("store", "open")]["status"] == "damaged"
+    assert "new --index" in rows[("store", "open")]["detail"]
