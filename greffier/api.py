@@ -15,6 +15,7 @@ from typing import Any
 
 from greffier.errors import GreffierError, InputError, NotFoundError, UsageError
 from greffier.extract.headings import fold
+from greffier.extract.limits import Limits, run_bounded
 from greffier.extract.pipeline import file_sha256, parse_file, slug
 from greffier.index.check import heal_on_open, open_keyword_for_writer
 from greffier.index.config import IndexConfig
@@ -382,8 +383,10 @@ class Greffier:
 
     def _parse_all(self, jobs: list[tuple[str, str, str]]) -> Iterator[Any]:
         """Parse in worker processes (spawned: PDFium does not survive a fork), which also embed
-        the passages when the model allows (:func:`worker_model`). A file that crashes its worker
-        is retried alone, then reported as failed; the batch goes on."""
+        the passages when the model allows (:func:`worker_model`), each document under the
+        memory and time limits of the settings (:mod:`greffier.extract.limits`): a file over a
+        limit, or that crashes its worker, is reported as failed, the worker replaced, and the
+        batch goes on."""
         ner = self.settings.ner
         plain: list[_Job] = [(*job, ner, None) for job in jobs]
         workers = min(self.settings.workers, len(jobs))
@@ -391,32 +394,14 @@ class Greffier:
             yield from map(_parse_job, plain)
             return
         ctx = multiprocessing.get_context("spawn")
-        done = 0
         semantic = self._semantic
         model = worker_model(semantic.model) if semantic is not None and semantic.enabled else None
-        try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                for result in pool.map(_parse_job, [(*job, ner, model) for job in jobs]):
-                    done += 1
-                    yield result
+        limits = Limits(self.settings.parse_memory_mb, self.settings.parse_seconds)
+        if not _pools_work(ctx):  # e.g. a script without a __main__ guard: parse here, one by one
+            log.warning("worker processes cannot start here; parsing in this process, without bounds")
+            yield from map(_parse_job, plain)
             return
-        except BrokenProcessPool:
-            log.warning("a parser process crashed; parsing the remaining files one by one")
-        pools_work = True
-        for job in plain[done:]:
-            if not pools_work:
-                yield _parse_job(job)
-                continue
-            try:
-                with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as alone:
-                    yield alone.submit(_parse_job, job).result()
-            except BrokenProcessPool:
-                if _pools_work(ctx):
-                    yield InputError(job[0], "the PDF crashed the PDF parser (damaged file)")
-                else:  # e.g. a script without a __main__ guard: parse here, one by one
-                    log.warning("worker processes cannot start here; parsing in this process")
-                    pools_work = False
-                    yield _parse_job(job)
+        yield from run_bounded([(*job, ner, model) for job in jobs], _parse_job, workers, limits, ctx)
 
     def _new_doc_id(self, path: Path, key: str, assigned: set[str]) -> str:
         assert self._store is not None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from greffier.errors import UsageError
+from greffier.extract.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 from greffier.extract.ner import DEFAULT_NER, ENV_NER, ner_model
 from greffier.index.embeddings import normalize_spec
 from greffier.index.keyword import BACKENDS
@@ -15,6 +16,8 @@ from greffier.search.fusion import STRATEGIES
 ENV_INDEX = "GREFFIER_INDEX"
 ENV_WORKERS = "GREFFIER_WORKERS"
 ENV_EMBEDDING_MODEL = "GREFFIER_EMBEDDING_MODEL"
+ENV_PARSE_MEMORY_MB = "GREFFIER_PARSE_MEMORY_MB"
+ENV_PARSE_SECONDS = "GREFFIER_PARSE_SECONDS"
 
 # Hybrid fusion, tuned on the dev half of tests/gold/questions/retrieval.jsonl (see README).
 FUSION_STRATEGY = "weighted"
@@ -42,6 +45,24 @@ def _default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+def _env_number(name: str, default: float) -> float:
+    env = os.environ.get(name)
+    if not env:
+        return default
+    try:
+        return float(env)
+    except ValueError as exc:
+        raise UsageError(f"{name}={env!r} is not a number") from exc
+
+
+def _default_memory_mb() -> int:
+    return int(_env_number(ENV_PARSE_MEMORY_MB, DEFAULT_MEMORY_MB))
+
+
+def _default_seconds() -> float:
+    return _env_number(ENV_PARSE_SECONDS, DEFAULT_SECONDS)
+
+
 def _default_embedding_model() -> str | None:
     return os.environ.get(ENV_EMBEDDING_MODEL) or None
 
@@ -63,6 +84,12 @@ class Settings:
     # ORG/PERSON/PLACE entities from spaCy: "on", "off" or a model (fr_core_news_sm, fr_core_news_md);
     # GREFFIER_NER, else off (on, ingest falls below 25 pages/s). Ingest hands it to every parse job.
     ner: str = field(default_factory=_default_ner)
+    # bounds of one document's parse, in worker processes (workers > 1): address space of a worker
+    # (RLIMIT_AS) and time; a document over one is failed, the batch goes on. 0: no bound.
+    # GREFFIER_PARSE_MEMORY_MB, GREFFIER_PARSE_SECONDS. With workers = 1, files are parsed in the
+    # ingest process itself, unbounded (tests, debugging).
+    parse_memory_mb: int = field(default_factory=_default_memory_mb)
+    parse_seconds: float = field(default_factory=_default_seconds)
     # a reader that never writes (a read-only directory is opened so anyway); ingest is refused
     read_only: bool = False
 
@@ -71,6 +98,8 @@ class Settings:
             raise UsageError(f"unknown keyword backend {self.keyword_backend!r} (choose from {', '.join(BACKENDS)})")
         if self.workers < 1:
             raise UsageError("workers must be at least 1")
+        if self.parse_memory_mb < 0 or self.parse_seconds < 0:
+            raise UsageError("parse limits must not be negative (0: no limit)")
         object.__setattr__(self, "index_dir", Path(self.index_dir).expanduser())
         if self.embedding_model is not None:
             object.__setattr__(self, "embedding_model", normalize_spec(self.embedding_model))

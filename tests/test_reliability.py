@@ -436,3 +436,50 @@ def test_check_says_a_damaged_store_cannot_be_rebuilt(built: tuple[Path, Path]) 
     code, rows = _check(idx, "--repair")
     assert code == 1 and rows[("store", "open")]["status"] == "damaged"
     assert "new --index" in rows[("store", "open")]["detail"]
+
+
+# -- 6. bounds per document --------------------------------------------------------------
+
+
+def _hostile_job(job: tuple[str, ...]) -> str:
+    """A parse stand-in: sleeps forever, allocates 4 GB, dies, or returns its path."""
+    import time
+
+    kind = job[0].split(":")[0]
+    if kind == "sleep":
+        time.sleep(3600)
+    if kind == "alloc":
+        return str(len(bytearray(4 * 1024**3)))
+    if kind == "die":
+        os._exit(3)
+    return job[0]
+
+
+def test_a_job_over_a_limit_fails_alone_and_its_worker_is_replaced() -> None:
+    import multiprocessing
+
+    from greffier.errors import InputError
+    from greffier.extract.limits import Limits, run_bounded
+
+    jobs = [("ok:1",), ("sleep:2",), ("alloc:3",), ("ok:4",), ("die:5",), ("ok:6",), ("ok:7",)]
+    ctx = multiprocessing.get_context("spawn")
+    results = list(run_bounded(jobs, _hostile_job, 2, Limits(memory_mb=512, seconds=2), ctx))
+    assert results[0] == "ok:1" and results[3] == "ok:4" and results[5:] == ["ok:6", "ok:7"]
+    sleep, alloc, died = results[1], results[2], results[4]
+    assert isinstance(sleep, InputError) and sleep.path == "sleep:2" and "longer than the limit (2 s)" in sleep.reason
+    assert isinstance(alloc, InputError) and "memory limit" in alloc.reason and "512 MB" in alloc.reason
+    assert isinstance(died, InputError) and "exit code 3" in died.reason
+    assert multiprocessing.active_children() == []  # every worker stopped
+
+
+def test_a_pdf_bomb_is_failed_by_the_memory_limit_and_the_batch_goes_on(tmp_path: Path) -> None:
+    from .pdfbomb import write_bomb
+
+    src = _docs(tmp_path)
+    write_bomb(src / "bombe.pdf")
+    env = {**OWN_MODEL, "GREFFIER_WORKERS": "2", "GREFFIER_PARSE_MEMORY_MB": "768", "GREFFIER_EMBEDDING_MODEL": "none"}
+    r = CliRunner().invoke(main, ["ingest", str(src), "--index", str(tmp_path / "idx"), "--format", "json"], env=env)
+    assert r.exit_code == 1, r.output
+    rows = {Path(x["path"]).name: x for x in json.loads(r.stdout)}
+    assert rows["bombe.pdf"]["status"] == "failed" and "memory limit (768 MB)" in rows["bombe.pdf"]["error"]
+    assert rows["piscine.txt"]["status"] == rows["ecole.txt"]["status"] == "ingested"
