@@ -483,3 +483,26 @@ def test_a_pdf_bomb_is_failed_by_the_memory_limit_and_the_batch_goes_on(tmp_path
     rows = {Path(x["path"]).name: x for x in json.loads(r.stdout)}
     assert rows["bombe.pdf"]["status"] == "failed" and "memory limit (768 MB)" in rows["bombe.pdf"]["error"]
     assert rows["piscine.txt"]["status"] == rows["ecole.txt"]["status"] == "ingested"
+
+
+def test_entity_sentences_found_once_per_text_are_the_same_as_rescanning() -> None:
+    """The sentences of an amount list (one amount per line, no sentence end) and of random
+    texts: found by bisection over the breaks found once, as the rescanning function finds them."""
+    import random
+
+    from greffier.extract.entities import _sentence, _Sentences
+
+    rng = random.Random(17)
+    alphabet = ["a", "É", " ", "  ", "\n", ".", ";", "!", "?", "\t", "x.", ". ", "\nb", "\nB", "1 000 €", "mot " * 90]
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        find = _Sentences(text)
+        for _ in range(8):
+            a = rng.randint(0, len(text))
+            b = rng.randint(a, len(text))
+            assert find(a, b) == _sentence(text, a, b), (text, a, b)
+    listing = "".join(f"ligne {i} subvention de {i * 7} € accordée à l'association\n" for i in range(400))
+    find = _Sentences(listing)
+    for i in range(0, 400, 37):
+        a = listing.index(f"{i * 7} €")
+        assert find(a, a + 5) == _sentence(listing, a, a + 5)
