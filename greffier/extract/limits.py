@@ -53,6 +53,7 @@ def _worker_main(conn: Connection, memory_mb: int, fn: Callable[[Any], Any]) -> 
             return
         if job is None:
             return
+        conn.send(("start",))  # the time limit runs from here (not from the worker's start-up)
         try:
             result, keep = fn(job), True
         except MemoryError:
@@ -60,9 +61,9 @@ def _worker_main(conn: Connection, memory_mb: int, fn: Callable[[Any], Any]) -> 
         if isinstance(result, InputError) and "MemoryError" in result.reason:
             result, keep = InputError(job[0], f"over the memory limit of a parse ({memory_mb} MB)"), False
         try:
-            conn.send((result, keep))
+            conn.send(("done", result, keep))
         except MemoryError:
-            conn.send((InputError(job[0], f"over the memory limit of a parse ({memory_mb} MB)"), False))
+            conn.send(("done", InputError(job[0], f"over the memory limit of a parse ({memory_mb} MB)"), False))
             return
         if not keep:
             return
@@ -78,9 +79,9 @@ class _Worker:
         self.path = ""
         self.deadline = float("inf")
 
-    def give(self, index: int, job: Sequence[Any], seconds: float) -> None:
+    def give(self, index: int, job: Sequence[Any]) -> None:
         self.index, self.path = index, str(job[0])
-        self.deadline = time.monotonic() + seconds if seconds > 0 else float("inf")
+        self.deadline = float("inf")  # until the worker says it started the job
         self.conn.send(job)
 
     def stop(self, kill: bool = False) -> None:
@@ -110,7 +111,7 @@ def run_bounded(
             for w in pool:
                 if w.index is None and todo:
                     i, job = todo.popleft()
-                    w.give(i, job, limits.seconds)
+                    w.give(i, job)
             busy = [w for w in pool if w.index is not None]
             if not busy:  # cannot happen: every job is either given out or done
                 raise RuntimeError("parse pool has nothing to wait for")
@@ -122,9 +123,13 @@ def run_bounded(
                 replace = False
                 if w.conn in ready or w.conn.poll():
                     try:
-                        result, keep = w.conn.recv()
+                        message = w.conn.recv()
                     except (EOFError, OSError):
-                        result, keep = _died(w, limits), False
+                        message = ("done", _died(w, limits), False)
+                    if message[0] == "start":
+                        w.deadline = time.monotonic() + limits.seconds if limits.seconds > 0 else float("inf")
+                        continue
+                    _, result, keep = message
                     replace = not keep
                 elif w.proc.sentinel in ready or not w.proc.is_alive():
                     result, replace = _died(w, limits), True
