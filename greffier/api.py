@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -15,11 +16,14 @@ from typing import Any
 from greffier.errors import GreffierError, InputError, NotFoundError, UsageError
 from greffier.extract.headings import fold
 from greffier.extract.identity import with_siren_issuer
+from greffier.extract.limits import Limits, run_bounded
 from greffier.extract.ocr_cache import CACHE_NAME
-from greffier.extract.pipeline import SUPPORTED_SUFFIXES, file_sha256, parse_file, slug
+from greffier.extract.pipeline import file_sha256, parse_file, slug
 from greffier.extract.scan import OcrOptions
+from greffier.index.check import heal_on_open, open_keyword_for_writer
 from greffier.index.config import IndexConfig
 from greffier.index.keyword import Filters, IndexedPassage, KeywordIndex, make_snippet, open_keyword_index
+from greffier.index.lock import WriterLock, writer_pid
 from greffier.index.semantic import Precomputed, SemanticIndex, embed_in_worker, worker_model
 from greffier.index.store import SCHEMA_VERSION, Store
 from greffier.records import (
@@ -38,6 +42,8 @@ from greffier.search.fusion import Fused
 from greffier.search.hybrid import DEFAULT_MODE, FusionParams, check_mode, has_constraints, retrieve, satisfies
 from greffier.search.query import KeywordQuery, parse_query
 from greffier.settings import Settings
+from greffier.sources import expand_paths, resolved, shown
+from greffier.textenc import check_text
 
 log = logging.getLogger(__name__)
 
@@ -87,26 +93,6 @@ def _pools_work(ctx: Any) -> bool:
         return False
 
 
-def expand_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
-    """Files to ingest, each with an error when it cannot be taken. Directories are walked."""
-    for raw in paths:
-        p = Path(raw)
-        if not p.exists():
-            yield p, "no such file or directory"
-        elif p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
-            if not found:
-                log.warning("%s: no .pdf or .txt file in this directory", p)
-            for f in found:
-                yield f, None
-        elif p.suffix.lower() not in SUPPORTED_SUFFIXES:
-            yield p, f"unsupported file type {p.suffix or '(none)'} (greffier reads .pdf and .txt)"
-        elif not os.access(p, os.R_OK):
-            yield p, "permission denied"
-        else:
-            yield p, None
-
-
 class Greffier:
     """A store and its indexes in one directory."""
 
@@ -120,28 +106,51 @@ class Greffier:
         self._store: Store | None = None
         self._keyword: KeywordIndex | None = None
         self._semantic: SemanticIndex | None = None
+        self._lock = WriterLock(self.dir)
+        self._writing = False  # opened as the writer (under the lock), else as a reader
 
     # -- lifecycle -------------------------------------------------------------------
-    def _open(self, create: bool) -> None:
-        if self._store is not None:
+    def _open(self, write: bool = False, wait: bool = False) -> None:
+        """Open as a reader (read-only files, no lock, no recovery: the last committed state) or
+        as the writer: under the single-writer lock, which a second writer waits for (``wait``)
+        or is refused with :class:`WriterBusyError`; the writer completes what a killed run left."""
+        if self._store is not None and (self._writing or not write):
             return
-        if not create and not (self.dir / STORE_NAME).exists():
+        if self._store is not None:  # a reader that is asked to write: open again, as the writer
+            self.close()
+        if write and self.settings.read_only:
+            raise UsageError(f"index {self.dir} is opened read-only: it cannot be written")
+        if not write and not (self.dir / STORE_NAME).exists():
             raise NotFoundError(f"no greffier index in {self.dir}: run `greffier ingest PATH` first (or pass --index)")
         from greffier.index import tantivy_backend, whoosh_backend
 
         analyzer = {"tantivy": tantivy_backend.ANALYZER, "whoosh": whoosh_backend.ANALYZER}[self._backend_name]
         wanted = IndexConfig(schema_version=SCHEMA_VERSION, keyword_backend=self._backend_name, analyzer=analyzer)
-        if self._saved is not None:
-            self._saved.check(wanted, self.dir)
-        semantic = SemanticIndex(self.dir, self.settings.embedding_model, self._saved or wanted)
-        self._store = Store(self.dir / STORE_NAME)
-        keyword = open_keyword_index(self._backend_name, self.dir / KEYWORD_DIR)
-        self._keyword = keyword
-        if self._saved is None:
-            wanted.save(self.dir)
-            self._saved = wanted
-        self._semantic = semantic
-        self._recover()
+        if write:
+            self._lock.acquire(wait=wait)
+            self._saved = IndexConfig.load(self.dir)  # another writer may have written it meanwhile
+        try:
+            if self._saved is not None:
+                self._saved.check(wanted, self.dir)
+            readonly = not write
+            semantic = SemanticIndex(self.dir, self.settings.embedding_model, self._saved or wanted, readonly)
+            self._store = Store(self.dir / STORE_NAME, readonly=readonly)
+            if write:
+                open_keyword_for_writer(self)  # an unreadable one is rebuilt from the store
+            else:
+                self._keyword = open_keyword_index(self._backend_name, self.dir / KEYWORD_DIR, readonly=True)
+            if write and self._saved is None:
+                wanted.save(self.dir)
+                self._saved = wanted
+            self._semantic = semantic
+            self._writing = write
+            if write:
+                self._recover()
+            else:
+                self._warn_pending()
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         if self._semantic is not None:
@@ -153,6 +162,8 @@ class Greffier:
         if self._store is not None:
             self._store.close()
             self._store = None
+        self._writing = False
+        self._lock.release()
 
     def __enter__(self) -> Greffier:
         return self
@@ -162,27 +173,86 @@ class Greffier:
 
     @property
     def store(self) -> Store:
-        self._open(create=False)
+        self._open()
         assert self._store is not None
         return self._store
 
     @property
     def keyword(self) -> KeywordIndex:
-        self._open(create=False)
+        self._open()
         assert self._keyword is not None
         return self._keyword
 
     @property
     def semantic(self) -> SemanticIndex:
-        self._open(create=False)
+        self._open()
         assert self._semantic is not None
         return self._semantic
 
+    def _warn_pending(self) -> None:
+        """A reader's cheap checks: it only says what an interrupted ingest left, or what is damaged
+        (the next writer completes or rebuilds it). Nothing is said while an ingest runs."""
+        assert self._store is not None and self._keyword is not None
+        if writer_pid(self.dir) is not None:
+            return
+        pending = self._store.pending_documents()
+        if pending:
+            log.warning(
+                "%d document(s) left pending by an interrupted ingest are not searchable yet: run `greffier ingest` "
+                "(or `greffier check --repair`) to complete them",
+                len(pending),
+            )
+            return
+        done, count = self._store.counts()["passages"], self._keyword.count()
+        if done != count:
+            log.warning(
+                "the keyword index has %d passages, the store %d (damaged?): run `greffier check --repair`",
+                count,
+                done,
+            )
+
+    def check(self, repair: bool = False, wait: bool = False) -> list[dict[str, Any]]:
+        """Store <-> keyword index <-> vectors, checked read-only (:mod:`greffier.index.check`);
+        with ``repair``, what is damaged is rebuilt from the store under the writer lock, then
+        checked again. One row per check: part, check, status (ok, damaged, repaired), detail."""
+        from greffier.index.check import check
+        from greffier.index.check import repair as repair_index
+
+        if not (self.dir / STORE_NAME).exists():
+            raise NotFoundError(f"no greffier index in {self.dir}")
+        self.close()  # the checks open each part themselves
+        before = check(self)
+        after = before
+        if repair and not all(f.ok for f in before) and all(f.repairable for f in before if not f.ok):
+            self._open(write=True, wait=wait)  # opening as the writer already heals what is cheap
+            repair_index(self, before)
+            self.close()
+            after = check(self)
+        was_bad = {(f.part, f.check) for f in before if not f.ok}
+        rows = []
+        for f in after:
+            status = "ok" if f.ok else "damaged"
+            if f.ok and (f.part, f.check) in was_bad:
+                status = "repaired"
+            detail = (
+                f.detail
+                if not f.ok
+                else next((b.detail for b in before if (b.part, b.check) == (f.part, f.check) and not b.ok), f.detail)
+            )
+            if not f.ok and not f.repairable:
+                detail += " (cannot be rebuilt: the store is the record; re-ingest into a new --index)"
+            rows.append({"part": f.part, "check": f.check, "status": status, "detail": detail})
+        return rows
+
     def _recover(self) -> None:
-        """Re-index documents whose keyword entries or vectors a killed run left uncommitted."""
+        """Under the writer lock: rebuild a missing or damaged index part from the store (see
+        :mod:`greffier.index.check`), then re-index documents whose keyword entries or vectors a
+        killed run left uncommitted."""
         assert self._store is not None and self._keyword is not None and self._semantic is not None
+        self._semantic.repair({d.doc_id for d in self._store.documents()})
         pending = self._store.pending_documents()
         if not pending:
+            heal_on_open(self)
             return
         log.info("re-indexing %d document(s) left pending by an interrupted run", len(pending))
         for doc_id in pending:
@@ -197,6 +267,7 @@ class Greffier:
         self._semantic.commit()
         for doc_id in pending:
             self._store.mark_indexed(doc_id)
+        heal_on_open(self)
 
     @staticmethod
     def _indexed(doc: Document, passages: Iterable[Passage]) -> Iterator[IndexedPassage]:
@@ -219,9 +290,12 @@ class Greffier:
         paths: Iterable[str | Path],
         force: bool = False,
         progress: Callable[[IngestResult], None] | None = None,
+        wait: bool = False,
     ) -> list[IngestResult]:
-        """Ingest files and directories. Failures are reported per file; the batch goes on."""
-        self._open(create=True)
+        """Ingest files and directories. Failures are reported per file; the batch goes on.
+        Takes the single-writer lock: when another ingest holds it, waits (``wait``) or raises
+        :class:`~greffier.errors.WriterBusyError`."""
+        self._open(write=True, wait=wait)
         store, keyword = self._store, self._keyword
         assert store is not None and keyword is not None
         results: list[IngestResult] = []
@@ -235,34 +309,39 @@ class Greffier:
                 progress(r)
 
         for path, error in expand_paths(paths):
-            shown = str(path)
-            if error:
-                report(IngestResult(shown, None, "failed", 0, 0, f"{shown}: {error}"))
+            name = shown(path)
+            key = resolved(path)
+            if error or key is None:
+                report(IngestResult(name, None, "failed", 0, 0, f"{name}: {error or 'symbolic link loop'}"))
                 continue
-            key = str(path.resolve())
             if key in seen:
                 continue
             seen.add(key)
             try:
                 sha = file_sha256(path)
             except InputError as exc:
-                report(IngestResult(shown, None, "failed", 0, 0, str(exc)))
+                report(IngestResult(name, None, "failed", 0, 0, f"{name}: {exc.reason}"))
                 continue
             existing = store.document_by_path(key)
             retry_scan = existing is not None and existing.status == "needs_ocr" and self._ocr_ready()
             if existing and existing.sha256 == sha and not force and not retry_scan:
                 n_sections = len(store.sections(existing.doc_id))
-                report(IngestResult(shown, existing.doc_id, "unchanged", existing.pages, n_sections))
+                report(IngestResult(name, existing.doc_id, "unchanged", existing.pages, n_sections))
                 continue
             doc_id = existing.doc_id if existing else self._new_doc_id(path, key, assigned)
             assigned.add(doc_id)
             jobs.append((key, doc_id, sha))
 
-        shown_of = {str(Path(p).resolve()): p for p in map(str, paths)}
+        shown_of = {k: shown(p) for p in paths if (k := resolved(Path(os.fsdecode(p)))) is not None}
         batch: list[str] = []
 
-        def write(shown: str, doc_id: str, parsed: ParsedDocument, pre: Any) -> None:
-            store.replace_document(parsed)
+        def write(name: str, doc_id: str, parsed: ParsedDocument, pre: Any) -> None:
+            try:
+                store.replace_document(parsed)
+            except (sqlite3.IntegrityError, sqlite3.InterfaceError, ValueError, UnicodeError) as exc:
+                log.debug("store write failed for %s", name, exc_info=True)
+                report(IngestResult(name, doc_id, "failed", 0, 0, f"{name}: could not be stored ({exc})"))
+                return
             keyword.delete_doc(doc_id)
             keyword.add(self._indexed(parsed.document, parsed.passages))
             self._semantic.stage(parsed.document, parsed.passages, pre)  # type: ignore[union-attr]
@@ -270,7 +349,7 @@ class Greffier:
             if len(batch) >= _COMMIT_EVERY:
                 self._commit(batch)
             d = parsed.document
-            report(IngestResult(shown, doc_id, d.status, d.pages, len(parsed.sections), ocr_pages=d.ocr_pages))
+            report(IngestResult(name, doc_id, d.status, d.pages, len(parsed.sections), ocr_pages=d.ocr_pages))
 
         # a document that names no issuer takes the one its SIREN's other documents name: it
         # waits for the end of the batch when that SIREN has not been seen yet
@@ -278,21 +357,21 @@ class Greffier:
         waiting: list[tuple[str, str, ParsedDocument, Any]] = []
         for (key, doc_id, _sha), parsed in zip(jobs, self._parse_all(jobs)):
             parsed, pre = parsed if isinstance(parsed, tuple) else (parsed, None)
-            shown = _display_path(key, shown_of)
+            name = _display_path(key, shown_of)
             if isinstance(parsed, InputError):
-                report(IngestResult(shown, doc_id, "failed", 0, 0, f"{shown}: {parsed.reason}"))
+                report(IngestResult(name, doc_id, "failed", 0, 0, f"{name}: {parsed.reason}"))
                 continue
             d = parsed.document
             if d.issuer and d.siren:
                 known.setdefault(d.siren, d.issuer)
             if d.issuer is None and d.siren:
                 if d.siren not in known and len(waiting) < _WAIT_MAX:
-                    waiting.append((shown, doc_id, parsed, pre))
+                    waiting.append((name, doc_id, parsed, pre))
                     continue
                 parsed = replace(parsed, document=with_siren_issuer(d, known))
-            write(shown, doc_id, parsed, pre)
-        for shown, doc_id, parsed, pre in waiting:
-            write(shown, doc_id, replace(parsed, document=with_siren_issuer(parsed.document, known)), pre)
+            write(name, doc_id, parsed, pre)
+        for name, doc_id, parsed, pre in waiting:
+            write(name, doc_id, replace(parsed, document=with_siren_issuer(parsed.document, known)), pre)
         self._commit(batch)
         self._embed_missing()
         return results
@@ -336,8 +415,10 @@ class Greffier:
 
     def _parse_all(self, jobs: list[tuple[str, str, str]]) -> Iterator[Any]:
         """Parse in worker processes (spawned: PDFium does not survive a fork), which also embed
-        the passages when the model allows (:func:`worker_model`). A file that crashes its worker
-        is retried alone, then reported as failed; the batch goes on."""
+        the passages when the model allows (:func:`worker_model`), each document under the
+        memory and time limits of the settings (:mod:`greffier.extract.limits`): a file over a
+        limit, or that crashes its worker, is reported as failed, the worker replaced, and the
+        batch goes on."""
         ner = self.settings.ner
         ocr_options = OcrOptions(self.settings.ocr, str(self.dir / CACHE_NAME))
         plain: list[_Job] = [(*job, ner, None, ocr_options) for job in jobs]
@@ -346,32 +427,14 @@ class Greffier:
             yield from map(_parse_job, plain)
             return
         ctx = multiprocessing.get_context("spawn")
-        done = 0
         semantic = self._semantic
         model = worker_model(semantic.model) if semantic is not None and semantic.enabled else None
-        try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                for result in pool.map(_parse_job, [(*job, ner, model, ocr_options) for job in jobs]):
-                    done += 1
-                    yield result
+        limits = Limits(self.settings.parse_memory_mb, self.settings.parse_seconds)
+        if not _pools_work(ctx):  # e.g. a script without a __main__ guard: parse here, one by one
+            log.warning("worker processes cannot start here; parsing in this process, without bounds")
+            yield from map(_parse_job, plain)
             return
-        except BrokenProcessPool:
-            log.warning("a parser process crashed; parsing the remaining files one by one")
-        pools_work = True
-        for job in plain[done:]:
-            if not pools_work:
-                yield _parse_job(job)
-                continue
-            try:
-                with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as alone:
-                    yield alone.submit(_parse_job, job).result()
-            except BrokenProcessPool:
-                if _pools_work(ctx):
-                    yield InputError(job[0], "the PDF crashed the PDF parser (damaged file)")
-                else:  # e.g. a script without a __main__ guard: parse here, one by one
-                    log.warning("worker processes cannot start here; parsing in this process")
-                    pools_work = False
-                    yield _parse_job(job)
+        yield from run_bounded([(*job, ner, model, ocr_options) for job in jobs], _parse_job, workers, limits, ctx)
 
     def _new_doc_id(self, path: Path, key: str, assigned: set[str]) -> str:
         assert self._store is not None
@@ -436,6 +499,7 @@ class Greffier:
             kinds = (kind,)
         issuers: tuple[str, ...] = ()
         if issuer:
+            check_text(issuer, "issuer")
             known = self.store.issuers()
             issuers = tuple(i for i in known if fold(issuer) in fold(i))
             if not issuers:
@@ -463,7 +527,7 @@ class Greffier:
             if t not in ENTITY_TYPES:
                 raise UsageError(f"unknown entity type {t!r} (choose from {', '.join(ENTITY_TYPES)})")
         check_mode(mode)
-        q = parse_query(query)
+        q = parse_query(check_text(query, "query"))
         # an entity-type filter is applied on a deeper ranking, then cut to the limit
         depth = limit * 20 if entity_types else limit
         mode, ranked = self.rank(q, mode, filters or Filters(), depth)
@@ -611,7 +675,7 @@ class Greffier:
     def ask(self, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:
         from greffier.search.ask import ask
 
-        if not question.strip():
+        if not check_text(question, "question").strip():
             raise UsageError("empty question")
         return ask(self, question, year=year, issuer=issuer)
 
@@ -620,8 +684,9 @@ class Greffier:
     ) -> dict[str, Any]:
         from greffier.search.ask import trend
 
-        if not what.strip():
+        if not check_text(what, "query").strip():
             raise UsageError("say what to follow over the years")
+        Filters(year_from=year_from, year_to=year_to)  # the same year checks as search
         return trend(self, what, year_from, year_to, issuer)
 
 

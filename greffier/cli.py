@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,7 @@ from greffier import __version__
 from greffier.errors import GreffierError
 from greffier.errors import UsageError as GreffierUsageError
 from greffier.index.keyword import BACKENDS
-from greffier.output import FORMATS, render, sparkline
+from greffier.output import FORMATS, escape_controls, render, sparkline
 from greffier.records import DOC_KINDS, ENTITY_TYPES, to_dict
 from greffier.search.hybrid import MODES as SEARCH_MODES
 from greffier.settings import ENV_EMBEDDING_MODEL, ENV_INDEX, Settings
@@ -29,14 +30,28 @@ def _fail_on_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except GreffierUsageError as exc:
-            raise click.UsageError(str(exc)) from exc
+            raise click.UsageError(escape_controls(str(exc))) from exc
         except GreffierError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(escape_controls(str(exc))) from exc
+        except sqlite3.DatabaseError as exc:  # damage found past the checks made on open
+            raise click.ClickException(
+                f"the index is damaged ({exc}): run `greffier check --repair`, or re-ingest into a new --index"
+            ) from exc
 
     return wrapper
 
 
 def index_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def remember_read_only(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        _Ctx.read_only = value
+
+    fn = click.option(
+        "--read-only",
+        is_flag=True,
+        expose_value=False,
+        callback=remember_read_only,
+        help="Open the index strictly read-only (nothing is written; a read-only directory is opened so anyway).",
+    )(fn)
     fn = click.option(
         "--backend",
         type=click.Choice(BACKENDS),
@@ -96,6 +111,8 @@ def _settings(index_dir: Path | None, backend: str | None) -> Settings:
         kwargs["embedding_model"] = _Ctx.embedding_model
     if _Ctx.ocr is not None:
         kwargs["ocr"] = _Ctx.ocr
+    if _Ctx.read_only:
+        kwargs["read_only"] = True
     return Settings(**kwargs)
 
 
@@ -126,6 +143,7 @@ class _Ctx:
     quiet = False
     embedding_model: str | None = None
     ocr: str | None = None
+    read_only = False
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -145,6 +163,7 @@ def main(verbose: int, quiet: bool) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     _Ctx.quiet = quiet
     _Ctx.embedding_model = None  # set by --embedding-model on the commands that take it
+    _Ctx.read_only = False  # set by --read-only
 
 
 @main.command()
@@ -157,11 +176,14 @@ def main(verbose: int, quiet: bool) -> None:
     envvar="GREFFIER_OCR",
     help="Read scanned pages with Tesseract: auto (pages with no usable text layer; default), always, never.",
 )
+@click.option("--wait", is_flag=True, help="When another ingest is running on the index, wait for it (else exit 1).")
 @embedding_option
 @index_options
 @output_options(["path", "doc_id", "status", "pages", "ocr_pages", "sections", "error"])
 @_fail_on_errors
-def ingest(paths: tuple[str, ...], force: bool, ocr: str | None, index_dir: Path | None, backend: str | None) -> Any:
+def ingest(
+    paths: tuple[str, ...], force: bool, ocr: str | None, wait: bool, index_dir: Path | None, backend: str | None
+) -> Any:
     """Parse PDF reports and text exports into the store and the keyword index.
 
     PATHS are files (.pdf, .txt) or directories (walked recursively). A file that fails is
@@ -207,17 +229,18 @@ def ingest(paths: tuple[str, ...], force: bool, ocr: str | None, index_dir: Path
             bar.update(1, r)
             if r.status == "failed":
                 failed += 1
-                click.echo(f"error: {r.error}", err=True)
+                click.echo(f"error: {escape_controls(r.error or '')}", err=True)
             elif r.status == "needs_ocr":
                 scanned.append(r.path)
 
-        results = g.ingest(paths, force=force, progress=progress)
+        results = g.ingest(paths, force=force, progress=progress, wait=wait)
         if scanned and not _Ctx.quiet:
             from greffier.extract import ocr as ocr_engine
 
             why = "OCR is off (--ocr never)" if g.settings.ocr == "never" else ocr_engine.unavailable()
             click.echo(
-                f"warning: {len(scanned)} scanned file(s) recorded as needs_ocr (first: {scanned[0]}): {why}",
+                f"warning: {len(scanned)} scanned file(s) recorded as needs_ocr "
+                f"(first: {escape_controls(scanned[0])}): {why}",
                 err=True,
             )
     rows = [to_dict(r) for r in results]
@@ -361,6 +384,27 @@ def status(index_dir: Path | None, backend: str | None) -> Any:
 
 
 @main.command()
+@click.option("--repair", is_flag=True, help="Rebuild what is damaged from the store (takes the writer lock).")
+@click.option("--wait", is_flag=True, help="With --repair: when an ingest is running, wait for it (else exit 1).")
+@index_options
+@output_options(["part", "check", "status", "detail"])
+@_fail_on_errors
+def check(repair: bool, wait: bool, index_dir: Path | None, backend: str | None) -> Any:
+    """Check that the store, the keyword index and the vectors agree (counts, ids, file sizes).
+
+    Exit 1 when something is damaged (and, with --repair, could not be rebuilt). The keyword
+    index and the vectors are rebuilt from the store; a damaged store cannot be.
+
+    \b
+    Example:
+      greffier check --repair --index ./demo-index
+    """
+    with _open(index_dir, backend) as g:
+        rows = g.check(repair=repair, wait=wait)
+    return rows, (1 if any(r["status"] == "damaged" for r in rows) else 0)
+
+
+@main.command()
 @click.option("--doc", "doc_id", help="Only this document.")
 @click.option("--type", "types", multiple=True, type=click.Choice(ENTITY_TYPES), help="Only these types (repeatable).")
 @click.option("--year", type=int, help="Only documents of this year.")
@@ -473,7 +517,7 @@ def ask(question: str, year: int | None, issuer: str | None, index_dir: Path | N
     if result.get("kind") == "trend":
         return result["series"] or [{"answer": None, "evidence": "no value found for any year"}]
     if result.get("answer") is None:
-        click.echo(f"no answer: {result.get('reason')}", err=True)
+        click.echo(f"no answer: {escape_controls(str(result.get('reason')))}", err=True)
         if result.get("kind") == "open":  # why, how, where, whether: the passages to read
             return [
                 {"answer": None, **{k: p[k] for k in ("doc_id", "page")}, "evidence": p["text"]}
@@ -536,7 +580,7 @@ def trend(
         plot.write_trend_png(result, plot_path)
         click.echo(f"chart written to {plot_path}", err=True)
     if result.get("reason"):
-        click.echo(f"no series: {result['reason']}", err=True)
+        click.echo(f"no series: {escape_controls(str(result['reason']))}", err=True)
     if result.get("missing"):
         click.echo(f"missing years: {', '.join(map(str, result['missing']))}", err=True)
     if fmt != "table":

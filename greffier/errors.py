@@ -53,3 +53,20 @@ class OutputError(GreffierError):
 
 class MissingDependencyError(GreffierError):
     """An optional feature needs a package that is not installed; the message says what to install."""
+
+
+class WriterBusyError(GreffierError):
+    """Another process holds the index's single-writer lock (an ingest is running)."""
+
+    def __init__(self, directory: str, pid: int | None) -> None:
+        who = f"pid {pid}" if pid else "pid unknown"
+        super().__init__(f"another ingest ({who}) is running on {directory}: wait for it to finish, or pass --wait")
+        self.directory = directory
+        self.pid = pid
+
+    def __reduce__(self) -> tuple[type[WriterBusyError], tuple[str, int | None]]:
+        return (WriterBusyError, (self.directory, self.pid))
+
+
+class IndexDamagedError(GreffierError):
+    """A part of the index on disk is missing or unreadable; the message says how to repair it."""

@@ -5,23 +5,41 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from collections.abc import Sequence
 from typing import Any
 
 FORMATS = ("table", "json", "csv")
 
+# C0 controls but tab and newline, DEL, C1 controls (ESC, CSI ... drive a terminal), and the bidi
+# overrides and isolates (which reorder what a terminal shows)
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with control characters written as escapes (``\x1b``, ``\u202e``): what a
+    document or a file name holds can then never drive the terminal. Text that cannot be encoded
+    (a file name's undecodable bytes) is escaped too."""
+    text = _CONTROLS.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
+
 
 def _cell(value: Any) -> str:
+    """A value as the text of a table or CSV cell, control characters escaped (JSON stays exact)."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
         return " > ".join(_cell(v) for v in value)
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return escape_controls(json.dumps(value, ensure_ascii=False, sort_keys=True))
     if isinstance(value, float):
         return f"{value:g}"
-    return str(value)
+    return escape_controls(str(value))
 
 
 def render(data: Any, fmt: str, columns: Sequence[str] | None = None) -> str:
@@ -49,7 +67,7 @@ def _table(rows: list[dict[str, Any]], cols: list[str]) -> str:
     if not cols:
         return "(nothing)"
     width = shutil.get_terminal_size((160, 24)).columns
-    cells = [[_cell(r.get(c)).replace("\n", " ") for c in cols] for r in rows]
+    cells = [[_cell(r.get(c)).replace("\n", " ").replace("\t", " ") for c in cols] for r in rows]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
     # shrink the widest columns until the table fits the terminal
     while sum(widths) + 2 * (len(cols) - 1) > width and max(widths) > 12:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from greffier.errors import UsageError
+from greffier.extract.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 from greffier.extract.ner import DEFAULT_NER, ENV_NER, ner_model
 from greffier.index.embeddings import normalize_spec
 from greffier.index.keyword import BACKENDS
@@ -17,6 +18,8 @@ ENV_WORKERS = "GREFFIER_WORKERS"
 ENV_EMBEDDING_MODEL = "GREFFIER_EMBEDDING_MODEL"
 ENV_OCR = "GREFFIER_OCR"
 OCR_MODES = ("auto", "always", "never")
+ENV_PARSE_MEMORY_MB = "GREFFIER_PARSE_MEMORY_MB"
+ENV_PARSE_SECONDS = "GREFFIER_PARSE_SECONDS"
 
 # Hybrid fusion, tuned on the dev half of tests/gold/questions/retrieval.jsonl (see README).
 FUSION_STRATEGY = "weighted"
@@ -44,6 +47,24 @@ def _default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+def _env_number(name: str, default: float) -> float:
+    env = os.environ.get(name)
+    if not env:
+        return default
+    try:
+        return float(env)
+    except ValueError as exc:
+        raise UsageError(f"{name}={env!r} is not a number") from exc
+
+
+def _default_memory_mb() -> int:
+    return int(_env_number(ENV_PARSE_MEMORY_MB, DEFAULT_MEMORY_MB))
+
+
+def _default_seconds() -> float:
+    return _env_number(ENV_PARSE_SECONDS, DEFAULT_SECONDS)
+
+
 def _default_embedding_model() -> str | None:
     return os.environ.get(ENV_EMBEDDING_MODEL) or None
 
@@ -67,6 +88,14 @@ class Settings:
     ner: str = field(default_factory=_default_ner)
     # scanned pages: "auto" (pages with no usable text layer), "always" (every PDF page), "never"
     ocr: str = field(default_factory=lambda: os.environ.get(ENV_OCR) or "auto")
+    # bounds of one document's parse, in worker processes (workers > 1): address space of a worker
+    # (RLIMIT_AS) and time; a document over one is failed, the batch goes on. 0: no bound.
+    # GREFFIER_PARSE_MEMORY_MB, GREFFIER_PARSE_SECONDS. With workers = 1, files are parsed in the
+    # ingest process itself, unbounded (tests, debugging).
+    parse_memory_mb: int = field(default_factory=_default_memory_mb)
+    parse_seconds: float = field(default_factory=_default_seconds)
+    # a reader that never writes (a read-only directory is opened so anyway); ingest is refused
+    read_only: bool = False
 
     def __post_init__(self) -> None:
         if self.keyword_backend is not None and self.keyword_backend not in BACKENDS:
@@ -75,6 +104,8 @@ class Settings:
             raise UsageError(f"unknown OCR mode {self.ocr!r} (choose from {', '.join(OCR_MODES)})")
         if self.workers < 1:
             raise UsageError("workers must be at least 1")
+        if self.parse_memory_mb < 0 or self.parse_seconds < 0:
+            raise UsageError("parse limits must not be negative (0: no limit)")
         object.__setattr__(self, "index_dir", Path(self.index_dir).expanduser())
         if self.embedding_model is not None:
             object.__setattr__(self, "embedding_model", normalize_spec(self.embedding_model))

@@ -160,8 +160,8 @@ def _bad_files(tmp: Path) -> dict[str, Path]:
     files["encrypted"] = encrypted
     (tmp / "empty.txt").write_text("")
     files["empty_txt"] = tmp / "empty.txt"
-    (tmp / "latin1.txt").write_bytes("Compte rendu du conseil, séance du 12 mars".encode("latin-1"))
-    files["latin1"] = tmp / "latin1.txt"
+    (tmp / "binary.txt").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00" * 64)  # a program renamed .txt
+    files["binary"] = tmp / "binary.txt"
     return files
 
 
@@ -191,7 +191,7 @@ def test_bad_inputs_are_reported_and_the_batch_goes_on(tmp_path: Path) -> None:
         "zero-pages.pdf": "no pages",
         "encrypted.pdf": "password",
         "empty.txt": "empty text file",
-        "latin1.txt": "not valid UTF-8",
+        "binary.txt": "binary content",
         "missing.pdf": "no such file",
     }
     for name, reason in expected.items():

@@ -84,7 +84,7 @@ def test_crlf_is_normalized(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "reason"),
-    [(b"", "empty text file"), (b"   \n\n", "empty text file"), (b"caf\xe9 cr\xe8me", "not valid UTF-8")],
+    [(b"", "empty text file"), (b"   \n\n", "empty text file"), (b"caf\xe9\x00\x00\x00\x01\x02", "binary content")],
 )
 def test_bad_text_files_name_the_problem(tmp_path: Path, content: bytes, reason: str) -> None:
     f = tmp_path / "bad.txt"

@@ -22,8 +22,9 @@ def _snapshot(directory: Path) -> list[tuple]:
     return rows
 
 
-def test_a_killed_run_is_completed_on_next_open(tmp_path: Path) -> None:
-    """Simulate a kill between the store commit and the keyword-index commit."""
+def test_a_killed_run_is_completed_by_the_next_writer(tmp_path: Path) -> None:
+    """Simulate a kill between the store commit and the keyword-index commit: a reader reads the
+    last committed state (and writes nothing); the next ingest completes the run."""
     src = CORPUS / "20250306-PV.pdf"
     ref = tmp_path / "ref"
     with Greffier(Settings(index_dir=ref, workers=1)) as g:
@@ -35,7 +36,11 @@ def test_a_killed_run_is_completed_on_next_open(tmp_path: Path) -> None:
         g.keyword.delete_doc("20250306-pv")  # the index loses the document...
         g.keyword.commit()
         g.store.conn.execute("UPDATE documents SET index_state = 'pending'")  # ...as a kill would leave it
-    with Greffier(Settings(index_dir=crashed, workers=1)) as g:  # reopening recovers
+    with Greffier(Settings(index_dir=crashed, workers=1)) as g:  # a reader does not recover
+        assert g.search("RODP chantiers provisoires") == []
+        assert g.store.pending_documents() == ["20250306-pv"]
+    with Greffier(Settings(index_dir=crashed, workers=1)) as g:  # the next writer does
+        assert g.ingest([src])[0].status == "unchanged"
         assert [h.passage_id for h in g.search("RODP chantiers provisoires")] == expected
         assert g.status()["indexed_passages"] == g.status()["passages"]
     assert _snapshot(crashed) == _snapshot(ref)

@@ -126,14 +126,16 @@ def test_reingest_embeds_only_changed_passages(built: tuple[Path, Path]) -> None
         assert sum(HashEmbedder.calls) == 0  # same texts: vectors reused
 
 
-def test_a_killed_run_gets_its_vectors_on_next_open(built: tuple[Path, Path]) -> None:
+def test_a_killed_run_gets_its_vectors_from_the_next_writer(built: tuple[Path, Path]) -> None:
     _, idx = built
     with _g(idx, None) as g:
         expected = [h.passage_id for h in g.search("emplois saisonniers animateurs", mode="semantic")]
+        g.ingest([])  # the writer, now
         g.semantic.delete("ecole-2024")  # the vectors are lost...
         g.semantic.commit()
         g.store.conn.execute("UPDATE documents SET index_state = 'pending' WHERE doc_id = 'ecole-2024'")
-    with _g(idx, None) as g:  # ...and the reopening re-embeds the pending document
+    with _g(idx, None) as g:  # ...and the next writer re-embeds the pending document
+        g.ingest([])
         assert [h.passage_id for h in g.search("emplois saisonniers animateurs", mode="semantic")] == expected
         assert g.status()["embedded_passages"] == g.status()["passages"]
         assert g.store.pending_documents() == []

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from greffier.extract import ocr
+from greffier.extract.limits import heartbeat
 from greffier.extract.ocr_cache import OcrCache
 from greffier.extract.plausibility import ocr_reason
 from greffier.records import Line
@@ -89,6 +90,7 @@ class ScanReader:
         log.debug("page %d OCRed (%s): %d lines, confidence %s", number, reason, len(result.lines), result.conf)
         if self._cache is not None:
             self._cache.put(self.sha256, number, result)
+        heartbeat()  # a parse worker's time limit counts per OCR page
         return result
 
     def close(self) -> None:

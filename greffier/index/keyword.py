@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from greffier.errors import UsageError
+from greffier.errors import IndexDamagedError, UsageError
 from greffier.search.query import KeywordQuery
 
 BACKENDS = ("tantivy", "whoosh")
@@ -74,15 +74,17 @@ class KeywordIndex(Protocol):
     def close(self) -> None: ...
 
 
-def open_keyword_index(backend: str, directory: Path) -> KeywordIndex:
+def open_keyword_index(backend: str, directory: Path, readonly: bool = False) -> KeywordIndex:
+    """``readonly``: a reader's index, never created or written (a missing or unreadable index is
+    an :class:`~greffier.errors.IndexDamagedError`, not an empty one)."""
     if backend == "tantivy":
         from greffier.index.tantivy_backend import TantivyIndex
 
-        return TantivyIndex(directory)
+        return TantivyIndex(directory, readonly)
     if backend == "whoosh":
         from greffier.index.whoosh_backend import WhooshIndex
 
-        return WhooshIndex(directory)
+        return WhooshIndex(directory, readonly)
     raise UsageError(f"unknown keyword backend {backend!r} (choose from {', '.join(BACKENDS)})")
 
 
@@ -125,3 +127,10 @@ def make_snippet(text: str, query: KeywordQuery, analyze: Callable[[str], list[s
     prefix = "… " if first.start() > 0 else ""
     suffix = " …" if last.end() < len(text.rstrip()) else ""
     return prefix + snippet + suffix
+
+
+def keyword_damaged(directory: Path, reason: str) -> IndexDamagedError:
+    return IndexDamagedError(
+        f"keyword index {directory}: {reason}; run `greffier check --repair` (or `greffier ingest`) to rebuild it "
+        "from the store"
+    )

@@ -92,8 +92,11 @@ def embed_in_worker(model: str, doc: Document, passages: Sequence[Passage]) -> P
 class SemanticIndex:
     """Vectors of the passages of one index directory, and the model that made them."""
 
-    def __init__(self, directory: Path, requested_model: str | None, config: IndexConfig) -> None:
+    def __init__(
+        self, directory: Path, requested_model: str | None, config: IndexConfig, readonly: bool = False
+    ) -> None:
         self.dir = directory
+        self.readonly = readonly  # a reader: the vectors are opened read-only, never written
         self.requested = requested_model
         self.config = config
         if requested_model is not None and requested_model != NO_MODEL:
@@ -136,8 +139,23 @@ class SemanticIndex:
     def _existing_vectors(self) -> VectorIndex | None:
         """The vector index on disk (no model needed), if the index has one."""
         if self._vectors is None and self.config.embedding_dim and (self.dir / VECTORS_DIR).exists():
-            self._vectors = VectorIndex(self.dir / VECTORS_DIR, self.config.embedding_dim)
+            self._vectors = VectorIndex(self.dir / VECTORS_DIR, self.config.embedding_dim, readonly=self.readonly)
         return self._vectors
+
+    def repair(self, store_doc_ids: set[str]) -> None:
+        """Under the writer lock: cut rows a killed run left, forget documents whose rows the
+        matrix file lacks (damage) and those the store no longer has; the next ingest embeds
+        what is missing."""
+        vectors = self._existing_vectors()
+        if vectors is None:
+            return
+        vectors.repair()
+        stale = vectors.doc_ids() - store_doc_ids
+        if stale:
+            log.warning("%d document(s) have vectors but are not in the store: vectors dropped", len(stale))
+            for doc_id in stale:
+                vectors.delete_doc(doc_id)
+            vectors.commit()
 
     def _writer(self, pre: Precomputed | None = None) -> tuple[Embedder | None, VectorIndex] | None:
         """The model (None when ``pre`` comes from it: it is then not loaded here) and the vectors."""
@@ -249,11 +267,16 @@ class SemanticIndex:
 
     def status(self) -> dict[str, Any]:
         vectors = self._existing_vectors()
-        return {
+        out: dict[str, Any] = {
             "embedding_model": self.config.embedding_model or (None if self.enabled else NO_MODEL),
             "embedding_dim": self.config.embedding_dim,
             "embedded_passages": vectors.count() if vectors is not None else 0,
         }
+        if vectors is not None:
+            missing = max(0, vectors.committed_rows() - vectors.rows_on_disk())
+            if missing:  # damage: the id table names rows the file lacks
+                out["vector_rows_missing"] = missing
+        return out
 
     def close(self) -> None:
         if self._vectors is not None:

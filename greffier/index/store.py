@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from greffier.errors import IndexMismatchError
+from greffier.index.sqlite_open import connect, damaged
 from greffier.records import (
     Deliberation,
     Document,
@@ -164,17 +165,26 @@ _ENTITY_FIELDS = (
 class Store:
     """Records of every ingested document, in one SQLite file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, readonly: bool = False) -> None:
+        """``readonly``: a reader's connection, that never creates or writes anything."""
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(path), isolation_level=None)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.conn.executescript(_SCHEMA)
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is not None and row[0] == "2":
+        self.readonly = readonly
+        try:
+            self.conn = connect(path, readonly)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if readonly:
+                row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            else:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                self.conn.executescript(_SCHEMA)
+                row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise damaged(path, exc, "record store") from exc
+        if row is None and readonly:
+            raise damaged(path, ValueError("no schema version"), "record store")
+        if row is not None and row[0] == "2" and not readonly:
             self._upgrade_2_to_3()
             row = ("3",)
         if row is None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import tantivy
 
-from greffier.index.keyword import Filters, IndexedPassage, KeywordHit
+from greffier.index.keyword import Filters, IndexedPassage, KeywordHit, keyword_damaged
 from greffier.search.query import KeywordQuery
 
 log = logging.getLogger(__name__)
@@ -47,15 +47,24 @@ class TantivyIndex:
     name = "tantivy"
     analyzer = ANALYZER
 
-    def __init__(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
+    def __init__(self, directory: Path, readonly: bool = False) -> None:
+        self.readonly = readonly
+        if readonly and not (directory / "meta.json").is_file():
+            raise keyword_damaged(directory, "missing (no meta.json)")
+        if not readonly:
+            directory.mkdir(parents=True, exist_ok=True)
         self.schema = _schema()
-        self.index = tantivy.Index(self.schema, path=str(directory), reuse=True)
+        try:
+            self.index = tantivy.Index(self.schema, path=str(directory), reuse=True)
+        except ValueError as exc:
+            raise keyword_damaged(directory, f"unreadable ({exc})") from exc
         self._analyzer = _analyzer()
         self.index.register_tokenizer(ANALYZER, self._analyzer)
         self._writer: tantivy.IndexWriter | None = None
 
     def _w(self) -> tantivy.IndexWriter:
+        if self.readonly:
+            raise RuntimeError("a read-only keyword index has no writer")
         if self._writer is None:
             self._writer = self.index.writer(heap_size=64_000_000, num_threads=1)
         return self._writer

@@ -51,6 +51,7 @@ import numpy as np
 
 from greffier.errors import IndexMismatchError
 from greffier.index.keyword import Filters
+from greffier.index.sqlite_open import connect, damaged
 
 log = logging.getLogger(__name__)
 
@@ -163,15 +164,22 @@ _NO_HITS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=_DTYPE))
 class VectorIndex:
     """Vectors of one model (``dim`` floats a row) in ``directory``."""
 
-    def __init__(self, directory: Path, dim: int) -> None:
+    def __init__(self, directory: Path, dim: int, readonly: bool = False) -> None:
+        """``readonly``: a reader's index, that never creates, cuts or writes a file."""
         self.dir = directory
         self.dim = dim
-        directory.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(directory / DB_NAME), isolation_level=None)
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.executescript(_SCHEMA)
-        saved_dim = self._meta("dim")
+        self.readonly = readonly
+        try:
+            self.conn = connect(directory / DB_NAME, readonly)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.executescript(_SCHEMA)
+            saved_dim = self._meta("dim")
+        except sqlite3.DatabaseError as exc:
+            raise damaged(directory / DB_NAME, exc, "vector id table") from exc
+        if saved_dim is None and readonly:
+            raise damaged(directory / DB_NAME, ValueError("no dimension recorded"), "vector id table")
         if saved_dim is None:
             self._set_meta(self.conn, dim=dim, rows=0, generation=0)
         elif int(saved_dim) != dim:
@@ -184,6 +192,7 @@ class VectorIndex:
         self._table: _Table | None = None
         self._ivf: _Ivf | bool | None = None  # False: none usable (exact search)
         self._repaired = False  # a writer repairs before its first write; readers never touch the files
+        self._short_by = 0  # committed rows the matrix file lacks (damage), as last mapped
 
     # -- files -------------------------------------------------------------------------
     def _meta(self, key: str) -> str | None:
@@ -216,6 +225,8 @@ class VectorIndex:
         that a running ingest is appending)."""
         if self._repaired:
             return
+        if self.readonly:
+            raise RuntimeError("a read-only vector index is never repaired")
         self._repaired = True
         current, lists = self._matrix_path(), self._ivf_path()
         for f in [*self.dir.glob("matrix-*.f32"), *self.dir.glob("ivf-*"), *self.dir.glob("sketch-*")]:
@@ -241,6 +252,19 @@ class VectorIndex:
                 with open(current, "r+b") as fh:
                     fh.truncate(have * row_bytes)
             self._invalidate()
+
+    def repair(self) -> None:
+        """A writer's check at open: the same as before its first write (see :meth:`_repair`)."""
+        self._repair()
+
+    def rows_on_disk(self) -> int:
+        """Whole rows the current matrix file holds (the committed count when it is intact)."""
+        path = self._matrix_path()
+        size = path.stat().st_size if path.exists() else 0
+        return size // (self.dim * np.dtype(_DTYPE).itemsize)
+
+    def committed_rows(self) -> int:
+        return self._committed_rows
 
     def _tx(self) -> _Transaction:
         return _Transaction(self.conn)
@@ -460,6 +484,7 @@ class VectorIndex:
         if not rows:
             return {}
         matrix = self._open_matrix()
+        rows = [(row, key) for row, key in rows if row < matrix.shape[0]]  # only rows the file holds
         return {key: np.array(matrix[row]) for row, key in rows}
 
     def _open_matrix(self) -> np.ndarray:
@@ -489,6 +514,17 @@ class VectorIndex:
                 if with_table:
                     self._table = _Table.load(self.conn, self._matrix.shape[0])
                 return
+        if not self._matrix_path().exists():  # not a compaction under way: the file is gone
+            log.warning(
+                "vector file %s is missing: no semantic results; run `greffier check --repair` or `greffier ingest` "
+                "to embed the passages again",
+                self._matrix_path(),
+            )
+            self._short_by = self._committed_rows
+            self._matrix, self._matrix_generation, self._ivf = np.zeros((0, self.dim), dtype=_DTYPE), -1, None
+            if with_table:
+                self._table = _Table.load(self.conn, 0)
+            return
         raise IndexMismatchError(f"{self.dir}: the vector matrix keeps changing under this reader; try again")
 
     def _map(self, generation: int, committed: int) -> np.ndarray | None:
@@ -498,6 +534,15 @@ class VectorIndex:
         try:
             size = path.stat().st_size
             n = min(committed, size // (self.dim * np.dtype(_DTYPE).itemsize))
+            self._short_by = committed - n
+            if n < committed:
+                log.warning(
+                    "vector file %s holds %d of its %d committed rows (damaged): semantic results leave the "
+                    "other passages out; run `greffier check --repair` or `greffier ingest` to embed them again",
+                    path,
+                    n,
+                    committed,
+                )
             if n == 0:
                 return np.zeros((0, self.dim), dtype=_DTYPE)
             return np.memmap(path, dtype=_DTYPE, mode="r", shape=(n, self.dim))

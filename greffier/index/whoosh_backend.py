@@ -13,7 +13,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from greffier.index.french import STOP_WORDS
-from greffier.index.keyword import Filters, IndexedPassage, KeywordHit
+from greffier.index.keyword import Filters, IndexedPassage, KeywordHit, keyword_damaged
 from greffier.search.query import KeywordQuery
 
 log = logging.getLogger(__name__)
@@ -52,16 +52,25 @@ class WhooshIndex:
     name = "whoosh"
     analyzer = ANALYZER
 
-    def __init__(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        if windex.exists_in(str(directory)):
-            self.index = windex.open_dir(str(directory))
-        else:
-            self.index = windex.create_in(str(directory), _schema())
+    def __init__(self, directory: Path, readonly: bool = False) -> None:
+        self.readonly = readonly
+        if not readonly:
+            directory.mkdir(parents=True, exist_ok=True)
+        try:
+            if windex.exists_in(str(directory)):
+                self.index = windex.open_dir(str(directory), readonly=readonly)
+            elif readonly:
+                raise keyword_damaged(directory, "missing (no whoosh index there)")
+            else:
+                self.index = windex.create_in(str(directory), _schema())
+        except (OSError, ValueError, EOFError, windex.IndexError) as exc:
+            raise keyword_damaged(directory, f"unreadable ({type(exc).__name__}: {exc})") from exc
         self._analyzer = _analyzer()
         self._writer = None
 
     def _w(self):  # type: ignore[no-untyped-def]
+        if self.readonly:
+            raise RuntimeError("a read-only keyword index has no writer")
         if self._writer is None:
             self._writer = self.index.writer(limitmb=128)
         return self._writer
