@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -15,7 +16,7 @@ from typing import Any
 
 from greffier.errors import GreffierError, InputError, NotFoundError, UsageError
 from greffier.extract.headings import fold
-from greffier.extract.identity import with_siren_issuer
+from greffier.extract.identity import canonical_issuers, with_siren_issuer
 from greffier.extract.limits import Limits, run_bounded
 from greffier.extract.ocr_cache import CACHE_NAME
 from greffier.extract.pipeline import file_sha256, parse_file, slug
@@ -628,6 +629,49 @@ class Greffier:
         if doc_id:
             self.document(doc_id)
         return self.store.entities(doc_id=doc_id, types=types, year=year, unit=unit, direction=direction, limit=limit)
+
+    def issuers(self) -> list[dict[str, Any]]:
+        """One row per collectivité: its canonical name, the spellings seen (aliases), SIREN,
+        document count, years and kinds; documents naming no issuer are counted apart."""
+        docs = self.store.documents()
+        canon = canonical_issuers([d.issuer for d in docs if d.issuer])
+        rows: dict[str, dict[str, Any]] = {}
+        for d in docs:
+            name = canon.get(d.issuer or "", "") if d.issuer else ""
+            row = rows.setdefault(
+                name,
+                {
+                    "issuer": name or None,
+                    "documents": 0,
+                    "years": set(),
+                    "kinds": set(),
+                    "aliases": set(),
+                    "siren": set(),
+                },
+            )
+            row["documents"] += 1
+            if d.year:
+                row["years"].add(d.year)
+            row["kinds"].add(d.kind)
+            for alias in (d.issuer, d.issuer_printed):
+                if alias and alias != name:
+                    row["aliases"].add(re.sub(r"\s+", " ", alias))
+            if d.siren:
+                row["siren"].add(d.siren)
+        out = []
+        for row in sorted(rows.values(), key=lambda r: (r["issuer"] is None, -r["documents"], r["issuer"] or "")):
+            years = sorted(row["years"])
+            out.append(
+                {
+                    "issuer": row["issuer"],
+                    "documents": row["documents"],
+                    "years": f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else ""),
+                    "kinds": sorted(row["kinds"]),
+                    "siren": sorted(row["siren"]),
+                    "aliases": sorted(row["aliases"]),
+                }
+            )
+        return out
 
     def deliberations(self, doc_id: str | None = None, year: int | None = None) -> list[Deliberation]:
         if doc_id:

@@ -465,8 +465,11 @@ def deliberations(
     with _open(index_dir, backend) as g:
         records = g.deliberations(doc_id, year)
         if fmt == "scdl":
+            from greffier.extract.identity import canonical_issuers
+
             docs = {d.doc_id: d for d in g.documents()}
-            rows = [scdl_row(r, docs[r.doc_id], siret) for r in records]
+            canon = canonical_issuers([d.issuer for d in docs.values() if d.issuer])
+            rows = [scdl_row(r, docs[r.doc_id], siret, canon.get(docs[r.doc_id].issuer or "")) for r in records]
             click.echo(render(rows, "csv", list(SCDL_COLUMNS)))
             return
     rows = []
@@ -476,6 +479,26 @@ def deliberations(
         rows.append(row)
     cols = ["ref", "date", "body", "title", "vote", "amounts", "doc_id", "page_start", "page_end"]
     click.echo(render(rows, fmt, cols if fmt != "json" else None))
+
+
+@main.command()
+@index_options
+@output_options(["issuer", "documents", "years", "kinds", "siren", "aliases"])
+@_fail_on_errors
+def issuers(index_dir: Path | None, backend: str | None) -> Any:
+    """The collectivités and authorities that issued the documents, one row each.
+
+    Spellings of one issuer across documents ("Commune de CHEMERE", "Commune de Chéméré",
+    "Ville de X") are one row under its canonical name, the others listed as aliases, with the
+    SIREN read from the @ctes stamps, the document count, the years and the kinds of documents.
+    Documents naming no issuer are the last row.
+
+    \b
+    Example:
+      greffier issuers --format csv > issuers.csv
+    """
+    with _open(index_dir, backend) as g:
+        return g.issuers()
 
 
 @main.command()

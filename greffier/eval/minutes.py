@@ -18,14 +18,13 @@ from typing import Any
 
 from greffier.errors import InputError
 from greffier.extract.headings import fold
-from greffier.extract.identity import with_siren_issuer
+from greffier.extract.identity import issuer_key, with_siren_issuer
 from greffier.records import Deliberation, Document
 
 # Folders of ../shared/corpus whose documents were read while writing the rules. Every other
 # folder is reported only.
 TUNE_FOLDERS = ("chemere", "audierne", "pierrefonds", "lisieres-oise")
 
-_ISSUER_PREFIX = re.compile(r"^(commune|ville|mairie)\s+(de\s+|d')")
 _OUTCOMES = {
     "adopté": "adopted",
     "rejeté": "rejected",
@@ -33,16 +32,6 @@ _OUTCOMES = {
     "retiré": "withdrawn",
     "pris acte": "noted",
 }
-
-
-def issuer_key(name: str | None) -> str:
-    """Issuer names compared: case, accents, apostrophes, hyphens and 'Ville de'/'Commune de' aside."""
-    if not name:
-        return ""
-    key = fold(name).replace("’", "'")
-    key = _ISSUER_PREFIX.sub("", key)
-    key = re.sub(r"\(\d+[ab]?\)", "", key)  # "(29)" département numbers
-    return re.sub(r"[\s\-']+", " ", key).strip()
 
 
 def _ref_key(ref: str | None) -> str:

@@ -635,7 +635,21 @@ def infer_matiere(title: str) -> tuple[str, str] | None:
     return None
 
 
-def scdl_row(d: Deliberation, doc: Document, siret: str | None = None) -> dict[str, Any]:
+def delib_id(d: Deliberation, issuer: str | None) -> str:
+    """The printed reference, else a stable id from the issuer, the date and the object (the
+    same record gets the same id at every export and re-ingest)."""
+    if d.ref:
+        return d.ref
+    import hashlib
+
+    from greffier.extract.identity import issuer_key
+
+    digest = hashlib.sha1(f"{issuer_key(issuer)}|{d.date}|{d.title}".encode()).hexdigest()[:8]
+    return f"GRF-{(d.date or '0000-00-00').replace('-', '')}-{digest}"
+
+
+def scdl_row(d: Deliberation, doc: Document, siret: str | None = None, issuer: str | None = None) -> dict[str, Any]:
+    """One SCDL « Délibérations » row; ``issuer``: the collectivité's canonical name (else the document's)."""
     matiere = infer_matiere(d.title)
     vote = d.vote
     budget_year = None
@@ -645,9 +659,9 @@ def scdl_row(d: Deliberation, doc: Document, siret: str | None = None) -> dict[s
     if m:
         budget_year = m.group(1)
     return {
-        "COLL_NOM": doc.issuer or "",
+        "COLL_NOM": issuer or doc.issuer or "",
         "COLL_SIRET": siret or "",
-        "DELIB_ID": d.ref or "",
+        "DELIB_ID": delib_id(d, issuer or doc.issuer),
         "DELIB_DATE": d.date or "",
         "DELIB_MATIERE_CODE": matiere[0] if matiere else "",
         "DELIB_MATIERE_NOM": matiere[1] if matiere else "",

@@ -379,3 +379,31 @@ def with_siren_issuer(doc: Document, known: dict[str, str]) -> Document:
     return replace(
         doc, issuer=issuer, title=f"{issuer} – {doc.title}" if fold(issuer) not in fold(doc.title) else doc.title
     )
+
+
+_ISSUER_PREFIX = re.compile(r"^(commune|ville|mairie)\s+(de\s+|d')")
+
+
+def issuer_key(name: str | None) -> str:
+    """One key per collectivité whatever the spelling: case, accents, apostrophes, hyphens,
+    'Ville de'/'Commune de'/'Mairie de' and a département number '(29)' aside."""
+    if not name:
+        return ""
+    key = _ISSUER_PREFIX.sub("", fold(name))
+    key = re.sub(r"\(\d+[ab]?\)", "", key)
+    return re.sub(r"[\s\-']+", " ", key).strip()
+
+
+def canonical_issuers(names: list[str]) -> dict[str, str]:
+    """Each spelling -> the one shown for its collectivité: the spelling with the most accents
+    (all-caps names lose theirs), then the most frequent."""
+    counts = Counter(names)
+    groups: dict[str, list[str]] = {}
+    for name in counts:
+        groups.setdefault(issuer_key(name), []).append(name)
+    out: dict[str, str] = {}
+    for variants in groups.values():
+        best = max(variants, key=lambda n: (sum(1 for ch in n if ord(ch) > 127), counts[n], n))
+        for v in variants:
+            out[v] = best
+    return out
