@@ -187,6 +187,15 @@ def _epci_name(head: str, name: str) -> str:
     return f"{kind} {name}"
 
 
+def _initials(name: str) -> str:
+    """'Communauté de Communes des Lisières de l'Oise' -> 'CCLO' (particles skipped)."""
+    words = re.split(r"[\s\-’']+", name)
+    return "".join(w[0].upper() for w in words if w and w[0].isalpha() and fold(w) not in _PARTICLES)
+
+
+_PARTICLES = {"sur", "sous", "en", "le", "la", "les", "de", "du", "des", "aux", "au", "et", "d", "l"}
+
+
 def _head_lines(first_page: str, n: int = 12) -> str:
     lines = [ln for ln in first_page.split("\n") if ln.strip() and not _STAMP_LINE.search(ln)]
     return "\n".join(lines[:n])
@@ -245,12 +254,13 @@ def detect_issuer(first_page: str, first_pages: str, more: str = "", body: str |
         families = (BODY_FAMILY[body],) if body in BODY_FAMILY else ("commune", "epci")
         pool = more or first_pages
         mentions = [c for c in _candidates(pool, 1.0) if c.family in families]
-        counted = Counter(c.issuer for c in mentions)
-        for c in mentions:  # "Communauté de communes des Lisières de l'Oise (CCLO)", then "la CCLO"
-            acronym = re.search(re.escape(c.printed) + r"\s*\(([A-Z]{2,8})\)", pool)
-            if acronym:
-                counted[c.issuer] += len(re.findall(rf"\b{acronym.group(1)}\b", pool)) - 1
-        cands = [c for c in mentions if counted[c.issuer] >= 2]
+        counted = Counter(issuer_key(c.issuer) for c in mentions)
+        for key in list(counted):  # "la Communauté de communes des Lisières de l'Oise", then "la CCLO"
+            name = next(c.printed for c in mentions if issuer_key(c.issuer) == key)
+            acronym = _initials(name)
+            if len(acronym) >= 3:
+                counted[key] += len(re.findall(rf"\b{acronym}\b", pool))
+        cands = [c for c in mentions if counted[issuer_key(c.issuer)] >= 2]
     if not cands:
         return None
     family = BODY_FAMILY.get(body or "")
