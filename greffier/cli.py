@@ -365,7 +365,11 @@ def search(
             "passage_id",
             "text",
         )
-        return [{k: to_dict(h)[k] for k in keep} for h in hits]
+        # a passage read by OCR says so, with its page's mean word confidence
+        return [
+            {**{k: to_dict(h)[k] for k in keep}, "ocr": bool(h.extra.get("ocr")), "ocr_conf": h.extra.get("ocr_conf")}
+            for h in hits
+        ]
 
 
 @main.command()

@@ -23,7 +23,7 @@ from typing import Any
 from greffier.extract.debate import debate_ranges, in_ranges
 from greffier.extract.headings import numbering
 from greffier.extract.identity import _words_value
-from greffier.extract.items import ParaPages, find_items
+from greffier.extract.items import ParaPages, find_items, whole_act
 from greffier.extract.refs import find_refs
 from greffier.records import Deliberation, Document, Entity, Page, Section, Table, Vote
 
@@ -168,7 +168,11 @@ def _from_lines(
     tables: Sequence[Table],
 ) -> list[Deliberation]:
     out: list[Deliberation] = []
-    for item in find_items(sections, para_pages):
+    items = find_items(sections, para_pages)
+    if not items and doc.kind in ("deliberation", "arrete"):
+        act = whole_act(sections, para_pages)  # one act, its number and object in its title block
+        items = [act] if act is not None and _DECISION.search(act.text) else []
+    for item in items:
         if not item.parts:
             continue
         rec = _Record(item.parts[0][0], item.title, "delib", list(item.parts), item.page_start, item.page_end)

@@ -277,3 +277,43 @@ def _delegated_rows(item: Item, body: list[_Line]) -> list[Item]:
             )
         )
     return out
+
+
+_ACT_REF = re.compile(
+    r"(?i)\b(?:arr[êe]t[ée]|d[ée]cision|d[ée]lib[ée]ration)\b[^\n]{0,40}?\bn[°o]\s*(?P<ref>[A-Z]{0,4}\s?-?\s?\d{2,4}\s?[/_\-.]\s?\d{1,5})"
+)
+_ACT_TITLE = re.compile(
+    r"^\s*(?:Objet\s*:\s*|(?=Portant\b|Relatif\b|Relative\b|Concernant\b|Modifiant\b))(?P<title>\S.{3,})", re.I
+)
+
+
+def whole_act(sections: Sequence[Section], para_pages: ParaPages) -> Item | None:
+    """A deliberation extract or an order is one decision even when no line opens it as an item:
+    its number from 'Arrêté du maire n° DG2025-002' / 'Délibération n° …', its object from the
+    'Portant …' / 'Objet : …' lines that follow, its text the whole document."""
+    lines = _lines(sections, para_pages)
+    if not lines:
+        return None
+    ref, title = None, None
+    for k, ln in enumerate(lines[:40]):
+        if ref is None:
+            m = _ACT_REF.search(ln.text)
+            if m:
+                ref = re.sub(r"\s+", "", m.group("ref"))
+        if title is None:
+            m = _ACT_TITLE.match(ln.text)
+            if m:
+                title = m.group("title")
+                for nxt in lines[k + 1 : k + 3]:  # a title wrapped over the next lines
+                    if nxt.text[:1].islower() or title.rstrip().endswith(("de", "du", "des", "la", "le", "et", "à")):
+                        title = f"{title} {nxt.text}"
+                    else:
+                        break
+        if ref and title:
+            break
+    if ref is None and title is None:
+        return None
+    text = "\n".join(ln.text for ln in lines)
+    return Item(
+        ref, None, _clean_title(title or ref or ""), lines[0].page, lines[-1].page_end, _parts(lines), text=text
+    )

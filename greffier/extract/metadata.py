@@ -175,10 +175,18 @@ def _order_date(head: str, text: str, ids: list[Any]) -> str | None:
     return _signature_date(text) or next((i.date for i in ids if i.date), None)
 
 
+_STAMP_WORDS = re.compile(r"(?i)re[çcg]+u|envoy|publi|affich|transmis|pr[ée]fecture")
+
+
 def _signature_date(text: str) -> str | None:
-    """An order's date: 'Fait à Audierne, le 12 février 2025' (the last such line)."""
+    """An order's date: 'Fait à Audierne, le 12 février 2025' or 'Audierne, le 28 février 2025'
+    (the last such line: the signature)."""
     found = None
-    for m in re.finditer(r"(?i)\bfait\s+(?:à|a)\s+[^\n,]{2,40},?\s+le\s*:?\s*(.{0,30})", text):
+    for m in re.finditer(
+        r"(?im)(?:\bfait\s+(?:à|a)\s+[^\n,]{2,40},?|^\s*[A-ZÀ-Ý][\w'’\- ]{1,40},)\s+le\s*:?\s*(.{0,30})", text
+    ):
+        if _STAMP_WORDS.search(m.group(0)):
+            continue  # "Reçu en préfecture le …": the transmission, not the signature
         found = first_date(m.group(1).lower()) or found
     return found
 
