@@ -153,7 +153,10 @@ def evaluate_minutes(
             row["missed"] = missed
         row.update(counts)
         details.append(row)
-        for key in ((g["split"], gd.get("issuer") or "?"), (g["split"], "*"), ("all", "*")):
+        keys = [(g["split"], gd.get("issuer") or "?"), (g["split"], "*"), ("all", "*")]
+        if g.get("scan"):
+            keys.append(("scans", "*"))  # image-only documents, read by OCR
+        for key in keys:
             t = groups.setdefault(key, {})
             for k, v in counts.items():
                 t[k] = t.get(k, 0) + v

@@ -24,12 +24,11 @@ from greffier.records import Section
 
 _BULLET = r"^[\s•▪■◦●➢►\-–—*]*"
 # a reference: optional letters (DE, DEL, DCM, DP, D, N°), then digits / digits
-_REF = (
-    r"(?:(?:D[ée]lib[ée]ration|D[ée]cision|Arr[êe]t[ée])\s+)?(?:n[°o]\s*)?"
-    r"(?:[A-Z]{1,4}\s?-?\s?)?(?:19|20)?\d{2}\s?[/_\-.]\s?\d{1,4}(?:[/_\-.]\d{1,4})?"
-)
+_REF_LEAD = r"(?:(?:D[ée]lib[ée]ration|D[ée]cision|Arr[êe]t[ée])\s+)?(?:n[°o]\s*)?"
+_REF = r"(?:[A-Z]{1,4}\s?-?\s?)?(?:19|20)?\d{2}\s?[/_\-.]\s?\d{1,4}(?:[/_\-.]\d{1,4})?"
 _REF_START = re.compile(
     _BULLET
+    + _REF_LEAD
     + rf"(?P<ref>{_REF})"
     + r"(?:\s+du\s+(?P<date>[0-3]?\d(?:er)?\s+\w+\s+(?:19|20)\d{2}|\d{1,2}/\d{1,2}/\d{2,4}))?"
     + r"\s*(?:[:–—\-]+|\bObjet\s*:)\s*(?P<title>\S.{2,})$",
@@ -52,7 +51,13 @@ _MINUTES_APPROVAL = re.compile(
 )
 # an item glued to the end of the paragraph before ("… Date de réception : 25/02/2011 DE-2011/9 – …")
 _INLINE_REF = re.compile(
-    r"(?<=[\s.:;)])(?=(?:DE|DEL|DCM|DM|DP|D)[ \-]?(?:19|20)\d{2}\s?[/_\-]\s?\d{1,4}\s*[–—:\-]\s+[A-ZÀ-Ý«])"
+    r"(?<=[\s.:;)])(?=(?:DE|DEL|DCM|DM|DP|D)\s?-?\s?(?:19|20)\d{2}\s?[/_\-]\s?\d{1,4}\s*[–—:\-]\s+[A-ZÀ-Ý«])"
+    # the approval of the previous minutes glued to the attendance list
+    r"|(?<=\s)(?=(?:Approbation\s+du\s+)?[Cc]ompte[- ]rendu\s+de\s+la\s+(?:r[ée]union|s[ée]ance)\s+du\s)"
+    # a numbered decision glued to its agenda point: "Point n° 1 : Finances 23-03/011 — Adoption …"
+    r"|(?<=[a-zà-ÿ:.;)]\s)(?=\d{2,4}[-/_.]\d{2}[/_\-.]\d{1,4}\s*[–—:\-]+\s*[A-ZÀ-Ý])"
+    # an agenda number glued to the sentence or the date before: "… du 3 avril 2025 1. Budget primitif"
+    r"|(?<=[.;:)\d]\s)(?=\d{1,2}\.\s+[A-ZÀ-Ý][a-zà-ÿ'’]+\s+\w)"
 )
 _DECIDED = re.compile(
     r"d[ée]cide|adopt[ée]|approuv[ée]|unanimit[ée]|voix\s+pour|\bpour\s*:\s*\d|[ée]met\s+un\s+avis|"
@@ -68,7 +73,7 @@ _DELEGATION = re.compile(
 # the title stops where the exposé begins
 _TITLE_END = re.compile(
     r"\s+(?:(?:Monsieur|Madame|M\.|Mme)\s+(?:le|la|l['’])\s*(?:Maire|Pr[ée]sident|Adjoint)|Rapporteur\s*:|"
-    r"Le\s+Conseil\b|Vu\s+le|Vu\s+la|Expos[ée]\s*:)"
+    r"[Ll]e\s+[Cc]onseil\b|[Ll]es\s+membres\b|Vu\s+le|Vu\s+la|Expos[ée]\s*:)"
 )
 _MAX_TITLE = 300
 
@@ -179,7 +184,7 @@ def find_items(sections: Sequence[Section], para_pages: ParaPages) -> list[Item]
         delegated = _delegated_rows(item, body)
         if delegated:
             items.extend(delegated)
-        if _INFORMATION.search(title) and not re.search(r"d[ée]cide|adopt|vote", text, re.IGNORECASE):
+        if _INFORMATION.search(title) and not re.search(r"d[ée]cide|adopt|vote|prend\s+acte", text, re.IGNORECASE):
             continue
         if not _DECIDED.search(text):
             continue

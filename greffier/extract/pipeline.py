@@ -153,7 +153,11 @@ def parse_file(
     )
     entities = extract_entities(sections, para_pages, meta.year, meta.issuer, ner)
     tables = extract_tables(path, doc_id, layouts, sections, para_pages) if layouts else []
-    deliberations = extract_deliberations(doc, sections, pages, entities, tables, para_pages)  # tables: HT/TTC columns
+    deliberations = extract_deliberations(doc, sections, pages, entities, tables, para_pages)
+    if not deliberations and doc.kind in ("proces_verbal", "deliberation"):
+        log.warning(
+            "%s: minutes with no decided item recognised: no deliberation record", path
+        )  # tables: HT/TTC columns
     if tables:  # each row a passage, each figure an AMOUNT entity
         passages = passages + table_passages(tables, sections, max((p.ordinal for p in passages), default=0))
         entities = entities + table_entities(tables, sections)
