@@ -18,6 +18,7 @@ from greffier.extract.ocr_cache import CACHE_NAME
 from greffier.extract.pipeline import SUPPORTED_SUFFIXES, file_sha256, parse_file, slug
 from greffier.extract.scan import OcrOptions
 from greffier.index.config import IndexConfig
+from greffier.index.failures import read_failures, record_failures
 from greffier.index.keyword import Filters, IndexedPassage, KeywordIndex, make_snippet, open_keyword_index
 from greffier.index.semantic import Precomputed, SemanticIndex, embed_in_worker, worker_model
 from greffier.index.store import SCHEMA_VERSION, Store
@@ -275,6 +276,7 @@ class Greffier:
             report(IngestResult(shown, doc_id, d.status, d.pages, len(parsed.sections), ocr_pages=d.ocr_pages))
         self._commit(batch)
         self._embed_missing()
+        record_failures(self.dir, results)
         return results
 
     def _ocr_ready(self) -> bool:
@@ -366,6 +368,10 @@ class Greffier:
     # -- reads -----------------------------------------------------------------------
     def documents(self) -> list[Document]:
         return self.store.documents()
+
+    def failures(self) -> list[dict[str, Any]]:
+        """Files whose last ingest failed: ``{path, doc_id, error, at}`` (see index/failures.py)."""
+        return read_failures(self.dir)
 
     def document(self, doc_id: str) -> Document:
         doc = self.store.document(doc_id)
