@@ -82,27 +82,36 @@ class Haystack:
             if at >= 0:
                 return [(at, at + len(whole))]
         words = [w for w in (fold_text(w) for w in needle[:MAX_NEEDLE].split()) if w]
-        spans: list[tuple[int, int]] = []
-        cursor = 0
+        runs: list[tuple[str, list[int]]] = []  # each run of words found, with every place it is
         i = 0
         while i < len(words):
-            best: tuple[int, int, int] | None = None  # (end word, start, end)
-            run = ""
+            run, end = "", i
             for j in range(i, len(words)):
-                run += words[j]
-                at = self.text.find(run, cursor)
-                if at < 0:
-                    at = self.text.find(run)
-                if at < 0:
+                if self.text.find(run + words[j]) < 0:
                     break
-                best = (j + 1, at, at + len(run))
-            if best is not None and best[2] - best[1] >= MIN_RUN:
-                spans.append((best[1], best[2]))
-                cursor = best[2]
-                i = best[0]
+                run, end = run + words[j], j + 1
+            if len(run) >= MIN_RUN:
+                runs.append((run, self._occurrences(run)))
+                i = end
             else:
                 i += 1
+        if not runs:
+            return []
+        # the longest run anchors the passage; every other run is taken where it is nearest to it
+        anchor = max(runs, key=lambda r: len(r[0]))[1][0]
+        spans = []
+        for run, places in runs:
+            at = min(places, key=lambda p: abs(p - anchor))
+            spans.append((at, at + len(run)))
         return spans
+
+    def _occurrences(self, run: str, limit: int = 50) -> list[int]:
+        out: list[int] = []
+        at = self.text.find(run)
+        while at >= 0 and len(out) < limit:
+            out.append(at)
+            at = self.text.find(run, at + 1)
+        return out
 
 
 def text_layer_boxes(pdf_path: Path, page_number: int, needles: list[str]) -> list[Box]:

@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from greffier.errors import GreffierError
 from greffier.records import DOC_KINDS, ENTITY_TYPES
 from greffier.search.hybrid import DEFAULT_MODE, MODES
 from greffier.web import registers as reg
@@ -39,9 +40,13 @@ class Handlers:
         choices = await self.s.run(self.s.choices)
         context: dict[str, Any] = {"q": q, "mode": mode, "choices": choices, "active": "search", "result": None}
         if q:
-            context["result"] = await self.s.run(
-                self.s.search, q, mode, year, issuer or None, kind or None, etype or None, n
-            )
+            try:
+                context["result"] = await self.s.run(
+                    self.s.search, q, mode, year, issuer or None, kind or None, etype or None, n
+                )
+            except GreffierError as exc:  # bad syntax, no vectors for semantic search, unknown issuer
+                context["error"] = str(exc)
+                return self.page(request, "search.html", context, 400)
             context["current_page"] = n
         return self.page(request, "search.html", context)
 
@@ -54,7 +59,11 @@ class Handlers:
         choices = await self.s.run(self.s.choices)
         context: dict[str, Any] = {"q": q, "choices": choices, "active": "question", "answer": None}
         if q:
-            answer = await self.s.run(self.s.ask, q, year, issuer or None, trend)
+            try:
+                answer = await self.s.run(self.s.ask, q, year, issuer or None, trend)
+            except GreffierError as exc:
+                context["error"] = str(exc)
+                return self.page(request, "question.html", context, 400)
             context["answer"] = answer
             if answer.get("kind") == "trend" and answer.get("series"):
                 unit = answer.get("unit") or answer["series"][0].get("unit")
