@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup, escape
+
 log = logging.getLogger(__name__)
 
 MIN_RUN = 8  # shortest run of letters and digits highlighted on its own
@@ -216,3 +218,25 @@ def render_png(pdf_path: Path, page_number: int, cache_dir: Path, key: str, scal
         raise
     log.debug("rendered %s page %d to %s", pdf_path, page_number, out)
     return out
+
+
+def mark_text(text: str, needles: list[str]) -> Markup:
+    """The page's text as HTML (escaped), the needles found in it wrapped in ``<mark>``."""
+    hay = Haystack((c, i) for i, c in enumerate(text))
+    ranges = sorted(
+        (int(hay.origin[s]), int(hay.origin[e - 1]) + 1)  # type: ignore[call-overload]
+        for needle in needles
+        for s, e in hay.find(needle)
+    )
+    out: list[Markup] = []
+    pos = 0
+    for start, end in ranges:
+        if start < pos:
+            start = pos
+        if start >= end:
+            continue
+        out.append(escape(text[pos:start]))
+        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        pos = end
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)

@@ -216,7 +216,8 @@ class Service:
         return {
             "doc": doc,
             "number": number,
-            "text": text or "",
+            "text": pages.mark_text(text or "", needles),
+            "marked": bool(needles),
             "ocr": is_ocr,
             "ocr_conf": ocr.get((doc_id, number)),
             "image": source is not None,
