@@ -45,7 +45,10 @@ def main() -> None:
     asks = [q["question"] for q in _questions("answers.jsonl") if q["type"] != "trend"]
     trends = [q["question"] for q in _questions("answers.jsonl") if q["type"] == "trend"]
     shutil.rmtree(args.index / CACHE_DIR, ignore_errors=True)
-    with BackgroundServer(Settings(index_dir=args.index)) as server, httpx.Client(base_url=server.url) as http:
+    with (
+        BackgroundServer(Settings(index_dir=args.index)) as server,
+        httpx.Client(base_url=server.url, timeout=300) as http,
+    ):
         delibs = http.get("/deliberations", params={"format": "json"}).json()
         pdf_pages = _pdf_pages(http)
         tables = http.get("/tableaux", params={"format": "json"}).json()
