@@ -64,19 +64,30 @@ def _child_ingest(corpus: Path, workers: int, embeddings: bool) -> None:
         finally:
             g.close()
         cpu = _cpu_s() - cpu0
-    print(json.dumps({
-        "pages": sum(r.pages for r in results),
-        "files": len(results),
-        "seconds": seconds,
-        "cpu": cpu,
-        "tables": counts.get("tables", 0),
-        "passages": counts["passages"],
-    }))
+    print(
+        json.dumps(
+            {
+                "pages": sum(r.pages for r in results),
+                "files": len(results),
+                "seconds": seconds,
+                "cpu": cpu,
+                "tables": counts.get("tables", 0),
+                "passages": counts["passages"],
+            }
+        )
+    )
 
 
 def measured(corpus: Path, tables: bool, workers: int, repeat: int, embeddings: bool) -> dict[str, Any] | str:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--corpus", str(corpus), "--workers", str(workers),
-           "--child"] + (["--embeddings"] if embeddings else [])
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--corpus",
+        str(corpus),
+        "--workers",
+        str(workers),
+        "--child",
+    ] + (["--embeddings"] if embeddings else [])
     env = dict(os.environ, GREFFIER_TABLES="1" if tables else "0")
     runs = []
     for _ in range(repeat):
@@ -145,8 +156,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     repeat = max(1, args.repeat)
     print(f"corpus: {corpus}")
-    print(f"machine: {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}; workers={args.workers}; "
-          f"vectors {'on' if args.embeddings else 'off'}; {repeat} run(s) each")
+    print(
+        f"machine: {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}; workers={args.workers}; "
+        f"vectors {'on' if args.embeddings else 'off'}; {repeat} run(s) each"
+    )
     print()
     runs = []
     for tables in (False, True):
@@ -161,8 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     print("-" * len(header))
     for r in runs:
         cpu_rate = r["pages"] / (r["cpu"] / 2) if r["cpu"] else 0.0
-        print(f"{r['label']:<20} {r['pages']:>5} {r['seconds']:>8.2f} {r['pages'] / r['seconds']:>7.1f} "
-              f"{r['range']:>9} {r['cpu']:>6.1f} {cpu_rate:>21.1f} {r['tables']:>6} {r['passages']:>8}")
+        print(
+            f"{r['label']:<20} {r['pages']:>5} {r['seconds']:>8.2f} {r['pages'] / r['seconds']:>7.1f} "
+            f"{r['range']:>9} {r['cpu']:>6.1f} {cpu_rate:>21.1f} {r['tables']:>6} {r['passages']:>8}"
+        )
     print()
     found = table_pages(corpus, args.compare_pdfminer)
     share = found["sent"] / found["pdf_pages"] if found["pdf_pages"] else 0.0
@@ -179,9 +194,11 @@ def main(argv: list[str] | None = None) -> int:
         wall = on["pages"] / on["seconds"]
         cpu_rate = on["pages"] / (on["cpu"] / 2) if on["cpu"] else 0.0
         verdict = "OK" if wall >= TARGET_PAGES_PER_S else "MISSED"
-        print(f"target: >= {TARGET_PAGES_PER_S:.0f} pages/s with tables on {args.workers} workers: "
-              f"{wall:.1f} pages/s wall ({verdict}), {cpu_rate:.1f} pages/s from CPU time "
-              f"({'OK' if cpu_rate >= TARGET_PAGES_PER_S else 'MISSED'})")
+        print(
+            f"target: >= {TARGET_PAGES_PER_S:.0f} pages/s with tables on {args.workers} workers: "
+            f"{wall:.1f} pages/s wall ({verdict}), {cpu_rate:.1f} pages/s from CPU time "
+            f"({'OK' if cpu_rate >= TARGET_PAGES_PER_S else 'MISSED'})"
+        )
     return 0
 
 

@@ -23,6 +23,7 @@ from greffier.extract.pipeline import file_sha256, parse_file, slug
 from greffier.extract.scan import OcrOptions
 from greffier.index.check import heal_on_open, open_keyword_for_writer
 from greffier.index.config import IndexConfig
+from greffier.index.failures import read_failures, record_failures
 from greffier.index.keyword import Filters, IndexedPassage, KeywordIndex, make_snippet, open_keyword_index
 from greffier.index.lock import WriterLock, writer_pid
 from greffier.index.semantic import Precomputed, SemanticIndex, embed_in_worker, worker_model
@@ -375,6 +376,7 @@ class Greffier:
             write(name, doc_id, replace(parsed, document=with_siren_issuer(parsed.document, known)), pre)
         self._commit(batch)
         self._embed_missing()
+        record_failures(self.dir, results)
         return results
 
     def _ocr_ready(self) -> bool:
@@ -450,6 +452,10 @@ class Greffier:
     # -- reads -----------------------------------------------------------------------
     def documents(self) -> list[Document]:
         return self.store.documents()
+
+    def failures(self) -> list[dict[str, Any]]:
+        """Files whose last ingest failed: ``{path, doc_id, error, at}`` (see index/failures.py)."""
+        return read_failures(self.dir)
 
     def document(self, doc_id: str) -> Document:
         doc = self.store.document(doc_id)

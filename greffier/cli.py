@@ -1007,5 +1007,28 @@ def eval_tables(gold: Path, corpus_root: Path, show_errors: bool) -> Any:
     return rows
 
 
+@main.command()
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (this machine only by default)."
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@index_options
+@_fail_on_errors
+def serve(host: str, port: int, index_dir: Path | None, backend: str | None) -> None:
+    """A read-only web application in French over an index: search, questions, page views,
+    registers (deliberations, tables, directions) with CSV/JSON exports, documents.
+
+    Needs the web extra: pip install 'greffier[web]'. Listens on this machine only unless --host
+    says otherwise (the pages have no login).
+
+    \b
+    Example:
+      greffier serve --index demo-index --port 8000
+    """
+    from greffier.web.server import serve as run_server
+
+    run_server(_settings(index_dir, backend), host, port, lambda msg: click.echo(msg, err=True))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
