@@ -12,7 +12,7 @@ from dataclasses import dataclass
 _NUM = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[,.]\d+)?|\d+(?:[,.]\d+)?"
 _UNIT = (
     r"%|‰|€\s*(?:h\.?t\.?|ttc)?\s*/\s*m3|€\s*/\s*hab\w*|€\s*/\s*t\b|k€|m€|€|euros?|km|ml|m3|tms|tonnes? de mati\w+ s\w+"
-    r"|t\b|tonnes?|kg\s*/\s*hab\w*|habitants?|abonn\w+|installations?|points?|/\s*1[24]0|/\s*100\b|ans?\b|ann\w+es?\b|jours?"
+    r"|t\b|tonnes?|kg\s*/\s*hab\w*|habitants?\b(?!\s*/)|abonn\w+\b(?!\s*/)|installations?|points?|/\s*1[24]0|/\s*100\b|ans?\b|ann\w+es?\b|jours?"
 )
 CELL = re.compile(
     rf"^(?P<sign>[-−+]\s?)?(?P<num>{_NUM})\s*\*?\s*(?P<unit>{_UNIT})?\s*(?:ht|ttc)?\s*\.?$", re.IGNORECASE

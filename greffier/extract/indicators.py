@@ -43,6 +43,7 @@ from greffier.records import Document, IndicatorRecord, Page
 log = logging.getLogger(__name__)
 
 _PRICE = ("D102.0", "D204.0")
+_TOC = re.compile(r"\b(?:table de matiere|sommaire)\b")
 _GENERIC = {"facture_120m3": ("facture", "120"), "lineaire_reseau": ("reseau", "lineaire")}
 
 
@@ -121,7 +122,7 @@ def _line_rows(page: int, lines: list[list[str]], ctx: _Context, header: list) -
             continue
         if not cells:
             cols = [c for c in columns(text) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
-            if cols and len(text.split()) <= 16:
+            if cols and (len(cols) >= 2 or len(text.split()) <= 6):
                 if not header_open:
                     header = []
                 header = header + cols
@@ -166,6 +167,9 @@ def _years_for(row: _Row, n: int, ctx: _Context) -> list[tuple[int | None, str |
         return [label_cols[-1]]
     if len(row.header) == n:
         return row.header
+    distinct = [c for i, c in enumerate(row.header) if i == 0 or c[0] != row.header[i - 1][0]]
+    if len(distinct) == n and n > 1:
+        return distinct
     if n == 1:
         return [(row.header[0] if len(row.header) == 1 else (ctx.year, None, "exercice"))]
     return []
@@ -256,8 +260,8 @@ def _commune(doc: Document, pages: Sequence[Page]) -> str | None:
     head = "\n".join(p.text for p in pages[:4])
     for pattern in (
         r"Nom de la collectivité\s*:\s*([A-ZÉ][\w'’ -]+?)\s*(?:\n|•|$)",
-        r"(?i)dessert la commune d['’]\s*([A-ZÉ][\w'’-]+(?: [A-ZÉ][\w'’-]+)*)",
-        r"(?i)dessert la commune de\s+([A-ZÉ][\w'’-]+(?: [A-ZÉ][\w'’-]+)*)",
+        r"[Dd]essert la commune d['’]\s*([A-ZÉ][\w'’-]+(?: [A-ZÉ][\w'’-]+)*)",
+        r"[Dd]essert la commune de\s+([A-ZÉ][\w'’-]+(?: [A-ZÉ][\w'’-]+)*)",
         r"Territoire desservi\s*:\s*commune d['’]\s*([A-ZÉ][\w'’-]+)",
     ):
         found = re.search(pattern, head)
@@ -289,16 +293,17 @@ def _extract(doc: Document, pages: Sequence[Page], layouts: Sequence[PageLayout]
     if ctx.domain is None and doc.kind != "rpqs":
         return []
     cands: list[Candidate] = []
-    header: list = []
     by_page = {lay.number: lay for lay in layouts or ()}
     for page in pages:
+        if _TOC.search(norm(page.text[:300])):
+            continue  # a table of contents: page numbers, not values
         lay = by_page.get(page.number)
         lines = [[s.text for s in ln.segments] for ln in lay.lines] if lay else [[t] for t in page.text.split("\n")]
         if ctx.domain == "budget":
             page_head = " ".join(" ".join(x) for x in lines[:4])
             cands += _budget_candidates(page.number, page_head, lines, ctx)
             continue
-        rows, header = _line_rows(page.number, lines, ctx, header)
+        rows, _ = _line_rows(page.number, lines, ctx, [])
         for row in rows:
             cands += _row_candidates(row, ctx)
         cands += prose_candidates(page.number, page.text, ctx.domain, ctx.year)
