@@ -63,7 +63,22 @@ def unit_for(ind: IndicatorDef, fig: Figure | None, label: str = "") -> str | No
 _NOUN = {"D101.0": "habitant", "D201.0": "habitant", "D301.0": "habitant", "population": "habitant"}
 _NOUN |= {"abonnes": "abonn", "installations_anc": "installation"}
 _SERVED = re.compile(r"\bdesser\w*", re.IGNORECASE)  # "dessert 275 habitants", "a desservi 157 abonnés"
-_STRICT = ("%", "‰", "EUR/m3", "EUR", "km", "m3", "tMS", "years", "t", "kg/hab", "EUR/hab", "EUR/t", "days")
+_STRICT = (
+    "%",
+    "‰",
+    "per 100 km",
+    "EUR/m3",
+    "EUR",
+    "km",
+    "m3",
+    "tMS",
+    "years",
+    "t",
+    "kg/hab",
+    "EUR/hab",
+    "EUR/t",
+    "days",
+)
 _WHEN = r"(?:au|en|pour l'exercice|pour l'année|pour l'annee|pour|sur l'exercice|l'année|exercice)\s+(?:le\s+)?"
 _WHEN_RE = re.compile(rf"{_WHEN}({DATE.pattern}|{YEAR.pattern})", re.IGNORECASE)
 _AFTER = re.compile(rf"^\s*\*?\s*,?\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})", re.IGNORECASE)
@@ -142,7 +157,7 @@ def _year(sent: str, cue_start: int, fig: Figure, year: int | None) -> tuple[int
 
 
 def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: int | None) -> list[Candidate]:
-    window = [f for f in figures(sent) if end <= f.start <= end + 160]
+    window = [f for f in figures(sent) if end <= f.start <= end + 250]
     fig, unit = None, None
     for exact in (True, False):
         for f in window:
@@ -186,14 +201,12 @@ def prose_candidates(page: int, text: str, domain: str | None, year: int | None)
                 continue
             codes = find_codes(sent)
             cues = _cues(sent, domain)
-            if codes and len(sent.split()) <= 30 and not any(f.unit for f in figures(sent)):
+            if codes and not any(f.unit for f in figures(sent[: codes[-1][0]])):
                 context = by_code(codes[-1][2], domain) or context
-                continue
-            if not cues and context is not None:
-                eq = sent.find("=")
-                pos = eq if eq >= 0 else 0
-                if eq >= 0 or any(f.unit == context.unit and context.unit in _STRICT for f in figures(sent)):
-                    cues = [(context, pos, pos)]
+            if context is not None and context.unit in _STRICT:
+                m = re.search(r"(?:=|\bsoit\b)\s*(?=[-−]?\s?\d)", sent)
+                if m and all(c[0].key != context.key or c[1] > m.start() for c in cues):
+                    cues = [c for c in cues if c[0].key != context.key] + [(context, m.start(), m.start())]
             for ind, start, end in cues:
                 out += _read(sent, ind, start, end, page, year)
     return out

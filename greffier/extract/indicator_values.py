@@ -18,7 +18,7 @@ CELL = re.compile(
     rf"^(?P<sign>[-−+]\s?)?(?P<num>{_NUM})\s*\*?\s*(?P<unit>{_UNIT})?\s*(?:ht|ttc)?\s*\.?$", re.IGNORECASE
 )
 NUMBER = re.compile(
-    rf"(?<![\w,.\-/])(?P<sign>[-−]\s?)?(?P<num>{_NUM})(?![\w/]|[,.]\d)\s*\*?\s*(?P<unit>{_UNIT})?", re.IGNORECASE
+    rf"(?<![\w,.\-/])(?P<sign>[-−]\s?)?(?P<num>{_NUM})(?:\s*\*?\s*(?P<unit>{_UNIT})|(?![\w/]|[,.]\d))", re.IGNORECASE
 )
 STATUS = re.compile(
     r"^(?:nc|n\.c\.?|non communiqu\w*|non renseign\w*|sans objet|s\.o\.?|n[ée]ant|non concern\w*|nd|n\.d\.?)$",

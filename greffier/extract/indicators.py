@@ -37,7 +37,7 @@ from greffier.extract.indicator_values import (
     figures,
     parse_cell,
 )
-from greffier.extract.pdf import PageLayout
+from greffier.extract.pdf import LayoutLine, PageLayout
 from greffier.records import Document, IndicatorRecord, Page
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ def _line_rows(page: int, lines: list[list[str]], ctx: _Context, header: list) -
     rows: list[_Row] = []
     buffer: list[str] = []
     recent: list[str] = []
-    header_open = False
+    header_open, since_header = False, 0
     for segments in lines:
         segments = [clean(s) for s in segments if clean(s)]
         if not segments:
@@ -123,13 +123,18 @@ def _line_rows(page: int, lines: list[list[str]], ctx: _Context, header: list) -
         if not cells:
             cols = [c for c in columns(text) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
             if cols and (len(cols) >= 2 or len(text.split()) <= 6):
-                if not header_open:
+                if not header_open or since_header > 2:
                     header = []
                 header = header + cols
-                header_open = True
+                header_open, since_header = True, 0
                 buffer.clear()
                 recent.append(re.sub(r"\d[\d/ ]*", "", text))
             else:
+                since_header += 1
+                if text.isupper() and len(text.split()) >= 3:
+                    buffer.clear()  # a title: context, not a row label
+                    recent = (recent + [text])[-3:]
+                    continue
                 if find_codes(text)[:1] and find_codes(text)[0][0] == 0:
                     buffer.clear()
                 buffer = (buffer + [text])[-4:]
@@ -250,6 +255,23 @@ def _budget_candidates(page: int, page_head: str, lines: list[list[str]], ctx: _
 # -- document --------------------------------------------------------------------------------
 
 
+def _segments(line: LayoutLine) -> list[str]:
+    """A line's cells. A text layer whose font size reads as ~1 pt cuts the line at every word:
+    words closer than about two characters' width are joined back."""
+    segs = line.segments
+    if line.size >= 3 or len(segs) < 2:
+        return [s.text for s in segs]
+    chars = sum(len(s.text) for s in segs)
+    width = sum(s.x1 - s.x0 for s in segs) / max(chars, 1)
+    out = [segs[0].text]
+    for prev, seg in zip(segs, segs[1:]):
+        if seg.x0 - prev.x1 < 2.4 * width:
+            out[-1] += " " + seg.text
+        else:
+            out.append(seg.text)
+    return out
+
+
 def _commune(doc: Document, pages: Sequence[Page]) -> str | None:
     issuer = doc.issuer or ""
     m = re.match(r"(?i)(?:commune|ville|mairie)\s+(?:de\s+|d['’]\s*)(.+)", issuer)
@@ -298,7 +320,7 @@ def _extract(doc: Document, pages: Sequence[Page], layouts: Sequence[PageLayout]
         if _TOC.search(norm(page.text[:300])):
             continue  # a table of contents: page numbers, not values
         lay = by_page.get(page.number)
-        lines = [[s.text for s in ln.segments] for ln in lay.lines] if lay else [[t] for t in page.text.split("\n")]
+        lines = [_segments(ln) for ln in lay.lines] if lay else [[t] for t in page.text.split("\n")]
         if ctx.domain == "budget":
             page_head = " ".join(" ".join(x) for x in lines[:4])
             cands += _budget_candidates(page.number, page_head, lines, ctx)
