@@ -83,7 +83,7 @@ _WHEN = r"(?:au|en|pour l'exercice|pour l'année|pour l'annee|pour|sur l'exercic
 _WHEN_RE = re.compile(rf"{_WHEN}({DATE.pattern}|{YEAR.pattern})", re.IGNORECASE)
 _AFTER = re.compile(rf"^\s*\*?\s*,?\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})", re.IGNORECASE)
 _BRACKET = re.compile(
-    rf"^[^()]{{0,45}}?\(\s*(?:soit\s+)?([^()]{{1,30}}?)\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})\s*\)", re.IGNORECASE
+    rf"[^()]{{0,45}}?\(\s*(?:soit\s+)?([^()]{{1,30}}?)\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})\s*\)", re.IGNORECASE
 )
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÉÈÀ•(])|\s+•\s+")
 
@@ -159,6 +159,8 @@ def _year(sent: str, cue_start: int, fig: Figure, year: int | None) -> tuple[int
 def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: int | None) -> list[Candidate]:
     window = [f for f in figures(sent) if end <= f.start <= end + 250]
     fig, unit = None, None
+    if ind.unit == "points" and len(window) > 1 and window[0].value in (100, 120, 140) and window[1].unit == "points":
+        window = window[1:]  # "120/120 75/120": the scale, then the score
     for exact in (True, False):
         for f in window:
             unit = _fits(ind, f, exact)
@@ -173,7 +175,13 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
             got = year_of(y.group(1)) if y else None
             yr = got[0] if got else year
             status = "sans objet" if re.search(r"(?i)sans objet|pas concern", sent) else "non renseigné"
-            return [Candidate(ind, None, ind.unit, yr, None, page, sent, False, status)]
+            out = [Candidate(ind, None, ind.unit, yr, None, page, sent, False, status)]
+            prev = _BRACKET.search(sent[start:])
+            inner = figures(prev.group(1)) if prev else []
+            got = year_of(prev.group(2)) if prev else None
+            if inner and got and got[0] != yr and (inner[0].unit is None or inner[0].unit == ind.unit):
+                out.append(Candidate(ind, inner[0].value, ind.unit, got[0], got[1], page, sent, False, "value"))
+            return out
         return []
     yr, as_of = _year(sent, start, fig, year)
     if ind.code in ("D102.0", "D204.0") and as_of is None and yr is not None and yr != year:
@@ -195,6 +203,8 @@ def prose_candidates(page: int, text: str, domain: str | None, year: int | None)
     """Candidates from the sentences of one page's text."""
     out: list[Candidate] = []
     context: IndicatorDef | None = None
+    text = re.sub(r"(?<![.:;!?])\n(?=[a-zà-ü(])", " ", text)  # a sentence cut across lines
+    text = re.sub(r"\b(du|de|la|le|les|des|au|aux|à|et|en|par|pour|sur)\n", r"\1 ", text)
     for para in text.split("\n"):
         for sent in _SENTENCE.split(clean(para)):
             if not sent:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from greffier.extract.indicator_prose import Candidate, prose_candidates, unit_for
 from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, match_name, norm, service_domain
 from greffier.extract.indicator_values import (
+    NUMBER,
     PLACEHOLDER,
     STATUS,
     TEMPLATE,
@@ -38,7 +39,7 @@ from greffier.extract.indicator_values import (
     parse_cell,
 )
 from greffier.extract.pdf import LayoutLine, PageLayout
-from greffier.records import Document, IndicatorRecord, Page
+from greffier.records import Document, IndicatorRecord, Line, Page
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +143,9 @@ def _line_rows(page: int, lines: list[list[str]], ctx: _Context, header: list) -
             continue
         header_open = False
         own = label_text.strip()
+        if len(cells) == 1 and re.search(r"(?i)\b(?:par|pour|de|du|des|à|sur|le|la|les|et|au)$", own):
+            buffer = (buffer + [text])[-4:]  # "... curage par 100": a line broken inside a sentence
+            continue
         label = own if own and find_codes(own)[:1] and find_codes(own)[0][0] == 0 else " ".join([*buffer, own])
         rows.append(_Row(page, label.strip(), " ".join(recent), cells, list(header), text))
         buffer.clear()
@@ -255,6 +259,22 @@ def _budget_candidates(page: int, page_head: str, lines: list[list[str]], ctx: _
 # -- document --------------------------------------------------------------------------------
 
 
+def _text_cells(text: str) -> list[str]:
+    """A line without layout: its label, then each trailing figure as a cell."""
+    t = clean(text)
+    cells: list[str] = []
+    end = len(t)
+    for m in reversed(list(NUMBER.finditer(t))):
+        gap = t[m.end() : end].strip()
+        if gap and not re.fullmatch(r"[/+\-–—]|(?:ht|ttc)\.?", gap, re.IGNORECASE):
+            break
+        cells.insert(0, t[m.start() : end].strip())
+        end = m.start()
+    if not cells:
+        return [t]
+    return [t[:end].strip(), *cells] if t[:end].strip() else cells
+
+
 def _segments(line: LayoutLine) -> list[str]:
     """A line's cells. A text layer whose font size reads as ~1 pt cuts the line at every word:
     words closer than about two characters' width are joined back."""
@@ -299,28 +319,43 @@ def _title(name: str) -> str:
 
 
 def extract_indicators(
-    doc: Document, pages: Sequence[Page], layouts: Sequence[PageLayout] | None = None
+    doc: Document,
+    pages: Sequence[Page],
+    layouts: Sequence[PageLayout] | None = None,
+    lines: Sequence[Sequence[Line]] | None = None,
 ) -> list[IndicatorRecord]:
-    """Indicator records of a document (RPQS, budget, minutes). Never raises: a failure is logged."""
+    """Indicator records of a document (RPQS, budget, minutes) from its pages, the layout of its
+    text layer (cells cut at wide gaps) and its cleaned lines, one list per page in page order
+    (for pages without a layout). Never raises: a failure is logged."""
     try:
-        return _extract(doc, pages, layouts)
+        return _extract(doc, pages, layouts, lines)
     except Exception:
         log.exception("%s: indicator extraction failed", doc.doc_id)
         return []
 
 
-def _extract(doc: Document, pages: Sequence[Page], layouts: Sequence[PageLayout] | None) -> list[IndicatorRecord]:
+def _extract(
+    doc: Document,
+    pages: Sequence[Page],
+    layouts: Sequence[PageLayout] | None,
+    raw: Sequence[Sequence[Line]] | None,
+) -> list[IndicatorRecord]:
     head = doc.title + "\n" + "\n".join(p.text for p in pages[:3])
     ctx = _Context(service_domain(head), doc.year)
     if ctx.domain is None and doc.kind != "rpqs":
         return []
     cands: list[Candidate] = []
     by_page = {lay.number: lay for lay in layouts or ()}
-    for page in pages:
+    for index, page in enumerate(pages):
         if _TOC.search(norm(page.text[:300])):
             continue  # a table of contents: page numbers, not values
         lay = by_page.get(page.number)
-        lines = [_segments(ln) for ln in lay.lines] if lay else [[t] for t in page.text.split("\n")]
+        if lay and lay.lines:
+            lines = [_segments(ln) for ln in lay.lines]
+        elif raw is not None and index < len(raw):
+            lines = [_text_cells(ln.text) for ln in raw[index]]
+        else:
+            lines = [_text_cells(t) for t in page.text.split("\n")]
         if ctx.domain == "budget":
             page_head = " ".join(" ".join(x) for x in lines[:4])
             cands += _budget_candidates(page.number, page_head, lines, ctx)

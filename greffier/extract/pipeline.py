@@ -150,7 +150,7 @@ def parse_file(
     entities = extract_entities(sections, para_pages, meta.year, meta.issuer, ner)
     tables = extract_tables(path, doc_id, layouts, sections, para_pages) if layouts else []
     deliberations = extract_deliberations(doc, sections, pages, entities, tables)  # tables: HT/TTC columns
-    indicators = extract_indicators(doc, pages, layouts)  # RPQS indicators, budget aggregates
+    indicators = extract_indicators(doc, pages, layouts, kept)  # RPQS indicators, budget aggregates
     if tables:  # each row a passage, each figure an AMOUNT entity
         passages = passages + table_passages(tables, sections, max((p.ordinal for p in passages), default=0))
         entities = entities + table_entities(tables, sections)
