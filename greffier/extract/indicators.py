@@ -216,18 +216,37 @@ def _row_candidates(row: _Row, ctx: _Context) -> list[Candidate]:
 
 # -- budgets ---------------------------------------------------------------------------------
 
-_BUDGET_ROWS = (
-    (r"^sous total de operation reelle", "{sens}_reelles_{section}"),
-    (r"^16 emprunt et dette assimilee", "{loan}"),
-)
+_BUDGET_TOTAL = re.compile(r"^(depense|recette) de? (investissement|fonctionnement)(?: – total| - total)?$")
+
+
+def _budget_indicator(label: str, head: str) -> IndicatorDef | None:
+    from greffier.extract.indicator_ref import get
+
+    after = head.split("balance generale", 1)[-1]
+    sens = (
+        "recettes"
+        if after.find("recette") != -1
+        and (after.find("depense") == -1 or after.find("recette") < after.find("depense"))
+        else "depenses"
+    )
+    section = "investissement" if "investissement" in head else "fonctionnement"
+    if re.match(r"^sou total de?s? operation reelle", label):
+        return get(f"{sens}_reelles_{section}")
+    if re.match(r"^16 emprunt et dette assimilee", label) and section == "investissement":
+        return get("emprunts_nouveaux" if sens == "recettes" else "remboursement_dette")
+    m = _BUDGET_TOTAL.match(label)
+    if m:
+        return get(f"{m.group(1)}s_{m.group(2)}")
+    hit = match_name(label, "budget")
+    if hit and hit[0].domain == "budget" and hit[0].key.startswith(("autorisations_", "autofinancement")):
+        return hit[0]
+    return None
 
 
 def _budget_candidates(page: int, page_head: str, lines: list[list[str]], ctx: _Context) -> list[Candidate]:
-    from greffier.extract.indicator_ref import get
-
     head = norm(page_head)
-    sens = "recettes" if "recette" in head.split("e1")[0] and "depense" not in head else "depenses"
-    section = "investissement" if "investissement" in head else "fonctionnement"
+    if "fonction" in head.split() or "(suite" in page_head.lower():
+        return []  # a recapitulation by function: one column per function, not the budget's totals
     out = []
     for segments in lines:
         segments = [clean(s) for s in segments if clean(s)]
@@ -235,18 +254,7 @@ def _budget_candidates(page: int, page_head: str, lines: list[list[str]], ctx: _
         values = [c for c in cells if isinstance(c, Figure)]
         if not labels or not values:
             continue
-        label = norm(" ".join(labels))
-        ind = None
-        for pattern, key in _BUDGET_ROWS:
-            if re.search(pattern, label):
-                if "{loan}" in key and section != "investissement":
-                    break
-                loan = "emprunts_nouveaux" if sens == "recettes" else "remboursement_dette"
-                ind = get(key.format(sens=sens, section=section, loan=loan))
-                break
-        if ind is None and "balance" not in head and "e1" not in head.split():
-            hit = match_name(" ".join(labels), "budget")
-            ind = hit[0] if hit and hit[0].domain == "budget" else None
+        ind = _budget_indicator(norm(" ".join(labels)), head)
         if ind is None:
             continue
         text = " ".join(segments)
@@ -357,7 +365,7 @@ def _extract(
         else:
             lines = [_text_cells(t) for t in page.text.split("\n")]
         if ctx.domain == "budget":
-            page_head = " ".join(" ".join(x) for x in lines[:4])
+            page_head = " ".join(" ".join(x) for x in lines[:8])
             cands += _budget_candidates(page.number, page_head, lines, ctx)
             continue
         rows, _ = _line_rows(page.number, lines, ctx, [])
