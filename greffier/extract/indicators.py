@@ -321,6 +321,19 @@ def _commune(doc: Document, pages: Sequence[Page]) -> str | None:
     return _title(first) if first[:1].isupper() and not first.isupper() else None
 
 
+_REGION = re.compile(r"\bR[ée]gion\s+(?:de |d'|du |des )?[A-ZÉ][\w'-]+(?:[ -][A-ZÉ][\w'-]+)*")
+
+
+def _issuer_printed(pages: Sequence[Page]) -> str | None:
+    """A region named in the running headers or the first pages (budget maquettes name no one else)."""
+    for page in pages[:6]:
+        for text in (*page.removed, page.text[:2000]):
+            m = _REGION.search(text)
+            if m:
+                return m.group(0)
+    return None
+
+
 def _title(name: str) -> str:
     name = name.strip(" .,:")
     return name.title() if name.isupper() else name
@@ -372,7 +385,7 @@ def _extract(
         for row in rows:
             cands += _row_candidates(row, ctx)
         cands += prose_candidates(page.number, page.text, ctx.domain, ctx.year)
-    return _merge(doc, cands, ctx, _commune(doc, pages))
+    return _merge(doc, pages, cands, ctx, _commune(doc, pages))
 
 
 def _same(a: Candidate, b: Candidate) -> bool:
@@ -384,7 +397,9 @@ def _same(a: Candidate, b: Candidate) -> bool:
     return coarse.decimals == 0 and abs(coarse.value) >= 100 and round(fine.value or 0) == coarse.value
 
 
-def _merge(doc: Document, cands: list[Candidate], ctx: _Context, commune: str | None) -> list[IndicatorRecord]:
+def _merge(
+    doc: Document, pages: Sequence[Page], cands: list[Candidate], ctx: _Context, commune: str | None
+) -> list[IndicatorRecord]:
     groups: dict[tuple, list[list[Candidate]]] = {}
     for c in cands:
         slots = groups.setdefault((c.ind.key, c.year, c.unit if c.value is not None else None), [])
@@ -396,6 +411,7 @@ def _merge(doc: Document, cands: list[Candidate], ctx: _Context, commune: str | 
             slots.append([c])
     # a value beats a "not given" statement for the same year only when a table prints it
     records: list[IndicatorRecord] = []
+    issuer = doc.issuer or _issuer_printed(pages)
     for (key, year, _unit), slots in groups.items():
         valued = [s for s in slots if s[0].value is not None]
         nulls = [s for s in slots if s[0].value is None]
@@ -420,7 +436,7 @@ def _merge(doc: Document, cands: list[Candidate], ctx: _Context, commune: str | 
                     unit=first.unit,
                     year=year,
                     as_of=next((c.as_of for c in slot if c.as_of), None),
-                    issuer=doc.issuer,
+                    issuer=issuer,
                     commune=commune,
                     service=ctx.domain,
                     doc_id=doc.doc_id,

@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from greffier.errors import IndexMismatchError
+from greffier.index.indicator_store import SCHEMA as INDICATOR_SCHEMA
+from greffier.index.indicator_store import read_indicators, write_indicators
 from greffier.records import (
     Deliberation,
     Document,
     Entity,
+    IndicatorRecord,
     Page,
     ParsedDocument,
     Passage,
@@ -172,6 +175,7 @@ class Store:
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.executescript(_SCHEMA)
+        self.conn.executescript(INDICATOR_SCHEMA)  # added to schema 3 with IF NOT EXISTS: no version bump
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is not None and row[0] == "2":
             self._upgrade_2_to_3()
@@ -299,6 +303,7 @@ class Store:
             )
             self._write_entities(c, parsed)
             _write_tables(c, parsed)
+            write_indicators(c, parsed)
 
     def _write_entities(self, c: sqlite3.Connection, parsed: ParsedDocument) -> None:
         cols = ", ".join(f'"{f}"' for f in _ENTITY_FIELDS)
@@ -522,6 +527,16 @@ class Store:
             "passages": c.execute("SELECT count(*) FROM passages").fetchone()[0],
             "tables": c.execute("SELECT count(*) FROM tables").fetchone()[0],
         }
+
+    # -- indicators (greffier.extract.indicators) -----------------------------------
+    def indicators(
+        self,
+        indicator: str | None = None,
+        issuer: str | None = None,
+        year: int | None = None,
+        doc_id: str | None = None,
+    ) -> list[IndicatorRecord]:
+        return read_indicators(self.conn, indicator, issuer, year, doc_id)
 
     # -- tables (greffier.extract.tables) ---------------------------------------------
     def tables(self, doc_id: str | None = None, page: int | None = None) -> list[Table]:
