@@ -85,6 +85,7 @@ _AFTER = re.compile(rf"^\s*\*?\s*,?\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})", r
 _BRACKET = re.compile(
     rf"[^()]{{0,45}}?\(\s*(?:soit\s+)?([^()]{{1,30}}?)\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})\s*\)", re.IGNORECASE
 )
+_ROW_END = re.compile(r"\d(?:[,.]\d+)?\s*(?:%|€|‰)?\s+[-+]?\d[\d ]*(?:[,.]\d+)?\s*(?:%|€|‰)?\s*[/]?\s*$")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÉÈÀ•(])|\s+•\s+")
 
 
@@ -210,6 +211,8 @@ def prose_candidates(page: int, text: str, domain: str | None, year: int | None)
             if not sent:
                 continue
             codes = find_codes(sent)
+            if _ROW_END.search(sent) and "(" not in sent[-60:]:
+                continue  # a table row ("... 95,9% 96,5%"): the row reader's, with its columns
             cues = _cues(sent, domain)
             if codes and not any(f.unit for f in figures(sent[: codes[-1][0]])):
                 context = by_code(codes[-1][2], domain) or context

@@ -123,7 +123,7 @@ def _line_rows(page: int, lines: list[list[str]], ctx: _Context, header: list) -
             continue
         if not cells:
             cols = [c for c in columns(text) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
-            if cols and (len(cols) >= 2 or len(text.split()) <= 6):
+            if cols and (len(cols) >= 2 or len(text.split()) <= 8) and not figures(text):
                 if not header_open or since_header > 2:
                     header = []
                 header = header + cols
@@ -300,25 +300,42 @@ def _segments(line: LayoutLine) -> list[str]:
     return out
 
 
+_NAME = r"([A-ZÉÈ][\w'’]*(?:[ -](?:[A-ZÉÈ][\w'’]*|en|sur|sous|le|la|les|de|du|des|lès|lez|d'[A-ZÉ][\w]*))*)"
+_COMMUNE_PATTERNS = (
+    re.compile(rf"\b[Cc]ommune\s+(?:de\s+|d['’]\s*){_NAME}"),
+    re.compile(rf"\bCOMMUNE\s+(?:DE\s+|D['’]\s*){_NAME}"),
+    re.compile(rf"Nom de la collectivité\s*:\s*(?:[Cc]ommune\s+(?:de\s+|d['’]\s*))?{_NAME}"),
+)
+
+
 def _commune(doc: Document, pages: Sequence[Page]) -> str | None:
+    """The commune a single-commune report is about: the issuer "Commune de X", else the commune
+    its first pages name most often (a community's report on one of its communes), else the first
+    word of an RPQS title ("Abainville 2021"). None for an intercommunal or regional document."""
     issuer = doc.issuer or ""
     m = re.match(r"(?i)(?:commune|ville|mairie)\s+(?:de\s+|d['’]\s*)(.+)", issuer)
     if m:
         return _title(m.group(1))
-    if issuer or doc.kind != "rpqs":
+    if doc.kind != "rpqs":
         return None
     head = "\n".join(p.text for p in pages[:4])
-    for pattern in (
-        r"Nom de la collectivité\s*:\s*([A-ZÉ][\w'’ -]+?)\s*(?:\n|•|$)",
-        r"[Dd]essert la commune d['’]\s*([A-ZÉ][\w'’-]+(?: [A-ZÉ][\w'’-]+)*)",
-        r"[Dd]essert la commune de\s+([A-ZÉ][\w'’-]+(?: [A-ZÉ][\w'’-]+)*)",
-        r"Territoire desservi\s*:\s*commune d['’]\s*([A-ZÉ][\w'’-]+)",
-    ):
-        found = re.search(pattern, head)
-        if found:
-            return _title(found.group(1))
+    counts: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    for pattern in _COMMUNE_PATTERNS:
+        for found in pattern.finditer(head):
+            name = _title(found.group(1))
+            key = norm(name).replace(" ", "")
+            if len(key) > 2 and key not in ("assainissement", "eau", "service"):
+                counts[key] = counts.get(key, 0) + 1
+                shown.setdefault(key, name)
+    if counts:
+        best = max(counts, key=lambda k: counts[k])
+        if not issuer or counts[best] >= 2:
+            return shown[best]
+    if issuer:
+        return None
     first = doc.title.split()[0] if doc.title else ""
-    return _title(first) if first[:1].isupper() and not first.isupper() else None
+    return _title(first) if first[:1].isupper() and first.isalpha() and len(first) > 2 else None
 
 
 _REGION = re.compile(r"\bR[ée]gion\s+(?:de |d'|du |des )?[A-ZÉ][\w'-]+(?:[ -][A-ZÉ][\w'-]+)*")
@@ -336,7 +353,11 @@ def _issuer_printed(pages: Sequence[Page]) -> str | None:
 
 def _title(name: str) -> str:
     name = name.strip(" .,:")
-    return name.title() if name.isupper() else name
+    if not name.isupper():
+        return name
+    small = {"En", "Sur", "Sous", "Le", "La", "Les", "De", "Du", "Des"}
+    words = re.split(r"([ -])", name.title())
+    return "".join(w.lower() if w in small and i > 0 else w for i, w in enumerate(words))
 
 
 def extract_indicators(
