@@ -34,6 +34,7 @@ from greffier.records import (
     Deliberation,
     Document,
     Entity,
+    IndicatorRecord,
     ParsedDocument,
     Passage,
     SearchHit,
@@ -720,6 +721,32 @@ class Greffier:
         if found is None:
             raise NotFoundError(f"no table {table_id!r} in {self.dir} (list them with `greffier tables`)")
         return found
+
+    def indicators(
+        self, code: str | None = None, issuer: str | None = None, year: int | None = None, doc_id: str | None = None
+    ) -> list[IndicatorRecord]:
+        """Indicator records (an indicator's code, key or name; an issuer or commune; a year)."""
+        key = None
+        if code:
+            from greffier.extract.indicator_ref import resolve
+
+            found = resolve(code)
+            if found is None:
+                raise UsageError(f"unknown indicator {code!r} (a SISPEA code such as D204.0, or a name)")
+            key = found.key
+        return self.store.indicators(indicator=key, issuer=issuer, year=year, doc_id=doc_id)
+
+    def compare(self, code: str, by: str = "issuer", issuer: str | None = None) -> list[dict[str, Any]]:
+        """One indicator side by side: a row per issuer and a column per year (or by year)."""
+        from greffier.extract.indicator_ref import resolve
+        from greffier.search.indicators import compare
+
+        if by not in ("issuer", "year"):
+            raise UsageError("--by is issuer or year")
+        found = resolve(code)
+        if found is None:
+            raise UsageError(f"unknown indicator {code!r} (a SISPEA code such as D204.0, or a name)")
+        return compare(self, found, by, issuer)
 
     # -- answers ---------------------------------------------------------------------
     def ask(self, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:

@@ -1030,5 +1030,116 @@ def serve(host: str, port: int, index_dir: Path | None, backend: str | None) -> 
     run_server(_settings(index_dir, backend), host, port, lambda msg: click.echo(msg, err=True))
 
 
+@main.command("indicators")
+@click.option("--code", help="An indicator: SISPEA code (D204.0, P202.2B), reference key or name.")
+@click.option("--issuer", help="Issuer or commune containing this text (accents ignored).")
+@click.option("--year", type=int, help="The year the values describe.")
+@click.option("--doc", "doc_id", help="Only this document.")
+@index_options
+@output_options(
+    ["indicator", "code", "value", "unit", "year", "as_of", "commune", "issuer", "status", "conflict", "doc_id", "page"]
+)
+@_fail_on_errors
+def indicators_cmd(
+    code: str | None,
+    issuer: str | None,
+    year: int | None,
+    doc_id: str | None,
+    index_dir: Path | None,
+    backend: str | None,
+) -> Any:
+    """Official service indicators (RPQS: D1xx/P1xx, D2xx/P2xx, D3xx/P3xx) and budget aggregates
+    read from the documents, one record per indicator, commune and year, each citing its page.
+
+    A value printed twice is one record (``also`` lists the other pages); two different values
+    for the same indicator, commune and year are both kept with ``conflict`` set. "Non
+    renseigné", "NC" and "sans objet" give a record without a value (``status``).
+
+    \b
+    Example:
+      greffier indicators --code D204.0 --year 2022 --format csv
+    """
+    with _open(index_dir, backend) as g:
+        return [to_dict(r) for r in g.indicators(code, issuer, year, doc_id)]
+
+
+@main.command("compare")
+@click.argument("code")
+@click.option(
+    "--by",
+    type=click.Choice(["issuer", "year"]),
+    default="issuer",
+    show_default=True,
+    help="One row per issuer (a column per year), or one row per year (a column per issuer).",
+)
+@click.option("--issuer", help="Issuer or commune containing this text (accents ignored).")
+@index_options
+@output_options()
+@_fail_on_errors
+def compare_cmd(code: str, by: str, issuer: str | None, index_dir: Path | None, backend: str | None) -> Any:
+    """One indicator side by side across issuers and years; each cell is "value unit (doc_id p.N)"
+    (conflicting values joined by " | "), a table a spreadsheet opens with --format csv.
+
+    \b
+    Example:
+      greffier compare D204.0 --by issuer --format csv > prix-assainissement.csv
+    """
+    with _open(index_dir, backend) as g:
+        return g.compare(code, by, issuer)
+
+
+@eval_group.command("indicators")
+@click.argument("gold", type=click.Path(exists=True, path_type=Path), default="tests/gold/indicators", required=False)
+@click.option(
+    "--corpus-root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="Where the gold's source paths live (../shared/corpus).",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["tune", "report", "all"]),
+    default="all",
+    show_default=True,
+    help="tune: the issuers extraction was developed on; report: the held-out ones.",
+)
+@click.option("--errors", "show_errors", is_flag=True, help="Also list missed and spurious records on stderr.")
+@output_options(
+    [
+        "source",
+        "split",
+        "gold",
+        "found",
+        "right",
+        "recall",
+        "precision",
+        "loose",
+        "no_value_gold",
+        "no_value_right",
+        "invented",
+    ]
+)
+@_fail_on_errors
+def eval_indicators(gold: Path, corpus_root: Path, split: str, show_errors: bool) -> Any:
+    """Precision and recall of indicator records against the gold (value, unit, year, commune and
+    code right), per file and per split; "invented" counts values extracted where the report says
+    "non renseigné" or "sans objet".
+
+    \b
+    Example:
+      greffier eval indicators tests/gold/indicators --corpus-root ../shared/corpus --split report
+    """
+    from greffier.eval.indicators import evaluate_indicators, summary
+
+    scores = evaluate_indicators(gold, corpus_root, split)
+    if show_errors:
+        for s in scores:
+            for m in s.missed:
+                click.echo(f"missed {s.source}: {m}", err=True)
+            for m in s.spurious:
+                click.echo(f"spurious {s.source}: {m}", err=True)
+    return summary(scores)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

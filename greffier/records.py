@@ -244,3 +244,36 @@ class ParsedDocument:
     entities: tuple[Entity, ...] = ()
     deliberations: tuple[Deliberation, ...] = ()
     tables: tuple[Table, ...] = ()
+    indicators: tuple[IndicatorRecord, ...] = ()
+
+
+INDICATOR_STATUSES = ("value", "non renseigné", "sans objet", "empty")
+
+
+@dataclass(frozen=True)
+class IndicatorRecord:
+    """One value of an indicator (greffier/data/indicators.csv) for a commune or issuer and a year.
+
+    ``value`` is None when the report says the figure is not given ("non renseigné", "NC"), does
+    not apply ("sans objet") or leaves a blank ("____ %"): ``status`` says which. A value printed
+    twice is one record whose ``also`` lists the other places; two different values for the same
+    indicator, commune and year are two records, both with ``conflict`` set."""
+
+    record_id: str  # {doc_id}:i{n:03d}
+    indicator: str  # the reference key (the SISPEA code when there is one)
+    code: str  # SISPEA code, "" for a figure without one
+    name: str
+    value: float | None
+    unit: str
+    year: int | None  # the year the value describes
+    as_of: str | None  # ISO date the value is stated at (a tariff's 1 January, a 31 December)
+    issuer: str | None
+    commune: str | None  # the commune a value belongs to, None for an intercommunal or regional figure
+    service: str | None  # eau_potable | assainissement_collectif | assainissement_non_collectif | dechets | budget
+    doc_id: str
+    page: int
+    evidence: str  # the sentence or table row the value was read from
+    from_table: bool
+    status: str = "value"
+    also: tuple[dict[str, Any], ...] = ()  # other sources: {page, evidence, from_table}
+    conflict: bool = False

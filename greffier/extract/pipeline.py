@@ -11,6 +11,7 @@ from greffier.errors import InputError
 from greffier.extract.cleanup import clean_pages
 from greffier.extract.deliberations import extract_deliberations
 from greffier.extract.entities import extract_entities
+from greffier.extract.indicators import extract_indicators
 from greffier.extract.layout import build_blocks
 from greffier.extract.metadata import detect_metadata
 from greffier.extract.pdf import PageLayout, read_pdf_lines
@@ -153,11 +154,10 @@ def parse_file(
     )
     entities = extract_entities(sections, para_pages, meta.year, meta.issuer, ner)
     tables = extract_tables(path, doc_id, layouts, sections, para_pages) if layouts else []
-    deliberations = extract_deliberations(doc, sections, pages, entities, tables, para_pages)
+    deliberations = extract_deliberations(doc, sections, pages, entities, tables, para_pages)  # tables: HT/TTC
     if not deliberations and doc.kind in ("proces_verbal", "deliberation"):
-        log.warning(
-            "%s: minutes with no decided item recognised: no deliberation record", path
-        )  # tables: HT/TTC columns
+        log.warning("%s: minutes with no decided item recognised: no deliberation record", path)
+    indicators = extract_indicators(doc, pages, layouts, kept)  # RPQS indicators, budget aggregates
     if tables:  # each row a passage, each figure an AMOUNT entity
         passages = passages + table_passages(tables, sections, max((p.ordinal for p in passages), default=0))
         entities = entities + table_entities(tables, sections)
@@ -169,6 +169,7 @@ def parse_file(
         entities=tuple(entities),
         deliberations=tuple(deliberations),
         tables=tuple(tables),
+        indicators=tuple(indicators),
     )
 
 

@@ -16,11 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from greffier.errors import IndexMismatchError
+from greffier.index.indicator_store import SCHEMA as INDICATOR_SCHEMA
+from greffier.index.indicator_store import read_indicators, write_indicators
 from greffier.index.sqlite_open import connect, damaged
 from greffier.records import (
     Deliberation,
     Document,
     Entity,
+    IndicatorRecord,
     Page,
     ParsedDocument,
     Passage,
@@ -179,6 +182,7 @@ class Store:
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self.conn.execute("PRAGMA synchronous = NORMAL")
                 self.conn.executescript(_SCHEMA)
+                self.conn.executescript(INDICATOR_SCHEMA)  # added to schema 3 with IF NOT EXISTS: no version bump
                 row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise damaged(path, exc, "record store") from exc
@@ -312,6 +316,7 @@ class Store:
             )
             self._write_entities(c, parsed)
             _write_tables(c, parsed)
+            write_indicators(c, parsed)
 
     def _write_entities(self, c: sqlite3.Connection, parsed: ParsedDocument) -> None:
         cols = ", ".join(f'"{f}"' for f in _ENTITY_FIELDS)
@@ -546,6 +551,19 @@ class Store:
             "passages": c.execute("SELECT count(*) FROM passages").fetchone()[0],
             "tables": c.execute("SELECT count(*) FROM tables").fetchone()[0],
         }
+
+    # -- indicators (greffier.extract.indicators) -----------------------------------
+    def indicators(
+        self,
+        indicator: str | None = None,
+        issuer: str | None = None,
+        year: int | None = None,
+        doc_id: str | None = None,
+    ) -> list[IndicatorRecord]:
+        try:
+            return read_indicators(self.conn, indicator, issuer, year, doc_id)
+        except sqlite3.OperationalError:  # opened read-only, built before indicators: none yet
+            return []
 
     # -- tables (greffier.extract.tables) ---------------------------------------------
     def tables(self, doc_id: str | None = None, page: int | None = None) -> list[Table]:

@@ -32,6 +32,7 @@ from greffier.search.evidence import (
     span_of,
     year_agreement,
 )
+from greffier.search.indicators import indicator_answer, indicator_trend
 from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
 
@@ -879,6 +880,10 @@ def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None 
     q, issuer = understand(g, question, year, issuer)
     if q.kind == "trend":
         return trend(g, question, q.year_from, q.year_to, issuer, parsed=q)
+    if q.kind != "open":  # a question naming an indicator: its records first
+        found = indicator_answer(g, question, year, issuer)
+        if found is not None:
+            return found
     if q.kind == "open":
         # "pourquoi", "comment", "où", "a-t-il ...?": an extracted figure, date or body would not
         # answer it; the passages that speak of it are the answer to read
@@ -940,6 +945,9 @@ def trend(
     parsed: Question | None = None,
 ) -> dict[str, Any]:
     """One value per year for the measured thing; missing years are listed, never filled."""
+    from_records = indicator_trend(g, what, year_from, year_to, issuer)
+    if from_records is not None:
+        return from_records
     docs = g.documents()
     years_known = sorted({d.year for d in docs if d.year})
     q = parsed or parse_question(what, years_known[-1] if years_known else None)

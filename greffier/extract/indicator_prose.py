@@ -1,0 +1,225 @@
+"""The sentence reader of :mod:`greffier.extract.indicators`: "dessert 275 habitants au 31/12/2021
+(270 au 31/12/2020)", "le taux de desserte ... est de 97,78 % (97,04 % pour 2020)", "= 96,8 % (97,4 %
+en 2021)" under a heading that prints the indicator's code.
+
+A sentence naming an indicator (a name or synonym of the reference table, or its code) gives the
+first figure after the name whose unit fits the indicator (a count of habitants needs the word
+"habitants"); its year is the date or year printed next to it, else the one before it in the
+sentence, else the document's. A bracket right after it, "(V en YEAR)", gives the value of another
+year. A sentence saying the figure is not given ("non renseigné", "n'a pas été communiqué", "sans
+objet") gives a record without a value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, indicators
+from greffier.extract.indicator_values import DATE, NOT_GIVEN, YEAR, Figure, clean, figures, year_of
+
+
+@dataclass(frozen=True)
+class Candidate:
+    ind: IndicatorDef
+    value: float | None
+    unit: str
+    year: int | None
+    as_of: str | None
+    page: int
+    evidence: str
+    from_table: bool
+    status: str = "value"
+    decimals: int = 0
+
+
+# -- units -----------------------------------------------------------------------------------
+
+
+def unit_for(ind: IndicatorDef, fig: Figure | None, label: str = "") -> str | None:
+    """The record's unit for a figure printed with ``fig.unit``, or None when incompatible."""
+    printed = fig.unit if fig else None
+    want = ind.unit
+    if printed is None:
+        if want == "km" and re.search(r"\(ml\)|\bml\b|\(m\)", label.lower()):
+            return "m"
+        return want
+    if printed == want:
+        return want
+    if want == "EUR/m3" and printed == "EUR":
+        return "EUR" if ind.key in ("P207.0", "P109.0") else want
+    if want == "km" and printed == "m":
+        return "m"
+    if want == "per 100 km" and printed == "%":
+        return want
+    if want in ("count", "points") and printed in ("count", "points"):
+        return want
+    if want == "tMS" and printed == "t":
+        return want
+    return None
+
+
+_NOUN = {"D101.0": "habitant", "D201.0": "habitant", "D301.0": "habitant", "population": "habitant"}
+_NOUN |= {"abonnes": "abonn", "installations_anc": "installation"}
+_SERVED = re.compile(r"\bdesser\w*", re.IGNORECASE)  # "dessert 275 habitants", "a desservi 157 abonnés"
+_STRICT = (
+    "%",
+    "‰",
+    "per 100 km",
+    "EUR/m3",
+    "EUR",
+    "km",
+    "m3",
+    "tMS",
+    "years",
+    "t",
+    "kg/hab",
+    "EUR/hab",
+    "EUR/t",
+    "days",
+)
+_WHEN = r"(?:au|en|pour l'exercice|pour l'année|pour l'annee|pour|sur l'exercice|l'année|exercice)\s+(?:le\s+)?"
+_WHEN_RE = re.compile(rf"{_WHEN}({DATE.pattern}|{YEAR.pattern})", re.IGNORECASE)
+_AFTER = re.compile(rf"^\s*\*?\s*,?\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})", re.IGNORECASE)
+_BRACKET = re.compile(
+    rf"[^()]{{0,45}}?\(\s*(?:soit\s+)?([^()]{{1,30}}?)\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})\s*\)", re.IGNORECASE
+)
+_ROW_END = re.compile(r"\d(?:[,.]\d+)?\s*(?:%|€|‰)?\s+[-+]?\d[\d ]*(?:[,.]\d+)?\s*(?:%|€|‰)?\s*[/]?\s*$")
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÉÈÀ•(])|\s+•\s+")
+
+
+@cache
+def _cue_patterns(domain: str | None) -> tuple[tuple[IndicatorDef, re.Pattern[str]], ...]:
+    from greffier.extract.indicator_ref import _allowed
+
+    out = []
+    for ind in indicators():
+        if not _allowed(ind, domain) or (ind.domain == "budget" and domain != "budget"):
+            continue
+        for form in ind.forms:
+            words = [w for w in form.split() if w not in ("–", "-", "/")]
+            if not words or len(form) < 5:
+                continue
+            body = r"[\W_]+".join(re.escape(w) + r"[sx]?" for w in words)
+            out.append((ind, re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)))
+        if ind.key in _NOUN and ind.key != "population":
+            out.append((ind, _SERVED))
+    return tuple(out)
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c if not unicodedata.combining(c) else "" for c in text)
+
+
+def _cues(sent: str, domain: str | None) -> list[tuple[IndicatorDef, int, int]]:
+    folded = _fold(sent)
+    found: list[tuple[IndicatorDef, int, int]] = []
+    for ind, pat in _cue_patterns(domain):
+        for m in pat.finditer(folded):
+            found.append((ind, m.start(), m.end()))
+    for start, end, code in find_codes(sent):
+        ind = by_code(code, domain)
+        if ind is not None:
+            found.append((ind, start, end))
+    best: dict[str, tuple[IndicatorDef, int, int]] = {}
+    for ind, s, e in found:  # one cue per indicator: the longest
+        if ind.key not in best or e - s > best[ind.key][2] - best[ind.key][1]:
+            best[ind.key] = (ind, s, e)
+    return list(best.values())
+
+
+def _fits(ind: IndicatorDef, fig: Figure, exact: bool) -> str | None:
+    noun = _NOUN.get(ind.key)
+    if noun:
+        return ind.unit if fig.noun and fig.noun.startswith(noun) else None
+    if exact:
+        return ind.unit if fig.unit == ind.unit else None
+    if fig.unit is None and ind.unit in _STRICT:
+        return None
+    return unit_for(ind, fig)
+
+
+def _year(sent: str, cue_start: int, fig: Figure, year: int | None) -> tuple[int | None, str | None]:
+    m = _AFTER.match(sent[fig.end : fig.end + 45])
+    if m:
+        got = year_of(m.group(1))
+        if got:
+            return got
+    before = list(_WHEN_RE.finditer(sent[: fig.start]))
+    if before:
+        got = year_of(before[-1].group(1))
+        if got:
+            return got
+    return year, None
+
+
+def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: int | None) -> list[Candidate]:
+    window = [f for f in figures(sent) if end <= f.start <= end + 250]
+    fig, unit = None, None
+    if ind.unit == "points" and len(window) > 1 and window[0].value in (100, 120, 140) and window[1].unit == "points":
+        window = window[1:]  # "120/120 75/120": the scale, then the score
+    for exact in (True, False):
+        for f in window:
+            unit = _fits(ind, f, exact)
+            if unit:
+                fig = f
+                break
+        if fig:
+            break
+    if fig is None or unit is None:
+        if NOT_GIVEN.search(sent[start:]) and (end - start >= 12):
+            y = _WHEN_RE.search(sent)
+            got = year_of(y.group(1)) if y else None
+            yr = got[0] if got else year
+            status = "sans objet" if re.search(r"(?i)sans objet|pas concern", sent) else "non renseigné"
+            out = [Candidate(ind, None, ind.unit, yr, None, page, sent, False, status)]
+            prev = _BRACKET.search(sent[start:])
+            inner = figures(prev.group(1)) if prev else []
+            got = year_of(prev.group(2)) if prev else None
+            if inner and got and got[0] != yr and (inner[0].unit is None or inner[0].unit == ind.unit):
+                out.append(Candidate(ind, inner[0].value, ind.unit, got[0], got[1], page, sent, False, "value"))
+            return out
+        return []
+    yr, as_of = _year(sent, start, fig, year)
+    if ind.code in ("D102.0", "D204.0") and as_of is None and yr is not None and yr != year:
+        as_of = f"{yr}-01-01"
+    out = [Candidate(ind, fig.value, unit, yr, as_of, page, sent, False, "value", fig.decimals)]
+    m = _BRACKET.match(sent[fig.end : fig.end + 120])
+    if m:
+        inner = figures(m.group(1))
+        got = year_of(m.group(2))
+        if inner and got and got[0] != yr:
+            f2 = inner[0]
+            u2 = unit if f2.unit is None or f2.noun else _fits(ind, f2, False)
+            if u2 == unit:
+                out.append(Candidate(ind, f2.value, unit, got[0], got[1], page, sent, False, "value", f2.decimals))
+    return out
+
+
+def prose_candidates(page: int, text: str, domain: str | None, year: int | None) -> list[Candidate]:
+    """Candidates from the sentences of one page's text."""
+    out: list[Candidate] = []
+    context: IndicatorDef | None = None
+    text = re.sub(r"(?<![.:;!?])\n(?=[a-zà-ü(])", " ", text)  # a sentence cut across lines
+    text = re.sub(r"\b(du|de|la|le|les|des|au|aux|à|et|en|par|pour|sur)\n", r"\1 ", text)
+    for para in text.split("\n"):
+        for sent in _SENTENCE.split(clean(para)):
+            if not sent:
+                continue
+            codes = find_codes(sent)
+            if _ROW_END.search(sent) and "(" not in sent[-60:]:
+                continue  # a table row ("... 95,9% 96,5%"): the row reader's, with its columns
+            cues = _cues(sent, domain)
+            if codes and not any(f.unit for f in figures(sent[: codes[-1][0]])):
+                context = by_code(codes[-1][2], domain) or context
+            if context is not None and context.unit in _STRICT:
+                m = re.search(r"(?:=|\bsoit\b)\s*(?=[-−]?\s?\d)", sent)
+                if m and all(c[0].key != context.key or c[1] > m.start() for c in cues):
+                    cues = [c for c in cues if c[0].key != context.key] + [(context, m.start(), m.start())]
+            for ind, start, end in cues:
+                out += _read(sent, ind, start, end, page, year)
+    return out

@@ -1,0 +1,169 @@
+"""The reference table of indicators (``greffier/data/indicators.csv``), loaded once.
+
+Official RPQS indicators (SISPEA codes: drinking water D1xx/P1xx, collective sewerage D2xx/P2xx,
+non-collective sewerage D3xx/P3xx), a few descriptive figures every RPQS prints without a code
+(subscribers, billed volumes, network length, debt), and budget aggregates (M14/M57: real
+operating and investment spending and revenue, savings, debt, tax rates). Each row has a key (the
+SISPEA code when there is one), the code, printed aliases, a domain, a French name, a unit, a short
+definition and French synonyms used to recognise it in text and table rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+DOMAINS = ("eau_potable", "assainissement_collectif", "assainissement_non_collectif", "dechets", "budget", "service")
+# the same indicator under each water domain (SISPEA numbers them per service)
+_EQUIVALENT = {
+    "D101.0": "D201.0",
+    "D102.0": "D204.0",
+    "P103.2B": "P202.2B",
+    "P107.2": "P253.2",
+    "P109.0": "P207.0",
+    "P153.2": "P256.2",
+    "P154.0": "P257.0",
+    "P155.1": "P258.1",
+}
+_CODE = re.compile(r"\b((?:[DP]\.?[123]\d\d\.\d[AB]?)|VP\.\d{3}|DC\.\d{3})(?![\d.]*\d)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class IndicatorDef:
+    key: str
+    code: str  # SISPEA code, "" for a figure without one
+    aliases: tuple[str, ...]  # other codes printed for it (VP variables, misprints)
+    domain: str
+    name: str
+    unit: str
+    definition: str
+    synonyms: tuple[str, ...]  # as written in the CSV
+    forms: tuple[str, ...]  # the synonyms and the name, normalized (see :func:`norm`)
+
+
+def norm(text: str) -> str:
+    """Lowercase, accent-free, singular-ish words: the form names and labels are compared in."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("œ", "oe")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("m³", "m3").replace("m 3", "m3")
+    words = re.findall(r"[a-z0-9]+(?:[.,][0-9]+)*|[%€‰/–-]", text)
+    return " ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" and not w[-2].isdigit() else w for w in words)
+
+
+@cache
+def indicators() -> tuple[IndicatorDef, ...]:
+    text = resources.files("greffier.data").joinpath("indicators.csv").read_text(encoding="utf-8")
+    out = []
+    for row in csv.DictReader(text.splitlines()):
+        synonyms = tuple(s.strip() for s in row["synonyms"].split("|") if s.strip())
+        forms = tuple(dict.fromkeys(f for f in (norm(s) for s in (*synonyms, row["name"])) if f))
+        out.append(
+            IndicatorDef(
+                key=row["key"],
+                code=row["code"],
+                aliases=tuple(a for a in row["aliases"].split("|") if a),
+                domain=row["domain"],
+                name=row["name"],
+                unit=row["unit"],
+                definition=row["definition"],
+                synonyms=synonyms,
+                forms=forms,
+            )
+        )
+    return tuple(out)
+
+
+@cache
+def _by_code() -> dict[str, IndicatorDef]:
+    table: dict[str, IndicatorDef] = {}
+    for ind in indicators():
+        for c in (ind.code, *ind.aliases):
+            if c:
+                table.setdefault(_canonical_code(c), ind)
+    return table
+
+
+def get(key: str) -> IndicatorDef | None:
+    return next((i for i in indicators() if i.key == key), None)
+
+
+def _canonical_code(raw: str) -> str:
+    return re.sub(r"^([DP])\.(?=\d)", r"\1", raw.upper())
+
+
+def by_code(raw: str, domain: str | None = None) -> IndicatorDef | None:
+    """The indicator a printed code names; a water code in a sewerage report (or the reverse)
+    is read as the same indicator of the report's own service."""
+    code = _canonical_code(raw)
+    ind = _by_code().get(code)
+    if ind is None or domain not in ("eau_potable", "assainissement_collectif"):
+        return ind
+    if ind.domain != domain:
+        pairs = _EQUIVALENT if domain == "assainissement_collectif" else {v: k for k, v in _EQUIVALENT.items()}
+        other = pairs.get(ind.code)
+        if other:
+            return _by_code().get(other, ind)
+    return ind
+
+
+def find_codes(text: str) -> list[tuple[int, int, str]]:
+    """Codes printed in ``text``: (start, end, code)."""
+    return [(m.start(), m.end(), m.group(1)) for m in _CODE.finditer(text)]
+
+
+def _allowed(ind: IndicatorDef, domain: str | None) -> bool:
+    if domain is None:
+        return True
+    if ind.domain in ("service", "budget"):
+        return True
+    if domain == "budget":
+        return False
+    return ind.domain == domain
+
+
+def match_name(text: str, domain: str | None = None) -> tuple[IndicatorDef, str] | None:
+    """The indicator whose longest name or synonym occurs in ``text`` (word-aligned), with the
+    form that matched; indicators of another service than ``domain`` are not considered."""
+    folded = f" {norm(text)} "
+    best: tuple[int, IndicatorDef, str] | None = None
+    for ind in indicators():
+        if not _allowed(ind, domain):
+            continue
+        for form in ind.forms:
+            if len(form) > 2 and f" {form} " in folded and (best is None or len(form) > best[0]):
+                best = (len(form), ind, form)
+    return (best[1], best[2]) if best else None
+
+
+def resolve(name_or_code: str, domain: str | None = None) -> IndicatorDef | None:
+    """An indicator from a key, a code or a name (a question, a gold label)."""
+    text = name_or_code.strip()
+    direct = get(text)
+    if direct is not None:
+        return direct
+    codes = find_codes(text)
+    if codes:
+        return by_code(codes[0][2], domain)
+    hit = match_name(text, domain)
+    return hit[0] if hit else None
+
+
+def service_domain(text: str) -> str | None:
+    """The service a report describes, from its title and first pages."""
+    t = norm(text)
+    counts = {
+        "assainissement_non_collectif": t.count("non collectif") + 3 * t.count("spanc"),
+        "assainissement_collectif": t.count("assainissement collectif") + t.count("eaux usee"),
+        "eau_potable": t.count("eau potable"),
+        "dechets": t.count("dechet") + t.count("ordure"),
+        "budget": 3 * (t.count("balance generale") + t.count("vote de l'assemblee") + t.count("vote de l assemblee"))
+        + 2 * t.count("budget primitif"),
+    }
+    counts["assainissement_collectif"] -= counts["assainissement_non_collectif"]
+    domain, n = max(counts.items(), key=lambda kv: kv[1])
+    return domain if n > 0 else None

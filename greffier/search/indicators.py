@@ -1,0 +1,170 @@
+"""Questions that name an indicator (a SISPEA code or an indicator's name) answered from the
+indicator records first (greffier.extract.indicators), before any passage search; and the
+``compare`` table (one row per issuer or year, one column per year or issuer, each cell citing
+its document and page)."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, indicators, norm
+from greffier.extract.indicator_values import YEAR
+from greffier.records import IndicatorRecord
+
+if TYPE_CHECKING:
+    from greffier.api import Greffier
+
+log = logging.getLogger(__name__)
+_MIN_FORM = 10  # a name shorter than this ("omr", "taux") is too vague to route a question
+
+
+def show_value(value: float | None) -> str:
+    """A value as printed in a table cell: no exponent, no trailing zeros."""
+    if value is None:
+        return ""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def named_indicators(text: str) -> list[IndicatorDef]:
+    """The indicators a question names: its printed code, else every indicator whose longest
+    matching name or synonym is the longest found (the D102.0 and D204.0 prices share theirs)."""
+    codes = find_codes(text)
+    if codes:
+        found = [by_code(c) for _, _, c in codes]
+        return [i for i in dict.fromkeys(found) if i is not None]
+    folded = f" {norm(text)} "
+    best, out = 0, []
+    for ind in indicators():
+        size = max((len(f) for f in ind.forms if len(f) >= _MIN_FORM and f" {f} " in folded), default=0)
+        if size > best:
+            best, out = size, [ind]
+        elif size and size == best:
+            out.append(ind)
+    return out
+
+
+def _records(g: Greffier, inds: list[IndicatorDef], issuer: str | None) -> list[IndicatorRecord]:
+    out: list[IndicatorRecord] = []
+    for ind in inds:
+        out += g.store.indicators(indicator=ind.key, issuer=issuer)
+    return [r for r in out if r.value is not None]
+
+
+def _row(g: Greffier, r: IndicatorRecord) -> dict[str, Any]:
+    doc = g.store.document(r.doc_id)
+    return {
+        "answer": f"{show_value(r.value)} {r.unit}",
+        "value": r.value,
+        "unit": r.unit,
+        "kind": "indicator",
+        "indicator": r.indicator,
+        "code": r.code,
+        "name": r.name,
+        "year": r.year,
+        "as_of": r.as_of,
+        "issuer": r.issuer,
+        "commune": r.commune,
+        "confidence": 0.5 if r.conflict else 1.0,
+        "doc_id": r.doc_id,
+        "title": doc.title if doc else "",
+        "page": r.page,
+        "section_path": [],
+        "evidence": r.evidence,
+        "conflict": r.conflict,
+    }
+
+
+def _by_source_year(rs: list[IndicatorRecord], g: Greffier) -> list[IndicatorRecord]:
+    """Best first: the report of the value's own year (then the nearest), a value printed once."""
+
+    def doc_year(r: IndicatorRecord) -> int:
+        doc = g.store.document(r.doc_id)
+        return doc.year if doc and doc.year else 0
+
+    return sorted(rs, key=lambda r: (r.conflict, abs(doc_year(r) - (r.year or 0)), -doc_year(r), r.page))
+
+
+def indicator_answer(g: Greffier, question: str, year: int | None, issuer: str | None) -> dict[str, Any] | None:
+    """An answer from the indicator records when the question names an indicator and a record
+    fits (its year, else the latest); None to let the passage search answer."""
+    inds = named_indicators(question)
+    if not inds:
+        return None
+    records = _records(g, inds, issuer)
+    asked = year or next((int(m.group(1)) for m in YEAR.finditer(question)), None)
+    if asked is not None:
+        records = [r for r in records if r.year == asked]
+    if not records:
+        return None
+    latest = max(r.year or 0 for r in records)
+    ranked = _by_source_year([r for r in records if (r.year or 0) == latest], g)
+    best = ranked[0]
+    alternatives = [_row(g, r) for r in ranked[1:4] if (r.value, r.commune) != (best.value, best.commune)]
+    return {
+        "question": question,
+        "kind": "indicator",
+        "years": [asked, asked],
+        **_row(g, best),
+        "alternatives": alternatives,
+    }
+
+
+def indicator_trend(
+    g: Greffier, what: str, lo: int | None, hi: int | None, issuer: str | None
+) -> dict[str, Any] | None:
+    """One value per year from the indicator records, missing years listed; None when the
+    question names no indicator or no record has a value."""
+    inds = named_indicators(what)
+    if not inds:
+        return None
+    records = [r for r in _records(g, inds, issuer) if r.year is not None]
+    if not records:
+        return None
+    years = sorted({r.year for r in records if r.year is not None})
+    lo = lo or years[0]
+    hi = hi or years[-1]
+    per_year: dict[int, list[IndicatorRecord]] = defaultdict(list)
+    for r in records:
+        if r.year is not None and lo <= r.year <= hi:
+            per_year[r.year].append(r)
+    series = []
+    for y in sorted(per_year):
+        ranked = _by_source_year(per_year[y], g)
+        row = _row(g, ranked[0])
+        others = [_row(g, r) for r in ranked[1:] if r.value != ranked[0].value]
+        if others:
+            row["conflicts"] = others[:2]
+        series.append(row)
+    missing = [y for y in range(lo, hi + 1) if y not in per_year]
+    return {
+        "question": what,
+        "kind": "trend",
+        "unit": series[0]["unit"] if series else None,
+        "series": series,
+        "missing": missing,
+    }
+
+
+def compare(
+    g: Greffier, indicator: IndicatorDef, by: str = "issuer", issuer: str | None = None
+) -> list[dict[str, Any]]:
+    """A table of one indicator: a row per issuer (or commune) and a column per year, or the
+    transpose with ``by="year"``; each cell "value unit (doc_id p.N)", conflicting values joined by
+    " | "."""
+    records = g.store.indicators(indicator=indicator.key, issuer=issuer)
+    cells: dict[tuple[str, int | None], list[str]] = defaultdict(list)
+    for r in records:
+        doc = g.store.document(r.doc_id)
+        who = r.commune or r.issuer or (Path(doc.path).stem if doc else r.doc_id)
+        shown = r.status if r.value is None else f"{show_value(r.value)} {r.unit}"
+        cell = f"{shown} ({r.doc_id} p.{r.page})"
+        if cell not in cells[(who, r.year)]:
+            cells[(who, r.year)].append(cell)
+    whos = sorted({k[0] for k in cells})
+    years = sorted({k[1] for k in cells if k[1] is not None})
+    if by == "year":
+        return [{"year": y, **{w: " | ".join(cells.get((w, y), [])) for w in whos}} for y in years]
+    return [{"issuer": w, **{str(y): " | ".join(cells.get((w, y), [])) for y in years}} for w in whos]
