@@ -46,7 +46,7 @@ _NUMBER_WORDS = (
     "un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente"
     "|quarante|cinquante|soixante|et"
 )
-_COUNT = rf"(\d{{1,3}}|(?:(?:{_NUMBER_WORDS})[\s-]+)*(?:{_NUMBER_WORDS}))"
+_COUNT = rf"(\d{{1,3}}|(?:(?:{_NUMBER_WORDS})[\s-]+){{0,3}}(?:{_NUMBER_WORDS}))"
 _Q = r"[«»\"“”\s]*"  # "16 voix « Pour »", "« Pour » : 15"
 _VOICES = (
     ("pour", re.compile(rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q}(?i:pour|favorables?)\b|[«\"“]\s*(?i:pour)\b|Pour\b)")),
@@ -79,8 +79,9 @@ def _vote(text: str) -> Vote | None:
         if m:
             counts[key] = int(m.group(1))
     # "par 12 voix pour, 2 contre et 3 abstentions", "Vote : 9 voix pour", "quinze voix pour"
+    lowered = low.lower()
     for key, pattern in _VOICES:
-        if counts[key] is None:
+        if counts[key] is None and ("abstention" if key == "abstention" else key) in lowered:
             m = pattern.search(low)
             if m:
                 counts[key] = _count(m.group(1))

@@ -38,6 +38,7 @@ _STAMP = re.compile(
     re.IGNORECASE,
 )
 
+_SAMPLE = 1500  # characters of the page judged: a garbage layer is garbage from its first lines
 GARBAGE_BELOW = 0.8  # plausibility under which a text layer is read again from the image
 MIN_BODY_CHARS = 15  # fewer characters than this (stamps aside): no real text layer. A title page or a
 # slide-style divider holds 20-80 characters of real text: it keeps its text layer (and its fonts)
@@ -67,6 +68,6 @@ def ocr_reason(text: str, ink: float) -> str | None:
         if ink >= MIN_INK:
             return "no text layer" if not text.strip() else "text layer is only a stamp or a header"
         return None  # a blank or nearly blank page: nothing to read
-    if chars >= 200 and plausibility(body) < GARBAGE_BELOW:
+    if chars >= 200 and plausibility(body[:_SAMPLE]) < GARBAGE_BELOW:
         return "garbage text layer"
     return None

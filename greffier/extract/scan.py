@@ -10,6 +10,7 @@ as a text layer. It remembers what it did per page (:class:`PageSource`) for pro
 from __future__ import annotations
 
 import logging
+import os
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ OCR_MODES = ("auto", "always", "never")
 class OcrOptions:
     """How ingest treats scans; handed to every parse job (picklable)."""
 
-    mode: str = "auto"
+    mode: str = field(default_factory=lambda: os.environ.get("GREFFIER_OCR") or "auto")
     cache: str | None = None  # path of the OCR cache file; None: no cache
     dpi: int = ocr.DPI
 
