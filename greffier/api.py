@@ -749,12 +749,30 @@ class Greffier:
         return compare(self, found, by, issuer)
 
     # -- answers ---------------------------------------------------------------------
-    def ask(self, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:
+    def ask(
+        self, question: str, year: int | None = None, issuer: str | None = None, min_confidence: float = 0.0
+    ) -> dict[str, Any]:
+        """The answer, or ``answer: None`` with the reason and the candidates. ``min_confidence``:
+        an answer under it is withheld too (``greffier eval answers --curve`` shows the trade-off)."""
         from greffier.search.ask import ask
 
         if not check_text(question, "question").strip():
             raise UsageError("empty question")
-        return ask(self, question, year=year, issuer=issuer)
+        if not 0.0 <= min_confidence <= 1.0:
+            raise UsageError(f"min confidence {min_confidence} is not between 0 and 1")
+        result = ask(self, question, year=year, issuer=issuer)
+        if min_confidence and result.get("answer") is not None and result.get("kind") != "trend":
+            if (result.get("confidence") or 0.0) < min_confidence:
+                candidate = {k: v for k, v in result.items() if k not in ("question", "kind", "years", "alternatives")}
+                return {
+                    "question": result.get("question"),
+                    "kind": result.get("kind"),
+                    "years": result.get("years"),
+                    "answer": None,
+                    "reason": f"the best answer's confidence {result.get('confidence')} is under {min_confidence}",
+                    "candidates": [candidate, *result.get("alternatives", [])][:3],
+                }
+        return result
 
     def trend(
         self, what: str, year_from: int | None = None, year_to: int | None = None, issuer: str | None = None

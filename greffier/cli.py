@@ -525,10 +525,24 @@ def directions(doc_id: str | None, index_dir: Path | None, backend: str | None) 
 @click.argument("question")
 @click.option("--year", type=int, help="The year the question is about (else taken from the question).")
 @click.option("--issuer", help="Only documents whose issuer contains this.")
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="Withhold an answer under this confidence (see `greffier eval answers --curve`).",
+)
 @index_options
 @output_options(["answer", "value", "unit", "year", "confidence", "doc_id", "page", "evidence"])
 @_fail_on_errors
-def ask(question: str, year: int | None, issuer: str | None, index_dir: Path | None, backend: str | None) -> Any:
+def ask(
+    question: str,
+    year: int | None,
+    issuer: str | None,
+    min_confidence: float,
+    index_dir: Path | None,
+    backend: str | None,
+) -> Any:
     """Answer a question with a figure, a date or a direction, and its proof.
 
     The answer is extracted from a cited page (document, page, section, verbatim evidence)
@@ -540,7 +554,7 @@ def ask(question: str, year: int | None, issuer: str | None, index_dir: Path | N
       greffier ask "Combien de délibérations la Métropole a-t-elle préparées en 2017 ?"
     """
     with _open(index_dir, backend) as g:
-        result = g.ask(question, year=year, issuer=issuer)
+        result = g.ask(question, year=year, issuer=issuer, min_confidence=min_confidence)
     if result.get("kind") == "trend":
         return result["series"] or [{"answer": None, "evidence": "no value found for any year"}]
     if result.get("answer") is None:
@@ -700,22 +714,39 @@ def eval_entities(gold: Path, show_errors: bool, ner: str | None) -> Any:
     show_default=True,
     help="Only the questions of this split (dev, test, heldout: the file's own values), or all.",
 )
+@click.option(
+    "--by",
+    type=click.Choice(["issuer", "folder"]),
+    default=None,
+    help="Also one row per issuer (the question's) or per corpus folder (the answer's source).",
+)
+@click.option(
+    "--curve",
+    is_flag=True,
+    help="Instead: accuracy, wrong rate and coverage of ask at each confidence threshold (ask --min-confidence).",
+)
 @index_options
-@output_options(["group", "split", "questions", "accuracy", "wrong_rate", "abstention_rate"])
+@output_options()
 @_fail_on_errors
-def eval_answers(questions: Path, split: str, index_dir: Path | None, backend: str | None) -> Any:
+def eval_answers(
+    questions: Path, split: str, by: str | None, curve: bool, index_dir: Path | None, backend: str | None
+) -> Any:
     """Accuracy, wrong-answer and abstention rates of `ask` and `trend` on a question set.
 
-    Run it on an index built from the documents the questions are about.
+    Run it on an index built from the documents the questions are about. An unanswerable
+    question counts as right only when greffier abstains.
 
     \b
     Example:
       greffier eval answers tests/gold/questions/answers.jsonl --split test --index shared-index
+      greffier eval answers tests/gold/questions/blind3.jsonl --curve --index shared-index
     """
-    from greffier.eval.answers import evaluate_answers
+    from greffier.eval.answers import answer_curve, evaluate_answers
 
     with _open(index_dir, backend) as g:
-        return evaluate_answers(g, questions, split)
+        if curve:
+            return answer_curve(g, questions, split)
+        return evaluate_answers(g, questions, split, by)
 
 
 @eval_group.command("deliberations")

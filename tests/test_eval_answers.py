@@ -73,3 +73,62 @@ def test_a_malformed_question_file_is_named_with_its_line(tmp_path: Path, text: 
         load_questions(path)
     r = CliRunner().invoke(main, ["eval", "answers", str(path), "--index", str(tmp_path / "idx")])
     assert r.exit_code == 1 and problem in r.output and "Traceback" not in r.output
+
+
+def _questions(tmp_path: Path) -> Path:
+    """Two answerable questions on corpus/ (one by AMP, one by Pierrefonds) and one unanswerable."""
+    rows = [
+        {
+            "question": "Combien de délibérations la Métropole Aix-Marseille-Provence a-t-elle préparées en 2017 ?",
+            "type": "figure",
+            "issuer": "Métropole Aix-Marseille-Provence",
+            "answer": {"value": 1861, "unit": "count", "source": "amp-2017/rapport-activite-2017.txt"},
+        },
+        {
+            "question": "Quel est le montant de l'indemnité de fonction du maire de Tombouctou en 1850 ?",
+            "type": "figure",
+            "issuer": "Commune de Tombouctou",
+            "answer": None,
+            "reason": "not in corpus",
+        },
+    ]
+    path = tmp_path / "q.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_eval_answers_by_issuer_and_the_confidence_curve(demo_index: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from greffier.cli import main
+
+    q = _questions(tmp_path)
+    runner = CliRunner()
+    out = runner.invoke(
+        main, ["eval", "answers", str(q), "--by", "issuer", "--index", str(demo_index), "--format", "json"]
+    )
+    assert out.exit_code == 0, out.output
+    parts = {(r["group"], r["part"]): r for r in json.loads(out.stdout)}
+    assert parts[("ask", "Commune de Tombouctou")]["accuracy"] == 1.0  # abstaining is right there
+    assert parts[("ask", "all")]["questions"] == 2
+    curve = json.loads(
+        runner.invoke(
+            main, ["eval", "answers", str(q), "--curve", "--index", str(demo_index), "--format", "json"]
+        ).stdout
+    )
+    assert [r["min_confidence"] for r in curve] == sorted(r["min_confidence"] for r in curve)
+    assert curve[0]["answered"] >= curve[-1]["answered"]  # a stricter threshold never answers more
+    assert all(r["accuracy"] >= 0.5 for r in curve)  # the unanswerable question is right at every threshold
+
+
+def test_ask_withholds_an_answer_under_min_confidence(demo_index: Path) -> None:
+    from greffier.api import Greffier
+    from greffier.settings import Settings
+
+    question = "Combien de délibérations la Métropole Aix-Marseille-Provence a-t-elle préparées en 2017 ?"
+    with Greffier(Settings(index_dir=demo_index)) as g:
+        plain = g.ask(question)
+        assert plain["answer"] is not None and plain["confidence"] < 1.0
+        strict = g.ask(question, min_confidence=min(1.0, plain["confidence"] + 0.01))
+    assert strict["answer"] is None and "under" in strict["reason"]
+    assert strict["candidates"][0]["value"] == plain["value"]  # the withheld answer is shown as a candidate

@@ -124,58 +124,126 @@ def _same_value(gold: dict[str, Any], got: dict[str, Any], kind: str) -> bool:
     return ok and (gu is None or gu == got.get("unit"))
 
 
-def evaluate_answers(g: Greffier, questions: Path, split: str = "all") -> list[dict[str, Any]]:
+def _group_of(r: dict[str, Any], by: str | None) -> str:
+    if by == "issuer":
+        return str(r.get("issuer") or "?")
+    if by == "folder":  # the corpus folder of the answer's source; unanswerable rows by issuer
+        answer = r.get("answer") or {}
+        source = answer.get("source") if isinstance(answer, dict) else None
+        source = source or next((y.get("source") for y in r.get("series") or [] if y.get("source")), None)
+        return source.split("/", 1)[0] if source else f"({r.get('issuer') or '?'})"
+    return "all"
+
+
+def answer_outcomes(g: Greffier, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each question asked once: its group (ask/trend), outcome (right, wrong, abstained,
+    incomplete) and the answer's confidence (None when greffier abstained)."""
+    out = []
+    for r in rows:
+        got = g.ask(r["question"])
+        if r["type"] == "trend":
+            series = {s["year"]: s for s in got.get("series", [])} if got.get("kind") == "trend" else {}
+            if not series:
+                outcome = "abstained"
+            else:
+                gold_years = {s["year"]: s for s in r["series"]}
+                # a printed value that is wrong (or printed for a year the corpus has no value for,
+                # or for a year outside the gold) makes the series wrong; right values with some
+                # years reported missing make it incomplete; every year right makes it right
+                printed_wrong = any(
+                    y not in gold_years
+                    or gold_years[y].get("value") is None
+                    or not _same_value(gold_years[y], p, "figure")
+                    for y, p in series.items()
+                )
+                lacking = any(s.get("value") is not None and s["year"] not in series for s in r["series"])
+                outcome = "wrong" if printed_wrong else "incomplete" if lacking else "right"
+            out.append({"row": r, "group": "trend", "outcome": outcome, "confidence": None, "unanswerable": False})
+            continue
+        gold = r.get("answer")
+        if got.get("answer") is None:
+            outcome = "right" if gold is None else "abstained"
+        elif gold is None:
+            outcome = "wrong"
+        else:
+            outcome = "right" if _same_value(gold, got, r["type"]) else "wrong"
+        conf = got.get("confidence") if got.get("answer") is not None else None
+        out.append({"row": r, "group": "ask", "outcome": outcome, "confidence": conf, "unanswerable": gold is None})
+    return out
+
+
+def evaluate_answers(g: Greffier, questions: Path, split: str = "all", by: str | None = None) -> list[dict[str, Any]]:
+    """Accuracy, wrong and abstention rates of ask and trend, per ``by`` group (issuer, corpus
+    folder) when asked, then overall."""
     rows = load_questions(questions)
     if split != "all":
         splits = sorted({str(r.get("split")) for r in rows})
         rows = [r for r in rows if r.get("split") == split]
         if not rows:
             raise UsageError(f"{questions}: no question of split {split!r} (its splits: {', '.join(splits)})")
-    tally: dict[str, dict[str, int]] = defaultdict(
+    tally: dict[tuple[str, str], dict[str, int]] = defaultdict(
         lambda: {"n": 0, "right": 0, "wrong": 0, "abstained": 0, "incomplete": 0}
     )
-    for r in rows:
-        group = "trend" if r["type"] == "trend" else "ask"
-        t = tally[group]
-        t["n"] += 1
-        if group == "trend":
-            got = g.ask(r["question"])
-            series = {s["year"]: s for s in got.get("series", [])} if got.get("kind") == "trend" else {}
-            if not series:
-                t["abstained"] += 1
-                continue
-            gold_years = {s["year"]: s for s in r["series"]}
-            # a printed value that is wrong (or printed for a year the corpus has no value for,
-            # or for a year outside the gold) makes the series wrong; right values with some
-            # years reported missing make it incomplete; every year right makes it right
-            printed_wrong = any(
-                y not in gold_years or gold_years[y].get("value") is None or not _same_value(gold_years[y], p, "figure")
-                for y, p in series.items()
-            )
-            lacking = any(s.get("value") is not None and s["year"] not in series for s in r["series"])
-            t["wrong" if printed_wrong else "incomplete" if lacking else "right"] += 1
-            continue
-        got = g.ask(r["question"])
-        gold = r.get("answer")
-        if got.get("answer") is None:
-            t["right" if gold is None else "abstained"] += 1
-        elif gold is None:
-            t["wrong"] += 1
-        else:
-            t["right" if _same_value(gold, got, r["type"]) else "wrong"] += 1
+    for o in answer_outcomes(g, rows):
+        keys = [(o["group"], "all")]
+        if by:
+            keys.insert(0, (o["group"], _group_of(o["row"], by)))
+        for key in keys:
+            tally[key]["n"] += 1
+            tally[key][o["outcome"]] += 1
     out = []
-    for group in ("ask", "trend"):
-        t = tally[group]
+    for (group, part), t in sorted(tally.items(), key=lambda kv: (kv[0][0], kv[0][1] == "all", kv[0][1])):
         n = t["n"] or 1
         out.append(
             {
                 "group": group,
                 "split": split,
+                "part": part,
                 "questions": t["n"],
                 "accuracy": round(t["right"] / n, 3),
                 "wrong_rate": round(t["wrong"] / n, 3),
                 "abstention_rate": round(t["abstained"] / n, 3),
                 "incomplete_rate": round(t["incomplete"] / n, 3),  # trends: right values, some years missing
+            }
+        )
+    for group in ("ask", "trend"):  # both rows always, as before
+        if not any(r["group"] == group for r in out):
+            out.append(
+                {"group": group, "split": split, "part": "all", "questions": 0, "accuracy": 0.0, "wrong_rate": 0.0}
+                | {"abstention_rate": 0.0, "incomplete_rate": 0.0}
+            )
+    return out
+
+
+CURVE_THRESHOLDS = (0.0, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+
+
+def answer_curve(g: Greffier, questions: Path, split: str = "all") -> list[dict[str, Any]]:
+    """Accuracy, wrong rate and coverage of ask (not trends) if answers under each confidence
+    threshold were withheld (``ask --min-confidence``): a user picks a stricter threshold here."""
+    rows = [r for r in load_questions(questions) if r["type"] != "trend"]
+    if split != "all":
+        rows = [r for r in rows if r.get("split") == split]
+    outcomes = answer_outcomes(g, rows)
+    n = len(outcomes) or 1
+    out = []
+    for t in CURVE_THRESHOLDS:
+        right = wrong = answered = right_answered = 0
+        for o in outcomes:
+            if o["confidence"] is not None and o["confidence"] >= t:
+                answered += 1
+                right_answered += o["outcome"] == "right"
+                wrong += o["outcome"] == "wrong"
+            else:  # withheld: right only when the corpus has no answer
+                right += o["unanswerable"]
+        out.append(
+            {
+                "min_confidence": t,
+                "questions": len(outcomes),
+                "answered": round(answered / n, 3),
+                "accuracy": round((right + right_answered) / n, 3),
+                "wrong_rate": round(wrong / n, 3),
+                "precision": round(right_answered / answered, 3) if answered else None,
             }
         )
     return out
