@@ -644,3 +644,26 @@ def test_a_ceiling_is_not_an_amount_unless_asked(tmp_path: Path) -> None:
         assert c.entity.value == c2.entity.value == 20 and c.factor < c2.factor
         q3, _ = understand(g, "Jusqu'à combien la subvention est-elle plafonnée ?")
         assert [c.factor for c in rank(g, q3, issuer)] == [1.0]
+
+
+def test_a_question_on_a_vote_is_answered_by_the_record_and_its_vote(demo_index: Path) -> None:
+    """'… a-t-il approuvé …, avec quel vote ?' is answered by the deliberation record (outcome and
+    counts, its page), never by a figure of the passage; a vote on nothing recorded is abstained."""
+    from greffier.api import Greffier
+    from greffier.settings import Settings
+
+    with Greffier(Settings(index_dir=demo_index)) as g:
+        got = g.ask(
+            "Le conseil municipal de Pierrefonds a-t-il approuvé le recrutement d'un vacataire agent "
+            "administratif en mars 2025, et avec quel vote ?"
+        )
+        assert got["kind"] == "vote" and got["answer"].startswith("adopté")
+        assert got["value"]["approved"] is True and got["value"]["contre"] == 4 and got["value"]["abstention"] == 1
+        assert got["ref"] == "D2025-006" and got["page"] >= 1
+        none = g.ask(
+            "Le conseil municipal de Pierrefonds a-t-il approuvé la construction d'une piscine olympique en 2025 ?"
+        )
+        assert none["answer"] is None and none["kind"] == "vote"
+        # a question that asks a figure of an adopted item is no vote question
+        figure = g.ask("Quelle subvention le conseil municipal a-t-il adoptée pour le club de judo en mars 2016 ?")
+        assert figure["kind"] != "vote"

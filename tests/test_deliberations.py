@@ -206,8 +206,12 @@ def test_amount_taxes_and_ranges(text: str, expected: list[tuple[float, str | No
 # -- headings the layout missed or wrapped --------------------------------------------------------
 def test_a_heading_left_in_the_text_is_a_record() -> None:
     sections = _sections(
-        ("2. DEVELOPPEMENT ECONOMIQUE", "DEL2025-60 : Aides directes aux entreprises – PME,\ncommerciales – ESPOSITO\n"
-         "Aide de 10 000 € à la société.\nAprès avoir délibéré, à l’unanimité", 1),
+        (
+            "2. DEVELOPPEMENT ECONOMIQUE",
+            "DEL2025-60 : Aides directes aux entreprises – PME,\ncommerciales – ESPOSITO\n"
+            "Aide de 10 000 € à la société.\nAprès avoir délibéré, à l’unanimité",
+            1,
+        ),
         ("DEL2025-61 : Aides directes – LA COTE A L’OS", "Aide de 1 800 €.\nAprès avoir délibéré, à l’unanimité", 2),
     )
     refs = {d.ref: d for d in _records(sections)}

@@ -45,8 +45,7 @@ def _table(doc, page: int) -> Table:
 def _cell(table: Table, row_header: str, col_header: str):
     """The first value cell (not a label cell) with these headers."""
     return next(
-        c for c in table.cells
-        if c.col > table.label_cols and c.row_header == row_header and c.col_header == col_header
+        c for c in table.cells if c.col > table.label_cols and c.row_header == row_header and c.col_header == col_header
     )
 
 
@@ -130,13 +129,18 @@ def _checklist(path: Path) -> Path:
     page = PdfPage()
     page.text(72, 80, "1. Contrôles de l’année", 12)
     page.text(72, 110, "Le bilan des contrôles est le suivant :")
-    page.table(72, 130, [200, 60, 60, 100], [
-        ["Contrôle", "Oui", "Non", "Taux"],
-        ["Conception", "☑", "☐", "12 %"],
-        ["Bonne exécution", "☐", "☑", "____%"],
-        ["Vente", "☑", "☐", "………"],
-        ["Périodique", "☑", "☐", "45,5 %"],
-    ])
+    page.table(
+        72,
+        130,
+        [200, 60, 60, 100],
+        [
+            ["Contrôle", "Oui", "Non", "Taux"],
+            ["Conception", "☑", "☐", "12 %"],
+            ["Bonne exécution", "☐", "☑", "____%"],
+            ["Vente", "☑", "☐", "………"],
+            ["Périodique", "☑", "☐", "45,5 %"],
+        ],
+    )
     return write_pdf(path, [page])
 
 
@@ -161,18 +165,28 @@ def _budget_pages(path: Path, second_x: float = 72) -> Path:
     for i in range(25):  # enough prose to push the table to the bottom of the page
         first.text(72, 110 + 16 * i, "Le conseil examine les propositions budgétaires de la commune pour l’exercice.")
     first.text(72, 540, "Les crédits proposés sont les suivants :")
-    first.table(72, 560, [220, 100, 100], [
-        ["Chapitre", "Budget 2024", "Budget 2025"],
-        ["011 Charges à caractère général", "448 950,00 €", "418 300,00 €"],
-        ["012 Charges de personnel", "657 200,00 €", "635 000,00 €"],
-        ["014 Atténuations de produits", "114 500,00 €", "114 500,00 €"],
-    ])
+    first.table(
+        72,
+        560,
+        [220, 100, 100],
+        [
+            ["Chapitre", "Budget 2024", "Budget 2025"],
+            ["011 Charges à caractère général", "448 950,00 €", "418 300,00 €"],
+            ["012 Charges de personnel", "657 200,00 €", "635 000,00 €"],
+            ["014 Atténuations de produits", "114 500,00 €", "114 500,00 €"],
+        ],
+    )
     second = PdfPage()
-    second.table(second_x, 60, [220, 100, 100], [
-        ["65 Autres charges de gestion courante", "118 150,00 €", "125 000,00 €"],
-        ["66 Charges financières", "17 200,00 €", "20 000,00 €"],
-        ["67 Charges exceptionnelles", "6 000,00 €", "1 000,00 €"],
-    ])
+    second.table(
+        second_x,
+        60,
+        [220, 100, 100],
+        [
+            ["65 Autres charges de gestion courante", "118 150,00 €", "125 000,00 €"],
+            ["66 Charges financières", "17 200,00 €", "20 000,00 €"],
+            ["67 Charges exceptionnelles", "6 000,00 €", "1 000,00 €"],
+        ],
+    )
     second.text(72, 160, "Le budget est adopté à l’unanimité des membres présents.")
     return write_pdf(path, [first, second])
 
@@ -248,8 +262,10 @@ def test_store_round_trip_and_replacement(tmp_path: Path, minutes) -> None:
         g.ingest([CR])
         stored = g.tables("compte-rendu-17-11-2015")
         assert [t.rows for t in stored] == [t.rows for t in minutes.tables]
-        assert stored[2].cells == tuple(c.__class__(**{**c.__dict__, "table_id": stored[2].table_id,
-                                                       "doc_id": stored[2].doc_id}) for c in minutes.tables[2].cells)
+        assert stored[2].cells == tuple(
+            c.__class__(**{**c.__dict__, "table_id": stored[2].table_id, "doc_id": stored[2].doc_id})
+            for c in minutes.tables[2].cells
+        )
         assert [t.table_id for t in g.tables(page=3)] == ["compte-rendu-17-11-2015:t001"]
         g.ingest([CR], force=True)  # replaced, not doubled
         assert len(g.tables()) == len(minutes.tables)
@@ -282,8 +298,11 @@ def test_cli_tables_json_and_table_csv(demo_index: Path) -> None:
     r = _run("table", table["table_id"], "--format", "csv", "--index", str(demo_index))
     assert r.exit_code == 0, r.output
     rows = list(csv.reader(io.StringIO(r.output)))
-    assert rows[:3] == [["Taux pour l’année", "TH", "TFB", "TFNB"], ["2015", "0.383", "0.788", "1.84"],
-                        ["2014", "0.321", "0.661", "1.54"]]
+    assert rows[:3] == [
+        ["Taux pour l’année", "TH", "TFB", "TFNB"],
+        ["2015", "0.383", "0.788", "1.84"],
+        ["2014", "0.321", "0.661", "1.54"],
+    ]
     r = _run("tables", "--format", "csv", "--index", str(demo_index))
     listed = list(csv.DictReader(io.StringIO(r.output)))
     assert {"table_id", "page", "strategy", "caption"} <= set(listed[0]) and len(listed) >= 5

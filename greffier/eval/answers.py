@@ -108,6 +108,13 @@ def _same_value(gold: dict[str, Any], got: dict[str, Any], kind: str) -> bool:
     gv, pv = gold.get("value"), got.get("value")
     if gv is None or pv is None:
         return False
+    if isinstance(gv, dict) or kind == "vote":  # {"approved": true, "pour": 15, ...}: every count the gold gives
+        if not isinstance(gv, dict) or not isinstance(pv, dict):
+            return False
+        if "approved" in gv and bool(gv["approved"]) != bool(pv.get("approved")):
+            return False
+        counts_ok = all(pv.get(k) == gv[k] for k in ("pour", "contre", "abstention") if gv.get(k))
+        return counts_ok and (not gv.get("unanimite") or bool(pv.get("unanimite")))
     if kind == "date":
         gv = _iso(str(gv)) or str(gv)
         return str(pv).startswith(gv) and len(str(pv)) == len(gv)

@@ -277,6 +277,7 @@ def _from_sections(
                 page_start=rec.page_start,
                 page_end=rec.page_end,
                 section_id=rec.head.section_id,
+                outcome=outcome_of(text, doc.kind),
             )
         )
     return out

@@ -35,6 +35,7 @@ from greffier.search.evidence import (
 from greffier.search.indicators import indicator_answer, indicator_trend
 from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
+from greffier.search.votes import answer_vote, is_vote_question
 
 if TYPE_CHECKING:
     from greffier.api import Greffier
@@ -878,6 +879,9 @@ def rank(g: Greffier, q: Question, issuer: str | None, later_undated: float = 1.
 def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:
     given = issuer
     q, issuer = understand(g, question, year, issuer)
+    if is_vote_question(question) and q.kind != "trend":
+        # "le conseil a-t-il approuvé …, et avec quel vote ?": the record and its vote, never a figure
+        return answer_vote(g, question, *_year_window(q), issuer)
     if q.kind == "trend":
         return trend(g, question, q.year_from, q.year_to, issuer, parsed=q)
     if q.kind != "open":  # a question naming an indicator: its records first
