@@ -90,6 +90,11 @@ def _by_source_year(rs: list[IndicatorRecord], g: Greffier) -> list[IndicatorRec
 def indicator_answer(g: Greffier, question: str, year: int | None, issuer: str | None) -> dict[str, Any] | None:
     """An answer from the indicator records when the question names an indicator and a record
     fits (its year, else the latest); None to let the passage search answer."""
+    if not find_codes(question):
+        # measured on the in-house questions: routing by an indicator's name answered questions
+        # about other figures of the same report (a population, a count, a date) wrongly; only a
+        # printed code routes a question to the indicator records
+        return None
     inds = named_indicators(question)
     if not inds:
         return None
@@ -100,6 +105,8 @@ def indicator_answer(g: Greffier, question: str, year: int | None, issuer: str |
     if not records:
         return None
     latest = max(r.year or 0 for r in records)
+    if len({(r.value, r.commune) for r in records if (r.year or 0) == latest}) > 1:
+        return None  # two values for the year: the passages decide, with their evidence
     ranked = _by_source_year([r for r in records if (r.year or 0) == latest], g)
     best = ranked[0]
     alternatives = [_row(g, r) for r in ranked[1:4] if (r.value, r.commune) != (best.value, best.commune)]
@@ -116,7 +123,9 @@ def indicator_trend(
     g: Greffier, what: str, lo: int | None, hi: int | None, issuer: str | None
 ) -> dict[str, Any] | None:
     """One value per year from the indicator records, missing years listed; None when the
-    question names no indicator or no record has a value."""
+    question prints no indicator code or no record has a value."""
+    if not find_codes(what):
+        return None
     inds = named_indicators(what)
     if not inds:
         return None
