@@ -46,6 +46,18 @@ def named_indicators(text: str) -> list[IndicatorDef]:
     return out
 
 
+def _evidence_names(r: IndicatorRecord, inds: list[IndicatorDef], question: str) -> bool:
+    """True when a name of the indicator that the question uses is written in the record's own
+    evidence (its row label or sentence), word for word."""
+    q, ev = f" {norm(question)} ", f" {norm(r.evidence or '')} "
+    return any(
+        len(f) >= _MIN_FORM and f" {f} " in q and f" {f} " in ev
+        for ind in inds
+        if ind.key == r.indicator
+        for f in ind.forms
+    )
+
+
 def _records(g: Greffier, inds: list[IndicatorDef], issuer: str | None) -> list[IndicatorRecord]:
     out: list[IndicatorRecord] = []
     for ind in inds:
@@ -90,11 +102,7 @@ def _by_source_year(rs: list[IndicatorRecord], g: Greffier) -> list[IndicatorRec
 def indicator_answer(g: Greffier, question: str, year: int | None, issuer: str | None) -> dict[str, Any] | None:
     """An answer from the indicator records when the question names an indicator and a record
     fits (its year, else the latest); None to let the passage search answer."""
-    if not find_codes(question):
-        # measured on the in-house questions: routing by an indicator's name answered questions
-        # about other figures of the same report (a population, a count, a date) wrongly; only a
-        # printed code routes a question to the indicator records
-        return None
+    coded = bool(find_codes(question))
     inds = named_indicators(question)
     if not inds:
         return None
@@ -109,6 +117,10 @@ def indicator_answer(g: Greffier, question: str, year: int | None, issuer: str |
         return None  # two values for the year: the passages decide, with their evidence
     ranked = _by_source_year([r for r in records if (r.year or 0) == latest], g)
     best = ranked[0]
+    if not coded and not _evidence_names(best, inds, question):
+        # measured on the in-house questions: a question routed by a name its record's evidence
+        # does not bear (a population, a count, a date of the same report) was answered wrongly
+        return None
     alternatives = [_row(g, r) for r in ranked[1:4] if (r.value, r.commune) != (best.value, best.commune)]
     return {
         "question": question,
@@ -123,13 +135,13 @@ def indicator_trend(
     g: Greffier, what: str, lo: int | None, hi: int | None, issuer: str | None
 ) -> dict[str, Any] | None:
     """One value per year from the indicator records, missing years listed; None when the
-    question prints no indicator code or no record has a value."""
-    if not find_codes(what):
-        return None
+    question names no indicator or no record has a value."""
     inds = named_indicators(what)
     if not inds:
         return None
     records = [r for r in _records(g, inds, issuer) if r.year is not None]
+    if not find_codes(what):  # routed by a name: only records whose evidence bears it
+        records = [r for r in records if _evidence_names(r, inds, what)]
     if not records:
         return None
     years = sorted({r.year for r in records if r.year is not None})
