@@ -257,9 +257,9 @@ def test_ask_and_trend_use_indicator_records(valmont_index: Path) -> None:
     from greffier.settings import Settings
 
     with Greffier(Settings(index_dir=valmont_index, workers=1)) as g:
-        answer = g.ask("Quel est le prix du service au m3 pour 120 m3 en 2022 ?")
+        answer = g.ask("Quel est le prix du service au m3 pour 120 m3 (D204.0) en 2022 ?")
         assert (answer["kind"], answer["value"], answer["code"], answer["page"]) == ("indicator", 2.25, "D204.0", 2)
-        series = g.trend("taux de desserte")
+        series = g.trend("taux de desserte P201.1")
         assert [(r["year"], r["value"]) for r in series["series"]] == [(2020, 95.9), (2021, 96.5)]
 
 
