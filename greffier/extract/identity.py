@@ -127,8 +127,18 @@ def _trim(name: str) -> str:
     return " ".join(words)
 
 
+# a letterhead address: "HOTEL DE VILLE – 12, QUAI JEAN JAURES – 29770 AUDIERNE"
+_TOWN_HALL = re.compile(
+    r"\b(?:H[ÔO]TEL\s+DE\s+VILLE|MAIRIE)\b[\s\S]{0,160}?\b\d{5}[ \t]+(?P<name>[A-ZÀ-Ý][A-ZÀ-Ý'’\-]+(?:[ \t]+[A-ZÀ-Ý][A-ZÀ-Ý'’\-]+)*)"
+)
+
+
 def _candidates(text: str, weight: float) -> list[Candidate]:
     out: list[Candidate] = []
+    for m in _TOWN_HALL.finditer(text):
+        name = re.sub(r"\s+CEDEX.*$", "", m.group("name")).strip()
+        if fold(name) not in _NOT_A_PLACE and len(name) > 2:
+            out.append(Candidate(_commune(name), m.group(0), "commune", weight))
     for m in _FORMULA.finditer(text):
         name = _trim(m.group("name"))
         if fold(name) not in _NOT_A_PLACE:

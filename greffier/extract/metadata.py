@@ -73,7 +73,13 @@ def detect_issuer(first_pages: str) -> str | None:
     return counts.most_common(1)[0][0]
 
 
-_DECIDES = re.compile(r"adopt[ée]|unanimit[ée]|d[ée]cide|d[ée]lib[èe]re|\bvote\b|\barr[êe]te\b", re.IGNORECASE)
+# what minutes record and an agenda only announces ("Vote des taux", "décisions prises par le
+# Maire" are agenda lines): an outcome
+_DECIDES = re.compile(
+    r"adopt[ée]e?s?\b|unanimit[ée]|voix\s+pour|\bpour\s*:\s*\d|apr[èe]s\s+en\s+avoir\s+d[ée]lib[ée]r|d[ée]cide\s+(?:de|d'|à|:)"
+    r"|\barr[êe]te\s*:",
+    re.IGNORECASE,
+)
 
 
 def detect_kind(head: str, text: str, filename: str) -> str:
