@@ -129,7 +129,8 @@ def _trim(name: str) -> str:
 
 # a letterhead address: "HOTEL DE VILLE – 12, QUAI JEAN JAURES – 29770 AUDIERNE"
 _TOWN_HALL = re.compile(
-    r"\b(?:H[ÔO]TEL\s+DE\s+VILLE|MAIRIE)\b[\s\S]{0,160}?\b\d{5}[ \t]+(?P<name>[A-ZÀ-Ý][A-ZÀ-Ý'’\-]+(?:[ \t]+[A-ZÀ-Ý][A-ZÀ-Ý'’\-]+)*)"
+    r"\b(?:H[ÔO]TEL\s+DE\s+VILLE|MAIRIE)\b[\s\S]{0,160}?\b\d{5}[ \t]+"
+    r"(?P<name>[A-ZÀ-Ý][A-ZÀ-Ý'’\-]+(?:[ \t]+[A-ZÀ-Ý][A-ZÀ-Ý'’\-]+)*)"
 )
 
 
