@@ -287,8 +287,13 @@ def _delegated_rows(item: Item, body: list[_Line]) -> list[Item]:
 _ACT_REF = re.compile(
     r"(?i)\b(?:arr[êe]t[ée]|d[ée]cision|d[ée]lib[ée]ration)\b[^\n]{0,40}?\bn[°o]\s*(?P<ref>[A-Z]{0,4}\s?-?\s?\d{2,4}\s?[/_\-.]\s?\d{1,5})"
 )
+# the object of an order or a deliberation: "Objet : …", or the participle its title opens with
+# ("portant …", "fixant …", "délimitant …"), at the start of a line or after "ARRÊTÉ … du <date>"
 _ACT_TITLE = re.compile(
-    r"^\s*(?:Objet\s*:\s*|(?=Portant\b|Relatif\b|Relative\b|Concernant\b|Modifiant\b))(?P<title>\S.{3,})", re.I
+    r"(?:^\s*Objet\s*:\s*|(?:^\s*|\b(?:19|20)\d{2}\s+)(?=(?:portant|relatif|relative|concernant|modifiant|fixant|d[ée]limitant"
+    r"|r[ée]glementant|autorisant|prescrivant|approuvant|d[ée]signant|nommant|instituant|abrogeant|d[ée]clarant"
+    r"|accordant|attribuant)\b))(?P<title>\S.{3,})",
+    re.I,
 )
 
 
@@ -306,7 +311,7 @@ def whole_act(sections: Sequence[Section], para_pages: ParaPages) -> Item | None
             if m:
                 ref = re.sub(r"\s+", "", m.group("ref"))
         if title is None:
-            m = _ACT_TITLE.match(ln.text)
+            m = _ACT_TITLE.search(ln.text)
             if m:
                 title = m.group("title")
                 for nxt in lines[k + 1 : k + 3]:  # a title wrapped over the next lines
