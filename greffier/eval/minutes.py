@@ -31,6 +31,7 @@ _OUTCOMES = {
     "ajourné": "postponed",
     "retiré": "withdrawn",
     "pris acte": "noted",
+    "arrêté": "ordered",
 }
 
 
