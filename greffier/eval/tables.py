@@ -92,8 +92,16 @@ def score_table(gold: dict[str, Any], tables: list[Table]) -> TableScore:
             best = (matched, len(cells), t, missed)
     matched, found, table, missed = best
     if table is None:
-        return TableScore(gold["source"], first, len(golds), 0, 0, None, None,
-                          tuple(f"{g.get('row_header')} | {g.get('col_header')}: {g.get('text')}" for g in golds))
+        return TableScore(
+            gold["source"],
+            first,
+            len(golds),
+            0,
+            0,
+            None,
+            None,
+            tuple(f"{g.get('row_header')} | {g.get('col_header')}: {g.get('text')}" for g in golds),
+        )
     return TableScore(gold["source"], first, len(golds), found, matched, table.table_id, table.strategy, tuple(missed))
 
 

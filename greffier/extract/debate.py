@@ -97,6 +97,8 @@ def _tableish(line: str) -> bool:
         return True
     m = _LABEL_ROW.match(line)
     return bool(m) and len(m.group(0).split()) <= 7
+
+
 RAPPORTEUR = re.compile(r"^\W*Rapporteu(?:r|se)s?\s*:\s*(?P<who>.*)$", re.IGNORECASE)
 RAPPORT = re.compile(r"^\W*Rapport(?:\s*:)?(?:\s*$|\s+(?=[A-ZÀ-Ý]))")
 _GIVES_FLOOR = re.compile(rf"(?:parole|rapporteur)\s+(?:à|:)\s*{_PERSON}?\s*(?P<name>{_NAME})", re.IGNORECASE)

@@ -189,8 +189,10 @@ def _records(doc: Document, sections: list[Section], page_text: dict[int, str]) 
     refs = [find_refs(s.heading, doc.year, doc.issuer) if k else [] for s, k in zip(sections, kinds)]
     heading_refs = {r.ref for found in refs for r in found}
     if heading_refs:  # amid referenced deliberations, "2022 - 114 Occupation … 117,60 €" is a table row
-        kinds = ["row" if k == "delib" and not r and s.heading.strip()[:1].isdigit() else k
-                 for s, k, r in zip(sections, kinds, refs)]
+        kinds = [
+            "row" if k == "delib" and not r and s.heading.strip()[:1].isdigit() else k
+            for s, k, r in zip(sections, kinds, refs)
+        ]
     records: list[_Record] = []
     for i, s in enumerate(sections):
         kind = kinds[i]

@@ -46,8 +46,13 @@ class Word:
     size: float
 
 
-_LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3, "join_tolerance": 3,
-          "intersection_tolerance": 3}
+_LINES = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
 _EXTRACT = {"x_tolerance": 1.5, "y_tolerance": 5}  # loose boxes of a symbol font sit higher
 
 
@@ -64,8 +69,16 @@ class ObjectsPage:
         for x0, top, x1, bottom in objects.edges:
             horizontal = bottom - top <= x1 - x0
             self.edges.append(
-                {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0, "height": bottom - top,
-                 "orientation": "h" if horizontal else "v", "object_type": "line"}
+                {
+                    "x0": x0,
+                    "x1": x1,
+                    "top": top,
+                    "bottom": bottom,
+                    "width": x1 - x0,
+                    "height": bottom - top,
+                    "orientation": "h" if horizontal else "v",
+                    "object_type": "line",
+                }
             )
 
     @property
@@ -77,8 +90,19 @@ class ObjectsPage:
         x0, top, x1, bottom = bbox
         lo, hi = bisect.bisect_left(self._mids, top), bisect.bisect_right(self._mids, bottom)
         return [
-            {"text": t, "x0": cx0, "x1": cx1, "top": ctop, "bottom": cbottom, "doctop": ctop, "upright": True,
-             "size": cbottom - ctop, "width": cx1 - cx0, "height": cbottom - ctop, "fontname": ""}
+            {
+                "text": t,
+                "x0": cx0,
+                "x1": cx1,
+                "top": ctop,
+                "bottom": cbottom,
+                "doctop": ctop,
+                "upright": True,
+                "size": cbottom - ctop,
+                "width": cx1 - cx0,
+                "height": cbottom - ctop,
+                "fontname": "",
+            }
             for t, cx0, ctop, cx1, cbottom in self._chars[lo:hi]
             if x0 <= (cx0 + cx1) / 2 <= x1
         ]
@@ -92,8 +116,7 @@ def _chars_in(page: Any, bbox: BBox) -> list[dict[str, Any]]:
         return page.chars_in(bbox)
     x0, top, x1, bottom = bbox
     return [
-        c for c in page.chars
-        if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+        c for c in page.chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
     ]
 
 
@@ -132,9 +155,15 @@ def text_table(page: Any, columns: list[float], rows: list[float]) -> RawTable |
     with explicit edges (vertical at the whitespace gutters, horizontal between lines)."""
     if len(columns) < 3 or len(rows) < 3:
         return None
-    settings = {"vertical_strategy": "explicit", "explicit_vertical_lines": columns,
-                "horizontal_strategy": "explicit", "explicit_horizontal_lines": rows,
-                "snap_tolerance": 0.5, "join_tolerance": 0.5, "intersection_tolerance": 0.5}
+    settings = {
+        "vertical_strategy": "explicit",
+        "explicit_vertical_lines": columns,
+        "horizontal_strategy": "explicit",
+        "explicit_horizontal_lines": rows,
+        "snap_tolerance": 0.5,
+        "join_tolerance": 0.5,
+        "intersection_tolerance": 0.5,
+    }
     tables = TableFinder(page, settings).tables
     return _raw(page, max(tables, key=lambda t: len(t.cells)), "text") if tables else None
 
@@ -160,8 +189,16 @@ def words(page: Any, bbox: BBox) -> list[Word]:
     for w in extract_words(inside, x_tolerance=1.5, y_tolerance=2, extra_attrs=["size"]):
         cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
         if x0 <= cx <= x1 and top <= cy <= bottom:
-            out.append(Word(float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]), w["text"],
-                            float(w.get("size") or 10.0)))
+            out.append(
+                Word(
+                    float(w["x0"]),
+                    float(w["x1"]),
+                    float(w["top"]),
+                    float(w["bottom"]),
+                    w["text"],
+                    float(w.get("size") or 10.0),
+                )
+            )
     return out
 
 
@@ -188,8 +225,10 @@ def _raw(page: Any, table: Any, strategy: str) -> RawTable:
                 found[i][j].append(ch)
                 break
     texts = tuple(
-        tuple(None if cell is None else (extract_text(chars, **_EXTRACT) if chars else "")
-              for cell, chars in zip(row, row_chars))
+        tuple(
+            None if cell is None else (extract_text(chars, **_EXTRACT) if chars else "")
+            for cell, chars in zip(row, row_chars)
+        )
         for row, row_chars in zip(cells, found)
     )
     return RawTable(

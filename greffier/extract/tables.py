@@ -142,8 +142,13 @@ def _visual_lines(layout: PageLayout) -> list[LayoutLine]:
             and all(s.x0 >= p.x1 or s.x1 <= p.x0 for s in ln.segments for p in prev.segments)
         ):
             segments = tuple(sorted(prev.segments + ln.segments, key=lambda s: s.x0))
-            out[-1] = LayoutLine(top=min(prev.top, ln.top), bottom=max(prev.bottom, ln.bottom),
-                                 size=max(prev.size, ln.size), bold=prev.bold and ln.bold, segments=segments)
+            out[-1] = LayoutLine(
+                top=min(prev.top, ln.top),
+                bottom=max(prev.bottom, ln.bottom),
+                size=max(prev.size, ln.size),
+                bold=prev.bold and ln.bold,
+                segments=segments,
+            )
         else:
             out.append(ln)
     return out
@@ -172,8 +177,12 @@ def candidate_regions(layout: PageLayout) -> list[Region]:
         # rows far apart (notes between them) in a drawn grid: pdfplumber's ruling lines will tell
         rows = [ln for ln in lines if _is_row(ln) and _values(ln)]
         if len(rows) >= 2:
-            bbox = (min(ln.x0 for ln in rows) - 2, min(ln.top for ln in rows) - 2,
-                    max(ln.x1 for ln in rows) + 2, max(ln.bottom for ln in rows) + 2)
+            bbox = (
+                min(ln.x0 for ln in rows) - 2,
+                min(ln.top for ln in rows) - 2,
+                max(ln.x1 for ln in rows) + 2,
+                max(ln.bottom for ln in rows) + 2,
+            )
             return [Region(page=layout.number, bbox=bbox, rows=len(rows), ruled=True)]
     for run in runs:
         rows = [lines[i] for i in run]
@@ -290,8 +299,11 @@ def to_grid(raw: RawTable) -> Grid | None:
             else:
                 ids[r][c] = owner
     # columns and rows where no cell starts with text go
-    keep_cols = [c for c in range(n_cols) if any(ids[r][c] != (ids[r][c - 1] if c else -2) and texts[ids[r][c]]
-                                                 for r in range(n_rows))]
+    keep_cols = [
+        c
+        for c in range(n_cols)
+        if any(ids[r][c] != (ids[r][c - 1] if c else -2) and texts[ids[r][c]] for r in range(n_rows))
+    ]
     keep_rows = [r for r in range(n_rows) if any(texts[ids[r][c]] for c in keep_cols)]
     if not keep_cols or not keep_rows:
         return None
@@ -422,9 +434,7 @@ def text_edges(words: list[Word], rules: list[float] | None = None) -> tuple[lis
 
 # -- 3. records -------------------------------------------------------------------------------
 
-_YEARISH = re.compile(
-    r"^(?:[A-Za-zÀ-ÿ'’.\s]{0,30}\s)?(?:19|20)\d{2}(?:\s*[-/–]\s*(?:19|20)?\d{2})?(?:\s*[*()]{0,3})?$"
-)
+_YEARISH = re.compile(r"^(?:[A-Za-zÀ-ÿ'’.\s]{0,30}\s)?(?:19|20)\d{2}(?:\s*[-/–]\s*(?:19|20)?\d{2})?(?:\s*[*()]{0,3})?$")
 _DATEISH = re.compile(r"^(?:[A-Za-zÀ-ÿ'’.\s]{0,30}\s)?\d{1,2}/\d{1,2}/(?:19|20)?\d{2}$", re.IGNORECASE)
 _N_MINUS = re.compile(r"\bN\s*[-+]\s*\d\b")
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
@@ -493,13 +503,22 @@ def parse_cell(text: str) -> CellValue:
 _UNIT_WORDS = (
     (re.compile(r"%|\btaux\b|\bpourcentage", re.IGNORECASE), "%"),
     (re.compile(r"\b(?:ann[ée]es?|exercices?|dates?)\b", re.IGNORECASE), "year"),
-    (re.compile(r"€|\beuros?\b|\bmontants?\b|\bprix\b|\btarifs?\b|\bco[uû]ts?\b|\bbudg|\bbp\b|\bcfu\b|\bca\b"
-                r"|\bd[ée]penses\b|\brecettes\b|\bsubventions?\b|\bproduits?\b|\bcr[ée]dits\b|\bbases?\b"
-                r"|\br[ée]alis|\bpr[ée]vu|\bpropos|\bvot[ée]es?\b|\bre[çc]ues?\b|\bdemand[ée]es?\b|\bper[çc]ues?\b",
-                re.IGNORECASE), "EUR"),
+    (
+        re.compile(
+            r"€|\beuros?\b|\bmontants?\b|\bprix\b|\btarifs?\b|\bco[uû]ts?\b|\bbudg|\bbp\b|\bcfu\b|\bca\b"
+            r"|\bd[ée]penses\b|\brecettes\b|\bsubventions?\b|\bproduits?\b|\bcr[ée]dits\b|\bbases?\b"
+            r"|\br[ée]alis|\bpr[ée]vu|\bpropos|\bvot[ée]es?\b|\bre[çc]ues?\b|\bdemand[ée]es?\b|\bper[çc]ues?\b",
+            re.IGNORECASE,
+        ),
+        "EUR",
+    ),
     (re.compile(r"\btonnages?\b|\btonnes?\b|\(t\)", re.IGNORECASE), "t"),
-    (re.compile(r"\bnombre\b|\bnb\b|\beffectifs?\b|\bvisites\b|\babonn[ée]s\b|\bhabitants\b|\bagents\b", re.IGNORECASE),
-     "count"),
+    (
+        re.compile(
+            r"\bnombre\b|\bnb\b|\beffectifs?\b|\bvisites\b|\babonn[ée]s\b|\bhabitants\b|\bagents\b", re.IGNORECASE
+        ),
+        "count",
+    ),
 )
 
 
@@ -545,8 +564,11 @@ def shape(grid: Grid) -> Shape:
         if not cells or not beyond or not all(header_like(t) and len(t.split()) <= 10 for t in cells):
             break
         headers = r + 1
-    if headers and not any(parse_cell(grid.text(r, c)).value is not None
-                           for r in range(headers, grid.n_rows) for c in range(1, grid.n_cols)):
+    if headers and not any(
+        parse_cell(grid.text(r, c)).value is not None
+        for r in range(headers, grid.n_rows)
+        for c in range(1, grid.n_cols)
+    ):
         headers = 0
     labels = 1
     for c in range(1, grid.n_cols - 1):
@@ -597,8 +619,10 @@ def _column_headers(grid: Grid, sh: Shape) -> list[str]:
                 parts.append(t)
         out.append(sep.join(parts))
     # a header drawn one column off its figures (a grid that pdfplumber cut unevenly)
-    empty = [not any(grid.text(r, c) and grid.is_origin(r, c) for r in range(sh.headers, grid.n_rows))
-             for c in range(grid.n_cols)]
+    empty = [
+        not any(grid.text(r, c) and grid.is_origin(r, c) for r in range(sh.headers, grid.n_rows))
+        for c in range(grid.n_cols)
+    ]
     for c in range(sh.labels, grid.n_cols):
         if out[c] or empty[c]:
             continue
@@ -642,10 +666,18 @@ def _rows(grid: Grid, sh: Shape) -> list[_Row]:
         label = " ".join(t for t in cells[: sh.labels] if t)
         if not values and not label:
             continue
-        row = _Row(tuple(cells), tuple(spans), grid.row_pages[r], group=not values,
-                   note=not values and (len(label.split()) > 10 or bool(_NOTE.match(label))))
+        row = _Row(
+            tuple(cells),
+            tuple(spans),
+            grid.row_pages[r],
+            group=not values,
+            note=not values and (len(label.split()) > 10 or bool(_NOTE.match(label))),
+        )
         if (
-            grid.strategy == "text" and not label and out and not out[-1].group
+            grid.strategy == "text"
+            and not label
+            and out
+            and not out[-1].group
             and all(not out[-1].cells[c] for c, t in enumerate(cells) if t)
         ):  # a figure set between two lines (a cell merged over both): it goes with the first
             prev = out[-1]
@@ -653,8 +685,7 @@ def _rows(grid: Grid, sh: Shape) -> list[_Row]:
             out[-1] = _Row(tuple(merged), prev.spans, prev.page, False)
             continue
         if (
-            grid.strategy == "text" and row.group and out and not out[-1].group
-            and re.match(r"^[a-zà-öø-ÿ(]", label)
+            grid.strategy == "text" and row.group and out and not out[-1].group and re.match(r"^[a-zà-öø-ÿ(]", label)
         ):  # the second line of the label above: "Absence aux" / "rendez vous"
             prev = out[-1]
             merged = list(prev.cells)
@@ -665,9 +696,7 @@ def _rows(grid: Grid, sh: Shape) -> list[_Row]:
     return out
 
 
-def build_table(
-    grid: Grid, table_id: str, doc_id: str, caption: str, section: Section | None
-) -> Table:
+def build_table(grid: Grid, table_id: str, doc_id: str, caption: str, section: Section | None) -> Table:
     sh = shape(grid)
     col_headers = _column_headers(grid, sh)
     label_header = " ".join(h for h in col_headers[: sh.labels] if h)
@@ -706,9 +735,18 @@ def build_table(
                     tax = _tax_from((col_header, label, group_text, caption))
             cells.append(
                 TableCell(
-                    table_id=table_id, doc_id=doc_id, page=row.page, row=n, col=c + 1, text=cv.text,
-                    value=value, unit=unit, tax=tax if c >= sh.labels else None,
-                    row_header=label, col_header=col_header, group=group_text,
+                    table_id=table_id,
+                    doc_id=doc_id,
+                    page=row.page,
+                    row=n,
+                    col=c + 1,
+                    text=cv.text,
+                    value=value,
+                    unit=unit,
+                    tax=tax if c >= sh.labels else None,
+                    row_header=label,
+                    col_header=col_header,
+                    group=group_text,
                 )
             )
     return Table(
@@ -761,8 +799,13 @@ def extract_tables(
                 page = pdfminer.page(n) if pdfminer is not None else plumber.ObjectsPage(objects[n])
                 grids.extend(_page_grids(page, regions[n]))
             except Exception as exc:  # a table must never stop ingestion
-                log.warning("%s: page %d: tables not parsed, the page keeps its text (%s: %s)",
-                            path.name, n, type(exc).__name__, exc)
+                log.warning(
+                    "%s: page %d: tables not parsed, the page keeps its text (%s: %s)",
+                    path.name,
+                    n,
+                    type(exc).__name__,
+                    exc,
+                )
             finally:
                 if pdfminer is not None:
                     pdfminer.release()
@@ -816,9 +859,9 @@ def _loose(grid: Grid) -> str | None:
     good = counted = 0
     for r in range(grid.n_rows):
         texts = [grid.text(r, c) for c in range(grid.n_cols)]
-        if all(header_like(t) for t in texts) or (len(" ".join(texts).split()) > 10 and not any(
-            parse_cell(t).value is not None for t in texts[1:]
-        )):
+        if all(header_like(t) for t in texts) or (
+            len(" ".join(texts).split()) > 10 and not any(parse_cell(t).value is not None for t in texts[1:])
+        ):
             continue  # a header line, or a note across the table
         counted += 1
         label = texts[0]
@@ -834,7 +877,8 @@ def _covered(region: BBox, boxes: list[BBox]) -> bool:
     """Whether ruled grids cover at least half of the region's height."""
     spans = sorted(
         (max(b[1], region[1]), min(b[3], region[3]))
-        for b in boxes if min(b[2], region[2]) > max(b[0], region[0]) and min(b[3], region[3]) > max(b[1], region[1])
+        for b in boxes
+        if min(b[2], region[2]) > max(b[0], region[0]) and min(b[3], region[3]) > max(b[1], region[1])
     )
     covered, end = 0.0, region[1]
     for top, bottom in spans:
@@ -859,7 +903,9 @@ def _joined(grids: list[Grid], layouts: dict[int, PageLayout]) -> list[Grid]:
             last_on_page = not any(g.page == last_page and g.bbox[1] > upper.bbox[1] for g in grids if g is not upper)
             first_on_page = not any(g.page == grid.page and g.bbox[1] < grid.bbox[1] for g in grids)
             if (
-                last_on_page and first_on_page and continues(upper, grid, shapes[-1], sh)
+                last_on_page
+                and first_on_page
+                and continues(upper, grid, shapes[-1], sh)
                 and not _text_between(upper, grid, layouts)
             ):
                 out[-1] = join_grids(upper, grid, sh)
@@ -924,7 +970,8 @@ def _section_for(
     here = [s for s in sections if s.page_start <= page <= s.page_end]
     if layout is not None:
         above = [
-            fold(_LEAD.sub("", ln.text)) for ln in layout.lines
+            fold(_LEAD.sub("", ln.text))
+            for ln in layout.lines
             if ln.bottom <= grid.bbox[1] + 2
             and not any(b[1] - 1 <= ln.top <= b[3] + 1 and b[0] - 1 <= ln.x0 <= b[2] + 1 for b in tables)
         ]  # a table row taken for a heading does not count
@@ -1004,9 +1051,19 @@ def table_entities(tables: Iterable[Table], sections: list[Section]) -> list[Ent
                 quantity_of = c.row_header if _WORD.search(c.row_header) else (c.col_header or None)
             out.append(
                 Entity(
-                    entity_id=f"{t.table_id}r{c.row:03d}c{c.col:02d}", type="AMOUNT", text=c.text, doc_id=t.doc_id,
-                    page=c.page, section_id=t.section_id or fallback, start=0, end=0, sentence=sentence,
-                    value=c.value, unit=c.unit, currency="EUR" if c.unit == "EUR" else None, tax=c.tax,
+                    entity_id=f"{t.table_id}r{c.row:03d}c{c.col:02d}",
+                    type="AMOUNT",
+                    text=c.text,
+                    doc_id=t.doc_id,
+                    page=c.page,
+                    section_id=t.section_id or fallback,
+                    start=0,
+                    end=0,
+                    sentence=sentence,
+                    value=c.value,
+                    unit=c.unit,
+                    currency="EUR" if c.unit == "EUR" else None,
+                    tax=c.tax,
                     quantity_of=quantity_of,
                 )
             )
