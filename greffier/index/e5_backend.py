@@ -45,6 +45,7 @@ class E5Embedder:
     name = NAME
     dim = DIM
     normalized = True
+    asks_questions = True  # trained on "query: <question>": a question is embedded as asked
 
     def __init__(self, threads: int | None = None) -> None:
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
