@@ -66,6 +66,7 @@ class E5Embedder:
         self.threads = threads or _default_threads()
         self._fast: Any = None  # the numpy path, loaded at the first call with many texts
         self._fast_wanted = fast
+        self._queries: dict[str, np.ndarray] = {}
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         os.environ.setdefault("OMP_NUM_THREADS", str(threads or _default_threads()))
         try:
@@ -118,4 +119,11 @@ class E5Embedder:
         return out
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.ascontiguousarray(self._model.query(text), dtype=np.float32)
+        """One query (``ask`` searches the same words up to three times: embedded once)."""
+        cached = self._queries.get(text)
+        if cached is None:
+            cached = np.ascontiguousarray(self._model.query(text), dtype=np.float32)
+            if len(self._queries) >= 64:
+                self._queries.clear()
+            self._queries[text] = cached
+        return cached.copy()

@@ -19,11 +19,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Protocol
 
 from greffier.errors import UsageError
+
+if TYPE_CHECKING:  # numpy is not imported by the specs alone (`greffier --help` needs none)
+    import numpy as np
 
 log = logging.getLogger(__name__)
 

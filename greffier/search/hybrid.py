@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from greffier.errors import UsageError
 from greffier.index.embeddings import Embedder
 from greffier.index.keyword import Filters, KeywordIndex
-from greffier.index.vectors import VectorIndex
 from greffier.search.fusion import DEFAULT_KEYWORD_WEIGHT, DEFAULT_RRF_K, DEFAULT_STRATEGY, Fused, fuse
 from greffier.search.query import KeywordQuery
+
+if TYPE_CHECKING:
+    from greffier.index.vectors import VectorIndex
 
 MODES = ("keyword", "semantic", "hybrid")
 DEFAULT_MODE = "hybrid"
