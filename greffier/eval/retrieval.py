@@ -252,3 +252,11 @@ def tune_fusion(
             row[f"{group}_mrr10"] = round(s.mrr_at_10, 3)
         rows.append(row)
     return rows
+
+
+def best_fusion(grid: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The setting of a :func:`tune_fusion` grid to keep: best R@5 over all questions, then best
+    MRR@10, then the paraphrased questions' R@5; among equals, the first of the grid."""
+    if not grid:
+        raise UsageError("no fusion setting to choose from")
+    return max(grid, key=lambda r: (r["all_r5"], r["all_mrr10"], r["paraphrase_r5"]))

@@ -11,6 +11,7 @@ from greffier.errors import InputError
 from greffier.extract.cleanup import clean_pages
 from greffier.extract.deliberations import extract_deliberations
 from greffier.extract.entities import extract_entities
+from greffier.extract.formats import SUPPORTED_SUFFIXES
 from greffier.extract.indicators import extract_indicators
 from greffier.extract.layout import build_blocks
 from greffier.extract.metadata import detect_metadata
@@ -23,7 +24,6 @@ from greffier.records import Document, Line, Page, ParsedDocument
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".pdf", ".txt")
 _MIN_CHARS_PER_PAGE = 25  # below this on average, a PDF has no usable text layer
 
 

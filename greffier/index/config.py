@@ -22,6 +22,11 @@ class IndexConfig:
     embedding_model: str | None = None
     embedding_dim: int | None = None
     embedding_normalized: bool | None = None
+    # hybrid fusion tuned for this index's model (`greffier eval retrieval --tune --save`); None:
+    # the model's built-in setting (greffier.settings.MODEL_FUSION)
+    fusion_strategy: str | None = None
+    fusion_keyword_weight: float | None = None
+    fusion_rrf_k: int | None = None
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -45,6 +50,11 @@ class IndexConfig:
                 embedding_normalized=(
                     None if data.get("embedding_normalized") is None else bool(data["embedding_normalized"])
                 ),
+                fusion_strategy=None if data.get("fusion_strategy") is None else str(data["fusion_strategy"]),
+                fusion_keyword_weight=(
+                    None if data.get("fusion_keyword_weight") is None else float(data["fusion_keyword_weight"])
+                ),
+                fusion_rrf_k=None if data.get("fusion_rrf_k") is None else int(data["fusion_rrf_k"]),
             )
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexMismatchError(f"{path}: unreadable index config ({exc})") from exc
@@ -67,11 +77,23 @@ class IndexConfig:
     def with_embedding(self, model: str, dim: int, normalized: bool) -> IndexConfig:
         return replace(self, embedding_model=model, embedding_dim=dim, embedding_normalized=normalized)
 
+    def for_model(self, model: str, dim: int, normalized: bool) -> IndexConfig:
+        """The config of this index re-embedded with another model (its fusion not tuned yet)."""
+        return replace(
+            self.with_embedding(model, dim, normalized),
+            fusion_strategy=None,
+            fusion_keyword_weight=None,
+            fusion_rrf_k=None,
+        )
+
+    def with_fusion(self, strategy: str, keyword_weight: float, rrf_k: int) -> IndexConfig:
+        return replace(self, fusion_strategy=strategy, fusion_keyword_weight=keyword_weight, fusion_rrf_k=rrf_k)
+
     def check_embedding(self, model: str, directory: Path) -> None:
         """Raise :class:`IndexMismatchError` when the index's vectors come from another model."""
         if self.embedding_model is not None and self.embedding_model != model:
             raise IndexMismatchError(
                 f"index {directory} was embedded with model {self.embedding_model!r}, not {model!r}: "
-                "a query must use the index's own model (leave --embedding-model out), or ingest into "
-                "another --index directory"
+                "a query must use the index's own model (leave --embedding-model out); re-embed the index "
+                f"with `greffier embed --model {model}`, or ingest into another --index directory"
             )

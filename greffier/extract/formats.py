@@ -1,0 +1,3 @@
+"""The file types greffier reads (a light module: importing it loads no parser)."""
+
+SUPPORTED_SUFFIXES = (".pdf", ".txt")
