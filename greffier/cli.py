@@ -658,6 +658,22 @@ def _also(row: dict[str, Any], dates: dict[str, str]) -> str:
     return "; ".join(out)
 
 
+# options shared by the evaluations against gold data
+corpus_root_option = click.option(
+    "--corpus-root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="Where the gold's source paths live (../shared/corpus).",
+)
+issuer_split_option = click.option(
+    "--split",
+    type=click.Choice(["tune", "report", "all"]),
+    default="all",
+    show_default=True,
+    help="tune: the issuers the extraction was developed on; report: the others, never tuned on.",
+)
+
+
 @main.group("eval")
 def eval_group() -> None:
     """Evaluations against hand-annotated gold data (see tests/gold/).
@@ -755,12 +771,7 @@ def eval_answers(
 
 @eval_group.command("deliberations")
 @click.argument("gold", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--corpus-root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    required=True,
-    help="Where the gold's source paths live (../shared/corpus).",
-)
+@corpus_root_option
 @output_options(["source", "gold", "found", "matched", "ref_ok", "date_ok", "amounts_ok", "vote_ok", "all_ok"])
 @_fail_on_errors
 def eval_deliberations(gold: Path, corpus_root: Path) -> Any:
@@ -777,19 +788,8 @@ def eval_deliberations(gold: Path, corpus_root: Path) -> Any:
 
 @eval_group.command("minutes")
 @click.argument("gold", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--corpus-root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    required=True,
-    help="Where the gold's source paths live (../shared/corpus).",
-)
-@click.option(
-    "--split",
-    type=click.Choice(["tune", "report", "all"]),
-    default="all",
-    show_default=True,
-    help="tune: the issuers the rules were written on; report: the others, never tuned on.",
-)
+@corpus_root_option
+@issuer_split_option
 @click.option("--details", is_flag=True, help="Instead: one row per document (what was read, the items missed).")
 @click.option(
     "--ocr-cache", type=click.Path(dir_okay=False), default=None, help="OCR cache file (default: user cache)."
@@ -831,12 +831,7 @@ def eval_minutes(gold: Path, corpus_root: Path, split: str, details: bool, ocr_c
 
 @eval_group.command("ocr")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--corpus-root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    required=True,
-    help="Where the gold's source paths live (../shared/corpus).",
-)
+@corpus_root_option
 @click.option(
     "--dpi", type=click.IntRange(72, 600), default=None, help="Render pages at this resolution (default 300)."
 )
@@ -1005,12 +1000,7 @@ def table(table_id: str, index_dir: Path | None, backend: str | None) -> Any:
 
 @eval_group.command("tables")
 @click.argument("gold", type=click.Path(exists=True, path_type=Path), default="tests/gold/tables", required=False)
-@click.option(
-    "--corpus-root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    required=True,
-    help="Where the gold's source paths live (../shared/corpus).",
-)
+@corpus_root_option
 @click.option("--errors", "show_errors", is_flag=True, help="Also list the gold cells missed on stderr.")
 @output_options(["source", "page", "table_id", "strategy", "gold", "found", "matched", "precision", "recall"])
 @_fail_on_errors
@@ -1145,19 +1135,8 @@ def compare_cmd(code: str, by: str, issuer: str | None, index_dir: Path | None, 
 
 @eval_group.command("indicators")
 @click.argument("gold", type=click.Path(exists=True, path_type=Path), default="tests/gold/indicators", required=False)
-@click.option(
-    "--corpus-root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    required=True,
-    help="Where the gold's source paths live (../shared/corpus).",
-)
-@click.option(
-    "--split",
-    type=click.Choice(["tune", "report", "all"]),
-    default="all",
-    show_default=True,
-    help="tune: the issuers extraction was developed on; report: the held-out ones.",
-)
+@corpus_root_option
+@issuer_split_option
 @click.option("--errors", "show_errors", is_flag=True, help="Also list missed and spurious records on stderr.")
 @output_options(
     [
