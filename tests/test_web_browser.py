@@ -146,3 +146,22 @@ def test_documents_page(server: BackgroundServer, page) -> None:  # type: ignore
     assert page.locator("table.documents tbody tr").count() == len(files)
     ingested = page.locator("tr.status-ingested").count()
     assert ingested == len(files) or (ingested == len(files) - 1 and page.locator("tr.status-needs_ocr").count() == 1)
+
+
+def test_search_and_registers_work_with_javascript_off(server: BackgroundServer, browser) -> None:  # type: ignore[no-untyped-def]
+    """Search and the registers are plain forms and links: they work in a browser with JavaScript off."""
+    context = browser.new_context(viewport=VIEWPORT, java_script_enabled=False, locale="fr-FR")
+    try:
+        pg = context.new_page()
+        pg.goto(server.url + "/")
+        pg.fill("input[name=q]", "emprises commerciales prix de base")
+        pg.click("button[type=submit]")
+        pg.wait_for_selector("li.hit")
+        assert "q=emprises+commerciales" in pg.url and pg.locator("li.hit").count() >= 1
+        pg.goto(server.url + "/deliberations")
+        first_page = pg.inner_text("table tbody")
+        assert pg.locator("table tbody tr").count() >= 1
+        pg.click("text=suivante")  # pagination is a link
+        assert pg.locator("table tbody tr").count() >= 1 and pg.inner_text("table tbody") != first_page
+    finally:
+        context.close()

@@ -110,6 +110,7 @@ CREATE TABLE IF NOT EXISTS entities (
 );
 CREATE INDEX IF NOT EXISTS entities_doc ON entities(doc_id, type);
 CREATE INDEX IF NOT EXISTS entities_type ON entities(type, unit);
+CREATE INDEX IF NOT EXISTS entities_section ON entities(section_id, type);
 CREATE TABLE IF NOT EXISTS deliberations (
     delib_id TEXT PRIMARY KEY,
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
