@@ -360,3 +360,22 @@ def test_cli_does_not_import_the_web_stack() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_indicators_register_filters_and_exports(demo) -> None:  # type: ignore[no-untyped-def]
+    """The indicators register lists the records with their source page, filters by code, issuer
+    and year, and exports what it shows as CSV and JSON; hostile filters are plain text."""
+    r = demo.get("/indicateurs")
+    assert r.status_code == 200 and "Indicateurs" in r.text
+    rows = demo.get("/indicateurs", params={"format": "json"}).json()
+    assert rows, "corpus/ holds the SPANC 2023 report: some indicators are read"
+    first = rows[0]
+    assert {"indicator", "value", "year", "doc_id", "page"} <= set(first)
+    assert f"/page/{first['doc_id']}/{first['page']}" in r.text  # each row cites its page
+    year = next(x["year"] for x in rows if x["year"])
+    only = demo.get("/indicateurs", params={"annee": str(year), "format": "json"}).json()
+    assert only and all(x["year"] == year for x in only) and len(only) <= len(rows)
+    csv_text = demo.get("/indicateurs", params={"format": "csv"}).text
+    assert csv_text.splitlines()[0].startswith("indicator,code,value")
+    evil = demo.get("/indicateurs", params={"code": "<script>alert(1)</script>", "annee": "20x5"})
+    assert evil.status_code in (200, 400) and "<script>alert(1)</script>" not in evil.text  # an error page at worst

@@ -186,6 +186,7 @@ def create_app(settings: Settings, allowed_hosts: list[str] | None = None) -> St
             Route("/deliberations", handlers.deliberations),
             Route("/tableaux", handlers.tables),
             Route("/tableau/{table_id}", handlers.table),
+            Route("/indicateurs", handlers.indicators),
             Route("/directions", handlers.directions),
             Mount("/static", app=StaticFiles(directory=STATIC, follow_symlink=False), name="static"),
         ],

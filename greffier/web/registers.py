@@ -1,4 +1,4 @@
-"""The registers (deliberations, tables, directions): their filters, rows and exports.
+"""The registers (deliberations, tables, indicators, directions): their filters, rows and exports.
 
 A filter comes from the query string, bounded and validated here; an export applies the same
 filters as the page that links to it. CSV cells that a spreadsheet would run as formulas are
@@ -111,6 +111,9 @@ def table_row(t: Table, doc: Document | None) -> dict[str, Any]:
 
 TABLE_COLUMNS = ["table_id", "doc_id", "issuer", "year", "page", "page_end", "caption", "n_rows", "n_cols"]
 DIRECTION_COLUMNS = ["canonical", "acronym", "parent", "mentions", "cited"]
+INDICATOR_COLUMNS = [
+    "indicator", "code", "value", "unit", "year", "as_of", "commune", "issuer", "status", "conflict", "doc_id", "page",
+]  # fmt: skip
 
 
 def keep_table(t: Table, doc: Document | None, issuer: str, year: int | None, text: str) -> bool:

@@ -209,6 +209,21 @@ class Handlers:
             {"active": "registres", "t": t, "doc": doc, "grid": grid, "header_rows": len(t.header_rows)},
         )
 
+    async def indicators(self, request: Request) -> Response:
+        code = text_param(request, "code")
+        issuer = text_param(request, "emetteur")
+        year_raw = text_param(request, "annee")
+        year = int(year_raw) if year_raw.isdigit() and len(year_raw) == 4 else None
+        fmt = choice_param(request, "format", EXPORTS)
+        rows = await self.s.run(self.s.indicators, code or None, issuer or None, year)
+        if fmt:
+            return _export(rows, reg.INDICATOR_COLUMNS, fmt, "indicateurs")
+        return self.page(
+            request,
+            "indicators.html",
+            {"active": "registres", "rows": rows[:500], "total": len(rows)},
+        )
+
     async def directions(self, request: Request) -> Response:
         doc_id = text_param(request, "document")
         text = text_param(request, "texte")

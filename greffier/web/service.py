@@ -295,6 +295,13 @@ class Service:
     def table(self, table_id: str) -> Any:
         return self.g.table(table_id)
 
+    def indicators(self, code: str | None, issuer: str | None, year: int | None) -> list[dict[str, Any]]:
+        """Indicator records (RPQS indicators, budget aggregates) as rows, filtered."""
+        from greffier.records import to_dict
+
+        key = f"indicators:{code}:{issuer}:{year}"
+        return self._memoized(key, lambda: [to_dict(r) for r in self.g.indicators(code or None, issuer or None, year)])
+
     def directions(self, doc_id: str | None) -> list[dict[str, Any]]:
         if doc_id:
             self.document(doc_id)
