@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from greffier.extract.deliberations import _vote, outcome_of
 from greffier.extract.identity import (
     actes_ids,
     canonical_issuers,
@@ -17,6 +16,7 @@ from greffier.extract.identity import (
     issuer_key,
 )
 from greffier.extract.pipeline import parse_file
+from greffier.extract.votes import outcome_of, read_vote
 
 
 def _parse(tmp_path: Path, text: str, name: str = "minutes.txt"):
@@ -211,9 +211,9 @@ def test_votes_in_every_written_form() -> None:
         "adopté à l'unanimité des membres présents": (None, None, None, True),
     }
     for text, (pour, contre, abstention, unanimite) in cases.items():
-        v = _vote(text)
+        v = read_vote(text)
         assert v is not None and (v.pour, v.contre, v.abstention, v.unanimite) == (pour, contre, abstention, unanimite)
-    assert _vote("un projet pour 5 ans contre la grêle") is None
+    assert read_vote("un projet pour 5 ans contre la grêle") is None
     assert outcome_of("Le point est retiré de l'ordre du jour.") == "withdrawn"
     assert outcome_of("Le conseil décide d'ajourner ce point.") == "postponed"
     assert outcome_of("Le conseil prend acte de la communication.") == "noted"

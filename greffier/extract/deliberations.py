@@ -22,10 +22,10 @@ from typing import Any
 
 from greffier.extract.debate import debate_ranges, in_ranges
 from greffier.extract.headings import numbering
-from greffier.extract.identity import _words_value
 from greffier.extract.items import ParaPages, find_items, whole_act
 from greffier.extract.refs import find_refs
-from greffier.records import Deliberation, Document, Entity, Page, Section, Table, Vote
+from greffier.extract.votes import outcome_of, read_vote
+from greffier.records import Deliberation, Document, Entity, Page, Section, Table
 
 _OBJET = re.compile(r"^.*?(?:Objet\s*:\s*|[-–:]\s+)", re.IGNORECASE)
 _DELEGATED = re.compile(
@@ -39,80 +39,6 @@ _OUTCOMES = (
     ("noted", re.compile(r"\s*Prend acte\s*$", re.IGNORECASE)),
     ("adopted", re.compile(r"\s*Approuvée\s*$", re.IGNORECASE)),
 )
-_NAMES = re.compile(r"\b(?:M\.|Mme|Mmes|MM\.|Monsieur|Madame|Messieurs|Mesdames)\s")
-
-
-_NUMBER_WORDS = (
-    "un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente"
-    "|quarante|cinquante|soixante|et"
-)
-_COUNT = rf"(\d{{1,3}}|(?:(?:{_NUMBER_WORDS})[\s-]+){{0,3}}(?:{_NUMBER_WORDS}))"
-_Q = r"[«»\"“”\s]*"  # "16 voix « Pour »", "« Pour » : 15"
-_VOICES = (
-    ("pour", re.compile(rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q}(?i:pour|favorables?)\b|[«\"“]\s*(?i:pour)\b|Pour\b)")),
-    ("contre", re.compile(rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q})?(?:[«\"“]\s*)?(?i:contre)\b")),
-    ("abstention", re.compile(rf"\b{_COUNT}\s*(?:[«\"“]\s*)?(?i:abstentions?)\b")),
-)
-
-
-def _count(raw: str) -> int | None:
-    raw = raw.strip(" -").lower()
-    if raw.isdigit():
-        return int(raw)
-    words = [w for w in re.split(r"[\s-]+", raw) if w]
-    try:
-        return _words_value(words)
-    except KeyError:
-        return None
-
-
-def _vote(text: str) -> Vote | None:
-    low = text
-    unanimous = bool(re.search(r"à l['’]unanimité|unanimement|\bunanimité\b", low, re.IGNORECASE))
-    counts: dict[str, int | None] = {"pour": None, "contre": None, "abstention": None}
-    for key, pattern in (
-        ("pour", r"\bPour\s*[»\"”]?\s*:\s*(\d+)"),
-        ("contre", r"\bContre\s*[»\"”]?\s*:\s*(\d+)"),
-        ("abstention", r"\bAbstentions?\s*[»\"”]?\s*:\s*(\d+)"),
-    ):
-        m = re.search(pattern, low, re.IGNORECASE)
-        if m:
-            counts[key] = int(m.group(1))
-    # "par 12 voix pour, 2 contre et 3 abstentions", "Vote : 9 voix pour", "quinze voix pour"
-    lowered = low.lower()
-    for key, pattern in _VOICES:
-        if counts[key] is None and ("abstention" if key == "abstention" else key) in lowered:
-            m = pattern.search(low)
-            if m:
-                counts[key] = _count(m.group(1))
-    for key, pattern in (("contre", r"\bContre\s*:\s*([^\n]+)"), ("abstention", r"\bAbstentions?\s*:\s*([^\n]+)")):
-        if counts[key] is None:
-            m = re.search(pattern, low, re.IGNORECASE)
-            if m and not re.match(r"\s*\d", m.group(1)):
-                names = len(_NAMES.findall(m.group(1) + " "))
-                counts[key] = names or None
-    majority = re.search(r"à la majorité", low, re.IGNORECASE)
-    if not unanimous and not majority and all(v is None for v in counts.values()):
-        return None
-    return Vote(pour=counts["pour"], contre=counts["contre"], abstention=counts["abstention"], unanimite=unanimous)
-
-
-def outcome_of(text: str, kind: str = "") -> str | None:
-    """adopted | rejected | postponed | withdrawn | noted | ordered, from the item's own text."""
-    low = text.lower()
-    if re.search(r"retir[ée]e?\s+de\s+l['’]ordre\s+du\s+jour|est\s+retir[ée]", low):
-        return "withdrawn"
-    if re.search(r"\bajourn|report[ée]e?\s+(?:à|au|lors)|sursis\s+à\s+statuer", low):
-        return "postponed"
-    if re.search(r"\brejet(?:te|é|ée)\b|n['’]est\s+pas\s+adopt|n['’]adopte\s+pas|\bn['’]approuve\s+pas", low):
-        return "rejected"
-    if kind in ("arrete", "recueil") and re.search(r"\barr[êe]te\b", low):
-        return "ordered"
-    if re.search(r"d[ée]cide|adopt|approuv|unanimit|voix\s+pour|\bpour\s*:\s*\d|[ée]met\s+un\s+avis|autorise", low):
-        return "adopted"
-    if re.search(r"prend\s+acte|pris\s+acte", low):
-        return "noted"
-    return None
 
 
 def _amounts(entities: Sequence[Entity]) -> tuple[dict[str, Any], ...]:
@@ -200,7 +126,7 @@ def _from_lines(
                 amounts=item.amounts
                 if item.amounts is not None
                 else _decided_amounts(_record_amounts(rec, by_section, tables), item.text),
-                vote=None if item.delegated else _vote(item.text),
+                vote=None if item.delegated else read_vote(item.text),
                 page_start=item.page_start,
                 page_end=item.page_end,
                 section_id=item.parts[0][0].section_id,
@@ -273,7 +199,7 @@ def _from_sections(
                 date=doc.date,
                 title=_title(rec),
                 amounts=_record_amounts(rec, by_section, tables),
-                vote=_vote(text),
+                vote=read_vote(text),
                 page_start=rec.page_start,
                 page_end=rec.page_end,
                 section_id=rec.head.section_id,
