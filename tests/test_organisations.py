@@ -64,3 +64,13 @@ def test_a_partner_named_by_an_acronym_alone() -> None:
     assert "delegataire" in saur.kinds
     # a tax or a grant after "avec la" is no partner
     assert find_organisations("financé avec la DETR et payé avec la TVA") == []
+
+
+def test_company_names_with_a_plus_and_no_company_in_a_title_line() -> None:
+    """Regressions from Chéméré's minutes (2013-11-19, 2014-01-14): 'cabinet A+B URBANISME ET
+    ENVIRONNEMENT' was cut to 'A'; 'Choix du cabinet Monsieur le Maire, rapporteur' named 'Monsieur'."""
+    from greffier.extract.organisations import find_organisations
+
+    found = find_organisations("De confier la révision générale du PLU au cabinet A+B URBANISME ET ENVIRONNEMENT pour")
+    assert [o.canonical for o in found] == ["A+B URBANISME ET ENVIRONNEMENT"]
+    assert find_organisations("Surveillance de la qualité de l'air : Choix du cabinet Monsieur le Maire, rapporteur") == []

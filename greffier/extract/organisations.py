@@ -103,7 +103,7 @@ _KIND = (
     r"|agence|office|établissement|groupement|communauté\s+de\s+communes|communauté\s+d['’]agglomération"
     r")|SARL|SAS|SA)\s+"
 )
-_NAME_WORD = rf"(?:[{_UP}][\w’'&.-]*|[{_UP}0-9]{{2,}})"
+_NAME_WORD = rf"(?:[{_UP}][\w’'&+.-]*|[{_UP}0-9]{{2,}})"  # "A+B URBANISME", "AT&T"
 _NAME = rf"{_NAME_WORD}(?:(?:\s+|\s+(?:de\s+l['’]|de\s+la\s+|des\s+|du\s+|de\s+|d['’]|et\s+))?{_NAME_WORD})*"
 _INTRODUCED = re.compile(rf"(?<!\w){_KIND}(?P<name>{_NAME})")
 _ACRONYM_DEF = re.compile(rf"\((?P<acr>[{_UP}][{_UP}0-9]{{1,7}})\)")
@@ -129,6 +129,9 @@ _BODY_HEADS = {
     "direction",
 }
 _LINKS = {"de", "du", "des", "d", "l", "la", "le", "les", "et", "a", "au", "aux", "en"}
+_PERSON_OR_TITLE = re.compile(
+    r"(?:Monsieur|Madame|Messieurs|Mesdames|M\.|Mme|MM\.|Maire|Président|Présidente|Conseil|Adjoint)\b|[A-Z]\.?$"
+)
 
 
 def find_organisations(text: str) -> list[OrgMatch]:
@@ -160,6 +163,8 @@ def _find(text: str) -> list[OrgMatch]:
         kind = m.group("kind")
         # a company is named by its name ("CHARPENTIER PM"), a syndicate by its kind and name
         company = fold(kind) in ("societe", "entreprise", "cabinet", "sarl", "sas", "sa")
+        if company and _PERSON_OR_TITLE.match(m.group("name")):
+            continue  # "Choix du cabinet Monsieur le Maire, rapporteur": no company named
         add(m.start("kind"), m.end("name"), m.group("name") if company else None, kind)
     # acronyms: well-known ones, and those the text defines as a body, each with a place after it
     defined: dict[str, str] = {}
