@@ -73,4 +73,6 @@ def test_company_names_with_a_plus_and_no_company_in_a_title_line() -> None:
 
     found = find_organisations("De confier la révision générale du PLU au cabinet A+B URBANISME ET ENVIRONNEMENT pour")
     assert [o.canonical for o in found] == ["A+B URBANISME ET ENVIRONNEMENT"]
-    assert find_organisations("Surveillance de la qualité de l'air : Choix du cabinet Monsieur le Maire, rapporteur") == []
+    assert (
+        find_organisations("Surveillance de la qualité de l'air : Choix du cabinet Monsieur le Maire, rapporteur") == []
+    )
