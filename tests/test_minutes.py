@@ -217,6 +217,11 @@ def test_votes_in_every_written_form() -> None:
     assert outcome_of("Le point est retiré de l'ordre du jour.") == "withdrawn"
     assert outcome_of("Le conseil décide d'ajourner ce point.") == "postponed"
     assert outcome_of("Le conseil prend acte de la communication.") == "noted"
+    # more votes against than for: rejected, whatever words surround it
+    assert (
+        outcome_of("Il est procédé au vote : 3 pour, 7 contre, 3 abstentions.", vote=read_vote("3 pour, 7 contre"))
+        == "rejected"
+    )
 
 
 def test_issuer_names_and_ids() -> None:

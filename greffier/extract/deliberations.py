@@ -126,11 +126,11 @@ def _from_lines(
                 amounts=item.amounts
                 if item.amounts is not None
                 else _decided_amounts(_record_amounts(rec, by_section, tables), item.text),
-                vote=None if item.delegated else read_vote(item.text),
+                vote=(vote := None if item.delegated else read_vote(item.text)),
                 page_start=item.page_start,
                 page_end=item.page_end,
                 section_id=item.parts[0][0].section_id,
-                outcome=None if item.delegated else outcome_of(item.text, doc.kind),
+                outcome=None if item.delegated else outcome_of(item.text, doc.kind, vote),
             )
         )
     return out
@@ -199,11 +199,11 @@ def _from_sections(
                 date=doc.date,
                 title=_title(rec),
                 amounts=_record_amounts(rec, by_section, tables),
-                vote=read_vote(text),
+                vote=(vote := read_vote(text)),
                 page_start=rec.page_start,
                 page_end=rec.page_end,
                 section_id=rec.head.section_id,
-                outcome=outcome_of(text, doc.kind),
+                outcome=outcome_of(text, doc.kind, vote),
             )
         )
     return out

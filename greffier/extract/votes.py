@@ -21,7 +21,12 @@ _NUMBER_WORDS = (
 _COUNT = rf"(\d{{1,3}}|(?:(?:{_NUMBER_WORDS})[\s-]+){{0,3}}(?:{_NUMBER_WORDS}))"
 _Q = r"[«»\"“”\s]*"  # "16 voix « Pour »", "« Pour » : 15"
 _VOICES = (
-    ("pour", re.compile(rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q}(?i:pour|favorables?)\b|[«\"“]\s*(?i:pour)\b|Pour\b)")),
+    (
+        "pour",
+        re.compile(
+            rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q}(?i:pour|favorables?)\b|[«\"“]\s*(?i:pour)\b|Pour\b|(?i:pour)(?=\s*[,;)]|\s+et\s+\d))"
+        ),
+    ),
     ("contre", re.compile(rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q})?(?:[«\"“]\s*)?(?i:contre)\b")),
     ("abstention", re.compile(rf"\b{_COUNT}\s*(?:[«\"“]\s*)?(?i:abstentions?)\b")),
 )
@@ -69,9 +74,12 @@ def read_vote(text: str) -> Vote | None:
     return Vote(pour=counts["pour"], contre=counts["contre"], abstention=counts["abstention"], unanimite=unanimous)
 
 
-def outcome_of(text: str, kind: str = "") -> str | None:
-    """adopted | rejected | postponed | withdrawn | noted | ordered, from the item's own text."""
+def outcome_of(text: str, kind: str = "", vote: Vote | None = None) -> str | None:
+    """adopted | rejected | postponed | withdrawn | noted | ordered, from the item's own text;
+    more votes against than for is a rejection whatever the words around it."""
     low = text.lower()
+    if vote is not None and vote.pour is not None and vote.contre is not None and vote.contre > vote.pour:
+        return "rejected"
     if re.search(r"retir[ée]e?\s+de\s+l['’]ordre\s+du\s+jour|est\s+retir[ée]", low):
         return "withdrawn"
     if re.search(r"\bajourn|report[ée]e?\s+(?:à|au|lors)|sursis\s+à\s+statuer", low):
