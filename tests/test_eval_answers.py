@@ -132,3 +132,20 @@ def test_ask_withholds_an_answer_under_min_confidence(demo_index: Path) -> None:
         strict = g.ask(question, min_confidence=min(1.0, plain["confidence"] + 0.01))
     assert strict["answer"] is None and "under" in strict["reason"]
     assert strict["candidates"][0]["value"] == plain["value"]  # the withheld answer is shown as a candidate
+
+
+def test_a_trend_written_under_its_answer_is_read(tmp_path: Path) -> None:
+    """A question file that nests the series in the answer ({"answer": {"series": [...]}}) is read
+    as a trend with that series (blind3.jsonl is written so); a printed value is then judged
+    against it instead of counting as wrong."""
+    from greffier.eval.answers import load_questions
+
+    row = {
+        "question": "Quel a été le taux de la taxe foncière de 2009 à 2010 ?",
+        "type": "trend",
+        "answer": {"series": [{"year": 2009, "value": 16.55}, {"year": "2010", "value": None}], "unit": "%"},
+    }
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    (q,) = load_questions(path)
+    assert q["type"] == "trend" and [(p["year"], p["value"]) for p in q["series"]] == [(2009, 16.55), (2010, None)]

@@ -53,6 +53,8 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
             raise InputError(f"{path}:{n}", "no question")
         if "series" not in r and "answer" not in r:
             raise InputError(f"{path}:{n}", 'neither an "answer" (null when the corpus has none) nor a "series"')
+        if "series" not in r and isinstance(r.get("answer"), dict) and isinstance(r["answer"].get("series"), list):
+            r["series"] = r["answer"]["series"]  # a trend written {"answer": {"series": [...]}}
         r["type"] = _type_of(r)
         if r["type"] == "trend":
             try:
