@@ -506,3 +506,45 @@ def test_entity_sentences_found_once_per_text_are_the_same_as_rescanning() -> No
     for i in range(0, 400, 37):
         a = listing.index(f"{i * 7} €")
         assert find(a, a + 5) == _sentence(listing, a, a + 5)
+
+
+def test_a_page_of_thousands_of_figures_parses_in_linear_time(tmp_path: Path) -> None:
+    """The probe's page of 36,000 short lines, each with an amount, took minutes: each entity
+    looked for its page by scanning every paragraph of its section, each passage likewise. Doubling
+    the lines must about double the Python lines run in greffier (counted, not timed)."""
+    import sys
+
+    import tests.pdfmaker as pm
+    from greffier.extract.pipeline import parse_file
+    from greffier.extract.scan import OcrOptions
+
+    def lines_run(n: int) -> int:
+        page = pm.PdfPage()
+        for i in range(n):
+            page.text(20, 5 + i * (14380 / n), f"{i} 12,50 € {i % 7}", size=min(8, 0.8 * 14380 / n))
+        path = tmp_path / f"dense-{n}.pdf"
+        height, pm.PAGE_H = pm.PAGE_H, 14400
+        try:
+            pm.write_pdf(path, [page])
+        finally:
+            pm.PAGE_H = height
+        count = 0
+
+        def trace(frame, event, arg):  # type: ignore[no-untyped-def]
+            nonlocal count
+            if "greffier" not in frame.f_code.co_filename:
+                return None
+            if event == "line":
+                count += 1
+            return trace
+
+        sys.settrace(trace)
+        try:
+            parsed = parse_file(path, "dense", ocr=OcrOptions("never"))
+        finally:
+            sys.settrace(None)
+        assert sum(1 for e in parsed.entities if e.type == "AMOUNT") >= n
+        return count
+
+    small, large = lines_run(400), lines_run(1600)
+    assert large < 5 * small, (small, large)  # linear: about 4x; the scans made it 10x and more

@@ -142,6 +142,12 @@ def find_amounts(text: str) -> list[AmountMatch]:
     return sorted(out, key=lambda a: a.start)
 
 
+# what follows a number and can belong to it (a unit, a rate, a tax mark, a counted noun, the high
+# bound of a range) is read in this many characters: never the rest of the text (a long page of
+# figures would be copied once per figure)
+_AHEAD = 240
+
+
 def _digit_amounts(text: str) -> list[AmountMatch]:
     out: list[AmountMatch] = []
     for m in _NUM.finditer(text):
@@ -161,12 +167,12 @@ def _digit_amounts(text: str) -> list[AmountMatch]:
             start = m.start() if m.group("sign") else start
         elif sign and sign.strip() == "+":
             start = m.start()
-        tail = text[end:]
+        tail = text[end : end + _AHEAD]
         um = _UNIT_RE.match(tail)
         if um:
             unit, currency, mult = _unit_of(um)
             stop = end + um.end()
-            rate = _RATE.match(text[stop:])
+            rate = _RATE.match(text[stop : stop + _AHEAD])
             if rate:  # a rate per something: "2.47 €/m3", "194,8 kg/habitant"
                 unit = "other"
                 stop += rate.end()
@@ -179,7 +185,7 @@ def _digit_amounts(text: str) -> list[AmountMatch]:
                     tax = _tax_nearby(text, m.start(), stop) or _tax_after(text, stop)
             quantity_of = None
             if unit == "count":  # "3 millions d'habitants"
-                nm = re.match(rf"{_S}*d['’]\s*(\w+)", text[stop:])
+                nm = re.match(rf"{_S}*d['’]\s*(\w+)", text[stop : stop + _AHEAD])
                 if nm:
                     quantity_of = nm.group(1)
                     stop += nm.end()
@@ -207,7 +213,7 @@ def _digit_amounts(text: str) -> list[AmountMatch]:
 
 def _tax_mark(text: str, at: int) -> tuple[str, int] | None:
     """The tax mark written right at ``at`` ("HT", "TTC", "hors taxes", "net") and where it ends."""
-    tm = re.match(_TAX, text[at:], re.IGNORECASE)
+    tm = re.match(_TAX, text[at : at + _AHEAD], re.IGNORECASE)
     if not tm or not tm.group("tax"):
         return None
     word = re.sub(r"[\s().]", "", tm.group("tax").upper())
@@ -258,16 +264,16 @@ def _range_low(text: str, start: int, end: int, value: float) -> AmountMatch | N
     """The low bound of "entre X et Y <unit>", with the unit (and tax) of the high bound."""
     if not re.search(r"\bentre\s+$", text[max(0, start - 8) : start], re.IGNORECASE):
         return None
-    high = _RANGE_HIGH.match(text[end:])
+    high = _RANGE_HIGH.match(text[end : end + _AHEAD])
     if not high:
         return None
     after = end + high.end()
-    um = _UNIT_RE.match(text[after:])
+    um = _UNIT_RE.match(text[after : after + _AHEAD])
     if not um:
         return None
     unit, currency, mult = _unit_of(um)
     stop = after + um.end()
-    if _RATE.match(text[stop:]):
+    if _RATE.match(text[stop : stop + _AHEAD]):
         unit = "other"
     mark = _tax_mark(text, stop) if currency else None
     tax = mark[0] if mark else None
@@ -299,7 +305,7 @@ def _word_amounts(text: str) -> list[AmountMatch]:
             + (len(m.group("num").strip(" -")) - len(raw))
         )
         after = begin + len(raw)
-        big = re.match(r"\s+(millions?|milliards?)\s+d['’]\s*(\w+)", text[after:])
+        big = re.match(r"\s+(millions?|milliards?)\s+d['’]\s*(\w+)", text[after : after + _AHEAD])
         if big:  # "deux millions d'habitants"
             stop = after + big.end()
             mult = _MULTIPLIERS[big.group(1).lower()]
@@ -317,7 +323,7 @@ def _word_amounts(text: str) -> list[AmountMatch]:
                 )
             )
             continue
-        nm = _NOUN.match(text[after:])
+        nm = _NOUN.match(text[after : after + _AHEAD])
         if not nm or nm.group("noun").lower() in _NOT_NOUNS:
             continue
         noun = nm.group("noun")

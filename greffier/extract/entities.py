@@ -9,6 +9,7 @@ a date, a date beats an amount. ORG, PERSON and PLACE come from spaCy (greffier.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
 
@@ -190,8 +191,10 @@ def extract_entities(
         stated = composition_parents(s.text, [(e["start"], e["end"], e.get("canonical") or e["text"]) for e in dirs])
         stated_by_start = {dirs[i]["start"]: p for i, p in stated.items()}
         sentence = _Sentences(s.text)
+        starts = [a for a, _b, _p, _pe in spans]  # paragraphs in order, not overlapping: bisect, not scan
         for e in raw:
-            page = next((p for a, b, p, _pe in spans if a <= e["start"] <= b), s.page_start)
+            k = bisect_right(starts, e["start"]) - 1
+            page = spans[k][2] if k >= 0 and spans[k][0] <= e["start"] <= spans[k][1] else s.page_start
             n += 1
             fields = {k: v for k, v in e.items() if k not in ("type", "start", "end", "text")}
             own_parent = stated_by_start.get(e["start"]) if e["type"] == "DIRECTION" else None

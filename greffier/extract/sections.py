@@ -8,6 +8,7 @@ they never cross a section boundary and carry the section path.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from greffier.records import Block, Passage, Section
 
@@ -142,9 +143,10 @@ def build_passages(
             if tail < PASSAGE_MIN_WORDS // 2 and prev + tail <= PASSAGE_MAX_WORDS * 1.2:
                 groups[-2].extend(groups.pop())
         paragraphs = (block_pages or {}).get(section.section_id, [])
+        ends = [e for _s, e, _p, _pe in paragraphs]
         for group in groups:
             start, end = group[0][0], group[-1][1]
-            page, page_end = _pages_of(paragraphs, start, end, section)
+            page, page_end = _pages_of(paragraphs, ends, start, end, section)
             ordinal += 1
             passages.append(
                 Passage(
@@ -163,8 +165,18 @@ def build_passages(
     return passages
 
 
-def _pages_of(paragraphs: list[tuple[int, int, int, int]], start: int, end: int, section: Section) -> tuple[int, int]:
-    pages = [(p, pe) for s, e, p, pe in paragraphs if s < end and e > start]
+def _pages_of(
+    paragraphs: list[tuple[int, int, int, int]], ends: list[int], start: int, end: int, section: Section
+) -> tuple[int, int]:
+    # paragraphs are in text order and do not overlap: start at the first one ending after
+    # ``start`` (bisect on their ``ends``), stop at the first one starting at or after ``end``
+    k = bisect_right(ends, start)
+    pages = []
+    while k < len(paragraphs) and paragraphs[k][0] < end:
+        _s0, e0, p0, pe0 = paragraphs[k]
+        if e0 > start:
+            pages.append((p0, pe0))
+        k += 1
     if not pages:
         return section.page_start, section.page_end
     return pages[0][0], max(pe for _, pe in pages)
