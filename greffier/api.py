@@ -449,10 +449,11 @@ class Greffier:
 
         ocr_options = OcrOptions(self.settings.ocr, str(self.dir / CACHE_NAME))
         plain: list[_Job] = [(*job, ner, None, ocr_options) for job in jobs]
-        workers = min(self.settings.workers, len(jobs))
-        if workers <= 1:
+        if self.settings.workers <= 1:  # asked for (tests, debugging): here, without the bounds
             yield from map(_parse_job, plain)
             return
+        # one file or many, each is parsed in a worker under the memory and time bounds
+        workers = max(1, min(self.settings.workers, len(jobs)))
         ctx = multiprocessing.get_context("spawn")
         semantic = self._semantic
         model = worker_model(semantic.model) if semantic is not None and semantic.enabled else None

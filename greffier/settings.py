@@ -50,7 +50,8 @@ def _default_workers() -> int:
             return max(1, int(env))
         except ValueError as exc:
             raise UsageError(f"{ENV_WORKERS}={env!r} is not a whole number") from exc
-    return max(1, min(4, os.cpu_count() or 1))
+    # at least 2: workers = 1 parses in the ingest process itself, without the per-document bounds
+    return max(2, min(4, os.cpu_count() or 1))
 
 
 def _env_number(name: str, default: float) -> float:

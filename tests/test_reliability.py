@@ -548,3 +548,17 @@ def test_a_page_of_thousands_of_figures_parses_in_linear_time(tmp_path: Path) ->
 
     small, large = lines_run(400), lines_run(1600)
     assert large < 5 * small, (small, large)  # linear: about 4x; the scans made it 10x and more
+
+
+def test_a_single_file_is_parsed_under_the_bounds_too(tmp_path: Path) -> None:
+    """Ingesting one file used to parse it in the ingest process, without the memory and time
+    bounds (a PDF bomb given alone was unbounded): now only an explicit workers = 1 does."""
+    from greffier.api import Greffier
+    from greffier.settings import Settings
+
+    from .conftest import CORPUS
+
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=2, parse_seconds=0.001)) as g:
+        (result,) = g.ingest([CORPUS / "spanc-rapport-annuel-2023.pdf"])
+    assert result.status == "failed" and "longer than the limit" in (result.error or ""), result
+    assert Settings().workers >= 2  # the default is bounded, on a one-CPU machine too
