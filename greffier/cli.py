@@ -232,6 +232,11 @@ def ingest(
                 click.echo(f"error: {escape_controls(r.error or '')}", err=True)
             elif r.status == "needs_ocr":
                 scanned.append(r.path)
+            if not show_bar and not _Ctx.quiet and r.status != "failed":
+                # no progress bar (stderr is not a terminal: a log, CI): one line per document as
+                # it finishes, so that a run killed midway has shown how far it got
+                ocr_note = f", {r.ocr_pages} by OCR" if r.ocr_pages else ""
+                click.echo(f"{r.status}: {escape_controls(r.path)} ({r.pages} pages{ocr_note})", err=True)
 
         vectors_bar = _EmbedBar("embedding (vector stage)")
         try:

@@ -145,7 +145,7 @@ def test_without_tesseract_scans_are_needs_ocr_and_one_warning_names_the_package
     assert out.exit_code == 0, out.output
     rows = {Path(r["path"]).name: r for r in json.loads(out.stdout)}
     assert rows[SCAN.name]["status"] == "needs_ocr" and rows["20250306-PV.pdf"]["status"] == "ingested"
-    warnings = [ln for ln in out.stderr.splitlines() if "needs_ocr" in ln]
+    warnings = [ln for ln in out.stderr.splitlines() if ln.startswith("warning:") and "needs_ocr" in ln]
     assert len(warnings) == 1 and "tesseract-ocr-fra" in warnings[0]
 
 

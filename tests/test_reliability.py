@@ -562,3 +562,29 @@ def test_a_single_file_is_parsed_under_the_bounds_too(tmp_path: Path) -> None:
         (result,) = g.ingest([CORPUS / "spanc-rapport-annuel-2023.pdf"])
     assert result.status == "failed" and "longer than the limit" in (result.error or ""), result
     assert Settings().workers >= 2  # the default is bounded, on a one-CPU machine too
+
+
+def test_ingest_reports_each_document_as_it_finishes(tmp_path: Path) -> None:
+    """Without a terminal (a log, CI), ingest writes one line per document on stderr as it
+    finishes, before the table on stdout: a run killed midway has shown how far it got."""
+    from click.testing import CliRunner
+
+    from greffier.cli import main
+
+    from .conftest import CORPUS
+
+    out = CliRunner().invoke(
+        main,
+        [
+            "ingest",
+            str(CORPUS / "20250306-PV.pdf"),
+            str(CORPUS / "amp-rapport-activite-2017.txt"),
+            "--index",
+            str(tmp_path / "idx"),
+            "--format",
+            "csv",
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    lines = [ln for ln in out.stderr.splitlines() if ln.startswith("ingested: ")]
+    assert len(lines) == 2 and any("20250306-PV.pdf" in ln and "pages" in ln for ln in lines)
