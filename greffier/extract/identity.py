@@ -18,11 +18,11 @@ counts when nothing in the header or the formula names an issuer.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 
 from greffier.extract.dates import MONTHS, make_date
+from greffier.extract.headings import fold
 from greffier.records import Document
 
 _UP = "A-ZÀ-ÖØ-Þ"
@@ -81,9 +81,6 @@ _REGIONS = (
 )
 
 
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return text.lower().replace("’", "'")
 
 
 def display_name(raw: str) -> str:
