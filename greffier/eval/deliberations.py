@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ def _amount_set(amounts: Any) -> set[tuple[float, str | None]]:
     return {(round(float(a["value"]), 2), a.get("tax")) for a in amounts or [] if a.get("unit", "EUR") in ("EUR", None)}
 
 
-def _vote_ok(gold: dict[str, Any] | None, d: Deliberation) -> bool:
+def vote_ok(gold: dict[str, Any] | None, d: Deliberation) -> bool:
     if gold is None:
         return d.vote is None
     if d.vote is None:
@@ -28,24 +29,34 @@ def _vote_ok(gold: dict[str, Any] | None, d: Deliberation) -> bool:
     return all(gold.get(k) == getattr(d.vote, k) for k in ("pour", "contre", "abstention", "unanimite"))
 
 
-def _align(golds: list[dict[str, Any]], found: list[Deliberation]) -> list[tuple[dict[str, Any], Deliberation | None]]:
+def align(
+    golds: list[dict[str, Any]],
+    found: list[Deliberation],
+    same_ref: Callable[[str | None, str | None], bool],
+) -> list[tuple[dict[str, Any], Deliberation | None]]:
+    """Gold records paired greedily with found ones: the same reference (``same_ref``) first,
+    else the most similar title (ratio >= 0.6); each found record is used once."""
     used: set[int] = set()
-    pairs = []
+    pairs: list[tuple[dict[str, Any], Deliberation | None]] = []
     for g in golds:
         best, best_score = None, 0.0
         for i, d in enumerate(found):
             if i in used:
                 continue
-            if g.get("ref") and d.ref and g["ref"].replace(" ", "") == d.ref:
-                best, best_score = i, 2.0
+            if same_ref(g.get("ref"), d.ref):
+                best = i
                 break
-            score = difflib.SequenceMatcher(None, fold(g["title"]), fold(d.title)).ratio()
+            score = difflib.SequenceMatcher(None, fold(g.get("title") or ""), fold(d.title)).ratio()
             if score > best_score and score >= 0.6:
                 best, best_score = i, score
         if best is not None:
             used.add(best)
         pairs.append((g, found[best] if best is not None else None))
     return pairs
+
+
+def _same_printed_ref(gold: str | None, found: str | None) -> bool:
+    return bool(gold and found and gold.replace(" ", "") == found)
 
 
 def evaluate_deliberations(gold: Path, corpus_root: Path) -> list[dict[str, Any]]:
@@ -67,7 +78,7 @@ def evaluate_deliberations(gold: Path, corpus_root: Path) -> list[dict[str, Any]
             "vote_ok": 0,
             "all_ok": 0,
         }
-        for g, d in _align(data["records"], found):
+        for g, d in align(data["records"], found, _same_printed_ref):
             if d is None:
                 continue
             row["matched"] += 1
@@ -79,7 +90,7 @@ def evaluate_deliberations(gold: Path, corpus_root: Path) -> list[dict[str, Any]
             row["ref_ok"] += bool(ref_ok)
             row["date_ok"] += date_ok
             row["amounts_ok"] += amounts_ok
-            row["vote_ok"] += _vote_ok(g.get("vote"), d)
+            row["vote_ok"] += vote_ok(g.get("vote"), d)
             row["all_ok"] += bool(ref_ok and date_ok and amounts_ok)
         rows.append(row)
         for k in total:

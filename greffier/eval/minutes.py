@@ -8,7 +8,6 @@ the euro amounts. Scores are given per issuer and per split: the issuers greffie
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterable
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from greffier.errors import InputError
+from greffier.eval.deliberations import align, vote_ok
 from greffier.extract.headings import fold
 from greffier.extract.identity import issuer_key, with_siren_issuer
 from greffier.records import Deliberation, Document
@@ -35,10 +35,6 @@ _OUTCOMES = {
 }
 
 
-def _ref_key(ref: str | None) -> str:
-    return re.sub(r"[^0-9a-z]", "", fold(ref or ""))
-
-
 def _ref_digits(ref: str | None) -> str:
     return re.sub(r"\D", "", ref or "")
 
@@ -47,36 +43,10 @@ def _amounts(values: Iterable[dict[str, Any]] | None) -> set[float]:
     return {round(float(a["value"]), 2) for a in values or [] if a.get("unit", "EUR") in ("EUR", None)}
 
 
-def _vote_ok(gold: dict[str, Any] | None, d: Deliberation) -> bool:
-    if gold is None:
-        return d.vote is None
-    if d.vote is None:
-        return False
-    return all(gold.get(k) == getattr(d.vote, k) for k in ("pour", "contre", "abstention")) and bool(
-        gold.get("unanimite")
-    ) == bool(d.vote.unanimite)
-
-
-def align(golds: list[dict[str, Any]], found: list[Deliberation]) -> list[tuple[dict[str, Any], Deliberation | None]]:
-    """Gold items paired with records: same reference (digits), else the most similar title (>= 0.6)."""
-    used: set[int] = set()
-    pairs: list[tuple[dict[str, Any], Deliberation | None]] = []
-    for g in golds:
-        best, best_score = None, 0.0
-        gref = _ref_digits(g.get("ref"))
-        for i, d in enumerate(found):
-            if i in used:
-                continue
-            if gref and len(gref) >= 3 and gref == _ref_digits(d.ref):
-                best = i
-                break
-            score = difflib.SequenceMatcher(None, fold(g.get("title") or ""), fold(d.title)).ratio()
-            if score > best_score and score >= 0.6:
-                best, best_score = i, score
-        if best is not None:
-            used.add(best)
-        pairs.append((g, found[best] if best is not None else None))
-    return pairs
+def _same_digits(gold: str | None, found: str | None) -> bool:
+    """References compared by their digits ("DE-2013/110" = "2013/110"), at least three."""
+    digits = _ref_digits(gold)
+    return len(digits) >= 3 and digits == _ref_digits(found)
 
 
 def _parse(job: tuple[str, str | None]) -> tuple[Document, list[Deliberation]] | str:
@@ -143,12 +113,12 @@ def evaluate_minutes(
             counts["items"] = len(items)
             counts["records"] = len(records)
             missed = []
-            for gi, d in align(items, records):
+            for gi, d in align(items, records, _same_digits):
                 if d is None:
                     missed.append(gi.get("title"))
                     continue
                 counts["found"] += 1
-                counts["vote_ok"] += _vote_ok(gi.get("vote"), d)
+                counts["vote_ok"] += vote_ok(gi.get("vote"), d)
                 counts["amounts_ok"] += _amounts(gi.get("amounts")) == _amounts(d.amounts)
                 counts["outcome_ok"] += _OUTCOMES.get(gi.get("outcome") or "", None) == d.outcome
             row["missed"] = missed

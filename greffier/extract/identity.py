@@ -81,8 +81,6 @@ _REGIONS = (
 )
 
 
-
-
 def display_name(raw: str) -> str:
     """A place name as usually written: 'SAINT-JEAN-DE-LUZ' -> 'Saint-Jean-de-Luz', 'CHEMERE' ->
     'Chemere' (accents an all-caps name lacks cannot be guessed); mixed-case names kept."""
