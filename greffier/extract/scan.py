@@ -72,10 +72,11 @@ class ScanReader:
         return ocr_lines(result, number, height)
 
     def _read(self, number: int, render: Any, reason: str) -> ocr.OcrPage | None:
-        engine = ocr.engine_name() if not ocr.unavailable() else None
-        if engine is None:
-            self.problem = ocr.unavailable()
+        problem = ocr.unavailable()
+        if problem:
+            self.problem = problem
             return None
+        engine = ocr.engine_name()
         dpi = self.options.dpi
         if self._cache is not None:
             hit = self._cache.get(self.sha256, number, dpi, engine)

@@ -408,10 +408,12 @@ class Store:
         """Of the given (doc_id, page) pairs, those read by OCR, with their mean word confidence."""
         out: dict[tuple[str, int], float | None] = {}
         wanted = set(keys)
-        for doc_id in {k[0] for k in wanted}:
-            for r in self.conn.execute("SELECT number, ocr_conf FROM pages WHERE doc_id = ? AND ocr = 1", (doc_id,)):
-                if (doc_id, r[0]) in wanted:
-                    out[(doc_id, r[0])] = r[1]
+        # one query per 400 documents (search and ask call this for every result list)
+        for chunk, marks in _chunks(sorted({k[0] for k in wanted})):
+            sql = f"SELECT doc_id, number, ocr_conf FROM pages WHERE ocr = 1 AND doc_id IN ({marks})"
+            for doc_id, number, conf in self.conn.execute(sql, chunk):
+                if (doc_id, number) in wanted:
+                    out[(doc_id, number)] = conf
         return out
 
     def page_text(self, doc_id: str, number: int) -> str | None:
