@@ -297,7 +297,7 @@ _UNITS = {
 _NUMBER_WORD = re.compile(r"^(?:" + "|".join(_UNITS) + r"|et|mil|mille|cent|cents)$")
 
 
-def _words_value(words: list[str]) -> int | None:
+def words_value(words: list[str]) -> int | None:
     total, current, seen = 0, 0, False
     for i, w in enumerate(words):
         if w == "et":
@@ -323,7 +323,7 @@ def _number_runs(tokens: list[str]) -> list[tuple[int, int, int]]:
             j = i
             while j < len(tokens) and _NUMBER_WORD.match(tokens[j]):
                 j += 1
-            value = _words_value(tokens[i:j])
+            value = words_value(tokens[i:j])
             if value is not None:
                 runs.append((i, j, value))
             i = j

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from greffier.extract.dates import MONTH_NAMES, TEXT_DATE, first_date, make_date
 from greffier.extract.headings import fold
-from greffier.extract.identity import actes_ids, date_in_words, detect_body
+from greffier.extract.identity import ActesId, actes_ids, date_in_words, detect_body
 from greffier.extract.identity import detect_issuer as identify_issuer
 
 _ISSUER_PATTERNS = [
@@ -100,15 +99,16 @@ def detect_kind(head: str, text: str, filename: str) -> str:
         ("budget", r"budget primitif|compte administratif|compte financier unique|\bbp 20\d\d\b|projet de budget"),
         ("ordre_du_jour", r"ordre du jour|convocation"),
     )
+    decides = _DECIDES.search(text[:20000]) is not None
     for window in (fold(head[:400]), fold(head[:3000])):
         for kind, pattern in checks:
             if re.search(pattern, window, re.MULTILINE):
-                if kind == "ordre_du_jour" and _DECIDES.search(text[:20000]):
+                if kind == "ordre_du_jour" and decides:
                     continue  # minutes open with their agenda: decisions make them minutes
                 if (
                     kind == "proces_verbal"
+                    and not decides
                     and re.search(r"ordre du jour|convocation", fold(head[:400]))
-                    and not _DECIDES.search(text[:20000])
                 ):
                     return "ordre_du_jour"
                 return kind
@@ -143,7 +143,7 @@ _MEETING = re.compile(
 _CONVENED = re.compile(r"(?i)s['’]est\s+r[ée]uni|d[ûu]ment\s+convoqu|se\s+r[ée]unira|l['’]an\s+(?:deux|mil)")
 
 
-def _meeting_date(head: str, filename: str, ids: list[Any] | None = None) -> str | None:
+def _meeting_date(head: str, filename: str, ids: list[ActesId] | None = None) -> str | None:
     """The meeting date, from the most to the least telling: the title block ('Séance du ...',
     'Conseil municipal du ...' in the first lines), the opening formula ('Le 16 octobre 2024 à
     dix-huit heures, le conseil municipal s'est réuni', 'L'an deux mil quatorze, le vingt deux
@@ -169,7 +169,7 @@ def _meeting_date(head: str, filename: str, ids: list[Any] | None = None) -> str
     return date_in_words(head[:3000]) or _filename_date(filename) or first_date(head[:600].lower())
 
 
-def _order_date(head: str, text: str, ids: list[Any]) -> str | None:
+def _order_date(head: str, text: str, ids: list[ActesId]) -> str | None:
     """An order's date: its title ('ARRÊTÉ PRÉFECTORAL du 30 janvier 2024'), else its signature
     ('Fait à Quimper, le ...'), else its @ctes identifier."""
     for m in re.finditer(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from greffier.extract.identity import _words_value
+from greffier.extract.identity import words_value
 from greffier.records import Vote
 
 __all__ = ["outcome_of", "read_vote"]
@@ -38,7 +38,7 @@ def _count(raw: str) -> int | None:
         return int(raw)
     words = [w for w in re.split(r"[\s-]+", raw) if w]
     try:
-        return _words_value(words)
+        return words_value(words)
     except KeyError:
         return None
 
