@@ -750,11 +750,24 @@ def eval_entities(gold: Path, show_errors: bool, ner: str | None) -> Any:
     is_flag=True,
     help="Instead: accuracy, wrong rate and coverage of ask at each confidence threshold (ask --min-confidence).",
 )
+@click.option(
+    "--part",
+    type=click.Choice(["all", "tune", "report"]),
+    default="all",
+    show_default=True,
+    help="Only the questions of the issuers ask was tuned on, or of the others (never tuned on).",
+)
 @index_options
 @output_options()
 @_fail_on_errors
 def eval_answers(
-    questions: Path, split: str, by: str | None, curve: bool, index_dir: Path | None, backend: str | None
+    questions: Path,
+    split: str,
+    by: str | None,
+    curve: bool,
+    part: str,
+    index_dir: Path | None,
+    backend: str | None,
 ) -> Any:
     """Accuracy, wrong-answer and abstention rates of `ask` and `trend` on a question set.
 
@@ -764,14 +777,15 @@ def eval_answers(
     \b
     Example:
       greffier eval answers tests/gold/questions/answers.jsonl --split test --index shared-index
+      greffier eval answers tests/gold/questions/blind3.jsonl --part report --by issuer --index shared-index
       greffier eval answers tests/gold/questions/blind3.jsonl --curve --index shared-index
     """
     from greffier.eval.answers import answer_curve, evaluate_answers
 
     with _open(index_dir, backend) as g:
         if curve:
-            return answer_curve(g, questions, split)
-        return evaluate_answers(g, questions, split, by)
+            return answer_curve(g, questions, split, part)
+        return evaluate_answers(g, questions, split, by, part)
 
 
 @eval_group.command("deliberations")

@@ -106,6 +106,14 @@ def test_filters_year_kind_issuer(index) -> None:  # type: ignore[no-untyped-def
     assert _ids(index, "éclairage", Filters(kinds=("rpqs",))) == []
 
 
+def test_filter_by_documents(index) -> None:  # type: ignore[no-untyped-def]
+    # a question's scope: only the documents it names, whatever their issuer
+    assert _ids(index, "éclairage", Filters(doc_ids=("d5",))) == ["d5:p1"]
+    assert set(_ids(index, "éclairage", Filters(doc_ids=("d1", "d5")))) == {"d1:p1", "d5:p1"}
+    assert _ids(index, "éclairage", Filters(doc_ids=("d1",), year_from=2018)) == []
+    assert _ids(index, "éclairage", Filters(doc_ids=("nope",))) == []
+
+
 def test_limit_and_scores_are_ordered(index) -> None:  # type: ignore[no-untyped-def]
     hits = index.search(parse_query("éclairage restauration taxe contrôles"), Filters(), 3)
     assert len(hits) == 3

@@ -63,6 +63,9 @@ def test_filters_mask_rows_before_ranking(tmp_path: Path) -> None:
     assert docs(Filters(kinds=("rpqs",))) == {"spanc-2023"}
     assert docs(Filters(issuers=("Commune de Pierrefonds",), year_to=2020)) == {"pv-2016"}
     assert docs(Filters(kinds=("liste_deliberations",))) == set()
+    assert docs(Filters(doc_ids=("pv-2024", "spanc-2023"))) == {"pv-2024", "spanc-2023"}
+    assert docs(Filters(doc_ids=("pv-2024",), kinds=("rpqs",))) == set()
+    assert docs(Filters(doc_ids=("unknown",))) == set()
     assert len(index.search(q, Filters(kinds=("rpqs",)), 3)) == 3  # the limit counts kept rows only
 
 

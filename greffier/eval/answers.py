@@ -17,6 +17,32 @@ from greffier.extract.numbers import parse_number
 if TYPE_CHECKING:
     from greffier.api import Greffier
 
+# The issuers of blind3.jsonl that ask may be tuned on (bench/answers_fit.py trains only on these and
+# on the in-house sets, whose rows name no issuer); every other issuer is reported, never tuned on.
+TUNE_ISSUERS = frozenset(
+    {
+        "Commune de Chéméré",
+        "Commune d'Audierne",
+        "SIVOM de la Baie d'Audierne",
+        "Commune de Abainville",
+        "Commune d'Alloue",
+        "Commune de Brillac",
+        "Commune de Jons",
+        "Région Bretagne",
+        "Région Grand Est",
+    }
+)
+PARTS = ("all", "tune", "report")
+
+
+def in_part(r: dict[str, Any], part: str) -> bool:
+    """Whether a question belongs to the tune or report issuers (rows naming no issuer: tune)."""
+    if part == "all":
+        return True
+    tune = not r.get("issuer") or r["issuer"] in TUNE_ISSUERS
+    return tune if part == "tune" else not tune
+
+
 # a question file written by someone else may spell units, types and values its own way (the unit
 # aliases are looked up folded: "m³" as "m3", "EUR/m²" as "eur/m2")
 _UNIT_ALIASES = {
@@ -181,10 +207,12 @@ def answer_outcomes(g: Greffier, rows: list[dict[str, Any]]) -> list[dict[str, A
     return out
 
 
-def evaluate_answers(g: Greffier, questions: Path, split: str = "all", by: str | None = None) -> list[dict[str, Any]]:
+def evaluate_answers(
+    g: Greffier, questions: Path, split: str = "all", by: str | None = None, part: str = "all"
+) -> list[dict[str, Any]]:
     """Accuracy, wrong and abstention rates of ask and trend, per ``by`` group (issuer, corpus
-    folder) when asked, then overall."""
-    rows = load_questions(questions)
+    folder) when asked, then overall; ``part``: only the tune or the report issuers."""
+    rows = [r for r in load_questions(questions) if in_part(r, part)]
     if split != "all":
         splits = sorted({str(r.get("split")) for r in rows})
         rows = [r for r in rows if r.get("split") == split]
@@ -227,10 +255,10 @@ def evaluate_answers(g: Greffier, questions: Path, split: str = "all", by: str |
 CURVE_THRESHOLDS = (0.0, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
-def answer_curve(g: Greffier, questions: Path, split: str = "all") -> list[dict[str, Any]]:
+def answer_curve(g: Greffier, questions: Path, split: str = "all", part: str = "all") -> list[dict[str, Any]]:
     """Accuracy, wrong rate and coverage of ask (not trends) if answers under each confidence
     threshold were withheld (``ask --min-confidence``): a user picks a stricter threshold here."""
-    rows = [r for r in load_questions(questions) if r["type"] != "trend"]
+    rows = [r for r in load_questions(questions) if r["type"] != "trend" and in_part(r, part)]
     if split != "all":
         rows = [r for r in rows if r.get("split") == split]
     outcomes = answer_outcomes(g, rows)

@@ -39,6 +39,7 @@ class Filters:
     year_to: int | None = None
     issuers: tuple[str, ...] = ()  # exact issuer names (any of)
     kinds: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()  # only these documents (any of): a question's scope
 
     def __post_init__(self) -> None:
         for y in (self.year_from, self.year_to):
@@ -49,7 +50,13 @@ class Filters:
 
     @property
     def empty(self) -> bool:
-        return self.year_from is None and self.year_to is None and not self.issuers and not self.kinds
+        return (
+            self.year_from is None
+            and self.year_to is None
+            and not self.issuers
+            and not self.kinds
+            and not self.doc_ids
+        )
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,7 @@ class TantivyIndex:
                     self.schema, "year", tantivy.FieldType.Integer, filters.year_from, filters.year_to
                 )
             )
-        for field, values in (("issuer", filters.issuers), ("kind", filters.kinds)):
+        for field, values in (("issuer", filters.issuers), ("kind", filters.kinds), ("doc_id", filters.doc_ids)):
             if values:
                 out.append(tantivy.Query.term_set_query(self.schema, field, list(values)))
         return out

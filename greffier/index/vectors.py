@@ -803,6 +803,7 @@ class _Table:
     doc_issuer: np.ndarray  # int32 code (in ``issuers``) per document number
     kinds: dict[str, int]
     issuers: dict[str, int]
+    doc_numbers: dict[str, int]  # document number of each doc_id
 
     @staticmethod
     def load(conn: sqlite3.Connection, n_rows: int) -> _Table:
@@ -824,6 +825,7 @@ class _Table:
             doc_issuer=np.array([issuers.setdefault(d[3], len(issuers)) for d in docs], dtype=np.int32),
             kinds=kinds,
             issuers=issuers,
+            doc_numbers=number,
         )
 
     def mask(self, filters: Filters) -> np.ndarray:
@@ -844,4 +846,7 @@ class _Table:
             docs &= np.isin(self.doc_kind, [self.kinds[k] for k in filters.kinds if k in self.kinds])
         if filters.issuers:
             docs &= np.isin(self.doc_issuer, [self.issuers[i] for i in filters.issuers if i in self.issuers])
+        if filters.doc_ids:
+            wanted = [self.doc_numbers[d] for d in filters.doc_ids if d in self.doc_numbers]
+            docs &= np.isin(np.arange(docs.size), wanted)
         return keep_doc[self.row_doc]

@@ -137,6 +137,8 @@ class WhooshIndex:
             conds.append(wq.Or([wq.Term("issuer", i) for i in filters.issuers]))
         if filters.kinds:
             conds.append(wq.Or([wq.Term("kind", k) for k in filters.kinds]))
+        if filters.doc_ids:
+            conds.append(wq.Or([wq.Term("doc_id", d) for d in filters.doc_ids]))
         with self.index.searcher() as s:
             results = s.search(main, limit=limit, filter=wq.And(conds) if conds else None)
             return [KeywordHit(passage_id=r["passage_id"], score=float(r.score)) for r in results]

@@ -34,6 +34,7 @@ from greffier.search.evidence import (
 )
 from greffier.search.indicators import indicator_answer, indicator_trend
 from greffier.search.question import Question, parse_question
+from greffier.search.scope import named_documents, question_names
 from greffier.search.series import best_table_series, series_rows
 from greffier.search.votes import answer_vote, is_vote_question
 
@@ -110,6 +111,7 @@ class Candidate:
     passage_cov: float = 0.0  # weighted share of the question's words in the passage and its path
     factor: float = 1.0  # year agreement and date precision
     kinds: tuple[str, ...] = ()  # a body's kind, for ORG candidates ("service", "departemental")
+    table_row: bool = False  # read from a table row, not a sentence
 
 
 def _weigher(g: Greffier) -> Weigher:
@@ -273,7 +275,17 @@ def _candidates(
             retrieval = h.score / top
             score = factor * sum(w * f for w, f in zip(WEIGHTS, (retrieval, passage_cov, overlap, near)))
             out.append(
-                Candidate(e, h, round(score, 4), round(overlap, 4), round(near, 4), retrieval, passage_cov, factor)
+                Candidate(
+                    e,
+                    h,
+                    round(score, 4),
+                    round(overlap, 4),
+                    round(near, 4),
+                    retrieval,
+                    passage_cov,
+                    factor,
+                    table_row=table_row,
+                )
             )
     if q.kind == "direction":
         ctx = _Found(hits, passages, by_section, weights, wg, top, passage_coverage)
@@ -728,7 +740,9 @@ def _answer_row(c: Candidate, q: Question) -> dict[str, Any]:
 def _search(
     g: Greffier, q: Question, year_from: int | None, year_to: int | None, issuer: str | None
 ) -> list[SearchHit]:
-    filters = g.filters(year_from=year_from, year_to=year_to, issuer=issuer)
+    filters = g.filters(year_from=year_from, year_to=year_to, issuer=None if q.scope else issuer)
+    if q.scope:
+        filters = replace(filters, doc_ids=q.scope)
     # the question's words, never query syntax: a "-motte" left by "Cuise-la-Motte" would exclude motte
     terms = re.sub(r'["+]|(?<!\w)-|-(?!\w)', " ", q.terms or q.text)
     try:
@@ -830,7 +844,19 @@ def understand(
             q = Question(q.text, q.kind, q.year_from, q.year_to, q.unit, q.counted, " ".join(kept) or q.terms)
     if year is not None:
         q = Question(q.text, q.kind, year, year, q.unit, q.counted, q.terms)
-    return _named_meeting(docs, q, issuer), issuer
+    return _named_meeting(docs, _scoped(q, docs, issuer), issuer), issuer
+
+
+def _scoped(q: Question, docs: list[Document], issuer: str | None) -> Question:
+    """``q`` limited to the documents it names (with the issuer's own, when one is read), the
+    naming words out of its search terms (see :mod:`greffier.search.scope`)."""
+    named = named_documents(q.text, docs)
+    if not named:
+        return q
+    scope = set(named) | {d.doc_id for d in docs if issuer is not None and d.issuer == issuer}
+    words = question_names(q.text)
+    kept = [w for w in q.terms.split() if not (set(re.split(r"[-'’]", fold(w))) & words)]
+    return replace(q, scope=tuple(sorted(scope)), terms=" ".join(kept) or q.terms)
 
 
 def _named_meeting(documents: list[Document], q: Question, issuer: str | None) -> Question:
@@ -876,6 +902,25 @@ def rank(g: Greffier, q: Question, issuer: str | None, later_undated: float = 1.
     return _verified(g, cands)
 
 
+def ranked(g: Greffier, q: Question, issuer: str | None, given: str | None = None) -> list[Candidate]:
+    """Every verified candidate for ``q``, best first, OCR-weighted; when the issuer or the documents
+    were read from the question (not ``given``) and nothing there fits, other documents too."""
+    cands = rank(g, q, issuer)
+    min_score = THRESHOLDS.get(q.kind, THRESHOLDS["figure"])[0]
+    if given is None and (issuer is not None or q.scope) and (not cands or cands[0].score < min_score):
+        # the issuer was read from the question ("l'eau potable de Pierrefonds"), but the answer may
+        # be in another body's documents (the community's contract for the commune's water): look
+        # there too, its values weighing OTHER_ISSUER_FACTOR
+        cands = [
+            c
+            if (c.hit.doc_id in q.scope if q.scope else c.hit.issuer == issuer)
+            else replace(c, score=round(c.score * OTHER_ISSUER_FACTOR, 4))
+            for c in rank(g, replace(q, scope=()), None)
+        ]
+        cands.sort(key=lambda c: c.score, reverse=True)
+    return _ocr_weighted(g, cands)
+
+
 def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:
     given = issuer
     q, issuer = understand(g, question, year, issuer)
@@ -912,18 +957,8 @@ def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None 
                 for h in hits
             ],
         }
-    cands = rank(g, q, issuer)
+    cands = ranked(g, q, issuer, given)
     min_score, min_margin = THRESHOLDS.get(q.kind, THRESHOLDS["figure"])
-    if given is None and issuer is not None and (not cands or cands[0].score < min_score):
-        # the issuer was read from the question ("l'eau potable de Pierrefonds"), but the answer may
-        # be in another body's documents (the community's contract for the commune's water): look
-        # there too, its values weighing OTHER_ISSUER_FACTOR
-        cands = [
-            c if c.hit.issuer == issuer else replace(c, score=round(c.score * OTHER_ISSUER_FACTOR, 4))
-            for c in rank(g, q, None)
-        ]
-        cands.sort(key=lambda c: c.score, reverse=True)
-    cands = _ocr_weighted(g, cands)
     base = {"question": question, "kind": q.kind, "years": [q.year_from, q.year_to]}
     if cands and cands[0].entity.type == "ORG":
         min_score, min_margin = THRESHOLDS["org"]

@@ -18,6 +18,7 @@ class Question:
     counted: str | None  # the counted noun of "combien de X"
     terms: str  # the words to search for (question words and years removed)
     meeting: tuple[str, ...] = ()  # the documents of the meeting the question names ("du 14 décembre 2015")
+    scope: tuple[str, ...] = ()  # the only documents to search: those the question names ("à Abainville")
 
     @property
     def single_year(self) -> int | None:
