@@ -20,6 +20,7 @@ from greffier.extract.directions import find_directions
 from greffier.extract.headings import fold
 from greffier.extract.organisations import OrgMatch, find_organisations
 from greffier.records import Document, Entity, Passage, SearchHit
+from greffier.search.confidence import confidence, shipped_model
 from greffier.search.consistency import Template, support
 from greffier.search.evidence import (
     Token,
@@ -34,7 +35,7 @@ from greffier.search.evidence import (
 )
 from greffier.search.indicators import indicator_answer, indicator_trend
 from greffier.search.question import Question, parse_question
-from greffier.search.scope import named_documents, question_names
+from greffier.search.scope import document_names, named_documents, question_names
 from greffier.search.series import best_table_series, series_rows
 from greffier.search.votes import answer_vote, is_vote_question
 
@@ -854,7 +855,9 @@ def _scoped(q: Question, docs: list[Document], issuer: str | None) -> Question:
     if not named:
         return q
     scope = set(named) | {d.doc_id for d in docs if issuer is not None and d.issuer == issuer}
-    words = question_names(q.text)
+    by_id = {d.doc_id: d for d in docs}
+    # the words that named them, not every capitalised word ("la station « Village Vacances »")
+    words = question_names(q.text) & set().union(*(document_names(by_id[d]) for d in named))
     kept = [w for w in q.terms.split() if not (set(re.split(r"[-'’]", fold(w))) & words)]
     return replace(q, scope=tuple(sorted(scope)), terms=" ".join(kept) or q.terms)
 
@@ -972,7 +975,13 @@ def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None 
         if (c.entity.value, c.entity.iso, c.entity.canonical)
         != (best.entity.value, best.entity.iso, best.entity.canonical)
     ][:3]
-    return {**base, **_answer_row(best, q), "alternatives": alternatives}
+    row = _answer_row(best, q)
+    model = shipped_model()
+    if model is not None:
+        # the probability that this answer is right, fit and checked leave-one-issuer-out
+        # (greffier/search/confidence.py), not the hand score, which only ranks
+        row["confidence"] = round(confidence(model, cands, q.kind, bool(q.unit or q.counted)), 3)
+    return {**base, **row, "alternatives": alternatives}
 
 
 def trend(

@@ -1,0 +1,163 @@
+"""Fit the answer model (greffier/search/confidence.py) and choose its threshold, leave-one-issuer-out.
+
+Training questions: the blind3 questions of the TUNE issuers and the in-house sets (answers.jsonl,
+heldout.jsonl, heldout2.jsonl), asked on a whole-corpus index. Each question is a row: the evidence
+of ask's best candidate, labelled right when it is the gold value. For each issuer in turn, the model is fit on the
+others and asked on that issuer's questions; the threshold is the lowest that keeps the pooled
+held-out wrong-answer rate at or under MAX_WRONG. The final model is fit on all of them.
+
+    python bench/answers_fit.py --index /tmp/fullidx2 [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from greffier.api import Greffier
+from greffier.eval.answers import TUNE_ISSUERS, _same_value, load_questions
+from greffier.search import ask as A
+from greffier.search.confidence import FEATURES, Model, features
+from greffier.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "gold" / "questions"
+MAX_WRONG = 0.05
+L2 = 1.0
+DEPTH = 30
+
+
+def _group(r: dict) -> str:
+    if r.get("issuer"):
+        return r["issuer"]
+    src = (r.get("answer") or {}).get("source") if isinstance(r.get("answer"), dict) else None
+    return src.split("/", 1)[0] if src else f"unanswerable:{r['_file']}"
+
+
+def training_rows(g: Greffier) -> list[dict]:
+    rows = []
+    for name in ("blind3", "answers", "heldout", "heldout2"):
+        for r in load_questions(GOLD / f"{name}.jsonl"):
+            if r["type"] not in ("figure", "date", "direction"):
+                continue
+            if name == "blind3" and r.get("issuer") not in TUNE_ISSUERS:
+                continue  # report issuers: never trained on
+            r["_file"] = name
+            rows.append(r)
+    return rows
+
+
+def collect(g: Greffier, rows: list[dict]) -> list[dict]:
+    out = []
+    for r in rows:
+        q, issuer = A.understand(g, r["question"])
+        if q.kind in ("open", "trend") or A.is_vote_question(r["question"]):
+            continue
+        if A.indicator_answer(g, r["question"], None, issuer) is not None:
+            continue  # answered from indicator records, not by the model
+        cands = A.ranked(g, q, issuer)[:DEPTH]
+        gold = r.get("answer")
+        right = bool(cands) and bool(gold) and _same_value(gold, A._answer_row(cands[0], q), r["type"])
+        x = features(cands, q.kind, bool(q.unit or q.counted)) if cands else None
+        out.append(
+            {"id": r["id"], "group": _group(r), "x": x, "y": right, "answerable": gold is not None, "kind": q.kind}
+        )
+    return out
+
+
+def fit(samples: list[dict]) -> Model:
+    xs = [s["x"] for s in samples if s["x"] is not None]
+    ys = [float(s["y"]) for s in samples if s["x"] is not None]
+    if not xs:
+        raise SystemExit("no training candidate")
+    X = np.hstack([np.asarray(xs), np.ones((len(xs), 1))])
+    y = np.asarray(ys)
+    w = np.zeros(X.shape[1])
+    reg = np.full(X.shape[1], L2)
+    reg[-1] = 0.0
+    for _ in range(50):  # Newton steps (IRLS)
+        p = 1 / (1 + np.exp(-np.clip(X @ w, -30, 30)))
+        grad = X.T @ (p - y) + reg * w
+        H = (X * (p * (1 - p))[:, None]).T @ X + np.diag(reg) + 1e-9 * np.eye(X.shape[1])
+        step = np.linalg.solve(H, grad)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return Model(tuple(float(v) for v in w[:-1]), float(w[-1]), 0.5)
+
+
+def outcome(model: Model, s: dict, threshold: float) -> str:
+    if s["x"] is None or model.probability(s["x"]) < threshold:
+        return "abstained" if s["answerable"] else "right"
+    return "right" if s["y"] else "wrong"
+
+
+def hand_outcome(s: dict) -> str:
+    """ask's hand rule before the model: the kind's score and margin thresholds."""
+    if s["x"] is None:
+        return "abstained" if s["answerable"] else "right"
+    top = s["x"]
+    kind = "org" if top[FEATURES.index("org")] else s["kind"]
+    min_score, min_margin = A.THRESHOLDS.get(kind, A.THRESHOLDS["figure"])
+    score, lead, overlap = top[0], top[FEATURES.index("lead")], top[FEATURES.index("overlap")]
+    if score < min_score or lead < min_margin or overlap == 0:
+        return "abstained" if s["answerable"] else "right"
+    return "right" if s["y"] else "wrong"
+
+
+def tally(pairs: list[tuple[Model, dict]], t: float) -> dict[str, float]:
+    outs = [outcome(m, s, t) for m, s in pairs]
+    n = len(outs) or 1
+    return {k: round(outs.count(k) / n, 3) for k in ("right", "wrong", "abstained")}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--index", required=True, type=Path)
+    ap.add_argument("--write", action="store_true", help="write greffier/data/answer_model.json")
+    args = ap.parse_args()
+    g = Greffier(Settings(index_dir=args.index, embedding_model=None))
+    samples = collect(g, training_rows(g))
+    groups = sorted({s["group"] for s in samples})
+    print(f"{len(samples)} questions of {len(groups)} issuers", file=sys.stderr)
+    hand = [hand_outcome(s) for s in samples]
+    print("hand rule:", {k: round(hand.count(k) / len(hand), 3) for k in ("right", "wrong", "abstained")})
+    held: list[tuple[Model, dict]] = []
+    for grp in groups:
+        m = fit([s for s in samples if s["group"] != grp])
+        held += [(m, s) for s in samples if s["group"] == grp]
+    thresholds = [round(t, 2) for t in np.arange(0.2, 0.96, 0.05)]
+    print("threshold  right  wrong  abstained  (leave-one-issuer-out)")
+    chosen = None
+    for t in thresholds:
+        r = tally(held, t)
+        print(f"{t:9.2f}  {r['right']:5.3f}  {r['wrong']:5.3f}  {r['abstained']:9.3f}")
+        if chosen is None and r["wrong"] <= MAX_WRONG:
+            chosen = t
+    chosen = chosen if chosen is not None else thresholds[-1]
+    print(f"chosen threshold {chosen}: LOIO {tally(held, chosen)}")
+    for grp in groups:
+        part = [(m, s) for m, s in held if s["group"] == grp]
+        print(f"  {grp:45s} n={len(part):3d} {tally(part, chosen)}")
+    final = fit(samples)
+    final = Model(
+        final.weights,
+        final.bias,
+        chosen,
+        f"{len(samples)} questions of {len(groups)} issuers; LOIO {tally(held, chosen)}",
+    )
+    for name, w in zip(FEATURES, final.weights):
+        print(f"  {name:15s} {w:+.3f}")
+    if args.write:
+        path = ROOT / "greffier" / "data" / "answer_model.json"
+        path.write_text(json.dumps(final.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
