@@ -667,3 +667,16 @@ def test_a_question_on_a_vote_is_answered_by_the_record_and_its_vote(demo_index:
         # a question that asks a figure of an adopted item is no vote question
         figure = g.ask("Quelle subvention le conseil municipal a-t-il adoptée pour le club de judo en mars 2016 ?")
         assert figure["kind"] != "vote"
+
+
+def test_the_tax_basis_a_question_asks() -> None:
+    from greffier.search.ask import asked_tax, asks_year
+
+    assert asked_tax("Quel est le montant TTC du marché ?") == "TTC"
+    assert asked_tax("Combien coûte, taxes comprises, une facture de 120 m3 ?") == "TTC"
+    assert asked_tax("Pour quel montant hors taxes le marché a-t-il été attribué ?") == "HT"
+    assert asked_tax("Quel est le montant HT et TTC du marché ?") is None
+    assert asked_tax("Quel est le montant du marché ?") is None
+    assert asks_year("En quelle année la station a-t-elle été mise en service ?")
+    assert asks_year("Depuis quelle année la commune est-elle labellisée ?")
+    assert not asks_year("À quelle date le règlement a-t-il été approuvé ?")

@@ -47,10 +47,18 @@ def test_types_are_read_from_the_answer_when_the_row_has_none(tmp_path: Path) ->
         ({"value": 12, "unit": "tonnes"}, {"value": 12.0, "unit": "t"}, "figure", True),
         ({"value": 386900, "unit": "m³"}, {"value": 386900.0, "unit": "m3"}, "figure", True),
         ({"value": 1250, "unit": "m²"}, {"value": 1250.0, "unit": "m2"}, "figure", True),
+        # the same quantity in another unit of its measure, a count of points either way
+        ({"value": 15250, "unit": "m"}, {"value": 15.25, "unit": "km"}, "figure", True),
+        ({"value": 15250, "unit": "mètres"}, {"value": 15.25, "unit": "ha"}, "figure", False),
+        ({"value": 2.5, "unit": "ha"}, {"value": 25000.0, "unit": "m2"}, "figure", True),
+        ({"value": 72, "unit": "points"}, {"value": 72.0, "unit": "points"}, "figure", True),
         ({"value": "31/10/2013"}, {"value": "2013-10-31"}, "date", True),
         ({"value": "31 octobre 2013"}, {"value": "2013-10-31"}, "date", True),
         ({"value": "2013-10"}, {"value": "2013-10-31"}, "date", False),
         ({"value": "la chambre régionale des comptes"}, {"value": "chambre régionale des comptes"}, "direction", True),
+        ({"value": "le SDEF"}, {"value": "SDEF"}, "direction", True),
+        ({"value": "l'Agence de l'Eau"}, {"value": "Agence de l’Eau"}, "direction", True),
+        ({"value": "le SDEF"}, {"value": "SDEA"}, "direction", False),
     ],
 )
 def test_answers_match_whatever_the_gold_spelling(gold: dict, got: dict, kind: str, same: bool) -> None:

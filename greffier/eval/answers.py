@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,8 +52,9 @@ _UNIT_ALIASES = {
     "eur ttc": "EUR", "pourcent": "%", "pourcentage": "%", "percent": "%", "pct": "%",
     "tonne": "t", "tonnes": "t", "m3": "m3", "metres cubes": "m3", "hectare": "ha", "hectares": "ha",
     "kilometre": "km", "kilometres": "km", "m2": "m2", "metres carres": "m2", "nombre": "count", "number": "count",
+    "m": "m", "ml": "m", "metre": "m", "metres": "m", "metres lineaires": "m",
 }  # fmt: skip
-_KNOWN_UNITS = {"EUR", "%", "t", "m3", "ha", "km", "m2", "count", "kg", "h", "other"}
+_KNOWN_UNITS = {"EUR", "%", "t", "m3", "ha", "km", "m", "m2", "count", "kg", "h", "other"}
 _TYPE_ALIASES = {
     "amount": "figure", "montant": "figure", "number": "figure", "nombre": "figure", "value": "figure",
     "org": "direction", "organisation": "direction", "organization": "direction", "organisme": "direction",
@@ -147,16 +149,28 @@ def _same_value(gold: dict[str, Any], got: dict[str, Any], kind: str) -> bool:
         gv = _iso(str(gv)) or str(gv)
         return str(pv).startswith(gv) and len(str(pv)) == len(gv)
     if kind == "direction":
-        a, b = fold(str(gv)), fold(str(pv))
+        # "le SDEF" is SDEF: the article is the sentence's, not the name's
+        a, b = (re.sub(r"^(?:les?|la|l|des?|du|d) +", "", fold(str(v)).replace("'", " ")) for v in (gv, pv))
         return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
     if isinstance(gv, str):
         gv = parse_number(gv)  # "1 234,56"
+    gu, pu = _gold_unit(gold.get("unit")), _gold_unit(got.get("unit"))
     try:
-        ok = abs(float(gv) - float(pv)) <= 1e-6 * max(1.0, abs(float(gv)))  # type: ignore[arg-type]
+        # the same quantity in another unit of the same measure: "15,25 km" answers "en mètres" 15 250
+        g_base, p_base = _in_base(float(gv), gu), _in_base(float(pv), pu)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return False
-    gu = _gold_unit(gold.get("unit"))
-    return ok and (gu is None or gu == got.get("unit"))
+    ok = abs(g_base[0] - p_base[0]) <= 1e-6 * max(1.0, abs(g_base[0]))
+    return ok and (gu is None or g_base[1] == p_base[1])
+
+
+# units of one measure, to the base unit: a length in km or m, an area in ha or m2
+_SCALES = {"km": ("m", 1000.0), "ha": ("m2", 10000.0)}
+
+
+def _in_base(value: float, unit: str | None) -> tuple[float, str | None]:
+    base, factor = _SCALES.get(unit or "", (unit, 1.0))
+    return value * factor, base
 
 
 def _group_of(r: dict[str, Any], by: str | None) -> str:

@@ -51,11 +51,7 @@ class Filters:
     @property
     def empty(self) -> bool:
         return (
-            self.year_from is None
-            and self.year_to is None
-            and not self.issuers
-            and not self.kinds
-            and not self.doc_ids
+            self.year_from is None and self.year_to is None and not self.issuers and not self.kinds and not self.doc_ids
         )
 
 

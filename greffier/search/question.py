@@ -101,7 +101,7 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     # "quand" asks a date at the start or after "depuis"/"jusqu'à"; inside a clause it is a
     # conjunction: "jusqu'à combien ..., quand il n'y a ni gouttière ..." asks a figure
     asks_date = re.search(
-        r"^\W*quand\b|(?:depuis|jusqu'à|à partir de|dès) quand\b|quelle date|en quelle année|quel jour"
+        r"^\W*quand\b|(?:depuis|jusqu'à|à partir de|dès) quand\b|quelle date|(?:en|depuis|dans) quelle année|quel jour"
         r"|quelle (?:est|était|sera) la date\b",
         low,
     )
