@@ -107,6 +107,20 @@ def test_rpqs_tariff_table_with_dated_columns(spanc) -> None:
     assert (installed.unit, installed.col_header) == ("count", "Exercice 2023")
 
 
+@pytest.mark.corpus
+def test_columns_headed_by_dates_in_words_over_merged_cells(shared_corpus: Path) -> None:
+    # RPQS template: "Facture type | 1er janvier 2021 | 1er janvier 2022", each figure in a cell
+    # merged over two grid columns of which only one carries the header (regression: no header
+    # row was found, so "244,20 €" did not say which year it was for)
+    doc = parse_file(shared_corpus / "rpqs-narval" / "RPQS_Brillac_AC_2021.pdf", "brillac")
+    bill = next(t for t in doc.tables if t.page == 6 and any(c.row_header == "Total TTC" for c in t.cells))
+    cells = {(c.row_header, c.col_header): c for c in bill.cells if c.value is not None}
+    assert cells[("Total TTC", "1er janvier 2022")].value == 244.2
+    assert cells[("Total TTC", "1er janvier 2021")].value == 243.0
+    prices = [e for e in doc.entities if e.doc_id == "brillac" and e.text == "1,25 €/m3"]
+    assert prices and all(e.currency == "EUR" for e in prices)  # a price per m3 is a sum of money
+
+
 # -- cells: templates and checkboxes --------------------------------------------------------------
 
 

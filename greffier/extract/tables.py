@@ -437,6 +437,12 @@ def text_edges(words: list[Word], rules: list[float] | None = None) -> tuple[lis
 _YEARISH = re.compile(r"^(?:[A-Za-zÀ-ÿ'’.\s]{0,30}\s)?(?:19|20)\d{2}(?:\s*[-/–]\s*(?:19|20)?\d{2})?(?:\s*[*()]{0,3})?$")
 _DATEISH = re.compile(r"^(?:[A-Za-zÀ-ÿ'’.\s]{0,30}\s)?\d{1,2}/\d{1,2}/(?:19|20)?\d{2}$", re.IGNORECASE)
 _N_MINUS = re.compile(r"\bN\s*[-+]\s*\d\b")
+# a date in words heading a column: "1er janvier 2022", "Au 31 décembre 2023"
+_WORD_DATEISH = re.compile(
+    r"^(?:[A-Za-zÀ-ÿ'’.\s]{0,30}\s)?(?:1\s?er|\d{1,2})\s+(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t"
+    r"|septembre|octobre|novembre|d[ée]cembre)\s+(?:19|20)\d{2}$",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 _TEMPLATE = re.compile(r"^[\s_.…·%€-]*$")
 _FOOTNOTE = re.compile(r"\s*[*¹²³]+$")
@@ -450,7 +456,7 @@ def header_like(text: str) -> bool:
         return False  # a value, or the mark of no value
     if not _DIGIT.search(t):
         return True
-    if _YEARISH.match(t) or _DATEISH.match(t) or _N_MINUS.search(t):
+    if _YEARISH.match(t) or _DATEISH.match(t) or _WORD_DATEISH.match(t) or _N_MINUS.search(t):
         return True
     letters = len(re.findall(r"[A-Za-zÀ-ÿ]", t))
     return letters >= 3 * len(_DIGIT.findall(t)) and not any(a.start <= 1 for a in find_amounts(t))
@@ -719,8 +725,9 @@ def build_table(grid: Grid, table_id: str, doc_id: str, caption: str, section: S
         for c, text in enumerate(row.cells):
             if not text or not row.spans[c]:
                 continue
-            spanned = {col_headers[k] for k in range(c, c + row.spans[c])}
-            col_header = col_headers[c] if len(spanned) == 1 else ""
+            # a cell merged over several columns takes their one header (an empty one says nothing)
+            spanned = {col_headers[k] for k in range(c, c + row.spans[c]) if col_headers[k]}
+            col_header = spanned.pop() if len(spanned) == 1 else ""
             cv = parse_cell(text)
             unit, tax = cv.unit, cv.tax
             if c < sh.labels:
@@ -1062,7 +1069,7 @@ def table_entities(tables: Iterable[Table], sections: list[Section]) -> list[Ent
                     sentence=sentence,
                     value=c.value,
                     unit=c.unit,
-                    currency="EUR" if c.unit == "EUR" else None,
+                    currency="EUR" if c.unit == "EUR" or "€" in c.text else None,  # "1,25 €/m3" too
                     tax=c.tax,
                     quantity_of=quantity_of,
                 )
