@@ -88,6 +88,11 @@ CAP_UNASKED = 0.85  # a ceiling ("20 caméras au maximum"), when the question as
 OTHER_ISSUER_FACTOR = 0.9  # another issuer's value, when the one the question names has none good enough
 TOTAL_UNWRITTEN = 0.85  # a value with no "total" near it, when the question asks a total (dev+test)
 REQUESTED_FACTOR = 0.85  # an amount requested, when the question asks what was granted or paid (dev+test)
+# an amount of zero (a budget table's empty columns, "0 €" beside a work's real cost) and a count
+# that is no whole number (a ratio: "1,95 habitants par abonné"): rarely what "combien" asks
+# (blind3 tune: Jons, Brillac, Bretagne, Grand Est)
+ZERO_AMOUNT = 0.6
+FRACTIONAL_COUNT = 0.6
 # a date after words that fit "jusqu'à quand"/"depuis quand", after none, after the other ones: an
 # end date is nearly always introduced ("jusqu'au", "terme au"), a start date often is not (dev+test)
 RELATION_FACTORS = {"until": (1.2, 0.85, 0.8), "since": (1.15, 1.0, 0.9)}
@@ -610,6 +615,10 @@ def _amount_factor(
         factor *= CAP_UNASKED  # "l'installation de 20 caméras au maximum" is no count of cameras installed
     if not ask.request and _REQUESTED.search(sentence[max(0, at - 40) : at]):
         factor *= REQUESTED_FACTOR  # "Demandées: 2 000 €" is not what was granted
+    if e.value == 0 and e.unit != "%":
+        factor *= ZERO_AMOUNT  # "0,00" in a budget's empty column, "0 €" of a work not done
+    if e.unit == "count" and e.value is not None and not float(e.value).is_integer():
+        factor *= FRACTIONAL_COUNT  # "1,95 habitants par abonné" is a ratio, not a number of people
     return factor
 
 
