@@ -741,7 +741,7 @@ def eval_entities(gold: Path, show_errors: bool, ner: str | None) -> Any:
 )
 @click.option(
     "--by",
-    type=click.Choice(["issuer", "folder"]),
+    type=click.Choice(["issuer", "folder", "type"]),
     default=None,
     help="Also one row per issuer (the question's) or per corpus folder (the answer's source).",
 )

@@ -881,7 +881,7 @@ def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None 
     q, issuer = understand(g, question, year, issuer)
     if is_vote_question(question) and q.kind != "trend":
         # "le conseil a-t-il approuvé …, et avec quel vote ?": the record and its vote, never a figure
-        return answer_vote(g, question, *_year_window(q), issuer)
+        return answer_vote(g, question, *_year_window(q), issuer, parsed=q, wg=_weigher(g))
     if q.kind == "trend":
         return trend(g, question, q.year_from, q.year_to, issuer, parsed=q)
     if q.kind != "open":  # a question naming an indicator: its records first
