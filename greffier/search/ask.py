@@ -33,6 +33,7 @@ from greffier.search.evidence import (
     year_agreement,
 )
 from greffier.search.indicators import indicator_answer, indicator_trend
+from greffier.search.listing import answer_list
 from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
 from greffier.search.votes import answer_vote, is_vote_question
@@ -882,6 +883,10 @@ def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None 
     if is_vote_question(question) and q.kind != "trend":
         # "le conseil a-t-il approuvé …, et avec quel vote ?": the record and its vote, never a figure
         return answer_vote(g, question, *_year_window(q), issuer, parsed=q, wg=_weigher(g))
+    if q.kind != "trend":  # "quels élus ont été désignés …": names read from one enumeration, never a count
+        listed = answer_list(g, question, q, _weigher(g), issuer, _year_window(q))
+        if listed is not None:
+            return listed
     if q.kind == "trend":
         return trend(g, question, q.year_from, q.year_to, issuer, parsed=q)
     if q.kind != "open":  # a question naming an indicator: its records first
