@@ -71,10 +71,10 @@ MIN_SCORE = 0.45  # share of the question's weighted words in the enumeration's 
 MIN_MARGIN = 0.08  # over the best other enumeration
 ROLE_OTHER = 0.5  # an enumeration labelled with another role than the one asked
 COUNT_OTHER = 0.7  # an enumeration with another number of names than the question states
-LABEL_SHARE = 0.3
-BEFORE = 250
-AFTER = 100
-NOUN_BEFORE = 40  # characters before an inline list where the noun asked must be written  # characters of the rest of its sentence  # characters before an enumeration that introduce it
+LABEL_SHARE = 0.3  # weight of its own words (role label, rest of its sentence) against its introduction's
+BEFORE = 250  # characters before an enumeration that introduce it
+AFTER = 100  # characters of the rest of its sentence
+NOUN_BEFORE = 40  # characters before an inline list where the noun asked must be written
 PAGES_SEARCHED = 12
 
 
