@@ -34,6 +34,7 @@ from greffier.search.evidence import (
 )
 from greffier.search.indicators import indicator_answer, indicator_trend
 from greffier.search.listing import answer_list
+from greffier.search.named import answer_named
 from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
 from greffier.search.votes import answer_vote, is_vote_question
@@ -887,6 +888,9 @@ def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None 
         listed = answer_list(g, question, q, _weigher(g), issuer, _year_window(q))
         if listed is not None:
             return listed
+        named = answer_named(g, question, q, _weigher(g), issuer, _year_window(q))  # "quelle entreprise …"
+        if named is not None:
+            return named
     if q.kind == "trend":
         return trend(g, question, q.year_from, q.year_to, issuer, parsed=q)
     if q.kind != "open":  # a question naming an indicator: its records first

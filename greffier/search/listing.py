@@ -233,11 +233,11 @@ def _asked_count(question: str) -> int | None:
 def _pages(g: Greffier, q: Question, issuer: str | None, years: tuple[int | None, int | None]) -> list[tuple[str, int]]:
     """The meeting's pages when the question names one, else the pages of the search's hits: the
     issuer's, and those of documents whose issuer is unknown (a town's bulletin, which may be its)."""
-    if q.meeting:
-        return [(p.doc_id, p.number) for d in q.meeting for p in g.store.pages(d)]
+    # the meeting's pages when the question names one, then the search's (a month named may be
+    # another document's: "le rapport de zonage de février 2025")
+    seen = [(p.doc_id, p.number) for d in q.meeting for p in g.store.pages(d)]
     terms = re.sub(r'["+]|(?<!\w)-|-(?!\w)', " ", q.terms or q.text)
     unknown = {d.doc_id for d in g.documents() if not d.issuer}
-    seen: list[tuple[str, int]] = []
     for scope in (issuer, None) if issuer else (None,):
         try:
             hits = g.search(
