@@ -40,10 +40,9 @@ _UP = "A-ZÉÈÊÀÂÇÎÏÔÖÙÛÜ"
 _LOW = "a-zéèêëàâçîïôöùûüœ"
 _CAPS = rf"(?=[{_UP}0-9&+'’.\-]*[{_UP}])[{_UP}0-9](?:[{_UP}0-9&+'’\-]|\.(?=[{_UP}0-9]))+"  # BREHARD, TP, A+B, S.A.
 _CAPITALISED = rf"[{_UP}][{_LOW}'’\-]+"  # Véolia, Territoires
-_NAME = (
-    rf"(?:{_CAPS}|{_CAPITALISED})(?:[ \t]+(?:{_CAPS}|{_CAPITALISED}|(?:de\s+la|des|du|de|d['’])[ \t]*{_CAPITALISED})){{0,5}}"
-)
 _LINK = r"(?:de\s+la|des|du|de|d['’])"
+_WORD = rf"(?:{_CAPS}|{_CAPITALISED}|{_LINK}[ \t]*{_CAPITALISED})"
+_NAME = rf"(?:{_CAPS}|{_CAPITALISED})(?:[ \t]+{_WORD}){{0,5}}"  # on one line
 _KIND_NOUN = (
     r"entreprise|soci[ée]t[ée]|sarl|sas|eurl|groupement|cabinet|bureau\s+d['’]\s*[ée]tudes?|bureau|association"
     r"|banque|caisse|agence"
@@ -59,7 +58,7 @@ _STOP_NAMES = {
     "monsieur", "madame", "le", "la", "les", "de", "du", "des", "conseil", "commune", "maire", "cette", "ce",
     "montant", "objet", "total", "tranche", "option", "options", "date", "nom", "offre", "prix", "lot",
 }  # fmt: skip
-MIN_SCORE = 0.45  # share of the question's weighted words around the name (tune directions)
+MIN_SCORE = 0.6  # share of the question's weighted words around the name (tune: right answers score 0.63 or more)
 MIN_MARGIN = 0.08  # over the best other name
 BEFORE = 500  # characters before the name's sentence that introduce it (the act's heading)
 PAGES_SEARCHED = 12
