@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 _GROUPS = {
     "firm": (
         "entreprise", "entreprises", "societe", "sarl", "sas", "eurl", "sa", "groupement", "cabinet", "bureau",
-        "prestataire", "delegataire", "exploitant", "titulaire", "attributaire", "agence",
+        "prestataire", "delegataire", "exploitant", "titulaire", "attributaire",
     ),
     "association": ("association",),
     "lender": ("banque", "etablissement", "organisme", "caisse", "preteur"),
@@ -45,7 +45,7 @@ _WORD = rf"(?:{_CAPS}|{_CAPITALISED}|{_LINK}[ \t]*{_CAPITALISED})"
 _NAME = rf"(?:{_CAPS}|{_CAPITALISED})(?:[ \t]+{_WORD}){{0,5}}"  # on one line
 _KIND_NOUN = (
     r"entreprise|soci[ée]t[ée]|sarl|sas|eurl|groupement|cabinet|bureau\s+d['’]\s*[ée]tudes?|bureau|association"
-    r"|banque|caisse|agence"
+    r"|banque|caisse"
 )
 _AFTER_KIND = re.compile(rf"(?<![\w])(?P<kind>(?i:{_KIND_NOUN}))\s+(?P<name>(?:{_LINK}\s*)?{_NAME})")
 _LABELLED = re.compile(
@@ -81,6 +81,8 @@ def asked_group(question: str) -> str | None:
     if not m:
         return None
     noun = m.group(1).split()[0]
+    if noun == "etablissement" and not re.search(r"\b(?:pret|emprunt|financ|bancaire)", fold(question)):
+        return None  # "quel établissement public …" asks no lender
     return next((g for g, nouns in _GROUPS.items() if noun in nouns), None)
 
 
