@@ -562,8 +562,11 @@ def ask(
     Example:
       greffier ask "Combien de délibérations la Métropole a-t-elle préparées en 2017 ?"
     """
+    from greffier.output import french_value
+
     with _open(index_dir, backend) as g:
         result = g.ask(question, year=year, issuer=issuer, min_confidence=min_confidence)
+    table = click.get_current_context().params.get("fmt", "table") == "table"
     if result.get("kind") == "trend":
         return result["series"] or [{"answer": None, "evidence": "no value found for any year"}]
     if result.get("answer") is None:
@@ -573,7 +576,15 @@ def ask(
                 {"answer": None, **{k: p[k] for k in ("doc_id", "page")}, "evidence": p["text"]}
                 for p in result["passages"]
             ]
+        if table and result.get("candidates"):  # what greffier saw, each marked as no answer
+            click.echo("candidates (none fits well enough):", err=True)
+            return [
+                {**c, "answer": f"? {c.get('answer')}", "value": french_value(c.get("value"), c.get("unit"))}
+                for c in result["candidates"]
+            ]
         return [result] if result.get("candidates") is not None else []
+    if table:
+        return [{**result, "value": french_value(result.get("value"), result.get("unit"))}]
     return [result]
 
 
