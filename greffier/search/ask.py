@@ -38,6 +38,7 @@ from greffier.search.named import answer_named
 from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
 from greffier.search.votes import answer_vote, is_vote_question
+from greffier.search.year_columns import year_column_trend
 
 if TYPE_CHECKING:
     from greffier.api import Greffier
@@ -972,6 +973,9 @@ def trend(
     from_table = _table_trend(g, q, issuer, lo, hi)
     if from_table is not None:
         return {"question": what, **from_table}
+    from_columns = year_column_trend(g, what, q, _weigher(g), issuer, lo, hi)  # "Taux 2009 Taux 2010 …"
+    if from_columns is not None:
+        return from_columns
     series: list[dict[str, Any]] = []
     missing: list[int] = []
     wg = _weigher(g)
