@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from greffier.search.decisions import casting_vote, decisions_of_text
+from greffier.search.votes import is_vote_question
 
 _TIE = (
     "• DE-2014/104 – Taxe d’aménagement : Exonération facultative de la part communale des abris de "
@@ -63,3 +66,20 @@ def test_more_against_than_for_is_rejected_and_a_majority_for_is_adopted() -> No
 def test_casting_vote_side() -> None:
     assert casting_vote("La voix du Président étant prépondérante (« Pour »)") == "pour"
     assert casting_vote("voix prépondérante du maire") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "vote"),
+    [
+        ("Le conseil a-t-il voté la hausse des taux d'imposition pour 2012, et avec quel vote ?", True),
+        ("Le conseil a-t-il accepté, le 4 novembre 2014, d'exonérer les abris de jardin ?", True),
+        ("Le conseil a-t-il fixé les indemnités du maire le 22 avril 2014 ?", True),
+        ("Le nom « Impasse du Lavoir » a-t-il été adopté le 20 février 2013 ?", True),
+        ("Les élus ont-ils donné suite à la demande d'une administrée ?", True),
+        ("Le conseil s'est-il prononcé favorablement sur la poursuite du projet ?", True),
+        ("Quelle subvention le conseil a-t-il accordée à l'ADMR ?", False),
+        ("Quel montant le conseil a-t-il voté pour la voirie ?", False),
+    ],
+)
+def test_vote_questions_in_their_phrasings(question: str, vote: bool) -> None:
+    assert is_vote_question(question) is vote
