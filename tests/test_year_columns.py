@@ -47,3 +47,11 @@ def test_the_row_the_question_names_gives_one_point_per_year() -> None:
 def test_no_point_when_two_rows_fit_as_well() -> None:
     wg = _weigher()
     assert points_of_text("cm", 3, _RATES, wg, wg.weights("taux taxe"), "%") == []
+
+
+def test_a_trend_is_one_object_with_its_missing_years() -> None:
+    from greffier.search.series import with_missing_years
+
+    out = with_missing_years({"kind": "trend", "series": [{"year": 2014}], "missing": [2013]})
+    assert out["missing_years"] == [2013] and out["series"] == [{"year": 2014}]
+    assert "missing_years" not in with_missing_years({"kind": "figure", "answer": None})
