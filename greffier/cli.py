@@ -568,6 +568,8 @@ def ask(
         result = g.ask(question, year=year, issuer=issuer, min_confidence=min_confidence)
     table = click.get_current_context().params.get("fmt", "table") == "table"
     if result.get("kind") == "trend":
+        if result.get("missing_years"):
+            click.echo(f"missing years: {', '.join(map(str, result['missing_years']))}", err=True)
         return result["series"] or [{"answer": None, "evidence": "no value found for any year"}]
     if result.get("answer") is None:
         click.echo(f"no answer: {escape_controls(str(result.get('reason')))}", err=True)
@@ -583,8 +585,11 @@ def ask(
                 for c in result["candidates"]
             ]
         return [result] if result.get("candidates") is not None else []
-    if table:
-        return [{**result, "value": french_value(result.get("value"), result.get("unit"))}]
+    if table:  # a vote's or a list's value is its answer, written out
+        shown = (
+            None if result.get("kind") in ("vote", "list") else french_value(result.get("value"), result.get("unit"))
+        )
+        return [{**result, "value": shown}]
     return [result]
 
 

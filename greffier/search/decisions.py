@@ -37,6 +37,7 @@ MEETING_MIN_SCORE = 0.4  # ... when the question names the meeting, whose minute
 SHORT_LINE = 60  # a vote's bullet line ("• 8 voix « Contre »,"), to be joined to the next
 MIN_MARGIN = 0.08  # over the best decision with another vote
 OWN_SHARE = 0.5
+EVIDENCE = 300  # characters of a decision's vote and what follows it, shown as its evidence
 PAGES_SEARCHED = 12  # pages of the search's hits read when the question names no meeting
 
 
@@ -185,7 +186,7 @@ def decision_row(g: Greffier, d: Decision) -> dict[str, Any]:
         "title": doc.title if doc else None,
         "page": d.page,
         "date": doc.date if doc else None,
-        "evidence": d.statement,
+        "evidence": re.sub(r"\s+", " ", d.own[:EVIDENCE]).strip(),  # the vote and what it decides
     }
 
 

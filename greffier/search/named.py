@@ -61,6 +61,8 @@ _STOP_NAMES = {
 MIN_SCORE = 0.6  # share of the question's weighted words around the name (tune: right answers score 0.63 or more)
 MIN_MARGIN = 0.08  # over the best other name
 BEFORE = 500  # characters before the name's sentence that introduce it (the act's heading)
+NEAR = 60  # characters before the name (half as many after) that say what it did
+NEAR_SHARE = 0.2
 PAGES_SEARCHED = 12
 
 
@@ -72,6 +74,7 @@ class Named:
     kind: str
     sentence: str
     context: str
+    near: str = ""  # the words just around the name
     score: float = 0.0
 
 
@@ -119,7 +122,8 @@ def names_of_text(doc_id: str, page: int, text: str, before: str = "") -> list[N
             sentence = s.group(0).strip() if s else text[max(0, m.start() - 100) : m.end() + 100]
             lo = max(0, (s.start() if s else m.start()) - BEFORE)
             context = text[lo : s.end() if s else m.end()]
-            out.append(Named(doc_id, page, re.sub(r"\s+", " ", name), kind, sentence, context))
+            near = text[max(0, m.start() - NEAR) : m.end() + NEAR // 2]  # "de retenir l'offre de l'entreprise"
+            out.append(Named(doc_id, page, re.sub(r"\s+", " ", name), kind, sentence, context, near))
     return out
 
 
@@ -160,7 +164,10 @@ def answer_named(
         for n in names_of_text(doc_id, number, text, prev[-BEFORE:]):
             if _group_of(n.kind) != group:
                 continue
-            score = coverage(weights, wg.tokens(n.context))
+            # the act's words, and those just around the name: two firms of one sentence ("retenir
+            # l'offre de l'entreprise COLAS …, l'entreprise EUROVIA étant moins bien classée") differ there
+            score = (1 - NEAR_SHARE) * coverage(weights, wg.tokens(n.context))
+            score += NEAR_SHARE * coverage(weights, wg.tokens(n.near))
             scored.append(Named(**{**n.__dict__, "score": round(score, 4)}))
     if not scored:
         return None

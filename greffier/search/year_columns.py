@@ -109,7 +109,8 @@ def points_of_text(
         best, label, figs = scored[0]
         if best < MIN_LABEL or (len(scored) > 1 and best - scored[1][0] < MIN_MARGIN):
             continue
-        evidence = re.sub(r"\s+", " ", f"{text[h_start:h_end]} … {label} {' '.join(f[0] for f in figs)}")
+        lead = text[max(0, h_start - 20) : h_start].rsplit("\n", 1)[-1]  # "Taux " before "2009"
+        evidence = re.sub(r"\s+", " ", f"{lead}{text[h_start:h_end]} … {label} {' '.join(f[0] for f in figs)}")
         for k, (year, (raw, value, u)) in enumerate(zip(years, figs)):
             out.append(Point(year, value, raw, u, doc_id, page, label, k == len(years) - 1, evidence))
     return out
