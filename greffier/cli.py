@@ -759,7 +759,7 @@ def eval_entities(gold: Path, show_errors: bool, ner: str | None) -> Any:
     "--by",
     type=click.Choice(["issuer", "folder", "type"]),
     default=None,
-    help="Also one row per issuer (the question's) or per corpus folder (the answer's source).",
+    help="Also one row per issuer (the question's), corpus folder (the answer's source) or question type.",
 )
 @click.option(
     "--curve",
