@@ -55,3 +55,18 @@ def test_a_trend_is_one_object_with_its_missing_years() -> None:
     out = with_missing_years({"kind": "trend", "series": [{"year": 2014}], "missing": [2013]})
     assert out["missing_years"] == [2013] and out["series"] == [{"year": 2014}]
     assert "missing_years" not in with_missing_years({"kind": "figure", "answer": None})
+
+
+def test_a_figure_and_the_previous_years_beside_it() -> None:
+    from greffier.search.year_columns import pair_points
+
+    text = (
+        "Le service public d’assainissement collectif dessert 275 habitants au 31/12/2021 (270 au 31/12/2020).\n"
+        "1.4. Nombre d’abonnés\nLe service compte 132 abonnés au 31/12/2021 (131 au 31/12/2020).\n"
+    )
+    wg = _weigher()
+    points = pair_points("rpqs", 3, text, wg, wg.weights("habitants dessert assainissement collectif"), "count")
+    assert [(p.year, p.value, p.last) for p in points] == [(2021, 275.0, True), (2020, 270.0, False)]
+    subscribers = pair_points("rpqs", 3, text, wg, wg.weights("nombre abonnés service"), "count")
+    assert [p.value for p in subscribers] == [132.0, 131.0]
+    assert pair_points("rpqs", 3, text, wg, wg.weights("habitants dessert"), "EUR") == []

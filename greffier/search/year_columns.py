@@ -130,6 +130,45 @@ def _pages(g: Greffier, q: Question, issuer: str | None, lo: int, hi: int) -> li
     return seen[:PAGES]
 
 
+_NUM = r"\d{1,3}(?:[ \u202f\u00a0]\d{3})*(?:,\d+)?"
+_AT = r"(?:au|en|fin)\s+(?:\d{1,2}/\d{1,2}/|\d{1,2}(?:er)?\s+décembre\s+)?"
+# "dessert 275 habitants au 31/12/2021 (270 au 31/12/2020)": a figure and the previous year's beside it
+_PAIR = re.compile(
+    rf"(?<![\d,])(?P<v1>{_NUM})\s*(?P<u1>[^\d()\n.;]{{0,25}}?)\s*{_AT}(?P<y1>(?:19|20)\d{{2}})\s*"
+    rf"\(\s*(?P<v2>{_NUM})\s*(?P<u2>[^\d()\n.;]{{0,25}}?)\s*{_AT}(?P<y2>(?:19|20)\d{{2}})\s*\)"
+)
+
+
+def _unit_of(words: str) -> str:
+    return "%" if "%" in words else "EUR" if "€" in words or "euro" in words.lower() else "count"
+
+
+def pair_points(
+    doc_id: str, page: int, text: str, wg: Weigher, weights: dict[str, float], unit: str | None
+) -> list[Point]:
+    """The points of the sentence, among the page's "N au 31/12/Y (M au 31/12/Y-1)", whose words
+    hold the question's (the best one, clearly ahead of the page's others)."""
+    found = []
+    for m in _PAIR.finditer(text):
+        start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        label = text[start : m.start()] + " " + m.group("u1")
+        u = _unit_of(m.group("u1"))
+        if unit is not None and u != unit and not (unit == "count" and u == "count"):
+            continue
+        found.append((coverage(weights, wg.tokens(label)), label.strip(), m, u))
+    found.sort(key=lambda t: -t[0])
+    if not found or found[0][0] < MIN_LABEL or (len(found) > 1 and found[0][0] - found[1][0] < MIN_MARGIN):
+        return []
+    _, label, m, u = found[0]
+    evidence = re.sub(r"\s+", " ", f"{label} {text[m.start() : m.end()]}")
+    out = []
+    for v, y, last in ((m.group("v1"), m.group("y1"), True), (m.group("v2"), m.group("y2"), False)):
+        value = parse_number(v)
+        if value is not None:
+            out.append(Point(int(y), value, v, u, doc_id, page, label, last, evidence))
+    return out
+
+
 def year_column_trend(
     g: Greffier, what: str, q: Question, wg: Weigher, issuer: str | None, lo: int, hi: int
 ) -> dict[str, Any] | None:
@@ -137,9 +176,18 @@ def year_column_trend(
     years come from them."""
     weights = question_weights(wg, q)
     by_year: dict[int, list[Point]] = {}
+    # the one document whose "N au Y (M au Y-1)" is read: the best ranked of the issuer's own (annual
+    # reports of one template would otherwise give every commune's figures)
+    own = {d.doc_id for d in g.documents() if issuer and d.issuer == issuer}
+    paired: str | None = None
     for doc_id, number in _pages(g, q, issuer, lo, hi):
         text = g.store.page_text(doc_id, number) or ""
-        for p in points_of_text(doc_id, number, text, wg, weights, q.unit if q.unit in ("%", "EUR") else None):
+        points = points_of_text(doc_id, number, text, wg, weights, q.unit if q.unit in ("%", "EUR") else None)
+        if doc_id in own and paired in (None, doc_id):
+            pairs = pair_points(doc_id, number, text, wg, weights, q.unit)
+            paired = doc_id if pairs else paired
+            points += pairs
+        for p in points:
             if lo <= p.year <= hi:
                 by_year.setdefault(p.year, []).append(p)
     series: list[dict[str, Any]] = []
