@@ -16,7 +16,7 @@ from greffier import __version__
 from greffier.errors import GreffierError
 from greffier.errors import UsageError as GreffierUsageError
 from greffier.index.keyword import BACKENDS
-from greffier.output import FORMATS, escape_controls, render, sparkline
+from greffier.output import FORMATS, escape_controls, french_number, render, sparkline
 from greffier.records import DOC_KINDS, ENTITY_TYPES, to_dict
 from greffier.search.hybrid import MODES as SEARCH_MODES
 from greffier.settings import ENV_EMBEDDING_MODEL, ENV_INDEX, Settings
@@ -654,7 +654,7 @@ def trend(
     points = plot.year_values(result)
     if points:
         known = [v for _, v in points if v is not None]
-        span = f"{min(known):g} … {max(known):g}" if known else "no value"
+        span = f"{french_number(min(known))} … {french_number(max(known))}" if known else "no value"
         unit = plot.unit_of(result)
         click.echo(
             f"{points[0][0]} {sparkline([v for _, v in points])} {points[-1][0]}  ({span}{' ' + unit if unit else ''})",
@@ -673,7 +673,7 @@ def _also(row: dict[str, Any], dates: dict[str, str]) -> str:
         if mine and theirs and mine != theirs:
             when = ", more recent" if theirs > mine else ", older"
         value = other.get("value")
-        value = f"{value:g}" if isinstance(value, float) else value
+        value = french_number(value) if isinstance(value, float) else value
         unit = other.get("unit") or ""
         out.append(f"{value}{' ' + unit if unit else ''} ({other.get('doc_id')} p. {other.get('page')}{when})")
     return "; ".join(out)
