@@ -807,12 +807,13 @@ class Greffier:
         """The answer, or ``answer: None`` with the reason and the candidates. ``min_confidence``:
         an answer under it is withheld too (``greffier eval answers --curve`` shows the trade-off)."""
         from greffier.search.ask import ask
+        from greffier.search.series import with_missing_years
 
         if not check_text(question, "question").strip():
             raise UsageError("empty question")
         if not 0.0 <= min_confidence <= 1.0:
             raise UsageError(f"min confidence {min_confidence} is not between 0 and 1")
-        result = ask(self, question, year=year, issuer=issuer)
+        result = with_missing_years(ask(self, question, year=year, issuer=issuer))
         if min_confidence and result.get("answer") is not None and result.get("kind") != "trend":
             if (result.get("confidence") or 0.0) < min_confidence:
                 candidate = {k: v for k, v in result.items() if k not in ("question", "kind", "years", "alternatives")}
@@ -830,11 +831,12 @@ class Greffier:
         self, what: str, year_from: int | None = None, year_to: int | None = None, issuer: str | None = None
     ) -> dict[str, Any]:
         from greffier.search.ask import trend
+        from greffier.search.series import with_missing_years
 
         if not check_text(what, "query").strip():
             raise UsageError("say what to follow over the years")
         Filters(year_from=year_from, year_to=year_to)  # the same year checks as search
-        return trend(self, what, year_from, year_to, issuer)
+        return with_missing_years(trend(self, what, year_from, year_to, issuer))
 
 
 def _display_path(key: str, shown_of: dict[str, str]) -> str:

@@ -16,7 +16,7 @@ from greffier import __version__
 from greffier.errors import GreffierError
 from greffier.errors import UsageError as GreffierUsageError
 from greffier.index.keyword import BACKENDS
-from greffier.output import FORMATS, escape_controls, render, sparkline
+from greffier.output import FORMATS, escape_controls, french_number, render, sparkline
 from greffier.records import DOC_KINDS, ENTITY_TYPES, to_dict
 from greffier.search.hybrid import MODES as SEARCH_MODES
 from greffier.settings import ENV_EMBEDDING_MODEL, ENV_INDEX, Settings
@@ -562,9 +562,14 @@ def ask(
     Example:
       greffier ask "Combien de délibérations la Métropole a-t-elle préparées en 2017 ?"
     """
+    from greffier.output import french_value
+
     with _open(index_dir, backend) as g:
         result = g.ask(question, year=year, issuer=issuer, min_confidence=min_confidence)
+    table = click.get_current_context().params.get("fmt", "table") == "table"
     if result.get("kind") == "trend":
+        if result.get("missing_years"):
+            click.echo(f"missing years: {', '.join(map(str, result['missing_years']))}", err=True)
         return result["series"] or [{"answer": None, "evidence": "no value found for any year"}]
     if result.get("answer") is None:
         click.echo(f"no answer: {escape_controls(str(result.get('reason')))}", err=True)
@@ -573,7 +578,18 @@ def ask(
                 {"answer": None, **{k: p[k] for k in ("doc_id", "page")}, "evidence": p["text"]}
                 for p in result["passages"]
             ]
+        if table and result.get("candidates"):  # what greffier saw, each marked as no answer
+            click.echo("candidates (none fits well enough):", err=True)
+            return [
+                {**c, "answer": f"? {c.get('answer')}", "value": french_value(c.get("value"), c.get("unit"))}
+                for c in result["candidates"]
+            ]
         return [result] if result.get("candidates") is not None else []
+    if table:  # a vote's or a list's value is its answer, written out
+        shown = (
+            None if result.get("kind") in ("vote", "list") else french_value(result.get("value"), result.get("unit"))
+        )
+        return [{**result, "value": shown}]
     return [result]
 
 
@@ -638,7 +654,7 @@ def trend(
     points = plot.year_values(result)
     if points:
         known = [v for _, v in points if v is not None]
-        span = f"{min(known):g} … {max(known):g}" if known else "no value"
+        span = f"{french_number(min(known))} … {french_number(max(known))}" if known else "no value"
         unit = plot.unit_of(result)
         click.echo(
             f"{points[0][0]} {sparkline([v for _, v in points])} {points[-1][0]}  ({span}{' ' + unit if unit else ''})",
@@ -657,7 +673,7 @@ def _also(row: dict[str, Any], dates: dict[str, str]) -> str:
         if mine and theirs and mine != theirs:
             when = ", more recent" if theirs > mine else ", older"
         value = other.get("value")
-        value = f"{value:g}" if isinstance(value, float) else value
+        value = french_number(value) if isinstance(value, float) else value
         unit = other.get("unit") or ""
         out.append(f"{value}{' ' + unit if unit else ''} ({other.get('doc_id')} p. {other.get('page')}{when})")
     return "; ".join(out)
@@ -741,9 +757,9 @@ def eval_entities(gold: Path, show_errors: bool, ner: str | None) -> Any:
 )
 @click.option(
     "--by",
-    type=click.Choice(["issuer", "folder"]),
+    type=click.Choice(["issuer", "folder", "type"]),
     default=None,
-    help="Also one row per issuer (the question's) or per corpus folder (the answer's source).",
+    help="Also one row per issuer (the question's), corpus folder (the answer's source) or question type.",
 )
 @click.option(
     "--curve",

@@ -29,16 +29,40 @@ def escape_controls(text: str) -> str:
     return text
 
 
-def _cell(value: Any) -> str:
-    """A value as the text of a table or CSV cell, control characters escaped (JSON stays exact)."""
+def french_number(value: float) -> str:
+    """A figure written the French way: a space between thousands, a decimal comma, no trailing
+    zero ("1 861", "40,92", "206 716,79", "-0,5")."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    text = f"{abs(value):,.6f}".rstrip("0").rstrip(".")
+    whole, _, decimals = text.partition(".")
+    out = whole.replace(",", " ") + ("," + decimals if decimals else "")
+    return ("-" if value < 0 and out.strip("0, ") else "") + out
+
+
+_UNIT_SIGNS = {"EUR": "€", "%": "%", "m3": "m³", "m2": "m²", "count": ""}
+
+
+def french_value(value: Any, unit: str | None) -> Any:
+    """A figure and its unit as a French reader writes them ("40,92 %", "1 861", "206 716,79 €");
+    anything else (a date, a name, a vote, a list) as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    sign = _UNIT_SIGNS.get(unit or "", unit or "")
+    return f"{french_number(float(value))} {sign}".strip()
+
+
+def _cell(value: Any, french: bool = False) -> str:
+    """A value as the text of a table or CSV cell, control characters escaped (JSON stays exact);
+    ``french``: a decimal figure written the French way (a terminal table, not a CSV file)."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return " > ".join(_cell(v) for v in value)
+        return " > ".join(_cell(v, french) for v in value)
     if isinstance(value, dict):
         return escape_controls(json.dumps(value, ensure_ascii=False, sort_keys=True))
     if isinstance(value, float):
-        return f"{value:g}"
+        return french_number(value) if french else f"{value:g}"
     return escape_controls(str(value))
 
 
@@ -67,7 +91,7 @@ def _table(rows: list[dict[str, Any]], cols: list[str]) -> str:
     if not cols:
         return "(nothing)"
     width = shutil.get_terminal_size((160, 24)).columns
-    cells = [[_cell(r.get(c)).replace("\n", " ").replace("\t", " ") for c in cols] for r in rows]
+    cells = [[_cell(r.get(c), french=True).replace("\n", " ").replace("\t", " ") for c in cols] for r in rows]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
     # shrink the widest columns until the table fits the terminal
     while sum(widths) + 2 * (len(cols) - 1) > width and max(widths) > 12:

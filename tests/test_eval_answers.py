@@ -30,10 +30,12 @@ def test_types_are_read_from_the_answer_when_the_row_has_none(tmp_path: Path) ->
                 {"question": "Quel service ?", "answer": {"value": "UTD de Lassigny"}},
                 {"question": "Quel taux chaque année ?", "series": [{"year": "2015", "value": 19.38}]},
                 {"question": "Quel organisme ?", "type": "organisme", "answer": None},
+                {"question": "Quels élus ?", "answer": {"value": ["Jean-Paul LERAY", "Eric LOMBREY"]}},
+                {"question": "A-t-il approuvé ?", "answer": {"value": {"approved": True, "pour": 12}}},
             ],
         )
     )
-    assert [r["type"] for r in rows] == ["figure", "date", "direction", "trend", "direction"]
+    assert [r["type"] for r in rows] == ["figure", "date", "direction", "trend", "direction", "list", "vote"]
     assert rows[3]["series"][0]["year"] == 2015
 
 
@@ -56,7 +58,15 @@ def test_types_are_read_from_the_answer_when_the_row_has_none(tmp_path: Path) ->
         ({"value": "31 octobre 2013"}, {"value": "2013-10-31"}, "date", True),
         ({"value": "2013-10"}, {"value": "2013-10-31"}, "date", False),
         ({"value": "la chambre régionale des comptes"}, {"value": "chambre régionale des comptes"}, "direction", True),
+        ({"value": "Véolia Eau"}, {"value": "société Véolia Eau"}, "direction", True),
         ({"value": "le SDEF"}, {"value": "SDEF"}, "direction", True),
+        ({"value": "COLAS"}, {"value": "EIFFAGE"}, "direction", False),
+        ({"value": ["Jean-Paul LERAY", "Eric LOMBREY"]}, {"value": ["Eric Lombrey", "Jean-Paul LERAY"]}, "list", True),
+        ({"value": ["Audierne", "Pont-Croix"]}, {"value": ["Audierne", "PontCroix"]}, "list", True),
+        ({"value": ["Station d'épuration « Le Bourg »"]}, {"value": ["Le Bourg"]}, "list", True),
+        ({"value": ["Jean-Paul LERAY", "Eric LOMBREY"]}, {"value": ["Jean-Paul LERAY"]}, "list", False),
+        ({"value": ["Jean-Paul LERAY"]}, {"value": ["Jean-Paul LERAY", "Georges LECLEVE"]}, "list", False),
+        ({"value": ["A B"]}, {"value": "A B"}, "list", False),
         ({"value": "l'Agence de l'Eau"}, {"value": "Agence de l’Eau"}, "direction", True),
         ({"value": "le SDEF"}, {"value": "SDEA"}, "direction", False),
     ],

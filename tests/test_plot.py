@@ -321,7 +321,7 @@ def fake_trend(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_trend_table_sparkline_and_conflicts(demo_index: Path) -> None:
     r = CliRunner().invoke(main, ["trend", "taux", "--index", str(demo_index)], env={"COLUMNS": "250"})
     assert r.exit_code == 0, r.output
-    assert "2015 ██·▁█· 2020  (-2.5 … 20 %)" in r.stderr
+    assert "2015 ██·▁█· 2020  (-2,5 … 20 %)" in r.stderr  # figures written the French way
     assert "missing years: 2017, 2020" in r.stderr
     header, _rule, *lines = r.stdout.splitlines()
     assert header.split() == ["year", "answer", "value", "unit", "also", "doc_id", "page", "evidence"]

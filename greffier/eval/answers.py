@@ -59,6 +59,7 @@ _TYPE_ALIASES = {
     "amount": "figure", "montant": "figure", "number": "figure", "nombre": "figure", "value": "figure",
     "org": "direction", "organisation": "direction", "organization": "direction", "organisme": "direction",
     "body": "direction", "service": "direction", "series": "trend", "evolution": "trend",
+    "liste": "list", "names": "list", "yesno": "vote", "decision": "vote",
 }  # fmt: skip
 
 
@@ -98,11 +99,15 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 def _type_of(r: dict[str, Any]) -> str:
     t = str(r.get("type") or "").strip().lower()
     t = _TYPE_ALIASES.get(t, t)
-    if t in ("figure", "date", "direction", "trend"):
+    if t in ("figure", "date", "direction", "trend", "vote", "list"):
         return t
     if isinstance(r.get("series"), list):
         return "trend"
     value = (r.get("answer") or {}).get("value") if isinstance(r.get("answer"), dict) else None
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "vote"
     if isinstance(value, str) and (_iso(value) or NUMERIC_DATE.fullmatch(value.strip())):
         return "date"
     if isinstance(value, str) and parse_number(value) is None:
@@ -148,10 +153,10 @@ def _same_value(gold: dict[str, Any], got: dict[str, Any], kind: str) -> bool:
     if kind == "date":
         gv = _iso(str(gv)) or str(gv)
         return str(pv).startswith(gv) and len(str(pv)) == len(gv)
+    if kind == "list" or isinstance(gv, list):
+        return isinstance(pv, list) and same_items(gv, pv)
     if kind == "direction":
-        # "le SDEF" is SDEF: the article is the sentence's, not the name's
-        a, b = (re.sub(r"^(?:les?|la|l|des?|du|d) +", "", fold(str(v)).replace("'", " ")) for v in (gv, pv))
-        return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+        return _same_name(str(gv), str(pv))
     if isinstance(gv, str):
         gv = parse_number(gv)  # "1 234,56"
     gu, pu = _gold_unit(gold.get("unit")), _gold_unit(got.get("unit"))
@@ -173,9 +178,50 @@ def _in_base(value: float, unit: str | None) -> tuple[float, str | None]:
     return value * factor, base
 
 
+# what a name is called is not the name: "la société Véolia Eau" names Véolia Eau, "le SDEF" the SDEF
+_NAME_LEAD = re.compile(
+    r"^(?:(?:le|la|les|l|the)\s+)?(?:(?:societe|entreprise|cabinet|association|prestataire|groupe|sarl|sas|eurl"
+    r"|bureau\s+d\s*etudes?)\s+)?"
+)
+
+
+def _name_key(name: str) -> str:
+    key = re.sub(r"[^a-z0-9+&]+", " ", fold(name)).strip()
+    return _NAME_LEAD.sub("", key).strip() or key
+
+
+def _same_name(gold: str, got: str) -> bool:
+    a, b = _name_key(gold), _name_key(got)
+    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+
+
+def _item_matches(gold: str, got: str) -> bool:
+    """One listed name for another: the same once folded, or one holding the other whole
+    ("Station d'épuration « Le Bourg »" for "Le Bourg")."""
+    a, b = _name_key(gold), _name_key(got)
+    if not a or not b:
+        return False
+    return _same_name(gold, got) or f" {a} " in f" {b} " or f" {b} " in f" {a} "
+
+
+def same_items(gold: list[Any], got: list[Any]) -> bool:
+    """A list answer is right when every gold item is among the answer's and the answer lists
+    nothing else: no tolerance for an extra name, which would be a person or firm wrongly said to
+    be designated (repeated items, as a firm holding two lots, count once)."""
+    gold_items = list(dict.fromkeys(str(x) for x in gold if str(x).strip()))
+    got_items = list(dict.fromkeys(str(x) for x in got if str(x).strip()))
+    if not gold_items or not got_items:
+        return False
+    found = all(any(_item_matches(g, p) for p in got_items) for g in gold_items)
+    extra = [p for p in got_items if not any(_item_matches(g, p) for g in gold_items)]
+    return found and not extra
+
+
 def _group_of(r: dict[str, Any], by: str | None) -> str:
     if by == "issuer":
         return str(r.get("issuer") or "?")
+    if by == "type":
+        return str(r.get("type") or "?")
     if by == "folder":  # the corpus folder of the answer's source; unanswerable rows by issuer
         answer = r.get("answer") or {}
         source = answer.get("source") if isinstance(answer, dict) else None

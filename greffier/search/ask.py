@@ -34,10 +34,13 @@ from greffier.search.evidence import (
     year_agreement,
 )
 from greffier.search.indicators import indicator_answer, indicator_trend
+from greffier.search.listing import answer_list
+from greffier.search.named import answer_named
 from greffier.search.question import Question, parse_question
 from greffier.search.scope import document_names, named_documents, question_names
 from greffier.search.series import best_table_series, series_rows
 from greffier.search.votes import answer_vote, is_vote_question
+from greffier.search.year_columns import year_column_trend
 
 if TYPE_CHECKING:
     from greffier.api import Greffier
@@ -995,7 +998,14 @@ def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None 
     q, issuer = understand(g, question, year, issuer)
     if is_vote_question(question) and q.kind != "trend":
         # "le conseil a-t-il approuvé …, et avec quel vote ?": the record and its vote, never a figure
-        return answer_vote(g, question, *_year_window(q), issuer)
+        return answer_vote(g, question, *_year_window(q), issuer, parsed=q, wg=_weigher(g))
+    if q.kind != "trend":  # "quels élus ont été désignés …": names read from one enumeration, never a count
+        listed = answer_list(g, question, q, _weigher(g), issuer, _year_window(q))
+        if listed is not None:
+            return listed
+        named = answer_named(g, question, q, _weigher(g), issuer, _year_window(q))  # "quelle entreprise …"
+        if named is not None:
+            return named
     if q.kind == "trend":
         return trend(g, question, q.year_from, q.year_to, issuer, parsed=q)
     if q.kind != "open":  # a question naming an indicator: its records first
@@ -1077,6 +1087,9 @@ def trend(
     from_table = _table_trend(g, q, issuer, lo, hi)
     if from_table is not None:
         return {"question": what, **from_table}
+    from_columns = year_column_trend(g, what, q, _weigher(g), issuer, lo, hi)  # "Taux 2009 Taux 2010 …"
+    if from_columns is not None:
+        return from_columns
     series: list[dict[str, Any]] = []
     missing: list[int] = []
     wg = _weigher(g)

@@ -123,3 +123,11 @@ def series_rows(s: TableSeries, lo: int, hi: int, title: str) -> tuple[list[dict
             }
         )
     return rows, missing
+
+
+def with_missing_years(result: dict[str, Any]) -> dict[str, Any]:
+    """A trend answer as one object: ``{kind: "trend", series: [...], missing_years: [...]}``, the
+    years of the range with no value listed (never filled)."""
+    if result.get("kind") == "trend" and "missing_years" not in result:
+        return {**result, "missing_years": list(result.get("missing") or [])}
+    return result

@@ -16,6 +16,8 @@ from greffier.records import Deliberation
 
 if TYPE_CHECKING:
     from greffier.api import Greffier
+    from greffier.search.evidence import Weigher
+    from greffier.search.question import Question
 
 VOTE_QUESTION = re.compile(
     r"(?:a-t-(?:il|elle)|ont-(?:ils|elles)|a[- ]t[- ]on|est-(?:il|elle))\s+(?:été\s+)?"
@@ -98,6 +100,31 @@ def _row(d: Deliberation, score: float, title: str | None) -> dict[str, Any]:
 
 
 def answer_vote(
+    g: Greffier,
+    question: str,
+    year_from: int | None,
+    year_to: int | None,
+    issuer: str | None,
+    parsed: Question | None = None,
+    wg: Weigher | None = None,
+) -> dict[str, Any]:
+    """The decision the question is about, with its outcome and vote, or an abstention: read from
+    the minutes' text first (:mod:`greffier.search.decisions`, when the parsed question and a
+    weigher are given), else from the deliberation records."""
+    from_text = None
+    if parsed is not None and wg is not None:
+        from greffier.search.decisions import answer_from_text
+
+        from_text = answer_from_text(g, question, parsed, wg, issuer, (year_from, year_to))
+        if from_text is not None and from_text.get("answer") is not None:
+            return from_text
+    from_records = _answer_from_records(g, question, year_from, year_to, issuer)
+    if from_records.get("answer") is None and from_text is not None:
+        return {**from_text, "candidates": from_text.get("candidates", []) + from_records.get("candidates", [])}
+    return from_records
+
+
+def _answer_from_records(
     g: Greffier, question: str, year_from: int | None, year_to: int | None, issuer: str | None
 ) -> dict[str, Any]:
     """The record the question is about, with its outcome and vote, or an abstention."""

@@ -1,0 +1,215 @@
+"""Votes read from the minutes' own text: each vote statement ("Par 16 voix « Pour » et 1
+« Abstention », le Conseil municipal … décide", "décident à l'unanimité des membres présents", "Pour :
+13 – Contre : 1") closes or opens one decision; the decision whose words hold most of the question's
+is the one asked about.
+
+Deliberation records (:mod:`greffier.search.votes`) are only as good as the item headings found at
+ingest, and a short heading ("Vote des taux communaux 2012") rarely shares three words with a
+question ("a-t-il voté la hausse des taux d'imposition pour 2012 ?"). The text of the decision does.
+When the question names a meeting ("le 4 novembre 2014", "lors de la séance du 10 juillet 2012") only
+that meeting's minutes are read; otherwise the pages the search finds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from greffier.extract.votes import outcome_of, read_vote
+from greffier.records import Vote
+from greffier.search.evidence import Weigher, coverage, question_weights
+
+if TYPE_CHECKING:
+    from greffier.api import Greffier
+    from greffier.search.question import Question
+
+# a sentence that may state a vote: the words minutes use for one
+_VOTE_WORDS = re.compile(
+    r"\bvoix\b|unanimit|à la majorité|\bPour\s*[»\"”]?\s*:|\bContre\s*[»\"”]?\s*:|\babstentions?\b|\bvotants?\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.;!?\n]+(?:[.;!?]+|$)", re.MULTILINE)
+BEFORE = 1500  # characters of a decision before its vote statement (the report and the debate)
+AFTER = 400  # ... and after it ("décide : - d'attribuer le nom … »")
+MIN_SCORE = 0.5  # share of the question's weighted words in the decision's text (tune votes)
+MEETING_MIN_SCORE = 0.4  # ... when the question names the meeting, whose minutes alone are read
+SHORT_LINE = 60  # a vote's bullet line ("• 8 voix « Contre »,"), to be joined to the next
+MIN_MARGIN = 0.08  # over the best decision with another vote
+OWN_SHARE = 0.5
+EVIDENCE = 300  # characters of a decision's vote and what follows it, shown as its evidence
+PAGES_SEARCHED = 12  # pages of the search's hits read when the question names no meeting
+
+
+@dataclass(frozen=True)
+class Decision:
+    doc_id: str
+    page: int
+    vote: Vote
+    outcome: str | None
+    statement: str  # the vote's sentence
+    context: str  # the decision's text around it
+    own: str  # the statement and what it decides
+    score: float = 0.0
+
+
+def casting_vote(text: str) -> str | None:
+    """The side of the chair's casting vote on a tie ("La voix de Monsieur le Maire étant
+    prépondérante (« Contre »)"): "pour", "contre" or None."""
+    m = re.search(r"prépondérante?\W{0,6}(?:\(\s*)?[«\"“]?\s*(pour|contre)\b", text, re.IGNORECASE)
+    return m.group(1).lower() if m else None
+
+
+# where one act ends and the next begins: its reference heading ("• DE-2014/104 –", "2008/43 –")
+# or the prefecture's acknowledgement stamped under each act
+_ITEM_BOUND = re.compile(
+    r"(?:[•▪■]\s*)?\b(?:DE|D)?-?\s?(?:19|20)\d{2}\s?/\s?\d{1,3}\s?[–-]\s|Accusé de réception", re.IGNORECASE
+)
+
+
+def _statements(full: str) -> list[tuple[int, int, Vote]]:
+    """The vote statements of a text; the lines of one vote written as bullets ("• 8 voix « Pour »,"
+    then "• 8 voix « Contre »,") make one statement."""
+    spans: list[tuple[int, int]] = []
+    for m in _SENTENCE.finditer(full):
+        if not _VOTE_WORDS.search(m.group(0)):
+            continue
+        short = len(m.group(0)) < SHORT_LINE and spans and spans[-1][1] - spans[-1][0] < SHORT_LINE
+        if short and not full[spans[-1][1] : m.start()].strip(" \n•-–"):
+            spans[-1] = (spans[-1][0], m.end())
+        else:
+            spans.append((m.start(), m.end()))
+    out = []
+    for start, end in spans:
+        vote = read_vote(full[start:end])
+        if vote is None or (vote.pour is None and vote.contre is None and not vote.unanimite):
+            continue
+        out.append((start, end, vote))
+    return out
+
+
+def decisions_of_text(doc_id: str, page: int, text: str, before: str = "") -> list[Decision]:
+    """Every vote statement of a page's text with the decision around it: from the act's heading
+    (or the previous vote) to the statement, and what it decides after it up to the next act or
+    vote. ``before`` is the end of the previous page (a decision's report often starts there)."""
+    full = before + text
+    offset = len(before)
+    stated = _statements(full)
+    bounds = [m.start() for m in _ITEM_BOUND.finditer(full)]
+    out = []
+    for i, (start, end, vote) in enumerate(stated):
+        if end <= offset:
+            continue  # the previous page's own
+        lo = max([stated[i - 1][1] if i else 0, start - BEFORE, *(b for b in bounds if b < start)])
+        hi = min([stated[i + 1][0] if i + 1 < len(stated) else len(full), end + AFTER, *(b for b in bounds if b > end)])
+        after = full[start:hi]
+        outcome = outcome_of(after, vote=vote)
+        if vote.pour is not None and vote.pour == vote.contre:
+            side = casting_vote(after)
+            outcome = {"pour": "adopted", "contre": "rejected"}.get(side or "", outcome)
+        elif outcome is None and vote.pour is not None and vote.pour > (vote.contre or 0):
+            outcome = "adopted"  # a majority for it, whatever words follow
+        out.append(Decision(doc_id, page, vote, outcome, full[start:end].strip(), full[lo:hi].strip(), after.strip()))
+    return out
+
+
+def _pages(
+    g: Greffier, q: Question, issuer: str | None, year_window: tuple[int | None, int | None]
+) -> list[tuple[str, int]]:
+    if q.meeting:
+        return [(p.doc_id, p.number) for d in q.meeting for p in g.store.pages(d)]
+    filters = g.filters(year_from=year_window[0], year_to=year_window[1], issuer=issuer)
+    terms = re.sub(r'["+]|(?<!\w)-|-(?!\w)', " ", q.terms or q.text)
+    try:
+        hits = g.search(terms, filters, limit=20, snippets=False)
+    except Exception:  # an empty query
+        return []
+    seen: list[tuple[str, int]] = []
+    for h in hits:
+        if (h.doc_id, h.page) not in seen:
+            seen.append((h.doc_id, h.page))
+    return seen[:PAGES_SEARCHED]
+
+
+def find_decisions(
+    g: Greffier, q: Question, wg: Weigher, issuer: str | None, year_window: tuple[int | None, int | None]
+) -> list[Decision]:
+    """The decisions of the pages the question points to, scored by the share of its words in
+    their text, best first."""
+    weights = question_weights(wg, q)
+    out: list[Decision] = []
+    for doc_id, number in _pages(g, q, issuer, year_window):
+        text = g.store.page_text(doc_id, number) or ""
+        prev = g.store.page_text(doc_id, number - 1) or "" if number > 1 else ""
+        for d in decisions_of_text(doc_id, number, text, prev[-BEFORE:]):
+            # the act's text, and the statement's own words: two decisions of one act ("à
+            # l'unanimité, … « Salle Ellipse », à la majorité, … « Impasse du Lavoir »") differ there
+            score = OWN_SHARE * coverage(weights, wg.tokens(d.own)) + (1 - OWN_SHARE) * coverage(
+                weights, wg.tokens(d.context)
+            )
+            out.append(Decision(**{**d.__dict__, "score": round(score, 4)}))
+    out.sort(key=lambda d: d.score, reverse=True)
+    return out
+
+
+def _describe(d: Decision) -> str:
+    outcome = {"adopted": "adopté", "rejected": "rejeté", "postponed": "ajourné", "withdrawn": "retiré"}.get(
+        d.outcome or "", d.outcome or "sans décision écrite"
+    )
+    v = d.vote
+    parts = [
+        f"{n} {label}" for n, label in ((v.pour, "pour"), (v.contre, "contre"), (v.abstention, "abstention(s)")) if n
+    ]
+    if v.unanimite and not parts:
+        return f"{outcome} à l'unanimité"
+    return f"{outcome} ({', '.join(parts)})" if parts else outcome
+
+
+def decision_row(g: Greffier, d: Decision) -> dict[str, Any]:
+    doc = g.store.document(d.doc_id)
+    v = d.vote
+    return {
+        "answer": _describe(d),
+        "value": {
+            "approved": d.outcome == "adopted",
+            "outcome": d.outcome,
+            "pour": v.pour,
+            "contre": v.contre,
+            "abstention": v.abstention,
+            "unanimite": bool(v.unanimite),
+        },
+        "unit": None,
+        "kind": "vote",
+        "year": doc.year if doc else None,
+        "confidence": round(min(1.0, d.score), 3),
+        "doc_id": d.doc_id,
+        "title": doc.title if doc else None,
+        "page": d.page,
+        "date": doc.date if doc else None,
+        "evidence": re.sub(r"\s+", " ", d.own[:EVIDENCE]).strip(),  # the vote and what it decides
+    }
+
+
+def answer_from_text(
+    g: Greffier, question: str, q: Question, wg: Weigher, issuer: str | None, year_window: tuple[int | None, int | None]
+) -> dict[str, Any] | None:
+    """The vote of the decision the question is about, or None when no decision clearly is."""
+    found = find_decisions(g, q, wg, issuer, year_window)
+    if not found:
+        return None
+    best = found[0]
+    other = next((d.score for d in found[1:] if (d.vote, d.outcome) != (best.vote, best.outcome)), 0.0)
+    base = {"question": question, "kind": "vote", "years": [q.year_from, q.year_to]}
+    rows = [decision_row(g, d) for d in found[:3]]
+    if (
+        best.score < (MEETING_MIN_SCORE if q.meeting else MIN_SCORE)
+        or best.score - other < MIN_MARGIN
+        or best.outcome is None
+    ):
+        return {
+            **base,
+            "answer": None,
+            "reason": "no decision of the minutes clearly is the one asked about",
+            "candidates": rows,
+        }
+    return {**base, **rows[0], "alternatives": rows[1:]}

@@ -1,0 +1,236 @@
+"""Trends read from the small year-column tables minutes print in their text, one per meeting:
+
+    Taux 2009 Taux 2010 proposés Taxe d'habitation 14,57 % 15,01 % Taxe sur le foncier bâti 16,55 % …
+
+A header names two years or more; each row after it is a label followed by as many figures, the
+i-th figure being the i-th year's. The row whose label holds the question's words gives one value per
+year of its header; the meetings of several years together give the series. A year two documents
+disagree on takes the value of the document where that year is the last column (the year voted,
+"Taux 2010 proposés"); if they still disagree, or no table gives it, the year is missing: never a
+value guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from greffier.extract.numbers import parse_number
+from greffier.search.evidence import Weigher, coverage, question_weights
+
+if TYPE_CHECKING:
+    from greffier.api import Greffier
+    from greffier.search.question import Question
+
+_YEAR = re.compile(r"(?<![\d/,.])((?:19|20)\d{2})(?![\d/,])")
+_FIGURE = re.compile(r"(?<![\d,])(\d{1,3}(?:[ \u202f\u00a0]\d{3})*(?:,\d+)?)\s*(%|€)")
+HEADER_GAP = 40  # characters at most between two years of one header ("Taux 2009 Taux 2010 proposés")
+HEADER_WORDS = 3  # ... and words: "les taux 2009 des trois taxes pour l'année 2010" is prose
+REGION = 500  # characters after a header where its rows are
+MAX_LABEL = 80  # a longer stretch of text between figures is prose: the table has ended
+MIN_LABEL = 0.5  # share of the question's weighted words in the row's label
+MIN_MARGIN = 0.1  # over the table's next best row
+PAGES = 30  # pages of the search's hits read
+
+
+@dataclass(frozen=True)
+class Point:
+    year: int
+    value: float
+    text: str
+    unit: str
+    doc_id: str
+    page: int
+    label: str
+    last: bool  # the header's last year (the year voted)
+    evidence: str
+
+
+def headers(text: str) -> list[tuple[int, int, list[int]]]:
+    """Runs of two distinct increasing years or more, each within HEADER_GAP of the previous."""
+    out: list[tuple[int, int, list[int]]] = []
+    run: list[re.Match[str]] = []
+    for m in _YEAR.finditer(text):
+        between = text[run[-1].end() : m.start()] if run else ""
+        close = len(between) <= HEADER_GAP and len(between.split()) <= HEADER_WORDS
+        if run and close and int(m.group(1)) > int(run[-1].group(1)):
+            run.append(m)
+            continue
+        if len(run) >= 2:
+            out.append((run[0].start(), run[-1].end(), [int(x.group(1)) for x in run]))
+        run = [m]
+    if len(run) >= 2:
+        out.append((run[0].start(), run[-1].end(), [int(x.group(1)) for x in run]))
+    return out
+
+
+def rows_after(text: str, start: int, end: int) -> list[tuple[str, list[tuple[str, float, str]]]]:
+    """The (label, figures) rows of the text after a header, up to prose or REGION characters."""
+    region = text[start:end]
+    rows: list[tuple[str, list[tuple[str, float, str]]]] = []
+    at = 0
+    figures: list[tuple[str, float, str]] = []
+    label = ""
+    for m in _FIGURE.finditer(region):
+        between = region[at : m.start()]
+        if between.strip():
+            if figures:
+                rows.append((label, figures))
+            if len(between.strip()) > MAX_LABEL:
+                return rows
+            label, figures = between.strip(), []
+        value = parse_number(m.group(1))
+        if value is None:
+            break
+        figures.append((m.group(0), value, "%" if m.group(2) == "%" else "EUR"))
+        at = m.end()
+    if figures:
+        rows.append((label, figures))
+    return rows
+
+
+def points_of_text(
+    doc_id: str, page: int, text: str, wg: Weigher, weights: dict[str, float], unit: str | None
+) -> list[Point]:
+    """The points the page's year-column tables give for the row the question names."""
+    out: list[Point] = []
+    heads = headers(text)
+    for i, (h_start, h_end, years) in enumerate(heads):
+        stop = min(heads[i + 1][0] if i + 1 < len(heads) else len(text), h_end + REGION)
+        rows = [(lab, figs) for lab, figs in rows_after(text, h_end, stop) if len(figs) == len(years)]
+        rows = [(lab, figs) for lab, figs in rows if unit is None or all(f[2] == unit for f in figs)]
+        if not rows:
+            continue
+        head = text[h_start:h_end]  # "Taux 2009 Taux 2010": what all its rows measure
+        scored = sorted(
+            ((coverage(weights, wg.tokens(f"{head} {lab}")), lab, figs) for lab, figs in rows), key=lambda t: -t[0]
+        )
+        best, label, figs = scored[0]
+        if best < MIN_LABEL or (len(scored) > 1 and best - scored[1][0] < MIN_MARGIN):
+            continue
+        lead = text[max(0, h_start - 20) : h_start].rsplit("\n", 1)[-1]  # "Taux " before "2009"
+        evidence = re.sub(r"\s+", " ", f"{lead}{text[h_start:h_end]} … {label} {' '.join(f[0] for f in figs)}")
+        for k, (year, (raw, value, u)) in enumerate(zip(years, figs)):
+            out.append(Point(year, value, raw, u, doc_id, page, label, k == len(years) - 1, evidence))
+    return out
+
+
+def _pages(g: Greffier, q: Question, issuer: str | None, lo: int, hi: int) -> list[tuple[str, int]]:
+    terms = re.sub(r'["+]|(?<!\w)-|-(?!\w)', " ", q.terms or q.text)
+    unknown = {d.doc_id for d in g.documents() if not d.issuer}
+    seen: list[tuple[str, int]] = []
+    for scope in (issuer, None) if issuer else (None,):
+        try:
+            hits = g.search(terms, g.filters(year_from=lo, year_to=hi + 1, issuer=scope), limit=60, snippets=False)
+        except Exception:  # an empty query
+            continue
+        keys = [(h.doc_id, h.page) for h in hits if scope is not None or issuer is None or h.doc_id in unknown]
+        seen += [k for k in dict.fromkeys(keys) if k not in seen]
+    return seen[:PAGES]
+
+
+_NUM = r"\d{1,3}(?:[ \u202f\u00a0]\d{3})*(?:,\d+)?"
+_AT = r"(?:au|en|fin)\s+(?:\d{1,2}/\d{1,2}/|\d{1,2}(?:er)?\s+décembre\s+)?"
+# "dessert 275 habitants au 31/12/2021 (270 au 31/12/2020)": a figure and the previous year's beside it
+_PAIR = re.compile(
+    rf"(?<![\d,])(?P<v1>{_NUM})\s*(?P<u1>[^\d()\n.;]{{0,25}}?)\s*{_AT}(?P<y1>(?:19|20)\d{{2}})\s*"
+    rf"\(\s*(?P<v2>{_NUM})\s*(?P<u2>[^\d()\n.;]{{0,25}}?)\s*{_AT}(?P<y2>(?:19|20)\d{{2}})\s*\)"
+)
+
+
+def _unit_of(words: str) -> str:
+    return "%" if "%" in words else "EUR" if "€" in words or "euro" in words.lower() else "count"
+
+
+def pair_points(
+    doc_id: str, page: int, text: str, wg: Weigher, weights: dict[str, float], unit: str | None
+) -> list[Point]:
+    """The points of the sentence, among the page's "N au 31/12/Y (M au 31/12/Y-1)", whose words
+    hold the question's (the best one, clearly ahead of the page's others)."""
+    found = []
+    for m in _PAIR.finditer(text):
+        start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        label = text[start : m.start()] + " " + m.group("u1")
+        u = _unit_of(m.group("u1"))
+        if unit is not None and u != unit and not (unit == "count" and u == "count"):
+            continue
+        found.append((coverage(weights, wg.tokens(label)), label.strip(), m, u))
+    found.sort(key=lambda t: -t[0])
+    if not found or found[0][0] < MIN_LABEL or (len(found) > 1 and found[0][0] - found[1][0] < MIN_MARGIN):
+        return []
+    _, label, m, u = found[0]
+    evidence = re.sub(r"\s+", " ", f"{label} {text[m.start() : m.end()]}")
+    out = []
+    for v, y, last in ((m.group("v1"), m.group("y1"), True), (m.group("v2"), m.group("y2"), False)):
+        value = parse_number(v)
+        if value is not None:
+            out.append(Point(int(y), value, v, u, doc_id, page, label, last, evidence))
+    return out
+
+
+def year_column_trend(
+    g: Greffier, what: str, q: Question, wg: Weigher, issuer: str | None, lo: int, hi: int
+) -> dict[str, Any] | None:
+    """The series from the year-column tables of several meetings, or None when fewer than two
+    years come from them."""
+    weights = question_weights(wg, q)
+    by_year: dict[int, list[Point]] = {}
+    # the one document whose "N au Y (M au Y-1)" is read: the best ranked of the issuer's own (annual
+    # reports of one template would otherwise give every commune's figures)
+    own = {d.doc_id for d in g.documents() if issuer and d.issuer == issuer}
+    paired: str | None = None
+    for doc_id, number in _pages(g, q, issuer, lo, hi):
+        text = g.store.page_text(doc_id, number) or ""
+        points = points_of_text(doc_id, number, text, wg, weights, q.unit if q.unit in ("%", "EUR") else None)
+        if doc_id in own and paired in (None, doc_id):
+            pairs = pair_points(doc_id, number, text, wg, weights, q.unit)
+            paired = doc_id if pairs else paired
+            points += pairs
+        for p in points:
+            if lo <= p.year <= hi:
+                by_year.setdefault(p.year, []).append(p)
+    series: list[dict[str, Any]] = []
+    missing: list[int] = []
+    conflicts: dict[int, list[float]] = {}
+    for year in range(lo, hi + 1):
+        points = by_year.get(year, [])
+        values = {p.value for p in points}
+        if len(values) > 1:  # the document where it is the year voted
+            points = [p for p in points if p.last] or points
+            values = {p.value for p in points}
+        if len(values) != 1:
+            if values:
+                conflicts[year] = sorted(values)
+            missing.append(year)
+            continue
+        p = points[0]
+        doc = g.store.document(p.doc_id)
+        series.append(
+            {
+                "year": year,
+                "answer": p.text,
+                "value": p.value,
+                "unit": p.unit,
+                "kind": "figure",
+                "confidence": 1.0,
+                "doc_id": p.doc_id,
+                "title": doc.title if doc else None,
+                "page": p.page,
+                "evidence": p.evidence,
+            }
+        )
+    if len(series) < 2:
+        return None
+    out: dict[str, Any] = {
+        "question": what,
+        "kind": "trend",
+        "unit": series[0]["unit"],
+        "series": series,
+        "missing": missing,
+        "missing_years": missing,
+        "source": "year-column tables",
+    }
+    if conflicts:
+        out["conflicts"] = {str(y): v for y, v in conflicts.items()}
+    return out

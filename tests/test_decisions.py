@@ -1,0 +1,85 @@
+"""Votes read from the minutes' text (greffier.search.decisions), on text written as French minutes are."""
+
+from __future__ import annotations
+
+import pytest
+
+from greffier.search.decisions import casting_vote, decisions_of_text
+from greffier.search.votes import is_vote_question
+
+_TIE = (
+    "• DE-2014/104 – Taxe d’aménagement : Exonération facultative de la part communale des abris de "
+    "jardin\n"
+    "Il est procédé à un vote à main levée. Il ressort de ce vote, les résultats suivants :\n"
+    "• 8 voix « Pour »,\n"
+    "• 8 voix « Contre »,\n"
+    "• 3 « Abstention ».\n"
+    "La voix de Monsieur le Maire étant prépondérante (« Contre »), le Conseil municipal, après en avoir "
+    "délibéré, décide à la majorité des membres présents de ne pas exonérer les abris de jardin.\n"
+    "Accusé de réception en préfecture 044-214400400-Date de télétransmission :\n"
+    "• DE-2014/105 – Rue des Orvaults : Problème d’arbres Monsieur le Maire, rapporteur, informe les "
+    "membres du Conseil municipal que des riverains se plaignent.\n"
+    "Le Conseil municipal, après en avoir délibéré, décide à l’unanimité des membres présents d’élaguer "
+    "les platanes.\n"
+)
+
+_TWO_IN_ONE = (
+    "Le Conseil municipal, après avoir pris connaissance de la proposition de la commission « "
+    "Communication » et délibéré, décide :\n"
+    "• à l’unanimité des membres présents, d’attribuer le nom suivant à la salle multifonctions « Salle "
+    "Ellipse »,\n"
+    "• à la majorité des membres présents (12 voix « Pour » et 1 « Contre »), d’attribuer le nom suivant "
+    "à la rue desservant la salle « Impasse du Lavoir ».\n"
+)
+
+
+def test_a_tie_follows_the_chairs_casting_vote_and_bullet_lines_make_one_vote() -> None:
+    found = decisions_of_text("cm", 12, _TIE)
+    assert len(found) == 2
+    tie, trees = found
+    assert (tie.vote.pour, tie.vote.contre, tie.vote.abstention) == (8, 8, 3)
+    assert tie.outcome == "rejected"
+    assert "abris de jardin" in tie.context and "platanes" not in tie.context  # bounded by the next act
+    assert trees.vote.unanimite and trees.outcome == "adopted"
+    assert "abris" not in trees.context
+
+
+def test_two_decisions_of_one_act_keep_their_own_votes() -> None:
+    ellipse, lavoir = decisions_of_text("cm", 11, _TWO_IN_ONE)
+    assert ellipse.vote.unanimite and "Ellipse" in ellipse.own
+    assert (lavoir.vote.pour, lavoir.vote.contre, lavoir.vote.unanimite) == (12, 1, False)
+    assert "Impasse du Lavoir" in lavoir.own and "Ellipse" not in lavoir.own
+
+
+def test_more_against_than_for_is_rejected_and_a_majority_for_is_adopted() -> None:
+    text = (
+        "Une administrée demande la pose d’un miroir. Par 3 voix « Pour », 7 voix « Contre » et 3 « Abstention », "
+        "le Conseil municipal, après en avoir délibéré, décide à la majorité de ne pas poser de miroir.\n"
+        "Les membres du Conseil municipal, après en avoir délibéré et voté, avec 16 voix « Pour », 1 voix « Contre » "
+        "et 2 abstentions :\n• de fixer le taux de l’indemnité du maire à 17 % de l’indice 1015 ;\n"
+    )
+    mirror, pay = decisions_of_text("cm", 13, text)
+    assert mirror.outcome == "rejected"
+    assert pay.outcome == "adopted" and (pay.vote.pour, pay.vote.contre, pay.vote.abstention) == (16, 1, 2)
+
+
+def test_casting_vote_side() -> None:
+    assert casting_vote("La voix du Président étant prépondérante (« Pour »)") == "pour"
+    assert casting_vote("voix prépondérante du maire") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "vote"),
+    [
+        ("Le conseil a-t-il voté la hausse des taux d'imposition pour 2012, et avec quel vote ?", True),
+        ("Le conseil a-t-il accepté, le 4 novembre 2014, d'exonérer les abris de jardin ?", True),
+        ("Le conseil a-t-il fixé les indemnités du maire le 22 avril 2014 ?", True),
+        ("Le nom « Impasse du Lavoir » a-t-il été adopté le 20 février 2013 ?", True),
+        ("Les élus ont-ils donné suite à la demande d'une administrée ?", True),
+        ("Le conseil s'est-il prononcé favorablement sur la poursuite du projet ?", True),
+        ("Quelle subvention le conseil a-t-il accordée à l'ADMR ?", False),
+        ("Quel montant le conseil a-t-il voté pour la voirie ?", False),
+    ],
+)
+def test_vote_questions_in_their_phrasings(question: str, vote: bool) -> None:
+    assert is_vote_question(question) is vote

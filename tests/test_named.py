@@ -1,0 +1,53 @@
+"""Names of firms, associations and lenders (greffier.search.named) as French minutes write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from greffier.search.named import asked_group, names_of_text
+
+
+@pytest.mark.parametrize(
+    ("question", "group"),
+    [
+        ("Quelle entreprise a remporté le marché des travaux de la rue du Breil ?", "firm"),
+        ("Quel bureau d'études conseille les candidats ?", "firm"),
+        ("À quelle association la commune a-t-elle confié la gestion du logement ?", "association"),
+        ("Avec quel établissement le maire signe-t-il un prêt ?", "lender"),
+        ("Quel service instruit les permis ?", None),
+        ("Quelle somme a été votée ?", None),
+    ],
+)
+def test_the_kind_of_body_asked(question: str, group: str | None) -> None:
+    assert asked_group(question) == group
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("décide de retenir l’offre de l’entreprise BREHARD TP pour un montant de 206 716,79 € H.T.", "BREHARD TP"),
+        ("à savoir celle de la société LMB de SAINTE PAZANNE pour un montant de 35 820,00 € H.T.", "LMB"),
+        ("de confier la gestion du logement d’urgence à l’association TRAJET, - de fixer le loyer", "TRAJET"),
+        ("De confier la surveillance de la qualité de l’air au Bureau VERITAS pour un montant", "Bureau VERITAS"),
+        ("est exploité par la société Véolia Eau dans le cadre d’un contrat de DSP (2017-2028).", "Véolia Eau"),
+        ("Type de contrat : prestation de services • Nom du délégataire : VEOLIA • Date de début", "VEOLIA"),
+        ("un contrat de prêt « transition écologique » avec la Banque des Territoires", "Banque des Territoires"),
+        (
+            "au cabinet A+B URBANISME ET ENVIRONNEMENT pour un montant de 14 600,00 € H.T.",
+            "A+B URBANISME ET ENVIRONNEMENT",
+        ),
+        ("confié à l’association TRAJET Monsieur le Maire rappelle", "TRAJET"),
+    ],
+)
+def test_a_name_after_its_kind(text: str, name: str) -> None:
+    assert name in [n.name for n in names_of_text("d", 1, text)]
+
+
+def test_a_table_header_or_a_lower_case_phrase_is_no_name() -> None:
+    text = "SOCIETE Montant total H.T.\nla société a fait une proposition ; l’entreprise de SAINTE PAZANNE"
+    assert names_of_text("d", 1, text) == []
+
+
+def test_a_name_ends_with_its_line_and_a_number_is_none_of_it() -> None:
+    text = "24. Autorisation de signer un contrat de prêt avec la Banque des Territoires\n25. Convention avec le SDEF"
+    assert [n.name for n in names_of_text("d", 1, text)] == ["Banque des Territoires"]

@@ -1,0 +1,72 @@
+"""Year-column tables printed in minutes' text (greffier.search.year_columns)."""
+
+from __future__ import annotations
+
+from greffier.search.evidence import Weigher
+from greffier.search.year_columns import headers, points_of_text, rows_after
+
+_RATES = (
+    "2010/40 - Vote des taux communaux 2010\nMonsieur le Maire propose d’augmenter de 3,00 % les taux d’imposition "
+    "2009 des trois taxes locales pour l’année 2010 :\nTaux 2009 Taux 2010 proposés Taxe d’habitation 14,57 % "
+    "15,01 % Taxe sur le foncier bâti 16,55 % 17,05 % Taxe sur le foncier non bâti 46,70 % 48,10 % Les membres "
+    "du Conseil municipal, après en avoir délibéré, décident à l’unanimité des membres présents, d’augmenter les "
+    "taux d’imposition de 3,00% comme sus-mentionnés.\n"
+)
+
+
+def _weigher() -> Weigher:
+    def analyze(word: str) -> list[str]:
+        w = word.lower().replace("’", "'").split("'")[-1]
+        return [w[:5]] if len(w) > 2 else []
+
+    return Weigher(analyze, lambda stem: 1, 100)
+
+
+def test_a_header_is_two_close_increasing_years_not_a_reference() -> None:
+    assert [h[2] for h in headers(_RATES)] == [[2009, 2010]]
+
+
+def test_rows_after_a_header_end_at_prose() -> None:
+    _, end, _ = headers(_RATES)[0]
+    rows = rows_after(_RATES, end, len(_RATES))
+    assert [(label, [f[1] for f in figs]) for label, figs in rows] == [
+        ("proposés Taxe d’habitation", [14.57, 15.01]),
+        ("Taxe sur le foncier bâti", [16.55, 17.05]),
+        ("Taxe sur le foncier non bâti", [46.7, 48.1]),
+    ]
+
+
+def test_the_row_the_question_names_gives_one_point_per_year() -> None:
+    wg = _weigher()
+    weights = wg.weights("taux taxe foncier non bâti")
+    points = points_of_text("cm", 3, _RATES, wg, weights, "%")
+    assert [(p.year, p.value, p.last) for p in points] == [(2009, 46.7, False), (2010, 48.1, True)]
+    assert points_of_text("cm", 3, _RATES, wg, wg.weights("taux taxe foncier non bâti"), "EUR") == []
+
+
+def test_no_point_when_two_rows_fit_as_well() -> None:
+    wg = _weigher()
+    assert points_of_text("cm", 3, _RATES, wg, wg.weights("taux taxe"), "%") == []
+
+
+def test_a_trend_is_one_object_with_its_missing_years() -> None:
+    from greffier.search.series import with_missing_years
+
+    out = with_missing_years({"kind": "trend", "series": [{"year": 2014}], "missing": [2013]})
+    assert out["missing_years"] == [2013] and out["series"] == [{"year": 2014}]
+    assert "missing_years" not in with_missing_years({"kind": "figure", "answer": None})
+
+
+def test_a_figure_and_the_previous_years_beside_it() -> None:
+    from greffier.search.year_columns import pair_points
+
+    text = (
+        "Le service public d’assainissement collectif dessert 275 habitants au 31/12/2021 (270 au 31/12/2020).\n"
+        "1.4. Nombre d’abonnés\nLe service compte 132 abonnés au 31/12/2021 (131 au 31/12/2020).\n"
+    )
+    wg = _weigher()
+    points = pair_points("rpqs", 3, text, wg, wg.weights("habitants dessert assainissement collectif"), "count")
+    assert [(p.year, p.value, p.last) for p in points] == [(2021, 275.0, True), (2020, 270.0, False)]
+    subscribers = pair_points("rpqs", 3, text, wg, wg.weights("nombre abonnés service"), "count")
+    assert [p.value for p in subscribers] == [132.0, 131.0]
+    assert pair_points("rpqs", 3, text, wg, wg.weights("habitants dessert"), "EUR") == []
