@@ -10,8 +10,9 @@ from click.testing import CliRunner
 
 from greffier.api import Greffier
 from greffier.cli import main
-from greffier.search.ask import issuer_in_question, rank, understand
+from greffier.search.ask import rank
 from greffier.search.question import _DURATION, parse_question
+from greffier.search.understand import issuer_in_question, understand
 from greffier.settings import Settings
 
 
@@ -670,7 +671,8 @@ def test_a_question_on_a_vote_is_answered_by_the_record_and_its_vote(demo_index:
 
 
 def test_the_tax_basis_a_question_asks() -> None:
-    from greffier.search.ask import asked_tax, asks_year
+    from greffier.search.amount_ask import asked_tax
+    from greffier.search.ask import asks_year
 
     assert asked_tax("Quel est le montant TTC du marché ?") == "TTC"
     assert asked_tax("Combien coûte, taxes comprises, une facture de 120 m3 ?") == "TTC"

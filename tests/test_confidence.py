@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from greffier.records import Entity, SearchHit
-from greffier.search.ask import Candidate
+from greffier.search.candidate import Candidate
 from greffier.search.confidence import FEATURES, confidence, features, shipped_model
 
 SENTENCE = "Le conseil fixe le loyer mensuel du logement d'urgence à 100,00 € à compter du 1er janvier."

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from greffier.extract.dates import find_dates
 from greffier.extract.debate import debate_ranges, in_ranges
-from greffier.extract.directions import find_directions
 from greffier.extract.headings import fold
-from greffier.extract.organisations import OrgMatch, find_organisations
-from greffier.records import Document, Entity, Passage, SearchHit
+from greffier.records import Entity, Passage, SearchHit
+from greffier.search.amount_ask import amount_asked, amount_factor
+from greffier.search.bodies import Found, asked_kind, kind_agreement, org_candidates, subject_candidates
+from greffier.search.candidate import WEIGHTS, Candidate
 from greffier.search.confidence import confidence, shipped_model
 from greffier.search.consistency import Template, support
 from greffier.search.evidence import (
@@ -37,8 +37,8 @@ from greffier.search.indicators import indicator_answer, indicator_trend
 from greffier.search.listing import answer_list
 from greffier.search.named import answer_named
 from greffier.search.question import Question, parse_question
-from greffier.search.scope import document_names, named_documents, question_names
 from greffier.search.series import best_table_series, series_rows
+from greffier.search.understand import understand
 from greffier.search.votes import answer_vote, is_vote_question
 from greffier.search.year_columns import year_column_trend
 
@@ -83,25 +83,10 @@ PATH_YEAR = True  # a value with no year next to it takes its section heading's 
 DEBATE_FACTOR = 0.8  # a value quoted in the debate (dev: bench/answers_tune.py)
 SEARCH_DEPTH = 20  # passages searched per question
 MEETING_FACTORS = (1.15, 0.85)  # a value of the meeting the question names, of another document (dev+test)
-PER_UNIT_UNASKED = 0.85  # a value written per unit, when the question asks none (dev+test)
-LABEL_NUMBERS = 0.15  # up to x1.15 for a value whose label holds the question's numbers (dev+test)
-OTHER_MONEY_NOUN = 0.85  # a sum whose label names another kind of money than the question's (dev+test)
-BASE_OF_RATE = 0.8  # the amount a rate is taken of ("50 % de 245 517,80 €"), not the grant itself
-CAP_UNASKED = 0.85  # a ceiling ("20 caméras au maximum"), when the question asks none
 OTHER_ISSUER_FACTOR = 0.9  # another issuer's value, when the one the question names has none good enough
-TOTAL_UNWRITTEN = 0.85  # a value with no "total" near it, when the question asks a total (dev+test)
-REQUESTED_FACTOR = 0.85  # an amount requested, when the question asks what was granted or paid (dev+test)
-# an amount of zero (a budget table's empty columns, "0 €" beside a work's real cost) and a count
-# that is no whole number (a ratio: "1,95 habitants par abonné"): rarely what "combien" asks
-# (blind3 tune: Jons, Brillac, Bretagne, Grand Est)
-ZERO_AMOUNT = 0.6
-FRACTIONAL_COUNT = 0.6
 # a date after words that fit "jusqu'à quand"/"depuis quand", after none, after the other ones: an
 # end date is nearly always introduced ("jusqu'au", "terme au"), a start date often is not (dev+test)
 RELATION_FACTORS = {"until": (1.2, 0.85, 0.8), "since": (1.15, 1.0, 0.9)}
-ORG_WINDOW = 15  # words either side of a body that say what it does (dev)
-ORG_KIND_FACTORS = (1.2, 0.85)  # a body of the kind asked ("quelle juridiction"), of another kind (dev)
-SUBJECT_PROXIMITY = 0.5  # a direction described by the sentence, not named in it (dev)
 # the kinds of question the answer model may answer where the hand thresholds abstain.
 # Measured (bench/answers_fit.py, leave-one-issuer-out on 303 questions of 15 issuers and sets): where
 # the hand thresholds abstain, the model's extra answers are right about 2 times in 3 at any threshold
@@ -110,23 +95,7 @@ SUBJECT_PROXIMITY = 0.5  # a direction described by the sentence, not named in i
 MODEL_KINDS: tuple[str, ...] = ()
 TABLE_SERIES_MIN = 0.4  # a series read from one table (tuned on the dev trend questions)
 TABLE_SERIES_MARGIN = 0.1
-# weights of: retrieval score, passage coverage, sentence coverage, proximity (sum to 1)
-WEIGHTS = (0.2, 0.3, 0.2, 0.3)
 _KIND_TYPES = {"figure": ("AMOUNT",), "trend": ("AMOUNT",), "date": ("DATE",), "direction": ("DIRECTION",)}
-
-
-@dataclass(frozen=True)
-class Candidate:
-    entity: Entity
-    hit: SearchHit
-    score: float
-    overlap: float  # weighted share of the question's words in the value's sentence
-    proximity: float  # the same, discounted by distance from the value
-    retrieval: float = 0.0  # the passage's search score, relative to the best hit
-    passage_cov: float = 0.0  # weighted share of the question's words in the passage and its path
-    factor: float = 1.0  # year agreement and date precision
-    kinds: tuple[str, ...] = ()  # a body's kind, for ORG candidates ("service", "departemental")
-    table_row: bool = False  # read from a table row, not a sentence
 
 
 def _weigher(g: Greffier) -> Weigher:
@@ -218,7 +187,7 @@ def _candidates(
     wants_year = q.kind == "date" and asks_year(q.text)
     asked_days = {d.iso for d in find_dates(q.text) if d.precision == "day"}
     relation = _date_relation(q.text) if q.kind == "date" else None
-    amount_ask = _amount_ask(wg, q)
+    amount_ask = amount_asked(wg, q)
     covered: dict[str, float] = {}  # computed for the passages that hold a candidate
 
     def passage_coverage(p: Passage) -> float:
@@ -289,7 +258,7 @@ def _candidates(
                     factor *= later_undated  # (trends) a later document's undated value is its own year's
                 factor *= year_agreement(asked_year, written)
             if e.type == "AMOUNT":
-                factor = _amount_factor(factor, wg, amount_ask, e, sentence, at, table_row)
+                factor = amount_factor(factor, wg, amount_ask, e, sentence, at, table_row)
             if q.meeting:
                 factor *= MEETING_FACTORS[0] if e.doc_id in q.meeting else MEETING_FACTORS[1]
             if not table_row and in_ranges(debate.get(e.section_id, ()), e.start, e.end):
@@ -310,11 +279,11 @@ def _candidates(
                 )
             )
     if q.kind == "direction":
-        ctx = _Found(hits, passages, by_section, weights, wg, top, passage_coverage)
-        out += _subject_candidates(ctx) + _org_candidates(q, ctx)
-        asked = _asked_kind(q.text)
+        ctx = Found(hits, passages, by_section, weights, wg, top, passage_coverage)
+        out += subject_candidates(ctx) + org_candidates(q, ctx)
+        asked = asked_kind(q.text)
         if asked:
-            out = [replace(c, score=round(c.score * _kind_agreement(asked, c), 4)) for c in out]
+            out = [replace(c, score=round(c.score * kind_agreement(asked, c), 4)) for c in out]
     out.sort(key=lambda c: c.score, reverse=True)
     return out
 
@@ -334,355 +303,6 @@ def _labelled(e: Entity, section_text: str) -> str:
     return sentence
 
 
-_SENTENCE = re.compile(r"[^.;!?\n]+(?:[.;!?]+|$)|[^\n]+", re.MULTILINE)
-# a direction introduced as the subject of what follows: "La Direction du Foncier et du Patrimoine :"
-_INTRODUCED = re.compile(r"^\W*(?:(?:La|Le|L['’])\s*)?$")
-
-
-@dataclass(frozen=True)
-class _Found:
-    """What a question's search found, with what scores it: the hits and their passages, the
-    entities of their sections, the question's weights, the weigher, the best hit's score and the
-    (memoized) coverage of a passage."""
-
-    hits: list[SearchHit]
-    passages: dict[str, Passage]
-    by_section: dict[str, list[Entity]]
-    weights: dict[str, float]
-    wg: Weigher
-    top: float
-    passage_coverage: Callable[[Passage], float]
-
-
-def _subject_candidates(ctx: _Found) -> list[Candidate]:
-    """Activity reports describe a direction under its name: "La Direction du Foncier et du
-    Patrimoine :" (a heading, or a line ending in a colon), then "Cette direction centralise ..."
-    with no name. The direction a passage describes answers "quelle direction centralise ...",
-    cited with its name and the passage's sentence that matches the question."""
-    passages, by_section, weights, wg, top = ctx.passages, ctx.by_section, ctx.weights, ctx.wg, ctx.top
-    out: list[Candidate] = []
-    for h in ctx.hits:
-        p = passages.get(h.passage_id)
-        if p is None or p.start == p.end:
-            continue
-        # the passage's sentence that holds most of the question's words
-        best: tuple[float, int, str] | None = None
-        for m in _SENTENCE.finditer(p.text):
-            text = m.group(0).strip()
-            if len(text) < 20:
-                continue
-            cov = coverage(weights, wg.tokens(text))
-            if best is None or cov > best[0]:
-                best = (cov, p.start + m.start(), text)
-        if best is None or best[0] == 0:
-            continue
-        cov, at, sentence = best
-        # the last direction introduced before that sentence in the section, else the heading's
-        introduced = [
-            e
-            for e in by_section.get(p.section_id, [])
-            if e.type == "DIRECTION" and e.end <= at and e.sentence.rstrip().endswith(":")
-        ]
-        if introduced:
-            subject = max(introduced, key=lambda e: e.start)
-            name, canonical, page = subject.text, subject.canonical, subject.page
-            lead = subject.sentence.strip()
-        elif p.section_path:
-            heading = p.section_path[-1].strip()
-            found = find_directions(heading)
-            if not found or not _INTRODUCED.match(heading[: found[0].start]) or not heading.endswith(":"):
-                continue
-            name, canonical, page, lead = found[0].text, found[0].canonical, p.page, heading
-        else:
-            continue
-        entity = Entity(
-            entity_id=f"{p.passage_id}#subject",
-            type="DIRECTION",
-            text=name,
-            doc_id=p.doc_id,
-            page=page,
-            section_id=p.section_id,
-            start=at,
-            end=at,
-            sentence=f"{lead} … {sentence}",
-            canonical=canonical,
-        )
-        passage_cov = ctx.passage_coverage(p)
-        features = (h.score / top, passage_cov, cov, cov * SUBJECT_PROXIMITY)
-        score = sum(w * f for w, f in zip(WEIGHTS, features))
-        near = round(features[3], 4)
-        out.append(Candidate(entity, h, round(score, 4), round(cov, 4), near, features[0], passage_cov))
-    return out
-
-
-def _org_candidates(q: Question, ctx: _Found) -> list[Candidate]:
-    """The bodies other than the issuer's directions that the passages name ("l'UTD de Lassigny
-    programme une réfection"), scored like a value: the question's words in its sentence and near it.
-    A body the question itself names is not its answer; one already a DIRECTION entity (the DGFIP of
-    "La DGFIP (Direction Générale des Finances Publiques)") is not a second candidate."""
-    passages, by_section, weights, wg, top = ctx.passages, ctx.by_section, ctx.weights, ctx.wg, ctx.top
-    asked = set(wg.stems(q.text))
-    out: list[Candidate] = []
-    for h in ctx.hits:
-        p = passages.get(h.passage_id)
-        if p is None or p.start == p.end:
-            continue
-        directions = [e for e in by_section.get(p.section_id, []) if e.type == "DIRECTION"]
-        bodies = find_organisations(p.text)
-        # "La DGFIP (Direction Générale ...)": an acronym written beside a direction names it
-        known = {d.acronym for d in directions if d.acronym} | {
-            o.text for o in bodies for d in directions if -4 <= d.start - (p.start + o.end) <= 4
-        }
-        orgs = [
-            o
-            for o in bodies
-            if o.text not in known
-            and not any(d.start < p.start + o.end and p.start + o.start < d.end for d in directions)
-            and not _named_by(wg, o, asked)
-        ]
-        if not orgs:
-            continue
-        retrieval = h.score / top
-        cov = ctx.passage_coverage(p)
-        for m in _SENTENCE.finditer(p.text):
-            inside = [o for o in orgs if m.start() <= o.start and o.end <= m.end()]
-            if not inside:
-                continue
-            sentence = m.group(0)
-            tokens = wg.tokens(sentence)
-            found = matches(weights, tokens)
-            overlap = coverage(weights, tokens, found)
-            if overlap == 0:
-                continue
-            for o in inside:
-                at = o.start - m.start()
-                span = span_of(tokens, at, at + len(o.text)) or (0, 0)
-                near = proximity(weights, tokens, span, found)
-                # the question's words in the body's own name do not say it did what is asked, nor
-                # do words far from it in a long sentence: "l'Agence de l'Eau", at the end of a
-                # bullet about the "délégataire du service de l'eau", is not that délégataire
-                around = [
-                    t
-                    for t in tokens
-                    if not span[0] <= t.index <= span[1] and span[0] - ORG_WINDOW <= t.index <= span[1] + ORG_WINDOW
-                ]
-                own = coverage(weights, around)
-                entity = Entity(
-                    entity_id=f"{p.passage_id}#org{o.start}",
-                    type="ORG",
-                    text=o.text,
-                    doc_id=p.doc_id,
-                    page=p.page,
-                    section_id=p.section_id,
-                    start=p.start + o.start,
-                    end=p.start + o.end,
-                    sentence=sentence.strip(),
-                    canonical=o.canonical,
-                )
-                score = sum(w * f for w, f in zip(WEIGHTS, (retrieval, cov, own, near)))
-                rounded = (round(score, 4), round(own, 4), round(near, 4))
-                out.append(Candidate(entity, h, *rounded, retrieval, cov, kinds=o.kinds))
-    return out
-
-
-def _named_by(wg: Weigher, o: OrgMatch, asked: set[str]) -> bool:
-    """Whether the question names the body itself ("l'apport de l'ADTO à la SAO"): then it is no answer."""
-    name = {t for w in re.findall(r"\w+", o.canonical) if len(w) > 2 for t in wg.stems(w)}
-    return bool(name) and name <= asked
-
-
-# "quel service départemental", "quelle juridiction financière", "quelle société": the kind of body asked
-_ASKED_KIND = re.compile(
-    r"\bquel(?:le)?s?\s+((?!est\b|sont\b|était\b)[^\W\d]+(?:\s+(?!de\b|du\b|des\b|a\b|ont\b|est\b)[^\W\d]+)?)"
-)
-_ANY_KIND = {"organisme", "structure", "entite", "acteur", "partenaire", "organisation"}
-
-
-def _asked_kind(question: str) -> set[str]:
-    m = _ASKED_KIND.search(question.lower())
-    if not m:
-        return set()
-    words = {w for w in re.split(r"[\s'’-]+", fold(m.group(1))) if len(w) > 2}
-    return set() if words & _ANY_KIND else words
-
-
-def _kind_agreement(asked: set[str], c: Candidate) -> float:
-    """A body of the kind the question asks for ("quel service départemental": the UTD, a
-    departmental unit) weighs more, a body of another kind less."""
-    e = c.entity
-    if e.type == "ORG":
-        kinds = set(c.kinds)
-    else:  # a direction or service of the issuer
-        kinds = {"direction", "service", *re.split(r"[\s'’-]+", fold(e.canonical or e.text))}
-    stems = {w[:6] for w in kinds}
-    return ORG_KIND_FACTORS[0] if any(w[:6] in stems for w in asked) else ORG_KIND_FACTORS[1]
-
-
-# a total: "le montant total", "au total", "TOTAL", "cumulé"
-_TOTAL = re.compile(r"\btota(?:l|le|ux|les)\b|\bcumul", re.IGNORECASE)
-# what a sum of money is: a question that names one ("le budget total") is not answered by a value
-# whose own label names only others ("l'encours total de la dette est de ...")
-_MONEY_NOUNS = (
-    "budget dette encours subvention dotation emprunt recette dépense loyer redevance cotisation contribution "
-    "indemnité prime taxe salaire excédent déficit capital devis"
-).split()
-
-
-def _money_nouns(wg: Weigher, text: str) -> set[str]:
-    stems = {s for t in wg.tokens(text) for s in t.stems}
-    return {n for n in _MONEY_NOUNS if set(wg.stems(n)) & stems}
-
-
-_BARE_NUMBER = re.compile(r"(?<![\w.,])\d+(?:,\d+)?(?![\w])")  # "21", "2,5": a number standing alone
-
-
-def _numbers(text: str) -> set[float]:
-    """The numbers written in ``text`` other than years ("De 21 à 28 Heures": 21, 28)."""
-    found = {float(n.replace(",", ".")) for n in _BARE_NUMBER.findall(text)}
-    return {n for n in found if not 1900 <= n <= 2100}
-
-
-@dataclass(frozen=True)
-class _AmountAsk:
-    """What a question says of the amount it wants, read once per question."""
-
-    per_unit: tuple[str, ...]  # the stems of "par élève", "chaque mois": the unit a value must be written per
-    rate: bool  # the question asks a value per something ("par", "/", "chaque", "unitaire")
-    numbers: frozenset[float]  # the numbers it writes ("de 21 à 28 heures", "consommant 120 m3")
-    money: frozenset[str]  # the kinds of money it names (budget, dette, subvention ...)
-    total: bool  # "le montant total"
-    cap: bool  # "au maximum", "plafond", "jusqu'à combien"
-    request: bool  # "demandé", "sollicité", "réclamé"
-    tax: str | None = None  # "HT" or "TTC" when the question names one ("taxes comprises": TTC)
-
-
-_TAX_ASKED = {
-    "TTC": re.compile(r"\bTTC\b|toutes taxes|taxes? comprises?", re.IGNORECASE),
-    "HT": re.compile(r"\bHT\b|hors taxes?|hors TVA", re.IGNORECASE),
-}
-
-
-def asked_tax(question: str) -> str | None:
-    """The tax basis a question asks ("montant TTC", "hors taxes"), None for none or both."""
-    found = [t for t, pattern in _TAX_ASKED.items() if pattern.search(question)]
-    return found[0] if len(found) == 1 else None
-
-
-def _amount_ask(wg: Weigher, q: Question) -> _AmountAsk:
-    low = q.text.lower()
-    per = _PER_UNIT.search(low) or _PER_PERIOD.search(low)
-    per_word = next((w for w in per.groups() if w), "") if per else ""
-    return _AmountAsk(
-        per_unit=wg.stems(_PERIODS.get(per_word, per_word)) if per_word else (),
-        rate=bool(re.search(r"\bpar\b|/|\bchaque\b|\bunitaire|\bau (?:m|km|kilo)", low)),
-        numbers=frozenset(float(n.replace(",", ".")) for n in _BARE_NUMBER.findall(q.text)),
-        money=frozenset(_money_nouns(wg, q.text)),
-        total=bool(_TOTAL.search(q.text)),
-        cap=bool(_CAP_ASKED.search(low)),
-        request=bool(_REQUESTED.search(q.text)),
-        tax=asked_tax(q.text),
-    )
-
-
-def _amount_factor(
-    factor: float, wg: Weigher, ask: _AmountAsk, e: Entity, sentence: str, at: int, table_row: bool
-) -> float:
-    """``factor`` times what the words around an amount say of it against what the question asks:
-    written per the unit asked, or per another; labelled with the question's numbers, another kind
-    of money, a total or not; the base of a rate, a ceiling, an amount requested."""
-    end = at + len(e.text)
-    if ask.per_unit:
-        factor *= _per_unit_agreement(wg, ask.per_unit, sentence, at, end)
-    elif not ask.rate and _RATE_AFTER.match(sentence, end):
-        factor *= PER_UNIT_UNASKED  # "30 euros par kilomètre" does not answer "quel montant"
-    # the words since the previous figure: "le budget total est de 120 000 € et la commune a soutenu
-    # à hauteur de 2 500 €": 2 500 € is not the total
-    # (the figures right before it share its label: "TOTAL 14 140 € 20 520 € 13 920 €")
-    since = _LAST_FIGURE.split(_FIGURE_RUN.sub("", sentence[max(0, at - 80) : at]))[-1]
-    if table_row:
-        since = sentence.split("|")[0] + " " + since  # the row's label: "TOTAL | ... 13 920 €"
-    label = _numbers(since) if ask.numbers else set()
-    if label & ask.numbers:
-        # "De 21 à 28 Heures 700 €" for "les agents travaillant de 21 à 28 heures", more than
-        # "Au-delà de 28 Heures 1000 €": as much as the label's numbers are the question's
-        factor *= 1 + LABEL_NUMBERS * len(label & ask.numbers) / len(label | ask.numbers)
-    if ask.money:
-        named = _money_nouns(wg, since)
-        if named and not named & ask.money:
-            factor *= OTHER_MONEY_NOUN  # "l'encours total de la dette est de 2,5 Md€" for "le budget total"
-    if ask.total and not _TOTAL.search(f"{since} {sentence[at : end + 20]}"):
-        factor *= TOTAL_UNWRITTEN  # one association's subsidy is not "le montant total des subventions"
-    if e.unit != "%" and _BASE_OF_RATE.search(sentence[max(0, at - 30) : at]):
-        factor *= BASE_OF_RATE  # "Subvention de la DRAC : (50 % de 245 517,80 €)": the base, not the grant
-    if not ask.cap and (_CAP_BEFORE.search(sentence[max(0, at - 30) : at]) or _CAP_AFTER.match(sentence, end)):
-        factor *= CAP_UNASKED  # "l'installation de 20 caméras au maximum" is no count of cameras installed
-    if not ask.request and _REQUESTED.search(sentence[max(0, at - 40) : at]):
-        factor *= REQUESTED_FACTOR  # "Demandées: 2 000 €" is not what was granted
-    if e.value == 0 and e.unit != "%":
-        factor *= ZERO_AMOUNT  # "0,00" in a budget's empty column, "0 €" of a work not done
-    if e.unit == "count" and e.value is not None and not float(e.value).is_integer():
-        factor *= FRACTIONAL_COUNT  # "1,95 habitants par abonné" is a ratio, not a number of people
-    return factor
-
-
-_LAST_FIGURE = re.compile(r"\d(?:[\d\s.,]*\d)?\s*(?:€|euros?\b|%)")
-_FIGURE_RUN = re.compile(r"(?:\s*\d(?:[\d\s.,]*\d)?\s*(?:€|euros?\b|%))+\s*$")
-
-
-# the amount a rate is taken of: "50 % de 245 517,80 €", "calculée au taux de 30 % du montant de ..."
-_BASE_OF_RATE = re.compile(r"%\s*(?:HT|TTC)?\s*(?:de|du|sur)\s+(?:la\s+|l['’]\s*|le\s+)?(?:\w+\s+){0,3}?(?:de\s+)?$")
-
-
-# a ceiling, not an amount: "20 caméras au maximum", "plafonné à 3 500 €", "pouvant atteindre 1 500 €"
-_CAP_BEFORE = re.compile(
-    r"(?:jusqu['’]\s*à|au\s+maximum|au\s+plus|maximum\s+de|maximale?\s+de|plafonnée?s?\s+à|plafond\s+de"
-    r"|pouvant\s+atteindre|dans\s+la\s+limite\s+de|n['’]\s*excédant\s+pas|ne\s+pouvant\s+excéder)\s*$",
-    re.IGNORECASE,
-)
-_CAP_AFTER = re.compile(r"\s*(?:HT|TTC)?\s*(?:au\s+maximum|au\s+plus|maximum)\b", re.IGNORECASE)
-_CAP_ASKED = re.compile(r"maxim|plafon|au plus|limite|jusqu['’]à (?:combien|quel)|excéder|atteindre")
-
-
-# an amount asked for, not granted: "Comité des Fêtes | 2025 / Demandées: 2 000 €", "sollicite une
-# subvention de 2 000 €" (a question about what was requested says so)
-_REQUESTED = re.compile(r"\b(?:demand|sollicit|requ[eê]t|réclam)\w*", re.IGNORECASE)
-
-
-# a value written per unit: "30 euros par kilomètre", "2,47 €/m3", "1.19 € par habitant"
-_RATE_AFTER = re.compile(
-    r"\s*(?:HT|TTC)?\s*(?:par\s+(?!an\b|ans\b|mois\b|jour\b|semaine\b)\w+|/\s*(?!an\b)[a-zA-Zé³]+)", re.IGNORECASE
-)
-
-
-# "par élève", "par habitant": a per-unit figure (not "par délibération", "par an")
-_PER_UNIT = re.compile(r"\bpar\s+(?!an\b|ans\b|délibération|arrêté|décision|courrier|mail|convention)(\w{3,})")
-# "combien paie-t-elle chaque mois", "quel loyer mensuel": a value written per month ("120 € HT par
-# mois"), not the set-up fee beside it (a year is not asked so: yearly values rarely say "par an")
-_PER_PERIOD = re.compile(r"\bchaque\s+(mois|semaine|jour|trimestre)\b|\b(mensuel|hebdomadaire|journalier|trimestriel)")
-_PERIODS = {"mensuel": "mois", "hebdomadaire": "semaine", "journalier": "jour", "trimestriel": "trimestre"}
-
-
-def _per_unit_agreement(wg: Weigher, unit: tuple[str, ...], sentence: str, start: int, after: int) -> float:
-    """A question about a figure "par élève" wants the value written per pupil: "1 076,38 € par
-    élève" (or "/ élève") right after it, not the total three clauses away."""
-    right_after = sentence[after : after + 30]
-    m = re.match(r"\s*(?:HT|TTC|TTC\.)?\s*(?:par|/)\s*(\w+)", right_after, re.IGNORECASE)
-    if m and set(wg.stems(m.group(1))) & set(unit):
-        return 1.15
-    # "un coût moyen par élève de 1 076,38 €", "par habitant : 108,51 €": the unit just before
-    before = sentence[max(0, start - 40) : start]
-    m = re.search(r"\bpar\s+(\w+)\s*(?:de|d['’]|:|=|est\s+de|s['’]élève\s+à)\s*$", before, re.IGNORECASE)
-    if m and set(wg.stems(m.group(1))) & set(unit):
-        return 1.15
-    # "un loyer mensuel de 500 €"
-    m = re.search(r"\b(mensuel|hebdomadaire|journalier|trimestriel)\w*\s*(?:de|d['’]|:|=|est\s+de)?\s*$", before, re.I)
-    if m and set(wg.stems(_PERIODS[m.group(1).lower()])) & set(unit):
-        return 1.15
-    return 0.85
-
-
-# "jusqu'à quelle date ... prolongé ?" wants the date a term ends at, "depuis quand ?" the date a
-# state starts from: the words just before a date say which it is
 _UNTIL_Q = re.compile(r"jusqu'(?:à|au|en) (?:quand|quelle date|quel jour)|\b(?:expire|prend fin|se termine|échéance)")
 _SINCE_Q = re.compile(r"depuis (?:quand|quelle date)|à (?:partir|compter) de quand")
 _UNTIL = re.compile(
@@ -815,140 +435,6 @@ def _search(
     except Exception as exc:  # an empty query after removing question words
         log.debug("search failed for %r: %s", terms, exc)
         return []
-
-
-_GENERIC_ISSUER_WORDS = {
-    "commune",
-    "communes",
-    "communaute",
-    "ville",
-    "mairie",
-    "conseil",
-    "des",
-    "de",
-    "du",
-    "la",
-    "le",
-    "l",
-}
-
-
-_LINKS = {"de", "du", "des", "d", "l", "la", "le"}
-
-
-def _issuer_name_words(issuer: str) -> set[str]:
-    """The words that name an issuer: its name's head, without the generic words before it and the
-    place that qualifies it after a link word. "Communauté de communes des Lisières de l'Oise" is
-    named by "Lisières", not by "Oise" alone: the département's name is in every member commune's
-    minutes ("l'agence d'urbanisme de l'Oise", "le bassin Oise-Aronde")."""
-    head: set[str] = set()
-    for word in re.split(r"[\s'’-]+", fold(issuer)):
-        if head and word in _LINKS:
-            break
-        if len(word) >= 4 and word not in _GENERIC_ISSUER_WORDS:
-            head.add(word)
-    return head
-
-
-def _acronym(issuer: str) -> str | None:
-    """The initials of an issuer's name, link words left out: "cclo" for the Communauté de
-    communes des Lisières de l'Oise (None when shorter than three letters)."""
-    words = [w for w in re.split(r"[\s'’-]+", fold(issuer)) if w and w not in _LINKS]
-    acronym = "".join(w[0] for w in words)
-    return acronym if len(acronym) >= 3 else None
-
-
-def issuer_in_question(question: str, issuers: list[str]) -> tuple[str | None, set[str]]:
-    """The issuer a question names ("la Métropole", "Pierrefonds", "la CCLO") and the words
-    that named it. Only head words of a single known issuer's name count."""
-    words = {i: _issuer_name_words(i) for i in issuers}
-    q = set(re.split(r"[\s'’?,.;:()-]+", fold(question)))
-    found: dict[str, set[str]] = {}
-    for issuer, ws in words.items():
-        others = set().union(*(v for k, v in words.items() if k != issuer)) if len(words) > 1 else set()
-        own = (ws - others) & q
-        acronym = _acronym(issuer)
-        if acronym in q:
-            own.add(acronym)
-        if own:
-            found[issuer] = own
-    if len(found) == 1:
-        ((issuer, named),) = found.items()
-        return issuer, named
-    if not found:
-        # no name, but the kind of body: "la mairie", "le conseil municipal" speak of a commune,
-        # "l'intercommunalité", "le conseil communautaire" of a community of communes
-        low = question.lower().replace("’", "'")
-        kinds = {kind for kind, pattern in _ISSUER_KINDS.items() if re.search(pattern, low)}
-        if len(kinds) == 1:
-            (kind,) = kinds
-            of_kind = [i for i in issuers if fold(i).startswith(kind)]
-            if len(of_kind) == 1:
-                return of_kind[0], set()
-    return None, set()
-
-
-_ISSUER_KINDS = {
-    "commune ": r"\bla commune\b|\bmairie\b|\bconseil municipal\b|\bmunicipa(?:l|le|ux|les)\b|\b(?:le|la) maire\b",
-    "communaute": r"\bintercommunalit|\bcommunautaire|\bcommunauté de communes\b",
-}
-
-
-def understand(
-    g: Greffier, question: str, year: int | None = None, issuer: str | None = None
-) -> tuple[Question, str | None]:
-    """The parsed question and the issuer it names (or the one given)."""
-    docs = g.documents()
-    latest = max((d.year for d in docs if d.year), default=None)
-    q = parse_question(question, latest)
-    if issuer is None:
-        named_issuer, named = issuer_in_question(question, g.store.issuers())
-        if named_issuer:
-            issuer = named_issuer
-            kept = [w for w in q.terms.split() if not (set(re.split(r"[-']", fold(w))) & (named | {"metropole"}))]
-            q = Question(q.text, q.kind, q.year_from, q.year_to, q.unit, q.counted, " ".join(kept) or q.terms)
-    if year is not None:
-        q = Question(q.text, q.kind, year, year, q.unit, q.counted, q.terms)
-    return _named_meeting(docs, _scoped(q, docs, issuer), issuer), issuer
-
-
-def _scoped(q: Question, docs: list[Document], issuer: str | None) -> Question:
-    """``q`` limited to the documents it names (with the issuer's own, when one is read), the
-    naming words out of its search terms (see :mod:`greffier.search.scope`)."""
-    named = named_documents(q.text, docs)
-    if not named:
-        return q
-    scope = set(named) | {d.doc_id for d in docs if issuer is not None and d.issuer == issuer}
-    by_id = {d.doc_id: d for d in docs}
-    # the words that named them, not every capitalised word ("la station « Village Vacances »")
-    words = question_names(q.text) & set().union(*(document_names(by_id[d]) for d in named))
-    kept = [w for w in q.terms.split() if not (set(re.split(r"[-'’]", fold(w))) & words)]
-    return replace(q, scope=tuple(sorted(scope)), terms=" ".join(kept) or q.terms)
-
-
-def _named_meeting(documents: list[Document], q: Question, issuer: str | None) -> Question:
-    """A question that names a meeting by its date ("présentée au conseil municipal du 14 décembre
-    2015", "lors de la séance du 13 juin 2019", or only its month: "adoptée en octobre 2018") points to
-    that meeting's minutes: their values weigh
-    more, and the date's words, which the minutes write only in their header, are no search terms."""
-    dates = find_dates(q.text)
-    docs = [d for d in documents if d.date and (issuer is None or d.issuer == issuer)]
-    days = [d for d in dates if d.precision == "day"]
-    meeting = tuple(sorted(d.doc_id for d in docs if any(day.iso == d.date for day in days)))
-    if not meeting:
-        # "la première tranche adoptée en octobre 2018": the meetings of that month
-        days = [d for d in dates if d.precision == "month"]
-        meeting = tuple(sorted(d.doc_id for d in docs if any(d.date and d.date[:7] == m.iso for m in days)))
-    if not meeting:
-        return q
-    terms = q.terms
-    for day in days:
-        for word in re.findall(r"[^\W\d]+", day.text.lower()):
-            terms = re.sub(rf"\b{re.escape(word)}\b", " ", terms)
-        if day.precision == "day":
-            terms = re.sub(rf"(?<!\d){int(day.iso[8:10])}(?:er)?(?!\d)", " ", terms)
-    terms = re.sub(r"\s+", " ", terms).strip() or q.terms
-    return replace(q, terms=terms, meeting=meeting)
 
 
 def _year_window(q: Question) -> tuple[int | None, int | None]:

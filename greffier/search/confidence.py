@@ -26,7 +26,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from greffier.search.ask import Candidate
+    from greffier.search.candidate import Candidate
 
 log = logging.getLogger(__name__)
 
