@@ -98,6 +98,8 @@ def test_ask_cites_a_verified_page(demo_index: Path) -> None:
         )
         assert (r["value"], r["unit"], r["doc_id"], r["page"]) == (1861.0, "count", "amp-rapport-activite-2017", 65)
         assert "1 861 délibérations" in r["evidence"]
+        assert r["issuer"] == "Métropole Aix-Marseille-Provence"  # whose figure it is
+        assert 0.0 < r["confidence"] <= 1.0
         page = g.store.page_text(r["doc_id"], r["page"])
         assert page is not None and "1 861 délibérations" in page
         r = g.ask("Quand le Conseil de Développement d'Aix-Marseille-Provence a-t-il été installé ?")

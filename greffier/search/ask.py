@@ -414,6 +414,7 @@ def _answer_row(c: Candidate, q: Question) -> dict[str, Any]:
         "confidence": round(min(1.0, c.score), 3),
         "doc_id": e.doc_id,
         "title": c.hit.title,
+        "issuer": c.hit.issuer,
         "page": e.page,
         "section_path": list(c.hit.section_path),
         "evidence": e.sentence,
