@@ -26,7 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from greffier.extract.indicator_prose import Candidate, prose_candidates, unit_for
-from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, match_name, norm, service_domain
+from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, match_name, norm
+from greffier.extract.indicator_scope import issuer_printed, report_scope
 from greffier.extract.indicator_values import (
     NUMBER,
     PLACEHOLDER,
@@ -300,66 +301,6 @@ def _segments(line: LayoutLine) -> list[str]:
     return out
 
 
-_NAME = r"([A-ZÉÈ][\w'’]*(?:[ -](?:[A-ZÉÈ][\w'’]*|en|sur|sous|le|la|les|de|du|des|lès|lez|d'[A-ZÉ][\w]*))*)"
-_COMMUNE_PATTERNS = (
-    re.compile(rf"\b[Cc]ommune\s+(?:de\s+|d['’]\s*){_NAME}"),
-    re.compile(rf"\bCOMMUNE\s+(?:DE\s+|D['’]\s*){_NAME}"),
-    re.compile(rf"Nom de la collectivité\s*:\s*(?:[Cc]ommune\s+(?:de\s+|d['’]\s*))?{_NAME}"),
-)
-
-
-def _commune(doc: Document, pages: Sequence[Page]) -> str | None:
-    """The commune a single-commune report is about: the issuer "Commune de X", else the commune
-    its first pages name most often (a community's report on one of its communes), else the first
-    word of an RPQS title ("Abainville 2021"). None for an intercommunal or regional document."""
-    issuer = doc.issuer or ""
-    m = re.match(r"(?i)(?:commune|ville|mairie)\s+(?:de\s+|d['’]\s*)(.+)", issuer)
-    if m:
-        return _title(m.group(1))
-    if doc.kind != "rpqs":
-        return None
-    head = "\n".join(p.text for p in pages[:4])
-    counts: dict[str, int] = {}
-    shown: dict[str, str] = {}
-    for pattern in _COMMUNE_PATTERNS:
-        for found in pattern.finditer(head):
-            name = _title(found.group(1))
-            key = norm(name).replace(" ", "")
-            if len(key) > 2 and key not in ("assainissement", "eau", "service"):
-                counts[key] = counts.get(key, 0) + 1
-                shown.setdefault(key, name)
-    if counts:
-        best = max(counts, key=lambda k: counts[k])
-        if not issuer or counts[best] >= 2:
-            return shown[best]
-    if issuer:
-        return None
-    first = doc.title.split()[0] if doc.title else ""
-    return _title(first) if first[:1].isupper() and first.isalpha() and len(first) > 2 else None
-
-
-_REGION = re.compile(r"\bR[ée]gion\s+(?:de |d'|du |des )?[A-ZÉ][\w'-]+(?:[ -][A-ZÉ][\w'-]+)*")
-
-
-def _issuer_printed(pages: Sequence[Page]) -> str | None:
-    """A region named in the running headers or the first pages (budget maquettes name no one else)."""
-    for page in pages[:6]:
-        for text in (*page.removed, page.text[:2000]):
-            m = _REGION.search(text)
-            if m:
-                return m.group(0)
-    return None
-
-
-def _title(name: str) -> str:
-    name = name.strip(" .,:")
-    if not name.isupper():
-        return name
-    small = {"En", "Sur", "Sous", "Le", "La", "Les", "De", "Du", "Des"}
-    words = re.split(r"([ -])", name.title())
-    return "".join(w.lower() if w in small and i > 0 else w for i, w in enumerate(words))
-
-
 def extract_indicators(
     doc: Document,
     pages: Sequence[Page],
@@ -382,8 +323,8 @@ def _extract(
     layouts: Sequence[PageLayout] | None,
     raw: Sequence[Sequence[Line]] | None,
 ) -> list[IndicatorRecord]:
-    head = doc.title + "\n" + "\n".join(p.text for p in pages[:3])
-    ctx = _Context(service_domain(head), doc.year)
+    scope = report_scope(doc, pages)
+    ctx = _Context(scope.domain, scope.year)
     if ctx.domain is None and doc.kind != "rpqs":
         return []
     cands: list[Candidate] = []
@@ -406,7 +347,7 @@ def _extract(
         for row in rows:
             cands += _row_candidates(row, ctx)
         cands += prose_candidates(page.number, page.text, ctx.domain, ctx.year)
-    return _merge(doc, pages, cands, ctx, _commune(doc, pages))
+    return _merge(doc, pages, cands, ctx, scope.commune)
 
 
 def _same(a: Candidate, b: Candidate) -> bool:
@@ -432,7 +373,7 @@ def _merge(
             slots.append([c])
     # a value beats a "not given" statement for the same year only when a table prints it
     records: list[IndicatorRecord] = []
-    issuer = doc.issuer or _issuer_printed(pages)
+    issuer = doc.issuer or issuer_printed(pages)
     for (key, year, _unit), slots in groups.items():
         valued = [s for s in slots if s[0].value is not None]
         nulls = [s for s in slots if s[0].value is None]
