@@ -160,8 +160,14 @@ def _year(sent: str, cue_start: int, fig: Figure, year: int | None) -> tuple[int
 def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: int | None) -> list[Candidate]:
     window = [f for f in figures(sent) if end <= f.start <= end + 250]
     fig, unit = None, None
-    if ind.unit == "points" and len(window) > 1 and window[0].value in (100, 120, 140) and window[1].unit == "points":
-        window = window[1:]  # "120/120 75/120": the scale, then the score
+    if (
+        ind.unit == "points"
+        and len(window) > 1
+        and window[0].value in (100, 120, 140, 200)
+        and (window[1].unit == "points" or re.fullmatch(r"[\s\-–/:]*", sent[window[0].end : window[1].start]))
+        and window[1].value <= window[0].value
+    ):
+        window = window[1:]  # "120/120 75/120", "TOTAL 120 - 107": the scale, then the score
     for exact in (True, False):
         for f in window:
             unit = _fits(ind, f, exact)

@@ -124,8 +124,8 @@ def figures(text: str) -> list[Figure]:
         unit, noun, scale = _unit(m.group("unit"))
         if unit is None and decimals == 0 and 1980 <= value <= 2049:
             continue  # a year
-        if m.group("sign"):
-            value = -value
+        if m.group("sign") and not re.search(r"\d\s+$", masked[: m.start()]):
+            value = -value  # "120 - 107" is two figures and a dash, not a negative one
         out.append(Figure(value * scale, unit, noun, decimals, m.start(), m.end()))
     return out
 

@@ -66,6 +66,7 @@ class _Row:
     cells: list[Figure | str]  # a figure, or a status: "non renseigné", "sans objet", "empty", "" (placeholder)
     header: list[tuple[int, str | None, str]]
     text: str
+    section: IndicatorDef | None = None  # the indicator the heading above prints the code of
 
 
 def _cell(text: str) -> Figure | str | None:
@@ -101,6 +102,37 @@ def _split(segments: list[str]) -> tuple[list[str], list[Figure | str]]:
     return labels, cells
 
 
+_TRAILING = re.compile(r"^(.*\d.*?)\s+([/+\-–])$")
+
+
+def _resegment(segments: list[str]) -> list[str]:
+    """Cells the text layer glued to the sign or placeholder of the next column: "4216,38 +" |
+    "4,1 %" is "4216,38" | "+ 4,1 %", and "1,5010 € /" is "1,5010 €" | "/" (no variation)."""
+    out: list[str] = []
+    carry = ""
+    for seg in segments:
+        seg = f"{carry} {seg}".strip() if carry else seg
+        carry = ""
+        m = _TRAILING.match(seg)
+        if m and parse_cell(m.group(1)) is not None:
+            out.append(m.group(1))
+            if m.group(2) == "/":
+                out.append("/")
+            else:
+                carry = m.group(2)
+            continue
+        out.append(seg)
+    if carry:
+        out.append(carry)
+    return out
+
+
+# "Soit un linéaire de 4,00 km (4,00 km en 2020). 10 361": a sentence, then the figures of a chart
+_PROSE_THEN_FIGURES = re.compile(r"\w{3,}[).]*\.\s+[\d\s,]*$")
+# "Nombre d'abonnés desservis / Nombre d'abonnés potentiels × 100": a formula, not a value
+_FORMULA = re.compile(r"[∗*×´]\s*$|\bx\s*$")
+
+
 def _is_year_cell(c: Figure | str) -> bool:
     return isinstance(c, Figure) and c.unit is None and c.decimals == 0 and 1980 <= c.value <= 2049
 
@@ -109,9 +141,11 @@ def _line_rows(page: int, lines: list[list[str]], ctx: _Context, header: list) -
     rows: list[_Row] = []
     buffer: list[str] = []
     recent: list[str] = []
+    caption = ""  # the table's title or header line: context for its "Total" rows
+    section: IndicatorDef | None = None
     header_open, since_header = False, 0
     for segments in lines:
-        segments = [clean(s) for s in segments if clean(s)]
+        segments = _resegment([clean(s) for s in segments if clean(s)])
         if not segments:
             continue
         text = " ".join(segments)
@@ -119,8 +153,8 @@ def _line_rows(page: int, lines: list[list[str]], ctx: _Context, header: list) -
         label_text = " ".join(labels)
         if cells and all(_is_year_cell(c) or c == "" for c in cells):
             cells, label_text = [], text  # "2021 2022 Variation": a header line
-        if len(label_text.split()) > 14 and len(segments) < 3:
-            buffer.clear()  # a sentence: the sentence reader's
+        if (len(label_text.split()) > 14 and len(segments) < 3) or _PROSE_THEN_FIGURES.search(label_text):
+            buffer.clear()  # a sentence (perhaps followed by a chart's figures): the sentence reader's
             continue
         if not cells:
             cols = [c for c in columns(text) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
@@ -131,14 +165,19 @@ def _line_rows(page: int, lines: list[list[str]], ctx: _Context, header: list) -
                 header_open, since_header = True, 0
                 buffer.clear()
                 recent.append(re.sub(r"\d[\d/ ]*", "", text))
+                caption = caption if len(text.split()) <= 3 else re.sub(r"\d[\d/ ]*", "", text)
             else:
                 since_header += 1
                 if text.isupper() and len(text.split()) >= 3:
                     buffer.clear()  # a title: context, not a row label
                     recent = (recent + [text])[-3:]
+                    caption = text
                     continue
-                if find_codes(text)[:1] and find_codes(text)[0][0] == 0:
+                codes = find_codes(text)
+                if codes and codes[0][0] == 0:
                     buffer.clear()
+                if codes and len(text.split()) <= 20:
+                    section = by_code(codes[0][2], ctx.domain) if len({c[2] for c in codes}) == 1 else None
                 buffer = (buffer + [text])[-4:]
                 recent = (recent + [text])[-3:]
             continue
@@ -148,7 +187,8 @@ def _line_rows(page: int, lines: list[list[str]], ctx: _Context, header: list) -
             buffer = (buffer + [text])[-4:]  # "... curage par 100": a line broken inside a sentence
             continue
         label = own if own and find_codes(own)[:1] and find_codes(own)[0][0] == 0 else " ".join([*buffer, own])
-        rows.append(_Row(page, label.strip(), " ".join(recent), cells, list(header), text))
+        context = " ".join(recent) if caption in recent else " ".join([caption, *recent])
+        rows.append(_Row(page, label.strip(), context.strip(), cells, list(header), text, section))
         buffer.clear()
     return rows, header
 
@@ -171,6 +211,19 @@ def _row_indicator(row: _Row, ctx: _Context) -> IndicatorDef | None:
     return ind
 
 
+def _section_rate(row: _Row) -> IndicatorDef | None:
+    """A rate printed per station under the heading of its indicator ("Taux de boues évacuées
+    selon les filières conformes (P206.3)" / "Station Taux de conformité (%)" / "Station
+    d'épuration communale 100"): the heading's indicator, for a single percentage of a row whose
+    label says it is a rate."""
+    ind = row.section
+    values = [c for c in row.cells if isinstance(c, Figure)]
+    if ind is None or ind.unit != "%" or len(values) != 1 or not 0 <= values[0].value <= 100:
+        return None
+    label = norm(row.label)
+    return ind if ("%" in label or "taux" in label.split()) and values[0].unit in (None, "%") else None
+
+
 def _years_for(row: _Row, n: int, ctx: _Context) -> list[tuple[int | None, str | None, str]]:
     label_cols = [c for c in columns(row.label) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
     if n == 1 and label_cols:
@@ -186,7 +239,9 @@ def _years_for(row: _Row, n: int, ctx: _Context) -> list[tuple[int | None, str |
 
 
 def _row_candidates(row: _Row, ctx: _Context) -> list[Candidate]:
-    ind = _row_indicator(row, ctx)
+    if _FORMULA.search(row.label):
+        return []
+    ind = _row_indicator(row, ctx) or _section_rate(row)
     if ind is None:
         return []
     cells = list(row.cells)

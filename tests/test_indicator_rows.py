@@ -1,0 +1,92 @@
+"""The table-row reader on lines cut at wide gaps as the text layer gives them (segments copied
+from real RPQS tables: a consultant's tariff table split over two pages, the SISPEA model's
+"Facture type" and patrimonial-index grid, an ADTO-style per-station rate table)."""
+
+from __future__ import annotations
+
+from greffier.extract.indicator_prose import prose_candidates
+from greffier.extract.indicator_values import figures
+from greffier.extract.indicators import _Context, _line_rows, _resegment, _row_candidates
+
+AC = "assainissement_collectif"
+
+
+def _read(lines: list[list[str]], year: int = 2022) -> list[tuple[str, float | None, str, int | None]]:
+    ctx = _Context(AC, year)
+    rows, _ = _line_rows(7, lines, ctx, [])
+    return sorted((c.ind.key, c.value, c.unit, c.year) for r in rows for c in _row_candidates(r, ctx))
+
+
+def test_a_cell_glued_to_the_next_columns_sign_or_placeholder() -> None:
+    assert _resegment(["Autres recettes :", "4052,00", "4216,38 +", "4,1 %"]) == [
+        "Autres recettes :", "4052,00", "4216,38", "+ 4,1 %",
+    ]  # fmt: skip
+    assert _resegment([")", "1,5010 €", "1,5010 € /"]) == [")", "1,5010 €", "1,5010 €", "/"]
+    lines = [
+        ["FACTURE TYPE 120 M3 (INDICATEUR D204.0)"],
+        ["Prix du service de"],
+        ["l'assainissement collectif Volume Montant au"],
+        ["01/01/22"],
+        ["Montant au"],
+        ["01/01/23 Variation"],
+        ["Part de la Collectivité"],
+        ["Abonnement", "1", "0,00", "0,00 /"],
+        ["TVA (10 %)", "16,37", "16,37 /"],
+        ["Total", "180,11 €", "180,11 € /"],
+        ["Prix au m3 (total /120 m3"],
+        [")", "1,5010 €", "1,5010 € /"],
+    ]
+    got = _read(lines)
+    assert ("D204.0", 1.501, "EUR/m3", 2022) in got and ("D204.0", 1.501, "EUR/m3", 2023) in got
+    # the "Total" row of a table titled "facture type 120 m3" is the bill
+    assert ("facture_120m3", 180.11, "EUR", 2022) in got and ("facture_120m3", 180.11, "EUR", 2023) in got
+
+
+def test_total_row_of_the_sispea_bill_table_takes_its_caption() -> None:
+    lines = [
+        ["Facture type", "Au 01/01/2021 en € Au 01/01/2022 en €", "Variation en %"],
+        ["Part de la collectivité"],
+        ["Part fixe annuelle", "35,00", "35,00", "0%"],
+        ["Part proportionnelle", "120,00", "120,00", "0%"],
+        ["TVA", "17,72", "17,72", "0%"],
+        ["Montant des taxes et redevances pour 120 m3", "39,92", "39,92", "0%"],
+        ["Total", "194,92", "194,92", "0%"],
+        ["Prix TTC au m3", "1,62", "1,62", "0%"],
+    ]
+    got = _read(lines, 2021)
+    assert [g for g in got if g[0] == "facture_120m3"] == [
+        ("facture_120m3", 194.92, "EUR", 2021), ("facture_120m3", 194.92, "EUR", 2022),
+    ]  # fmt: skip
+    assert ("D204.0", 1.62, "EUR/m3", 2022) in got
+
+
+def test_a_formula_and_a_sentence_followed_by_chart_figures_are_not_rows() -> None:
+    formula = [["Taux de desserte = Nombre d'abonnés desservis / Nombre d'abonnés potentiels"], ["∗", "100"]]
+    assert _read(formula, 2021) == []
+    chart = [["Soit un linéaire de collecte total de 4,00 km (4,00 km en 2020). 10 361", "9 1509 804", "10 297"]]
+    assert _read(chart, 2021) == []
+
+
+def test_a_rate_per_station_under_its_coded_heading() -> None:
+    lines = [
+        ["Taux de boues évacuées selon les filières conformes à la"],
+        ["réglementation (P206.3)"],
+        ["Taux de boues évacuées selon les filières conformes à la réglementation ="],
+        ["TMS admis par filière conforme"],
+        ["TMS total évacué par les filières"],
+        ["∗", "100"],
+        ["Station Taux de conformité"],
+        ["(%)"],
+        ["Station d'épuration communale", "100"],
+    ]
+    assert _read(lines, 2021) == [("P206.3", 100.0, "%", 2021)]
+    # a count under the same heading is not the rate
+    sentence = ["Une filière d'évacuation des boues d'épuration est dite conforme si elle remplit les deux conditions"]
+    assert _read([["Boues évacuées (P206.3)"], sentence, ["Nombre de stations", "2"]], 2021) == []
+
+
+def test_the_scale_of_the_patrimonial_index_is_not_its_value() -> None:
+    cands = prose_candidates(11, "TOTAL (indicateur P202.2B) 120 - 107 (1) l'existence de l'inventaire.", AC, 2021)
+    assert [(c.ind.key, c.value) for c in cands] == [("P202.2B", 107.0)]
+    assert [f.value for f in figures("de 120 - 107 points")] == [120.0, 107.0]
+    assert [f.value for f in figures("une variation de - 4,3 %")] == [-4.3]
