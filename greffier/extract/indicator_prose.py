@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, indicators
-from greffier.extract.indicator_values import DATE, NOT_GIVEN, YEAR, Figure, clean, figures, year_of
+from greffier.extract.indicator_values import DATE, NOT_APPLICABLE, NOT_GIVEN, YEAR, Figure, clean, figures, year_of
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
             y = _WHEN_RE.search(sent)
             got = year_of(y.group(1)) if y else None
             yr = got[0] if got else year
-            status = "sans objet" if re.search(r"(?i)sans objet|pas concern", sent) else "non renseigné"
+            status = "sans objet" if NOT_APPLICABLE.search(sent) else "non renseigné"
             out = [Candidate(ind, None, ind.unit, yr, None, page, sent, False, status)]
             prev = _BRACKET.search(sent[start:])
             inner = figures(prev.group(1)) if prev else []
@@ -206,10 +206,21 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
     return out
 
 
+def _not_given_here(sent: str) -> bool:
+    """A sentence that says the heading's indicators are not given or do not apply, and gives no
+    figure of its own (a threshold such as "2 000 EH" aside)."""
+    if not NOT_GIVEN.search(sent) or len(sent.split()) > 40:
+        return False
+    rest = re.sub(r"(?i)\d[\d\s]*(?:eh|equivalents?[- ]habitants?|kg\s*dbo5?\S*)", "", sent)
+    return not any(f.unit in ("%", "points", "EUR", "EUR/m3") for f in figures(rest))
+
+
 def prose_candidates(page: int, text: str, domain: str | None, year: int | None) -> list[Candidate]:
     """Candidates from the sentences of one page's text."""
     out: list[Candidate] = []
     context: IndicatorDef | None = None
+    heading: list[IndicatorDef] = []  # the indicators the last heading prints the codes of
+    since_heading = 0
     text = re.sub(r"(?<![.:;!?])\n(?=[a-zà-ü(])", " ", text)  # a sentence cut across lines
     text = re.sub(r"\b(du|de|la|le|les|des|au|aux|à|et|en|par|pour|sur)\n", r"\1 ", text)
     for para in text.split("\n"):
@@ -220,8 +231,22 @@ def prose_candidates(page: int, text: str, domain: str | None, year: int | None)
             if _ROW_END.search(sent) and "(" not in sent[-60:]:
                 continue  # a table row ("... 95,9% 96,5%"): the row reader's, with its columns
             cues = _cues(sent, domain)
+            since_heading += 1
             if codes and not any(f.unit for f in figures(sent[: codes[-1][0]])):
                 context = by_code(codes[-1][2], domain) or context
+                named = [i for i in (by_code(c[2], domain) for c in codes) if i is not None]
+                if named and not NOT_GIVEN.search(sent):
+                    heading, since_heading = list({i.key: i for i in named}.values()), 0
+            if heading and since_heading <= 6 and not codes and _not_given_here(sent):
+                # "Conformités ... (P203.3), (P204.3), (P205.3)" / "Le service n'est pas concerné par ces
+                # indicateurs": each indicator of the heading, without a value
+                status = "sans objet" if NOT_APPLICABLE.search(sent) else "non renseigné"
+                y = _WHEN_RE.search(sent)
+                got = year_of(y.group(1)) if y else None
+                for ind in heading:
+                    out.append(Candidate(ind, None, ind.unit, got[0] if got else year, None, page, sent, False, status))
+                heading = []
+                continue
             if context is not None and context.unit in _STRICT:
                 m = re.search(r"(?:=|\bsoit\b)\s*(?=[-−]?\s?\d)", sent)
                 if m and all(c[0].key != context.key or c[1] > m.start() for c in cues):

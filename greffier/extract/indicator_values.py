@@ -28,8 +28,13 @@ TEMPLATE = re.compile(r"^_{2,}\s*%?$|^\.{3,}$|^…+$")
 PLACEHOLDER = re.compile(r"^[/\-–—]$")
 NOT_GIVEN = re.compile(
     r"non renseign|non communiqu|pas été communiqu|n'a pas fourni|pas d'information|sans objet|n'est pas concern"
-    r"|pas concerné par cet indicateur|\bnc\b",
+    r"|ne sont pas concern|pas concerné par ce|non concern|non applicable|pas applicable|n'est pas applicable"
+    r"|\bn[ée]ant\b|\bnc\b",
     re.IGNORECASE,
+)
+# a statement that the indicator does not apply to the service (rather than a figure not given)
+NOT_APPLICABLE = re.compile(
+    r"sans objet|pas concern|non concern|non applicable|pas applicable|\bn[ée]ant\b|\bs\.o\b", re.IGNORECASE
 )
 _MONTHS = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
 DATE = re.compile(rf"\b(\d{{1,2}})(?:er)?(?:/(\d{{1,2}})/|\s+({_MONTHS})\s+)(\d{{4}}|\d{{2}})\b", re.IGNORECASE)

@@ -323,12 +323,23 @@ def _budget_candidates(page: int, page_head: str, lines: list[list[str]], ctx: _
 # -- document --------------------------------------------------------------------------------
 
 
+_STATUS_END = re.compile(
+    r"(?i)(?<=\s)(nc|n\.c\.?|s\.o\.?|sans objet|non renseign[ée]e?s?|non communiqu[ée]e?s?|n[ée]ant|nd|n\.d\.?)\s*$"
+)
+
+
 def _text_cells(text: str) -> list[str]:
     """A line without layout: its label, then each trailing figure as a cell."""
     t = clean(text)
     cells: list[str] = []
     end = len(t)
-    for m in reversed(list(NUMBER.finditer(t))):
+    while True:
+        status = _STATUS_END.search(t[:end])
+        if status is None or not t[: status.start()].strip():
+            break
+        cells.insert(0, status.group(1))  # "... NC NC", "... sans objet"
+        end = status.start()
+    for m in reversed(list(NUMBER.finditer(t[:end]))):
         gap = t[m.end() : end].strip()
         if gap and not re.fullmatch(r"[/+\-–—]|(?:ht|ttc)\.?", gap, re.IGNORECASE):
             break
@@ -408,6 +419,8 @@ def _extract(
 def _same(a: Candidate, b: Candidate) -> bool:
     if a.value is None or b.value is None:
         return a.value is None and b.value is None
+    if a.unit != b.unit:
+        return False
     if abs(a.value - b.value) < 1e-9:
         return True
     coarse, fine = (a, b) if a.decimals <= b.decimals else (b, a)
@@ -419,21 +432,23 @@ def _merge(
 ) -> list[IndicatorRecord]:
     groups: dict[tuple, list[list[Candidate]]] = {}
     for c in cands:
-        slots = groups.setdefault((c.ind.key, c.year, c.unit if c.value is not None else None), [])
+        slots = groups.setdefault((c.ind.key, c.year), [])
         for slot in slots:
             if _same(slot[0], c):
                 slot.append(c)
                 break
         else:
             slots.append([c])
-    # a value beats a "not given" statement for the same year only when a table prints it
+    # a value and a "not given" statement for the same year contradict each other: both are kept
+    # and flagged, unless the statement is a blank template cell or a placeholder
     records: list[IndicatorRecord] = []
     issuer = doc.issuer or issuer_printed(pages)
-    for (key, year, _unit), slots in groups.items():
+    for (key, year), slots in groups.items():
         valued = [s for s in slots if s[0].value is not None]
         nulls = [s for s in slots if s[0].value is None]
-        keep = valued + ([] if valued and nulls else nulls)
-        conflict = len(valued) > 1
+        stated = [s for s in nulls if s[0].status in ("non renseigné", "sans objet")]
+        keep = valued + (stated if valued else nulls)
+        conflict = len(valued) > 1 or bool(valued and stated)
         for slot in keep:
             first = sorted(slot, key=lambda c: (c.from_table, c.page))[0]
             also = tuple(
