@@ -90,3 +90,24 @@ def test_the_scale_of_the_patrimonial_index_is_not_its_value() -> None:
     assert [(c.ind.key, c.value) for c in cands] == [("P202.2B", 107.0)]
     assert [f.value for f in figures("de 120 - 107 points")] == [120.0, 107.0]
     assert [f.value for f in figures("une variation de - 4,3 %")] == [-4.3]
+
+
+def test_unit_columns_comments_and_footnote_marks_around_the_figures() -> None:
+    lines = [
+        ["Indicateur", "2020", "2021", "Unité"],
+        ["P201.1 Taux de desserte par des réseaux de collecte des eaux usées", "96,5", "97,0", "%"],
+        [
+            "P252.2 Nombre de points du réseau nécessitant des interventions fréquentes de curage",
+            "0 u/100 km",
+            "2 u/100 km",
+        ],
+        ["P258.1 Taux de réclamations", "0 nb/1000 abonnés", "1,2 nb/1000 abonnés", "stable"],
+        ["D203.0 Quantité de boues issues des ouvrages d'épuration", "2,5 t MS", "3,1 t MS (1)"],
+    ]
+    got = _read(lines, 2021)
+    assert ("P201.1", 96.5, "%", 2020) in got and ("P201.1", 97.0, "%", 2021) in got
+    assert ("P252.2", 2.0, "per 100 km", 2021) in got
+    assert ("P258.1", 1.2, "‰", 2021) in got
+    assert ("D203.0", 3.1, "tMS", 2021) in got
+    # a yes/no column is not a comment after figures
+    assert _read([["2020", "2021"], ["Existence d'un zonage", "Oui", "Non"]], 2021) == []

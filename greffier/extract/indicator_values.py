@@ -11,11 +11,16 @@ from dataclasses import dataclass
 
 _NUM = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[,.]\d+)?|\d+(?:[,.]\d+)?"
 _UNIT = (
-    r"%|‰|€\s*(?:h\.?t\.?|ttc)?\s*/\s*m3|€\s*/\s*hab\w*|€\s*/\s*t\b|k€|m€|€|euros?|km|ml|m3|tms|tonnes? de mati\w+ s\w+"
+    r"(?:u|nb|unit[ée]s?|points?)\s*/\s*100\s*km|pour\s+100\s*km"
+    r"|(?:u|nb)\s*/\s*1\s?000\s*(?:hab\w*|abonn\w*)|pour\s+1\s?000\s+(?:hab\w*|abonn\w*)"
+    r"|t\.?\s*m\.?s\.?(?!\w)|tonnes?\s+(?:de\s+)?m\.?s\.?(?!\w)|pts\b|an\(s\)|hab\.(?!\w)|hab\b(?!\s*/)"
+    r"|%|‰|€\s*(?:h\.?t\.?|ttc)?\s*/\s*m3|€\s*/\s*hab\w*|€\s*/\s*t\b|k€|m€|€|euros?|km|ml|m3|tms"
+    r"|tonnes? de mati\w+ s\w+"
     r"|t\b|tonnes?|kg\s*/\s*hab\w*|habitants?\b(?!\s*/)|abonn\w+\b(?!\s*/)|installations?|points?|/\s*1[24]0|/\s*100\b|ans?\b|ann\w+es?\b|jours?"
 )
 CELL = re.compile(
-    rf"^(?P<sign>[-−+]\s?)?(?P<num>{_NUM})\s*\*?\s*(?P<unit>{_UNIT})?\s*(?:ht|ttc)?\s*\.?$", re.IGNORECASE
+    rf"^(?P<sign>[-−+]\s?)?(?P<num>{_NUM})\s*\*?\s*(?P<unit>{_UNIT})?\s*(?:ht|ttc)?\s*\.?(?:\s*\*+|\s*\(\d\))?$",
+    re.IGNORECASE,
 )
 NUMBER = re.compile(
     rf"(?<![\w,.\-/])(?P<sign>[-−]\s?)?(?P<num>{_NUM})(?:\s*\*?\s*(?P<unit>{_UNIT})|(?![\w/]|[,.]\d))", re.IGNORECASE
@@ -64,6 +69,18 @@ def _unit(raw: str | None) -> tuple[str | None, str | None, float]:
     if not raw:
         return None, None, 1.0
     u = re.sub(r"\s+", "", raw.lower())
+    if u.endswith("100km"):
+        return "per 100 km", None, 1.0
+    if re.search(r"1000(?:hab|abonn)", u):
+        return "‰", None, 1.0
+    if re.fullmatch(r"t\.?m\.?s\.?|tonnes?(?:de)?m\.?s\.?", u):
+        return "tMS", None, 1.0
+    if u == "pts":
+        return "points", None, 1.0
+    if u == "an(s)":
+        return "years", None, 1.0
+    if u in ("hab.", "hab"):
+        return "count", "habitant", 1.0
     if u == "%":
         return "%", None, 1.0
     if u == "‰":

@@ -83,8 +83,36 @@ def _cell(text: str) -> Figure | str | None:
     return None
 
 
+_UNIT_CELL = re.compile(r"(?i)^[\[(]?\s*(%|‰|€\s*(?:ttc\s*)?/\s*m3|€|km|ml|m3|ans?|points?|tms|t\s*ms)\s*[\])]?$")
+_COMMENT_CELL = re.compile(r"^[^\d]{1,30}$")
+
+
 def _split(segments: list[str]) -> tuple[list[str], list[Figure | str]]:
-    """Leading label segments and trailing value cells of a line."""
+    """Leading label segments and trailing value cells of a line. A trailing unit column ("96 | 97 |
+    %") gives its unit to the figures before it; a short trailing comment ("stable", "conforme")
+    after figures is dropped."""
+    labels, cells = _split_cells(segments)
+    if cells or len(segments) < 3:
+        return labels, cells
+    last = segments[-1]
+    unit = _UNIT_CELL.match(last)
+    if unit or (_COMMENT_CELL.match(last) and len(last.split()) <= 3):
+        labels, cells = _split_cells(segments[:-1])
+        if cells and all(isinstance(c, Figure) for c in cells) and labels:
+            if unit:
+                cells = [_with_unit(c, unit.group(1)) for c in cells]
+            return labels, cells
+    return segments, []
+
+
+def _with_unit(cell: Figure | str, unit: str) -> Figure | str:
+    if not isinstance(cell, Figure) or cell.unit is not None:
+        return cell
+    got = parse_cell(f"{cell.value:.{cell.decimals}f} {unit}".replace(".", ","))
+    return replace(cell, unit=got.unit) if got is not None else cell
+
+
+def _split_cells(segments: list[str]) -> tuple[list[str], list[Figure | str]]:
     cells: list[Figure | str] = []
     i = len(segments)
     while i > 0:
