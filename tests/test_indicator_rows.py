@@ -111,3 +111,29 @@ def test_unit_columns_comments_and_footnote_marks_around_the_figures() -> None:
     assert ("D203.0", 3.1, "tMS", 2021) in got
     # a yes/no column is not a comment after figures
     assert _read([["2020", "2021"], ["Existence d'un zonage", "Oui", "Non"]], 2021) == []
+
+
+def test_columns_headed_by_the_exercise_relative_to_the_report() -> None:
+    lines = [
+        ["Indicateur", "Année N-1", "Année N"],
+        ["P201.1 Taux de desserte par des réseaux de collecte des eaux usées", "95,9 %", "96,5 %"],
+        ["D204.0 Prix TTC du service au m3 pour 120 m3", "2,10", "2,25"],
+    ]
+    got = _read(lines, 2021)
+    assert ("P201.1", 95.9, "%", 2020) in got and ("P201.1", 96.5, "%", 2021) in got
+    # the exercise-N price is the 1 January N+1 tariff
+    assert ("D204.0", 2.25, "EUR/m3", 2022) in got
+    # a capital N inside words or a lone "N" is no header
+    assert _read([["NOMBRE D'ABONNES N"], ["Nombre d'abonnés", "157"]], 2021) == [("abonnes", 157.0, "count", 2021)]
+
+
+def test_infographic_key_figures() -> None:
+    from greffier.extract.indicator_prose import headline_candidates
+
+    text = (
+        "Les Lisières de l'Oise\n6 513 ménages\n20 communes\n16 164 habitants\n1 365 installations contrôlées en 2023"
+    )
+    got = sorted((c.ind.key, c.value) for c in headline_candidates(6, text, "dechets", 2023))
+    assert got == [("communes_membres", 20.0), ("menages", 6513.0), ("population", 16164.0)]
+    # a sewerage report's "275 habitants" is the served population, not the territory's
+    assert headline_candidates(3, "275 habitants", AC, 2021) == []

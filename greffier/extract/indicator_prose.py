@@ -206,6 +206,45 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
     return out
 
 
+_HEADLINE_NOUNS = {
+    "menage": "menages",
+    "commune": "communes_membres",
+    "installation": "installations_anc",
+    "abonne": "abonnes",
+    "habitant": "population",
+}
+_HEADLINE = re.compile(
+    r"(?<![\w,.])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)\s+"
+    r"(m[ée]nages?|communes?|installations?|abonn[ée]s?|habitants?)(?=\s*$|\s+\d|\s*[•|–-])",
+    re.IGNORECASE,
+)
+
+
+def headline_candidates(page: int, text: str, domain: str | None, year: int | None) -> list[Candidate]:
+    """Key figures of a report's infographic pages, printed figure first on short lines ("6 513
+    ménages", "20 communes", "16 164 habitants", "1 365 installations"): the service's figures of
+    the report's year. Habitants are the territory's population only in a waste or SPANC report
+    (a sewerage report's "275 habitants" is the served population, read with its sentence)."""
+    from greffier.extract.indicator_ref import _allowed, get
+
+    out: list[Candidate] = []
+    for line in text.split("\n"):
+        line = clean(line)
+        if not re.match(r"^\d", line) or len(line.split()) > 14:
+            continue
+        for m in _HEADLINE.finditer(line):
+            noun = _fold(m.group(2)).lower().rstrip("s")
+            key = _HEADLINE_NOUNS.get(noun)
+            if key == "population" and domain not in ("dechets", "assainissement_non_collectif"):
+                continue
+            ind = get(key) if key else None
+            if ind is None or not _allowed(ind, domain):
+                continue
+            value = float(re.sub(r"\D", "", m.group(1)))
+            out.append(Candidate(ind, value, ind.unit, year, None, page, line, False, "value"))
+    return out
+
+
 def _not_given_here(sent: str) -> bool:
     """A sentence that says the heading's indicators are not given or do not apply, and gives no
     figure of its own (a threshold such as "2 000 EH" aside)."""

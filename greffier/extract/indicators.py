@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from greffier.extract.indicator_prose import Candidate, prose_candidates, unit_for
+from greffier.extract.indicator_prose import Candidate, headline_candidates, prose_candidates, unit_for
 from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, match_name, norm
 from greffier.extract.indicator_scope import issuer_printed, report_scope
 from greffier.extract.indicator_values import (
@@ -161,6 +161,24 @@ _PROSE_THEN_FIGURES = re.compile(r"\w{3,}[).]*\.\s+[\d\s,]*$")
 _FORMULA = re.compile(r"[∗*×´]\s*$|\bx\s*$")
 
 
+_RELATIVE = re.compile(r"(?<![\w/])N\s*(?:([-+])\s*(\d))?(?![\w/])")
+
+
+def _relative_columns(text: str, year: int | None) -> list[tuple[int, str | None, str]]:
+    """Columns headed by the exercise relative to the report's ("Année N-1 | Année N", "Exercice N"):
+    at least two, or one after "exercice"/"année"."""
+    if year is None:
+        return []
+    found = list(_RELATIVE.finditer(text))
+    if not found or (len(found) < 2 and not re.search(r"(?i)\b(?:exercice|ann[ée]e)\s+N\b", text)):
+        return []
+    out = []
+    for m in found:
+        shift = int(m.group(2) or 0) * (-1 if m.group(1) == "-" else 1)
+        out.append((year + shift, None, "exercice"))
+    return out
+
+
 def _is_year_cell(c: Figure | str) -> bool:
     return isinstance(c, Figure) and c.unit is None and c.decimals == 0 and 1980 <= c.value <= 2049
 
@@ -186,6 +204,7 @@ def _line_rows(page: int, lines: list[list[str]], ctx: _Context, header: list) -
             continue
         if not cells:
             cols = [c for c in columns(text) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
+            cols = cols or _relative_columns(text, ctx.year)
             if cols and (len(cols) >= 2 or len(text.split()) <= 8) and not figures(text):
                 if not header_open or since_header > 2:
                     header = []
@@ -441,6 +460,7 @@ def _extract(
         for row in rows:
             cands += _row_candidates(row, ctx)
         cands += prose_candidates(page.number, page.text, ctx.domain, ctx.year)
+        cands += headline_candidates(page.number, page.text, ctx.domain, ctx.year)
     return _merge(doc, pages, cands, ctx, scope.commune)
 
 
