@@ -108,3 +108,10 @@ def test_service_of_the_cover_beats_the_words_of_the_next_pages() -> None:
     assert report_domain("Rapport annuel 2021 eau potable eau potable", pages) == AC
     scope = report_scope(*_doc([cover + "\nExercice 2021", BODY.format(name="Valmont")]))
     assert (scope.commune, scope.year, scope.domain) == ("Valmont", 2021, AC)
+
+
+def test_a_communitys_report_naming_its_communes_has_no_single_commune() -> None:
+    cover = "Rapport annuel 2023 du Service Public d'Assainissement Non Collectif\nSPANC"
+    body = "La commune de Bitry compte 120 installations. La commune de Bitry a été contrôlée. Bitry, Couloisy."
+    doc, pages = _doc([cover, body, body], issuer="Communauté de communes des Lisières de l'Oise")
+    assert report_commune(doc, pages) is None

@@ -143,6 +143,8 @@ def report_commune(doc: Document, pages: Sequence[Page]) -> str | None:
     presented = _presented_commune(pages[1:6])
     if cover == "" or (cover is None and presented == ""):
         return None
+    if cover is None and not presented and _GROUPING.search(doc.issuer or ""):
+        return None  # a community's or a syndicate's report: its figures cover all its communes
     votes: dict[str, float] = {}
     shown: dict[str, str] = {}
 
