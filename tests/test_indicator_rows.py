@@ -5,16 +5,16 @@ from real RPQS tables: a consultant's tariff table split over two pages, the SIS
 from __future__ import annotations
 
 from greffier.extract.indicator_prose import prose_candidates
+from greffier.extract.indicator_rows import Context, _resegment, line_rows, row_candidates
 from greffier.extract.indicator_values import figures
-from greffier.extract.indicators import _Context, _line_rows, _resegment, _row_candidates
 
 AC = "assainissement_collectif"
 
 
 def _read(lines: list[list[str]], year: int = 2022) -> list[tuple[str, float | None, str, int | None]]:
-    ctx = _Context(AC, year)
-    rows, _ = _line_rows(7, lines, ctx, [])
-    return sorted((c.ind.key, c.value, c.unit, c.year) for r in rows for c in _row_candidates(r, ctx))
+    ctx = Context(AC, year)
+    rows, _ = line_rows(7, lines, ctx, [])
+    return sorted((c.ind.key, c.value, c.unit, c.year) for r in rows for c in row_candidates(r, ctx))
 
 
 def test_a_cell_glued_to_the_next_columns_sign_or_placeholder() -> None:

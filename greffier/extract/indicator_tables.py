@@ -1,0 +1,86 @@
+"""The table reader of :mod:`greffier.extract.indicators`: the tables :mod:`greffier.extract.tables`
+found (pdfplumber grids, whose cells keep their columns where the text layer runs cells together)
+read row by row with the row reader's rules.
+
+Each column takes its year from the table's header rows ("Exercice 2021", "Au 01/01/2022",
+"Volumes facturés en 2021 (m3)") or from a body row that only holds years or dates (a header the
+table finder took for a body row: "Facture type | 1er janvier 2021 | 1er janvier 2022"). A
+variation column ("Variation en %", "Évolution") gives no value. A row whose label names an
+indicator gives one candidate per value cell, through :func:`row_candidates` (units, the price of an
+exercise column as the 1 January N+1 tariff, statuses "NC" / "sans objet").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from greffier.extract.indicator_prose import Candidate
+from greffier.extract.indicator_rows import Context, Row, cell, relative_columns, row_candidates
+from greffier.extract.indicator_values import Figure, clean, columns
+from greffier.records import Table
+
+_VARIATION = re.compile(r"(?i)variation|[ée]volution|[ée]cart|diff[ée]rence|\bevol\b|\bvar\b|%\s*$")
+_TOC = re.compile(r"(?i)sommaire|table des mati[eè]res")
+
+
+def table_candidates(tables: Sequence[Table], ctx: Context) -> list[Candidate]:
+    out: list[Candidate] = []
+    for table in tables:
+        if _TOC.search(table.caption) or not table.rows:
+            continue
+        out += _table(table, ctx)
+    return out
+
+
+def _years(text: str, ctx: Context) -> list[tuple[int, str | None, str]]:
+    cols = [c for c in columns(text) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
+    return cols or relative_columns(text, ctx.year)
+
+
+def _table(table: Table, ctx: Context) -> list[Candidate]:
+    width = max(len(r) for r in table.rows)
+    lead = max(1, table.label_cols)
+    col_year: dict[int, tuple[int, str | None, str]] = {}
+    variation: set[int] = set()
+    for j in range(lead, width):
+        head = " ".join(h[j] for h in table.header_rows if j < len(h) and h[j])
+        years = _years(head, ctx)
+        if len(years) == 1:
+            col_year[j] = years[0]
+        elif _VARIATION.search(head):
+            variation.add(j)
+    out: list[Candidate] = []
+    for r in table.rows:
+        texts = [clean(t) for t in r]
+        label = " ".join(t for t in texts[:lead] if t).strip()
+        values = {j: texts[j] for j in range(lead, len(texts)) if texts[j]}
+        if not values:
+            continue
+        parsed = {j: cell(t) for j, t in values.items()}
+        dated = {j: _years(t, ctx) for j, t in values.items()}
+        if all(len(dated[j]) == 1 and not _is_figure(parsed[j]) for j in values):
+            col_year.update({j: dated[j][0] for j in values})  # a header row inside the body
+            continue
+        if all(_VARIATION.search(t) and parsed[j] is None for j, t in values.items()):
+            variation.update(values)
+            continue
+        if not label:
+            continue
+        keep = [j for j, c in parsed.items() if c is not None and c != "" and j not in variation]
+        if not keep:
+            continue
+        dated_cols = [j for j in keep if j in col_year]
+        if dated_cols:
+            keep = dated_cols
+            header = [col_year[j] for j in keep]
+        else:
+            continue  # no year for the columns: stations, categories, or a year the text gives
+        cells: list[Figure | str] = [parsed[j] for j in keep]  # type: ignore[misc]
+        row = Row(table.page, label, clean(table.caption), cells, header, " | ".join(t for t in texts if t))
+        out += row_candidates(row, ctx)
+    return out
+
+
+def _is_figure(c: Figure | str | None) -> bool:
+    return isinstance(c, Figure) and not (c.unit is None and c.decimals == 0 and 1980 <= c.value <= 2049)

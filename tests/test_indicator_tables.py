@@ -1,0 +1,54 @@
+"""The grid reader on tables as :mod:`greffier.extract.tables` returns them (rows copied from the
+grids found in real RPQS: a header the finder left in the body, years in the column headers, a
+variation column, a table of stations without years)."""
+
+from __future__ import annotations
+
+from greffier.extract.indicator_rows import Context
+from greffier.extract.indicator_tables import table_candidates
+from greffier.records import Table
+
+AC = "assainissement_collectif"
+
+
+def _table(rows: list[tuple[str, ...]], header: tuple[tuple[str, ...], ...] = (), caption: str = "") -> Table:
+    return Table(
+        table_id="d:t001", doc_id="d", page=6, page_end=6, bbox=(0, 0, 1, 1), section_id=None, section_path=(),
+        caption=caption, strategy="lines", header_rows=header, rows=tuple(rows),
+    )  # fmt: skip
+
+
+def _read(tables: list[Table], year: int = 2021) -> list[tuple[str, float | None, str, int | None]]:
+    return sorted((c.ind.key, c.value, c.unit, c.year) for c in table_candidates(tables, Context(AC, year)))
+
+
+def test_a_header_row_left_in_the_body_dates_the_columns() -> None:
+    bill = _table(
+        [
+            ("Facture type", "1er janvier 2021", "1er janvier 2022"),
+            ("Part de la collectivité", "177,40 € HT", "177,40 € HT"),
+            ("Total TTC", "207,40 €", "207,40 €"),
+            ("Prix TTC au m3", "1,73 €", "1,73 €"),
+        ],
+        caption="Les tarifs applicables pour une consommation d'un ménage de référence selon l'INSEE (120 m3)",
+    )
+    got = _read([bill])
+    assert ("facture_120m3", 207.4, "EUR", 2021) in got and ("facture_120m3", 207.4, "EUR", 2022) in got
+    assert ("D204.0", 1.73, "EUR/m3", 2022) in got
+
+
+def test_years_in_the_column_headers_and_a_variation_column() -> None:
+    volumes = _table(
+        [("Total des volumes facturés aux abonnés (sur 365 j)", "8 381", "7 710", "-8,01")],
+        header=(("", "Volumes facturés en 2020 (m3)", "Volumes facturés en 2021 (m3)", "Variation en %"),),
+    )
+    assert set(_read([volumes])) == {("volumes_factures", 8381.0, "m3", 2020), ("volumes_factures", 7710.0, "m3", 2021)}
+
+
+def test_columns_without_years_give_nothing() -> None:
+    stations = _table(
+        [("Station", "Capacité", "Débit"), ("Quantité de boues issues des ouvrages d'épuration", "12,5", "3,1")],
+    )
+    assert _read([stations]) == []
+    summary = _table([("Sommaire", ""), ("Taux de desserte", "7")], caption="Sommaire")
+    assert _read([summary]) == []
