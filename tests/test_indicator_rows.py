@@ -137,3 +137,26 @@ def test_infographic_key_figures() -> None:
     assert got == [("communes_membres", 20.0), ("menages", 6513.0), ("population", 16164.0)]
     # a sewerage report's "275 habitants" is the served population, not the territory's
     assert headline_candidates(3, "275 habitants", AC, 2021) == []
+
+
+def test_units_the_label_gives_and_sispea_rates_printed_with_a_percent_sign() -> None:
+    lines = [
+        ["Exercice 2020", "Exercice 2021"],
+        ["P207.0 Abandons de créances ou versements à un fonds de solidarité [€]", "0,00", "120,00"],
+        ["P258.1 Taux de réclamations [‰]", "0,00%", "1,50%"],
+        ["P207.0 Abandons de créances ou versements à un fonds de solidarité [€/m3]", "0,00", "0,01"],
+    ]
+    got = _read(lines, 2021)
+    assert ("P207.0", 120.0, "EUR", 2021) in got and ("P207.0", 0.01, "EUR/m3", 2021) in got
+    assert ("P258.1", 1.5, "‰", 2021) in got
+
+
+def test_a_formula_naming_another_coded_rate_is_not_the_headings() -> None:
+    text = (
+        "B. Taux de débordement d'effluents dans les locaux des usagers (indicateur P251.1)\n"
+        "Nombre de demandes d'indemnisation / habitants desservis ´ 1000 = 0,0 ‰ (0 ‰ en 2021)\n"
+        "Nombre de points noirs / Linéaire de réseau hors branchements ´ 100 = 7,7 % (9,5 % en 2021)"
+    )
+    got = sorted((c.ind.key, c.value, c.year) for c in prose_candidates(9, text, AC, 2022))
+    assert ("P251.1", 0.0, 2022) in got and ("P252.2", 7.7, 2022) in got
+    assert ("P251.1", 7.7, 2022) not in got

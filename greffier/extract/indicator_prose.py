@@ -42,8 +42,12 @@ def unit_for(ind: IndicatorDef, fig: Figure | None, label: str = "") -> str | No
     printed = fig.unit if fig else None
     want = ind.unit
     if printed is None:
-        if want == "km" and re.search(r"\(ml\)|\bml\b|\(m\)", label.lower()):
+        low = label.lower()
+        if want == "km" and re.search(r"\(ml\)|\bml\b|\(m\)|\[m\]|\[ml\]", low):
             return "m"
+        amount = r"[\[(]\s*(?:€|euros?)\s*[\])]|\ben\s+(?:€|euros?)(?!\s*/)"
+        if ind.key in ("P207.0", "P109.0") and re.search(amount, low):
+            return "EUR"  # the amount abandoned, printed under "[€]" rather than per m³
         return want
     if printed == want:
         return want
@@ -51,8 +55,8 @@ def unit_for(ind: IndicatorDef, fig: Figure | None, label: str = "") -> str | No
         return "EUR" if ind.key in ("P207.0", "P109.0") else want
     if want == "km" and printed == "m":
         return "m"
-    if want == "per 100 km" and printed == "%":
-        return want
+    if want in ("per 100 km", "‰") and printed in ("%", "‰", "per 100 km"):
+        return want  # SISPEA rates per 1000 or per 100 km, often printed with a % sign
     if want in ("count", "points") and printed in ("count", "points"):
         return want
     if want == "tMS" and printed == "t":
@@ -288,7 +292,10 @@ def prose_candidates(page: int, text: str, domain: str | None, year: int | None)
                 continue
             if context is not None and context.unit in _STRICT:
                 m = re.search(r"(?:=|\bsoit\b)\s*(?=[-−]?\s?\d)", sent)
-                if m and all(c[0].key != context.key or c[1] > m.start() for c in cues):
+                named = [c for c in cues if c[1] < m.start()] if m else []
+                # the heading's indicator, unless the formula names another coded indicator before "="
+                rival = [c for c in named if c[0].code and c[0].unit in _STRICT and c[0].key != context.key]
+                if m and not rival and all(c[0].key != context.key for c in named):
                     cues = [c for c in cues if c[0].key != context.key] + [(context, m.start(), m.start())]
             for ind, start, end in cues:
                 out += _read(sent, ind, start, end, page, year)
