@@ -52,3 +52,32 @@ def test_columns_without_years_give_nothing() -> None:
     assert _read([stations]) == []
     summary = _table([("Sommaire", ""), ("Taux de desserte", "7")], caption="Sommaire")
     assert _read([summary]) == []
+
+
+def test_a_header_row_with_a_variation_column_and_a_total_under_a_title_row() -> None:
+    volumes = _table(
+        [
+            ("VOLUMES FACTURES (M3)", "", "", ""),
+            ("", "2021", "2022", "Variation"),
+            ("Abonnés domestiques", "68 632", "65 659", "- 4,3 %"),
+            ("Total des volumes facturés", "68 632", "65 659", "- 4,3 %"),
+        ],
+        caption="E. Volumes facturés au cours de l'exercice",
+    )
+    got = _read([volumes], 2022)
+    assert ("volumes_factures", 65659.0, "m3", 2022) in got and ("volumes_factures", 68632.0, "m3", 2021) in got
+    assert all(g[1] != -4.3 for g in got)
+
+
+def test_merged_header_cells_shift_the_columns() -> None:
+    bill = _table(
+        [
+            ("", "Facture type", "", "1er janvier 2021", "", "1er janvier 2022"),
+            ("Part de la collectivité", "", "177,40 € HT", "", "177,40 € HT", ""),
+            ("Total TTC", "", "243,00 €", "", "244,20 €", ""),
+        ],
+        caption="Les tarifs applicables pour une consommation d'un ménage de référence (120 m3 HT/an)",
+    )
+    bill = Table(**{**bill.__dict__, "label_cols": 2})
+    got = _read([bill])
+    assert ("facture_120m3", 243.0, "EUR", 2021) in got and ("facture_120m3", 244.2, "EUR", 2022) in got

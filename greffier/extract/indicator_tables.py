@@ -42,42 +42,52 @@ def _table(table: Table, ctx: Context) -> list[Candidate]:
     width = max(len(r) for r in table.rows)
     lead = max(1, table.label_cols)
     col_year: dict[int, tuple[int, str | None, str]] = {}
+    ordered: list[tuple[int, str | None, str]] = []  # the years of the last header row, in order
     variation: set[int] = set()
     for j in range(lead, width):
         head = " ".join(h[j] for h in table.header_rows if j < len(h) and h[j])
         years = _years(head, ctx)
         if len(years) == 1:
             col_year[j] = years[0]
+            ordered.append(years[0])
         elif _VARIATION.search(head):
             variation.add(j)
+    title = head_label = ""
     out: list[Candidate] = []
     for r in table.rows:
         texts = [clean(t) for t in r]
         label = " ".join(t for t in texts[:lead] if t).strip()
         values = {j: texts[j] for j in range(lead, len(texts)) if texts[j]}
         if not values:
+            title = label or title  # "VOLUMES FACTURES (M3)": the context of the rows below
             continue
         parsed = {j: cell(t) for j, t in values.items()}
         dated = {j: _years(t, ctx) for j, t in values.items()}
-        if all(len(dated[j]) == 1 and not _is_figure(parsed[j]) for j in values):
-            col_year.update({j: dated[j][0] for j in values})  # a header row inside the body
-            continue
-        if all(_VARIATION.search(t) and parsed[j] is None for j, t in values.items()):
-            variation.update(values)
+        heads = {j for j in values if len(dated[j]) == 1 and not _is_figure(parsed[j])}
+        varied = {j for j, t in values.items() if j not in heads and parsed[j] is None and _VARIATION.search(t)}
+        if heads and heads | varied == set(values):
+            # a header row inside the body: "| 2021 | 2022 | Variation", "Facture type | 1er janvier 2021"
+            col_year = {j: dated[j][0] for j in sorted(heads)}
+            ordered = [dated[j][0] for j in sorted(heads)]
+            variation = varied
+            head_label = label  # "Facture type": what the table is about
             continue
         if not label:
             continue
         keep = [j for j, c in parsed.items() if c is not None and c != "" and j not in variation]
         if not keep:
             continue
-        dated_cols = [j for j in keep if j in col_year]
-        if dated_cols:
-            keep = dated_cols
+        if all(j in col_year for j in keep):
             header = [col_year[j] for j in keep]
+        elif len(keep) == len(ordered) or (len(keep) == len(ordered) + 1 and not variation):
+            # merged header cells shift the columns: the years in order ("| 2021 | 2022 | Variation")
+            keep = keep[: len(ordered)]
+            header = list(ordered)
         else:
             continue  # no year for the columns: stations, categories, or a year the text gives
         cells: list[Figure | str] = [parsed[j] for j in keep]  # type: ignore[misc]
-        row = Row(table.page, label, clean(table.caption), cells, header, " | ".join(t for t in texts if t))
+        context = " ".join(x for x in (clean(table.caption), head_label, title) if x)
+        row = Row(table.page, label, context, cells, header, " | ".join(t for t in texts if t))
         out += row_candidates(row, ctx)
     return out
 
