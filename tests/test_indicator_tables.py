@@ -81,3 +81,24 @@ def test_merged_header_cells_shift_the_columns() -> None:
     bill = Table(**{**bill.__dict__, "label_cols": 2})
     got = _read([bill])
     assert ("facture_120m3", 243.0, "EUR", 2021) in got and ("facture_120m3", 244.2, "EUR", 2022) in got
+
+
+def test_table_coverage_counts_gold_table_values_held_as_cells_on_their_page() -> None:
+    from greffier.eval.indicators import table_coverage
+    from greffier.records import TableCell
+
+    cells = (
+        TableCell(table_id="d:t001", doc_id="d", page=4, row=1, col=1, text="8 381", value=8381.0),
+        TableCell(table_id="d:t001", doc_id="d", page=4, row=1, col=2, text="-8,01", value=-8.01),
+    )
+    table = Table(**{**_table([("Total", "8 381", "-8,01")]).__dict__, "page": 4, "cells": cells})
+    gold = {
+        "records": [
+            {"value": 8381, "page": 4, "from_table": True},
+            {"value": 8.01, "page": 4, "from_table": True},  # the sign aside
+            {"value": 7710, "page": 5, "from_table": True, "also_pages": [4]},
+            {"value": 157, "page": 3, "from_table": False},  # printed in a sentence: not counted
+            {"value": None, "page": 4, "from_table": True},
+        ]
+    }
+    assert table_coverage(gold, [table]) == (3, 2)
