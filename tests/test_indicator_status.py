@@ -67,3 +67,16 @@ def test_a_value_and_a_statement_for_the_same_year_are_both_kept_and_flagged() -
     )  # fmt: skip
     debt = [r for r in extract_indicators(doc, pages) if r.indicator == "P256.2" and r.year == 2021]
     assert sorted((r.value is None, r.conflict) for r in debt) == [(False, True), (True, True)]
+
+
+def test_the_precise_reading_of_a_value_printed_rounded_elsewhere_is_kept() -> None:
+    text = "Rapport annuel sur le prix et la qualité du service public de gestion des déchets ménagers\nAnnée 2023\n"
+    text += "Les ordures ménagères résiduelles collectées représentent 3 164 T en 2023.\n"
+    text += "Exercice 2023\nTonnage d'ordures ménagères résiduelles 3 163,88\n"
+    pages = [Page(doc_id="v", number=1, label="1", text=text)]
+    doc = Document(
+        doc_id="v", path="v.txt", sha256="0", status="ingested", title="Déchets 2023", issuer=None,
+        kind="rpqs", year=2023, date=None, pages=1, source_type="text",
+    )  # fmt: skip
+    omr = [r for r in extract_indicators(doc, pages) if r.indicator == "tonnage_omr" and r.year == 2023]
+    assert [r.value for r in omr] == [3163.88] and len(omr[0].also) == 1

@@ -102,3 +102,50 @@ def test_table_coverage_counts_gold_table_values_held_as_cells_on_their_page() -
         ]
     }
     assert table_coverage(gold, [table]) == (3, 2)
+
+
+def test_a_history_table_with_a_row_per_year_gives_the_report_years_row() -> None:
+    omr = _table(
+        [
+            ("2022", "16 174", "3 361,04", "207,81", "0,0%"),
+            ("2023", "16 164", "3 163,88", "195,74", "-5.9%"),
+        ],
+        header=(
+            (
+                "Année",
+                "Nombre d'habitants",
+                "Tonnages",
+                "Ratio annuel en kg/hab/an",
+                "Evolution par rapport à l'année précédente",
+            ),
+        ),
+        caption="Évolution des tonnages OMR et des ratios",
+    )
+    got = sorted((c.ind.key, c.value, c.unit, c.year) for c in table_candidates([omr], Context("dechets", 2023)))
+    assert got == [
+        ("population", 16164.0, "count", 2023),
+        ("ratio_omr", 195.74, "kg/hab", 2023),
+        ("tonnage_omr", 3163.88, "t", 2023),
+    ]
+
+
+def test_a_synthesis_table_gives_each_flows_tonnage_and_ratio() -> None:
+    synthesis = _table(
+        [("Verre PAV", "620,14", "38,34"), ("Déchets Verts PàP", "1 075,06", "66,47")],
+        header=(("", "Tonnages 2023", "Ratio kg/hab/an"),),
+        caption="Synthèse des tonnages",
+    )
+    got = sorted((c.ind.key, c.value, c.year) for c in table_candidates([synthesis], Context("dechets", 2023)))
+    assert got == [
+        ("ratio_dechets_verts", 66.47, 2023),
+        ("ratio_verre", 38.34, 2023),
+        ("tonnage_dechets_verts", 1075.06, 2023),
+        ("tonnage_verre", 620.14, 2023),
+    ]
+
+
+def test_a_history_over_many_year_columns_gives_the_report_year_only() -> None:
+    history = _table(
+        [("", "2019", "2020", "2021", "2022", "2023"), ("Taux de desserte", "91 %", "92 %", "93 %", "95 %", "96 %")]
+    )
+    assert _read([history], 2023) == [("P201.1", 96.0, "%", 2023)]

@@ -103,8 +103,8 @@ def _cue_patterns(domain: str | None) -> tuple[tuple[IndicatorDef, re.Pattern[st
             continue
         for form in ind.forms:
             words = [w for w in form.split() if w not in ("–", "-", "/")]
-            if not words or len(form) < 5:
-                continue
+            if not words or len(form) < 5 or (ind.domain == "dechets" and len(words) < 2):
+                continue  # "verre", "textile": a material named in passing, not its tonnage
             body = r"[\W_]+".join(re.escape(w) + r"[sx]?" for w in words)
             out.append((ind, re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)))
         if ind.key in _NOUN and ind.key != "population":

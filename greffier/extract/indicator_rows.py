@@ -269,9 +269,10 @@ def row_candidates(row: Row, ctx: Context) -> list[Candidate]:
     years = _years_for(row, len(cells), ctx)
     if not years:
         return []
+    history = len({y for y, _, _ in years if y is not None}) > 3  # a chart's data over many years
     out = []
     for cell, (year, as_of, kind) in zip(cells, years):
-        if cell == "":
+        if cell == "" or (history and ctx.year is not None and year != ctx.year):
             continue
         if ind.code in _PRICE and kind == "exercice" and year is not None:
             year, as_of = year + 1, f"{year + 1}-01-01"

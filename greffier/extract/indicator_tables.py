@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from greffier.extract.indicator_prose import Candidate
+from greffier.extract.indicator_prose import Candidate, unit_for
+from greffier.extract.indicator_ref import IndicatorDef, get, match_name
 from greffier.extract.indicator_rows import Context, Row, cell, relative_columns, row_candidates
 from greffier.extract.indicator_values import Figure, clean, columns
 from greffier.records import Table
@@ -74,6 +75,10 @@ def _table(table: Table, ctx: Context) -> list[Candidate]:
             continue
         if not label:
             continue
+        if re.fullmatch(r"(?:19|20)\d\d", label) and table.header_rows:
+            out += _year_row(table, int(label), texts, lead, ctx)
+            continue
+        out += _measure_columns(table, label, texts, lead, ctx)
         keep = [j for j, c in parsed.items() if c is not None and c != "" and j not in variation]
         if not keep:
             continue
@@ -89,6 +94,70 @@ def _table(table: Table, ctx: Context) -> list[Candidate]:
         context = " ".join(x for x in (clean(table.caption), head_label, title) if x)
         row = Row(table.page, label, context, cells, header, " | ".join(t for t in texts if t))
         out += row_candidates(row, ctx)
+    return out
+
+
+_RATIO = re.compile(r"(?i)\bratio|kg\s*/\s*hab")
+_TONNAGE = re.compile(r"(?i)\btonnages?\b|\btonnes\b")
+
+
+def _flow(text: str) -> str | None:
+    """The waste flow a caption or label names ("Évolution des tonnages OMR", "Verre PAV")."""
+    hit = match_name(text, "dechets")
+    if hit and hit[0].key.startswith(("tonnage_", "ratio_")):
+        return hit[0].key.split("_", 1)[1]
+    return None
+
+
+def _measure(head: str, flow: str | None) -> IndicatorDef | None:
+    """The indicator a column header names for a flow: "Tonnages" -> tonnage_<flow>, "Ratio annuel
+    en kg/hab/an" -> ratio_<flow>, "Nombre d'habitants" -> the population."""
+    if re.search(r"(?i)nombre d.habitants|population", head):
+        return get("population")
+    if flow and _RATIO.search(head):
+        return get(f"ratio_{flow}")
+    if flow and _TONNAGE.search(head):
+        return get(f"tonnage_{flow}")
+    return None
+
+
+def _year_row(table: Table, year: int, texts: list[str], lead: int, ctx: Context) -> list[Candidate]:
+    """A history table with a row per year ("Année | Nombre d'habitants | Tonnages | Ratio"): the
+    report year's row, each column the indicator its header names (the flow from the caption)."""
+    if ctx.year is not None and year != ctx.year:
+        return []
+    flow = _flow(table.caption)
+    out = []
+    for j in range(lead, len(texts)):
+        head = " ".join(h[j] for h in table.header_rows if j < len(h) and h[j])
+        ind = _measure(head, flow)
+        value = cell(texts[j]) if texts[j] else None
+        if ind is None or not isinstance(value, Figure) or _VARIATION.search(head):
+            continue
+        unit = unit_for(ind, value, head)
+        if unit is not None:
+            out.append(Candidate(ind, value.value, unit, year, None, table.page, " | ".join(texts), True, "value"))
+    return out
+
+
+def _measure_columns(table: Table, label: str, texts: list[str], lead: int, ctx: Context) -> list[Candidate]:
+    """A synthesis table with a row per flow and a column per measure ("Verre PAV | Tonnages 2023 |
+    Ratio kg/hab/an"): the ratio column, which prints no year, is the flow's ratio of the year of
+    the tonnage column (the report's year)."""
+    flow = _flow(label)
+    if flow is None or ctx.domain != "dechets":
+        return []
+    heads = [" ".join(h[j] for h in table.header_rows if j < len(h) and h[j]) for j in range(len(texts))]
+    years = {y for h in heads for y, _, _ in _years(h, ctx)}
+    year = next(iter(years)) if len(years) == 1 else ctx.year
+    out = []
+    for j in range(lead, len(texts)):
+        if not _RATIO.search(heads[j]) or _years(heads[j], ctx):
+            continue
+        ind = get(f"ratio_{flow}")
+        value = cell(texts[j]) if texts[j] else None
+        if ind is not None and isinstance(value, Figure):
+            out.append(Candidate(ind, value.value, ind.unit, year, None, table.page, " | ".join(texts), True, "value"))
     return out
 
 

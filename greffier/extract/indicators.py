@@ -232,7 +232,8 @@ def _merge(
         keep = valued + (stated if valued else nulls)
         conflict = len(valued) > 1 or bool(valued and stated)
         for slot in keep:
-            first = sorted(slot, key=lambda c: (c.from_table, c.page))[0]
+            # the most precise reading of the value ("3 163,88" over the rounded "3 164 T"), text first
+            first = sorted(slot, key=lambda c: (-c.decimals if c.value is not None else 0, c.from_table, c.page))[0]
             also = tuple(
                 dict.fromkeys(
                     (c.page, c.evidence[:300], c.from_table)
