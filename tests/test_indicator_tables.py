@@ -149,3 +149,23 @@ def test_a_history_over_many_year_columns_gives_the_report_year_only() -> None:
         [("", "2019", "2020", "2021", "2022", "2023"), ("Taux de desserte", "91 %", "92 %", "93 %", "95 %", "96 %")]
     )
     assert _read([history], 2023) == [("P201.1", 96.0, "%", 2023)]
+
+
+def test_rows_of_stations_take_the_indicator_their_headers_name() -> None:
+    sludge = _table(
+        [("Station d'épuration communale 0516007V001", "1,20", "1,35")],
+        header=(("Boues produites (en tonnes de Matières Sèches)", "Exercice 2020 en tMS", "Exercice 2021 en tMS"),),
+    )
+    assert _read([sludge]) == [("D203.0", 1.2, "tMS", 2020), ("D203.0", 1.35, "tMS", 2021)]
+    plants = _table(
+        [("STEP du bourg", "2,5", "100 %"), ("STEP de la gare", "0,8", "100 %")],
+        header=(
+            ("Station", "Quantité de boues évacuées (tMS)", "Taux de boues évacuées selon les filières conformes"),
+        ),
+    )
+    got = _read([plants])
+    assert ("D203.0", 2.5, "tMS", 2021) in got and ("D203.0", 0.8, "tMS", 2021) in got
+    assert ("P206.3", 100.0, "%", 2021) in got
+    # a table of stations whose headers name no indicator gives nothing
+    capacity = _table([("STEP du bourg", "400", "Lagunage")], header=(("Station", "Capacité (EH)", "Filière"),))
+    assert _read([capacity]) == []

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from greffier.extract.indicator_prose import Candidate, unit_for
-from greffier.extract.indicator_ref import IndicatorDef, get, match_name
+from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, match_name
 from greffier.extract.indicator_rows import Context, Row, cell, relative_columns, row_candidates
 from greffier.extract.indicator_values import Figure, clean, columns
 from greffier.records import Table
@@ -79,6 +79,9 @@ def _table(table: Table, ctx: Context) -> list[Candidate]:
             out += _year_row(table, int(label), texts, lead, ctx)
             continue
         out += _measure_columns(table, label, texts, lead, ctx)
+        if match_name(label, ctx.domain) is None and not find_codes(label):
+            out += _entity_row(table, label, texts, lead, ctx, col_year, head_label)
+            continue
         keep = [j for j, c in parsed.items() if c is not None and c != "" and j not in variation]
         if not keep:
             continue
@@ -158,6 +161,55 @@ def _measure_columns(table: Table, label: str, texts: list[str], lead: int, ctx:
         value = cell(texts[j]) if texts[j] else None
         if ind is not None and isinstance(value, Figure):
             out.append(Candidate(ind, value.value, ind.unit, year, None, table.page, " | ".join(texts), True, "value"))
+    return out
+
+
+def _coded(text: str, ctx: Context) -> IndicatorDef | None:
+    """A SISPEA indicator a header names, by its code or its name."""
+    codes = find_codes(text)
+    ind = by_code(codes[0][2], ctx.domain) if codes else None
+    if ind is None:
+        hit = match_name(text, ctx.domain)
+        ind = hit[0] if hit else None
+    return ind if ind is not None and ind.code else None
+
+
+def _entity_row(
+    table: Table,
+    label: str,
+    texts: list[str],
+    lead: int,
+    ctx: Context,
+    col_year: dict[int, tuple[int, str | None, str]],
+    head_label: str,
+) -> list[Candidate]:
+    """A row of a station or a commune, not of an indicator ("Station d'épuration communale |
+    0,00 | 0,00"): the indicator is the one the label column's header names ("Boues produites (en
+    tonnes de matières sèches)", each value column a year), or the one each value column's header
+    names ("Quantité de boues (tMS) | Taux de conformité (%)", the report's year)."""
+    label_head = " ".join(" ".join(h[:lead]) for h in table.header_rows) or head_label
+    by_label = _coded(label_head, ctx) if label_head else None
+    out: list[Candidate] = []
+    for j in range(lead, len(texts)):
+        value = cell(texts[j]) if texts[j] else None
+        if value is None or value == "":
+            continue
+        head = " ".join(h[j] for h in table.header_rows if j < len(h) and h[j])
+        ind = by_label if by_label is not None and j in col_year else _coded(head, ctx)
+        if ind is None or _VARIATION.search(head):
+            continue
+        year, as_of, kind = col_year.get(j, (ctx.year, None, "exercice"))
+        if ind.code in ("D102.0", "D204.0") and kind == "exercice" and year is not None:
+            year, as_of = year + 1, f"{year + 1}-01-01"
+        evidence = " | ".join(t for t in texts if t)
+        if isinstance(value, str):
+            out.append(Candidate(ind, None, ind.unit, year, as_of, table.page, evidence, True, value))
+            continue
+        unit = unit_for(ind, value, f"{label_head} {head}")
+        if unit is not None:
+            out.append(
+                Candidate(ind, value.value, unit, year, as_of, table.page, evidence, True, "value", value.decimals)
+            )
     return out
 
 
