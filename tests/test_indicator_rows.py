@@ -160,3 +160,10 @@ def test_a_formula_naming_another_coded_rate_is_not_the_headings() -> None:
     got = sorted((c.ind.key, c.value, c.year) for c in prose_candidates(9, text, AC, 2022))
     assert ("P251.1", 0.0, 2022) in got and ("P252.2", 7.7, 2022) in got
     assert ("P251.1", 7.7, 2022) not in got
+
+
+def test_a_page_number_alone_on_its_line_is_no_value() -> None:
+    lines = [["Evolution du taux de TEOM"], ["Taux de TEOM voté"], ["36"]]
+    ctx = Context("dechets", 2023)
+    rows, _ = line_rows(36, lines, ctx, [])
+    assert [c for r in rows for c in row_candidates(r, ctx)] == []

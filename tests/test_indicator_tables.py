@@ -169,3 +169,19 @@ def test_rows_of_stations_take_the_indicator_their_headers_name() -> None:
     # a table of stations whose headers name no indicator gives nothing
     capacity = _table([("STEP du bourg", "400", "Lagunage")], header=(("Station", "Capacité (EH)", "Filière"),))
     assert _read([capacity]) == []
+
+
+def test_a_history_whose_columns_go_back_further_than_six_years() -> None:
+    coverage = _table(
+        [
+            ("Dépenses de fonctionnement", "1 611 614 €", "1 593 671 €", "1 932 873€"),
+            ("Taux de couverture du service", "69,83 %", "74,43 %", "110,75 %"),
+        ],
+        header=(("", "2015", "2016", "2023"),),
+    )
+    got = sorted((c.ind.key, c.value, c.year) for c in table_candidates([coverage], Context("dechets", 2023)))
+    assert [g for g in got if g[0] == "taux_couverture"] == [
+        ("taux_couverture", 69.83, 2015),
+        ("taux_couverture", 74.43, 2016),
+        ("taux_couverture", 110.75, 2023),
+    ]

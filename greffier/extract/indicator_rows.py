@@ -198,6 +198,8 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
             continue
         header_open = False
         own = label_text.strip()
+        if not own and len(cells) == 1 and isinstance(cells[0], Figure) and cells[0].value == page:
+            continue  # the page number
         if len(cells) == 1 and re.search(r"(?i)\b(?:par|pour|de|du|des|à|sur|le|la|les|et|au)$", own):
             buffer = (buffer + [text])[-4:]  # "... curage par 100": a line broken inside a sentence
             continue

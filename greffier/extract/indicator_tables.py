@@ -35,6 +35,8 @@ def table_candidates(tables: Sequence[Table], ctx: Context) -> list[Candidate]:
 
 
 def _years(text: str, ctx: Context) -> list[tuple[int, str | None, str]]:
+    if re.fullmatch(r"\s*(?:19|20)\d\d\s*", text):
+        return columns(text)  # a header cell that is a year: a column of a history, however old
     cols = [c for c in columns(text) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
     return cols or relative_columns(text, ctx.year)
 
@@ -139,7 +141,10 @@ def _year_row(table: Table, year: int, texts: list[str], lead: int, ctx: Context
             continue
         unit = unit_for(ind, value, head)
         if unit is not None:
-            out.append(Candidate(ind, value.value, unit, year, None, table.page, " | ".join(texts), True, "value"))
+            evidence = " | ".join(texts)
+            out.append(
+                Candidate(ind, value.value, unit, year, None, table.page, evidence, True, "value", value.decimals)
+            )
     return out
 
 
@@ -160,7 +165,10 @@ def _measure_columns(table: Table, label: str, texts: list[str], lead: int, ctx:
         ind = get(f"ratio_{flow}")
         value = cell(texts[j]) if texts[j] else None
         if ind is not None and isinstance(value, Figure):
-            out.append(Candidate(ind, value.value, ind.unit, year, None, table.page, " | ".join(texts), True, "value"))
+            evidence = " | ".join(texts)
+            out.append(
+                Candidate(ind, value.value, ind.unit, year, None, table.page, evidence, True, "value", value.decimals)
+            )
     return out
 
 
