@@ -185,3 +185,10 @@ def test_a_history_whose_columns_go_back_further_than_six_years() -> None:
         ("taux_couverture", 74.43, 2016),
         ("taux_couverture", 110.75, 2023),
     ]
+
+
+def test_a_unit_the_column_header_gives() -> None:
+    network = _table(
+        [("Total réseau de collecte", "10 540", "15 250")], header=(("Linéaire", "2021 (ml)", "2022 (ml)"),)
+    )
+    assert _read([network], 2022) == [("lineaire_reseau", 10540.0, "m", 2021), ("lineaire_reseau", 15250.0, "m", 2022)]

@@ -68,12 +68,12 @@ def split_cells(segments: list[str]) -> tuple[list[str], list[Figure | str]]:
         labels, cells = _split_cells(segments[:-1])
         if cells and all(isinstance(c, Figure) for c in cells) and labels:
             if unit:
-                cells = [_with_unit(c, unit.group(1)) for c in cells]
+                cells = [with_unit(c, unit.group(1)) for c in cells]
             return labels, cells
     return segments, []
 
 
-def _with_unit(cell: Figure | str, unit: str) -> Figure | str:
+def with_unit(cell: Figure | str, unit: str) -> Figure | str:
     if not isinstance(cell, Figure) or cell.unit is not None:
         return cell
     got = parse_cell(f"{cell.value:.{cell.decimals}f} {unit}".replace(".", ","))

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from greffier.extract.indicator_prose import Candidate, unit_for
 from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, match_name
-from greffier.extract.indicator_rows import Context, Row, cell, relative_columns, row_candidates
+from greffier.extract.indicator_rows import Context, Row, cell, relative_columns, row_candidates, with_unit
 from greffier.extract.indicator_values import Figure, clean, columns
 from greffier.records import Table
 
@@ -95,7 +95,7 @@ def _table(table: Table, ctx: Context) -> list[Candidate]:
             header = list(ordered)
         else:
             continue  # no year for the columns: stations, categories, or a year the text gives
-        cells: list[Figure | str] = [parsed[j] for j in keep]  # type: ignore[misc]
+        cells: list[Figure | str] = [_header_unit(table, j, parsed[j]) for j in keep]  # type: ignore[misc]
         context = " ".join(x for x in (clean(table.caption), head_label, title) if x)
         row = Row(table.page, label, context, cells, header, " | ".join(t for t in texts if t))
         out += row_candidates(row, ctx)
@@ -219,6 +219,18 @@ def _entity_row(
                 Candidate(ind, value.value, unit, year, as_of, table.page, evidence, True, "value", value.decimals)
             )
     return out
+
+
+_HEAD_UNIT = re.compile(r"(?i)[\[(]\s*(ml|m|km|m3|€|%|‰|tms|t\s*ms|ans?)\s*[\])]|\ben\s+(ml|km|m3|€|tms)\b")
+
+
+def _header_unit(table: Table, j: int, value: Figure | str | None) -> Figure | str | None:
+    """A figure printed without its unit under a column header that gives it ("Linéaire (ml)")."""
+    if not isinstance(value, Figure) or value.unit is not None:
+        return value
+    head = " ".join(h[j] for h in table.header_rows if j < len(h) and h[j])
+    m = _HEAD_UNIT.search(head)
+    return with_unit(value, m.group(1) or m.group(2)) if m else value
 
 
 def _is_figure(c: Figure | str | None) -> bool:
