@@ -11,7 +11,17 @@ from dataclasses import dataclass, replace
 
 from greffier.extract.indicator_prose import Candidate, unit_for
 from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, match_name, norm
-from greffier.extract.indicator_values import PLACEHOLDER, STATUS, TEMPLATE, Figure, clean, columns, figures, parse_cell
+from greffier.extract.indicator_values import (
+    NOT_APPLICABLE,
+    PLACEHOLDER,
+    STATUS,
+    TEMPLATE,
+    Figure,
+    clean,
+    columns,
+    figures,
+    parse_cell,
+)
 
 _PRICE = ("D102.0", "D204.0")
 _GENERIC = {"facture_120m3": ("facture", "120"), "lineaire_reseau": ("reseau", "lineaire")}
@@ -43,7 +53,7 @@ def cell(text: str) -> Figure | str | None:
     if fig is not None:
         return fig
     if STATUS.match(t):
-        return "sans objet" if re.match(r"(?i)sans|s\.o|n[ée]ant|non concern", t) else "non renseigné"
+        return "sans objet" if NOT_APPLICABLE.search(t) or re.match(r"(?i)s\.o", t) else "non renseigné"
     if TEMPLATE.match(t):
         return "empty"
     if PLACEHOLDER.match(t):

@@ -26,7 +26,9 @@ NUMBER = re.compile(
     rf"(?<![\w,.\-/])(?P<sign>[-−]\s?)?(?P<num>{_NUM})(?:\s*\*?\s*(?P<unit>{_UNIT})|(?![\w/]|[,.]\d))", re.IGNORECASE
 )
 STATUS = re.compile(
-    r"^(?:nc|n\.c\.?|non communiqu\w*|non renseign\w*|sans objet|s\.o\.?|n[ée]ant|non concern\w*|nd|n\.d\.?)$",
+    r"^(?:nc|n\.c\.?|non communiqu\w*|non renseign\w*|sans objet|s\.o\.?|n[ée]ant|non concern\w*|nd|n\.d\.?"
+    r"|non applicable|pas concern\w*|non disponible)"
+    r"(?:\s*\*+|\s*\(\d\)|\s*[(\[][^)\]]{1,40}[)\]])?$",  # "Sans objet (STEP < 2 000 EH)", "NC (1)"
     re.IGNORECASE,
 )
 TEMPLATE = re.compile(r"^_{2,}\s*%?$|^\.{3,}$|^…+$")
