@@ -192,3 +192,17 @@ def test_a_unit_the_column_header_gives() -> None:
         [("Total réseau de collecte", "10 540", "15 250")], header=(("Linéaire", "2021 (ml)", "2022 (ml)"),)
     )
     assert _read([network], 2022) == [("lineaire_reseau", 10540.0, "m", 2021), ("lineaire_reseau", 15250.0, "m", 2022)]
+
+
+def test_a_table_of_communes_gives_each_communes_figures() -> None:
+    communes = _table(
+        [("BITRY", "120", "260"), ("Couloisy", "200", "450")],
+        header=(("Commune", "Nombre d'abonnés", "Habitants desservis"),),
+    )
+    got = sorted((c.ind.key, c.value, c.year, c.commune) for c in table_candidates([communes], Context(AC, 2021)))
+    assert got == [
+        ("D201.0", 260.0, 2021, "Bitry"),
+        ("D201.0", 450.0, 2021, "Couloisy"),
+        ("abonnes", 120.0, 2021, "Bitry"),
+        ("abonnes", 200.0, 2021, "Couloisy"),
+    ]

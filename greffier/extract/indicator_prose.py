@@ -32,6 +32,7 @@ class Candidate:
     from_table: bool
     status: str = "value"
     decimals: int = 0
+    commune: str | None = None  # the commune a row of a multi-commune table gives, else the report's
 
 
 # -- units -----------------------------------------------------------------------------------

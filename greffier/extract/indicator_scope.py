@@ -312,6 +312,11 @@ def _clean_name(raw: str) -> str | None:
     return name
 
 
+def title_case(name: str) -> str:
+    """A place name printed in capitals as it is written ("LA CORNE-EN-VEXIN" -> "La Corne-en-Vexin")."""
+    return _title(name)
+
+
 def _issuer_commune(issuer: str | None) -> str | None:
     m = re.match(r"(?i)(?:commune|ville|mairie)\s+(?:de\s+|d['’]\s*)(.+)", issuer or "")
     return _title(m.group(1)) if m else None

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from greffier.extract.indicator_prose import Candidate, unit_for
 from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, match_name
 from greffier.extract.indicator_rows import Context, Row, cell, relative_columns, row_candidates, with_unit
+from greffier.extract.indicator_scope import title_case
 from greffier.extract.indicator_values import Figure, clean, columns
 from greffier.records import Table
 
@@ -172,14 +173,18 @@ def _measure_columns(table: Table, label: str, texts: list[str], lead: int, ctx:
     return out
 
 
-def _coded(text: str, ctx: Context) -> IndicatorDef | None:
-    """A SISPEA indicator a header names, by its code or its name."""
+_COMMUNES = re.compile(r"(?i)\W*communes?\W*(?:desservies?|membres?|adh[ée]rentes?)?\W*")
+
+
+def _coded(text: str, ctx: Context, any_figure: bool = False) -> IndicatorDef | None:
+    """A SISPEA indicator a header names, by its code or its name (or any indicator of the
+    reference table, for the columns of a table of communes)."""
     codes = find_codes(text)
     ind = by_code(codes[0][2], ctx.domain) if codes else None
     if ind is None:
         hit = match_name(text, ctx.domain)
         ind = hit[0] if hit else None
-    return ind if ind is not None and ind.code else None
+    return ind if ind is not None and (ind.code or any_figure) else None
 
 
 def _entity_row(
@@ -197,13 +202,15 @@ def _entity_row(
     names ("Quantité de boues (tMS) | Taux de conformité (%)", the report's year)."""
     label_head = " ".join(" ".join(h[:lead]) for h in table.header_rows) or head_label
     by_label = _coded(label_head, ctx) if label_head else None
+    # "Commune | Abonnés | Habitants desservis": a multi-commune report's figures, commune by commune
+    commune = title_case(label) if _COMMUNES.fullmatch(label_head) else None
     out: list[Candidate] = []
     for j in range(lead, len(texts)):
         value = cell(texts[j]) if texts[j] else None
         if value is None or value == "":
             continue
         head = " ".join(h[j] for h in table.header_rows if j < len(h) and h[j])
-        ind = by_label if by_label is not None and j in col_year else _coded(head, ctx)
+        ind = by_label if by_label is not None and j in col_year else _coded(head, ctx, commune is not None)
         if ind is None or _VARIATION.search(head):
             continue
         year, as_of, kind = col_year.get(j, (ctx.year, None, "exercice"))
@@ -211,12 +218,14 @@ def _entity_row(
             year, as_of = year + 1, f"{year + 1}-01-01"
         evidence = " | ".join(t for t in texts if t)
         if isinstance(value, str):
-            out.append(Candidate(ind, None, ind.unit, year, as_of, table.page, evidence, True, value))
+            out.append(Candidate(ind, None, ind.unit, year, as_of, table.page, evidence, True, value, 0, commune))
             continue
         unit = unit_for(ind, value, f"{label_head} {head}")
         if unit is not None:
             out.append(
-                Candidate(ind, value.value, unit, year, as_of, table.page, evidence, True, "value", value.decimals)
+                Candidate(
+                    ind, value.value, unit, year, as_of, table.page, evidence, True, "value", value.decimals, commune
+                )
             )
     return out
 

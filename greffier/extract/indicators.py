@@ -214,7 +214,7 @@ def _merge(
 ) -> list[IndicatorRecord]:
     groups: dict[tuple, list[list[Candidate]]] = {}
     for c in cands:
-        slots = groups.setdefault((c.ind.key, c.year), [])
+        slots = groups.setdefault((c.ind.key, c.year, c.commune), [])
         for slot in slots:
             if _same(slot[0], c):
                 slot.append(c)
@@ -225,7 +225,7 @@ def _merge(
     # and flagged, unless the statement is a blank template cell or a placeholder
     records: list[IndicatorRecord] = []
     issuer = doc.issuer or issuer_printed(pages)
-    for (key, year), slots in groups.items():
+    for (key, year, own), slots in groups.items():
         valued = [s for s in slots if s[0].value is not None]
         nulls = [s for s in slots if s[0].value is None]
         stated = [s for s in nulls if s[0].status in ("non renseigné", "sans objet")]
@@ -252,7 +252,7 @@ def _merge(
                     year=year,
                     as_of=next((c.as_of for c in slot if c.as_of), None),
                     issuer=issuer,
-                    commune=commune,
+                    commune=own or commune,
                     service=ctx.domain,
                     doc_id=doc.doc_id,
                     page=first.page,
