@@ -167,3 +167,10 @@ def test_a_page_number_alone_on_its_line_is_no_value() -> None:
     ctx = Context("dechets", 2023)
     rows, _ = line_rows(36, lines, ctx, [])
     assert [c for r in rows for c in row_candidates(r, ctx)] == []
+
+
+def test_a_waste_flows_tonnage_then_its_ratio_per_habitant() -> None:
+    text = "Tableau des flux ordures ménagères résiduelles 3 164 T 195,74 kg / hab. / an déchets verts en PàP 1 075 T"
+    got = sorted((c.ind.key, c.value, c.unit) for c in prose_candidates(22, text, "dechets", 2023))
+    assert ("tonnage_omr", 3164.0, "t") in got and ("ratio_omr", 195.74, "kg/hab") in got
+    assert [(f.value, f.unit) for f in figures("264,56 Kg par an et par habitant")] == [(264.56, "kg/hab")]

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, indicators
+from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, indicators
 from greffier.extract.indicator_values import DATE, NOT_APPLICABLE, NOT_GIVEN, YEAR, Figure, clean, figures, year_of
 
 
@@ -199,6 +199,12 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
     if ind.code in ("D102.0", "D204.0") and as_of is None and yr is not None and yr != year:
         as_of = f"{yr}-01-01"
     out = [Candidate(ind, fig.value, unit, yr, as_of, page, sent, False, "value", fig.decimals)]
+    if ind.key.startswith("tonnage_"):
+        # "ordures ménagères résiduelles 3 164 T 195,74 kg / hab. / an": the flow's ratio follows
+        nxt = next((f for f in window if f.start > fig.start), None)
+        ratio = get(ind.key.replace("tonnage_", "ratio_", 1))
+        if ratio is not None and nxt is not None and nxt.unit == "kg/hab" and nxt.start - fig.end < 12:
+            out.append(Candidate(ratio, nxt.value, "kg/hab", yr, None, page, sent, False, "value", nxt.decimals))
     m = _BRACKET.match(sent[fig.end : fig.end + 120])
     if m:
         inner = figures(m.group(1))

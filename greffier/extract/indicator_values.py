@@ -16,7 +16,7 @@ _UNIT = (
     r"|t\.?\s*m\.?s\.?(?!\w)|tonnes?\s+(?:de\s+)?m\.?s\.?(?!\w)|pts\b|an\(s\)|hab\.(?!\w)|hab\b(?!\s*/)"
     r"|%|‰|€\s*(?:h\.?t\.?|ttc)?\s*/\s*m3|€\s*/\s*hab\w*|€\s*/\s*t\b|k€|m€|€|euros?|km|ml|m3|tms"
     r"|tonnes? de mati\w+ s\w+"
-    r"|t\b|tonnes?|kg\s*/\s*hab\w*|habitants?\b(?!\s*/)|abonn\w+\b(?!\s*/)|installations?|points?|/\s*1[24]0|/\s*100\b|ans?\b|ann\w+es?\b|jours?"
+    r"|t\b|tonnes?|kg\s*par\s+an\s+et\s+par\s+habitant|kg\s*/\s*hab\.?(?:\s*/\s*an)?|kg\s*/\s*hab\w*|habitants?\b(?!\s*/)|abonn\w+\b(?!\s*/)|installations?|points?|/\s*1[24]0|/\s*100\b|ans?\b|ann\w+es?\b|jours?"
 )
 CELL = re.compile(
     rf"^(?P<sign>[-−+]\s?)?(?P<num>{_NUM})\s*\*?\s*(?P<unit>{_UNIT})?\s*(?:ht|ttc)?\s*\.?(?:\s*\*+|\s*\(\d\))?$",
