@@ -10,6 +10,10 @@ value ("non renseigné", "sans objet", blank) is found when a record of the same
 has no value; a record with a value there is ``invented``. Precision is over the found records
 that have a value.
 
+``table_cells`` measures the table finder on the service reports of the same gold (budgets aside):
+the share of the gold values printed in a table (``from_table``) that a table found on their page
+holds as a cell (the value, sign aside).
+
 The files are split by issuer before tuning (``tune``: the issuers extraction was developed on;
 ``report``: the held-out ones, whose errors are not looked at while developing).
 """
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +30,7 @@ from greffier.errors import NotFoundError
 from greffier.extract.headings import fold
 from greffier.extract.indicator_ref import resolve, service_domain
 from greffier.extract.pipeline import parse_file
-from greffier.records import IndicatorRecord
+from greffier.records import IndicatorRecord, Table
 
 TUNE = ("Abainville", "Alloue", "Brillac", "Jons", "RPQS-OM", "Bretagne", "Grand Est")
 SPLITS = ("tune", "report", "all")
@@ -44,6 +48,8 @@ class FileScore:
     nulls_right: int
     invented: int  # gold "no value" records for which a value was extracted
     precise: int  # extracted records with a value that match a gold record
+    in_tables: int = 0  # gold values printed in a table (from_table)
+    as_cells: int = 0  # of which a table found on their page holds as a cell
     missed: tuple[str, ...] = field(default=())
     spurious: tuple[str, ...] = field(default=())
 
@@ -128,6 +134,24 @@ def score_file(gold: dict[str, Any], records: list[IndicatorRecord], domain: str
     )
 
 
+def table_coverage(gold: dict[str, Any], tables: list[Table]) -> tuple[int, int]:
+    """(gold values printed in a table, of which a cell of a table found on their page)."""
+    cells: dict[int, list[float]] = {}
+    for t in tables:
+        for c in t.cells:
+            if c.value is not None:
+                cells.setdefault(c.page, []).append(abs(c.value))
+    total = hit = 0
+    for g in gold.get("records", []):
+        if g.get("value") is None or not g.get("from_table"):
+            continue
+        total += 1
+        value = abs(float(g["value"]))
+        pages = [g.get("page"), *g.get("also_pages", [])]
+        hit += any(_close(value, x) for p in pages for x in cells.get(p, []))
+    return total, hit
+
+
 def evaluate_indicators(gold_dir: Path, corpus_root: Path, split: str = "all") -> list[FileScore]:
     """One score per gold file of the split. Raises :class:`NotFoundError` for a missing gold
     directory or source document."""
@@ -144,7 +168,9 @@ def evaluate_indicators(gold_dir: Path, corpus_root: Path, split: str = "all") -
             raise NotFoundError(f"gold source {source} is not there (check --corpus-root)")
         parsed = parse_file(source, path.stem[:40])
         domain = service_domain(parsed.document.title + "\n" + "\n".join(p.text for p in parsed.pages[:3]))
-        scores.append(score_file(gold, list(parsed.indicators), domain))
+        score = score_file(gold, list(parsed.indicators), domain)
+        total, hit = table_coverage(gold, list(parsed.tables)) if domain != "budget" else (0, 0)
+        scores.append(replace(score, in_tables=total, as_cells=hit))
     return scores
 
 
@@ -177,4 +203,9 @@ def _row(source: str, split: str, scores: list[FileScore]) -> dict[str, Any]:
         "no_value_gold": nulls,
         "no_value_right": sum(s.nulls_right for s in scores),
         "invented": sum(s.invented for s in scores),
+        "table_cells": _share(sum(s.as_cells for s in scores), sum(s.in_tables for s in scores)),
     }
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, indicators
-from greffier.extract.indicator_values import DATE, NOT_GIVEN, YEAR, Figure, clean, figures, year_of
+from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, indicators
+from greffier.extract.indicator_values import DATE, NOT_APPLICABLE, NOT_GIVEN, YEAR, Figure, clean, figures, year_of
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Candidate:
     from_table: bool
     status: str = "value"
     decimals: int = 0
+    commune: str | None = None  # the commune a row of a multi-commune table gives, else the report's
 
 
 # -- units -----------------------------------------------------------------------------------
@@ -42,8 +43,12 @@ def unit_for(ind: IndicatorDef, fig: Figure | None, label: str = "") -> str | No
     printed = fig.unit if fig else None
     want = ind.unit
     if printed is None:
-        if want == "km" and re.search(r"\(ml\)|\bml\b|\(m\)", label.lower()):
+        low = label.lower()
+        if want == "km" and re.search(r"\(ml\)|\bml\b|\(m\)|\[m\]|\[ml\]", low):
             return "m"
+        amount = r"[\[(]\s*(?:€|euros?)\s*[\])]|\ben\s+(?:€|euros?)(?!\s*/)"
+        if ind.key in ("P207.0", "P109.0") and re.search(amount, low):
+            return "EUR"  # the amount abandoned, printed under "[€]" rather than per m³
         return want
     if printed == want:
         return want
@@ -51,8 +56,8 @@ def unit_for(ind: IndicatorDef, fig: Figure | None, label: str = "") -> str | No
         return "EUR" if ind.key in ("P207.0", "P109.0") else want
     if want == "km" and printed == "m":
         return "m"
-    if want == "per 100 km" and printed == "%":
-        return want
+    if want in ("per 100 km", "‰") and printed in ("%", "‰", "per 100 km"):
+        return want  # SISPEA rates per 1000 or per 100 km, often printed with a % sign
     if want in ("count", "points") and printed in ("count", "points"):
         return want
     if want == "tMS" and printed == "t":
@@ -99,8 +104,8 @@ def _cue_patterns(domain: str | None) -> tuple[tuple[IndicatorDef, re.Pattern[st
             continue
         for form in ind.forms:
             words = [w for w in form.split() if w not in ("–", "-", "/")]
-            if not words or len(form) < 5:
-                continue
+            if not words or len(form) < 5 or (ind.domain == "dechets" and len(words) < 2):
+                continue  # "verre", "textile": a material named in passing, not its tonnage
             body = r"[\W_]+".join(re.escape(w) + r"[sx]?" for w in words)
             out.append((ind, re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)))
         if ind.key in _NOUN and ind.key != "population":
@@ -160,8 +165,14 @@ def _year(sent: str, cue_start: int, fig: Figure, year: int | None) -> tuple[int
 def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: int | None) -> list[Candidate]:
     window = [f for f in figures(sent) if end <= f.start <= end + 250]
     fig, unit = None, None
-    if ind.unit == "points" and len(window) > 1 and window[0].value in (100, 120, 140) and window[1].unit == "points":
-        window = window[1:]  # "120/120 75/120": the scale, then the score
+    if (
+        ind.unit == "points"
+        and len(window) > 1
+        and window[0].value in (100, 120, 140, 200)
+        and (window[1].unit == "points" or re.fullmatch(r"[\s\-–/:]*", sent[window[0].end : window[1].start]))
+        and window[1].value <= window[0].value
+    ):
+        window = window[1:]  # "120/120 75/120", "TOTAL 120 - 107": the scale, then the score
     for exact in (True, False):
         for f in window:
             unit = _fits(ind, f, exact)
@@ -175,7 +186,7 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
             y = _WHEN_RE.search(sent)
             got = year_of(y.group(1)) if y else None
             yr = got[0] if got else year
-            status = "sans objet" if re.search(r"(?i)sans objet|pas concern", sent) else "non renseigné"
+            status = "sans objet" if NOT_APPLICABLE.search(sent) else "non renseigné"
             out = [Candidate(ind, None, ind.unit, yr, None, page, sent, False, status)]
             prev = _BRACKET.search(sent[start:])
             inner = figures(prev.group(1)) if prev else []
@@ -188,6 +199,12 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
     if ind.code in ("D102.0", "D204.0") and as_of is None and yr is not None and yr != year:
         as_of = f"{yr}-01-01"
     out = [Candidate(ind, fig.value, unit, yr, as_of, page, sent, False, "value", fig.decimals)]
+    if ind.key.startswith("tonnage_"):
+        # "ordures ménagères résiduelles 3 164 T 195,74 kg / hab. / an": the flow's ratio follows
+        nxt = next((f for f in window if f.start > fig.start), None)
+        ratio = get(ind.key.replace("tonnage_", "ratio_", 1))
+        if ratio is not None and nxt is not None and nxt.unit == "kg/hab" and nxt.start - fig.end < 12:
+            out.append(Candidate(ratio, nxt.value, "kg/hab", yr, None, page, sent, False, "value", nxt.decimals))
     m = _BRACKET.match(sent[fig.end : fig.end + 120])
     if m:
         inner = figures(m.group(1))
@@ -200,10 +217,60 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
     return out
 
 
+_HEADLINE_NOUNS = {
+    "menage": "menages",
+    "commune": "communes_membres",
+    "installation": "installations_anc",
+    "abonne": "abonnes",
+    "habitant": "population",
+}
+_HEADLINE = re.compile(
+    r"(?<![\w,.])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)\s+"
+    r"(m[ée]nages?|communes?|installations?|abonn[ée]s?|habitants?)(?=\s*$|\s+\d|\s*[•|–-])",
+    re.IGNORECASE,
+)
+
+
+def headline_candidates(page: int, text: str, domain: str | None, year: int | None) -> list[Candidate]:
+    """Key figures of a report's infographic pages, printed figure first on short lines ("6 513
+    ménages", "20 communes", "16 164 habitants", "1 365 installations"): the service's figures of
+    the report's year. Habitants are the territory's population only in a waste or SPANC report
+    (a sewerage report's "275 habitants" is the served population, read with its sentence)."""
+    from greffier.extract.indicator_ref import _allowed, get
+
+    out: list[Candidate] = []
+    for line in text.split("\n"):
+        line = clean(line)
+        if not re.match(r"^\d", line) or len(line.split()) > 14:
+            continue
+        for m in _HEADLINE.finditer(line):
+            noun = _fold(m.group(2)).lower().rstrip("s")
+            key = _HEADLINE_NOUNS.get(noun)
+            if key == "population" and domain not in ("dechets", "assainissement_non_collectif"):
+                continue
+            ind = get(key) if key else None
+            if ind is None or not _allowed(ind, domain):
+                continue
+            value = float(re.sub(r"\D", "", m.group(1)))
+            out.append(Candidate(ind, value, ind.unit, year, None, page, line, False, "value"))
+    return out
+
+
+def _not_given_here(sent: str) -> bool:
+    """A sentence that says the heading's indicators are not given or do not apply, and gives no
+    figure of its own (a threshold such as "2 000 EH" aside)."""
+    if not NOT_GIVEN.search(sent) or len(sent.split()) > 40:
+        return False
+    rest = re.sub(r"(?i)\d[\d\s]*(?:eh|equivalents?[- ]habitants?|kg\s*dbo5?\S*)", "", sent)
+    return not any(f.unit in ("%", "points", "EUR", "EUR/m3") for f in figures(rest))
+
+
 def prose_candidates(page: int, text: str, domain: str | None, year: int | None) -> list[Candidate]:
     """Candidates from the sentences of one page's text."""
     out: list[Candidate] = []
     context: IndicatorDef | None = None
+    heading: list[IndicatorDef] = []  # the indicators the last heading prints the codes of
+    since_heading = 0
     text = re.sub(r"(?<![.:;!?])\n(?=[a-zà-ü(])", " ", text)  # a sentence cut across lines
     text = re.sub(r"\b(du|de|la|le|les|des|au|aux|à|et|en|par|pour|sur)\n", r"\1 ", text)
     for para in text.split("\n"):
@@ -214,11 +281,28 @@ def prose_candidates(page: int, text: str, domain: str | None, year: int | None)
             if _ROW_END.search(sent) and "(" not in sent[-60:]:
                 continue  # a table row ("... 95,9% 96,5%"): the row reader's, with its columns
             cues = _cues(sent, domain)
+            since_heading += 1
             if codes and not any(f.unit for f in figures(sent[: codes[-1][0]])):
                 context = by_code(codes[-1][2], domain) or context
+                named = [i for i in (by_code(c[2], domain) for c in codes) if i is not None]
+                if named and not NOT_GIVEN.search(sent):
+                    heading, since_heading = list({i.key: i for i in named}.values()), 0
+            if heading and since_heading <= 6 and not codes and _not_given_here(sent):
+                # "Conformités ... (P203.3), (P204.3), (P205.3)" / "Le service n'est pas concerné par ces
+                # indicateurs": each indicator of the heading, without a value
+                status = "sans objet" if NOT_APPLICABLE.search(sent) else "non renseigné"
+                y = _WHEN_RE.search(sent)
+                got = year_of(y.group(1)) if y else None
+                for ind in heading:
+                    out.append(Candidate(ind, None, ind.unit, got[0] if got else year, None, page, sent, False, status))
+                heading = []
+                continue
             if context is not None and context.unit in _STRICT:
                 m = re.search(r"(?:=|\bsoit\b)\s*(?=[-−]?\s?\d)", sent)
-                if m and all(c[0].key != context.key or c[1] > m.start() for c in cues):
+                named = [c for c in cues if c[1] < m.start()] if m else []
+                # the heading's indicator, unless the formula names another coded indicator before "="
+                rival = [c for c in named if c[0].code and c[0].unit in _STRICT and c[0].key != context.key]
+                if m and not rival and all(c[0].key != context.key for c in named):
                     cues = [c for c in cues if c[0].key != context.key] + [(context, m.start(), m.start())]
             for ind, start, end in cues:
                 out += _read(sent, ind, start, end, page, year)

@@ -11,25 +11,37 @@ from dataclasses import dataclass
 
 _NUM = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[,.]\d+)?|\d+(?:[,.]\d+)?"
 _UNIT = (
-    r"%|‰|€\s*(?:h\.?t\.?|ttc)?\s*/\s*m3|€\s*/\s*hab\w*|€\s*/\s*t\b|k€|m€|€|euros?|km|ml|m3|tms|tonnes? de mati\w+ s\w+"
-    r"|t\b|tonnes?|kg\s*/\s*hab\w*|habitants?\b(?!\s*/)|abonn\w+\b(?!\s*/)|installations?|points?|/\s*1[24]0|/\s*100\b|ans?\b|ann\w+es?\b|jours?"
+    r"(?:u|nb|unit[ée]s?|points?)\s*/\s*100\s*km|pour\s+100\s*km"
+    r"|(?:u|nb)\s*/\s*1\s?000\s*(?:hab\w*|abonn\w*)|pour\s+1\s?000\s+(?:hab\w*|abonn\w*)"
+    r"|t\.?\s*m\.?s\.?(?!\w)|tonnes?\s+(?:de\s+)?m\.?s\.?(?!\w)|pts\b|an\(s\)|hab\.(?!\w)|hab\b(?!\s*/)"
+    r"|%|‰|€\s*(?:h\.?t\.?|ttc)?\s*/\s*m3|€\s*/\s*hab\w*|€\s*/\s*t\b|k€|m€|€|euros?|km|ml|m3|tms"
+    r"|tonnes? de mati\w+ s\w+"
+    r"|t\b|tonnes?|kg\s*par\s+an\s+et\s+par\s+habitant|kg\s*/\s*hab\.?(?:\s*/\s*an)?|kg\s*/\s*hab\w*|habitants?\b(?!\s*/)|abonn\w+\b(?!\s*/)|installations?|points?|/\s*1[24]0|/\s*100\b|ans?\b|ann\w+es?\b|jours?"
 )
 CELL = re.compile(
-    rf"^(?P<sign>[-−+]\s?)?(?P<num>{_NUM})\s*\*?\s*(?P<unit>{_UNIT})?\s*(?:ht|ttc)?\s*\.?$", re.IGNORECASE
+    rf"^(?P<sign>[-−+]\s?)?(?P<num>{_NUM})\s*\*?\s*(?P<unit>{_UNIT})?\s*(?:ht|ttc)?\s*\.?(?:\s*\*+|\s*\(\d\))?$",
+    re.IGNORECASE,
 )
 NUMBER = re.compile(
     rf"(?<![\w,.\-/])(?P<sign>[-−]\s?)?(?P<num>{_NUM})(?:\s*\*?\s*(?P<unit>{_UNIT})|(?![\w/]|[,.]\d))", re.IGNORECASE
 )
 STATUS = re.compile(
-    r"^(?:nc|n\.c\.?|non communiqu\w*|non renseign\w*|sans objet|s\.o\.?|n[ée]ant|non concern\w*|nd|n\.d\.?)$",
+    r"^(?:nc|n\.c\.?|non communiqu\w*|non renseign\w*|sans objet|s\.o\.?|n[ée]ant|non concern\w*|nd|n\.d\.?"
+    r"|non applicable|pas concern\w*|non disponible)"
+    r"(?:\s*\*+|\s*\(\d\)|\s*[(\[][^)\]]{1,40}[)\]])?$",  # "Sans objet (STEP < 2 000 EH)", "NC (1)"
     re.IGNORECASE,
 )
 TEMPLATE = re.compile(r"^_{2,}\s*%?$|^\.{3,}$|^…+$")
 PLACEHOLDER = re.compile(r"^[/\-–—]$")
 NOT_GIVEN = re.compile(
     r"non renseign|non communiqu|pas été communiqu|n'a pas fourni|pas d'information|sans objet|n'est pas concern"
-    r"|pas concerné par cet indicateur|\bnc\b",
+    r"|ne sont pas concern|pas concerné par ce|non concern|non applicable|pas applicable|n'est pas applicable"
+    r"|\bn[ée]ant\b|\bnc\b",
     re.IGNORECASE,
+)
+# a statement that the indicator does not apply to the service (rather than a figure not given)
+NOT_APPLICABLE = re.compile(
+    r"sans objet|pas concern|non concern|non applicable|pas applicable|\bn[ée]ant\b|\bs\.o\b", re.IGNORECASE
 )
 _MONTHS = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
 DATE = re.compile(rf"\b(\d{{1,2}})(?:er)?(?:/(\d{{1,2}})/|\s+({_MONTHS})\s+)(\d{{4}}|\d{{2}})\b", re.IGNORECASE)
@@ -59,6 +71,18 @@ def _unit(raw: str | None) -> tuple[str | None, str | None, float]:
     if not raw:
         return None, None, 1.0
     u = re.sub(r"\s+", "", raw.lower())
+    if u.endswith("100km"):
+        return "per 100 km", None, 1.0
+    if re.search(r"1000(?:hab|abonn)", u):
+        return "‰", None, 1.0
+    if re.fullmatch(r"t\.?m\.?s\.?|tonnes?(?:de)?m\.?s\.?", u):
+        return "tMS", None, 1.0
+    if u == "pts":
+        return "points", None, 1.0
+    if u == "an(s)":
+        return "years", None, 1.0
+    if u in ("hab.", "hab"):
+        return "count", "habitant", 1.0
     if u == "%":
         return "%", None, 1.0
     if u == "‰":
@@ -124,8 +148,8 @@ def figures(text: str) -> list[Figure]:
         unit, noun, scale = _unit(m.group("unit"))
         if unit is None and decimals == 0 and 1980 <= value <= 2049:
             continue  # a year
-        if m.group("sign"):
-            value = -value
+        if m.group("sign") and not re.search(r"\d\s+$", masked[: m.start()]):
+            value = -value  # "120 - 107" is two figures and a dash, not a negative one
         out.append(Figure(value * scale, unit, noun, decimals, m.start(), m.end()))
     return out
 

@@ -23,196 +23,20 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from greffier.extract.indicator_prose import Candidate, prose_candidates, unit_for
-from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, match_name, norm, service_domain
-from greffier.extract.indicator_values import (
-    NUMBER,
-    PLACEHOLDER,
-    STATUS,
-    TEMPLATE,
-    Figure,
-    clean,
-    columns,
-    figures,
-    parse_cell,
-)
+from greffier.extract.indicator_prose import Candidate, headline_candidates, prose_candidates
+from greffier.extract.indicator_ref import IndicatorDef, match_name, norm
+from greffier.extract.indicator_rows import Context, line_rows, row_candidates, split_cells
+from greffier.extract.indicator_scope import issuer_printed, report_scope
+from greffier.extract.indicator_tables import table_candidates
+from greffier.extract.indicator_values import NUMBER, Figure, clean, figures
 from greffier.extract.pdf import LayoutLine, PageLayout
-from greffier.records import Document, IndicatorRecord, Line, Page
+from greffier.records import Document, IndicatorRecord, Line, Page, Table
 
 log = logging.getLogger(__name__)
 
-_PRICE = ("D102.0", "D204.0")
 _TOC = re.compile(r"\b(?:table de matiere|sommaire)\b")
-_GENERIC = {"facture_120m3": ("facture", "120"), "lineaire_reseau": ("reseau", "lineaire")}
-
-
-@dataclass
-class _Context:
-    domain: str | None
-    year: int | None
-
-
-# -- rows ------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Row:
-    page: int
-    label: str
-    context: str
-    cells: list[Figure | str]  # a figure, or a status: "non renseigné", "sans objet", "empty", "" (placeholder)
-    header: list[tuple[int, str | None, str]]
-    text: str
-
-
-def _cell(text: str) -> Figure | str | None:
-    t = clean(text)
-    fig = parse_cell(t)
-    if fig is not None:
-        return fig
-    if STATUS.match(t):
-        return "sans objet" if re.match(r"(?i)sans|s\.o|n[ée]ant|non concern", t) else "non renseigné"
-    if TEMPLATE.match(t):
-        return "empty"
-    if PLACEHOLDER.match(t):
-        return ""
-    return None
-
-
-def _split(segments: list[str]) -> tuple[list[str], list[Figure | str]]:
-    """Leading label segments and trailing value cells of a line."""
-    cells: list[Figure | str] = []
-    i = len(segments)
-    while i > 0:
-        c = _cell(segments[i - 1])
-        if c is None:
-            break
-        cells.insert(0, c)
-        i -= 1
-    labels = segments[:i]
-    if labels and not cells:
-        m = re.search(r"\s[:=]\s*([^:=]{1,25})$", labels[-1])
-        if m and (c := _cell(m.group(1))) is not None:
-            labels[-1] = labels[-1][: m.start()]
-            cells = [c]
-    return labels, cells
-
-
-def _is_year_cell(c: Figure | str) -> bool:
-    return isinstance(c, Figure) and c.unit is None and c.decimals == 0 and 1980 <= c.value <= 2049
-
-
-def _line_rows(page: int, lines: list[list[str]], ctx: _Context, header: list) -> tuple[list[_Row], list]:
-    rows: list[_Row] = []
-    buffer: list[str] = []
-    recent: list[str] = []
-    header_open, since_header = False, 0
-    for segments in lines:
-        segments = [clean(s) for s in segments if clean(s)]
-        if not segments:
-            continue
-        text = " ".join(segments)
-        labels, cells = _split(segments)
-        label_text = " ".join(labels)
-        if cells and all(_is_year_cell(c) or c == "" for c in cells):
-            cells, label_text = [], text  # "2021 2022 Variation": a header line
-        if len(label_text.split()) > 14 and len(segments) < 3:
-            buffer.clear()  # a sentence: the sentence reader's
-            continue
-        if not cells:
-            cols = [c for c in columns(text) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
-            if cols and (len(cols) >= 2 or len(text.split()) <= 8) and not figures(text):
-                if not header_open or since_header > 2:
-                    header = []
-                header = header + cols
-                header_open, since_header = True, 0
-                buffer.clear()
-                recent.append(re.sub(r"\d[\d/ ]*", "", text))
-            else:
-                since_header += 1
-                if text.isupper() and len(text.split()) >= 3:
-                    buffer.clear()  # a title: context, not a row label
-                    recent = (recent + [text])[-3:]
-                    continue
-                if find_codes(text)[:1] and find_codes(text)[0][0] == 0:
-                    buffer.clear()
-                buffer = (buffer + [text])[-4:]
-                recent = (recent + [text])[-3:]
-            continue
-        header_open = False
-        own = label_text.strip()
-        if len(cells) == 1 and re.search(r"(?i)\b(?:par|pour|de|du|des|à|sur|le|la|les|et|au)$", own):
-            buffer = (buffer + [text])[-4:]  # "... curage par 100": a line broken inside a sentence
-            continue
-        label = own if own and find_codes(own)[:1] and find_codes(own)[0][0] == 0 else " ".join([*buffer, own])
-        rows.append(_Row(page, label.strip(), " ".join(recent), cells, list(header), text))
-        buffer.clear()
-    return rows, header
-
-
-def _row_indicator(row: _Row, ctx: _Context) -> IndicatorDef | None:
-    codes = find_codes(row.label)
-    if codes:
-        ind = by_code(codes[0][2], ctx.domain)
-        if ind is not None:
-            return ind
-    hit = match_name(row.label, ctx.domain)
-    if hit is None and norm(row.label).split()[:1] == ["total"]:
-        hit = match_name(row.context + " " + row.label, ctx.domain)
-    if hit is None:
-        return None
-    ind, form = hit
-    need = _GENERIC.get(ind.key)
-    if need and form in ("total ttc", "total reseau") and not any(w in norm(row.context + row.label) for w in need):
-        return None
-    return ind
-
-
-def _years_for(row: _Row, n: int, ctx: _Context) -> list[tuple[int | None, str | None, str]]:
-    label_cols = [c for c in columns(row.label) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
-    if n == 1 and label_cols:
-        return [label_cols[-1]]
-    if len(row.header) == n:
-        return row.header
-    distinct = [c for i, c in enumerate(row.header) if i == 0 or c[0] != row.header[i - 1][0]]
-    if len(distinct) == n and n > 1:
-        return distinct
-    if n == 1:
-        return [(row.header[0] if len(row.header) == 1 else (ctx.year, None, "exercice"))]
-    return []
-
-
-def _row_candidates(row: _Row, ctx: _Context) -> list[Candidate]:
-    ind = _row_indicator(row, ctx)
-    if ind is None:
-        return []
-    cells = list(row.cells)
-    if len(cells) == len(row.header) + 1 and len(cells) > 1:
-        last = cells[-1]
-        if last == "" or (isinstance(last, Figure) and (last.unit == "%" or last.decimals == 2)):
-            cells = cells[:-1]  # the variation column
-    while len(cells) > 1 and cells[-1] == "" and len(cells) > len(row.header):
-        cells = cells[:-1]
-    years = _years_for(row, len(cells), ctx)
-    if not years:
-        return []
-    out = []
-    for cell, (year, as_of, kind) in zip(cells, years):
-        if cell == "":
-            continue
-        if ind.code in _PRICE and kind == "exercice" and year is not None:
-            year, as_of = year + 1, f"{year + 1}-01-01"
-        if isinstance(cell, str):
-            out.append(Candidate(ind, None, ind.unit, year, as_of, row.page, row.text, True, cell))
-            continue
-        unit = unit_for(ind, cell, row.label)
-        if unit is None:
-            continue
-        out.append(Candidate(ind, cell.value, unit, year, as_of, row.page, row.text, True, "value", cell.decimals))
-    return out
-
 
 # -- budgets ---------------------------------------------------------------------------------
 
@@ -243,14 +67,14 @@ def _budget_indicator(label: str, head: str) -> IndicatorDef | None:
     return None
 
 
-def _budget_candidates(page: int, page_head: str, lines: list[list[str]], ctx: _Context) -> list[Candidate]:
+def _budget_candidates(page: int, page_head: str, lines: list[list[str]], ctx: Context) -> list[Candidate]:
     head = norm(page_head)
     if "fonction" in head.split() or "(suite" in page_head.lower():
         return []  # a recapitulation by function: one column per function, not the budget's totals
     out = []
     for segments in lines:
         segments = [clean(s) for s in segments if clean(s)]
-        labels, cells = _split(segments)
+        labels, cells = split_cells(segments)
         values = [c for c in cells if isinstance(c, Figure)]
         if not labels or not values:
             continue
@@ -267,12 +91,23 @@ def _budget_candidates(page: int, page_head: str, lines: list[list[str]], ctx: _
 # -- document --------------------------------------------------------------------------------
 
 
+_STATUS_END = re.compile(
+    r"(?i)(?<=\s)(nc|n\.c\.?|s\.o\.?|sans objet|non renseign[ée]e?s?|non communiqu[ée]e?s?|n[ée]ant|nd|n\.d\.?)\s*$"
+)
+
+
 def _text_cells(text: str) -> list[str]:
     """A line without layout: its label, then each trailing figure as a cell."""
     t = clean(text)
     cells: list[str] = []
     end = len(t)
-    for m in reversed(list(NUMBER.finditer(t))):
+    while True:
+        status = _STATUS_END.search(t[:end])
+        if status is None or not t[: status.start()].strip():
+            break
+        cells.insert(0, status.group(1))  # "... NC NC", "... sans objet"
+        end = status.start()
+    for m in reversed(list(NUMBER.finditer(t[:end]))):
         gap = t[m.end() : end].strip()
         if gap and not re.fullmatch(r"[/+\-–—]|(?:ht|ttc)\.?", gap, re.IGNORECASE):
             break
@@ -300,77 +135,18 @@ def _segments(line: LayoutLine) -> list[str]:
     return out
 
 
-_NAME = r"([A-ZÉÈ][\w'’]*(?:[ -](?:[A-ZÉÈ][\w'’]*|en|sur|sous|le|la|les|de|du|des|lès|lez|d'[A-ZÉ][\w]*))*)"
-_COMMUNE_PATTERNS = (
-    re.compile(rf"\b[Cc]ommune\s+(?:de\s+|d['’]\s*){_NAME}"),
-    re.compile(rf"\bCOMMUNE\s+(?:DE\s+|D['’]\s*){_NAME}"),
-    re.compile(rf"Nom de la collectivité\s*:\s*(?:[Cc]ommune\s+(?:de\s+|d['’]\s*))?{_NAME}"),
-)
-
-
-def _commune(doc: Document, pages: Sequence[Page]) -> str | None:
-    """The commune a single-commune report is about: the issuer "Commune de X", else the commune
-    its first pages name most often (a community's report on one of its communes), else the first
-    word of an RPQS title ("Abainville 2021"). None for an intercommunal or regional document."""
-    issuer = doc.issuer or ""
-    m = re.match(r"(?i)(?:commune|ville|mairie)\s+(?:de\s+|d['’]\s*)(.+)", issuer)
-    if m:
-        return _title(m.group(1))
-    if doc.kind != "rpqs":
-        return None
-    head = "\n".join(p.text for p in pages[:4])
-    counts: dict[str, int] = {}
-    shown: dict[str, str] = {}
-    for pattern in _COMMUNE_PATTERNS:
-        for found in pattern.finditer(head):
-            name = _title(found.group(1))
-            key = norm(name).replace(" ", "")
-            if len(key) > 2 and key not in ("assainissement", "eau", "service"):
-                counts[key] = counts.get(key, 0) + 1
-                shown.setdefault(key, name)
-    if counts:
-        best = max(counts, key=lambda k: counts[k])
-        if not issuer or counts[best] >= 2:
-            return shown[best]
-    if issuer:
-        return None
-    first = doc.title.split()[0] if doc.title else ""
-    return _title(first) if first[:1].isupper() and first.isalpha() and len(first) > 2 else None
-
-
-_REGION = re.compile(r"\bR[ée]gion\s+(?:de |d'|du |des )?[A-ZÉ][\w'-]+(?:[ -][A-ZÉ][\w'-]+)*")
-
-
-def _issuer_printed(pages: Sequence[Page]) -> str | None:
-    """A region named in the running headers or the first pages (budget maquettes name no one else)."""
-    for page in pages[:6]:
-        for text in (*page.removed, page.text[:2000]):
-            m = _REGION.search(text)
-            if m:
-                return m.group(0)
-    return None
-
-
-def _title(name: str) -> str:
-    name = name.strip(" .,:")
-    if not name.isupper():
-        return name
-    small = {"En", "Sur", "Sous", "Le", "La", "Les", "De", "Du", "Des"}
-    words = re.split(r"([ -])", name.title())
-    return "".join(w.lower() if w in small and i > 0 else w for i, w in enumerate(words))
-
-
 def extract_indicators(
     doc: Document,
     pages: Sequence[Page],
     layouts: Sequence[PageLayout] | None = None,
     lines: Sequence[Sequence[Line]] | None = None,
+    tables: Sequence[Table] = (),
 ) -> list[IndicatorRecord]:
     """Indicator records of a document (RPQS, budget, minutes) from its pages, the layout of its
-    text layer (cells cut at wide gaps) and its cleaned lines, one list per page in page order
-    (for pages without a layout). Never raises: a failure is logged."""
+    text layer (cells cut at wide gaps), its cleaned lines, one list per page in page order (for
+    pages without a layout), and the tables found in it. Never raises: a failure is logged."""
     try:
-        return _extract(doc, pages, layouts, lines)
+        return _extract(doc, pages, layouts, lines, tables)
     except Exception:
         log.exception("%s: indicator extraction failed", doc.doc_id)
         return []
@@ -381,9 +157,10 @@ def _extract(
     pages: Sequence[Page],
     layouts: Sequence[PageLayout] | None,
     raw: Sequence[Sequence[Line]] | None,
+    tables: Sequence[Table] = (),
 ) -> list[IndicatorRecord]:
-    head = doc.title + "\n" + "\n".join(p.text for p in pages[:3])
-    ctx = _Context(service_domain(head), doc.year)
+    scope = report_scope(doc, pages)
+    ctx = Context(scope.domain, scope.year)
     if ctx.domain is None and doc.kind != "rpqs":
         return []
     cands: list[Candidate] = []
@@ -402,16 +179,30 @@ def _extract(
             page_head = " ".join(" ".join(x) for x in lines[:8])
             cands += _budget_candidates(page.number, page_head, lines, ctx)
             continue
-        rows, _ = _line_rows(page.number, lines, ctx, [])
+        rows, _ = line_rows(page.number, lines, ctx, [])
         for row in rows:
-            cands += _row_candidates(row, ctx)
+            cands += row_candidates(row, ctx)
         cands += prose_candidates(page.number, page.text, ctx.domain, ctx.year)
-    return _merge(doc, pages, cands, ctx, _commune(doc, pages))
+        cands += headline_candidates(page.number, page.text, ctx.domain, ctx.year)
+    if ctx.domain != "budget":
+        toc = {p.number for p in pages if _TOC.search(norm(p.text[:300]))}
+        seen: dict[tuple, list[Candidate]] = {}
+        for c in cands:
+            seen.setdefault((c.ind.key, c.year), []).append(c)
+        for c in table_candidates([t for t in tables if t.page not in toc], ctx):
+            # the grid is a second reading: it adds what the text did not give, or a second
+            # source to the same value, never a rival value to the text's
+            known = seen.get((c.ind.key, c.year))
+            if not known or any(_same(k, c) for k in known):
+                cands.append(c)
+    return _merge(doc, pages, cands, ctx, scope.commune)
 
 
 def _same(a: Candidate, b: Candidate) -> bool:
     if a.value is None or b.value is None:
         return a.value is None and b.value is None
+    if a.unit != b.unit:
+        return False
     if abs(a.value - b.value) < 1e-9:
         return True
     coarse, fine = (a, b) if a.decimals <= b.decimals else (b, a)
@@ -419,27 +210,30 @@ def _same(a: Candidate, b: Candidate) -> bool:
 
 
 def _merge(
-    doc: Document, pages: Sequence[Page], cands: list[Candidate], ctx: _Context, commune: str | None
+    doc: Document, pages: Sequence[Page], cands: list[Candidate], ctx: Context, commune: str | None
 ) -> list[IndicatorRecord]:
     groups: dict[tuple, list[list[Candidate]]] = {}
     for c in cands:
-        slots = groups.setdefault((c.ind.key, c.year, c.unit if c.value is not None else None), [])
+        slots = groups.setdefault((c.ind.key, c.year, c.commune), [])
         for slot in slots:
             if _same(slot[0], c):
                 slot.append(c)
                 break
         else:
             slots.append([c])
-    # a value beats a "not given" statement for the same year only when a table prints it
+    # a value and a "not given" statement for the same year contradict each other: both are kept
+    # and flagged, unless the statement is a blank template cell or a placeholder
     records: list[IndicatorRecord] = []
-    issuer = doc.issuer or _issuer_printed(pages)
-    for (key, year, _unit), slots in groups.items():
+    issuer = doc.issuer or issuer_printed(pages)
+    for (key, year, own), slots in groups.items():
         valued = [s for s in slots if s[0].value is not None]
         nulls = [s for s in slots if s[0].value is None]
-        keep = valued + ([] if valued and nulls else nulls)
-        conflict = len(valued) > 1
+        stated = [s for s in nulls if s[0].status in ("non renseigné", "sans objet")]
+        keep = valued + (stated if valued else nulls)
+        conflict = len(valued) > 1 or bool(valued and stated)
         for slot in keep:
-            first = sorted(slot, key=lambda c: (c.from_table, c.page))[0]
+            # the most precise reading of the value ("3 163,88" over the rounded "3 164 T"), text first
+            first = sorted(slot, key=lambda c: (-c.decimals if c.value is not None else 0, c.from_table, c.page))[0]
             also = tuple(
                 dict.fromkeys(
                     (c.page, c.evidence[:300], c.from_table)
@@ -458,7 +252,7 @@ def _merge(
                     year=year,
                     as_of=next((c.as_of for c in slot if c.as_of), None),
                     issuer=issuer,
-                    commune=commune,
+                    commune=own or commune,
                     service=ctx.domain,
                     doc_id=doc.doc_id,
                     page=first.page,

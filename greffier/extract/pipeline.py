@@ -157,7 +157,7 @@ def parse_file(
     deliberations = extract_deliberations(doc, sections, pages, entities, tables, para_pages)  # tables: HT/TTC
     if not deliberations and doc.kind in ("proces_verbal", "deliberation"):
         log.warning("%s: minutes with no decided item recognised: no deliberation record", path)
-    indicators = extract_indicators(doc, pages, layouts, kept)  # RPQS indicators, budget aggregates
+    indicators = extract_indicators(doc, pages, layouts, kept, tables)  # RPQS indicators, budget aggregates
     if tables:  # each row a passage, each figure an AMOUNT entity
         passages = passages + table_passages(tables, sections, max((p.ordinal for p in passages), default=0))
         entities = entities + table_entities(tables, sections)

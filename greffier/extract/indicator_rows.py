@@ -1,0 +1,298 @@
+"""The table-row reader of :mod:`greffier.extract.indicators`: each text-layer line cut at wide
+gaps (or a row of a table found by :mod:`greffier.extract.tables`) is a label followed by cells; the
+label names the indicator by its printed code or by a name of the reference table, each cell gets
+the year of its column from the header lines above ("Exercice 2021", "Au 01/01/2022", "Année N").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from greffier.extract.indicator_prose import Candidate, unit_for
+from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, match_name, norm
+from greffier.extract.indicator_values import (
+    NOT_APPLICABLE,
+    PLACEHOLDER,
+    STATUS,
+    TEMPLATE,
+    Figure,
+    clean,
+    columns,
+    figures,
+    parse_cell,
+)
+
+_PRICE = ("D102.0", "D204.0")
+_GENERIC = {"facture_120m3": ("facture", "120"), "lineaire_reseau": ("reseau", "lineaire")}
+
+
+@dataclass
+class Context:
+    domain: str | None
+    year: int | None
+
+
+# -- rows ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    page: int
+    label: str
+    context: str
+    cells: list[Figure | str]  # a figure, or a status: "non renseigné", "sans objet", "empty", "" (placeholder)
+    header: list[tuple[int, str | None, str]]
+    text: str
+    section: IndicatorDef | None = None  # the indicator the heading above prints the code of
+
+
+def cell(text: str) -> Figure | str | None:
+    t = clean(text)
+    fig = parse_cell(t)
+    if fig is not None:
+        return fig
+    if STATUS.match(t):
+        return "sans objet" if NOT_APPLICABLE.search(t) or re.match(r"(?i)s\.o", t) else "non renseigné"
+    if TEMPLATE.match(t):
+        return "empty"
+    if PLACEHOLDER.match(t):
+        return ""
+    return None
+
+
+_UNIT_CELL = re.compile(r"(?i)^[\[(]?\s*(%|‰|€\s*(?:ttc\s*)?/\s*m3|€|km|ml|m3|ans?|points?|tms|t\s*ms)\s*[\])]?$")
+_COMMENT_CELL = re.compile(r"^[^\d]{1,30}$")
+
+
+def split_cells(segments: list[str]) -> tuple[list[str], list[Figure | str]]:
+    """Leading label segments and trailing value cells of a line. A trailing unit column ("96 | 97 |
+    %") gives its unit to the figures before it; a short trailing comment ("stable", "conforme")
+    after figures is dropped."""
+    labels, cells = _split_cells(segments)
+    if cells or len(segments) < 3:
+        return labels, cells
+    last = segments[-1]
+    unit = _UNIT_CELL.match(last)
+    if unit or (_COMMENT_CELL.match(last) and len(last.split()) <= 3):
+        labels, cells = _split_cells(segments[:-1])
+        if cells and all(isinstance(c, Figure) for c in cells) and labels:
+            if unit:
+                cells = [with_unit(c, unit.group(1)) for c in cells]
+            return labels, cells
+    return segments, []
+
+
+def with_unit(cell: Figure | str, unit: str) -> Figure | str:
+    if not isinstance(cell, Figure) or cell.unit is not None:
+        return cell
+    got = parse_cell(f"{cell.value:.{cell.decimals}f} {unit}".replace(".", ","))
+    return replace(cell, unit=got.unit) if got is not None else cell
+
+
+def _split_cells(segments: list[str]) -> tuple[list[str], list[Figure | str]]:
+    cells: list[Figure | str] = []
+    i = len(segments)
+    while i > 0:
+        c = cell(segments[i - 1])
+        if c is None:
+            break
+        cells.insert(0, c)
+        i -= 1
+    labels = segments[:i]
+    if labels and not cells:
+        m = re.search(r"\s[:=]\s*([^:=]{1,25})$", labels[-1])
+        if m and (c := cell(m.group(1))) is not None:
+            labels[-1] = labels[-1][: m.start()]
+            cells = [c]
+    return labels, cells
+
+
+_TRAILING = re.compile(r"^(.*\d.*?)\s+([/+\-–])$")
+
+
+def _resegment(segments: list[str]) -> list[str]:
+    """Cells the text layer glued to the sign or placeholder of the next column: "4216,38 +" |
+    "4,1 %" is "4216,38" | "+ 4,1 %", and "1,5010 € /" is "1,5010 €" | "/" (no variation)."""
+    out: list[str] = []
+    carry = ""
+    for seg in segments:
+        seg = f"{carry} {seg}".strip() if carry else seg
+        carry = ""
+        m = _TRAILING.match(seg)
+        if m and parse_cell(m.group(1)) is not None:
+            out.append(m.group(1))
+            if m.group(2) == "/":
+                out.append("/")
+            else:
+                carry = m.group(2)
+            continue
+        out.append(seg)
+    if carry:
+        out.append(carry)
+    return out
+
+
+# "Soit un linéaire de 4,00 km (4,00 km en 2020). 10 361": a sentence, then the figures of a chart
+_PROSE_THEN_FIGURES = re.compile(r"\w{3,}[).]*\.\s+[\d\s,]*$")
+# "Nombre d'abonnés desservis / Nombre d'abonnés potentiels × 100": a formula, not a value
+_FORMULA = re.compile(r"[∗*×´]\s*$|\bx\s*$")
+
+
+_RELATIVE = re.compile(r"(?<![\w/])N\s*(?:([-+])\s*(\d))?(?![\w/])")
+
+
+def relative_columns(text: str, year: int | None) -> list[tuple[int, str | None, str]]:
+    """Columns headed by the exercise relative to the report's ("Année N-1 | Année N", "Exercice N"):
+    at least two, or one after "exercice"/"année"."""
+    if year is None:
+        return []
+    found = list(_RELATIVE.finditer(text))
+    if not found or (len(found) < 2 and not re.search(r"(?i)\b(?:exercice|ann[ée]e)\s+N\b", text)):
+        return []
+    out = []
+    for m in found:
+        shift = int(m.group(2) or 0) * (-1 if m.group(1) == "-" else 1)
+        out.append((year + shift, None, "exercice"))
+    return out
+
+
+def _is_year_cell(c: Figure | str) -> bool:
+    return isinstance(c, Figure) and c.unit is None and c.decimals == 0 and 1980 <= c.value <= 2049
+
+
+def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> tuple[list[Row], list]:
+    rows: list[Row] = []
+    buffer: list[str] = []
+    recent: list[str] = []
+    caption = ""  # the table's title or header line: context for its "Total" rows
+    section: IndicatorDef | None = None
+    header_open, since_header = False, 0
+    for segments in lines:
+        segments = _resegment([clean(s) for s in segments if clean(s)])
+        if not segments:
+            continue
+        text = " ".join(segments)
+        labels, cells = split_cells(segments)
+        label_text = " ".join(labels)
+        if cells and all(_is_year_cell(c) or c == "" for c in cells):
+            cells, label_text = [], text  # "2021 2022 Variation": a header line
+        if (len(label_text.split()) > 14 and len(segments) < 3) or _PROSE_THEN_FIGURES.search(label_text):
+            buffer.clear()  # a sentence (perhaps followed by a chart's figures): the sentence reader's
+            continue
+        if not cells:
+            cols = [c for c in columns(text) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
+            cols = cols or relative_columns(text, ctx.year)
+            if cols and (len(cols) >= 2 or len(text.split()) <= 8) and not figures(text):
+                if not header_open or since_header > 2:
+                    header = []
+                header = header + cols
+                header_open, since_header = True, 0
+                buffer.clear()
+                recent.append(re.sub(r"\d[\d/ ]*", "", text))
+                caption = caption if len(text.split()) <= 3 else re.sub(r"\d[\d/ ]*", "", text)
+            else:
+                since_header += 1
+                if text.isupper() and len(text.split()) >= 3:
+                    buffer.clear()  # a title: context, not a row label
+                    recent = (recent + [text])[-3:]
+                    caption = text
+                    continue
+                codes = find_codes(text)
+                if codes and codes[0][0] == 0:
+                    buffer.clear()
+                if codes and len(text.split()) <= 20:
+                    section = by_code(codes[0][2], ctx.domain) if len({c[2] for c in codes}) == 1 else None
+                buffer = (buffer + [text])[-4:]
+                recent = (recent + [text])[-3:]
+            continue
+        header_open = False
+        own = label_text.strip()
+        if not own and len(cells) == 1 and isinstance(cells[0], Figure) and cells[0].value == page:
+            continue  # the page number
+        if len(cells) == 1 and re.search(r"(?i)\b(?:par|pour|de|du|des|à|sur|le|la|les|et|au)$", own):
+            buffer = (buffer + [text])[-4:]  # "... curage par 100": a line broken inside a sentence
+            continue
+        label = own if own and find_codes(own)[:1] and find_codes(own)[0][0] == 0 else " ".join([*buffer, own])
+        context = " ".join(recent) if caption in recent else " ".join([caption, *recent])
+        rows.append(Row(page, label.strip(), context.strip(), cells, list(header), text, section))
+        buffer.clear()
+    return rows, header
+
+
+def _row_indicator(row: Row, ctx: Context) -> IndicatorDef | None:
+    codes = find_codes(row.label)
+    if codes:
+        ind = by_code(codes[0][2], ctx.domain)
+        if ind is not None:
+            return ind
+    hit = match_name(row.label, ctx.domain)
+    if hit is None and norm(row.label).split()[:1] == ["total"]:
+        hit = match_name(row.context + " " + row.label, ctx.domain)
+    if hit is None:
+        return None
+    ind, form = hit
+    need = _GENERIC.get(ind.key)
+    if need and form in ("total ttc", "total reseau") and not any(w in norm(row.context + row.label) for w in need):
+        return None
+    return ind
+
+
+def _section_rate(row: Row) -> IndicatorDef | None:
+    """A rate printed per station under the heading of its indicator ("Taux de boues évacuées
+    selon les filières conformes (P206.3)" / "Station Taux de conformité (%)" / "Station
+    d'épuration communale 100"): the heading's indicator, for a single percentage of a row whose
+    label says it is a rate."""
+    ind = row.section
+    values = [c for c in row.cells if isinstance(c, Figure)]
+    if ind is None or ind.unit != "%" or len(values) != 1 or not 0 <= values[0].value <= 100:
+        return None
+    label = norm(row.label)
+    return ind if ("%" in label or "taux" in label.split()) and values[0].unit in (None, "%") else None
+
+
+def _years_for(row: Row, n: int, ctx: Context) -> list[tuple[int | None, str | None, str]]:
+    label_cols = [c for c in columns(row.label) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
+    if n == 1 and label_cols:
+        return [label_cols[-1]]
+    if len(row.header) == n:
+        return row.header
+    distinct = [c for i, c in enumerate(row.header) if i == 0 or c[0] != row.header[i - 1][0]]
+    if len(distinct) == n and n > 1:
+        return distinct
+    if n == 1:
+        return [(row.header[0] if len(row.header) == 1 else (ctx.year, None, "exercice"))]
+    return []
+
+
+def row_candidates(row: Row, ctx: Context) -> list[Candidate]:
+    if _FORMULA.search(row.label):
+        return []
+    ind = _row_indicator(row, ctx) or _section_rate(row)
+    if ind is None:
+        return []
+    cells = list(row.cells)
+    if len(cells) == len(row.header) + 1 and len(cells) > 1:
+        last = cells[-1]
+        if last == "" or (isinstance(last, Figure) and (last.unit == "%" or last.decimals == 2)):
+            cells = cells[:-1]  # the variation column
+    while len(cells) > 1 and cells[-1] == "" and len(cells) > len(row.header):
+        cells = cells[:-1]
+    years = _years_for(row, len(cells), ctx)
+    if not years:
+        return []
+    history = len({y for y, _, _ in years if y is not None}) > 3  # a chart's data over many years
+    out = []
+    for cell, (year, as_of, kind) in zip(cells, years):
+        if cell == "" or (history and ctx.year is not None and year != ctx.year):
+            continue
+        if ind.code in _PRICE and kind == "exercice" and year is not None:
+            year, as_of = year + 1, f"{year + 1}-01-01"
+        if isinstance(cell, str):
+            out.append(Candidate(ind, None, ind.unit, year, as_of, row.page, row.text, True, cell))
+            continue
+        unit = unit_for(ind, cell, row.label)
+        if unit is None:
+            continue
+        out.append(Candidate(ind, cell.value, unit, year, as_of, row.page, row.text, True, "value", cell.decimals))
+    return out
