@@ -236,11 +236,11 @@ class _Engine:
             dx, dy = (x0 - _MARGIN_PX) / scale, (y0 - _MARGIN_PX) / scale
             lines = []
             for ln in self._iterate(scale):
-                # specks and bits of rule read as a letter or two, with next to no confidence
+                # specks and bits of rule read as a letter or two with next to no confidence, or as '|'
                 kept = [
                     OcrWord(w.text, w.x0 + dx, w.top + dy, w.x1 + dx, w.bottom + dy, w.conf)
                     for w in ln
-                    if len(w.text) > 2 or w.conf >= _SPECK_CONF
+                    if (len(w.text) > 2 or w.conf >= _SPECK_CONF) and w.text.strip("|")
                 ]
                 if kept:
                     lines.append(kept)

@@ -107,19 +107,16 @@ def _rules(dark: np.ndarray, k: int, max_thick: int) -> list[Rule]:
     for first, last, x0, x1, segs in done:
         if x1 - x0 < k:
             continue
-        # a staircase: thickness is how many rows one column of the rule spans, not last - first
-        centre = [((a + b) / 2, y) for y, a, b in segs]
-        xs = np.array([c[0] for c in centre])
-        ys = np.array([c[1] for c in centre], dtype=float)
-        weights = np.array([b - a + 1 for _, a, b in segs], dtype=float)
-        slope = 0.0
-        if len(segs) > 1 and xs.max() - xs.min() > k:
-            slope = float(np.polyfit(xs, ys, 1, w=weights)[0])
-        thick = (last - first + 1) - abs(slope) * (x1 - x0)
+        # a staircase: the slope from the mean row of the rule near each of its ends; the
+        # thickness is how many rows one column of it spans, not last - first
+        near_l, near_r = x0 + 0.1 * (x1 - x0), x1 - 0.1 * (x1 - x0)
+        y_l = [y for y, a, b in segs if a <= near_l <= b]
+        y_r = [y for y, a, b in segs if a <= near_r <= b]
+        slope = (float(np.mean(y_r)) - float(np.mean(y_l))) / (near_r - near_l) if y_l and y_r else 0.0
+        thick = max(len(y_l), len(y_r))
         if thick > max_thick:
             continue
-        mid = float(np.average(ys, weights=weights))
-        pos = mid + slope * ((x0 + x1) / 2 - float(np.average(xs, weights=weights)))
+        pos = (first + last) / 2
         out.append(Rule(pos, float(x0), float(x1), slope))
     return out
 
@@ -179,7 +176,8 @@ def find_grids(image: Any, scale: float) -> list[ImageGrid]:
     for hg, vg in groups.values():
         if len(hg) < 3 or len(vg) < 3:
             continue
-        if any(abs(r.slope) > _MAX_SKEW for r in hg + vg if r.end - r.start > 4 * tol):
+        long = [r.slope for r in hg if r.end - r.start > 1.0 * work]  # an inch or more
+        if long and abs(float(np.median(long))) > _MAX_SKEW:
             continue
         grid = _grid(hg, vg, tol)
         if grid is not None:

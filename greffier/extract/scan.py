@@ -19,7 +19,9 @@ from typing import Any
 from greffier.extract import ocr
 from greffier.extract.limits import heartbeat
 from greffier.extract.ocr_cache import OcrCache
+from greffier.extract.ocr_tables import page_tables
 from greffier.extract.plausibility import ocr_reason
+from greffier.extract.plumber import RawTable
 from greffier.records import Line
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,7 @@ class ScanReader:
     sha256: str
     sources: dict[int, PageSource] = field(default_factory=dict)
     problem: str | None = None  # why OCR could not run, once per document
+    tables: list[tuple[RawTable, str]] = field(default_factory=list)  # ruled tables of OCR pages, captioned
     _cache: OcrCache | None = None
 
     def __post_init__(self) -> None:
@@ -69,6 +72,7 @@ class ScanReader:
             self.sources[number] = PageSource(number, False, None, reason, missing=True)
             return None
         self.sources[number] = PageSource(number, True, result.conf, reason)
+        self.tables.extend(page_tables(number, result))
         return ocr_lines(result, number, height)
 
     def _read(self, number: int, render: Any, reason: str) -> ocr.OcrPage | None:
