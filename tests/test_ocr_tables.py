@@ -142,3 +142,55 @@ def test_the_scanned_list_of_deliberations_is_read_row_by_row(tmp_path: Path) ->
     read = [ln for p in parsed.pages for ln in p.text.split("\n")]
     aligned = align_page(gold, read)
     assert sum(r[2] for r in aligned) / sum(len(r[0]) for r in aligned) < 0.03
+
+
+# -- page-level parallelism: a long scan's pages are read by every worker ---------------------------
+def _long_scan(path: Path, pages: int) -> None:
+    font = _font(48)
+    images = []
+    for n in range(1, pages + 1):
+        img = Image.new("L", (1240, 1754), 255)
+        d = ImageDraw.Draw(img)
+        d.text((150, 200), f"Page {n} du registre des deliberations", font=font, fill=0)
+        d.text((150, 300), "Le conseil municipal approuve le compte administratif.", font=_font(30), fill=0)
+        images.append(img)
+    images[0].save(path, save_all=True, append_images=images[1:], resolution=150)
+
+
+def test_a_long_scan_is_planned_as_one_warm_up_job_per_worker(tmp_path: Path) -> None:
+    from greffier.extract.ocr_prefetch import WARM, plan
+
+    scan = tmp_path / "scan.pdf"
+    _long_scan(scan, 5)
+    opts = OcrOptions("auto", str(tmp_path / "c.sqlite"))
+    text_pdf = str(Path(__file__).resolve().parents[1] / "corpus" / "20250306-PV.pdf")
+    jobs = [(text_pdf, "a", "sha-a", "off", None, opts), (str(scan), "b", "sha-b", "off", None, opts)]
+    planned = plan(jobs, 2, opts)
+    assert [(j[1], j[3] if j[1] == WARM else None) for j in planned] == [("a", None), (WARM, 1), (WARM, 2), ("b", None)]
+    assert plan(jobs, 1, opts) == jobs and plan(jobs, 2, OcrOptions("never", opts.cache)) == jobs
+    _long_scan(tmp_path / "short.pdf", 2)  # a short scan is read by its parse job alone
+    assert plan([(str(tmp_path / "short.pdf"), "c", "sha-c", "off", None, opts)], 2, opts)[0][1] == "c"
+
+
+@pytest.mark.ocr
+@needs_tesseract
+def test_warm_up_jobs_fill_the_cache_and_the_parse_reads_no_page_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from greffier.extract.ocr_cache import OcrCache
+    from greffier.extract.ocr_prefetch import WARM, warm
+
+    scan = tmp_path / "scan.pdf"
+    _long_scan(scan, 4)
+    opts = OcrOptions("auto", str(tmp_path / "c.sqlite"))
+    assert warm((str(scan), WARM, "sha", 1, 2, opts)) == 2  # pages 1 and 3
+    assert warm((str(scan), WARM, "sha", 2, 2, opts)) == 2
+    assert warm((str(scan), WARM, "sha", 1, 2, opts)) == 0  # already cached
+    assert sorted(OcrCache(Path(opts.cache)).pages("sha")) == [1, 2, 3, 4]
+
+    def no_tesseract(*args: object, **kwargs: object) -> None:
+        raise AssertionError("Tesseract ran although the page is cached")
+
+    monkeypatch.setattr(ocr, "recognize", no_tesseract)
+    parsed = parse_file(scan, "scan", "sha", ocr=opts)
+    assert parsed.document.ocr_pages == 4 and "Page 3 du registre" in parsed.pages[2].text

@@ -66,7 +66,13 @@ def _reduce(image: Any, dpi: float) -> tuple[np.ndarray, int]:
     f = max(1, round(dpi / _WORK_DPI))
     if f > 1:
         h, w = (gray.shape[0] // f) * f, (gray.shape[1] // f) * f
-        gray = gray[:h, :w].reshape(h // f, f, w // f, f).min(axis=(1, 3))
+        gray = gray[:h, :w]
+        small = gray[0::f, 0::f].copy()
+        for dy in range(f):
+            for dx in range(f):
+                if dy or dx:
+                    np.minimum(small, gray[dy::f, dx::f], out=small)
+        gray = small
     return gray < _DARK, f
 
 
@@ -151,8 +157,10 @@ def find_grids(image: Any, scale: float) -> list[ImageGrid]:
     tol = _TOL_IN * work
     thick = max(2, int(_MAX_THICK_IN * work))
     hs = _rules(dark, max(8, int(_H_MIN_IN * work)), thick)
+    if len(hs) < 3:  # most pages: no need to look for vertical rules
+        return []
     vs = _rules(np.ascontiguousarray(dark.T), max(8, int(_V_MIN_IN * work)), thick)
-    if len(hs) < 3 or len(vs) < 3:
+    if len(vs) < 3:
         return []
     # rules that cross are linked; a table is a linked set
     n = len(hs) + len(vs)
