@@ -45,7 +45,8 @@ _RULE_BAND_IN = 0.04  # in a cell cut out at its rules, rows and columns this ne
 _CELL_INSET_IN = 0.01  # a cell is cut out this far inside the middles of its rules
 _MARGIN_PX = 10  # white margin around a cell read alone
 _SPECK_CONF = 30.0
-READING = "r2"  # how pages are read (resolution given, ruled tables by cell): part of the cache key
+_MAX_CELL_LINES = 4
+READING = "r3"  # how pages are read (resolution given, ruled tables by cell): part of the cache key
 
 
 def _tables_on() -> bool:
@@ -381,6 +382,16 @@ def _in_box(word: OcrWord, box: tuple[float, float, float, float]) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
+def _row_lines(cells: list[list[list[OcrWord]]]) -> list[list[OcrWord]]:
+    """A table row as one line, its cells left to right (a cell's lines joined), as the row of a
+    table is written; a row with a cell of more lines than a table row holds (a frame around
+    paragraphs) keeps every line apart, cell after cell."""
+    if any(len(c) > _MAX_CELL_LINES for c in cells):
+        return [ln for c in cells for ln in c]
+    row = [w for c in cells for ln in c for w in ln]
+    return [row] if row else []
+
+
 def _read(engine: _Engine, image: Any, scale: float) -> tuple[list[list[OcrWord]], list[OcrTable]]:
     """The lines of a page (a ruled table one line per row, its cells read one by one) and its
     tables."""
@@ -414,11 +425,11 @@ def _read(engine: _Engine, image: Any, scale: float) -> tuple[list[list[OcrWord]
             lines = [ln for ln in lines if ln]
     tables = []
     for g, cells in zip(grids, cell_words):
-        rows: list[list[OcrWord]] = [[] for _ in range(g.n_rows)]
+        rows: list[list[list[OcrWord]]] = [[] for _ in range(g.n_rows)]  # per row, its cells' lines
         ocr_cells = []
         for cell, words in zip(g.cells, cells):
             flat_words = [w for ln in words for w in ln]
-            rows[cell.row].extend(flat_words)
+            rows[cell.row].append(words)
             box = (cell.box[0] * pts, cell.box[1] * pts, cell.box[2] * pts, cell.box[3] * pts)
             ocr_cells.append(
                 OcrCell(cell.row, cell.col, cell.rows, cell.cols, box, " ".join(w.text for w in flat_words))
@@ -426,7 +437,7 @@ def _read(engine: _Engine, image: Any, scale: float) -> tuple[list[list[OcrWord]
         bbox = (g.bbox[0] * pts, g.bbox[1] * pts, g.bbox[2] * pts, g.bbox[3] * pts)
         tables.append(OcrTable(bbox, g.n_rows, g.n_cols, tuple(ocr_cells)))
         at = next((i for i, ln in enumerate(lines) if min(w.top for w in ln) > bbox[1]), len(lines))
-        lines[at:at] = [r for r in rows if r]
+        lines[at:at] = [ln for row in rows for ln in _row_lines(row)]
     return lines, tables
 
 

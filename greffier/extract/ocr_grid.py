@@ -33,6 +33,8 @@ _V_MIN_IN = 0.25  # a vertical rule at least this tall
 _MAX_THICK_IN = 0.08  # thicker is a filled bar
 _TOL_IN = 0.06  # two rules this close line up; a rule this near a crossing touches it
 _COVER = 0.6  # share of a cell edge a rule must cover to separate two cells
+_MIN_ROW_IN = 0.17  # median row height and column width of a table (a line of 10-point text and a word)
+_MIN_COL_IN = 0.4
 _MAX_SKEW = 0.018  # radians (about 1 degree): more skewed grids are left to Tesseract
 
 
@@ -187,13 +189,13 @@ def find_grids(image: Any, scale: float) -> list[ImageGrid]:
         long = [r.slope for r in hg if r.end - r.start > 1.0 * work]  # an inch or more
         if long and abs(float(np.median(long))) > _MAX_SKEW:
             continue
-        grid = _grid(hg, vg, tol)
+        grid = _grid(hg, vg, tol, work)
         if grid is not None:
             grids.append(_scaled(grid, f))
     return sorted(grids, key=lambda g: g.bbox[1])
 
 
-def _grid(hs: list[Rule], vs: list[Rule], tol: float) -> ImageGrid | None:
+def _grid(hs: list[Rule], vs: list[Rule], tol: float, work: float) -> ImageGrid | None:
     ys = _cluster([r.pos for r in hs], tol)
     xs = _cluster([r.pos for r in vs], tol)
     if len(ys) < 3 or len(xs) < 3:
@@ -220,6 +222,9 @@ def _grid(hs: list[Rule], vs: list[Rule], tol: float) -> ImageGrid | None:
             cells.append(CellBox(r, c, h, w, (xs[c], ys[r], xs[c + w], ys[r + h])))
     # a grid of one merged cell per row is a list of boxes, not a table
     if all(cell.cols == n_cols for cell in cells) or all(cell.rows == n_rows for cell in cells):
+        return None
+    # cells too small to hold a line of text (checkboxes, a stamp's frame): no table
+    if float(np.median(np.diff(ys))) < _MIN_ROW_IN * work or float(np.median(np.diff(xs))) < _MIN_COL_IN * work:
         return None
     return ImageGrid((xs[0], ys[0], xs[-1], ys[-1]), n_rows, n_cols, tuple(cells))
 
