@@ -157,7 +157,7 @@ def _long_scan(path: Path, pages: int) -> None:
     images[0].save(path, save_all=True, append_images=images[1:], resolution=150)
 
 
-def test_a_long_scan_is_planned_as_one_warm_up_job_per_worker(tmp_path: Path) -> None:
+def test_a_long_scan_is_planned_as_one_warm_up_job_per_other_worker(tmp_path: Path) -> None:
     from greffier.extract.ocr_prefetch import WARM, plan
 
     scan = tmp_path / "scan.pdf"
@@ -165,8 +165,9 @@ def test_a_long_scan_is_planned_as_one_warm_up_job_per_worker(tmp_path: Path) ->
     opts = OcrOptions("auto", str(tmp_path / "c.sqlite"))
     text_pdf = str(Path(__file__).resolve().parents[1] / "corpus" / "20250306-PV.pdf")
     jobs = [(text_pdf, "a", "sha-a", "off", None, opts), (str(scan), "b", "sha-b", "off", None, opts)]
-    planned = plan(jobs, 2, opts)
-    assert [(j[1], j[3] if j[1] == WARM else None) for j in planned] == [("a", None), (WARM, 1), (WARM, 2), ("b", None)]
+    planned = plan(jobs, 3, opts)
+    assert [(j[1], j[3] if j[1] == WARM else None) for j in planned] == [("a", None), (WARM, 2), (WARM, 3), ("b", None)]
+    assert [j[-1].warm_step for j in planned] == [1, 1, 1, 3]  # the parse job waits for the warm-up pages
     assert plan(jobs, 1, opts) == jobs and plan(jobs, 2, OcrOptions("never", opts.cache)) == jobs
     _long_scan(tmp_path / "short.pdf", 2)  # a short scan is read by its parse job alone
     assert plan([(str(tmp_path / "short.pdf"), "c", "sha-c", "off", None, opts)], 2, opts)[0][1] == "c"
@@ -194,3 +195,50 @@ def test_warm_up_jobs_fill_the_cache_and_the_parse_reads_no_page_twice(
     monkeypatch.setattr(ocr, "recognize", no_tesseract)
     parsed = parse_file(scan, "scan", "sha", ocr=opts)
     assert parsed.document.ocr_pages == 4 and "Page 3 du registre" in parsed.pages[2].text
+
+
+@pytest.mark.ocr
+@needs_tesseract
+def test_the_parse_reads_its_own_pages_and_waits_for_the_warm_up_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+    from dataclasses import replace
+
+    from greffier.extract import scan as scan_module
+    from greffier.extract.ocr_cache import OcrCache
+    from greffier.extract.ocr_prefetch import WARM, warm
+
+    pdf = tmp_path / "scan.pdf"
+    _long_scan(pdf, 4)
+    elsewhere = OcrOptions("auto", str(tmp_path / "elsewhere.sqlite"))
+    assert warm((str(pdf), WARM, "sha", 2, 2, elsewhere)) == 2  # what the other worker will have read
+    done = OcrCache(Path(elsewhere.cache)).pages("sha")
+    opts = replace(OcrOptions("auto", str(tmp_path / "c.sqlite")), warm_step=2)
+
+    def other_worker() -> None:  # its pages 2 and 4 reach the cache a little later
+        cache = OcrCache(Path(opts.cache))
+        for n in (2, 4):
+            time.sleep(0.6)
+            cache.put("sha", n, done[n])
+        cache.close()
+
+    read: list[int] = []
+    real = ocr.recognize
+
+    def counting(image: object, scale: float, dpi: int) -> ocr.OcrPage:
+        read.append(1)
+        return real(image, scale, dpi)
+
+    monkeypatch.setattr(ocr, "recognize", counting)
+    helper = threading.Thread(target=other_worker)
+    helper.start()
+    parsed = parse_file(pdf, "scan", "sha", ocr=opts)
+    helper.join()
+    assert parsed.document.ocr_pages == 4 and "Page 4 du registre" in parsed.pages[3].text
+    assert len(read) == 2  # pages 1 and 3: 2 and 4 were waited for, not read twice
+    # a warm-up job that never comes: the parse waits once, then reads the rest itself
+    monkeypatch.setattr(scan_module, "WARM_WAIT", 0.5)
+    alone = parse_file(pdf, "scan", "other-sha", ocr=opts)
+    assert alone.document.ocr_pages == 4 and len(read) == 6

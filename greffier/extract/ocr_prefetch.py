@@ -1,11 +1,13 @@
 """Page-level parallelism for long scans: their pages are read by every parse worker at once.
 
 Documents are shared among the parse workers, not pages: a 60-page scan alone in a batch (or
-the last one of a batch) would be read on one core. So before the job that parses such a file,
-:func:`plan` puts one *warm-up* job per worker, each reading every n-th page into the OCR cache
-(:func:`warm`, page k, k + n, k + 2n, ...). The parse job that follows finds its pages in the
-cache. Memory stays that of the workers already running (one Tesseract each); each warm-up job
-is bounded like a parse job (memory, and time per page through the heartbeat).
+the last one of a batch) would be read on one core. So just before the job that parses such a
+file, :func:`plan` puts one *warm-up* job per other worker, each reading every n-th page into the
+OCR cache (:func:`warm`: pages k, k + n, k + 2n, ... for k = 2..n); the parse job reads pages 1,
+n + 1, ... itself and waits for the others to reach the cache
+(:class:`~greffier.extract.scan.ScanReader`; if one never comes, it reads the rest itself). Memory
+stays that of the workers (one Tesseract each); a warm-up job is bounded like a parse job (memory,
+and time per page through the heartbeat).
 
 A file is split when it has at least :data:`MIN_PAGES` pages and its first page has no text layer
 (a scan); which pages need OCR is then decided page by page, as the parse does.
@@ -14,6 +16,7 @@ A file is split when it has at least :data:`MIN_PAGES` pages and its first page 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +57,10 @@ def _scan_pages(path: str) -> int:
 
 
 def plan(jobs: list[tuple[Any, ...]], workers: int, options: Any) -> list[tuple[Any, ...]]:
-    """The jobs with, before each long scan's parse job, one warm-up job per worker:
-    ``(path, WARM, sha256, first page, step, options)``. Parse jobs are ``(path, doc_id, sha256, ...)``."""
+    """The jobs with, just before each long scan's parse job, one warm-up job per other worker:
+    ``(path, WARM, sha256, first page, step, options)``; the parse job (``(path, doc_id, sha256,
+    ..., options)``) reads the remaining pages itself and waits for the others (its options'
+    ``warm_step``). Parse jobs are handed out in order, so both start together."""
     # (whether Tesseract is here is asked in the workers: loading it here would grow this process)
     if workers < 2 or options.mode == "never" or not options.cache:
         return list(jobs)
@@ -63,7 +68,9 @@ def plan(jobs: list[tuple[Any, ...]], workers: int, options: Any) -> list[tuple[
     for job in jobs:
         pages = _scan_pages(str(job[0]))
         if pages:
-            out.extend((job[0], WARM, job[2], k, workers, options) for k in range(1, min(workers, pages) + 1))
+            # pages 2..n, n + 2..2n, ... by the warm-up jobs; 1, n + 1, ... by the parse job itself
+            out.extend((job[0], WARM, job[2], k, workers, options) for k in range(2, workers + 1))
+            job = (*job[:-1], replace(job[-1], warm_step=workers))
         out.append(job)
     return out
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import statistics
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from greffier.records import Line
 log = logging.getLogger(__name__)
 
 OCR_MODES = ("auto", "always", "never")
+WARM_WAIT = 45.0  # seconds the parse waits for a page a warm-up job is reading
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,9 @@ class OcrOptions:
     mode: str = field(default_factory=lambda: os.environ.get("GREFFIER_OCR") or "auto")
     cache: str | None = None  # path of the OCR cache file; None: no cache
     dpi: int = ocr.DPI
+    # > 1: warm-up jobs are reading the pages p with (p - 1) % warm_step != 0 into the cache
+    # (greffier.extract.ocr_prefetch); the parse waits for those rather than read them twice
+    warm_step: int = 1
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class ScanReader:
     problem: str | None = None  # why OCR could not run, once per document
     tables: list[tuple[RawTable, str]] = field(default_factory=list)  # ruled tables of OCR pages, captioned
     _cache: OcrCache | None = None
+    _waited_out: bool = False  # a warm-up page never came: read the rest here
 
     def __post_init__(self) -> None:
         if self.options.cache:
@@ -84,6 +90,8 @@ class ScanReader:
         dpi = self.options.dpi
         if self._cache is not None:
             hit = self._cache.get(self.sha256, number, dpi, engine)
+            if hit is None and self.options.warm_step > 1 and (number - 1) % self.options.warm_step:
+                hit = self._wait_for_warm_up(number, dpi, engine)
             if hit is not None:
                 return hit
         try:
@@ -98,6 +106,22 @@ class ScanReader:
             self._cache.put(self.sha256, number, result)
         heartbeat()  # a parse worker's time limit counts per OCR page
         return result
+
+    def _wait_for_warm_up(self, number: int, dpi: int, engine: str) -> ocr.OcrPage | None:
+        """The page a warm-up job is reading, once it is in the cache; None after
+        :data:`WARM_WAIT` seconds (then no page is waited for again: that job is gone)."""
+        if self._waited_out or self._cache is None:
+            return None
+        deadline = time.monotonic() + WARM_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            hit = self._cache.get(self.sha256, number, dpi, engine)
+            if hit is not None:
+                return hit
+            heartbeat()
+        log.debug("page %d: no warm-up reading after %g s; reading the rest here", number, WARM_WAIT)
+        self._waited_out = True
+        return None
 
     def close(self) -> None:
         if self._cache is not None:
