@@ -157,20 +157,27 @@ def _long_scan(path: Path, pages: int) -> None:
     images[0].save(path, save_all=True, append_images=images[1:], resolution=150)
 
 
-def test_a_long_scan_is_planned_as_one_warm_up_job_per_other_worker(tmp_path: Path) -> None:
+def test_a_big_pdf_is_planned_with_one_warm_up_job_per_other_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from greffier.extract import ocr_prefetch
     from greffier.extract.ocr_prefetch import WARM, plan
 
     scan = tmp_path / "scan.pdf"
     _long_scan(scan, 5)
+    _long_scan(tmp_path / "short.pdf", 1)
+    # nothing of the files is read in the ingest process: their size decides
+    monkeypatch.setattr(ocr_prefetch, "MIN_BYTES", scan.stat().st_size)
+    assert (tmp_path / "short.pdf").stat().st_size < scan.stat().st_size
     opts = OcrOptions("auto", str(tmp_path / "c.sqlite"))
-    text_pdf = str(Path(__file__).resolve().parents[1] / "corpus" / "20250306-PV.pdf")
-    jobs = [(text_pdf, "a", "sha-a", "off", None, opts), (str(scan), "b", "sha-b", "off", None, opts)]
+    jobs = [
+        (str(tmp_path / "short.pdf"), "a", "sha-a", "off", None, opts),
+        (str(scan), "b", "sha-b", "off", None, opts),
+    ]
     planned = plan(jobs, 3, opts)
     assert [(j[1], j[3] if j[1] == WARM else None) for j in planned] == [("a", None), (WARM, 2), (WARM, 3), ("b", None)]
     assert [j[-1].warm_step for j in planned] == [1, 1, 1, 3]  # the parse job waits for the warm-up pages
     assert plan(jobs, 1, opts) == jobs and plan(jobs, 2, OcrOptions("never", opts.cache)) == jobs
-    _long_scan(tmp_path / "short.pdf", 2)  # a short scan is read by its parse job alone
-    assert plan([(str(tmp_path / "short.pdf"), "c", "sha-c", "off", None, opts)], 2, opts)[0][1] == "c"
 
 
 @pytest.mark.ocr
@@ -219,9 +226,11 @@ def test_the_parse_reads_its_own_pages_and_waits_for_the_warm_up_ones(
 
     def other_worker() -> None:  # its pages 2 and 4 reach the cache a little later
         cache = OcrCache(Path(opts.cache))
+        cache.set_warm("sha", 2, "running")
         for n in (2, 4):
             time.sleep(0.6)
             cache.put("sha", n, done[n])
+        cache.set_warm("sha", 2, "done")
         cache.close()
 
     read: list[int] = []
@@ -238,7 +247,7 @@ def test_the_parse_reads_its_own_pages_and_waits_for_the_warm_up_ones(
     helper.join()
     assert parsed.document.ocr_pages == 4 and "Page 4 du registre" in parsed.pages[3].text
     assert len(read) == 2  # pages 1 and 3: 2 and 4 were waited for, not read twice
-    # a warm-up job that never comes: the parse waits once, then reads the rest itself
-    monkeypatch.setattr(scan_module, "WARM_WAIT", 0.5)
+    # a warm-up job that never starts: the parse waits once, then reads the rest itself
+    monkeypatch.setattr(scan_module, "WARM_START", 0.5)
     alone = parse_file(pdf, "scan", "other-sha", ocr=opts)
     assert alone.document.ocr_pages == 4 and len(read) == 6

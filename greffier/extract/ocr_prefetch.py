@@ -9,8 +9,10 @@ n + 1, ... itself and waits for the others to reach the cache
 stays that of the workers (one Tesseract each); a warm-up job is bounded like a parse job (memory,
 and time per page through the heartbeat).
 
-A file is split when it has at least :data:`MIN_PAGES` pages and its first page has no text layer
-(a scan); which pages need OCR is then decided page by page, as the parse does.
+Nothing of a file is read in the ingest process (it is not bounded as the workers are): a PDF of
+:data:`MIN_BYTES` or more gets warm-up jobs, which read their pages as the parse would (a page
+needs OCR or not), stop at once on a text-layer document, and say in the cache when they run and
+when they are done (a page the parse waits for may then never come: it reads it itself).
 """
 
 from __future__ import annotations
@@ -29,31 +31,7 @@ from greffier.extract.plausibility import ocr_reason
 log = logging.getLogger(__name__)
 
 WARM = "ocr-warm"  # the second field of a warm-up job, where a parse job holds its doc id
-MIN_PAGES = 4
-
-
-def _scan_pages(path: str) -> int:
-    """The page count of a PDF whose first page has no text layer; 0 for anything else."""
-    if not path.lower().endswith(".pdf"):
-        return 0
-    try:
-        pdf = open_pdf(Path(path))
-    except Exception:  # the parse job reports a bad file
-        return 0
-    try:
-        n = len(pdf)
-        if n < MIN_PAGES:
-            return 0
-        page = pdf[0]
-        textpage = page.get_textpage()
-        text = textpage.get_text_range()
-        textpage.close()
-        page.close()
-        return n if len(text.strip()) < 15 else 0
-    except Exception:
-        return 0
-    finally:
-        pdf.close()
+MIN_BYTES = 200_000  # a scanned page at 200-300 dpi weighs 50-400 KB
 
 
 def plan(jobs: list[tuple[Any, ...]], workers: int, options: Any) -> list[tuple[Any, ...]]:
@@ -66,8 +44,10 @@ def plan(jobs: list[tuple[Any, ...]], workers: int, options: Any) -> list[tuple[
         return list(jobs)
     out: list[tuple[Any, ...]] = []
     for job in jobs:
-        pages = _scan_pages(str(job[0]))
-        if pages:
+        path = Path(str(job[0]))
+        # nothing of the file is read here (the parse is bounded in the workers, this process is
+        # not): a PDF big enough to be a scan of several pages gets warm-up jobs, which find out
+        if path.suffix.lower() == ".pdf" and path.is_file() and path.stat().st_size >= MIN_BYTES:
             # pages 2..n, n + 2..2n, ... by the warm-up jobs; 1, n + 1, ... by the parse job itself
             out.extend((job[0], WARM, job[2], k, workers, options) for k in range(2, workers + 1))
             job = (*job[:-1], replace(job[-1], warm_step=workers))
@@ -84,9 +64,12 @@ def warm(job: tuple[Any, ...]) -> int:
     cache = OcrCache(Path(options.cache))
     engine = ocr.engine_name()
     read = 0
+    cache.set_warm(sha, first, "running")
     try:
         pdf = open_pdf(Path(path))
     except Exception:
+        cache.set_warm(sha, first, "done")
+        cache.close()
         return 0
     try:
         for number in range(first, len(pdf) + 1, step):
@@ -97,7 +80,11 @@ def warm(job: tuple[Any, ...]) -> int:
             text = textpage.get_text_range().replace("\r\n", "\n")
             textpage.close()
             share = ink_share(page) if len(text.strip()) < 600 else 0.0
-            if options.mode == "always" or ocr_reason(text, share) is not None:
+            reason = "always" if options.mode == "always" else ocr_reason(text, share)
+            if number == first and reason is None and len(text.strip()) >= 200:
+                page.close()
+                break  # a text-layer document: the parse reads the odd scanned page itself
+            if reason is not None:
                 image, scale = page_renderer(page)(options.dpi)
                 cache.put(sha, number, ocr.recognize(image, scale, options.dpi))
                 read += 1
@@ -107,5 +94,6 @@ def warm(job: tuple[Any, ...]) -> int:
         log.debug("%s: OCR warm-up stopped (%s)", path, exc)
     finally:
         pdf.close()
+        cache.set_warm(sha, first, "done")
         cache.close()
     return read

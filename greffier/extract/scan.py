@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 OCR_MODES = ("auto", "always", "never")
 WARM_WAIT = 45.0  # seconds the parse waits for a page a warm-up job is reading
+WARM_START = 5.0  # ... and for that job to start
 
 
 @dataclass(frozen=True)
@@ -108,20 +109,25 @@ class ScanReader:
         return result
 
     def _wait_for_warm_up(self, number: int, dpi: int, engine: str) -> ocr.OcrPage | None:
-        """The page a warm-up job is reading, once it is in the cache; None after
-        :data:`WARM_WAIT` seconds (then no page is waited for again: that job is gone)."""
+        """The page a warm-up job is reading, once it is in the cache. None (read it here) when
+        that job has finished without it, has not started within :data:`WARM_START` seconds, or
+        gives nothing for :data:`WARM_WAIT` seconds (then no page is waited for again)."""
         if self._waited_out or self._cache is None:
             return None
-        deadline = time.monotonic() + WARM_WAIT
-        while time.monotonic() < deadline:
-            time.sleep(0.2)
+        first = (number - 1) % self.options.warm_step + 1
+        started = time.monotonic()
+        while True:
+            state = self._cache.warm_state(self.sha256, first)
             hit = self._cache.get(self.sha256, number, dpi, engine)
-            if hit is not None:
+            if hit is not None or state == "done":
                 return hit
+            waited = time.monotonic() - started
+            if (state is None and waited > WARM_START) or waited > WARM_WAIT:
+                log.debug("page %d: no warm-up reading after %.0f s; reading the rest here", number, waited)
+                self._waited_out = True
+                return None
+            time.sleep(0.1)
             heartbeat()
-        log.debug("page %d: no warm-up reading after %g s; reading the rest here", number, WARM_WAIT)
-        self._waited_out = True
-        return None
 
     def close(self) -> None:
         if self._cache is not None:
