@@ -9,7 +9,13 @@ empty OCR cache, in a subprocess started while this process is still small, and 
 * OCR pages, wall time, pages/s (the target: >= 1 page/s on 2 cores);
 * the peak RSS of the ingest process and of its largest parse worker (target <= 1.5 GB);
 * the same ingest again with --force: every page comes from the cache (pages/s then, and the
-  count of pages OCRed afresh, which must be 0).
+  count of pages OCRed afresh, which must be 0);
+* one long scan alone (``--single``, default the 8-page Corte minutes of 2023-07-24), cold: with
+  page-level parallelism both workers read its pages, so its wall time should be about half its
+  CPU time on 2 free cores.
+
+CPU seconds (user + sys of the ingest process and its workers) are printed beside wall time: on a
+shared machine they vary much less than wall time.
 
 Always exits 0: this is a measurement, not a test.
 """
@@ -52,7 +58,9 @@ with g:
     results = g.ingest(files, force=force == "1")
 wall = time.monotonic() - t
 hwm = next((int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")), 0)
+me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({
+    "cpu": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
     "wall": wall,
     "pages": sum(r.pages for r in results),
     "ocr_pages": sum(r.ocr_pages for r in results),
@@ -89,6 +97,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "corpus")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--single", default="corte/mairie-corte_proces-verbal_2023-07-24_downloads-1604.pdf")
     args = ap.parse_args()
     files = [str(args.corpus / f) for f in FILES if (args.corpus / f).is_file()]
     if not files:
@@ -101,13 +110,19 @@ def main() -> None:
         cached = _cached_pages(index)
         again = _run(index, args.workers, True, files)
         fresh = _cached_pages(index) - cached
+        single = None
+        if (args.corpus / args.single).is_file():
+            single = _run(Path(tmp) / "single", args.workers, False, [str(args.corpus / args.single)])
         total = time.monotonic() - t
     print(f"files: {len(files)}  workers: {args.workers}  (whole bench {total:.0f} s)")
-    print(f"{'run':<22}{'pages':>7}{'ocr':>6}{'wall s':>9}{'pages/s':>9}{'self MB':>9}{'worker MB':>11}")
-    for name, r in (("cold (empty cache)", first), ("--force (cached)", again)):
+    print(f"{'run':<22}{'pages':>7}{'ocr':>6}{'wall s':>9}{'cpu s':>8}{'pages/s':>9}{'self MB':>9}{'worker MB':>11}")
+    runs = [("cold (empty cache)", first), ("--force (cached)", again)]
+    if single is not None:
+        runs.append(("one long scan, cold", single))
+    for name, r in runs:
         rate = r["pages"] / r["wall"] if r["wall"] else 0.0
         print(
-            f"{name:<22}{r['pages']:>7}{r['ocr_pages']:>6}{r['wall']:>9.1f}{rate:>9.2f}"
+            f"{name:<22}{r['pages']:>7}{r['ocr_pages']:>6}{r['wall']:>9.1f}{r.get('cpu', 0.0):>8.1f}{rate:>9.2f}"
             f"{r['self_mb']:>9.0f}{r['children_mb']:>11.0f}"
         )
     print(f"pages in the cache after the first run: {cached}; OCRed afresh by --force: {fresh}")

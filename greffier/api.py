@@ -19,6 +19,9 @@ from greffier.extract.headings import fold
 from greffier.extract.identity import canonical_issuers, with_siren_issuer
 from greffier.extract.limits import Limits, run_bounded
 from greffier.extract.ocr_cache import CACHE_NAME
+from greffier.extract.ocr_prefetch import WARM
+from greffier.extract.ocr_prefetch import plan as prefetch_plan
+from greffier.extract.ocr_prefetch import warm as warm_pages
 from greffier.index.check import heal_on_open, open_keyword_for_writer
 from greffier.index.config import IndexConfig
 from greffier.index.failures import read_failures, record_failures
@@ -86,6 +89,11 @@ def _parse_job(job: _Job) -> ParsedDocument | InputError | tuple[ParsedDocument,
     except Exception as exc:  # a parser bug on one file must not stop the batch
         log.debug("parser failure on %s", path, exc_info=True)
         return InputError(path, f"could not be parsed ({type(exc).__name__}: {exc})")
+
+
+def _work(job: Any) -> Any:
+    """A parse job, or a warm-up job reading some pages of a long scan into the OCR cache."""
+    return warm_pages(job) if job[1] == WARM else _parse_job(job)
 
 
 def _noop() -> bool:
@@ -453,7 +461,6 @@ class Greffier:
             yield from map(_parse_job, plain)
             return
         # one file or many, each is parsed in a worker under the memory and time bounds
-        workers = max(1, min(self.settings.workers, len(jobs)))
         ctx = multiprocessing.get_context("spawn")
         semantic = self._semantic
         model = worker_model(semantic.model) if semantic is not None and semantic.enabled else None
@@ -462,7 +469,12 @@ class Greffier:
             log.warning("worker processes cannot start here; parsing in this process, without bounds")
             yield from map(_parse_job, plain)
             return
-        yield from run_bounded([(*job, ner, model, ocr_options) for job in jobs], _parse_job, workers, limits, ctx)
+        # a long scan's pages are read by every worker at once (warm-up jobs fill the OCR cache)
+        planned = prefetch_plan([(*job, ner, model, ocr_options) for job in jobs], self.settings.workers, ocr_options)
+        workers = max(1, min(self.settings.workers, len(planned)))
+        for job, result in zip(planned, run_bounded(planned, _work, workers, limits, ctx)):
+            if job[1] != WARM:
+                yield result
 
     def _new_doc_id(self, path: Path, key: str, assigned: set[str]) -> str:
         assert self._store is not None

@@ -228,7 +228,7 @@ class Table:
     section_id: str | None
     section_path: tuple[str, ...]
     caption: str  # the heading or the line just above the table
-    strategy: str  # the pdfplumber strategy that won: lines | text
+    strategy: str  # the pdfplumber strategy that won: lines | text; ocr: a ruled grid in a page image
     header_rows: tuple[tuple[str, ...], ...]
     rows: tuple[tuple[str, ...], ...]
     cells: tuple[TableCell, ...] = ()

@@ -34,6 +34,11 @@ class OcrCache:
                     "CREATE TABLE IF NOT EXISTS ocr_pages (sha256 TEXT, page INTEGER, dpi INTEGER, engine TEXT,"
                     " data TEXT, PRIMARY KEY (sha256, page, dpi, engine))"
                 )
+                # warm-up jobs (greffier.extract.ocr_prefetch) say which pages they are reading
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS ocr_warm (sha256 TEXT, first INTEGER, state TEXT,"
+                    " PRIMARY KEY (sha256, first))"
+                )
                 db.commit()
                 self._db = db
             except sqlite3.Error as exc:  # a read-only index: OCR still runs, uncached
@@ -67,6 +72,27 @@ class OcrCache:
                 )
         except sqlite3.Error as exc:
             log.warning("OCR cache %s not written (%s)", self.path, exc)
+
+    def set_warm(self, sha256: str, first: int, state: str) -> None:
+        """A warm-up job reading pages first, first + step, ... is ``running`` or ``done``."""
+        db = self._conn()
+        if db is None:
+            return
+        try:
+            with db:
+                db.execute("INSERT OR REPLACE INTO ocr_warm VALUES (?, ?, ?)", (sha256, first, state))
+        except sqlite3.Error as exc:
+            log.debug("OCR cache %s: warm-up state not written (%s)", self.path, exc)
+
+    def warm_state(self, sha256: str, first: int) -> str | None:
+        db = self._conn()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT state FROM ocr_warm WHERE sha256=? AND first=?", (sha256, first)).fetchone()
+        except sqlite3.Error:
+            return None
+        return str(row[0]) if row else None
 
     def pages(self, sha256: str) -> dict[int, OcrPage]:
         """Every cached page of one file (any dpi/engine: the latest written wins)."""

@@ -95,6 +95,11 @@ def _renderer(page: pdfium.PdfPage) -> Any:
     return render
 
 
+def page_renderer(page: pdfium.PdfPage) -> Any:
+    """A function rendering ``page`` at a given dpi: (grayscale PIL image, its scale)."""
+    return _renderer(page)
+
+
 def render_page(path: Path, number: int, dpi: int) -> tuple[Any, float]:
     """One page as a grayscale PIL image at ``dpi`` (capped in pixels), with its scale."""
     pdf = open_pdf(path)

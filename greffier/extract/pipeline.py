@@ -153,7 +153,8 @@ def parse_file(
         siren=meta.siren,
     )
     entities = extract_entities(sections, para_pages, meta.year, meta.issuer, ner)
-    tables = extract_tables(path, doc_id, layouts, sections, para_pages) if layouts else []
+    scanned = scan.tables if scan is not None else []
+    tables = extract_tables(path, doc_id, layouts, sections, para_pages, scanned=scanned) if layouts else []
     deliberations = extract_deliberations(doc, sections, pages, entities, tables, para_pages)  # tables: HT/TTC
     if not deliberations and doc.kind in ("proces_verbal", "deliberation"):
         log.warning("%s: minutes with no decided item recognised: no deliberation record", path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import statistics
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,16 @@ from typing import Any
 from greffier.extract import ocr
 from greffier.extract.limits import heartbeat
 from greffier.extract.ocr_cache import OcrCache
+from greffier.extract.ocr_tables import page_tables
 from greffier.extract.plausibility import ocr_reason
+from greffier.extract.plumber import RawTable
 from greffier.records import Line
 
 log = logging.getLogger(__name__)
 
 OCR_MODES = ("auto", "always", "never")
+WARM_WAIT = 45.0  # seconds the parse waits for a page a warm-up job is reading
+WARM_START = 5.0  # ... and for that job to start
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,9 @@ class OcrOptions:
     mode: str = field(default_factory=lambda: os.environ.get("GREFFIER_OCR") or "auto")
     cache: str | None = None  # path of the OCR cache file; None: no cache
     dpi: int = ocr.DPI
+    # > 1: warm-up jobs are reading the pages p with (p - 1) % warm_step != 0 into the cache
+    # (greffier.extract.ocr_prefetch); the parse waits for those rather than read them twice
+    warm_step: int = 1
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,9 @@ class ScanReader:
     sha256: str
     sources: dict[int, PageSource] = field(default_factory=dict)
     problem: str | None = None  # why OCR could not run, once per document
+    tables: list[tuple[RawTable, str]] = field(default_factory=list)  # ruled tables of OCR pages, captioned
     _cache: OcrCache | None = None
+    _waited_out: bool = False  # a warm-up page never came: read the rest here
 
     def __post_init__(self) -> None:
         if self.options.cache:
@@ -69,6 +79,7 @@ class ScanReader:
             self.sources[number] = PageSource(number, False, None, reason, missing=True)
             return None
         self.sources[number] = PageSource(number, True, result.conf, reason)
+        self.tables.extend(page_tables(number, result))
         return ocr_lines(result, number, height)
 
     def _read(self, number: int, render: Any, reason: str) -> ocr.OcrPage | None:
@@ -80,6 +91,8 @@ class ScanReader:
         dpi = self.options.dpi
         if self._cache is not None:
             hit = self._cache.get(self.sha256, number, dpi, engine)
+            if hit is None and self.options.warm_step > 1 and (number - 1) % self.options.warm_step:
+                hit = self._wait_for_warm_up(number, dpi, engine)
             if hit is not None:
                 return hit
         try:
@@ -94,6 +107,27 @@ class ScanReader:
             self._cache.put(self.sha256, number, result)
         heartbeat()  # a parse worker's time limit counts per OCR page
         return result
+
+    def _wait_for_warm_up(self, number: int, dpi: int, engine: str) -> ocr.OcrPage | None:
+        """The page a warm-up job is reading, once it is in the cache. None (read it here) when
+        that job has finished without it, has not started within :data:`WARM_START` seconds, or
+        gives nothing for :data:`WARM_WAIT` seconds (then no page is waited for again)."""
+        if self._waited_out or self._cache is None:
+            return None
+        first = (number - 1) % self.options.warm_step + 1
+        started = time.monotonic()
+        while True:
+            state = self._cache.warm_state(self.sha256, first)
+            hit = self._cache.get(self.sha256, number, dpi, engine)
+            if hit is not None or state == "done":
+                return hit
+            waited = time.monotonic() - started
+            if (state is None and waited > WARM_START) or waited > WARM_WAIT:
+                log.debug("page %d: no warm-up reading after %.0f s; reading the rest here", number, waited)
+                self._waited_out = True
+                return None
+            time.sleep(0.1)
+            heartbeat()
 
     def close(self) -> None:
         if self._cache is not None:

@@ -783,19 +783,31 @@ def extract_tables(
     sections: list[Section],
     paragraph_pages: dict[str, list[tuple[int, int, int, int]]],
     source: str = "pdfium",
+    scanned: Iterable[tuple[RawTable, str]] = (),
 ) -> list[Table]:
-    """The tables of a PDF whose layouts :func:`read_pdf_lines` gave. Never raises: a page
-    whose tables cannot be parsed is logged and skipped."""
+    """The tables of a PDF whose layouts :func:`read_pdf_lines` gave, and those found in the
+    images of its OCR pages (``scanned``: raw tables with their captions, see
+    :mod:`greffier.extract.ocr_tables`). Never raises: a page whose tables cannot be parsed is
+    logged and skipped."""
     if not tables_enabled():
         return []
     by_number = {lay.number: lay for lay in layouts}
     regions = {lay.number: candidate_regions(lay) for lay in layouts}
     pages = [n for n, found in regions.items() if found]
-    if not pages:
-        return []
     grids: list[Grid] = []
+    captions: dict[int, str] = {}  # id of an OCR grid -> its caption
+    for raw, caption in scanned:
+        grid = to_grid(raw)
+        problem = grid_problem(grid) if grid else "empty"
+        if problem:
+            log.debug("page %d: OCR grid dropped: %s", raw.page, problem)
+            continue
+        grids.append(grid)  # type: ignore[arg-type]
+        captions[id(grid)] = caption
+    if not pages and not grids:
+        return []
     try:
-        objects = read_page_objects(path, pages) if source == "pdfium" else {}
+        objects = read_page_objects(path, pages) if source == "pdfium" and pages else {}
         pdfminer = plumber.PdfminerPages(path) if source == "pdfminer" else None
     except Exception as exc:  # a table must never stop ingestion (a broken page, a pdfminer error)
         log.warning("%s: tables not read (%s)", path.name, exc)
@@ -823,7 +835,7 @@ def extract_tables(
     try:
         for grid in _joined(sorted(grids, key=lambda g: (g.page, g.bbox[1])), by_number):
             table_id = f"{doc_id}:t{len(out) + 1:03d}"
-            caption = _caption(grid, by_number.get(grid.page), grids)
+            caption = captions.get(id(grid)) or _caption(grid, by_number.get(grid.page), grids)
             boxes = [g.bbox for g in grids if g.page == grid.page]
             section = _section_for(grid, by_number.get(grid.page), boxes, caption, sections, paragraph_pages)
             out.append(build_table(grid, table_id, doc_id, caption, section))
