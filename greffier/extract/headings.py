@@ -150,17 +150,35 @@ def is_caps_title(text: str) -> bool:
 
 
 class LevelStack:
-    """Assigns levels to headings in document order."""
+    """Assigns levels to headings in document order.
+
+    A heading whose style is open closes everything below it. So does a numbered heading
+    that continues the numbering of an open heading of the same scheme and depth ("1.7"
+    after "1.6"), whatever its font: numbering is more consistent than typography."""
 
     def __init__(self) -> None:
-        self._open: list[HeadingStyle] = []
+        self._open: list[tuple[HeadingStyle, int | None]] = []  # (style, value of its last number)
 
-    def level_of(self, style: HeadingStyle) -> int:
-        keys = [s.key for s in self._open]
-        if style.key in keys:
-            del self._open[keys.index(style.key) + 1 :]
+    def level_of(self, style: HeadingStyle, number: str = "") -> int:
+        value = number_value(number) if number else None
+        keys = [s.key for s, _ in self._open]
+        at = keys.index(style.key) if style.key in keys else None
+        if at is None and value is not None:
+            at = next(
+                (
+                    k
+                    for k in range(len(self._open) - 1, -1, -1)
+                    if (self._open[k][0].kind, self._open[k][0].depth) == (style.kind, style.depth)
+                    and self._open[k][1] is not None
+                    and value == self._open[k][1] + 1
+                ),
+                None,
+            )
+        if at is not None:
+            del self._open[at + 1 :]
+            self._open[at] = (self._open[at][0], value)
             return len(self._open)
-        while self._open and self._open[-1].strength <= style.strength:
+        while self._open and self._open[-1][0].strength <= style.strength:
             self._open.pop()
-        self._open.append(style)
+        self._open.append((style, value))
         return len(self._open)

@@ -43,7 +43,7 @@ def _in_numbered_list(cands: list[_Cand], i: int, kind: str, value: int | None) 
         between = 0
         while 0 <= j < len(cands) and between <= _LIST_WINDOW:
             m = numbering(cands[j].text)
-            if m and m[0] == kind:
+            if m and m[0] == kind and _same_font(cands[i].line, cands[j].line):
                 if number_value(m[2]) == target:
                     return True
                 break
@@ -55,11 +55,20 @@ def _in_numbered_list(cands: list[_Cand], i: int, kind: str, value: int | None) 
     return False
 
 
+def _same_font(a: Line, b: Line) -> bool:
+    return a.size == b.size and a.bold == b.bold
+
+
+# "2.Tarification …": a number glued to its title, read as numbering only on an emphasized line
+_GLUED_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3}\.)(?=[A-ZÀ-Ý])")
+
+
 @dataclass
 class _Cand:
     line: Line
     text: str  # stripped, glyph-normalized
     heading: HeadingStyle | None = None
+    number: str = ""  # the heading's number, for the continuity of its numbering
     is_item: bool = False
     cont_of_heading: bool = False
     toc: bool = False
@@ -67,10 +76,16 @@ class _Cand:
 
 
 def _body_size(lines: list[Line]) -> float:
+    """The font size of the running text: the commonest size of prose lines (table cells,
+    labels and footnotes are short lines; they would outweigh the prose in tabular reports)."""
     sizes: Counter[float] = Counter()
     for ln in lines:
-        if ln.size:
+        if ln.size and len(ln.text.split()) >= 6:
             sizes[ln.size] += len(ln.text)
+    if not sizes:
+        for ln in lines:
+            if ln.size:
+                sizes[ln.size] += len(ln.text)
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
@@ -127,17 +142,24 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
         size = c.line.size or 0.0
         bold = c.line.bold and not bold_means_nothing
         emphasized = has_layout and (size >= body + 1.0 or (bold and size >= body - 0.6))
+        if num is None and emphasized and _GLUED_NUMBER.match(text):
+            text = c.text = _GLUED_NUMBER.sub(r"\1 ", text, count=1)
+            num = numbering(text)
         prev_closed = (
             prev is None
             or bool(_TERMINAL.search(prev.text))
             or prev.heading is not None
             or (has_layout and _gap_breaks(prev.line, c.line))
             or (has_layout and emphasized and prev.line.page != c.line.page)
+            # an emphasized line after a line in another font starts something new
+            or (has_layout and emphasized and size > 0 and not _same_font(prev.line, c.line))
             or (not has_layout and len(prev.text) < 45)
         )
         lead = BULLET_START.match(text)
         if lead:
-            c.heading = _lead_heading(text, lead, prev_closed, nxt, size, c.line.bold)
+            # with fonts known, a glyph-led title is set apart by its font too
+            plain = has_layout and not emphasized and not bold_means_nothing
+            c.heading = None if plain else _lead_heading(text, lead, prev_closed, nxt, size, c.line.bold)
             if c.heading is not None:
                 c.text = text[lead.end() :]
             continue
@@ -165,6 +187,7 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
                 if nxt is not None and not _TERMINAL.search(text) and words > 10:
                     continue
             c.heading = HeadingStyle(kind, depth, size if has_layout else 0.0, c.line.bold, size_tier(size, body))
+            c.number = number
             continue
         if not prev_closed or words > 14 or text.endswith((",", ";", ".")) or continues:
             continue
@@ -176,7 +199,7 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             prose_follows = nxt is not None and len(nxt.text.split()) >= 6 and not _ROW_END.search(nxt.text)
             if (
                 emphasized
-                and (tier >= 2 or (tier == 1 and prose_follows) or (bold and words <= 8 and prose_follows))
+                and (tier >= 2 or (tier == 1 and (prose_follows or bold)) or (bold and words <= 8 and prose_follows))
                 and not text.endswith(":")
                 and not _LABEL.search(text)
                 and len(_NUMBER.findall(text)) < 2
@@ -296,6 +319,12 @@ def build_blocks(pages: list[list[Line]]) -> list[Block]:
         for c in cands:
             if c.heading and c.line.page == 1 and c.heading.strength > top:
                 c.heading = None
+    # So is an unnumbered line on page 1 set bigger than every heading of the later pages.
+    later_sizes = [c.line.size or 0.0 for c in cands if c.heading and c.line.page > 1]
+    if later_sizes and body:
+        for c in cands:
+            if c.heading and c.line.page == 1 and c.heading.kind == "font" and (c.line.size or 0) > max(later_sizes):
+                c.heading = None
 
     stack = LevelStack()
     blocks: list[Block] = []
@@ -315,7 +344,7 @@ def build_blocks(pages: list[list[Line]]) -> list[Block]:
         last_line = c.extra[-1] if c.extra else c.line
         if c.heading is not None:
             flush()
-            level = stack.level_of(c.heading)
+            level = stack.level_of(c.heading, c.number)
             blocks.append(Block(text=c.text, page=c.line.page, page_end=last_line.page, kind="heading", level=level))
             prev = c
             continue

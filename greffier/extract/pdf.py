@@ -165,23 +165,27 @@ def read_pdf_lines(
                 page.close()
                 continue
             lines: list[Line] = []
-            # Char indices line up with the text when its length matches the char count
-            # (it does for text without surrogate pairs); otherwise fall back to no layout.
-            aligned = len(text) == nchars
+            # Char indices count UTF-16 units (a mathematical italic letter is two): they line
+            # up with the text when its UTF-16 length matches the char count; otherwise fall
+            # back to no layout.
+            wide = len(text) != nchars
+            aligned = not wide or _utf16_len(text) == nchars
             offset = 0
             layout_lines: list[LayoutLine] = []
             for raw_line in text.split("\r\n"):
                 start = offset
-                offset += len(raw_line) + 2
+                astral = wide and _utf16_len(raw_line) != len(raw_line)
+                offset += (_utf16_len(raw_line) if astral else len(raw_line)) + 2
                 if not raw_line.strip():
                     continue
                 if not aligned:
                     lines.append(Line(text=raw_line, page=number, page_height=height))
                     continue
-                first = start + (len(raw_line) - len(raw_line.lstrip()))
+                lead = raw_line[: len(raw_line) - len(raw_line.lstrip())]
+                first = start + (_utf16_len(lead) if astral else len(lead))
                 size, bold = _font_info(textpage, first, buf)
                 # A line is bold only when its last visible char is bold too.
-                last = start + len(raw_line.rstrip()) - 1
+                last = start + (_utf16_len(raw_line.rstrip()) if astral else len(raw_line.rstrip())) - 1
                 if bold and last > first:
                     bold = _font_info(textpage, last, buf)[1]
                 left, bottom, _right, top = textpage.get_charbox(first)
@@ -197,7 +201,7 @@ def read_pdf_lines(
                         page_height=height,
                     )
                 )
-                if layouts is not None:
+                if layouts is not None and not astral:  # (a line of formula holds no table cell)
                     layout_lines.append(_layout_line(textpage, start, raw_line, lines[-1], page, height))
             if layouts is not None:
                 layouts.append(_page_layout(page, number, layout_lines))
@@ -207,6 +211,10 @@ def read_pdf_lines(
     finally:
         pdf.close()
     return pages
+
+
+def _utf16_len(text: str) -> int:
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
 
 
 def _split_into_chars(text: str) -> bool:
