@@ -53,8 +53,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
-    # 1.2.3 Title / 1.2. Title
-    ("num-dotted", re.compile(rf"^(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}})\.?\s+({_LETTER}.*)$")),
+    # 1.2.3 Title / 1.2. Title / 1.2) Title / 1.2 – Title
+    ("num-dotted", re.compile(rf"^(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}})[.)]?(?:\s+[–—-])?\s+({_LETTER}.*)$")),
     # 1. Title / 1) Title
     ("num", re.compile(rf"^(\d{{1,2}})\s?[.)]\s+({_LETTER}.*)$")),
     # I. FINANCES / II – Personnel

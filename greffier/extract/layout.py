@@ -50,6 +50,9 @@ def _in_numbered_list(cands: list[_Cand], i: int, kind: str, value: int | None) 
             # only short lines (list items, a wrapped title) may sit between two items
             if len(cands[j].text.split()) > 14 and _TERMINAL.search(cands[j].text):
                 break
+            # titles set apart from the text between them head sections: no list
+            if cands[i].line.size and cands[i].line.bold and not cands[j].line.bold:
+                break
             between += 1
             j += step
     return False

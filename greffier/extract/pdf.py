@@ -59,8 +59,17 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
     return pdf
 
 
+_MATRIX = pdfium_c.FS_MATRIX()
+
+
 def _font_info(textpage: pdfium.PdfTextPage, index: int, buf: ctypes.Array) -> tuple[float, bool]:
+    """(size as printed, bold) of one char. The size is the font size scaled by the char's
+    transformation: designed brochures set 31pt text scaled by a third."""
     size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, index))
+    if pdfium_c.FPDFText_GetMatrix(textpage.raw, index, ctypes.byref(_MATRIX)):
+        scale = (_MATRIX.c**2 + _MATRIX.d**2) ** 0.5
+        if 0.05 < scale < 20:
+            size *= scale
     weight = int(pdfium_c.FPDFText_GetFontWeight(textpage.raw, index))
     bold = weight >= 600
     if not bold:
