@@ -51,7 +51,13 @@ def _in_numbered_list(cands: list[_Cand], i: int, kind: str, value: int | None) 
             if len(cands[j].text.split()) > 14 and _TERMINAL.search(cands[j].text):
                 break
             # titles set apart from the text between them head sections: no list
-            if cands[i].line.size and cands[i].line.bold and not cands[j].line.bold:
+            if (
+                cands[i].line.size
+                and cands[i].line.bold
+                and not cands[j].line.bold
+                and len(cands[j].text.split()) >= 8
+                and not BULLET_START.match(cands[j].text)
+            ):
                 break
             between += 1
             j += step
@@ -60,6 +66,14 @@ def _in_numbered_list(cands: list[_Cand], i: int, kind: str, value: int | None) 
 
 def _same_font(a: Line, b: Line) -> bool:
     return a.size == b.size and a.bold == b.bold
+
+
+def _plainer(prev: Line, line: Line, body: float) -> bool:
+    """True when ``prev`` is set plainer than ``line``, a line bigger than the body text:
+    smaller by 1.5pt or more, or not bold before a bold line."""
+    if not prev.size or not line.size or line.size < body + 1.0:
+        return False
+    return (line.bold and not prev.bold) or line.size >= prev.size + 1.5
 
 
 # "2.Tarification …": a number glued to its title, read as numbering only on an emphasized line
@@ -154,8 +168,8 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             or prev.heading is not None
             or (has_layout and _gap_breaks(prev.line, c.line))
             or (has_layout and emphasized and prev.line.page != c.line.page)
-            # an emphasized line after a line in another font starts something new
-            or (has_layout and emphasized and size > 0 and not _same_font(prev.line, c.line))
+            # an emphasized line after a plainer one (not bold, or smaller) starts something new
+            or (has_layout and emphasized and _plainer(prev.line, c.line, body) and not _CONNECTOR_END.search(prev.text))
             or (not has_layout and len(prev.text) < 45)
         )
         lead = BULLET_START.match(text)
