@@ -106,6 +106,24 @@ def _body_size(lines: list[Line]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
+def _body_color(lines: list[Line]) -> int | None:
+    """The colour of the running text (prose lines), None without colours."""
+    colors: Counter[int] = Counter()
+    for ln in lines:
+        if ln.color is not None and len(ln.text.split()) >= 6:
+            colors[ln.color] += len(ln.text)
+    return colors.most_common(1)[0][0] if colors else None
+
+
+def _colored(color: int | None, ink: int | None) -> bool:
+    """A saturated colour other than the text's: word processors colour their heading styles
+    (grey or white text is de-emphasized or sits on a band; neither says "title" by itself)."""
+    if color is None or ink is None or color == ink:
+        return False
+    r, g, b = color >> 16, (color >> 8) & 255, color & 255
+    return max(r, g, b) - min(r, g, b) >= 40 and max(r, g, b) >= 60
+
+
 def _bold_body(lines: list[Line], body: float) -> bool:
     """True when most body text is bold: bold then emphasizes nothing."""
     total = bold = 0
@@ -147,6 +165,7 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
     n = len(cands)
     has_layout = body > 0
     bold_means_nothing = has_layout and _bold_body(lines, body)
+    ink = _body_color(lines)
     for i, c in enumerate(cands):
         if c.line.page in toc:
             c.toc = True
@@ -158,7 +177,8 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
         num = numbering(text)
         size = c.line.size or 0.0
         bold = c.line.bold and not bold_means_nothing
-        emphasized = has_layout and (size >= body + 1.0 or (bold and size >= body - 0.6))
+        colored = has_layout and _colored(c.line.color, ink)
+        emphasized = has_layout and (size >= body + 1.0 or ((bold or colored) and size >= body - 0.6))
         if num is None and emphasized and _GLUED_NUMBER.match(text):
             text = c.text = _GLUED_NUMBER.sub(r"\1 ", text, count=1)
             num = numbering(text)
@@ -189,14 +209,20 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
         if num is not None:
             kind, depth, number = num
             limit = 28 if kind == "delib" else 18
-            if words > limit or not prev_closed:
+            # "2.2.3." opens a line only as a section number, whatever the line before
+            structural = kind == "num-dotted" and depth >= 2 and emphasized and words <= 14
+            if words > limit or not (prev_closed or structural):
                 continue
             if continues and words > 8:
                 continue
             if text.endswith((",", ";")) or (text.endswith(".") and words > 12):
                 continue
             # An agenda: consecutive numbered lines counting up are a list, not headings.
-            if size_tier(size, body) == 0 and _in_numbered_list(cands, i, kind, number_value(number)):
+            if (
+                size_tier(size, body) == 0
+                and kind != "num-dotted"  # multi-level numbers number a document's parts, not a list
+                and _in_numbered_list(cands, i, kind, number_value(number))
+            ):
                 c.is_item = True
                 continue
             if has_layout and not emphasized and kind in ("num", "alpha-lower") and _ITEM_START.match(text):
@@ -216,7 +242,11 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             prose_follows = nxt is not None and len(nxt.text.split()) >= 6 and not _ROW_END.search(nxt.text)
             if (
                 emphasized
-                and (tier >= 2 or (tier == 1 and (prose_follows or bold)) or (bold and words <= 8 and prose_follows))
+                and (
+                    tier >= 2
+                    or (tier == 1 and (prose_follows or bold or colored))
+                    or ((bold or colored) and words <= 8 and prose_follows)
+                )
                 and not text.endswith(":")
                 and not _LABEL.search(text)
                 and len(_NUMBER.findall(text)) < 2

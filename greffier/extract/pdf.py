@@ -60,6 +60,15 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
 
 
 _MATRIX = pdfium_c.FS_MATRIX()
+_RGBA = tuple(ctypes.c_uint() for _ in range(4))
+
+
+def _color(textpage: pdfium.PdfTextPage, index: int) -> int | None:
+    """Fill colour of one char as 0xRRGGBB, None when PDFium cannot tell."""
+    r, g, b, a = _RGBA
+    if not pdfium_c.FPDFText_GetFillColor(textpage.raw, index, r, g, b, a):
+        return None
+    return (r.value << 16) | (g.value << 8) | b.value
 
 
 def _font_info(textpage: pdfium.PdfTextPage, index: int, buf: ctypes.Array) -> tuple[float, bool]:
@@ -208,6 +217,7 @@ def read_pdf_lines(
                         bottom=height - bottom,
                         x0=left,
                         page_height=height,
+                        color=_color(textpage, first),
                     )
                 )
                 if layouts is not None and not astral:  # (a line of formula holds no table cell)
@@ -256,6 +266,7 @@ def _lines_from_chars(
                     bottom=height - bottom,
                     x0=left,
                     page_height=height,
+                    color=_color(textpage, first),
                 )
             )
 
