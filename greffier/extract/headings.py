@@ -43,7 +43,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 2-1 – Mobilité ... / 4-6 - Affaires ...
     ("num-dash-2", re.compile(rf"^(\d{{1,2}})\s?[-.]\s?(\d{{1,2}})\s*[–—-]\s+({_LETTER}.*)$")),
     # 01 – LA DIRECTION ...
-    ("num-dash-1", re.compile(rf"^(\d{{1,2}})\s*[–—]\s+({_LETTER}.*)$|^(\d{{2}})\s*-\s+({_LETTER}.*)$")),
+    ("num-dash-1", re.compile(rf"^(\d{{1,2}})\s*[–—]\s+({_LETTER}.*)$|^(\d{{2}}|\d\s)\s*-\s+({_LETTER}.*)$")),
     # D2025-003- Objet : ... / 2019-45 : ... / DEL2024-48 ...
     (
         "delib",
@@ -117,7 +117,7 @@ def size_tier(size: float, body: float) -> int:
 
 def numbering(text: str) -> tuple[str, int, str] | None:
     """(pattern name, depth, number) of a numbered heading-like line, else None."""
-    text = text.strip()
+    text = text.strip().lstrip("«“\"").strip()
     for name, pattern in PATTERNS:
         m = pattern.match(text)
         if m:
@@ -174,10 +174,24 @@ class LevelStack:
                 ),
                 None,
             )
+        if at is None and style.kind == "font" and style.size:
+            # an unnumbered title in the very font of an open numbered one is its sibling
+            # ("Vos contacts" set like "4. Financement …")
+            at = next(
+                (k for k, (s, _) in enumerate(self._open) if (s.size, s.bold) == (style.size, style.bold)),
+                None,
+            )
         if at is not None:
             del self._open[at + 1 :]
             self._open[at] = (self._open[at][0], value)
             return len(self._open)
+        if value == 1 and self._open and self._open[-1][1] is not None:
+            # a series that starts ("1 -", "A.") inside a numbered section, in no bigger a
+            # font, subdivides it, whatever the two numbering schemes
+            top = self._open[-1][0]
+            if (style.tier, style.bold) <= (top.tier, top.bold) and style.kind != top.kind:
+                self._open.append((style, value))
+                return len(self._open)
         while self._open and self._open[-1][0].strength <= style.strength:
             self._open.pop()
         self._open.append((style, value))

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 
 from greffier.extract.glyphs import BULLET, BULLET_START, SOFT_BREAK
+from greffier.extract.heading_rules import (
+    Cand,
+    drop_front_titles,
+    drop_label_styles,
+    drop_running_titles,
+    merge_divider_pages,
+)
 from greffier.extract.headings import (
     KNOWN_TITLES,
     HeadingStyle,
@@ -31,9 +37,10 @@ _NUMBER = re.compile(r"\d[\d  .,]*")
 _MONEY = re.compile(r"\d\s*(?:€|euros?\b|%)")
 _ROW_END = re.compile(r"(?:\d|€|%)\s*$")  # a table row ends with a figure
 _LIST_WINDOW = 6
+_URL = re.compile(r"(?:https?://|www\.|@\w+\.)", re.IGNORECASE)
 
 
-def _in_numbered_list(cands: list[_Cand], i: int, kind: str, value: int | None) -> bool:
+def _in_numbered_list(cands: list[Cand], i: int, kind: str, value: int | None) -> bool:
     """True when the numbered line at ``i`` belongs to a run of consecutive numbered lines
     (an agenda or an enumeration) rather than heading a section of text."""
     if value is None:
@@ -78,18 +85,6 @@ def _plainer(prev: Line, line: Line, body: float) -> bool:
 
 # "2.Tarification …": a number glued to its title, read as numbering only on an emphasized line
 _GLUED_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3}\.)(?=[A-ZÀ-Ý])")
-
-
-@dataclass
-class _Cand:
-    line: Line
-    text: str  # stripped, glyph-normalized
-    heading: HeadingStyle | None = None
-    number: str = ""  # the heading's number, for the continuity of its numbering
-    is_item: bool = False
-    cont_of_heading: bool = False
-    toc: bool = False
-    extra: list[Line] = field(default_factory=list)
 
 
 def _body_size(lines: list[Line]) -> float:
@@ -160,8 +155,8 @@ def _gap_breaks(prev: Line, line: Line) -> bool:
     return gap > 0.9 * line.size
 
 
-def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]) -> list[_Cand]:
-    cands = [_Cand(line=ln, text=re.sub(r"\s+", " ", ln.text).strip()) for ln in lines]
+def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]) -> list[Cand]:
+    cands = [Cand(line=ln, text=re.sub(r"\s+", " ", ln.text).strip()) for ln in lines]
     n = len(cands)
     has_layout = body > 0
     bold_means_nothing = has_layout and _bold_body(lines, body)
@@ -252,6 +247,8 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
                 and len(_NUMBER.findall(text)) < 2
                 and not _MONEY.search(text)
                 and sum(ch.isalpha() for ch in text) >= 3
+                and not text[0].isdigit()  # "195,74 kg par an et par habitant": a figure
+                and not _URL.search(text)
             ):
                 c.heading = HeadingStyle("font", 1, size, bold, tier)
         elif folded in KNOWN_TITLES or folded in recurring:
@@ -261,7 +258,8 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
     # The same unnumbered "title" over and over is a table label ("Approuvée"), not a heading.
     repeats = Counter(fold(c.text) for c in cands if c.heading is not None and c.heading.kind == "font")
     for c in cands:
-        if c.heading is not None and c.heading.kind == "font":
+        # (titles bigger than the text are not table labels: "Les tonnages" under each flow)
+        if c.heading is not None and c.heading.kind == "font" and c.heading.tier == 0:
             key = fold(c.text)
             if repeats[key] >= 3 and key not in KNOWN_TITLES:
                 c.heading = None
@@ -269,7 +267,7 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
 
 
 def _lead_heading(
-    text: str, lead: re.Match[str], prev_closed: bool, nxt: _Cand | None, size: float, bold: bool
+    text: str, lead: re.Match[str], prev_closed: bool, nxt: Cand | None, size: float, bold: bool
 ) -> HeadingStyle | None:
     """A glyph-led line that titles what follows ("➢ La Direction Habitat :"), not a list item.
 
@@ -310,9 +308,9 @@ def _recurring_titles(lines: list[Line]) -> set[str]:
     return {k for k, c in counts.items() if c >= 3 and k and k[0].isalpha() and len(k) >= 6}
 
 
-def _merge_wrapped_headings(cands: list[_Cand]) -> list[_Cand]:
+def _merge_wrapped_headings(cands: list[Cand]) -> list[Cand]:
     """A heading wrapped over two lines becomes one candidate."""
-    out: list[_Cand] = []
+    out: list[Cand] = []
     for c in cands:
         if out:
             head = out[-1]
@@ -353,6 +351,11 @@ def build_blocks(pages: list[list[Line]]) -> list[Block]:
     toc = _toc_pages(pages)
     recurring = _recurring_titles(lines) if body == 0 else set()
     cands = _merge_wrapped_headings(_classify(lines, body, toc, recurring))
+    if body:
+        drop_running_titles(cands)
+        drop_label_styles(cands)
+        cands = merge_divider_pages(cands, body)
+        drop_front_titles(cands)
 
     # A cover page (few words) holds the document title, not section headings.
     first_page = [c for c in cands if c.line.page == cands[0].line.page]
@@ -378,7 +381,7 @@ def build_blocks(pages: list[list[Line]]) -> list[Block]:
     cur: list[str] = []
     cur_kind = "para"
     cur_page = cur_end = 0
-    prev: _Cand | None = None
+    prev: Cand | None = None
 
     def flush() -> None:
         nonlocal cur
