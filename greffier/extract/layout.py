@@ -184,7 +184,9 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             or (has_layout and _gap_breaks(prev.line, c.line))
             or (has_layout and emphasized and prev.line.page != c.line.page)
             # an emphasized line after a plainer one (not bold, or smaller) starts something new
-            or (has_layout and emphasized and _plainer(prev.line, c.line, body) and not _CONNECTOR_END.search(prev.text))
+            or (
+                has_layout and emphasized and _plainer(prev.line, c.line, body) and not _CONNECTOR_END.search(prev.text)
+            )
             or (not has_layout and len(prev.text) < 45)
         )
         lead = BULLET_START.match(text)
