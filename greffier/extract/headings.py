@@ -43,7 +43,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 2-1 – Mobilité ... / 4-6 - Affaires ...
     ("num-dash-2", re.compile(rf"^(\d{{1,2}})\s?[-.]\s?(\d{{1,2}})\s*[–—-]\s+({_LETTER}.*)$")),
     # 01 – LA DIRECTION ...
-    ("num-dash-1", re.compile(rf"^(\d{{1,2}})\s*[–—]\s+({_LETTER}.*)$|^(\d{{2}}|\d\s)\s*-\s+({_LETTER}.*)$")),
+    ("num-dash-1", re.compile(rf"^(\d{{1,2}})\s*[–—]\s+({_LETTER}.*)$|^(\d{{2}})\s*-\s+({_LETTER}.*)$")),
+    # « 1 - Mutualisation … / 2 - Title (a hyphen between spaces)
+    ("num-hyphen", re.compile(rf"^[«\"“]?\s*(\d)\s+-\s+({_LETTER}.*)$")),
     # D2025-003- Objet : ... / 2019-45 : ... / DEL2024-48 ...
     (
         "delib",
@@ -67,6 +69,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _RANK = {
     "roman": 7.0,
     "num-dash-1": 6.0,
+    "num-hyphen": 4.8,
     "num": 5.0,
     "alpha": 4.5,
     "num-dash-2": 4.0,
@@ -117,7 +120,7 @@ def size_tier(size: float, body: float) -> int:
 
 def numbering(text: str) -> tuple[str, int, str] | None:
     """(pattern name, depth, number) of a numbered heading-like line, else None."""
-    text = text.strip().lstrip("«“\"").strip()
+    text = text.strip()
     for name, pattern in PATTERNS:
         m = pattern.match(text)
         if m:
@@ -174,9 +177,10 @@ class LevelStack:
                 ),
                 None,
             )
-        if at is None and style.kind == "font" and style.size:
+        if at is None and style.kind == "font" and style.size and style.tier >= 1:
             # an unnumbered title in the very font of an open numbered one is its sibling
-            # ("Vos contacts" set like "4. Financement …")
+            # ("Vos contacts" set like "4. Financement …"); not in the body's size, where bold
+            # lines are often emphasized prose
             at = next(
                 (k for k, (s, _) in enumerate(self._open) if (s.size, s.bold) == (style.size, style.bold)),
                 None,
