@@ -56,6 +56,24 @@ def drop_running_titles(cands: list[Cand]) -> None:
             c.heading = None
 
 
+def drop_table_cells(cands: list[Cand]) -> None:
+    """An unnumbered title that shares its row with another line of the page ("Variation" beside
+    "2020" and "2021") is a table header cell: titles stand on a row of their own."""
+    rows: dict[int, list[Line]] = defaultdict(list)
+    for c in cands:
+        rows[c.line.page].append(c.line)
+    for c in cands:
+        if c.heading is None or c.heading.kind != "font" or c.line.top is None or c.line.x0 is None:
+            continue
+        tol = 0.3 * (c.line.size or 10.0)
+        for other in rows[c.line.page]:
+            if other is c.line or other.top is None or other.x0 is None:
+                continue
+            if abs(other.top - c.line.top) <= tol and abs(other.x0 - c.line.x0) > 20:
+                c.heading = None
+                break
+
+
 def _style(c: Cand) -> tuple[float | None, bool, int | None]:
     return (c.line.size, c.line.bold, c.line.color)
 

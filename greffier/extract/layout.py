@@ -11,6 +11,7 @@ from greffier.extract.heading_rules import (
     drop_front_titles,
     drop_label_styles,
     drop_running_titles,
+    drop_table_cells,
     merge_divider_pages,
 )
 from greffier.extract.headings import (
@@ -188,6 +189,8 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
                 has_layout and emphasized and _plainer(prev.line, c.line, body) and not _CONNECTOR_END.search(prev.text)
             )
             or (not has_layout and len(prev.text) < 45)
+            # a table row (figures up to its end) before an emphasized line
+            or (emphasized and bool(_ROW_END.search(prev.text)) and len(_NUMBER.findall(prev.text)) >= 2)
         )
         lead = BULLET_START.match(text)
         if lead:
@@ -355,6 +358,7 @@ def build_blocks(pages: list[list[Line]]) -> list[Block]:
     cands = _merge_wrapped_headings(_classify(lines, body, toc, recurring))
     if body:
         drop_running_titles(cands)
+        drop_table_cells(cands)
         drop_label_styles(cands)
         cands = merge_divider_pages(cands, body)
         drop_front_titles(cands)
