@@ -359,8 +359,8 @@ def build_blocks(pages: list[list[Line]]) -> list[Block]:
     if body:
         drop_running_titles(cands)
         drop_table_cells(cands)
-        drop_label_styles(cands)
         cands = merge_divider_pages(cands, body)
+        drop_label_styles(cands)
         drop_front_titles(cands)
 
     # A cover page (few words) holds the document title, not section headings.
