@@ -63,6 +63,8 @@ def _tree(pages: list[_Page]) -> list[tuple[int, str]]:
         ("3.6) Taux de boues évacuées selon les filières conformes", "num-dotted", 2),
         ("2 - Mutualisation descendante communauté vers communes", "num-hyphen", 1),
         ("« 1 - Mutualisation ascendante communes vers communauté", "num-hyphen", 1),
+        ("Chapitre 1 : Caractérisation technique du service", "part", 1),
+        ("PARTIE II – Finances", "part", 1),
     ],
 )
 def test_more_numbering_schemes(text: str, kind: str, depth: int) -> None:
@@ -231,3 +233,15 @@ def test_layout_kept_on_a_page_with_a_formula(shared_corpus: Path) -> None:
     assert all(ln.size for ln in page)
     title = next(ln for ln in page if ln.text.startswith("Indicateurs de performance"))
     assert title.size == 24.0 and title.bold
+
+
+def test_a_contents_page_without_leaders_lists_titles_not_sections() -> None:
+    titles = ["1. Caractérisation technique", "1.1. Présentation du territoire", "2. Tarification", "2.1. Recettes"]
+    toc = _Page(2).add("Sommaire", 16, True)
+    for t in titles:
+        toc.add(t, 12, True, gap=8)
+    pages = [_Page(1).prose(6), toc]
+    for n, t in enumerate(titles, start=3):
+        pages.append(_Page(n).add(t, 14, True).prose(6))
+    tree = _tree(pages)
+    assert [h for _, h in tree] == ["Sommaire", *titles]

@@ -74,6 +74,33 @@ def drop_table_cells(cands: list[Cand]) -> None:
                 break
 
 
+_LEADER = re.compile(r"(?:\.{2,}|…+|\s)\s*(?:p(?:age)?\.?\s*)?\d{0,3}\s*$", re.IGNORECASE)
+
+
+def drop_unmarked_contents(cands: list[Cand]) -> None:
+    """A table of contents the page test missed (no dot leaders, page numbers apart): a page
+    near the front where three lines or more come back later as titles lists them."""
+
+    def key(text: str) -> str:
+        return fold(_LEADER.sub("", text))
+
+    later: dict[str, int] = {}
+    for c in cands:
+        if c.heading is not None:
+            later[key(c.text)] = max(later.get(key(c.text), 0), c.line.page)
+    repeated: dict[int, int] = defaultdict(int)
+    for c in cands:  # (entries may have been taken for list items: they count too)
+        if later.get(key(c.text), 0) > c.line.page:
+            repeated[c.line.page] += 1
+    last = max((c.line.page for c in cands), default=0)
+    front = max(4, last // 5)  # a table of contents opens the document
+    toc = {page for page, n in repeated.items() if n >= 3 and page <= front}
+    for c in cands:  # (an agenda may share its page with the first item: that one stays)
+        if c.line.page in toc and c.heading is not None and later[key(c.text)] > c.line.page:
+            c.heading = None
+            c.toc = True
+
+
 def _style(c: Cand) -> tuple[float | None, bool, int | None]:
     return (c.line.size, c.line.bold, c.line.color)
 

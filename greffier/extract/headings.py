@@ -40,6 +40,14 @@ KNOWN_TITLES = {
 
 _LETTER = r"[A-Za-zÀ-ÖØ-öø-ÿŒœ«\"'’]"
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # Chapitre 1 : Caractérisation … / PARTIE II – Finances / Titre premier
+    (
+        "part",
+        re.compile(
+            rf"^(?:CHAPITRE|Chapitre|PARTIE|Partie|TITRE|Titre)\s+(\d{{1,2}}|[IVXL]{{1,6}}|premier|première|PREMIER|PREMIÈRE)"
+            rf"(?:\s*[:.–—-]\s*({_LETTER}.*))?$"
+        ),
+    ),
     # 2-1 – Mobilité ... / 4-6 - Affaires ...
     ("num-dash-2", re.compile(rf"^(\d{{1,2}})\s?[-.]\s?(\d{{1,2}})\s*[–—-]\s+({_LETTER}.*)$")),
     # 01 – LA DIRECTION ...
@@ -67,6 +75,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 # Rank of each numbering class when fonts are equal (higher is stronger).
 _RANK = {
+    "part": 8.0,
     "roman": 7.0,
     "num-dash-1": 6.0,
     "num-hyphen": 4.8,

@@ -12,6 +12,7 @@ from greffier.extract.heading_rules import (
     drop_label_styles,
     drop_running_titles,
     drop_table_cells,
+    drop_unmarked_contents,
     merge_divider_pages,
 )
 from greffier.extract.headings import (
@@ -358,6 +359,7 @@ def build_blocks(pages: list[list[Line]]) -> list[Block]:
     cands = _merge_wrapped_headings(_classify(lines, body, toc, recurring))
     if body:
         drop_running_titles(cands)
+        drop_unmarked_contents(cands)
         drop_table_cells(cands)
         cands = merge_divider_pages(cands, body)
         drop_label_styles(cands)
