@@ -220,7 +220,7 @@ def read_pdf_lines(
                         color=_color(textpage, first),
                     )
                 )
-                if layouts is not None and not astral:  # (a line of formula holds no table cell)
+                if layouts is not None and not wide:  # (table signals as before on a page of formulas)
                     layout_lines.append(_layout_line(textpage, start, raw_line, lines[-1], page, height))
             if layouts is not None:
                 layouts.append(_page_layout(page, number, layout_lines))
