@@ -221,7 +221,9 @@ def read_pdf_lines(
                     )
                 )
                 if layouts is not None and not wide:  # (table signals as before on a page of formulas)
-                    layout_lines.append(_layout_line(textpage, start, raw_line, lines[-1], page, height))
+                    # (the table finder measures gaps in the font's own size, as it always has)
+                    nominal = round(float(pdfium_c.FPDFText_GetFontSize(textpage.raw, first)) * 2) / 2
+                    layout_lines.append(_layout_line(textpage, start, raw_line, lines[-1], nominal))
             if layouts is not None:
                 layouts.append(_page_layout(page, number, layout_lines))
             textpage.close()
@@ -353,13 +355,11 @@ def _empty_layout(page: pdfium.PdfPage, number: int) -> PageLayout:
     return PageLayout(number=number, width=float(page.get_width()), height=float(page.get_height()), lines=())
 
 
-def _layout_line(
-    textpage: pdfium.PdfTextPage, start: int, raw_line: str, line: Line, page: pdfium.PdfPage, height: float
-) -> LayoutLine:
+def _layout_line(textpage: pdfium.PdfTextPage, start: int, raw_line: str, line: Line, size: float) -> LayoutLine:
     """The line cut at its wide gaps: two char boxes per run of spaces, no more."""
     lead = len(raw_line) - len(raw_line.lstrip())
     end = len(raw_line.rstrip())
-    size = line.size or 10.0
+    size = size or 10.0
     box = _CharBox(textpage)
     segments: list[Segment] = []
     seg_start, seg_x0 = lead, line.x0 or 0.0
