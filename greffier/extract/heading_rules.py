@@ -84,19 +84,24 @@ def drop_unmarked_contents(cands: list[Cand]) -> None:
     def key(text: str) -> str:
         return fold(_LEADER.sub("", text))
 
+    if not cands:
+        return
+    front = max(4, cands[-1].line.page // 5)  # a table of contents opens the document
     later: dict[str, int] = {}
     for c in cands:
-        if c.heading is not None:
-            later[key(c.text)] = max(later.get(key(c.text), 0), c.line.page)
+        if c.heading is not None and c.line.page > cands[0].line.page:
+            k = key(c.text)
+            later[k] = max(later.get(k, 0), c.line.page)
+    if not later:
+        return
+    keys = {id(c): key(c.text) for c in cands if c.line.page <= front and len(c.text) < 160}
     repeated: dict[int, int] = defaultdict(int)
     for c in cands:  # (entries may have been taken for list items: they count too)
-        if later.get(key(c.text), 0) > c.line.page:
+        if id(c) in keys and later.get(keys[id(c)], 0) > c.line.page:
             repeated[c.line.page] += 1
-    last = max((c.line.page for c in cands), default=0)
-    front = max(4, last // 5)  # a table of contents opens the document
-    toc = {page for page, n in repeated.items() if n >= 3 and page <= front}
+    toc = {page for page, n in repeated.items() if n >= 3}
     for c in cands:  # (an agenda may share its page with the first item: that one stays)
-        if c.line.page in toc and c.heading is not None and later[key(c.text)] > c.line.page:
+        if c.line.page in toc and c.heading is not None and later.get(keys.get(id(c), ""), 0) > c.line.page:
             c.heading = None
             c.toc = True
 

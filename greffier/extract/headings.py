@@ -92,12 +92,19 @@ _RANK = {
 }
 
 
+# the accented letters of French text, folded without a Unicode decomposition (the fast path)
+_PLAIN = str.maketrans("àâäáãåçéèêëíìîïñóòôöõúùûüýÿ’", "aaaaaaceeeeiiiinooooouuuuyy'")
+_SPACES = re.compile(r"\s+")
+
+
 @functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lowercase, accent-free, whitespace-collapsed form for comparisons."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text).strip(" :.")
+    text = text.lower().translate(_PLAIN)
+    if not text.isascii():  # ligatures, other scripts' accents, compatibility forms
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return _SPACES.sub(" ", text).strip(" :.")
 
 
 @dataclass(frozen=True)
@@ -127,6 +134,7 @@ def size_tier(size: float, body: float) -> int:
     return 0 if delta < 2 else 1 if delta < 5 else 2 if delta < 9 else 3
 
 
+@functools.lru_cache(maxsize=65536)
 def numbering(text: str) -> tuple[str, int, str] | None:
     """(pattern name, depth, number) of a numbered heading-like line, else None."""
     text = text.strip()

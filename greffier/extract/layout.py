@@ -137,7 +137,7 @@ def _toc_pages(pages: list[list[Line]]) -> set[int]:
         if not page:
             continue
         hits = sum(1 for ln in page if _TOC_LINE.search(ln.text.strip()) and len(ln.text.split()) >= 2)
-        titled = any(fold(ln.text) in ("sommaire", "table des matieres") for ln in page)
+        titled = any(len(ln.text) < 40 and fold(ln.text) in ("sommaire", "table des matieres") for ln in page)
         if hits >= 4 and (titled or hits >= 0.5 * len(page)):
             out.add(page[0].page)
     return out

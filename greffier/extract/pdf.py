@@ -60,6 +60,7 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
 
 
 _MATRIX = pdfium_c.FS_MATRIX()
+_FLAGS = ctypes.c_int()
 _RGBA = tuple(ctypes.c_uint() for _ in range(4))
 
 
@@ -71,23 +72,26 @@ def _color(textpage: pdfium.PdfTextPage, index: int) -> int | None:
     return (r.value << 16) | (g.value << 8) | b.value
 
 
-def _font_info(textpage: pdfium.PdfTextPage, index: int, buf: ctypes.Array) -> tuple[float, bool]:
-    """(size as printed, bold) of one char. The size is the font size scaled by the char's
-    transformation: designed brochures set 31pt text scaled by a third."""
-    size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, index))
+def _is_bold(textpage: pdfium.PdfTextPage, index: int, buf: ctypes.Array) -> bool:
+    if int(pdfium_c.FPDFText_GetFontWeight(textpage.raw, index)) >= 600:
+        return True
+    n = pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, buf, len(buf), ctypes.byref(_FLAGS))
+    if not n:
+        return False
+    name = buf.value.decode("latin-1", "replace").lower()
+    return "bold" in name or "black" in name or "heavy" in name
+
+
+def _font_info(textpage: pdfium.PdfTextPage, index: int, buf: ctypes.Array) -> tuple[float, float, bool]:
+    """(size as printed, size of the font, bold) of one char. The printed size is the font size
+    scaled by the char's transformation: designed brochures set 31pt text scaled by a third."""
+    nominal = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, index))
+    size = nominal
     if pdfium_c.FPDFText_GetMatrix(textpage.raw, index, ctypes.byref(_MATRIX)):
         scale = (_MATRIX.c**2 + _MATRIX.d**2) ** 0.5
         if 0.05 < scale < 20:
             size *= scale
-    weight = int(pdfium_c.FPDFText_GetFontWeight(textpage.raw, index))
-    bold = weight >= 600
-    if not bold:
-        flags = ctypes.c_int()
-        n = pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, buf, len(buf), ctypes.byref(flags))
-        if n:
-            name = buf.value.decode("latin-1", "replace").lower()
-            bold = "bold" in name or "black" in name or "heavy" in name
-    return size, bold
+    return size, nominal, _is_bold(textpage, index, buf)
 
 
 class PageReader(Protocol):
@@ -201,11 +205,11 @@ def read_pdf_lines(
                     continue
                 lead = raw_line[: len(raw_line) - len(raw_line.lstrip())]
                 first = start + (_utf16_len(lead) if astral else len(lead))
-                size, bold = _font_info(textpage, first, buf)
+                size, nominal, bold = _font_info(textpage, first, buf)
                 # A line is bold only when its last visible char is bold too.
                 last = start + (_utf16_len(raw_line.rstrip()) if astral else len(raw_line.rstrip())) - 1
                 if bold and last > first:
-                    bold = _font_info(textpage, last, buf)[1]
+                    bold = _is_bold(textpage, last, buf)
                 left, bottom, _right, top = textpage.get_charbox(first)
                 lines.append(
                     Line(
@@ -222,8 +226,7 @@ def read_pdf_lines(
                 )
                 if layouts is not None and not wide:  # (table signals as before on a page of formulas)
                     # (the table finder measures gaps in the font's own size, as it always has)
-                    nominal = round(float(pdfium_c.FPDFText_GetFontSize(textpage.raw, first)) * 2) / 2
-                    layout_lines.append(_layout_line(textpage, start, raw_line, lines[-1], nominal))
+                    layout_lines.append(_layout_line(textpage, start, raw_line, lines[-1], round(nominal * 2) / 2))
             if layouts is not None:
                 layouts.append(_page_layout(page, number, layout_lines))
             textpage.close()
@@ -256,7 +259,7 @@ def _lines_from_chars(
 
     def flush() -> None:
         if chars and "".join(chars).strip():
-            fsize, bold = _font_info(textpage, first, buf)
+            fsize, _nominal, bold = _font_info(textpage, first, buf)
             left, bottom, _r, top = textpage.get_charbox(first)
             out.append(
                 Line(
