@@ -864,6 +864,36 @@ def eval_minutes(gold: Path, corpus_root: Path, split: str, details: bool, ocr_c
     return detail if details else rows
 
 
+@eval_group.command("headings")
+@click.argument("gold", type=click.Path(exists=True, path_type=Path), default="tests/gold", required=False)
+@click.option(
+    "--corpus-root",
+    "roots",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Where the gold's source paths live; repeatable (default: corpus and ../shared/corpus).",
+)
+@issuer_split_option
+@click.option("--details", is_flag=True, help="Instead: each heading missed, spurious or misplaced (--split tune).")
+@output_options()
+@_fail_on_errors
+def eval_headings(gold: Path, roots: tuple[Path, ...], split: str, details: bool) -> Any:
+    """Section headings found against hand-made outlines: precision, recall, F1, level accuracy.
+
+    GOLD is tests/gold (its folders headings and headings_tune are 'tune', headings_heldout is
+    'report': issuers never tuned on), one of those folders, or one file. Rows per document,
+    then pooled per split. --details only with --split tune.
+
+    \b
+    Example:
+      greffier eval headings tests/gold --split report
+    """
+    from greffier.eval.headings import evaluate_headings
+
+    found = list(roots) or [p for p in (Path("corpus"), Path("../shared/corpus")) if p.is_dir()]
+    return evaluate_headings(gold, found, split, details)
+
+
 @eval_group.command("ocr")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @corpus_root_option

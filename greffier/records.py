@@ -35,6 +35,7 @@ class Line:
     bottom: float | None = None
     x0: float | None = None
     page_height: float | None = None
+    color: int | None = None  # fill colour of the line's first visible char, 0xRRGGBB
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,22 @@ class PdfPage:
             self.ops.append(b"BT /%s %.1f Tf %.2f %.2f Td (%s) Tj ET" % (run_font.encode(), size, x, y, data))
             x += _width(run, size)
 
+    def styled(
+        self,
+        x: float,
+        top: float,
+        text: str,
+        size: float,
+        scale: float = 1.0,
+        rgb: tuple[float, float, float] = (0, 0, 0),
+    ) -> None:
+        """Helvetica text set at ``size`` then scaled by a text matrix, in a fill colour."""
+        data = text.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+        self.ops.append(
+            b"BT %.3f %.3f %.3f rg /F1 %.1f Tf %.4f 0 0 %.4f %.2f %.2f Tm (%s) Tj ET"
+            % (*rgb, size, scale, scale, x, PAGE_H - top, data)
+        )
+
     def line(self, x0: float, top0: float, x1: float, top1: float) -> None:
         self.ops.append(b"0.8 w %.2f %.2f m %.2f %.2f l S" % (x0, PAGE_H - top0, x1, PAGE_H - top1))
 

@@ -128,3 +128,10 @@ def test_input_errors_cross_process_boundaries() -> None:
         "encrypted: a password is required",
         "a.pdf: encrypted: a password is required",
     )
+
+
+def test_a_doubled_accent_stands_for_a_lost_word_space() -> None:
+    # RPQS Jons: "L'indice global de conformité́de la collecte" (é, then a combining acute)
+    assert normalize_glyphs("conformité\u0301de la collecte") == "conformité de la collecte"
+    assert normalize_glyphs("Conformité\u0301 exercice") == "Conformité exercice"
+    assert normalize_glyphs("ge\u0301ne\u0301rale") == "ge\u0301ne\u0301rale"  # decomposed letters are letters

@@ -52,6 +52,10 @@ BULLET_START = re.compile(r"^\s*(?:[•☑☐→➔➢▪►✓✔o]|[-−–—
 
 SOFT_BREAK = "\u00ad"  # kept at the end of a line: the next line continues the same word
 
+# "conformité́de": a precomposed accented letter doubled by a combining accent, which stands
+# where the text layer lost the word space
+_DOUBLED_ACCENT = re.compile(r"([À-ÖØ-öø-ÿ])[\u0300-\u0302\u0308](\w?)")
+
 
 def normalize_glyphs(text: str) -> str:
     """Map glyphs of one line of text; never raises.
@@ -62,6 +66,8 @@ def normalize_glyphs(text: str) -> str:
     stripped = text.rstrip()
     broken = stripped.endswith(("\ufffe", SOFT_BREAK))
     text = text.replace("\ufffe", "").replace(SOFT_BREAK, "").translate(_TABLE)
+    if "\u0300" <= max(text, default="") and _DOUBLED_ACCENT.search(text):
+        text = _DOUBLED_ACCENT.sub(lambda m: m.group(1) + (" " + m.group(2) if m.group(2) else ""), text)
     if broken:
         text = text.rstrip() + SOFT_BREAK
     if _PRIVATE_USE.search(text):

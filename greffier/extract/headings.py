@@ -40,10 +40,20 @@ KNOWN_TITLES = {
 
 _LETTER = r"[A-Za-zÀ-ÖØ-öø-ÿŒœ«\"'’]"
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # Chapitre 1 : Caractérisation … / PARTIE II – Finances / Titre premier
+    (
+        "part",
+        re.compile(
+            rf"^(?:CHAPITRE|Chapitre|PARTIE|Partie|TITRE|Titre)\s+(\d{{1,2}}|[IVXL]{{1,6}}|premier|première|PREMIER|PREMIÈRE)"
+            rf"(?:\s*[:.–—-]\s*({_LETTER}.*))?$"
+        ),
+    ),
     # 2-1 – Mobilité ... / 4-6 - Affaires ...
     ("num-dash-2", re.compile(rf"^(\d{{1,2}})\s?[-.]\s?(\d{{1,2}})\s*[–—-]\s+({_LETTER}.*)$")),
     # 01 – LA DIRECTION ...
     ("num-dash-1", re.compile(rf"^(\d{{1,2}})\s*[–—]\s+({_LETTER}.*)$|^(\d{{2}})\s*-\s+({_LETTER}.*)$")),
+    # « 1 - Mutualisation … / 2 - Title (a hyphen between spaces)
+    ("num-hyphen", re.compile(rf"^[«\"“]?\s*(\d)\s+-\s+({_LETTER}.*)$")),
     # D2025-003- Objet : ... / 2019-45 : ... / DEL2024-48 ...
     (
         "delib",
@@ -53,8 +63,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
-    # 1.2.3 Title / 1.2. Title
-    ("num-dotted", re.compile(rf"^(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}})\.?\s+({_LETTER}.*)$")),
+    # 1.2.3 Title / 1.2. Title / 1.2) Title / 1.2 – Title
+    ("num-dotted", re.compile(rf"^(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}})[.)]?(?:\s+[–—-])?\s+({_LETTER}.*)$")),
     # 1. Title / 1) Title
     ("num", re.compile(rf"^(\d{{1,2}})\s?[.)]\s+({_LETTER}.*)$")),
     # I. FINANCES / II – Personnel
@@ -65,8 +75,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 # Rank of each numbering class when fonts are equal (higher is stronger).
 _RANK = {
+    "part": 8.0,
     "roman": 7.0,
     "num-dash-1": 6.0,
+    "num-hyphen": 4.8,
     "num": 5.0,
     "alpha": 4.5,
     "num-dash-2": 4.0,
@@ -80,12 +92,19 @@ _RANK = {
 }
 
 
+# the accented letters of French text, folded without a Unicode decomposition (the fast path)
+_PLAIN = str.maketrans("àâäáãåçéèêëíìîïñóòôöõúùûüýÿ’", "aaaaaaceeeeiiiinooooouuuuyy'")
+_SPACES = re.compile(r"\s+")
+
+
 @functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lowercase, accent-free, whitespace-collapsed form for comparisons."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text).strip(" :.")
+    text = text.lower().translate(_PLAIN)
+    if not text.isascii():  # ligatures, other scripts' accents, compatibility forms
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return _SPACES.sub(" ", text).strip(" :.")
 
 
 @dataclass(frozen=True)
@@ -115,6 +134,7 @@ def size_tier(size: float, body: float) -> int:
     return 0 if delta < 2 else 1 if delta < 5 else 2 if delta < 9 else 3
 
 
+@functools.lru_cache(maxsize=65536)
 def numbering(text: str) -> tuple[str, int, str] | None:
     """(pattern name, depth, number) of a numbered heading-like line, else None."""
     text = text.strip()
@@ -150,17 +170,50 @@ def is_caps_title(text: str) -> bool:
 
 
 class LevelStack:
-    """Assigns levels to headings in document order."""
+    """Assigns levels to headings in document order.
+
+    A heading whose style is open closes everything below it. So does a numbered heading
+    that continues the numbering of an open heading of the same scheme and depth ("1.7"
+    after "1.6"), whatever its font: numbering is more consistent than typography."""
 
     def __init__(self) -> None:
-        self._open: list[HeadingStyle] = []
+        self._open: list[tuple[HeadingStyle, int | None]] = []  # (style, value of its last number)
 
-    def level_of(self, style: HeadingStyle) -> int:
-        keys = [s.key for s in self._open]
-        if style.key in keys:
-            del self._open[keys.index(style.key) + 1 :]
+    def level_of(self, style: HeadingStyle, number: str = "") -> int:
+        value = number_value(number) if number else None
+        keys = [s.key for s, _ in self._open]
+        at = keys.index(style.key) if style.key in keys else None
+        if at is None and value is not None:
+            at = next(
+                (
+                    k
+                    for k in range(len(self._open) - 1, -1, -1)
+                    if (self._open[k][0].kind, self._open[k][0].depth) == (style.kind, style.depth)
+                    and self._open[k][1] is not None
+                    and value == self._open[k][1] + 1
+                ),
+                None,
+            )
+        if at is None and style.kind == "font" and style.size and style.tier >= 1:
+            # an unnumbered title in the very font of an open numbered one is its sibling
+            # ("Vos contacts" set like "4. Financement …"); not in the body's size, where bold
+            # lines are often emphasized prose
+            at = next(
+                (k for k, (s, _) in enumerate(self._open) if (s.size, s.bold) == (style.size, style.bold)),
+                None,
+            )
+        if at is not None:
+            del self._open[at + 1 :]
+            self._open[at] = (self._open[at][0], value)
             return len(self._open)
-        while self._open and self._open[-1].strength <= style.strength:
+        if value == 1 and self._open and self._open[-1][1] is not None:
+            # a series that starts ("1 -", "A.") inside a numbered section, in no bigger a
+            # font, subdivides it, whatever the two numbering schemes
+            top = self._open[-1][0]
+            if (style.tier, style.bold) <= (top.tier, top.bold) and style.kind != top.kind:
+                self._open.append((style, value))
+                return len(self._open)
+        while self._open and self._open[-1][0].strength <= style.strength:
             self._open.pop()
-        self._open.append(style)
+        self._open.append((style, value))
         return len(self._open)

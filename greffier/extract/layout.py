@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 
 from greffier.extract.glyphs import BULLET, BULLET_START, SOFT_BREAK
+from greffier.extract.heading_rules import (
+    Cand,
+    drop_front_titles,
+    drop_label_styles,
+    drop_running_titles,
+    drop_table_cells,
+    drop_unmarked_contents,
+    merge_divider_pages,
+)
 from greffier.extract.headings import (
     KNOWN_TITLES,
     HeadingStyle,
@@ -31,9 +39,10 @@ _NUMBER = re.compile(r"\d[\d  .,]*")
 _MONEY = re.compile(r"\d\s*(?:€|euros?\b|%)")
 _ROW_END = re.compile(r"(?:\d|€|%)\s*$")  # a table row ends with a figure
 _LIST_WINDOW = 6
+_URL = re.compile(r"(?:https?://|www\.|@\w+\.)", re.IGNORECASE)
 
 
-def _in_numbered_list(cands: list[_Cand], i: int, kind: str, value: int | None) -> bool:
+def _in_numbered_list(cands: list[Cand], i: int, kind: str, value: int | None) -> bool:
     """True when the numbered line at ``i`` belongs to a run of consecutive numbered lines
     (an agenda or an enumeration) rather than heading a section of text."""
     if value is None:
@@ -43,35 +52,73 @@ def _in_numbered_list(cands: list[_Cand], i: int, kind: str, value: int | None) 
         between = 0
         while 0 <= j < len(cands) and between <= _LIST_WINDOW:
             m = numbering(cands[j].text)
-            if m and m[0] == kind:
+            if m and m[0] == kind and _same_font(cands[i].line, cands[j].line):
                 if number_value(m[2]) == target:
                     return True
                 break
             # only short lines (list items, a wrapped title) may sit between two items
             if len(cands[j].text.split()) > 14 and _TERMINAL.search(cands[j].text):
                 break
+            # titles set apart from the text between them head sections: no list
+            if (
+                cands[i].line.size
+                and cands[i].line.bold
+                and not cands[j].line.bold
+                and len(cands[j].text.split()) >= 8
+                and not BULLET_START.match(cands[j].text)
+            ):
+                break
             between += 1
             j += step
     return False
 
 
-@dataclass
-class _Cand:
-    line: Line
-    text: str  # stripped, glyph-normalized
-    heading: HeadingStyle | None = None
-    is_item: bool = False
-    cont_of_heading: bool = False
-    toc: bool = False
-    extra: list[Line] = field(default_factory=list)
+def _same_font(a: Line, b: Line) -> bool:
+    return a.size == b.size and a.bold == b.bold
+
+
+def _plainer(prev: Line, line: Line, body: float) -> bool:
+    """True when ``prev`` is set plainer than ``line``, a line bigger than the body text:
+    smaller by 1.5pt or more, or not bold before a bold line."""
+    if not prev.size or not line.size or line.size < body + 1.0:
+        return False
+    return (line.bold and not prev.bold) or line.size >= prev.size + 1.5
+
+
+# "2.Tarification …": a number glued to its title, read as numbering only on an emphasized line
+_GLUED_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3}\.)(?=[A-ZÀ-Ý])")
 
 
 def _body_size(lines: list[Line]) -> float:
+    """The font size of the running text: the commonest size of prose lines (table cells,
+    labels and footnotes are short lines; they would outweigh the prose in tabular reports)."""
     sizes: Counter[float] = Counter()
     for ln in lines:
-        if ln.size:
+        if ln.size and len(ln.text.split()) >= 6:
             sizes[ln.size] += len(ln.text)
+    if not sizes:
+        for ln in lines:
+            if ln.size:
+                sizes[ln.size] += len(ln.text)
     return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _body_color(lines: list[Line]) -> int | None:
+    """The colour of the running text (prose lines), None without colours."""
+    colors: Counter[int] = Counter()
+    for ln in lines:
+        if ln.color is not None and len(ln.text.split()) >= 6:
+            colors[ln.color] += len(ln.text)
+    return colors.most_common(1)[0][0] if colors else None
+
+
+def _colored(color: int | None, ink: int | None) -> bool:
+    """A saturated colour other than the text's: word processors colour their heading styles
+    (grey or white text is de-emphasized or sits on a band; neither says "title" by itself)."""
+    if color is None or ink is None or color == ink:
+        return False
+    r, g, b = color >> 16, (color >> 8) & 255, color & 255
+    return max(r, g, b) - min(r, g, b) >= 40 and max(r, g, b) >= 60
 
 
 def _bold_body(lines: list[Line], body: float) -> bool:
@@ -90,7 +137,7 @@ def _toc_pages(pages: list[list[Line]]) -> set[int]:
         if not page:
             continue
         hits = sum(1 for ln in page if _TOC_LINE.search(ln.text.strip()) and len(ln.text.split()) >= 2)
-        titled = any(fold(ln.text) in ("sommaire", "table des matieres") for ln in page)
+        titled = any(len(ln.text) < 40 and fold(ln.text) in ("sommaire", "table des matieres") for ln in page)
         if hits >= 4 and (titled or hits >= 0.5 * len(page)):
             out.add(page[0].page)
     return out
@@ -110,11 +157,12 @@ def _gap_breaks(prev: Line, line: Line) -> bool:
     return gap > 0.9 * line.size
 
 
-def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]) -> list[_Cand]:
-    cands = [_Cand(line=ln, text=re.sub(r"\s+", " ", ln.text).strip()) for ln in lines]
+def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]) -> list[Cand]:
+    cands = [Cand(line=ln, text=re.sub(r"\s+", " ", ln.text).strip()) for ln in lines]
     n = len(cands)
     has_layout = body > 0
     bold_means_nothing = has_layout and _bold_body(lines, body)
+    ink = _body_color(lines)
     for i, c in enumerate(cands):
         if c.line.page in toc:
             c.toc = True
@@ -126,18 +174,30 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
         num = numbering(text)
         size = c.line.size or 0.0
         bold = c.line.bold and not bold_means_nothing
-        emphasized = has_layout and (size >= body + 1.0 or (bold and size >= body - 0.6))
+        colored = has_layout and _colored(c.line.color, ink)
+        emphasized = has_layout and (size >= body + 1.0 or ((bold or colored) and size >= body - 0.6))
+        if num is None and emphasized and _GLUED_NUMBER.match(text):
+            text = c.text = _GLUED_NUMBER.sub(r"\1 ", text, count=1)
+            num = numbering(text)
         prev_closed = (
             prev is None
             or bool(_TERMINAL.search(prev.text))
             or prev.heading is not None
             or (has_layout and _gap_breaks(prev.line, c.line))
             or (has_layout and emphasized and prev.line.page != c.line.page)
+            # an emphasized line after a plainer one (not bold, or smaller) starts something new
+            or (
+                has_layout and emphasized and _plainer(prev.line, c.line, body) and not _CONNECTOR_END.search(prev.text)
+            )
             or (not has_layout and len(prev.text) < 45)
+            # a table row (figures up to its end) before an emphasized line
+            or (emphasized and bool(_ROW_END.search(prev.text)) and len(_NUMBER.findall(prev.text)) >= 2)
         )
         lead = BULLET_START.match(text)
         if lead:
-            c.heading = _lead_heading(text, lead, prev_closed, nxt, size, c.line.bold)
+            # with fonts known, a glyph-led title is set apart by its font too
+            plain = has_layout and not emphasized and not bold_means_nothing
+            c.heading = None if plain else _lead_heading(text, lead, prev_closed, nxt, size, c.line.bold)
             if c.heading is not None:
                 c.text = text[lead.end() :]
             continue
@@ -150,14 +210,20 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
         if num is not None:
             kind, depth, number = num
             limit = 28 if kind == "delib" else 18
-            if words > limit or not prev_closed:
+            # "2.2.3." opens a line only as a section number, whatever the line before
+            structural = kind == "num-dotted" and depth >= 2 and emphasized and words <= 14
+            if words > limit or not (prev_closed or structural):
                 continue
             if continues and words > 8:
                 continue
             if text.endswith((",", ";")) or (text.endswith(".") and words > 12):
                 continue
             # An agenda: consecutive numbered lines counting up are a list, not headings.
-            if size_tier(size, body) == 0 and _in_numbered_list(cands, i, kind, number_value(number)):
+            if (
+                size_tier(size, body) == 0
+                and kind != "num-dotted"  # multi-level numbers number a document's parts, not a list
+                and _in_numbered_list(cands, i, kind, number_value(number))
+            ):
                 c.is_item = True
                 continue
             if has_layout and not emphasized and kind in ("num", "alpha-lower") and _ITEM_START.match(text):
@@ -165,6 +231,7 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
                 if nxt is not None and not _TERMINAL.search(text) and words > 10:
                     continue
             c.heading = HeadingStyle(kind, depth, size if has_layout else 0.0, c.line.bold, size_tier(size, body))
+            c.number = number
             continue
         if not prev_closed or words > 14 or text.endswith((",", ";", ".")) or continues:
             continue
@@ -176,12 +243,18 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             prose_follows = nxt is not None and len(nxt.text.split()) >= 6 and not _ROW_END.search(nxt.text)
             if (
                 emphasized
-                and (tier >= 2 or (tier == 1 and prose_follows) or (bold and words <= 8 and prose_follows))
+                and (
+                    tier >= 2
+                    or (tier == 1 and (prose_follows or bold or colored))
+                    or ((bold or colored) and words <= 8 and prose_follows)
+                )
                 and not text.endswith(":")
                 and not _LABEL.search(text)
                 and len(_NUMBER.findall(text)) < 2
                 and not _MONEY.search(text)
                 and sum(ch.isalpha() for ch in text) >= 3
+                and not text[0].isdigit()  # "195,74 kg par an et par habitant": a figure
+                and not _URL.search(text)
             ):
                 c.heading = HeadingStyle("font", 1, size, bold, tier)
         elif folded in KNOWN_TITLES or folded in recurring:
@@ -191,7 +264,8 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
     # The same unnumbered "title" over and over is a table label ("Approuvée"), not a heading.
     repeats = Counter(fold(c.text) for c in cands if c.heading is not None and c.heading.kind == "font")
     for c in cands:
-        if c.heading is not None and c.heading.kind == "font":
+        # (titles bigger than the text are not table labels: "Les tonnages" under each flow)
+        if c.heading is not None and c.heading.kind == "font" and c.heading.tier == 0:
             key = fold(c.text)
             if repeats[key] >= 3 and key not in KNOWN_TITLES:
                 c.heading = None
@@ -199,7 +273,7 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
 
 
 def _lead_heading(
-    text: str, lead: re.Match[str], prev_closed: bool, nxt: _Cand | None, size: float, bold: bool
+    text: str, lead: re.Match[str], prev_closed: bool, nxt: Cand | None, size: float, bold: bool
 ) -> HeadingStyle | None:
     """A glyph-led line that titles what follows ("➢ La Direction Habitat :"), not a list item.
 
@@ -240,9 +314,9 @@ def _recurring_titles(lines: list[Line]) -> set[str]:
     return {k for k, c in counts.items() if c >= 3 and k and k[0].isalpha() and len(k) >= 6}
 
 
-def _merge_wrapped_headings(cands: list[_Cand]) -> list[_Cand]:
+def _merge_wrapped_headings(cands: list[Cand]) -> list[Cand]:
     """A heading wrapped over two lines becomes one candidate."""
-    out: list[_Cand] = []
+    out: list[Cand] = []
     for c in cands:
         if out:
             head = out[-1]
@@ -283,6 +357,13 @@ def build_blocks(pages: list[list[Line]]) -> list[Block]:
     toc = _toc_pages(pages)
     recurring = _recurring_titles(lines) if body == 0 else set()
     cands = _merge_wrapped_headings(_classify(lines, body, toc, recurring))
+    if body:
+        drop_running_titles(cands)
+        drop_unmarked_contents(cands)
+        drop_table_cells(cands)
+        cands = merge_divider_pages(cands, body)
+        drop_label_styles(cands)
+        drop_front_titles(cands)
 
     # A cover page (few words) holds the document title, not section headings.
     first_page = [c for c in cands if c.line.page == cands[0].line.page]
@@ -296,13 +377,19 @@ def build_blocks(pages: list[list[Line]]) -> list[Block]:
         for c in cands:
             if c.heading and c.line.page == 1 and c.heading.strength > top:
                 c.heading = None
+    # So is an unnumbered line on page 1 set bigger than every heading of the later pages.
+    later_sizes = [c.line.size or 0.0 for c in cands if c.heading and c.line.page > 1]
+    if later_sizes and body:
+        for c in cands:
+            if c.heading and c.line.page == 1 and c.heading.kind == "font" and (c.line.size or 0) > max(later_sizes):
+                c.heading = None
 
     stack = LevelStack()
     blocks: list[Block] = []
     cur: list[str] = []
     cur_kind = "para"
     cur_page = cur_end = 0
-    prev: _Cand | None = None
+    prev: Cand | None = None
 
     def flush() -> None:
         nonlocal cur
@@ -315,7 +402,7 @@ def build_blocks(pages: list[list[Line]]) -> list[Block]:
         last_line = c.extra[-1] if c.extra else c.line
         if c.heading is not None:
             flush()
-            level = stack.level_of(c.heading)
+            level = stack.level_of(c.heading, c.number)
             blocks.append(Block(text=c.text, page=c.line.page, page_end=last_line.page, kind="heading", level=level))
             prev = c
             continue

@@ -59,17 +59,39 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
     return pdf
 
 
-def _font_info(textpage: pdfium.PdfTextPage, index: int, buf: ctypes.Array) -> tuple[float, bool]:
-    size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, index))
-    weight = int(pdfium_c.FPDFText_GetFontWeight(textpage.raw, index))
-    bold = weight >= 600
-    if not bold:
-        flags = ctypes.c_int()
-        n = pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, buf, len(buf), ctypes.byref(flags))
-        if n:
-            name = buf.value.decode("latin-1", "replace").lower()
-            bold = "bold" in name or "black" in name or "heavy" in name
-    return size, bold
+_MATRIX = pdfium_c.FS_MATRIX()
+_FLAGS = ctypes.c_int()
+_RGBA = tuple(ctypes.c_uint() for _ in range(4))
+
+
+def _color(textpage: pdfium.PdfTextPage, index: int) -> int | None:
+    """Fill colour of one char as 0xRRGGBB, None when PDFium cannot tell."""
+    r, g, b, a = _RGBA
+    if not pdfium_c.FPDFText_GetFillColor(textpage.raw, index, r, g, b, a):
+        return None
+    return (r.value << 16) | (g.value << 8) | b.value
+
+
+def _is_bold(textpage: pdfium.PdfTextPage, index: int, buf: ctypes.Array) -> bool:
+    if int(pdfium_c.FPDFText_GetFontWeight(textpage.raw, index)) >= 600:
+        return True
+    n = pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, buf, len(buf), ctypes.byref(_FLAGS))
+    if not n:
+        return False
+    name = buf.value.decode("latin-1", "replace").lower()
+    return "bold" in name or "black" in name or "heavy" in name
+
+
+def _font_info(textpage: pdfium.PdfTextPage, index: int, buf: ctypes.Array) -> tuple[float, float, bool]:
+    """(size as printed, size of the font, bold) of one char. The printed size is the font size
+    scaled by the char's transformation: designed brochures set 31pt text scaled by a third."""
+    nominal = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, index))
+    size = nominal
+    if pdfium_c.FPDFText_GetMatrix(textpage.raw, index, ctypes.byref(_MATRIX)):
+        scale = (_MATRIX.c**2 + _MATRIX.d**2) ** 0.5
+        if 0.05 < scale < 20:
+            size *= scale
+    return size, nominal, _is_bold(textpage, index, buf)
 
 
 class PageReader(Protocol):
@@ -170,25 +192,29 @@ def read_pdf_lines(
                 page.close()
                 continue
             lines: list[Line] = []
-            # Char indices line up with the text when its length matches the char count
-            # (it does for text without surrogate pairs); otherwise fall back to no layout.
-            aligned = len(text) == nchars
+            # Char indices count UTF-16 units (a mathematical italic letter is two): they line
+            # up with the text when its UTF-16 length matches the char count; otherwise fall
+            # back to no layout.
+            wide = len(text) != nchars
+            aligned = not wide or _utf16_len(text) == nchars
             offset = 0
             layout_lines: list[LayoutLine] = []
             for raw_line in text.split("\r\n"):
                 start = offset
-                offset += len(raw_line) + 2
+                astral = wide and _utf16_len(raw_line) != len(raw_line)
+                offset += (_utf16_len(raw_line) if astral else len(raw_line)) + 2
                 if not raw_line.strip():
                     continue
                 if not aligned:
                     lines.append(Line(text=raw_line, page=number, page_height=height))
                     continue
-                first = start + (len(raw_line) - len(raw_line.lstrip()))
-                size, bold = _font_info(textpage, first, buf)
+                lead = raw_line[: len(raw_line) - len(raw_line.lstrip())]
+                first = start + (_utf16_len(lead) if astral else len(lead))
+                size, nominal, bold = _font_info(textpage, first, buf)
                 # A line is bold only when its last visible char is bold too.
-                last = start + len(raw_line.rstrip()) - 1
+                last = start + (_utf16_len(raw_line.rstrip()) if astral else len(raw_line.rstrip())) - 1
                 if bold and last > first:
-                    bold = _font_info(textpage, last, buf)[1]
+                    bold = _is_bold(textpage, last, buf)
                 left, bottom, _right, top = textpage.get_charbox(first)
                 lines.append(
                     Line(
@@ -200,10 +226,12 @@ def read_pdf_lines(
                         bottom=height - bottom,
                         x0=left,
                         page_height=height,
+                        color=_color(textpage, first),
                     )
                 )
-                if layouts is not None:
-                    layout_lines.append(_layout_line(textpage, start, raw_line, lines[-1], page, height))
+                if layouts is not None and not wide:  # (table signals as before on a page of formulas)
+                    # (the table finder measures gaps in the font's own size, as it always has)
+                    layout_lines.append(_layout_line(textpage, start, raw_line, lines[-1], round(nominal * 2) / 2))
             if layouts is not None:
                 layouts.append(_page_layout(page, number, layout_lines))
             textpage.close()
@@ -212,6 +240,10 @@ def read_pdf_lines(
     finally:
         pdf.close()
     return pages
+
+
+def _utf16_len(text: str) -> int:
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
 
 
 def _split_into_chars(text: str) -> bool:
@@ -232,7 +264,7 @@ def _lines_from_chars(
 
     def flush() -> None:
         if chars and "".join(chars).strip():
-            fsize, bold = _font_info(textpage, first, buf)
+            fsize, _nominal, bold = _font_info(textpage, first, buf)
             left, bottom, _r, top = textpage.get_charbox(first)
             out.append(
                 Line(
@@ -244,6 +276,7 @@ def _lines_from_chars(
                     bottom=height - bottom,
                     x0=left,
                     page_height=height,
+                    color=_color(textpage, first),
                 )
             )
 
@@ -330,13 +363,11 @@ def _empty_layout(page: pdfium.PdfPage, number: int) -> PageLayout:
     return PageLayout(number=number, width=float(page.get_width()), height=float(page.get_height()), lines=())
 
 
-def _layout_line(
-    textpage: pdfium.PdfTextPage, start: int, raw_line: str, line: Line, page: pdfium.PdfPage, height: float
-) -> LayoutLine:
+def _layout_line(textpage: pdfium.PdfTextPage, start: int, raw_line: str, line: Line, size: float) -> LayoutLine:
     """The line cut at its wide gaps: two char boxes per run of spaces, no more."""
     lead = len(raw_line) - len(raw_line.lstrip())
     end = len(raw_line.rstrip())
-    size = line.size or 10.0
+    size = size or 10.0
     box = _CharBox(textpage)
     segments: list[Segment] = []
     seg_start, seg_x0 = lead, line.x0 or 0.0
