@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from greffier.extract.acts import recueil_acts
 from greffier.extract.debate import debate_ranges, in_ranges
 from greffier.extract.headings import numbering
 from greffier.extract.items import ParaPages, find_items, whole_act
@@ -95,7 +96,8 @@ def _from_lines(
     tables: Sequence[Table],
 ) -> list[Deliberation]:
     out: list[Deliberation] = []
-    items = find_items(sections, para_pages)
+    items = recueil_acts(sections, para_pages) if doc.kind == "recueil" else []
+    items = items or find_items(sections, para_pages)
     if not items and doc.kind in ("deliberation", "arrete"):
         act = whole_act(sections, para_pages)  # one act, its number and object in its title block
         items = [act] if act is not None and _DECISION.search(act.text) else []

@@ -73,7 +73,9 @@ _DELEGATION = re.compile(
 # the title stops where the exposé begins
 _TITLE_END = re.compile(
     r"\s+(?:(?:Monsieur|Madame|M\.|Mme)\s+(?:le|la|l['’])\s*(?:Maire|Pr[ée]sident|Adjoint)|Rapporteur\s*:|"
-    r"[Ll]e\s+[Cc]onseil\b|[Ll]es\s+membres\b|Vu\s+le|Vu\s+la|Expos[ée]\s*:)"
+    r"[Ll]e\s+[Cc]onseil\b|[Ll]es\s+membres\b|Vu\s+le|Vu\s+la|VU\s|Expos[ée]\s*:"
+    # an order's preamble: "Le préfet des Alpes-de-Haute-Provence, VU …", "LE MAIRE de …"
+    r"|L[EeAa]\s+PR[ÉE]F|L[ea]\s+[Pp]r[ée]f(?:et|[èe]te)\b|LE\s+MAIRE\b|L[ea]\s+[Mm]aire\s+de\b)"
 )
 _MAX_TITLE = 300
 
@@ -285,12 +287,14 @@ def _delegated_rows(item: Item, body: list[_Line]) -> list[Item]:
 
 
 _ACT_REF = re.compile(
-    r"(?i)\b(?:arr[êe]t[ée]|d[ée]cision|d[ée]lib[ée]ration)\b[^\n]{0,40}?\bn[°o]\s*(?P<ref>[A-Z]{0,4}\s?-?\s?\d{2,4}\s?[/_\-.]\s?\d{1,5})"
+    r"(?i)\b(?:arr[êe]t[ée]|d[ée]cision|d[ée]lib[ée]ration)\b[^\n]{0,40}?\bn[°o]\s*(?P<ref>[A-Z]{0,4}\s?-?\s?\d{2,4}\s?[/_\-.]\s?\d{1,5}"
+    # a longer number: a recueil's "04-2021-06-15-00003", a service's "DDT-SEB-2019-067"
+    r"(?:[/_\-.][\w]*\d[\w]*)*)"
 )
 # the object of an order or a deliberation: "Objet : …", or the participle its title opens with
 # ("portant …", "fixant …", "délimitant …"), at the start of a line or after "ARRÊTÉ … du <date>"
 _ACT_TITLE = re.compile(
-    r"(?:^\s*Objet\s*:\s*|(?:^\s*|\b(?:19|20)\d{2}\s+)(?=(?:portant|relatif|relative|concernant|modifiant|fixant|d[ée]limitant"
+    r"(?:^\s*Objet\s*:\s*|(?:^\s*|\b(?:19|20)\d{2}\s+|\bn[°o]\s*[\w./\-]*\d\s+)(?=(?:portant|relatif|relative|concernant|modifiant|fixant|d[ée]limitant"
     r"|r[ée]glementant|autorisant|prescrivant|approuvant|d[ée]signant|nommant|instituant|abrogeant|d[ée]clarant"
     r"|accordant|attribuant)\b))(?P<title>\S.{3,})",
     re.I,

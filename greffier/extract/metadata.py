@@ -10,6 +10,7 @@ from greffier.extract.dates import MONTH_NAMES, TEXT_DATE, first_date, make_date
 from greffier.extract.headings import fold
 from greffier.extract.identity import ActesId, actes_ids, date_in_words, detect_body
 from greffier.extract.identity import detect_issuer as identify_issuer
+from greffier.extract.prefectures import raa_numbers
 
 _ISSUER_PATTERNS = [
     re.compile(r"\bM[ée]tropole\s+(?:d['’])?Aix[- ]Marseille(?:[- ]Provence)?", re.IGNORECASE),
@@ -81,12 +82,30 @@ _DECIDES = re.compile(
 )
 
 
+# a kind named in a clause ("VU la délibération n° 12 du conseil municipal du 3 mars", "publié au
+# recueil", "l'arrêté préfectoral n° …") is a mention, not the document's title
+_MENTION = re.compile(r"(?:\bvu\b[^;\n]{0,60}|(?:\bl'|\b(?:au|aux|par)\s))$")
+
+
+def _named(pattern: str, window: str) -> bool:
+    return any(
+        not _MENTION.search(window[max(0, m.start() - 70) : m.start()])
+        for m in re.finditer(pattern, window, re.MULTILINE)
+    )
+
+
+_ORDER_TITLE = re.compile(
+    r"\bARR[ÊE]T[ÉE]\s+(?:N\s?[°O]|PR[ÉE]FECTORAL|INTER|CONJOINT|DU\s|MUNICIPAL|PORTANT|RELATIF|[A-Z]{2,8}\s?[/\-_]?\s?(?:N\s?°|\d))"
+)
+
+
 def detect_kind(head: str, text: str, filename: str) -> str:
     """Kind from the title area first (an agenda may name an RPQS), then the first pages."""
     f = fold(filename.replace("-", " ").replace("_", " "))
     checks = (
         ("liste_deliberations", r"repertoire chronologique|liste des deliberations"),
-        ("recueil", r"recueil des actes administratifs"),
+        # a recueil's own title, not an act's "publié au recueil des actes administratifs"
+        ("recueil", r"(?<!\bau )(?<!\baux )(?<!\bdu )(?<!\bau present )recueil des actes administratifs"),
         ("deliberation", r"extrait (du|des) (registre|proces[- ]verbal|deliberations)|deliberation n\W"),
         ("proces_verbal", r"\b(compte[- ]rendu|proces[- ]verbal|conseil (municipal|communautaire) du|l'an deux mil)"),
         (
@@ -100,9 +119,11 @@ def detect_kind(head: str, text: str, filename: str) -> str:
         ("ordre_du_jour", r"ordre du jour|convocation"),
     )
     decides = _DECIDES.search(text[:20000]) is not None
+    if _ORDER_TITLE.search(head[:400]) and not _named(checks[1][1], fold(head[:400])):
+        return "arrete"  # "ARRÊTÉ N° …", "ARRÊTÉ DDT/SEF/2019-23", "ARRETE INTERPREFECTORAL" in the title block
     for window in (fold(head[:400]), fold(head[:3000])):
         for kind, pattern in checks:
-            if re.search(pattern, window, re.MULTILINE):
+            if _named(pattern, window):
                 if kind == "ordre_du_jour" and decides:
                     continue  # minutes open with their agenda: decisions make them minutes
                 if (
@@ -178,7 +199,33 @@ def _order_date(head: str, text: str, ids: list[ActesId]) -> str | None:
         iso = first_date(m.group(1).lower())
         if iso:
             return iso
-    return _signature_date(text) or next((i.date for i in ids if i.date), None)
+    return (
+        _signature_date(text)
+        or next((i.date for i in ids if i.date), None)
+        or next((r.date for r in raa_numbers(head[:1500]) if r.date), None)
+    )
+
+
+# the operative word of an order, alone in capitals ("ARRÊTE :", "… du 27/09/2023 ARRÊTE"), not its
+# title ("ARRÊTÉ N° …", "ARRETE PREFECTORAL")
+_OPERATIVE = re.compile(
+    r"\b(?:ARR[ÊE]TE|D[ÉE]CIDE)\b(?!\s*(?:N\s?[°O]|PR[ÉE]F|INTER|DU\b|MUNICIPAL|PORTANT|RELATIF|MODIFI|CONJOINT))"
+)
+
+
+def _recueil_date(head: str) -> str | None:
+    """A recueil's date: its publication ('Recueil des actes administratifs n° 10-2019-045
+    publié le 15 mars 2019', '… spécial du 3 avril 2019')."""
+    m = re.search(
+        r"(?is)recueil\s+des\s+actes\s+administratifs.{0,120}?\b(?:publi[ée]\s+le|du|en\s+date\s+du|paru\s+le)\s+(.{0,30})",
+        head[:3000],
+    )
+    if m:
+        iso = first_date(m.group(1).lower())
+        if iso:
+            return iso
+    m = re.search(r"(?i)\b(?:publi[ée]\s+le|date\s+de\s+publication\s*:?)\s*(.{0,30})", head[:3000])
+    return first_date(m.group(1).lower()) if m else None
 
 
 _STAMP_WORDS = re.compile(r"(?i)re[çcg]+u|envoy|publi|affich|transmis|pr[ée]fecture")
@@ -195,6 +242,9 @@ def _signature_date(text: str) -> str | None:
             continue  # "Reçu en préfecture le …": the transmission, not the signature
         found = first_date(m.group(1).lower()) or found
     return found
+
+
+_ASSEMBLY = {"commune": "conseil municipal", "epci": "conseil communautaire", "region": "conseil régional"}
 
 
 def fold_lines(text: str) -> str:
@@ -246,11 +296,17 @@ def detect_metadata(
     found = identify_issuer(raw_head, first_pages_text, issuer_text or "", body)
     issuer = found.issuer if found else None
     ids = actes_ids(raw_text or "")
+    if kind == "recueil" and len(_OPERATIVE.findall(text)) <= 1:
+        kind = "arrete"  # one act cut out of a recueil, its header kept
     date = None
     if kind in ("proces_verbal", "deliberation", "ordre_du_jour"):
         date = _meeting_date(head, filename, ids)
     elif kind == "arrete":
         date = _order_date(head, text, ids)
+    elif kind == "recueil":
+        date = _recueil_date(head)
+    if kind == "budget" and found is not None and found.family in _ASSEMBLY:
+        body = _ASSEMBLY[found.family]  # a budget is voted by the collectivité's assembly
     year = int(date[:4]) if date else _year(kind, head, text, date, filename)
     if kind == "proces_verbal" and date:
         council = body if body in ("conseil communautaire", "bureau communautaire") else "conseil municipal"
