@@ -91,8 +91,9 @@ def test_one_order_cut_out_of_a_recueil(tmp_path: Path) -> None:
         "Recueil des actes administratifs spécial n° 04-2021-045\nPRÉFET\nDES ALPES-DE-HAUTE-PROVENCE\n"
         "Liberté Égalité Fraternité\nArrêté préfectoral n° 04-2021-06-15-00003\nportant réglementation de la "
         "circulation\nLe préfet des Alpes-de-Haute-Provence,\nVU le code de la route ;\nVU la délibération n° 2021-12 "
-        "du conseil municipal du 3 mai 2021 ;\nARRETE\nArticle 1 : La circulation est interdite.\nArticle 2 : Le présent"
-        " arrêté sera publié au recueil des actes administratifs de la préfecture.\nFait à Digne-les-Bains, le 15 juin "
+        "du conseil municipal du 3 mai 2021 ;\nARRETE\nArticle 1 : La circulation est interdite.\n"
+        "Article 2 : Le présent arrêté sera publié au recueil des actes administratifs de la préfecture.\n"
+        "Fait à Digne-les-Bains, le 15 juin "
         "2021\n"
     )
     parsed = _parse(tmp_path, text, "ap.txt")
@@ -100,7 +101,11 @@ def test_one_order_cut_out_of_a_recueil(tmp_path: Path) -> None:
     assert (doc.issuer, doc.kind, doc.body) == ("Préfecture des Alpes-de-Haute-Provence", "arrete", "préfet")
     assert doc.date == "2021-06-15"  # its signature
     ((rec,),) = [parsed.deliberations]
-    assert (rec.ref, rec.title, rec.outcome) == ("04-2021-06-15-00003", "portant réglementation de la circulation", "ordered")
+    assert (rec.ref, rec.title, rec.outcome) == (
+        "04-2021-06-15-00003",
+        "portant réglementation de la circulation",
+        "ordered",
+    )
 
 
 def test_an_order_that_cites_a_deliberation_is_an_order(tmp_path: Path) -> None:
@@ -122,3 +127,74 @@ def test_region_names_and_the_budget_assembly(tmp_path: Path) -> None:
     assert doc.kind == "budget" and doc.body == "conseil régional"
     doc = _parse(tmp_path, "RÉGION\nBRETAGNE\nBP 2024 - Présentation\n", "bp2.txt").document
     assert doc.issuer == "Région Bretagne" and doc.body == "conseil régional"
+
+
+# -- votes -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "vote"),
+    [
+        ("ADOPTE A L UNANIMITE", (None, None, None, True)),  # OCR: accents and apostrophe lost
+        ("adopté à l'una- nimité des membres présents", (None, None, None, True)),  # a word split at the line end
+        ("adopté par 20 voix contre 3", (20, 3, None, False)),  # twenty for, three against
+        ("adoptée par vingt-deux voix contre cinq", (22, 5, None, False)),
+        ("Pour: 22 Contre : 5 Abstention(s) : 2", (22, 5, 2, False)),
+        ("POUR = 22 CONTRE = 0", (22, 0, None, False)),
+        ("Pour : 25 Contre : néant Abstention : 3", (25, 0, 3, False)),
+        ("Votants Pour Contre Abstention\n29 22 5 2", (22, 5, 2, False)),  # a vote table, flattened
+        ("Pour | Contre | Abstentions\n22 | 5 | 2", (22, 5, 2, False)),
+        ("22 POUR 5 CONTRE 2 ABSTENTIONS", (22, 5, 2, False)),
+        ("à la majorité par vingt-deux (22) voix pour et cinq (5) voix contre", (22, 5, None, False)),
+        ("M. X ne prend pas part au vote. Adopté à l'unanimité des votants.", (None, None, None, True)),
+        ("Adopté à la majorité avec 22 voix Pour", (22, None, None, False)),
+    ],
+)
+def test_vote_forms(text: str, vote: tuple) -> None:
+    from greffier.extract.votes import read_vote
+
+    v = read_vote(text)
+    assert v is not None and (v.pour, v.contre, v.abstention, v.unanimite) == vote
+
+
+def test_no_vote_in_prose() -> None:
+    from greffier.extract.votes import read_vote
+
+    assert read_vote("un projet pour 5 ans contre la grêle") is None
+    assert read_vote("Le conseil prend acte du rapport.") is None
+
+
+# -- decisions under delegation, amounts -----------------------------------------------------------
+DELEGATION = """\
+Commune de SAINT-PÈRE
+Compte rendu du conseil municipal du 7 juillet 2015
+DE-2015/58 – Informations sur la délégation du Maire Monsieur le Maire, rapporteur, expose :
+suite à la délibération n°2014/33, il est rendu compte, conformément à l'article L 2122-23 du Code général des
+collectivités territoriales, des décisions prises par Monsieur le Maire dans le cadre de cette délégation.
+Date du marché Titulaire Objet du marché Montant en H.T.
+20/05/15 DELESTRE INDUSTRIE (49280 LA SEGUINIERE) Contrat d'entretien annuel du chauffage 985,00 €
+21/05/15 GARAGE GARRIOU (44680 CHEMERE) 1 Renault Master + carte grise 9 924,50 €
+Le Conseil municipal prend acte des décisions prises par Monsieur le Maire dans le cadre de cette délégation.
+DE-2015/59 – Budget Commune 2015 : Décision modificative n°2
+Monsieur le Maire présente la DM n°2. Cette DM n°2 s'équilibre, tant en recettes qu'en dépenses, de la façon suivante :
+• Section de fonctionnement 13 712,00 €
+• Section d'investissement : 36 976,00 €
+Article Dépenses Recettes D 023 13 712,00 € R 6419 6 231,00 € R 6459 160,00 € D 2111 20 639,00 € R 10223 23 264,00 €
+Le Conseil municipal adopte à l'unanimité la DM n°2 telle qu'elle a été présentée.
+DE-2015/60 – Rue du Moulin : Travaux Monsieur le Maire, rapporteur, expose :
+le coût des travaux est estimé aux environs de 6 254,50 € H.T.
+Le Conseil municipal décide à l'unanimité de lancer une consultation des entreprises.
+"""
+
+
+def test_delegation_report_rows_budget_balance_and_estimates(tmp_path: Path) -> None:
+    parsed = _parse(tmp_path, DELEGATION, "cr.txt")
+    recs = {d.title: d for d in parsed.deliberations}
+    note = recs["Informations sur la délégation du Maire"]
+    assert note.outcome == "noted" and note.amounts == ()  # the amounts are the rows'
+    row = recs["Contrat d'entretien annuel du chauffage"]
+    assert (row.body, row.date, [a["value"] for a in row.amounts]) == ("maire", "2015-05-20", [985.0])
+    assert recs["1 Renault Master + carte grise"].date == "2015-05-21"
+    # a budget decision sets the balance of its sections, not each line of its table
+    dm = recs["Budget Commune 2015 : Décision modificative n°2"]
+    assert sorted(a["value"] for a in dm.amounts) == [13712.0, 36976.0]
+    # an estimate in the exposé that the decision does not take up is no amount the council sets
+    assert recs["Rue du Moulin : Travaux"].amounts == ()

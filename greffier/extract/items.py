@@ -68,7 +68,15 @@ _INFORMATION = re.compile(
     r"\binformations?\s*\)?\s*$|\bcompte[- ]rendu des d[ée]cisions|pour information", re.IGNORECASE
 )
 _DELEGATION = re.compile(
-    r"d[ée]l[ée]gations?\s+de\s+pouvoirs?|d[ée]cisions?\s+(prises|du\s+maire|du\s+pr[ée]sident)", re.IGNORECASE
+    r"d[ée]l[ée]gations?\s+de\s+pouvoirs?|d[ée]cisions?\s+(prises|du\s+maire|du\s+pr[ée]sident)"
+    r"|d[ée]l[ée]gation\s+(?:du|au|donn[ée]e\s+au|consentie\s+au)\s+(?:maire|pr[ée]sident)",
+    re.IGNORECASE,
+)
+# the opening of an item that reports the decisions taken by delegation (CGCT L. 2122-22/23,
+# L. 5211-10): "il est rendu compte … des décisions prises par Monsieur le Maire"
+_DELEGATION_REPORT = re.compile(
+    r"(?i)rend(?:u)?\s+compte[^.]{0,200}d[ée]cisions?\s+prises|d[ée]cisions?\s+prises\s+(?:par\s+\w+\s+le\s+|par\s+le\s+)"
+    r"(?:maire|pr[ée]sident)[^.]{0,80}d[ée]l[ée]gation"
 )
 # the title stops where the exposé begins
 _TITLE_END = re.compile(
@@ -186,6 +194,7 @@ def find_items(sections: Sequence[Section], para_pages: ParaPages) -> list[Item]
         delegated = _delegated_rows(item, body)
         if delegated:
             items.extend(delegated)
+            item.amounts = ()  # the amounts are the rows'; the council only takes note
         if _INFORMATION.search(title) and not re.search(r"d[ée]cide|adopt|vote|prend\s+acte", text, re.IGNORECASE):
             continue
         if not _DECIDED.search(text):
@@ -245,7 +254,7 @@ _ROW_AMOUNT = re.compile(r"(?<![\d/])(?P<value>\d{1,3}(?:[ \u00a0\u202f]\d{3})*(
 def _delegated_rows(item: Item, body: list[_Line]) -> list[Item]:
     """Decisions reported in a table under a delegation item ("Date du marché, Société, Objet,
     Montant"): one per row opening with a date, even when the layout ran the rows together."""
-    if not _DELEGATION.search(item.title):
+    if not _DELEGATION.search(item.title) and not _DELEGATION_REPORT.search(item.text[:1500]):
         return []
     taxed = "HT" if re.search(r"\bH\.?\s?T\.?\b|hors\s+taxes", item.text[:1500], re.IGNORECASE) else None
     out: list[Item] = []
