@@ -198,3 +198,51 @@ def test_delegation_report_rows_budget_balance_and_estimates(tmp_path: Path) -> 
     assert sorted(a["value"] for a in dm.amounts) == [13712.0, 36976.0]
     # an estimate in the exposé that the decision does not take up is no amount the council sets
     assert recs["Rue du Moulin : Travaux"].amounts == ()
+
+
+# -- one deliberation extract ------------------------------------------------------------------
+EXTRACT = """\
+VILLE DE MONTARGIS
+EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS DU CONSEIL MUNICIPAL
+Séance du lundi 16 décembre 2013
+Délibération n° 2013/456
+Objet : Attribution de subventions aux associations sportives
+Le Conseil municipal, après en avoir délibéré, décide d'attribuer les subventions suivantes :
+1. Association Football Club : 2 000 €
+2. Association Tennis Club : 1 500 €
+3. Association Judo : 800 €
+Pour : 30 Contre : 3 Abstentions : 2
+Pour extrait conforme, le Maire
+"""
+
+
+def test_an_extract_is_one_act_whatever_its_numbered_lines(tmp_path: Path) -> None:
+    parsed = _parse(tmp_path, EXTRACT, "extrait.txt")
+    assert (parsed.document.kind, parsed.document.date) == ("deliberation", "2013-12-16")
+    ((rec,),) = [parsed.deliberations]  # not one record per line of its list
+    assert (rec.ref, rec.title) == ("2013/456", "Attribution de subventions aux associations sportives")
+    assert (rec.vote.pour, rec.vote.contre, rec.vote.abstention) == (30, 3, 2)
+    assert sorted(a["value"] for a in rec.amounts) == [800.0, 1500.0, 2000.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "issuer"),
+    [
+        (
+            "Rapport annuel sur le prix et la qualité du service\nNom de la collectivité : Commune de RULLY\n",
+            "Commune de Rully",
+        ),
+        ("1.1 Présentation du territoire desservi\nCollectivité : JONS\nCaractéristiques", "Commune de Jons"),
+    ],
+)
+def test_issuer_from_a_form_field(text: str, issuer: str) -> None:
+    from greffier.extract.identity import detect_issuer
+
+    found = detect_issuer(text, text)
+    assert found is not None and found.issuer == issuer
+
+
+def test_meeting_date_with_an_ocr_split_day() -> None:
+    from greffier.extract.metadata import _meeting_date
+
+    assert _meeting_date("CONSEIL MUNICIPAL\nSéance du 1 6 décembre 2013\n", "x.pdf", []) == "2013-12-16"

@@ -130,8 +130,23 @@ _TOWN_HALL = re.compile(
 )
 
 
+# a form's field naming the collectivité: "Nom de la collectivité : Commune de Rully",
+# "Collectivité : JONS", "Maître d'ouvrage : commune de X" (RPQS, reports, forms)
+_FIELD = re.compile(
+    rf"(?i:nom\s+de\s+la\s+collectivit[ée]|collectivit[ée](?:\s+(?:organisatrice|comp[ée]tente))?"
+    rf"|ma[îi]tre\s+d['’]\s?ouvrage)\s*:\s*(?:(?i:la\s+)?(?i:commune|ville|mairie)\s+(?i:de\s+|d['’]\s*))?(?P<name>{_NAME})"
+)
+
+
 def _candidates(text: str, weight: float) -> list[Candidate]:
     out: list[Candidate] = []
+    for m in _FIELD.finditer(text):
+        name = _trim(m.group("name"))
+        if fold(name) in _NOT_A_PLACE or re.match(
+            r"(?i)(communaut|syndicat|sivom|sivu|siaep|m[ée]tropole|r[ée]gion)", name
+        ):
+            continue  # an EPCI or a syndicate is read by its own pattern
+        out.append(Candidate(_commune(name), m.group(0), "commune", weight * 1.5))
     for m in _TOWN_HALL.finditer(text):
         name = re.sub(r"\s+CEDEX.*$", "", m.group("name")).strip()
         if fold(name) not in _NOT_A_PLACE and len(name) > 2:

@@ -169,6 +169,8 @@ def _meeting_date(head: str, filename: str, ids: list[ActesId] | None = None) ->
     'Conseil municipal du ...' in the first lines), the opening formula ('Le 16 octobre 2024 à
     dix-huit heures, le conseil municipal s'est réuni', 'L'an deux mil quatorze, le vingt deux
     avril'), the @ctes identifier of a deliberation, any 'séance du' further on, the file name."""
+    # an OCR'd day split in two ("Séance du 1 6 décembre 2013")
+    head = re.sub(rf"(?i)\b([0-3]) (\d)(?=\s+(?:{'|'.join(MONTH_NAMES)}|fevrier|aout|decembre)\b)", r"\1\2", head)
     title = "\n".join(head[:3000].split("\n")[:12])
     for m in _MEETING.finditer(title):
         iso = first_date(m.group(1).lower())
@@ -217,7 +219,7 @@ def _recueil_date(head: str) -> str | None:
     """A recueil's date: its publication ('Recueil des actes administratifs n° 10-2019-045
     publié le 15 mars 2019', '… spécial du 3 avril 2019')."""
     m = re.search(
-        r"(?is)recueil\s+des\s+actes\s+administratifs.{0,120}?\b(?:publi[ée]\s+le|du|en\s+date\s+du|paru\s+le)\s+(.{0,30})",
+        r"(?is)(?:recueil\s+des\s+actes\s+administratifs|\bRAA\b|recueil\s+(?:sp[ée]cial\s+)?n\s?°).{0,120}?\b(?:publi[ée]\s+le|du|en\s+date\s+du|paru\s+le)\s+(.{0,30})",
         head[:3000],
     )
     if m:
