@@ -246,3 +246,24 @@ def test_meeting_date_with_an_ocr_split_day() -> None:
     from greffier.extract.metadata import _meeting_date
 
     assert _meeting_date("CONSEIL MUNICIPAL\nSéance du 1 6 décembre 2013\n", "x.pdf", []) == "2013-12-16"
+
+
+def test_scdl_rows_of_minutes(tmp_path: Path) -> None:
+    from greffier.extract.deliberations import scdl_row
+
+    parsed = _parse(tmp_path, DELEGATION, "cr.txt")
+    doc = parsed.document
+    rows = [scdl_row(d, doc, issuer="Commune de Saint-Père") for d in parsed.deliberations]
+    assert all(r["DELIB_ID"] and r["COLL_NOM"] == "Commune de Saint-Père" for r in rows)
+    by_object = {r["DELIB_OBJET"]: r for r in rows}
+    assert by_object["Budget Commune 2015 : Décision modificative n°2"]["DELIB_ID"] == "DE-2015/59"
+    # a decision with no printed number: an id from issuer, date and object, the same at every export
+    row = by_object["Contrat d'entretien annuel du chauffage"]
+    again = scdl_row(
+        next(d for d in parsed.deliberations if d.title == row["DELIB_OBJET"]), doc, issuer=row["COLL_NOM"]
+    )
+    assert row["DELIB_ID"].startswith("GRF-20150520-") and again["DELIB_ID"] == row["DELIB_ID"]
+    extract = _parse(tmp_path, EXTRACT, "extrait.txt")
+    (r,) = [scdl_row(d, extract.document) for d in extract.deliberations]
+    assert (r["VOTE_POUR"], r["VOTE_CONTRE"], r["VOTE_ABSTENTION"], r["VOTE_REEL"]) == (30, 3, 2, 35)
+    assert r["DELIB_DATE"] == "2013-12-16" and r["COLL_NOM"] == "Commune de Montargis"

@@ -649,7 +649,10 @@ def scdl_row(d: Deliberation, doc: Document, siret: str | None = None, issuer: s
         "PREF_ID": "",
         "PREF_DATE": "",
         "VOTE_EFFECTIF": "",
-        "VOTE_REEL": "",
+        # the members who voted, when every count is written ("Votants : 15 – Pour : 13 – Contre : 1 – Abstention : 1")
+        "VOTE_REEL": ""
+        if vote is None or None in (vote.pour, vote.contre, vote.abstention)
+        else vote.pour + vote.contre + vote.abstention,
         "VOTE_POUR": "" if vote is None or vote.pour is None else vote.pour,
         "VOTE_CONTRE": "" if vote is None or vote.contre is None else vote.contre,
         "VOTE_ABSTENTION": "" if vote is None or vote.abstention is None else vote.abstention,
