@@ -267,3 +267,49 @@ def test_scdl_rows_of_minutes(tmp_path: Path) -> None:
     (r,) = [scdl_row(d, extract.document) for d in extract.deliberations]
     assert (r["VOTE_POUR"], r["VOTE_CONTRE"], r["VOTE_ABSTENTION"], r["VOTE_REEL"]) == (30, 3, 2, 35)
     assert r["DELIB_DATE"] == "2013-12-16" and r["COLL_NOM"] == "Commune de Montargis"
+
+
+def test_acts_of_a_recueil_titled_by_their_date_and_a_letter_spaced_operative(tmp_path: Path) -> None:
+    text = (
+        "RECUEIL DES ACTES ADMINISTRATIFS N° 10-2019-012 du 15 mars 2019\nPréfecture de l'Aube\n"
+        "Arrêté du 5 mars 2019 portant autorisation de pêche\nLe préfet de l'Aube, Vu le code ;\nARRETE\n"
+        "Article 1er : La pêche est autorisée.\n"
+        "ARRÊTÉ PRÉFECTORAL du 8 mars 2019 n° 2019-12 portant modification des statuts\n"
+        "Le préfet de l'Aube, Vu le code ;\nA R R E T E\nArticle 1 : Les statuts sont modifiés.\n"
+    )
+    parsed = _parse(tmp_path, text, "raa.txt")
+    assert (parsed.document.kind, parsed.document.date) == ("recueil", "2019-03-15")
+    got = [(d.ref, d.title, d.date, d.outcome) for d in parsed.deliberations]
+    assert got == [
+        (None, "portant autorisation de pêche", "2019-03-05", "ordered"),
+        ("2019-12", "portant modification des statuts", "2019-03-08", "ordered"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "operative"),
+    [
+        ("VU le code ;\nARRÊTE\nArticle 1 : …", True),
+        ("Considérant … ARRÊTE :", True),
+        ("A R R E T E\nArticle 1er", True),
+        ("ARRETE\nN° 2019-12\nportant …", False),  # a title whose accents the OCR lost
+        ("ARRETE PREFECTORAL N° 12", False),
+        ("ARRETE DE CESSIBILITE", False),
+    ],
+)
+def test_operative_word_of_an_order(text: str, operative: bool) -> None:
+    from greffier.extract.acts import ORDER_OPERATIVE
+
+    assert bool(ORDER_OPERATIVE.search(text)) is operative
+
+
+def test_an_order_known_by_its_operative_word(tmp_path: Path) -> None:
+    """No title the kind patterns know ('Le Maire de la commune de X' then 'Vu' and 'ARRÊTE'):
+    still an order, and never a deliberation."""
+    text = (
+        "COMMUNE DE PLOGOFF\nLe Maire de la commune de Plogoff,\nVu le code général des collectivités ;\n"
+        "Considérant la tenue du marché ;\nARRÊTE\nArticle 1 : La circulation est interdite place de la mairie.\n"
+        "Fait à Plogoff, le 3 juin 2024\n"
+    )
+    doc = _parse(tmp_path, text, "a.txt").document
+    assert (doc.kind, doc.issuer, doc.date) == ("arrete", "Commune de Plogoff", "2024-06-03")

@@ -21,8 +21,11 @@ from greffier.records import Section
 _ACT_START = re.compile(
     r"(?<![lLdD]['’])(?<![lLdD]['’]\s)(?<!\w)(?P<kind>A(?:RR[ÊE]T[ÉE]|rr[êe]t[ée])|D(?:[ÉE]CISION|[ée]cision))"
     r"(?:\s+(?i:(?:inter-?|conjoint\s+)?pr[ée]fectoral(?:\s+compl[ée]mentaire)?|municipal|pr[ée]fectorale|conjoint))?"
-    r"\s+(?i:n\s?[°o]|num[ée]ro)\s*[:.]?\s*(?P<ref>[\w./\-]*\d[\w./\-]*)"
+    # its number, its date or both: "n° DDT-2019-067 du 5 mars 2019", "du 5 mars 2019 n° 12", "du 5 mars 2019"
+    r"(?:\s+(?i:n\s?[°o]|num[ée]ro)\s*[:.]?\s*(?P<ref>[\w./\-]*\d[\w./\-]*))?"
     r"(?:\s+(?i:du|en\s+date\s+du)\s+(?P<date>[0-3]?\d(?:er)?\s+\w+\s+(?:19|20)\d{2}|\d{1,2}/\d{1,2}/\d{2,4}))?"
+    r"(?(ref)|(?(date)|(?!)))"  # one of them at least
+    r"(?:\s+(?i:n\s?[°o])\s*[:.]?\s*(?P<ref2>[\w./\-]*\d[\w./\-]*))?"
     r"\s*[:–—\-]?\s*(?P<title>[^\n]*)"
 )
 # the title stops where the order's preamble begins
@@ -30,11 +33,25 @@ _PREAMBLE = re.compile(
     r"\s+(?:L[Ee]\s+PR[ÉE]F|L[Aa]\s+PR[ÉE]F|L[ae]\s+pr[ée]f|V[Uu]\b|L[Ee]\s+(?:MAIRE|[Mm]aire|[Pp]r[ée]sident|PR[ÉE]SIDENT)"
     r"|L[ae]\s+[Dd]irect(?:eur|rice)|S[Uu][Rr]\s+(?:la\s+)?proposition|\.{3,})"
 )
-_OPERATIVE = re.compile(
-    r"\b(?:ARR[ÊE]TE|D[ÉE]CIDE)\b(?!\s*(?:N\s?[°O]|PR[ÉE]F|INTER|DU\b|MUNICIPAL|PORTANT|RELATIF|MODIFI|CONJOINT))"
-    r"|^\s*(?i:arr[êe]te|d[ée]cide)\s*:\s*$",
-    re.MULTILINE,
-)
+
+
+def _operative(word: str) -> str:
+    spaced = r"\s?".join(word)  # "A R R E T E"
+    return (
+        rf"\b{spaced}[ \t]*:"  # "ARRÊTE :"
+        rf"|\b{spaced}\s*(?=(?:Article|ARTICLE|Art\.)\s*(?:1|premier|PREMIER|1er|Ier|I)\b)"  # then its first article
+        rf"|(?:\b{spaced}|^[ \t]*(?i:{word}))[ \t]*:?[ \t]*$(?!{_TITLE_NEXT})"  # alone at a line's end
+    )
+
+
+# what follows an order's title, not its operative word: "ARRETE / N° 2019-12", "ARRETE / portant …"
+_TITLE_NEXT = r"\s*(?:N\s?[°O]|n\s?°|PR[ÉE]F|[Pp]ortant|PORTANT|[Dd]u\b|DU\b|[Rr]elatif|RELATIF)"
+
+
+# the operative word of an order ("ARRÊTE :", "A R R E T E", "… ARRÊTE" then "Article 1er"), not its
+# title ("ARRÊTÉ N° …", "ARRETE PREFECTORAL"); and of a decision ("DÉCIDE :")
+ORDER_OPERATIVE = re.compile(_operative("ARR[ÊE]TE"), re.MULTILINE)
+_OPERATIVE = re.compile(_operative("ARR[ÊE]TE") + "|" + _operative("D[ÉE]CIDE"), re.MULTILINE)
 _OBJECT = re.compile(
     r"(?i)^(?:portant|relatif|relative|concernant|modifiant|fixant|d[ée]limitant|r[ée]glementant|autorisant"
     r"|prescrivant|approuvant|d[ée]signant|nommant|instituant|abrogeant|d[ée]clarant|accordant|attribuant"
@@ -77,18 +94,18 @@ def recueil_acts(sections: Sequence[Section], para_pages: ParaPages) -> list[Ite
                     break
         stop = _PREAMBLE.search(title)
         title = title[: stop.start()] if stop else title
-        ref = m.group("ref").strip(".-/")
+        ref = (m.group("ref") or m.group("ref2") or "").strip(".-/") or None
         date = first_date(m.group("date").lower()) if m.group("date") else None
         if date is None:
             signed = [first_date(s.group(1).lower()) for s in _SIGNED.finditer(text)]
             date = next((d for d in reversed(signed) if d), None)
         if date is None:
-            date = next((r.date for r in raa_numbers(ref)), None)
+            date = next((r.date for r in raa_numbers(ref or "")), None)
         items.append(
             Item(
                 ref,
                 None,
-                _clean_title(title or f"{m.group('kind')} n° {ref}"),
+                _clean_title(title or f"{m.group('kind')} n° {ref or date}"),
                 body[0].page,
                 body[-1].page_end,
                 _parts(body),

@@ -98,13 +98,15 @@ def _from_lines(
     out: list[Deliberation] = []
     items = recueil_acts(sections, para_pages) if doc.kind == "recueil" else []
     items = items or find_items(sections, para_pages)
-    if doc.kind == "deliberation" and items and all(it.position and not it.ref for it in items):
+    if (doc.kind == "arrete" and items) or (
+        doc.kind == "deliberation" and items and all(it.position and not it.ref for it in items)
+    ):
         # one extract whose numbered lines are its own lists or its annex ("1. Association X … 2 000 €"):
         # the act named in its title block, when it names one
         act = whole_act(sections, para_pages)
         if act is not None and (act.ref or act.title) and len(_CLOSING.findall(act.text)) <= 1:
             items = [act] if _DECISION.search(act.text) else items
-    if not items and doc.kind in ("deliberation", "arrete"):
+    if not items and doc.kind in ("deliberation", "arrete", "recueil"):
         act = whole_act(sections, para_pages)  # one act, its number and object in its title block
         items = [act] if act is not None and _DECISION.search(act.text) else []
     for item in items:

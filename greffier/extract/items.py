@@ -300,6 +300,10 @@ _ACT_REF = re.compile(
     # a longer number: a recueil's "04-2021-06-15-00003", a service's "DDT-SEB-2019-067"
     r"(?:[/_\-.][\w]*\d[\w]*)*)"
 )
+# any other number an act's title gives itself: "ARRÊTÉ N° DDT-SEB-2019-067", "Arrêté n° PREF/DCL/2019/12"
+_ACT_NUMBER = re.compile(
+    r"\b(?:A(?:RR[ÊE]T[ÉE]|rr[êe]t[ée])|D(?:[ÉE]CISION|[ée]cision))\b[^\n]{0,40}?\b[Nn][°o]\s*(?P<ref>[\w./\-]*\d[\w./\-]*)"
+)
 # the object of an order or a deliberation: "Objet : …", or the participle its title opens with
 # ("portant …", "fixant …", "délimitant …"), at the start of a line or after "ARRÊTÉ … du <date>"
 _ACT_TITLE = re.compile(
@@ -317,12 +321,20 @@ def whole_act(sections: Sequence[Section], para_pages: ParaPages) -> Item | None
     lines = _lines(sections, para_pages)
     if not lines:
         return None
+    from greffier.extract.acts import ORDER_OPERATIVE
+
+    # the title block: the first lines, or, after a cover and a summary, the lines before the
+    # order's operative "ARRÊTE"
+    first = 0
+    op = next((k for k, ln in enumerate(lines) if ORDER_OPERATIVE.search(ln.text)), None)
+    if op is not None and op > 40 and not any(_ACT_TITLE.search(ln.text) for ln in lines[:40]):
+        first = max(0, op - 40)
     ref, title = None, None
-    for k, ln in enumerate(lines[:40]):
+    for k, ln in enumerate(lines[first : first + 40], start=first):
         if ref is None:
-            m = _ACT_REF.search(ln.text)
+            m = _ACT_REF.search(ln.text) or _ACT_NUMBER.search(ln.text)
             if m:
-                ref = re.sub(r"\s+", "", m.group("ref"))
+                ref = re.sub(r"\s+", "", m.group("ref")).strip(".-/")
         if title is None:
             m = _ACT_TITLE.search(ln.text)
             if m:

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from greffier.extract.acts import ORDER_OPERATIVE
 from greffier.extract.dates import MONTH_NAMES, TEXT_DATE, first_date, make_date
 from greffier.extract.headings import fold
 from greffier.extract.identity import ActesId, actes_ids, date_in_words, detect_body
@@ -100,7 +101,27 @@ _ORDER_TITLE = re.compile(
 
 
 def detect_kind(head: str, text: str, filename: str) -> str:
-    """Kind from the title area first (an agenda may name an RPQS), then the first pages."""
+    """Kind from the title area first (an agenda may name an RPQS), then the first pages; an
+    order whose title the reading missed is known by its operative "ARRÊTE" after its "Vu"."""
+    kind = _kind(head, text, filename)
+    if kind in ("other", "proces_verbal", "deliberation") and _is_order(text[:20000]):
+        return "arrete"
+    return kind
+
+
+_DELIBERATES = re.compile(
+    r"(?i)apr[èe]s\s+en\s+avoir\s+d[ée]lib[ée]r|\bd[ée]lib[èe]re\b|conseil\s+(?:municipal|communautaire)\s*,?\s+d[ée]cide"
+)
+
+
+def _is_order(text: str) -> bool:
+    """ "VU …" then "ARRÊTE" (or "A R R E T E") alone, and no council deliberating."""
+    if _DELIBERATES.search(text) or not re.search(r"\b(?:VU|Vu)\b", text):
+        return False
+    return bool(ORDER_OPERATIVE.search(text))
+
+
+def _kind(head: str, text: str, filename: str) -> str:
     f = fold(filename.replace("-", " ").replace("_", " "))
     checks = (
         ("liste_deliberations", r"repertoire chronologique|liste des deliberations"),
@@ -208,13 +229,6 @@ def _order_date(head: str, text: str, ids: list[ActesId]) -> str | None:
     )
 
 
-# the operative word of an order, alone in capitals ("ARRÊTE :", "… du 27/09/2023 ARRÊTE"), not its
-# title ("ARRÊTÉ N° …", "ARRETE PREFECTORAL")
-_OPERATIVE = re.compile(
-    r"\b(?:ARR[ÊE]TE|D[ÉE]CIDE)\b(?!\s*(?:N\s?[°O]|PR[ÉE]F|INTER|DU\b|MUNICIPAL|PORTANT|RELATIF|MODIFI|CONJOINT))"
-)
-
-
 def _recueil_date(head: str) -> str | None:
     """A recueil's date: its publication ('Recueil des actes administratifs n° 10-2019-045
     publié le 15 mars 2019', '… spécial du 3 avril 2019')."""
@@ -298,7 +312,7 @@ def detect_metadata(
     found = identify_issuer(raw_head, first_pages_text, issuer_text or "", body)
     issuer = found.issuer if found else None
     ids = actes_ids(raw_text or "")
-    if kind == "recueil" and len(_OPERATIVE.findall(text)) <= 1:
+    if kind == "recueil" and len(ORDER_OPERATIVE.findall(text)) <= 1:
         kind = "arrete"  # one act cut out of a recueil, its header kept
     date = None
     if kind in ("proces_verbal", "deliberation", "ordre_du_jour"):

@@ -137,7 +137,7 @@ def outcome_of(text: str, kind: str = "", vote: Vote | None = None) -> str | Non
         return "postponed"
     if re.search(r"\brejet(?:te|é|ée)\b|n['’]est\s+pas\s+adopt|n['’]adopte\s+pas|\bn['’]approuve\s+pas", low):
         return "rejected"
-    if kind in ("arrete", "recueil") and re.search(r"\barr[êe]te\b", low):
+    if kind in ("arrete", "recueil") and re.search(r"\barr[êe]te\b|\ba r r [êe] t e\b", low):
         return "ordered"
     if re.search(r"d[ée]cide|adopt|approuv|unanimit|voix\s+pour|\bpour\s*:\s*\d|[ée]met\s+un\s+avis|autorise", low):
         return "adopted"
