@@ -313,3 +313,45 @@ def test_an_order_known_by_its_operative_word(tmp_path: Path) -> None:
     )
     doc = _parse(tmp_path, text, "a.txt").document
     assert (doc.kind, doc.issuer, doc.date) == ("arrete", "Commune de Plogoff", "2024-06-03")
+
+
+REGISTER_2009 = """\
+Commune de SAINT-PÈRE
+Compte rendu du conseil municipal du 24 juin 2009
+2009/85 – Délégations de pouvoirs « Marchés publics » : Information Monsieur le Maire rend compte \
+des décisions prises.
+Date du marché Société Objet du marché Montant H.T.
+17/06/09 ECR (44840 LES SORINIERES) Etude géotechnique 2 350,00 € 2009/86 – Pass foncier Monsieur le Maire, \
+rapporteur, expose :
+la commune s'engagerait à verser une somme de 3 000,00 €. Le Conseil municipal décide à l'unanimité \
+d'adhérer au dispositif.
+2009/87 – Représentants des syndicats Monsieur le Maire, rapporteur, expose :
+Le Conseil municipal, après en avoir délibéré, détermine ses représentants comme suit : M. X, Mme Y.
+2009/89 – Fonds de concours communautaire Monsieur le Maire, rapporteur, expose :
+OBJET : Projet d'équipement communal structurant.
+Le Conseil municipal, par 16 voix « Pour » et 1 « Contre », sollicite le fonds de concours.
+2009/90 – Liste annuelle des marchés conclus en 2008 Monsieur le Maire présente la liste des marchés.
+"""
+
+
+def test_register_numbers_glued_to_a_row_objet_lines_and_decisions_in_other_words(tmp_path: Path) -> None:
+    parsed = _parse(tmp_path, REGISTER_2009, "cr.txt")
+    by_ref = {d.ref: d for d in parsed.deliberations if d.ref}
+    # "… 2 350,00 € 2009/86 – Pass foncier": the row ends, the deliberation starts
+    assert by_ref["2009/86"].title == "Pass foncier" and by_ref["2009/86"].vote.unanimite
+    # "détermine ses représentants" is a decision though it says neither "décide" nor "adopte"
+    assert by_ref["2009/87"].title == "Représentants des syndicats"
+    # "OBJET : …" inside a numbered deliberation is its subject, not another record
+    assert by_ref["2009/89"].vote.pour == 16 and by_ref["2009/89"].vote.contre == 1
+    assert not any(d.title.startswith("Projet d'équipement") for d in parsed.deliberations)
+    # an information point the register numbers, with no decision, is no record
+    assert "2009/90" not in by_ref and "2009/85" not in by_ref
+
+
+def test_vote_labels_and_figures_without_colons() -> None:
+    from greffier.extract.votes import read_vote
+
+    v = read_vote("VOTE : POUR 29 CONTRE 0 ABSTENTION 0")
+    assert v is not None and (v.pour, v.contre, v.abstention) == (29, 0, 0)
+    v = read_vote("Pour 22 - Contre 5 - Abst. 2")
+    assert v is not None and (v.pour, v.contre, v.abstention) == (22, 5, 2)

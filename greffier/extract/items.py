@@ -56,12 +56,14 @@ _INLINE_REF = re.compile(
     r"|(?<=\s)(?=(?:Approbation\s+du\s+)?[Cc]ompte[- ]rendu\s+de\s+la\s+(?:r[ée]union|s[ée]ance)\s+du\s)"
     # a numbered decision glued to its agenda point: "Point n° 1 : Finances 23-03/011 — Adoption …"
     r"|(?<=[a-zà-ÿ:.;)]\s)(?=\d{2,4}[-/_.]\d{2}[/_\-.]\d{1,4}\s*[–—:\-]+\s*[A-ZÀ-Ý])"
+    # a bare register number after the amount that ends a table row: "… 2 350,00 € 2009/86 – Pass foncier"
+    r"|(?<=€\s)(?=(?:19|20)\d{2}\s?/\s?\d{1,4}\s*[–—\-]\s+[A-ZÀ-Ý«])"
     # an agenda number glued to the sentence or the date before: "… du 3 avril 2025 1. Budget primitif"
     r"|(?<=[.;:)\d]\s)(?=\d{1,2}\.\s+[A-ZÀ-Ý][a-zà-ÿ'’]+\s+\w)"
 )
 _DECIDED = re.compile(
     r"d[ée]cide|adopt[ée]|approuv[ée]|unanimit[ée]|voix\s+pour|\bpour\s*:\s*\d|[ée]met\s+un\s+avis|"
-    r"prend\s+acte|\bvote\b|d[ée]lib[èe]re|autorise|\barr[êe]te\s*:?\s*$|\bARR[ÊE]TE\b|rejet",
+    r"prend\s+acte|\bvot(?:e|es|ants?)\b|\bpour\s+\d{1,3}\W{0,4}contre\b|d[ée]lib[èe]re|autorise|\barr[êe]te\s*:?\s*$|\bARR[ÊE]TE\b|rejet",
     re.IGNORECASE | re.MULTILINE,
 )
 _INFORMATION = re.compile(
@@ -77,6 +79,14 @@ _DELEGATION = re.compile(
 _DELEGATION_REPORT = re.compile(
     r"(?i)rend(?:u)?\s+compte[^.]{0,200}d[ée]cisions?\s+prises|d[ée]cisions?\s+prises\s+(?:par\s+\w+\s+le\s+|par\s+le\s+)"
     r"(?:maire|pr[ée]sident)[^.]{0,80}d[ée]l[ée]gation"
+)
+_NO_DECISION = re.compile(r"(?i)aucune\s+d[ée]cision|pas\s+de\s+d[ée]cision|pour\s+information|\binforme\b")
+# the council acting in other words than "décide": "après en avoir délibéré et voté", "détermine ses
+# représentants", "chargent Monsieur le Maire", "souhaite recueillir l'avis", "16 voix « Pour »"
+_COUNCIL_ACTS = re.compile(
+    r"(?i)apr[èe]s\s+en\s+avoir\s+d[ée]lib[ée]r[ée]|\bvoix\s*[«\"“]\s*pour|"
+    r"\bconseil\s+(?:municipal|communautaire|syndical)\b[^.]{0,120}?\b(?:d[ée]termine|d[ée]signe|[ée]lit|fixe|"
+    r"accepte|refuse|charge(?:nt)?|sollicite|souhaite|valide|retient|opte|confirme|mandate|nomme|accorde|attribue)\b"
 )
 # the title stops where the exposé begins
 _TITLE_END = re.compile(
@@ -163,7 +173,7 @@ def _start(line: str) -> tuple[str, str | None, str | None, str, str | None] | N
         return "objet", None, None, m.group("title"), None
     m = _MINUTES_APPROVAL.match(line)
     if m:
-        return "objet", None, None, m.group("title"), None
+        return "minutes", None, None, m.group("title"), None
     return None
 
 
@@ -179,7 +189,9 @@ def find_items(sections: Sequence[Section], para_pages: ParaPages) -> list[Item]
         return []
     kinds = {k for _, (k, *_rest) in starts}
     if "ref" in kinds:  # numbered agenda parts around referenced deliberations: only the latter
-        refs = [s for s in starts if s[1][0] in ("ref", "objet")]
+        # an "OBJET : …" line inside a referenced deliberation is its subject, not another item
+        first_ref = next(i for i, (k, *_r) in starts if k == "ref")
+        refs = [s for s in starts if s[1][0] in ("ref", "minutes") or (s[1][0] == "objet" and s[0] < first_ref)]
         if len([s for s in refs if s[1][0] == "ref"]) >= 2:
             starts = refs
     elif "num" in kinds:
@@ -197,7 +209,15 @@ def find_items(sections: Sequence[Section], para_pages: ParaPages) -> list[Item]
             item.amounts = ()  # the amounts are the rows'; the council only takes note
         if _INFORMATION.search(title) and not re.search(r"d[ée]cide|adopt|vote|prend\s+acte", text, re.IGNORECASE):
             continue
-        if not _DECIDED.search(text):
+        # a deliberation the register numbered is one whatever words it is written in (an OCR'd
+        # decision formula), unless it is an information point or says nothing was decided
+        registered = (
+            ref is not None
+            and len(starts) >= 3
+            and not re.search(r"(?i)\binformations?\b|\bliste\b", title)
+            and not _NO_DECISION.search(text)
+        )
+        if not _DECIDED.search(text) and not _COUNCIL_ACTS.search(text) and not registered:
             continue
         items.append(item)
     items.sort(key=lambda it: (it.page_start, 0 if not it.delegated else 1))
@@ -231,7 +251,7 @@ def _numbered_run(starts: list[tuple[int, tuple[str, str | None, str | None, str
                 run.append(s)
         if len(run) > len(best):
             best = run
-    return best if len(best) >= 2 else [s for s in starts if s[1][0] == "objet"]
+    return best if len(best) >= 2 else [s for s in starts if s[1][0] in ("objet", "minutes")]
 
 
 def _parts(body: list[_Line]) -> list[tuple[Section, int, int]]:

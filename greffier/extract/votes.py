@@ -60,8 +60,13 @@ _WORDS_AND_FIGURES = re.compile(rf"(?i)\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER
 _LABELLED = {
     "pour": r"\bPour\s*[»\"”]?\s*[:=]\s*(\d+|n[ée]ant|aucune?)\b",
     "contre": r"\bContre\s*[»\"”]?\s*[:=]\s*(\d+|n[ée]ant|aucune?)\b",
-    "abstention": r"\bAbstentions?(?:\s*\(s\))?\s*[»\"”]?\s*[:=]\s*(\d+|n[ée]ant|aucune?)\b",
+    "abstention": r"\b(?:Abstentions?|Abst\.)(?:\s*\(s\))?\s*[»\"”]?\s*[:=]\s*(\d+|n[ée]ant|aucune?)\b",
 }
+# the labels and their figures in a row, without colons: "POUR 29 CONTRE 0 ABSTENTION 0", "Pour 22 - Contre 5 - Abst. 2"
+_SEQUENCE = re.compile(
+    r"(?i)(?<!\d)(?<!\d\s)\bPour\s*[:=]?\s*(\d{1,3})\W{0,4}Contre\s*[:=]?\s*(\d{1,3})"
+    r"(?:\W{0,4}(?:Abstentions?|Abst\.?)(?:\s*\(s\))?\s*[:=]?\s*(\d{1,3}))?\b"
+)
 # a table of the vote: the labels in a row, the figures in the next ("Votants Pour Contre Abstention
 # / 29 22 5 2")
 _TABLE_LABEL = r"(?:Votants|Exprim[ée]s|Suffrages\s+exprim[ée]s|Pour|Contre|Abstentions?|Blancs?|Nuls?)"
@@ -100,6 +105,11 @@ def read_vote(text: str) -> Vote | None:
         if m:
             raw = m.group(1)
             counts[key] = int(raw) if raw.isdigit() else 0
+    m = _SEQUENCE.search(low)
+    if m and counts["pour"] is None and counts["contre"] is None:
+        counts["pour"], counts["contre"] = int(m.group(1)), int(m.group(2))
+        if m.group(3) is not None and counts["abstention"] is None:
+            counts["abstention"] = int(m.group(3))
     table = _table_vote(low)
     if table and all(counts[k] is None for k in table):
         counts.update(table)
