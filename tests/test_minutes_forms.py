@@ -172,6 +172,10 @@ collectivités territoriales, des décisions prises par Monsieur le Maire dans l
 Date du marché Titulaire Objet du marché Montant en H.T.
 20/05/15 DELESTRE INDUSTRIE (49280 LA SEGUINIERE) Contrat d'entretien annuel du chauffage 985,00 €
 21/05/15 GARAGE GARRIOU (44680 CHEMERE) 1 Renault Master + carte grise 9 924,50 €
+Information sur la délégation du maire relative au droit de préemption urbain (DPU)
+Année N° dossier Adresse du bien Section N° Superficie totale Préemption
+2015 16 17 rue des Vignes d'Hivert G 3208 429 Non
+2015 20 14 rue du Breil G 980, 986 1121 Non
 Le Conseil municipal prend acte des décisions prises par Monsieur le Maire dans le cadre de cette délégation.
 DE-2015/59 – Budget Commune 2015 : Décision modificative n°2
 Monsieur le Maire présente la DM n°2. Cette DM n°2 s'équilibre, tant en recettes qu'en dépenses, de la façon suivante :
@@ -193,6 +197,12 @@ def test_delegation_report_rows_budget_balance_and_estimates(tmp_path: Path) -> 
     row = recs["Contrat d'entretien annuel du chauffage"]
     assert (row.body, row.date, [a["value"] for a in row.amounts]) == ("maire", "2015-05-20", [985.0])
     assert recs["1 Renault Master + carte grise"].date == "2015-05-21"
+    # each pre-emption the mayor waived is a decision of its own
+    dpu = [d.title for d in parsed.deliberations if d.title.startswith("Droit de préemption")]
+    assert dpu == [
+        "Droit de préemption urbain 2015 n°16 – 17 rue des Vignes d'Hivert (G 3208)",
+        "Droit de préemption urbain 2015 n°20 – 14 rue du Breil (G 980, 986)",
+    ]
     # a budget decision sets the balance of its sections, not each line of its table
     dm = recs["Budget Commune 2015 : Décision modificative n°2"]
     assert sorted(a["value"] for a in dm.amounts) == [13712.0, 36976.0]

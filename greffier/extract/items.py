@@ -312,6 +312,33 @@ def _delegated_rows(item: Item, body: list[_Line]) -> list[Item]:
                 amounts=amounts,
             )
         )
+    out.extend(_preemption_rows(text, starts))
+    return out
+
+
+# a row of the table of pre-emption declarations the mayor waived under delegation (DPU, CGCT
+# L. 2122-22 15°): year, file number, address, cadastral parcel, area, "Non"
+_PREEMPTION_ROW = re.compile(
+    r"(?<![\d/])(?P<year>(?:19|20)\d{2})\s+(?P<num>\d{1,4})\s+"
+    r"(?P<address>\d{1,4}(?:\s?(?:bis|ter))?\s+(?:rue|route|impasse|all[ée]e|avenue|chemin|place|boulevard|square|quai"
+    r"|lotissement|r[ée]sidence|lieu-dit|la|le|les)\b[^€\n]{2,60}?)\s+"
+    r"(?P<parcel>[A-Z]{1,2}\s?\d{1,5}[a-z]?(?:\s*,\s*\d{1,5}[a-z]?)*)\s+\d[\d\s]{0,6}\s*(?:m²|m2)?\s*(?:Non|NON|non)\b"
+)
+
+
+def _preemption_rows(text: str, starts: list[tuple[int, _Line]]) -> list[Item]:
+    if not re.search(r"(?i)pr[ée]emption", text):
+        return []
+    out = []
+    for m in _PREEMPTION_ROW.finditer(text):
+        ln = next(line for offset, line in reversed(starts) if offset <= m.start())
+        address = re.sub(r"\s+", " ", m.group("address")).strip()
+        title = f"Droit de préemption urbain {m.group('year')} n°{m.group('num')} – {address} ({m.group('parcel')})"
+        out.append(
+            Item(
+                None, None, title, ln.page, ln.page_end, _parts([ln]), None, delegated=True, text=m.group(0), amounts=()
+            )
+        )
     return out
 
 
