@@ -365,3 +365,22 @@ def test_vote_labels_and_figures_without_colons() -> None:
     assert v is not None and (v.pour, v.contre, v.abstention) == (29, 0, 0)
     v = read_vote("Pour 22 - Contre 5 - Abst. 2")
     assert v is not None and (v.pour, v.contre, v.abstention) == (22, 5, 2)
+
+
+def test_minutes_quoting_an_order_stay_minutes(tmp_path: Path) -> None:
+    text = (
+        "COMMUNE DE PLOGOFF\nCompte rendu du conseil municipal du 3 juin 2024\n"
+        "1. Règlement du marché Monsieur le Maire donne lecture de son arrêté : Vu le code ; ARRÊTE :\n"
+        "Article 1 : Le marché se tient le mardi.\nLe conseil municipal, à l'unanimité, approuve le règlement.\n"
+        "2. Tarifs des droits de place Le conseil municipal décide à l'unanimité de fixer le tarif à 2,00 € le mètre.\n"
+    )
+    doc = _parse(tmp_path, text, "cr.txt").document
+    assert doc.kind == "proces_verbal" and doc.date == "2024-06-03"
+
+
+def test_the_prefecture_a_document_is_sent_to_is_not_its_issuer() -> None:
+    assert find_prefectures("Reçu en préfecture du Finistère le 12/03/2024") == []
+    assert find_prefectures("délibération transmise à la préfecture des Bouches-du-Rhône") == []
+    assert [m.issuer for m in find_prefectures("Recueil des actes administratifs de la préfecture de l'Aube")] == [
+        "Préfecture de l'Aube"
+    ]

@@ -110,7 +110,9 @@ def detect_kind(head: str, text: str, filename: str) -> str:
 
 
 _DELIBERATES = re.compile(
-    r"(?i)apr[èe]s\s+en\s+avoir\s+d[ée]lib[ée]r|\bd[ée]lib[èe]re\b|conseil\s+(?:municipal|communautaire)\s*,?\s+d[ée]cide"
+    r"(?i)apr[èe]s\s+en\s+avoir\s+d[ée]lib[ée]r|\bd[ée]lib[èe]re\b"
+    r"|conseil\s+(?:municipal|communautaire|syndical|r[ée]gional)\b[^.]{0,200}?\b(?:d[ée]cide|adopte|approuve)\b"
+    r"|\bs[ée]ance\s+(?:du|ordinaire|publique)[^.]{0,60}conseil"
 )
 
 

@@ -77,6 +77,11 @@ _LEAD = re.compile(
 _OF_WORDS = {"de", "du", "des", "la", "l", "d"}
 
 
+_ADDRESSEE = re.compile(
+    r"(?i)(?:\b(?:à|a)\s+la|\ben|\bau|\baux|\bpar\s+la|re[çc]ue?|transmise?|envoy[ée]e?|accus[ée]|d[ée]pos[ée]e?)\s*$"
+)
+
+
 @dataclass(frozen=True)
 class PrefectureMention:
     issuer: str
@@ -91,6 +96,8 @@ def find_prefectures(text: str) -> list[PrefectureMention]:
     of the letterhead)."""
     out: list[PrefectureMention] = []
     for m in _LEAD.finditer(text):
+        if _ADDRESSEE.search(text[max(0, m.start() - 30) : m.start()]):
+            continue  # "reçu en préfecture", "transmis à la préfecture de X": the addressee
         window = text[m.end() : m.end() + 70]
         tokens = _key(window).split(" ")
         if not tokens or not tokens[0]:
