@@ -29,6 +29,9 @@ def _parse(tmp_path: Path, text: str, name: str = "doc.txt"):
         ("Direction départementale des territoires et de la mer du Finistère", "Préfecture du Finistère"),
         ("LE PRÉFET DE LA RÉGION AUVERGNE-RHÔNE-ALPES, PRÉFET DU RHÔNE", "Préfecture du Rhône"),
         ("préfet de la Haute-Marne", "Préfecture de la Haute-Marne"),  # not the Marne
+        ("PREFECTURE DU VAL DE MAR NE", "Préfecture du Val-de-Marne"),  # a word split by the OCR
+        ("Le préfet du Morbiham", "Préfecture du Morbihan"),  # a letter misread
+        ("préfet de l Allicr", "Préfecture de l'Allier"),
     ],
 )
 def test_prefecture_named_by_its_departement(text: str, issuer: str) -> None:
@@ -38,6 +41,8 @@ def test_prefecture_named_by_its_departement(text: str, issuer: str) -> None:
 def test_no_prefecture_without_a_departement() -> None:
     assert find_prefectures("Le préfet, signé Louis LE FRANC") == []
     assert find_prefectures("Le préfet de police a été saisi") == []
+    assert find_prefectures("le préfet de la zone de défense") == []
+    assert find_prefectures("la préfète de la Marme") == []  # a short name must be read right
     assert prefecture_name("94") == "Préfecture du Val-de-Marne"
 
 
@@ -384,3 +389,24 @@ def test_the_prefecture_a_document_is_sent_to_is_not_its_issuer() -> None:
     assert [m.issuer for m in find_prefectures("Recueil des actes administratifs de la préfecture de l'Aube")] == [
         "Préfecture de l'Aube"
     ]
+
+
+def test_signature_date_stamped_on_the_next_line_and_split_by_the_ocr() -> None:
+    from greffier.extract.metadata import _signature_date
+
+    assert _signature_date("Fait à Créteil, le\n2 8 AOUT 2014\nLe Préfet,") == "2014-08-28"
+    assert _signature_date("Reçu en préfecture le 3 septembre 2014\nFait à Créteil, le 28 août 2014") == "2014-08-28"
+
+
+@pytest.mark.parametrize(
+    ("text", "issuer"),
+    [
+        ("Rapport annuel\nCommune : GENOUILLY\n", "Commune de Genouilly"),
+        ("Nom de la commune : Brillac\n", "Commune de Brillac"),
+    ],
+)
+def test_issuer_from_a_commune_field(text: str, issuer: str) -> None:
+    from greffier.extract.identity import detect_issuer
+
+    found = detect_issuer(text, text)
+    assert found is not None and found.issuer == issuer

@@ -133,8 +133,10 @@ _TOWN_HALL = re.compile(
 # a form's field naming the collectivité: "Nom de la collectivité : Commune de Rully",
 # "Collectivité : JONS", "Maître d'ouvrage : commune de X" (RPQS, reports, forms)
 _FIELD = re.compile(
-    rf"(?i:nom\s+de\s+la\s+collectivit[ée]|collectivit[ée](?:\s+(?:organisatrice|comp[ée]tente))?"
-    rf"|ma[îi]tre\s+d['’]\s?ouvrage)\s*:\s*(?:(?i:la\s+)?(?i:commune|ville|mairie)\s+(?i:de\s+|d['’]\s*))?(?P<name>{_NAME})"
+    rf"(?i:nom\s+de\s+la\s+(?:collectivit[ée]|commune)|collectivit[ée](?:\s+(?:organisatrice|comp[ée]tente))?"
+    rf"|autorit[ée]\s+organisatrice|ma[îi]tre\s+d['’]\s?ouvrage|^[ \t]*commune)\s*:\s*"
+    rf"(?:(?i:la\s+)?(?i:commune|ville|mairie)\s+(?i:de\s+|d['’]\s*))?(?P<name>{_NAME})",
+    re.MULTILINE,
 )
 
 

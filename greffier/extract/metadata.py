@@ -193,7 +193,7 @@ def _meeting_date(head: str, filename: str, ids: list[ActesId] | None = None) ->
     dix-huit heures, le conseil municipal s'est réuni', 'L'an deux mil quatorze, le vingt deux
     avril'), the @ctes identifier of a deliberation, any 'séance du' further on, the file name."""
     # an OCR'd day split in two ("Séance du 1 6 décembre 2013")
-    head = re.sub(rf"(?i)\b([0-3]) (\d)(?=\s+(?:{'|'.join(MONTH_NAMES)}|fevrier|aout|decembre)\b)", r"\1\2", head)
+    head = _split_day(head)
     title = "\n".join(head[:3000].split("\n")[:12])
     for m in _MEETING.finditer(title):
         iso = first_date(m.group(1).lower())
@@ -254,12 +254,22 @@ def _signature_date(text: str) -> str | None:
     (the last such line: the signature)."""
     found = None
     for m in re.finditer(
-        r"(?im)(?:\bfait\s+(?:à|a)\s+[^\n,]{2,40},?|^\s*[A-ZÀ-Ý][\w'’\- ]{1,40},)\s+le\s*:?\s*(.{0,30})", text
+        r"(?im)(?:\bfait\s+(?:à|a)\s+[^\n,]{2,40},?|^\s*[A-ZÀ-Ý][\w'’\- ]{1,40},)\s+le\s*:?\s*(.{0,30}(?:\n.{0,30})?)",
+        text,
     ):
         if _STAMP_WORDS.search(m.group(0)):
             continue  # "Reçu en préfecture le …": the transmission, not the signature
-        found = first_date(m.group(1).lower()) or found
+        # a date stamped or written on the next line, its day split by the OCR ("2 8 AOUT 2014")
+        found = first_date(_split_day(m.group(1)).lower()) or found
     return found
+
+
+_MONTH_WORDS = "|".join(MONTH_NAMES) + "|fevrier|aout|decembre"
+
+
+def _split_day(text: str) -> str:
+    """'Séance du 1 6 décembre 2013' -> 'Séance du 16 décembre 2013' (an OCR'd day split in two)."""
+    return re.sub(rf"(?i)\b([0-3]) (\d)(?=\s+(?:{_MONTH_WORDS})\b)", r"\1\2", text)
 
 
 _ASSEMBLY = {"commune": "conseil municipal", "epci": "conseil communautaire", "region": "conseil régional"}

@@ -11,6 +11,7 @@ Val-de-Marne", "Préfecture des Alpes-de-Haute-Provence".
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -82,6 +83,31 @@ _ADDRESSEE = re.compile(
 )
 
 
+def _near(joined: str) -> str | None:
+    """The département whose name the text's next words spell with one or two letters wrong
+    ("val de mar ne", "alpes de haute provance"); names of 6 letters or more only."""
+    best, score = None, 0.0
+    for key, code in _NAMES:
+        plain = _PLAIN[code]
+        if len(plain) < 6 or joined[:1] != key[:1]:
+            continue
+        for size in range(len(plain) - 1, len(plain) + 3):
+            head = joined[:size]
+            if size < len(joined) and joined[size : size + 1] not in (" ", ""):
+                continue  # the name ends where a word ends
+            for name in {key, plain}:
+                name = name.replace(" ", "")
+                # one letter wrong in the name's length, at most
+                ratio = difflib.SequenceMatcher(None, head.replace(" ", ""), name).ratio()
+                margin = ratio - max(0.8, 1 - 1.2 / len(name))
+                if ratio > score and margin >= 0:
+                    best, score = code, ratio
+    return best
+
+
+_PLAIN = {c: re.sub(r"\s+", " ", re.sub(r"[\-'’]", " ", fold(n))).strip() for c, n, _ in DEPARTEMENTS}
+
+
 @dataclass(frozen=True)
 class PrefectureMention:
     issuer: str
@@ -121,6 +147,8 @@ def find_prefectures(text: str) -> list[PrefectureMention]:
                 if joined == key or joined.startswith(key + " "):
                     found = code
                     break
+            if not found and k:  # after "DU"/"DE L'": a name the OCR misread by a letter or a space
+                found = _near(joined)
             if found:
                 break
         if found:
