@@ -151,6 +151,9 @@ def test_region_names_and_the_budget_assembly(tmp_path: Path) -> None:
         ("à la majorité par vingt-deux (22) voix pour et cinq (5) voix contre", (22, 5, None, False)),
         ("M. X ne prend pas part au vote. Adopté à l'unanimité des votants.", (None, None, None, True)),
         ("Adopté à la majorité avec 22 voix Pour", (22, None, None, False)),
+        ("adopté à l’unanimlté", (None, None, None, True)),  # OCR: l read as i, é as 6, 0 as o
+        ("ADOPTE A L UNANIMIT6", (None, None, None, True)),
+        ("avec 22 vo1x P0ur et 3 abstent1ons", (22, None, 3, False)),
     ],
 )
 def test_vote_forms(text: str, vote: tuple) -> None:

@@ -62,7 +62,7 @@ _INLINE_REF = re.compile(
     r"|(?<=[.;:)\d]\s)(?=\d{1,2}\.\s+[A-ZÀ-Ý][a-zà-ÿ'’]+\s+\w)"
 )
 _DECIDED = re.compile(
-    r"d[ée]cide|adopt[ée]|approuv[ée]|unanimit[ée]|voix\s+pour|\bpour\s*:\s*\d|[ée]met\s+un\s+avis|"
+    r"d[ée]cide|adopt[ée]|approuv[ée]|unanimit[ée]|u[nm]a[nm][il1][mn][il1]t|voix\s+pour|\bpour\s*:\s*\d|[ée]met\s+un\s+avis|"
     r"prend\s+acte|\bvot(?:e|es|ants?)\b|\bpour\s+\d{1,3}\W{0,4}contre\b|d[ée]lib[èe]re|autorise|\barr[êe]te\s*:?\s*$|\bARR[ÊE]TE\b|rejet",
     re.IGNORECASE | re.MULTILINE,
 )

@@ -49,8 +49,22 @@ def _plain(text: str) -> str:
     the case kept."""
     text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
     text = re.sub(r"[ \t\u00a0\u202f]+", " ", "".join(c for c in text if not unicodedata.combining(c)))
+    for pattern, word in _OCR_WORDS:
+        text = pattern.sub(word, text)
     # "vingt-deux (22) voix pour": the figures stand for the words
     return _WORDS_AND_FIGURES.sub(r"\g<figure>", text)
+
+
+# the vote's words as an OCR misreads them: "unanimlte", "l'unanimit6", "vo1x", "P0ur", "C0ntre"
+_OCR_WORDS = (
+    (re.compile(r"(?i)\bu[nm]a[nm][il1|!][mn][il1|!]t[eé6ë]?\b"), "unanimite"),
+    (re.compile(r"\bv[o0][il1|!]x\b"), "voix"),
+    (re.compile(r"\bP0ur\b"), "Pour"),
+    (re.compile(r"\bp0ur\b"), "pour"),
+    (re.compile(r"\bC0ntre\b"), "Contre"),
+    (re.compile(r"\bc0ntre\b"), "contre"),
+    (re.compile(r"(?i)\babst[eé]nt[il1|!][o0]n"), "abstention"),
+)
 
 
 _WORDS_AND_FIGURES = re.compile(rf"(?i)\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}))*\s*\((?P<figure>\d{{1,3}})\)")
