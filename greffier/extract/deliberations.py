@@ -22,6 +22,7 @@ from typing import Any
 
 from greffier.extract.acts import recueil_acts
 from greffier.extract.debate import debate_ranges, in_ranges
+from greffier.extract.decided import CLOSING, DECISION, decided_amounts
 from greffier.extract.headings import numbering
 from greffier.extract.items import ParaPages, find_items, whole_act
 from greffier.extract.refs import find_refs
@@ -104,11 +105,11 @@ def _from_lines(
         # one extract whose numbered lines are its own lists or its annex ("1. Association X … 2 000 €"):
         # the act named in its title block, when it names one
         act = whole_act(sections, para_pages)
-        if act is not None and (act.ref or act.title) and len(_CLOSING.findall(act.text)) <= 1:
-            items = [act] if _DECISION.search(act.text) else items
+        if act is not None and (act.ref or act.title) and len(CLOSING.findall(act.text)) <= 1:
+            items = [act] if DECISION.search(act.text) else items
     if not items and doc.kind in ("deliberation", "arrete", "recueil"):
         act = whole_act(sections, para_pages)  # one act, its number and object in its title block
-        items = [act] if act is not None and _DECISION.search(act.text) else []
+        items = [act] if act is not None and DECISION.search(act.text) else []
     for item in items:
         if not item.parts:
             continue
@@ -135,7 +136,7 @@ def _from_lines(
                 title=item.title,
                 amounts=item.amounts
                 if item.amounts is not None
-                else _decided_amounts(_record_amounts(rec, by_section, tables), item.text),
+                else decided_amounts(_record_amounts(rec, by_section, tables), item.text),
                 vote=(vote := None if item.delegated else read_vote(item.text)),
                 page_start=item.page_start,
                 page_end=item.page_end,
@@ -144,61 +145,6 @@ def _from_lines(
             )
         )
     return out
-
-
-# the end of an extract: "Pour extrait conforme", "Fait et délibéré les jour, mois et an que dessus"
-_CLOSING = re.compile(r"(?i)pour\s+extrait\s+(?:certifi[ée]\s+)?conforme|(?:ainsi\s+)?fait\s+et\s+d[ée]lib[ée]r[ée]")
-_DECISION = re.compile(
-    r"\b(?:d[ée]cide|d[ée]cident|approuve|adopte|arr[êe]te|autorise|fixe|attribue|accorde|vote)\b", re.IGNORECASE
-)
-
-
-_BUDGET_DECISION = re.compile(
-    r"(?i)d[ée]cision\s+modificative|\bDM\s?n|budget\s+(?:primitif|suppl[ée]mentaire)|compte\s+administratif"
-)
-_BALANCE = re.compile(r"(?i)s['’]?\s?[ée]quilibr|\b[ée]quilibr[ée]e?s?\b|\bbalance\b")
-# what the decision points back to: a table or a list presented before it
-_PRESENTED = re.compile(
-    r"(?i)tel(?:le)?s?\s+qu|ci-(?:dessus|apr[èe]s|dessous|joint)|annex[ée]|tableau|suivant|suit\b|propos[ée]|"
-    r"plan\s+de\s+financement|tarifs?|montants?|r[ée]partition|d[ée]tail|[ée]nonc[ée]|pr[ée]sent[ée]"
-)
-
-
-def _labelled_total(amount: str, window: str) -> bool:
-    """The amount follows a section's or a total's label ("Section de fonctionnement 13 712 €",
-    "s'équilibre à 36 976 €"), not a line of the table after it ("R 6419 6 231 €")."""
-    amount = re.sub(r"\s+", " ", amount)
-    pos = window.find(amount)
-    while pos >= 0:
-        if re.search(
-            r"(?i)(?:fonctionnement|investissement|quilibr\w*|total\w*|exploitation)[^€\d]{0,30}$", window[:pos]
-        ):
-            return True
-        pos = window.find(amount, pos + 1)
-    return False
-
-
-def _decided_amounts(amounts: tuple[dict[str, Any], ...], text: str) -> tuple[dict[str, Any], ...]:
-    """The amounts of the decision itself when it states some ("décide de retenir l'offre de X
-    pour 31 865,00 € HT" after a table of six offers); else every amount of the item when the
-    decision points back to them (a tariff table the decision approves 'telle que présentée');
-    else none (an estimate quoted in the exposé is not what the council sets). A budget decision
-    (DM, BP, CA) sets its sections' balance ("s'équilibre … fonctionnement 13 712 € …
-    investissement 36 976 €"), not each line of its table."""
-    flat = re.sub(r"\s+", " ", text)
-    if amounts and _BUDGET_DECISION.search(flat[:300]):
-        windows = [flat[m.start() : m.end() + 300] for m in _BALANCE.finditer(flat)]
-        balance = tuple(a for a in amounts if any(_labelled_total(str(a.get("text", "")), w) for w in windows))
-        if balance:
-            return balance
-    m = _DECISION.search(text)
-    if not m or not amounts:
-        return amounts
-    clause = re.sub(r"\s+", " ", text[m.start() :])
-    kept = tuple(a for a in amounts if re.sub(r"\s+", " ", str(a.get("text", ""))) in clause)
-    if kept:
-        return kept
-    return amounts if _PRESENTED.search(clause) else ()
 
 
 def _from_sections(
