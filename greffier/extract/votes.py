@@ -5,7 +5,6 @@ rejected, postponed, withdrawn, noted, ordered."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from greffier.extract.identity import words_value
 from greffier.records import Vote
@@ -47,23 +46,37 @@ def _count(raw: str) -> int | None:
 def _plain(text: str) -> str:
     """Accents off (an OCR'd 'unanimite', 'a l'unanimite'), apostrophes straight, spaces single;
     the case kept."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
-    text = re.sub(r"[ \t\u00a0\u202f]+", " ", "".join(c for c in text if not unicodedata.combining(c)))
-    for pattern, word in _OCR_WORDS:
-        text = pattern.sub(word, text)
+    text = re.sub(r"[ \t\u00a0\u202f]+", " ", text.translate(_ACCENTS))
+    low = text.lower()
+    for clues, pattern, word in _OCR_WORDS:  # each looked for only when a clue of it is there
+        if any(c in low for c in clues):
+            text = pattern.sub(word, text)
     # "vingt-deux (22) voix pour": the figures stand for the words
-    return _WORDS_AND_FIGURES.sub(r"\g<figure>", text)
+    if _FIGURES.search(text):
+        text = _WORDS_AND_FIGURES.sub(r"\g<figure>", text)
+    return text
+
+
+_ACCENTS = str.maketrans(
+    "àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝ’‘",
+    "aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUY''",
+)
+_FIGURES = re.compile(r"\(\d{1,3}\)")
 
 
 # the vote's words as an OCR misreads them: "unanimlte", "l'unanimit6", "vo1x", "P0ur", "C0ntre"
 _OCR_WORDS = (
-    (re.compile(r"(?i)\bu[nm]a[nm][il1|!][mn][il1|!]t[eé6ë]?\b"), "unanimite"),
-    (re.compile(r"\bv[o0][il1|!]x\b"), "voix"),
-    (re.compile(r"\bP0ur\b"), "Pour"),
-    (re.compile(r"\bp0ur\b"), "pour"),
-    (re.compile(r"\bC0ntre\b"), "Contre"),
-    (re.compile(r"\bc0ntre\b"), "contre"),
-    (re.compile(r"(?i)\babst[eé]nt[il1|!][o0]n"), "abstention"),
+    (("unan", "uman", "unam", "umam"), re.compile(r"(?i)\bu[nm]a[nm][il1|!][mn][il1|!]t[e6]?\b"), "unanimite"),
+    (("v0", "vo1", "volx", "vo|", "vo!"), re.compile(r"\bv[o0][il1|!]x\b"), "voix"),
+    (("p0ur",), re.compile(r"\bP0ur\b"), "Pour"),
+    (("p0ur",), re.compile(r"\bp0ur\b"), "pour"),
+    (("c0ntre",), re.compile(r"\bC0ntre\b"), "Contre"),
+    (("c0ntre",), re.compile(r"\bc0ntre\b"), "contre"),
+    (
+        ("abstent1", "abstentl", "abstent|", "abstent!", "abstenti0"),
+        re.compile(r"(?i)\babstent[il1|!][o0]n"),
+        "abstention",
+    ),
 )
 
 
