@@ -20,7 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from greffier.extract.acts import recueil_acts
 from greffier.extract.debate import debate_ranges, in_ranges
+from greffier.extract.decided import CLOSING, DECISION, decided_amounts
 from greffier.extract.headings import numbering
 from greffier.extract.items import ParaPages, find_items, whole_act
 from greffier.extract.refs import find_refs
@@ -95,10 +97,19 @@ def _from_lines(
     tables: Sequence[Table],
 ) -> list[Deliberation]:
     out: list[Deliberation] = []
-    items = find_items(sections, para_pages)
-    if not items and doc.kind in ("deliberation", "arrete"):
+    items = recueil_acts(sections, para_pages) if doc.kind == "recueil" else []
+    items = items or find_items(sections, para_pages)
+    if (doc.kind == "arrete" and items) or (
+        doc.kind == "deliberation" and items and all(it.position and not it.ref for it in items)
+    ):
+        # one extract whose numbered lines are its own lists or its annex ("1. Association X … 2 000 €"):
+        # the act named in its title block, when it names one
+        act = whole_act(sections, para_pages)
+        if act is not None and (act.ref or act.title) and len(CLOSING.findall(act.text)) <= 1:
+            items = [act] if DECISION.search(act.text) else items
+    if not items and doc.kind in ("deliberation", "arrete", "recueil"):
         act = whole_act(sections, para_pages)  # one act, its number and object in its title block
-        items = [act] if act is not None and _DECISION.search(act.text) else []
+        items = [act] if act is not None and DECISION.search(act.text) else []
     for item in items:
         if not item.parts:
             continue
@@ -125,7 +136,7 @@ def _from_lines(
                 title=item.title,
                 amounts=item.amounts
                 if item.amounts is not None
-                else _decided_amounts(_record_amounts(rec, by_section, tables), item.text),
+                else decided_amounts(_record_amounts(rec, by_section, tables), item.text),
                 vote=(vote := None if item.delegated else read_vote(item.text)),
                 page_start=item.page_start,
                 page_end=item.page_end,
@@ -134,23 +145,6 @@ def _from_lines(
             )
         )
     return out
-
-
-_DECISION = re.compile(
-    r"\b(?:d[ée]cide|d[ée]cident|approuve|adopte|arr[êe]te|autorise|fixe|attribue|accorde|vote)\b", re.IGNORECASE
-)
-
-
-def _decided_amounts(amounts: tuple[dict[str, Any], ...], text: str) -> tuple[dict[str, Any], ...]:
-    """The amounts of the decision itself when it states some ("décide de retenir l'offre de X
-    pour 31 865,00 € HT" after a table of six offers); else every amount of the item (a tariff
-    table the decision approves 'telle que présentée')."""
-    m = _DECISION.search(text)
-    if not m or not amounts:
-        return amounts
-    clause = re.sub(r"\s+", " ", text[m.start() :])
-    kept = tuple(a for a in amounts if re.sub(r"\s+", " ", str(a.get("text", ""))) in clause)
-    return kept or amounts
 
 
 def _from_sections(
@@ -603,7 +597,10 @@ def scdl_row(d: Deliberation, doc: Document, siret: str | None = None, issuer: s
         "PREF_ID": "",
         "PREF_DATE": "",
         "VOTE_EFFECTIF": "",
-        "VOTE_REEL": "",
+        # the members who voted, when every count is written ("Votants : 15 – Pour : 13 – Contre : 1 – Abstention : 1")
+        "VOTE_REEL": ""
+        if vote is None or None in (vote.pour, vote.contre, vote.abstention)
+        else vote.pour + vote.contre + vote.abstention,
         "VOTE_POUR": "" if vote is None or vote.pour is None else vote.pour,
         "VOTE_CONTRE": "" if vote is None or vote.contre is None else vote.contre,
         "VOTE_ABSTENTION": "" if vote is None or vote.abstention is None else vote.abstention,

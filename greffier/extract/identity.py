@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 
 from greffier.extract.dates import MONTHS, make_date
 from greffier.extract.headings import fold
+from greffier.extract.prefectures import find_prefectures
 from greffier.records import Document
 
 _UP = "A-ZÀ-ÖØ-Þ"
@@ -41,9 +42,9 @@ _EPCI = re.compile(
     rf"(?:[ \t]+(?i:{_OF}))?[ \t]*(?P<name>{_NAME})"
 )
 _PREFET = re.compile(rf"\b(?i:pr[ée]f(?:et|[èe]te|ecture))[ \t]+(?P<of>(?i:{_OF}))(?P<name>{_NAME})")
-_REGION = re.compile(
-    rf"\b(?:(?i:conseil[ \t]+r[ée]gional)[ \t]+(?i:{_OF})?|(?i:r[ée]gion)[ \t]*:?[ \t]*)(?P<name>{_NAME})"
-)
+_REGION = re.compile(rf"\b(?:(?i:conseil\s+r[ée]gional)\s+(?i:{_OF})?|(?i:r[ée]gion)\s*:?\s*)(?P<name>{_NAME})")
+# the names a region goes by besides its own ("Région Sud" is Provence-Alpes-Côte d'Azur)
+_REGION_ALIASES = {"sud": "Provence-Alpes-Côte d'Azur", "centre": "Centre-Val de Loire"}
 _SYNDICAT = re.compile(
     rf"\b(?P<kind>SIVOM|SIVU|SIAEP|SMICTOM|Syndicat[ \t]+(?:[\w'’]+[ \t]+){{0,5}}?)(?i:{_OF})(?P<name>{_NAME})"
 )
@@ -129,8 +130,25 @@ _TOWN_HALL = re.compile(
 )
 
 
+# a form's field naming the collectivité: "Nom de la collectivité : Commune de Rully",
+# "Collectivité : JONS", "Maître d'ouvrage : commune de X" (RPQS, reports, forms)
+_FIELD = re.compile(
+    rf"(?i:nom\s+de\s+la\s+(?:collectivit[ée]|commune)|collectivit[ée](?:\s+(?:organisatrice|comp[ée]tente))?"
+    rf"|autorit[ée]\s+organisatrice|ma[îi]tre\s+d['’]\s?ouvrage|^[ \t]*commune)\s*:\s*"
+    rf"(?:(?i:la\s+)?(?i:commune|ville|mairie)\s+(?i:de\s+|d['’]\s*))?(?P<name>{_NAME})",
+    re.MULTILINE,
+)
+
+
 def _candidates(text: str, weight: float) -> list[Candidate]:
     out: list[Candidate] = []
+    for m in _FIELD.finditer(text):
+        name = _trim(m.group("name"))
+        if fold(name) in _NOT_A_PLACE or re.match(
+            r"(?i)(communaut|syndicat|sivom|sivu|siaep|m[ée]tropole|r[ée]gion)", name
+        ):
+            continue  # an EPCI or a syndicate is read by its own pattern
+        out.append(Candidate(_commune(name), m.group(0), "commune", weight * 1.5))
     for m in _TOWN_HALL.finditer(text):
         name = re.sub(r"\s+CEDEX.*$", "", m.group("name")).strip()
         if fold(name) not in _NOT_A_PLACE and len(name) > 2:
@@ -157,18 +175,25 @@ def _candidates(text: str, weight: float) -> list[Candidate]:
         else:
             canon = _epci_name(head, name)
         out.append(Candidate(canon, printed, "epci", weight))
-    for m in _PREFET.finditer(text):
+    known = find_prefectures(text)
+    for k in known:  # a département the State names: its canonical préfecture
+        out.append(Candidate(k.issuer, k.printed, "prefecture", weight * (0.8 if k.service else 1.0)))
+    for m in [] if known else _PREFET.finditer(text):
         name = display_name(_trim(m.group("name")))
         of = re.sub(r"\s+", " ", m.group("of").lower()).replace("’", "'").replace("l' ", "l'")
         if fold(name) in _NOT_A_PLACE:
             continue
         out.append(Candidate(f"Préfecture {of}{name}", m.group(0), "prefecture", weight))
     for m in _REGION.finditer(text):
+        if re.search(r"(?i)pr[ée]f(?:et|[èe]te|ecture)\s+de\s+la\s*$", text[max(0, m.start() - 20) : m.start()]):
+            continue  # "le préfet de la région X": the State, not the region
         name = display_name(_trim(m.group("name")))
         known = next((r for r in _REGIONS if fold(r).replace("-", " ") == fold(name).replace("-", " ")), None)
         known = known or next(
             (r for r in _REGIONS if fold(name).replace("-", " ").startswith(fold(r).replace("-", " "))), None
         )
+        first = fold(name).split(" ")[0].split("-")[0]
+        known = known or (_REGION_ALIASES.get(first) if first in _REGION_ALIASES else None)
         if known:
             out.append(Candidate(f"Région {known}", m.group(0), "region", weight))
     for m in _SYNDICAT.finditer(text):
@@ -235,7 +260,11 @@ def detect_body(first_page: str, first_pages: str) -> str | None:
         ("conseil communautaire", r"conseil communautaire|conseil de (la )?communaute"),
         ("conseil municipal", r"conseil municipal|conseil de la commune"),
         ("conseil régional", r"conseil regional|assemblee regionale|\bregion\b.{0,40}budget|budget.{0,60}\bregion\b"),
-        ("préfet", r"\bprefe(t|te)\b.{0,80}\barrete\b|\barrete prefectoral|\bprefet (de|du|des)\b"),
+        (
+            "préfet",
+            r"\bprefe(t|te)\b.{0,80}\barrete\b|\barrete prefectoral|\bprefe(t|te) (de|du|des|d')"
+            r"|recueil des actes administratifs\b.{0,80}\bprefecture\b",
+        ),
         ("maire", r"arrete (du|municipal)|\ble maire\b.{0,200}\barrete\b|decision du maire"),
         ("président", r"decision du president|\ble president\b.{0,200}\b(decide|arrete)\b"),
     )

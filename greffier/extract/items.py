@@ -56,24 +56,44 @@ _INLINE_REF = re.compile(
     r"|(?<=\s)(?=(?:Approbation\s+du\s+)?[Cc]ompte[- ]rendu\s+de\s+la\s+(?:r[ée]union|s[ée]ance)\s+du\s)"
     # a numbered decision glued to its agenda point: "Point n° 1 : Finances 23-03/011 — Adoption …"
     r"|(?<=[a-zà-ÿ:.;)]\s)(?=\d{2,4}[-/_.]\d{2}[/_\-.]\d{1,4}\s*[–—:\-]+\s*[A-ZÀ-Ý])"
+    # a bare register number after the amount that ends a table row: "… 2 350,00 € 2009/86 – Pass foncier"
+    r"|(?<=€\s)(?=(?:19|20)\d{2}\s?/\s?\d{1,4}\s*[–—\-]\s+[A-ZÀ-Ý«])"
     # an agenda number glued to the sentence or the date before: "… du 3 avril 2025 1. Budget primitif"
     r"|(?<=[.;:)\d]\s)(?=\d{1,2}\.\s+[A-ZÀ-Ý][a-zà-ÿ'’]+\s+\w)"
 )
 _DECIDED = re.compile(
-    r"d[ée]cide|adopt[ée]|approuv[ée]|unanimit[ée]|voix\s+pour|\bpour\s*:\s*\d|[ée]met\s+un\s+avis|"
-    r"prend\s+acte|\bvote\b|d[ée]lib[èe]re|autorise|\barr[êe]te\s*:?\s*$|\bARR[ÊE]TE\b|rejet",
+    r"d[ée]cide|adopt[ée]|approuv[ée]|unanimit[ée]|u[nm]a[nm][il1][mn][il1]t|voix\s+pour|\bpour\s*:\s*\d|[ée]met\s+un\s+avis|"
+    r"prend\s+acte|\bvot(?:e|es|ants?)\b|\bpour\s+\d{1,3}\W{0,4}contre\b|d[ée]lib[èe]re|autorise|\barr[êe]te\s*:?\s*$|\bARR[ÊE]TE\b|rejet",
     re.IGNORECASE | re.MULTILINE,
 )
 _INFORMATION = re.compile(
     r"\binformations?\s*\)?\s*$|\bcompte[- ]rendu des d[ée]cisions|pour information", re.IGNORECASE
 )
 _DELEGATION = re.compile(
-    r"d[ée]l[ée]gations?\s+de\s+pouvoirs?|d[ée]cisions?\s+(prises|du\s+maire|du\s+pr[ée]sident)", re.IGNORECASE
+    r"d[ée]l[ée]gations?\s+de\s+pouvoirs?|d[ée]cisions?\s+(prises|du\s+maire|du\s+pr[ée]sident)"
+    r"|d[ée]l[ée]gation\s+(?:du|au|donn[ée]e\s+au|consentie\s+au)\s+(?:maire|pr[ée]sident)",
+    re.IGNORECASE,
+)
+# the opening of an item that reports the decisions taken by delegation (CGCT L. 2122-22/23,
+# L. 5211-10): "il est rendu compte … des décisions prises par Monsieur le Maire"
+_DELEGATION_REPORT = re.compile(
+    r"(?i)rend(?:u)?\s+compte[^.]{0,200}d[ée]cisions?\s+prises|d[ée]cisions?\s+prises\s+(?:par\s+\w+\s+le\s+|par\s+le\s+)"
+    r"(?:maire|pr[ée]sident)[^.]{0,80}d[ée]l[ée]gation"
+)
+_NO_DECISION = re.compile(r"(?i)aucune\s+d[ée]cision|pas\s+de\s+d[ée]cision|pour\s+information|\binforme\b")
+# the council acting in other words than "décide": "après en avoir délibéré et voté", "détermine ses
+# représentants", "chargent Monsieur le Maire", "souhaite recueillir l'avis", "16 voix « Pour »"
+_COUNCIL_ACTS = re.compile(
+    r"(?i)apr[èe]s\s+en\s+avoir\s+d[ée]lib[ée]r[ée]|\bvoix\s*[«\"“]\s*pour|"
+    r"\bconseil\s+(?:municipal|communautaire|syndical)\b[^.]{0,120}?\b(?:d[ée]termine|d[ée]signe|[ée]lit|fixe|"
+    r"accepte|refuse|charge(?:nt)?|sollicite|souhaite|valide|retient|opte|confirme|mandate|nomme|accorde|attribue)\b"
 )
 # the title stops where the exposé begins
 _TITLE_END = re.compile(
     r"\s+(?:(?:Monsieur|Madame|M\.|Mme)\s+(?:le|la|l['’])\s*(?:Maire|Pr[ée]sident|Adjoint)|Rapporteur\s*:|"
-    r"[Ll]e\s+[Cc]onseil\b|[Ll]es\s+membres\b|Vu\s+le|Vu\s+la|Expos[ée]\s*:)"
+    r"[Ll]e\s+[Cc]onseil\b|[Ll]es\s+membres\b|Vu\s+le|Vu\s+la|VU\s|Expos[ée]\s*:"
+    # an order's preamble: "Le préfet des Alpes-de-Haute-Provence, VU …", "LE MAIRE de …"
+    r"|L[EeAa]\s+PR[ÉE]F|L[ea]\s+[Pp]r[ée]f(?:et|[èe]te)\b|LE\s+MAIRE\b|L[ea]\s+[Mm]aire\s+de\b)"
 )
 _MAX_TITLE = 300
 
@@ -153,7 +173,7 @@ def _start(line: str) -> tuple[str, str | None, str | None, str, str | None] | N
         return "objet", None, None, m.group("title"), None
     m = _MINUTES_APPROVAL.match(line)
     if m:
-        return "objet", None, None, m.group("title"), None
+        return "minutes", None, None, m.group("title"), None
     return None
 
 
@@ -169,7 +189,9 @@ def find_items(sections: Sequence[Section], para_pages: ParaPages) -> list[Item]
         return []
     kinds = {k for _, (k, *_rest) in starts}
     if "ref" in kinds:  # numbered agenda parts around referenced deliberations: only the latter
-        refs = [s for s in starts if s[1][0] in ("ref", "objet")]
+        # an "OBJET : …" line inside a referenced deliberation is its subject, not another item
+        first_ref = next(i for i, (k, *_r) in starts if k == "ref")
+        refs = [s for s in starts if s[1][0] in ("ref", "minutes") or (s[1][0] == "objet" and s[0] < first_ref)]
         if len([s for s in refs if s[1][0] == "ref"]) >= 2:
             starts = refs
     elif "num" in kinds:
@@ -184,9 +206,18 @@ def find_items(sections: Sequence[Section], para_pages: ParaPages) -> list[Item]
         delegated = _delegated_rows(item, body)
         if delegated:
             items.extend(delegated)
+            item.amounts = ()  # the amounts are the rows'; the council only takes note
         if _INFORMATION.search(title) and not re.search(r"d[ée]cide|adopt|vote|prend\s+acte", text, re.IGNORECASE):
             continue
-        if not _DECIDED.search(text):
+        # a deliberation the register numbered is one whatever words it is written in (an OCR'd
+        # decision formula), unless it is an information point or says nothing was decided
+        registered = (
+            ref is not None
+            and len(starts) >= 3
+            and not re.search(r"(?i)\binformations?\b|\bliste\b", title)
+            and not _NO_DECISION.search(text)
+        )
+        if not _DECIDED.search(text) and not _COUNCIL_ACTS.search(text) and not registered:
             continue
         items.append(item)
     items.sort(key=lambda it: (it.page_start, 0 if not it.delegated else 1))
@@ -220,7 +251,7 @@ def _numbered_run(starts: list[tuple[int, tuple[str, str | None, str | None, str
                 run.append(s)
         if len(run) > len(best):
             best = run
-    return best if len(best) >= 2 else [s for s in starts if s[1][0] == "objet"]
+    return best if len(best) >= 2 else [s for s in starts if s[1][0] in ("objet", "minutes")]
 
 
 def _parts(body: list[_Line]) -> list[tuple[Section, int, int]]:
@@ -243,7 +274,7 @@ _ROW_AMOUNT = re.compile(r"(?<![\d/])(?P<value>\d{1,3}(?:[ \u00a0\u202f]\d{3})*(
 def _delegated_rows(item: Item, body: list[_Line]) -> list[Item]:
     """Decisions reported in a table under a delegation item ("Date du marché, Société, Objet,
     Montant"): one per row opening with a date, even when the layout ran the rows together."""
-    if not _DELEGATION.search(item.title):
+    if not _DELEGATION.search(item.title) and not _DELEGATION_REPORT.search(item.text[:1500]):
         return []
     taxed = "HT" if re.search(r"\bH\.?\s?T\.?\b|hors\s+taxes", item.text[:1500], re.IGNORECASE) else None
     out: list[Item] = []
@@ -281,16 +312,49 @@ def _delegated_rows(item: Item, body: list[_Line]) -> list[Item]:
                 amounts=amounts,
             )
         )
+    out.extend(_preemption_rows(text, starts))
+    return out
+
+
+# a row of the table of pre-emption declarations the mayor waived under delegation (DPU, CGCT
+# L. 2122-22 15°): year, file number, address, cadastral parcel, area, "Non"
+_PREEMPTION_ROW = re.compile(
+    r"(?<![\d/])(?P<year>(?:19|20)\d{2})\s+(?P<num>\d{1,4})\s+"
+    r"(?P<address>\d{1,4}(?:\s?(?:bis|ter))?\s+(?:rue|route|impasse|all[ée]e|avenue|chemin|place|boulevard|square|quai"
+    r"|lotissement|r[ée]sidence|lieu-dit|la|le|les)\b[^€\n]{2,60}?)\s+"
+    r"(?P<parcel>[A-Z]{1,2}\s?\d{1,5}[a-z]?(?:\s*,\s*\d{1,5}[a-z]?)*)\s+\d[\d\s]{0,6}\s*(?:m²|m2)?\s*(?:Non|NON|non)\b"
+)
+
+
+def _preemption_rows(text: str, starts: list[tuple[int, _Line]]) -> list[Item]:
+    if not re.search(r"(?i)pr[ée]emption", text):
+        return []
+    out = []
+    for m in _PREEMPTION_ROW.finditer(text):
+        ln = next(line for offset, line in reversed(starts) if offset <= m.start())
+        address = re.sub(r"\s+", " ", m.group("address")).strip()
+        title = f"Droit de préemption urbain {m.group('year')} n°{m.group('num')} – {address} ({m.group('parcel')})"
+        out.append(
+            Item(
+                None, None, title, ln.page, ln.page_end, _parts([ln]), None, delegated=True, text=m.group(0), amounts=()
+            )
+        )
     return out
 
 
 _ACT_REF = re.compile(
-    r"(?i)\b(?:arr[êe]t[ée]|d[ée]cision|d[ée]lib[ée]ration)\b[^\n]{0,40}?\bn[°o]\s*(?P<ref>[A-Z]{0,4}\s?-?\s?\d{2,4}\s?[/_\-.]\s?\d{1,5})"
+    r"(?i)\b(?:arr[êe]t[ée]|d[ée]cision|d[ée]lib[ée]ration)\b[^\n]{0,40}?\bn[°o]\s*(?P<ref>[A-Z]{0,4}\s?-?\s?\d{2,4}\s?[/_\-.]\s?\d{1,5}"
+    # a longer number: a recueil's "04-2021-06-15-00003", a service's "DDT-SEB-2019-067"
+    r"(?:[/_\-.][\w]*\d[\w]*)*)"
+)
+# any other number an act's title gives itself: "ARRÊTÉ N° DDT-SEB-2019-067", "Arrêté n° PREF/DCL/2019/12"
+_ACT_NUMBER = re.compile(
+    r"\b(?:A(?:RR[ÊE]T[ÉE]|rr[êe]t[ée])|D(?:[ÉE]CISION|[ée]cision))\b[^\n]{0,40}?\b[Nn][°o]\s*(?P<ref>[\w./\-]*\d[\w./\-]*)"
 )
 # the object of an order or a deliberation: "Objet : …", or the participle its title opens with
 # ("portant …", "fixant …", "délimitant …"), at the start of a line or after "ARRÊTÉ … du <date>"
 _ACT_TITLE = re.compile(
-    r"(?:^\s*Objet\s*:\s*|(?:^\s*|\b(?:19|20)\d{2}\s+)(?=(?:portant|relatif|relative|concernant|modifiant|fixant|d[ée]limitant"
+    r"(?:^\s*Objet\s*:\s*|(?:^\s*|\b(?:19|20)\d{2}\s+|\bn[°o]\s*[\w./\-]*\d\s+)(?=(?:portant|relatif|relative|concernant|modifiant|fixant|d[ée]limitant"
     r"|r[ée]glementant|autorisant|prescrivant|approuvant|d[ée]signant|nommant|instituant|abrogeant|d[ée]clarant"
     r"|accordant|attribuant)\b))(?P<title>\S.{3,})",
     re.I,
@@ -304,12 +368,20 @@ def whole_act(sections: Sequence[Section], para_pages: ParaPages) -> Item | None
     lines = _lines(sections, para_pages)
     if not lines:
         return None
+    from greffier.extract.acts import ORDER_OPERATIVE
+
+    # the title block: the first lines, or, after a cover and a summary, the lines before the
+    # order's operative "ARRÊTE"
+    first = 0
+    op = next((k for k, ln in enumerate(lines) if ORDER_OPERATIVE.search(ln.text)), None)
+    if op is not None and op > 40 and not any(_ACT_TITLE.search(ln.text) for ln in lines[:40]):
+        first = max(0, op - 40)
     ref, title = None, None
-    for k, ln in enumerate(lines[:40]):
+    for k, ln in enumerate(lines[first : first + 40], start=first):
         if ref is None:
-            m = _ACT_REF.search(ln.text)
+            m = _ACT_REF.search(ln.text) or _ACT_NUMBER.search(ln.text)
             if m:
-                ref = re.sub(r"\s+", "", m.group("ref"))
+                ref = re.sub(r"\s+", "", m.group("ref")).strip(".-/")
         if title is None:
             m = _ACT_TITLE.search(ln.text)
             if m:

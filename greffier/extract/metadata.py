@@ -6,10 +6,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from greffier.extract.acts import ORDER_OPERATIVE
 from greffier.extract.dates import MONTH_NAMES, TEXT_DATE, first_date, make_date
 from greffier.extract.headings import fold
 from greffier.extract.identity import ActesId, actes_ids, date_in_words, detect_body
 from greffier.extract.identity import detect_issuer as identify_issuer
+from greffier.extract.prefectures import raa_numbers
 
 _ISSUER_PATTERNS = [
     re.compile(r"\bM[ée]tropole\s+(?:d['’])?Aix[- ]Marseille(?:[- ]Provence)?", re.IGNORECASE),
@@ -81,12 +83,52 @@ _DECIDES = re.compile(
 )
 
 
+# a kind named in a clause ("VU la délibération n° 12 du conseil municipal du 3 mars", "publié au
+# recueil", "l'arrêté préfectoral n° …") is a mention, not the document's title
+_MENTION = re.compile(r"(?:\bvu\b[^;\n]{0,60}|(?:\bl'|\b(?:au|aux|par)\s))$")
+
+
+def _named(pattern: str, window: str) -> bool:
+    return any(
+        not _MENTION.search(window[max(0, m.start() - 70) : m.start()])
+        for m in re.finditer(pattern, window, re.MULTILINE)
+    )
+
+
+_ORDER_TITLE = re.compile(
+    r"\bARR[ÊE]T[ÉE]\s+(?:N\s?[°O]|PR[ÉE]FECTORAL|INTER|CONJOINT|DU\s|MUNICIPAL|PORTANT|RELATIF|[A-Z]{2,8}\s?[/\-_]?\s?(?:N\s?°|\d))"
+)
+
+
 def detect_kind(head: str, text: str, filename: str) -> str:
-    """Kind from the title area first (an agenda may name an RPQS), then the first pages."""
+    """Kind from the title area first (an agenda may name an RPQS), then the first pages; an
+    order whose title the reading missed is known by its operative "ARRÊTE" after its "Vu"."""
+    kind = _kind(head, text, filename)
+    if kind in ("other", "proces_verbal", "deliberation") and _is_order(text[:20000]):
+        return "arrete"
+    return kind
+
+
+_DELIBERATES = re.compile(
+    r"(?i)apr[èe]s\s+en\s+avoir\s+d[ée]lib[ée]r|\bd[ée]lib[èe]re\b"
+    r"|conseil\s+(?:municipal|communautaire|syndical|r[ée]gional)\b[^.]{0,200}?\b(?:d[ée]cide|adopte|approuve)\b"
+    r"|\bs[ée]ance\s+(?:du|ordinaire|publique)[^.]{0,60}conseil"
+)
+
+
+def _is_order(text: str) -> bool:
+    """ "VU …" then "ARRÊTE" (or "A R R E T E") alone, and no council deliberating."""
+    if _DELIBERATES.search(text) or not re.search(r"\b(?:VU|Vu)\b", text):
+        return False
+    return bool(ORDER_OPERATIVE.search(text))
+
+
+def _kind(head: str, text: str, filename: str) -> str:
     f = fold(filename.replace("-", " ").replace("_", " "))
     checks = (
         ("liste_deliberations", r"repertoire chronologique|liste des deliberations"),
-        ("recueil", r"recueil des actes administratifs"),
+        # a recueil's own title, not an act's "publié au recueil des actes administratifs"
+        ("recueil", r"(?<!\bau )(?<!\baux )(?<!\bdu )(?<!\bau present )recueil des actes administratifs"),
         ("deliberation", r"extrait (du|des) (registre|proces[- ]verbal|deliberations)|deliberation n\W"),
         ("proces_verbal", r"\b(compte[- ]rendu|proces[- ]verbal|conseil (municipal|communautaire) du|l'an deux mil)"),
         (
@@ -100,9 +142,11 @@ def detect_kind(head: str, text: str, filename: str) -> str:
         ("ordre_du_jour", r"ordre du jour|convocation"),
     )
     decides = _DECIDES.search(text[:20000]) is not None
+    if _ORDER_TITLE.search(head[:400]) and not _named(checks[1][1], fold(head[:400])):
+        return "arrete"  # "ARRÊTÉ N° …", "ARRÊTÉ DDT/SEF/2019-23", "ARRETE INTERPREFECTORAL" in the title block
     for window in (fold(head[:400]), fold(head[:3000])):
         for kind, pattern in checks:
-            if re.search(pattern, window, re.MULTILINE):
+            if _named(pattern, window):
                 if kind == "ordre_du_jour" and decides:
                     continue  # minutes open with their agenda: decisions make them minutes
                 if (
@@ -148,6 +192,8 @@ def _meeting_date(head: str, filename: str, ids: list[ActesId] | None = None) ->
     'Conseil municipal du ...' in the first lines), the opening formula ('Le 16 octobre 2024 à
     dix-huit heures, le conseil municipal s'est réuni', 'L'an deux mil quatorze, le vingt deux
     avril'), the @ctes identifier of a deliberation, any 'séance du' further on, the file name."""
+    # an OCR'd day split in two ("Séance du 1 6 décembre 2013")
+    head = _split_day(head)
     title = "\n".join(head[:3000].split("\n")[:12])
     for m in _MEETING.finditer(title):
         iso = first_date(m.group(1).lower())
@@ -178,7 +224,26 @@ def _order_date(head: str, text: str, ids: list[ActesId]) -> str | None:
         iso = first_date(m.group(1).lower())
         if iso:
             return iso
-    return _signature_date(text) or next((i.date for i in ids if i.date), None)
+    return (
+        _signature_date(text)
+        or next((i.date for i in ids if i.date), None)
+        or next((r.date for r in raa_numbers(head[:1500]) if r.date), None)
+    )
+
+
+def _recueil_date(head: str) -> str | None:
+    """A recueil's date: its publication ('Recueil des actes administratifs n° 10-2019-045
+    publié le 15 mars 2019', '… spécial du 3 avril 2019')."""
+    m = re.search(
+        r"(?is)(?:recueil\s+des\s+actes\s+administratifs|\bRAA\b|recueil\s+(?:sp[ée]cial\s+)?n\s?°).{0,120}?\b(?:publi[ée]\s+le|du|en\s+date\s+du|paru\s+le)\s+(.{0,30})",
+        head[:3000],
+    )
+    if m:
+        iso = first_date(m.group(1).lower())
+        if iso:
+            return iso
+    m = re.search(r"(?i)\b(?:publi[ée]\s+le|date\s+de\s+publication\s*:?)\s*(.{0,30})", head[:3000])
+    return first_date(m.group(1).lower()) if m else None
 
 
 _STAMP_WORDS = re.compile(r"(?i)re[çcg]+u|envoy|publi|affich|transmis|pr[ée]fecture")
@@ -189,12 +254,25 @@ def _signature_date(text: str) -> str | None:
     (the last such line: the signature)."""
     found = None
     for m in re.finditer(
-        r"(?im)(?:\bfait\s+(?:à|a)\s+[^\n,]{2,40},?|^\s*[A-ZÀ-Ý][\w'’\- ]{1,40},)\s+le\s*:?\s*(.{0,30})", text
+        r"(?im)(?:\bfait\s+(?:à|a)\s+[^\n,]{2,40},?|^\s*[A-ZÀ-Ý][\w'’\- ]{1,40},)\s+le\s*:?\s*(.{0,30}(?:\n.{0,30})?)",
+        text,
     ):
         if _STAMP_WORDS.search(m.group(0)):
             continue  # "Reçu en préfecture le …": the transmission, not the signature
-        found = first_date(m.group(1).lower()) or found
+        # a date stamped or written on the next line, its day split by the OCR ("2 8 AOUT 2014")
+        found = first_date(_split_day(m.group(1)).lower()) or found
     return found
+
+
+_MONTH_WORDS = "|".join(MONTH_NAMES) + "|fevrier|aout|decembre"
+
+
+def _split_day(text: str) -> str:
+    """'Séance du 1 6 décembre 2013' -> 'Séance du 16 décembre 2013' (an OCR'd day split in two)."""
+    return re.sub(rf"(?i)\b([0-3]) (\d)(?=\s+(?:{_MONTH_WORDS})\b)", r"\1\2", text)
+
+
+_ASSEMBLY = {"commune": "conseil municipal", "epci": "conseil communautaire", "region": "conseil régional"}
 
 
 def fold_lines(text: str) -> str:
@@ -246,11 +324,17 @@ def detect_metadata(
     found = identify_issuer(raw_head, first_pages_text, issuer_text or "", body)
     issuer = found.issuer if found else None
     ids = actes_ids(raw_text or "")
+    if kind == "recueil" and len(ORDER_OPERATIVE.findall(text)) <= 1:
+        kind = "arrete"  # one act cut out of a recueil, its header kept
     date = None
     if kind in ("proces_verbal", "deliberation", "ordre_du_jour"):
         date = _meeting_date(head, filename, ids)
     elif kind == "arrete":
         date = _order_date(head, text, ids)
+    elif kind == "recueil":
+        date = _recueil_date(head)
+    if kind == "budget" and found is not None and found.family in _ASSEMBLY:
+        body = _ASSEMBLY[found.family]  # a budget is voted by the collectivité's assembly
     year = int(date[:4]) if date else _year(kind, head, text, date, filename)
     if kind == "proces_verbal" and date:
         council = body if body in ("conseil communautaire", "bureau communautaire") else "conseil municipal"

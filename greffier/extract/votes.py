@@ -24,7 +24,7 @@ _VOICES = (
     (
         "pour",
         re.compile(
-            rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q}(?i:pour|favorables?)\b|[«\"“]\s*(?i:pour)\b|Pour\b|(?i:pour)(?=\s*[,;)]|\s+et\s+\d))"
+            rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q}(?i:pour|favorables?)\b|[«\"“]\s*(?i:pour)\b|Pour\b|POUR\b|(?i:pour)(?=\s*[,;)]|\s+et\s+\d))"
         ),
     ),
     ("contre", re.compile(rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q})?(?:[«\"“]\s*)?(?i:contre)\b")),
@@ -43,18 +43,106 @@ def _count(raw: str) -> int | None:
         return None
 
 
+def _plain(text: str) -> str:
+    """Accents off (an OCR'd 'unanimite', 'a l'unanimite'), apostrophes straight, spaces single;
+    the case kept."""
+    text = re.sub(r"[ \t\u00a0\u202f]+", " ", text.translate(_ACCENTS))
+    low = text.lower()
+    for clues, pattern, word in _OCR_WORDS:  # each looked for only when a clue of it is there
+        if any(c in low for c in clues):
+            text = pattern.sub(word, text)
+    # "vingt-deux (22) voix pour": the figures stand for the words
+    if _FIGURES.search(text):
+        text = _WORDS_AND_FIGURES.sub(r"\g<figure>", text)
+    return text
+
+
+_ACCENTS = str.maketrans(
+    "àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝ’‘",
+    "aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUY''",
+)
+_FIGURES = re.compile(r"\(\d{1,3}\)")
+
+
+# the vote's words as an OCR misreads them: "unanimlte", "l'unanimit6", "vo1x", "P0ur", "C0ntre"
+_OCR_WORDS = (
+    (("unan", "uman", "unam", "umam"), re.compile(r"(?i)\bu[nm]a[nm][il1|!][mn][il1|!]t[e6]?\b"), "unanimite"),
+    (("v0", "vo1", "volx", "vo|", "vo!"), re.compile(r"\bv[o0][il1|!]x\b"), "voix"),
+    (("p0ur",), re.compile(r"\bP0ur\b"), "Pour"),
+    (("p0ur",), re.compile(r"\bp0ur\b"), "pour"),
+    (("c0ntre",), re.compile(r"\bC0ntre\b"), "Contre"),
+    (("c0ntre",), re.compile(r"\bc0ntre\b"), "contre"),
+    (
+        ("abstent1", "abstentl", "abstent|", "abstent!", "abstenti0"),
+        re.compile(r"(?i)\babstent[il1|!][o0]n"),
+        "abstention",
+    ),
+)
+
+
+_WORDS_AND_FIGURES = re.compile(rf"(?i)\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}))*\s*\((?P<figure>\d{{1,3}})\)")
+
+
+# "Pour : 22", "POUR: 22", "Pour = 22", "Abstention(s) : 2", "Contre : néant"
+_LABELLED = {
+    "pour": r"\bPour\s*[»\"”]?\s*[:=]\s*(\d+|n[ée]ant|aucune?)\b",
+    "contre": r"\bContre\s*[»\"”]?\s*[:=]\s*(\d+|n[ée]ant|aucune?)\b",
+    "abstention": r"\b(?:Abstentions?|Abst\.)(?:\s*\(s\))?\s*[»\"”]?\s*[:=]\s*(\d+|n[ée]ant|aucune?)\b",
+}
+# the labels and their figures in a row, without colons: "POUR 29 CONTRE 0 ABSTENTION 0", "Pour 22 - Contre 5 - Abst. 2"
+_SEQUENCE = re.compile(
+    r"(?i)(?<!\d)(?<!\d\s)\bPour\s*[:=]?\s*(\d{1,3})\W{0,4}Contre\s*[:=]?\s*(\d{1,3})"
+    r"(?:\W{0,4}(?:Abstentions?|Abst\.?)(?:\s*\(s\))?\s*[:=]?\s*(\d{1,3}))?\b"
+)
+# a table of the vote: the labels in a row, the figures in the next ("Votants Pour Contre Abstention
+# / 29 22 5 2")
+_TABLE_LABEL = r"(?:Votants|Exprim[ée]s|Suffrages\s+exprim[ée]s|Pour|Contre|Abstentions?|Blancs?|Nuls?)"
+_TABLE = re.compile(
+    rf"(?i)\b(?P<labels>{_TABLE_LABEL}(?:\s*[|/;,]?\s*{_TABLE_LABEL}){{1,6}})\s*[:|]?\s*(?P<figures>\d+(?:\s*[|/;,]?\s*\d+){{1,6}})\b"
+)
+# "adopté par 20 voix contre 3": twenty for, three against
+_AGAINST = re.compile(
+    rf"(?i)\bpar\s+{_COUNT}\s+voix\s+contre\s+{_COUNT}\b(?!\s*(?:voix\s+)?(?:pour|contre|abstention))"
+)
+
+
+def _table_vote(text: str) -> dict[str, int] | None:
+    for m in _TABLE.finditer(text):
+        labels = [fold_label(x) for x in re.findall(_TABLE_LABEL, m.group("labels"), re.IGNORECASE)]
+        figures = [int(x) for x in re.findall(r"\d+", m.group("figures"))]
+        if len(labels) != len(figures) or not {"pour", "contre", "abstention"} & set(labels):
+            continue
+        return {k: v for k, v in zip(labels, figures) if k in ("pour", "contre", "abstention")}
+    return None
+
+
+def fold_label(label: str) -> str:
+    low = label.lower()
+    return "abstention" if low.startswith("abst") else low
+
+
 def read_vote(text: str) -> Vote | None:
-    low = text
-    unanimous = bool(re.search(r"à l['’]unanimité|unanimement|\bunanimité\b", low, re.IGNORECASE))
+    low = _plain(text)
+    unanimous = bool(
+        re.search(r"a l'\s?unanimite|unanimement|\bunanimite\b|\buna-?\s?nimite|\bunani-?\s?mite", low, re.IGNORECASE)
+    )
     counts: dict[str, int | None] = {"pour": None, "contre": None, "abstention": None}
-    for key, pattern in (
-        ("pour", r"\bPour\s*[»\"”]?\s*:\s*(\d+)"),
-        ("contre", r"\bContre\s*[»\"”]?\s*:\s*(\d+)"),
-        ("abstention", r"\bAbstentions?\s*[»\"”]?\s*:\s*(\d+)"),
-    ):
+    for key, pattern in _LABELLED.items():
         m = re.search(pattern, low, re.IGNORECASE)
         if m:
-            counts[key] = int(m.group(1))
+            raw = m.group(1)
+            counts[key] = int(raw) if raw.isdigit() else 0
+    m = _SEQUENCE.search(low)
+    if m and counts["pour"] is None and counts["contre"] is None:
+        counts["pour"], counts["contre"] = int(m.group(1)), int(m.group(2))
+        if m.group(3) is not None and counts["abstention"] is None:
+            counts["abstention"] = int(m.group(3))
+    table = _table_vote(low)
+    if table and all(counts[k] is None for k in table):
+        counts.update(table)
+    m = _AGAINST.search(low)
+    if m and counts["pour"] is None and counts["contre"] is None:
+        counts["pour"], counts["contre"] = _count(m.group(1)), _count(m.group(2))
     # "par 12 voix pour, 2 contre et 3 abstentions", "Vote : 9 voix pour", "quinze voix pour"
     lowered = low.lower()
     for key, pattern in _VOICES:
@@ -68,7 +156,7 @@ def read_vote(text: str) -> Vote | None:
             if m and not re.match(r"\s*\d", m.group(1)):
                 names = len(_NAMES.findall(m.group(1) + " "))
                 counts[key] = names or None
-    majority = re.search(r"à la majorité", low, re.IGNORECASE)
+    majority = re.search(r"a la majorite", low, re.IGNORECASE)
     if not unanimous and not majority and all(v is None for v in counts.values()):
         return None
     return Vote(pour=counts["pour"], contre=counts["contre"], abstention=counts["abstention"], unanimite=unanimous)
@@ -86,7 +174,7 @@ def outcome_of(text: str, kind: str = "", vote: Vote | None = None) -> str | Non
         return "postponed"
     if re.search(r"\brejet(?:te|é|ée)\b|n['’]est\s+pas\s+adopt|n['’]adopte\s+pas|\bn['’]approuve\s+pas", low):
         return "rejected"
-    if kind in ("arrete", "recueil") and re.search(r"\barr[êe]te\b", low):
+    if kind in ("arrete", "recueil") and re.search(r"\barr[êe]te\b|\ba r r [êe] t e\b", low):
         return "ordered"
     if re.search(r"d[ée]cide|adopt|approuv|unanimit|voix\s+pour|\bpour\s*:\s*\d|[ée]met\s+un\s+avis|autorise", low):
         return "adopted"
