@@ -413,3 +413,30 @@ def test_issuer_from_a_commune_field(text: str, issuer: str) -> None:
 
     found = detect_issuer(text, text)
     assert found is not None and found.issuer == issuer
+
+
+def test_a_field_label_inside_a_sentence_names_no_issuer() -> None:
+    from greffier.extract.identity import detect_issuer
+
+    # Audierne's consultation on the commune's name (regression: "Commune de Quelle")
+    text = (
+        "CONSULTATION OUVERTE DE LA POPULATION\nPROCES-VERBAL\nLe conseil municipal souhaite recueillir votre "
+        "avis sur un potentiel changement de nom de la commune :\nQuelle serait votre préférence ?\n"
+        "DATE et lieu du dépouillement : LUNDI 28 AVRIL A 19H EN MAIRIE D'AUDIERNE"
+    )
+    found = detect_issuer(text, text)
+    assert found is not None and found.issuer == "Commune d'Audierne"
+
+
+def test_a_register_row_is_not_the_header() -> None:
+    from greffier.extract.identity import detect_issuer
+
+    # an OCR'd list of deliberations whose letterhead lost its first word: the syndicate of row 3
+    # is a decision's subject, not the issuer (regression)
+    text = (
+        "De Pierrefonds\nLISTE DES DÉLIBÉRATIONS SÉANCE DU CONSEIL MUNICIPAL DU 27 JANVIER 2026\n"
+        "2026 _001 Débat sur le Projet d'Aménagement Stratégique Actée\n"
+        "2026 _003 Révision des statuts du Syndicat d’Énergie de l’Oise Approuvée\n"
+    )
+    found = detect_issuer(text, text)
+    assert found is None or "Syndicat" not in found.issuer

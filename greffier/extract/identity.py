@@ -131,10 +131,12 @@ _TOWN_HALL = re.compile(
 
 
 # a form's field naming the collectivité: "Nom de la collectivité : Commune de Rully",
-# "Collectivité : JONS", "Maître d'ouvrage : commune de X" (RPQS, reports, forms)
+# "Collectivité : JONS", "Maître d'ouvrage : commune de X" (RPQS, reports, forms), its label opening
+# a line: "un changement de nom de la commune :" in a sentence is no field
 _FIELD = re.compile(
-    rf"(?i:nom\s+de\s+la\s+(?:collectivit[ée]|commune)|collectivit[ée](?:\s+(?:organisatrice|comp[ée]tente))?"
-    rf"|autorit[ée]\s+organisatrice|ma[îi]tre\s+d['’]\s?ouvrage|^[ \t]*commune)\s*:\s*"
+    rf"^[ \t•*–-]*(?i:nom\s+de\s+la\s+(?:collectivit[ée]|commune)"
+    rf"|collectivit[ée](?:\s+(?:organisatrice|comp[ée]tente))?"
+    rf"|autorit[ée]\s+organisatrice|ma[îi]tre\s+d['’]\s?ouvrage|commune)\s*:\s*"
     rf"(?:(?i:la\s+)?(?i:commune|ville|mairie)\s+(?i:de\s+|d['’]\s*))?(?P<name>{_NAME})",
     re.MULTILINE,
 )
@@ -227,9 +229,19 @@ def _initials(name: str) -> str:
 _PARTICLES = {"sur", "sous", "en", "le", "la", "les", "de", "du", "des", "aux", "au", "et", "d", "l"}
 
 
+# a register's or an agenda's numbered row ("2026 _003 Révision des statuts du Syndicat …",
+# "2024-015 …", "12. …"): the body of the document has begun, the header is above it
+_NUMBERED_ROW = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*[-_/ ]\s*_?\d{1,4}|\d{1,3}\s*[.)-])\s+\S")
+
+
 def _head_lines(first_page: str, n: int = 12) -> str:
     lines = [ln for ln in first_page.split("\n") if ln.strip() and not _STAMP_LINE.search(ln)]
-    return "\n".join(lines[:n])
+    head: list[str] = []
+    for ln in lines[:n]:
+        if head and _NUMBERED_ROW.match(ln):
+            break
+        head.append(ln)
+    return "\n".join(head)
 
 
 BODY_FAMILY = {
