@@ -64,6 +64,14 @@ _NOT_A_PLACE = {
     "réunion",
     "monsieur",
     "madame",
+    # a question or a sentence going on after a label: "nom de la commune : Quelle serait …"
+    "quelle",
+    "quel",
+    "quels",
+    "quelles",
+    "votre",
+    "notre",
+    "cette",
 }
 _REGIONS = (
     "Auvergne-Rhône-Alpes",
