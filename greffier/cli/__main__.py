@@ -1,0 +1,5 @@
+"""`python -m greffier.cli`: the command line."""
+
+from greffier.cli import main
+
+main()
