@@ -136,3 +136,27 @@ def test_a_failing_keyword_search_is_reported_not_masked() -> None:
 
     with pytest.raises(RuntimeError, match="keyword index broken"):
         retrieve(parse_query("tarif"), "hybrid", Filters(), 10, _Keyword(fail=True), _Vectors(), _Embedder())  # type: ignore[arg-type]
+
+
+def test_zscore_fusion_standardizes_each_ranking() -> None:
+    from greffier.search.fusion import standardize, zscore_fusion
+
+    z = standardize([("a", 12.0), ("b", 8.0), ("c", 4.0)])
+    assert z["a"] == pytest.approx(1.2247, abs=1e-4) and z["b"] == 0.0 and z["c"] == pytest.approx(-1.2247, abs=1e-4)
+    assert standardize([("a", 0.8), ("b", 0.8)]) == {"a": 0.0, "b": 0.0}
+    assert standardize([]) == {}
+    # BM25 with one clear winner; cosines bunched within 0.02 except one passage standing out
+    keyword = [("kw-win", 20.0), ("x", 6.0), ("y", 5.5), ("z", 5.0)]
+    semantic = [("sem-win", 0.90), ("x", 0.80), ("y", 0.795), ("z", 0.79), ("kw-win", 0.785)]
+    order = [f.passage_id for f in zscore_fusion(keyword, semantic, 0.5)]
+    assert order[:2] == ["kw-win", "sem-win"] or order[:2] == ["sem-win", "kw-win"]
+    # min-max puts the bunched middle of the cosines on a par with the winners; z-scores do not
+    mm = [f.passage_id for f in weighted_fusion(keyword, semantic, 0.5)]
+    assert mm.index("sem-win") > order.index("sem-win")
+    # a passage missing from a ranking gets that ranking's lowest standardized score
+    fused = {f.passage_id: f.score for f in zscore_fusion([("a", 3.0), ("b", 1.0)], [("c", 0.9), ("a", 0.5)], 0.5)}
+    assert fused["b"] == pytest.approx(0.5 * -1.0 + 0.5 * -1.0)
+    assert [f.passage_id for f in fuse(keyword, semantic, "zscore", 1.0)][:3] == ["kw-win", "x", "y"]
+    assert next(f.passage_id for f in fuse(keyword, semantic, "zscore", 0.0)) == "sem-win"
+    with pytest.raises(UsageError):
+        zscore_fusion(keyword, semantic, 1.5)
