@@ -278,9 +278,9 @@ class E5Numpy:
 
         Scores are laid out keys x queries per head, so that the max and the clamp run along
         the middle axis (numpy vectorizes those across the contiguous queries; along the last
-        axis it reduces row by row, ~2x slower). The softmax's denominator comes out of the same
-        product as its numerator (a column of ones beside V). A long window's heads go a few at
-        a time, their scores within a core's cache (510 tokens: 5.9 ms a layer instead of 8.0)."""
+        axis it reduces row by row, ~2x slower), and so does the softmax's sum. A long window's
+        heads go a few at a time, their scores within a core's cache. One layer of 270 tokens:
+        2.37 -> 1.87 ms; of 510 tokens: 8.9 -> 6.4 ms (AVX2 kernels, one thread)."""
         H, NH = self.H, self.NH
         hd = H // NH
         for a, b in spans:
@@ -296,12 +296,10 @@ class E5Numpy:
                 np.maximum(s, top - np.float32(40.0), out=s)
                 s -= top
                 np.exp2(s, out=s)
-                v = np.empty((s.shape[0], n, hd + 1), dtype=np.float32)
-                v[..., :hd] = heads[2, hs]
-                v[..., hd] = 1.0
-                out = np.matmul(s.transpose(0, 2, 1), v)  # (heads, queries, hd + 1)
-                out[..., :hd] /= out[..., hd:]
-                ctx[a:b, h * hd : h * hd + s.shape[0] * hd] = out[..., :hd].transpose(1, 0, 2).reshape(n, -1)
+                total = s.sum(axis=1)  # (heads, queries): along the middle axis, vectorized
+                out = np.matmul(s.transpose(0, 2, 1), heads[2, hs])  # (heads, queries, hd)
+                out /= total[:, :, None]
+                ctx[a:b, h * hd : h * hd + s.shape[0] * hd] = out.transpose(1, 0, 2).reshape(n, -1)
 
     def _forward(self, ids: np.ndarray, lens: Sequence[int]) -> np.ndarray:
         """Windows laid end to end (``lens`` tokens each, specials included): mean-pooled rows.
