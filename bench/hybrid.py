@@ -332,7 +332,7 @@ def _breakdown(
     """The parts of ``retrieve`` in hybrid mode, each timed (wall and CPU ms) on every query:
     the same calls in the same order, with the same depth."""
     from greffier.search.fusion import fuse
-    from greffier.search.hybrid import CANDIDATES, semantic_text
+    from greffier.search.hybrid import CANDIDATES, query_text
     from greffier.search.query import parse_query
 
     out = {p: {"wall": [], "cpu": []} for p in (*PARTS, "total")}
@@ -343,7 +343,7 @@ def _breakdown(
         marks.append((time.perf_counter(), time.process_time()))
         kw = [(h.passage_id, h.score) for h in keyword.search(parsed, filters, CANDIDATES)]
         marks.append((time.perf_counter(), time.process_time()))
-        qvec = embedder.embed_query(semantic_text(parsed))
+        qvec = embedder.embed_query(query_text(parsed, embedder))
         marks.append((time.perf_counter(), time.process_time()))
         sem = [(h.passage_id, h.score) for h in vectors.search(qvec, filters, CANDIDATES)]
         marks.append((time.perf_counter(), time.process_time()))
@@ -360,10 +360,10 @@ def _breakdown(
 def _recall(queries: list[dict[str, Any]], vectors: VectorIndex, embedder: Any) -> dict[str, list[float]]:
     """Per query (its real embedding, its filters): the share of the exact top 10 and top 50
     (every kept row scored) that the vector search returns."""
-    from greffier.search.hybrid import semantic_text
+    from greffier.search.hybrid import query_text
     from greffier.search.query import parse_query
 
-    qvecs = [embedder.embed_query(semantic_text(parse_query(q["q"]))) for q in queries]
+    qvecs = [embedder.embed_query(query_text(parse_query(q["q"]), embedder)) for q in queries]
     found = [[h.passage_id for h in vectors.search(v, _filters(q), 50)] for q, v in zip(queries, qvecs)]
     uses_lists = vectors._open_ivf() is not None
     vectors._ivf = False  # no lists: the exact pass

@@ -258,7 +258,7 @@ def test_eval_retrieval_end_to_end(built: tuple[Path, Path], tmp_path: Path, mon
         ],
     )
     assert r.exit_code == 0, r.output
-    assert {row["strategy"] for row in json.loads(r.stdout)} == {"weighted", "rrf"}
+    assert {row["strategy"] for row in json.loads(r.stdout)} == {"weighted", "zscore", "rrf"}
 
 
 def test_default_install_stays_torch_free() -> None:

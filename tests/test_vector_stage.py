@@ -95,6 +95,28 @@ def test_a_killed_stage_resumes_and_never_embeds_a_text_twice(tmp_path: Path) ->
         assert g.status()["embedded_passages"] == passages
 
 
+def test_a_forced_or_edited_reingest_embeds_only_the_texts_that_changed(tmp_path: Path) -> None:
+    src = _write(tmp_path)
+    idx = tmp_path / "idx"
+    with _g(idx, "test-hash") as g:
+        g.ingest([src])
+        passages = g.status()["embedded_passages"]
+        HashEmbedder.calls.clear()
+        g.ingest([src], force=True)  # every document parsed again: every text already embedded
+        assert sum(HashEmbedder.calls) == 0
+        assert g.status()["embedded_passages"] == passages and g.status()["documents_without_vectors"] == 0
+    doc = src / "ecole-2024.txt"
+    # its second section edited (the first gives the document its title, part of every context)
+    doc.write_text(doc.read_text(encoding="utf-8").replace("15 emplois", "18 emplois"), encoding="utf-8")
+    with _g(idx, "test-hash") as g:
+        HashEmbedder.calls.clear()
+        g.ingest([src])  # the edited document again: its one changed passage only
+        assert sum(HashEmbedder.calls) == 1
+        assert g.status()["embedded_passages"] == passages
+        hits = g.search("emplois saisonniers animateurs", mode="semantic")
+        assert hits and "18 emplois" in hits[0].text
+
+
 def test_embed_switches_the_model_and_back_from_the_cache(tmp_path: Path) -> None:
     src = _write(tmp_path)
     idx = tmp_path / "idx"

@@ -237,6 +237,7 @@ def tune_fusion(
         _, sem = _rank(g, q.question, "semantic", CANDIDATES)
         pairs.append((q, kw, sem))
     settings: list[tuple[str, float, int]] = [("weighted", w, 60) for w in weights]
+    settings += [("zscore", w, 60) for w in weights]
     settings += [("rrf", 0.0, k) for k in rrf_ks]
     rows = []
     for strategy, weight, k in settings:
@@ -244,7 +245,7 @@ def tune_fusion(
         for q, kw, sem in pairs:
             fused = fuse(kw, sem, strategy, weight, k)[:DEPTH]
             hits.append((q, first_hit(resolve([f.passage_id for f in fused]), q, match)))
-        row: dict[str, Any] = {"strategy": strategy, "keyword_weight": weight if strategy == "weighted" else None}
+        row: dict[str, Any] = {"strategy": strategy, "keyword_weight": weight if strategy != "rrf" else None}
         row["rrf_k"] = k if strategy == "rrf" else None
         for group in GROUPS:
             s = score(split, group, "hybrid", [r for q, r in hits if group == "all" or q.style == group])

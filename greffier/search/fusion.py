@@ -6,6 +6,12 @@ Each input is a ranking: ``(passage_id, score)`` pairs, best first. Strategies:
   missing from a ranking gets 0 there), then ``keyword_weight * kw + (1 - keyword_weight) * sem``.
 * ``rrf``: reciprocal rank fusion, ``sum(1 / (k + rank))`` over the rankings a passage is in
   (ranks from 1, ``k`` = 60 by default).
+* ``zscore``: as ``weighted``, but each ranking's scores are standardized (minus their mean,
+  over their standard deviation: Montague & Aslam's ZMUV normalization for metasearch); a passage
+  missing from a ranking gets that ranking's lowest standardized score. Min-max stretches the
+  candidates' spread to [0, 1] whatever it is: a BM25 ranking with one clear winner and a cosine
+  ranking where the top 50 lie within 0.05 weigh alike. Standardized scores keep how far a
+  passage stands out from its own list.
 
 Ties are broken by the best rank in either list, then by passage id, so results are stable.
 """
@@ -17,7 +23,7 @@ from dataclasses import dataclass
 
 from greffier.errors import UsageError
 
-STRATEGIES = ("weighted", "rrf")
+STRATEGIES = ("weighted", "rrf", "zscore")
 DEFAULT_STRATEGY = "weighted"
 DEFAULT_KEYWORD_WEIGHT = 0.8
 DEFAULT_RRF_K = 60
@@ -73,6 +79,30 @@ def weighted_fusion(keyword: Ranking, semantic: Ranking, keyword_weight: float =
     return _assemble(keyword, semantic, fused)
 
 
+def standardize(ranking: Ranking) -> dict[str, float]:
+    """Scores minus their mean, over their standard deviation; all 0 when they are equal."""
+    if not ranking:
+        return {}
+    scores = [s for _, s in ranking]
+    mean = sum(scores) / len(scores)
+    sd = (sum((s - mean) ** 2 for s in scores) / len(scores)) ** 0.5
+    if sd <= 1e-12:
+        return {pid: 0.0 for pid, _ in ranking}
+    return {pid: (s - mean) / sd for pid, s in ranking}
+
+
+def zscore_fusion(keyword: Ranking, semantic: Ranking, keyword_weight: float = DEFAULT_KEYWORD_WEIGHT) -> list[Fused]:
+    if not 0.0 <= keyword_weight <= 1.0:
+        raise UsageError(f"keyword weight {keyword_weight} is not between 0 and 1")
+    kw, sem = standardize(keyword), standardize(semantic)
+    kw_floor, sem_floor = min(kw.values(), default=0.0), min(sem.values(), default=0.0)
+    fused = {
+        pid: keyword_weight * kw.get(pid, kw_floor) + (1.0 - keyword_weight) * sem.get(pid, sem_floor)
+        for pid in dict.fromkeys([*kw, *sem])
+    }
+    return _assemble(keyword, semantic, fused)
+
+
 def reciprocal_rank_fusion(keyword: Ranking, semantic: Ranking, k: int = DEFAULT_RRF_K) -> list[Fused]:
     if k < 0:
         raise UsageError(f"rrf k must not be negative (got {k})")
@@ -95,4 +125,6 @@ def fuse(
         return weighted_fusion(keyword, semantic, keyword_weight)
     if strategy == "rrf":
         return reciprocal_rank_fusion(keyword, semantic, rrf_k)
+    if strategy == "zscore":
+        return zscore_fusion(keyword, semantic, keyword_weight)
     raise UsageError(f"unknown fusion strategy {strategy!r} (choose from {', '.join(STRATEGIES)})")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,8 @@ from greffier.search.fusion import DEFAULT_KEYWORD_WEIGHT, DEFAULT_RRF_K, DEFAUL
 from greffier.search.query import KeywordQuery
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from greffier.index.vectors import VectorIndex
 
 MODES = ("keyword", "semantic", "hybrid")
@@ -96,6 +99,16 @@ def satisfies(query: KeywordQuery, text: str, analyze: Callable[[str], list[str]
     return True
 
 
+_embedder_thread: ThreadPoolExecutor | None = None
+
+
+def _embedding_thread() -> ThreadPoolExecutor:
+    global _embedder_thread
+    if _embedder_thread is None:
+        _embedder_thread = ThreadPoolExecutor(1, thread_name_prefix="greffier-query-embedding")
+    return _embedder_thread
+
+
 def retrieve(
     query: KeywordQuery,
     mode: str,
@@ -114,14 +127,26 @@ def retrieve(
     check_mode(mode)
     fusion = fusion or FusionParams()
     depth = max(limit, candidates) if mode == "hybrid" else limit
+    if mode != "keyword" and (vectors is None or embedder is None):
+        raise UsageError(f"{mode} search needs passage vectors and an embedding model")
+    pending: Future[np.ndarray] | None = None
+    if mode == "hybrid":
+        # the query is embedded on another thread while BM25 runs on this one (the model's
+        # products release the GIL: both CPUs work); the keyword index stays on the caller's thread
+        assert embedder is not None
+        pending = _embedding_thread().submit(embedder.embed_query, query_text(query, embedder))
     kw: list[tuple[str, float]] = []
     if mode != "semantic":
-        kw = [(h.passage_id, h.score) for h in keyword.search(query, filters, depth)]
+        try:
+            kw = [(h.passage_id, h.score) for h in keyword.search(query, filters, depth)]
+        except BaseException:
+            if pending is not None:
+                wait([pending])
+            raise
     if mode == "keyword":
         return [Fused(pid, s, s, None) for pid, s in kw]
-    if vectors is None or embedder is None:
-        raise UsageError(f"{mode} search needs passage vectors and an embedding model")
-    qvec = embedder.embed_query(query_text(query, embedder))
+    assert vectors is not None and embedder is not None
+    qvec = pending.result() if pending is not None else embedder.embed_query(query_text(query, embedder))
     want = depth if accept is None else max(depth, candidates) * 2
     sem = [(h.passage_id, h.score) for h in vectors.search(qvec, filters, want)]
     if accept is not None and sem:
