@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from greffier.extract.votes import outcome_of, read_vote
 from greffier.records import Vote
 from greffier.search.evidence import Weigher, coverage, question_weights
+from greffier.search.votes import vote_value
 
 if TYPE_CHECKING:
     from greffier.api import Greffier
@@ -167,17 +168,9 @@ def _describe(d: Decision) -> str:
 
 def decision_row(g: Greffier, d: Decision) -> dict[str, Any]:
     doc = g.store.document(d.doc_id)
-    v = d.vote
     return {
         "answer": _describe(d),
-        "value": {
-            "approved": d.outcome == "adopted",
-            "outcome": d.outcome,
-            "pour": v.pour,
-            "contre": v.contre,
-            "abstention": v.abstention,
-            "unanimite": bool(v.unanimite),
-        },
+        "value": vote_value(d.outcome, d.vote),
         "unit": None,
         "kind": "vote",
         "year": doc.year if doc else None,

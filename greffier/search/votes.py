@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from greffier.extract.headings import fold
-from greffier.records import Deliberation
+from greffier.records import Deliberation, Vote
 
 if TYPE_CHECKING:
     from greffier.api import Greffier
@@ -74,18 +74,22 @@ def _describe(d: Deliberation) -> str:
     return f"{outcome} ({', '.join(parts)})" if parts else outcome
 
 
+def vote_value(outcome: str | None, v: Vote | None) -> dict[str, Any]:
+    """A vote answer's value: approved or not, the outcome and the counts written."""
+    return {
+        "approved": outcome == "adopted",
+        "outcome": outcome,
+        "pour": v.pour if v else None,
+        "contre": v.contre if v else None,
+        "abstention": v.abstention if v else None,
+        "unanimite": bool(v and v.unanimite),
+    }
+
+
 def _row(d: Deliberation, score: float, title: str | None) -> dict[str, Any]:
-    v = d.vote
     return {
         "answer": _describe(d),
-        "value": {
-            "approved": d.outcome == "adopted",
-            "outcome": d.outcome,
-            "pour": v.pour if v else None,
-            "contre": v.contre if v else None,
-            "abstention": v.abstention if v else None,
-            "unanimite": bool(v and v.unanimite),
-        },
+        "value": vote_value(d.outcome, d.vote),
         "unit": None,
         "kind": "vote",
         "year": int(d.date[:4]) if d.date else None,
