@@ -684,3 +684,31 @@ def test_the_tax_basis_a_question_asks() -> None:
     assert asks_year("En quelle année la station a-t-elle été mise en service ?")
     assert asks_year("Depuis quelle année la commune est-elle labellisée ?")
     assert not asks_year("À quelle date le règlement a-t-il été approuvé ?")
+
+
+def test_ask_answers_a_weaker_figure_that_no_other_value_comes_near(tmp_path: Path) -> None:
+    # a paraphrase scores the one fitting figure under the figure threshold; no other value comes
+    # near it, so it is answered (blind3 tune: "8 mois" at 0.62, the next value at 0.13)
+    from greffier.search import ask as A
+
+    doc = _minutes(
+        tmp_path,
+        "4. Cession de la maison de la rue Danton\n\n"
+        "Les offres d'achat devront rester valables pendant une durée minimale de 8 mois à compter de leur "
+        "dépôt. La visite du site est prévue le 8 octobre 2019 et le dossier compte 12 pages.\n",
+    )
+    question = "Pendant combien de mois les offres d'achat de la maison doivent-elles rester valables ?"
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1)) as g:
+        g.ingest([doc])
+        q, issuer = A.understand(g, question)
+        cands = A.ranked(g, q, issuer)
+        assert cands[0].entity.text == "8 mois"
+        assert A.LEAD_SCORE <= cands[0].score < A.THRESHOLDS["figure"][0]  # under the figure threshold
+        r = g.ask(question)
+        assert r["value"] == 8.0 and r["page"] == 1
+        old = A.LEAD_SCORE
+        try:
+            A.LEAD_SCORE = 1.0  # the rule off: the hand thresholds alone abstain
+            assert g.ask(question)["answer"] is None
+        finally:
+            A.LEAD_SCORE = old
