@@ -299,3 +299,22 @@ def test_regional_budget_grand_est(shared_corpus: Path) -> None:
     assert [r.value for r in _by(recs, "remboursement_dette")[2024]] == [228407435.11]
     assert [r.value for r in _by(recs, "autofinancement")[2024]] == [413468536.0]
     assert all(r.commune is None for r in recs)
+
+
+def test_trend_keeps_to_the_issuer_the_question_names(tmp_path: Path) -> None:
+    # two communes' reports of one template: `greffier trend "… de Valmont"` gives Valmont's series,
+    # not a conflict between the two communes' values
+    from greffier.api import Greffier
+    from greffier.settings import Settings
+
+    sources = []
+    for name, rates in (("Valmont", ("95,9%", "96,5%")), ("Brocourt", ("88,0%", "89,5%"))):
+        text = RPQS_TEXT.replace("Valmont", name).replace("95,9%", rates[0]).replace("96,5%", rates[1])
+        source = tmp_path / f"rpqs-{name.lower()}-2021.txt"
+        source.write_text(text, encoding="utf-8")
+        sources.append(source)
+    with Greffier(Settings(index_dir=tmp_path / "index", workers=1)) as g:
+        g.ingest(sources)
+        series = g.trend("taux de desserte P201.1 de Brocourt")
+        assert [(r["year"], r["value"]) for r in series["series"]] == [(2020, 88.0), (2021, 89.5)]
+        assert not any(r.get("conflicts") for r in series["series"])

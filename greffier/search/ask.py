@@ -38,7 +38,7 @@ from greffier.search.listing import answer_list
 from greffier.search.named import answer_named
 from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
-from greffier.search.understand import understand
+from greffier.search.understand import issuer_in_question, understand
 from greffier.search.votes import answer_vote, is_vote_question
 from greffier.search.year_columns import year_column_trend
 
@@ -571,6 +571,9 @@ def trend(
     parsed: Question | None = None,
 ) -> dict[str, Any]:
     """One value per year for the measured thing; missing years are listed, never filled."""
+    if issuer is None and parsed is None:
+        # `greffier trend "population desservie d'Abainville"`: the issuer it names, as ask reads it
+        issuer = issuer_in_question(what, g.store.issuers())[0]
     from_records = indicator_trend(g, what, year_from, year_to, issuer)
     if from_records is not None:
         return from_records
