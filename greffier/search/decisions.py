@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from greffier.extract.votes import outcome_of, read_vote
 from greffier.records import Vote
 from greffier.search.evidence import Weigher, coverage, question_weights
-from greffier.search.votes import vote_value
+from greffier.search.votes import describe_vote, vote_value
 
 if TYPE_CHECKING:
     from greffier.api import Greffier
@@ -154,16 +154,7 @@ def find_decisions(
 
 
 def _describe(d: Decision) -> str:
-    outcome = {"adopted": "adopté", "rejected": "rejeté", "postponed": "ajourné", "withdrawn": "retiré"}.get(
-        d.outcome or "", d.outcome or "sans décision écrite"
-    )
-    v = d.vote
-    parts = [
-        f"{n} {label}" for n, label in ((v.pour, "pour"), (v.contre, "contre"), (v.abstention, "abstention(s)")) if n
-    ]
-    if v.unanimite and not parts:
-        return f"{outcome} à l'unanimité"
-    return f"{outcome} ({', '.join(parts)})" if parts else outcome
+    return describe_vote(d.outcome, d.vote)
 
 
 def decision_row(g: Greffier, d: Decision) -> dict[str, Any]:

@@ -60,10 +60,14 @@ def _words(text: str) -> set[str]:
 
 
 def _describe(d: Deliberation) -> str:
+    return describe_vote(d.outcome, d.vote)
+
+
+def describe_vote(outcome_key: str | None, v: Vote | None) -> str:
+    """A vote in words: "adopté (15 pour, 2 abstention(s))", "adopté à l'unanimité", "rejeté"."""
     outcome = {"adopted": "adopté", "rejected": "rejeté", "postponed": "ajourné", "withdrawn": "retiré"}.get(
-        d.outcome or "", d.outcome or "sans décision écrite"
+        outcome_key or "", outcome_key or "sans décision écrite"
     )
-    v = d.vote
     if v is None:
         return outcome
     parts = [
