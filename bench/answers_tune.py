@@ -24,6 +24,7 @@ from typing import Any
 from greffier.api import Greffier
 from greffier.eval.answers import _same_value
 from greffier.search import ask as A
+from greffier.search.candidate import value_key
 from greffier.settings import Settings
 
 # at most this share of wrong answers on the questions chosen on (the target is <= 5 % on unseen ones)
@@ -73,7 +74,7 @@ def main() -> None:
             cands = [] if q.kind == "trend" else A.rank(g, q, issuer)
             gold = r.get("answer")
             scored = [
-                (c.score, A._value_key(c.entity), bool(gold) and _same_value(gold, A._answer_row(c, q), r["type"]))
+                (c.score, value_key(c.entity), bool(gold) and _same_value(gold, A._answer_row(c, q), r["type"]))
                 for c in cands
             ]
             data.setdefault((r["type"], r["split"]), []).append((r["id"], gold is None, scored))

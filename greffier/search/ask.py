@@ -19,7 +19,7 @@ from greffier.extract.headings import fold
 from greffier.records import Entity, Passage, SearchHit
 from greffier.search.amount_ask import amount_asked, amount_factor
 from greffier.search.bodies import Found, asked_kind, kind_agreement, org_candidates, subject_candidates
-from greffier.search.candidate import WEIGHTS, Candidate
+from greffier.search.candidate import WEIGHTS, Candidate, value_key
 from greffier.search.confidence import confidence, shipped_model
 from greffier.search.consistency import Template, support
 from greffier.search.evidence import (
@@ -156,14 +156,6 @@ def _verified(g: Greffier, cands: list[Candidate]) -> list[Candidate]:
         if page is not None and _norm(c.entity.text) in page:
             out.append(c)
     return out
-
-
-def _value_key(e: Entity) -> tuple[Any, ...]:
-    if e.type == "AMOUNT":
-        return ("AMOUNT", round(e.value or 0.0, 4), e.unit)
-    if e.type == "DATE":
-        return ("DATE", e.iso)
-    return (e.type, fold(e.canonical or e.text))
 
 
 def _candidates(
@@ -354,8 +346,8 @@ def _margin(cands: list[Candidate]) -> float:
     """How far the best candidate is ahead of the best one with another value."""
     if not cands:
         return 0.0
-    best = _value_key(cands[0].entity)
-    other = next((c.score for c in cands[1:] if _value_key(c.entity) != best), 0.0)
+    best = value_key(cands[0].entity)
+    other = next((c.score for c in cands[1:] if value_key(c.entity) != best), 0.0)
     return cands[0].score - other
 
 
@@ -608,7 +600,7 @@ def trend(
             missing.append(y)
             continue
         top, best = scored[0]
-        other = next((s for s, c in scored[1:] if _value_key(c.entity) != _value_key(best.entity)), 0.0)
+        other = next((s for s, c in scored[1:] if value_key(c.entity) != value_key(best.entity)), 0.0)
         if top < TREND_YEAR_MIN or top - other < TREND_YEAR_MARGIN:
             missing.append(y)
             continue

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from greffier.extract.headings import fold
 from greffier.records import Entity, SearchHit
 
 # weights of: retrieval score, passage coverage, sentence coverage, proximity (sum to 1)
@@ -22,3 +24,12 @@ class Candidate:
     factor: float = 1.0  # year agreement and date precision
     kinds: tuple[str, ...] = ()  # a body's kind, for ORG candidates ("service", "departemental")
     table_row: bool = False  # read from a table row, not a sentence
+
+
+def value_key(e: Entity) -> tuple[Any, ...]:
+    """What makes two candidates the same value: an amount and its unit, a date, a folded name."""
+    if e.type == "AMOUNT":
+        return ("AMOUNT", round(e.value or 0.0, 4), e.unit)
+    if e.type == "DATE":
+        return ("DATE", e.iso)
+    return (e.type, fold(e.canonical or e.text))

@@ -23,10 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from greffier.search.candidate import Candidate
+from greffier.search.candidate import Candidate, value_key
 
 log = logging.getLogger(__name__)
 
@@ -52,23 +51,14 @@ FEATURES = (
 )
 
 
-def value_key(c: Candidate) -> tuple[Any, ...]:
-    e = c.entity
-    if e.type == "AMOUNT":
-        return ("AMOUNT", round(e.value or 0.0, 4), e.unit)
-    if e.type == "DATE":
-        return ("DATE", e.iso)
-    return (e.type, (e.canonical or e.text).casefold())
-
-
 def features(cands: Sequence[Candidate], kind: str, unit_asked: bool) -> list[float]:
     """The row of :data:`FEATURES` of the best candidate of ``cands`` (best first by hand score)."""
     top = cands[0]
-    key = value_key(top)
+    key = value_key(top.entity)
     best_other: dict[tuple[Any, ...], float] = {}
     same = 0
     for c in cands[1:]:
-        k = value_key(c)
+        k = value_key(c.entity)
         if k == key:
             same += 1
         elif k not in best_other:
