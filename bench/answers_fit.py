@@ -28,7 +28,6 @@ from greffier.settings import Settings
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold" / "questions"
 MAX_WRONG = 0.05
-MODEL_KINDS = tuple(sys.argv[sys.argv.index("--kinds") + 1].split(",")) if "--kinds" in sys.argv else A.MODEL_KINDS
 L2 = 1.0
 DEPTH = 30
 
@@ -106,27 +105,29 @@ def hand_outcome(s: dict) -> str:
     kind = "org" if top[FEATURES.index("org")] else s["kind"]
     min_score, min_margin = A.THRESHOLDS.get(kind, A.THRESHOLDS["figure"])
     score, lead, overlap = top[0], top[FEATURES.index("lead")], top[FEATURES.index("overlap")]
-    if score < min_score or lead < min_margin or overlap == 0:
+    answered = score >= min_score and lead >= min_margin and overlap > 0
+    if not answered and s["kind"] in A.LEAD_KINDS and overlap > 0:  # ask's second rule
+        answered = score >= A.LEAD_SCORE and lead >= A.LEAD_SHARE * score
+    if not answered:
         return "abstained" if s["answerable"] else "right"
     return "right" if s["y"] else "wrong"
 
 
-def combined(model: Model, s: dict, threshold: float) -> str:
-    """ask's rule: the hand thresholds answer; where they abstain, the model answers from ``threshold``."""
+def combined(model: Model, s: dict, threshold: float, kinds: tuple[str, ...]) -> str:
+    """The hand thresholds answer; where they abstain, the model answers questions of ``kinds`` from
+    ``threshold`` (what was measured before keeping the model out of answering)."""
     h = hand_outcome(s)
-    if h == "wrong" or (h == "right" and s["answerable"]):
-        return h
-    if s["kind"] not in MODEL_KINDS:
+    if h == "wrong" or (h == "right" and s["answerable"]) or s["kind"] not in kinds:
         return h
     return outcome(model, s, threshold)
 
 
-def macro(held: list[tuple[Model, dict]], t: float) -> tuple[float, float]:
+def macro(held: list[tuple[Model, dict]], t: float, kinds: tuple[str, ...]) -> tuple[float, float]:
     """Right and wrong rates of ask's rule averaged over issuers, each counting the same: a user's
     corpus is one more issuer, and the in-house sets must not outweigh the others by their size."""
     groups: dict[str, list[str]] = {}
     for m, s in held:
-        groups.setdefault(s["group"], []).append(combined(m, s, t))
+        groups.setdefault(s["group"], []).append(combined(m, s, t, kinds))
     rights = [o.count("right") / len(o) for o in groups.values()]
     wrongs = [o.count("wrong") / len(o) for o in groups.values()]
     return sum(rights) / len(rights), sum(wrongs) / len(wrongs)
@@ -142,8 +143,11 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--index", required=True, type=Path)
     ap.add_argument("--write", action="store_true", help="write greffier/data/answer_model.json")
-    ap.add_argument("--kinds", help="the kinds the model may answer (default: ask's MODEL_KINDS)")
+    ap.add_argument(
+        "--kinds", default="figure,date", help="the kinds the model is measured answering (default: figure,date)"
+    )
     args = ap.parse_args()
+    kinds = tuple(k for k in args.kinds.split(",") if k)
     g = Greffier(Settings(index_dir=args.index, embedding_model=None))
     samples = collect(g, training_rows(g))
     groups = sorted({s["group"] for s in samples})
@@ -160,9 +164,9 @@ def main() -> int:
     chosen = None
     for t in thresholds:
         alone = tally(held, t)
-        both = [combined(m, s, t) for m, s in held]
+        both = [combined(m, s, t, kinds) for m, s in held]
         r, w = both.count("right") / len(both), both.count("wrong") / len(both)
-        macro_r, macro_w = macro(held, t)
+        macro_r, macro_w = macro(held, t, kinds)
         print(
             f"{t:9.2f}  {alone['right']:5.3f}  {alone['wrong']:5.3f}           {r:5.3f}  {w:5.3f}"
             f"      per issuer: {macro_r:5.3f}  {macro_w:5.3f}"
@@ -170,12 +174,11 @@ def main() -> int:
         if chosen is None and macro_w <= MAX_WRONG:
             chosen = t
     chosen = chosen if chosen is not None else thresholds[-1]
-    final_rows = [(m, s) for m, s in held]
-    result = [combined(m, s, chosen) for m, s in final_rows]
+    result = [combined(m, s, chosen, kinds) for m, s in held]
     summary = {k: round(result.count(k) / len(result), 3) for k in ("right", "wrong", "abstained")}
     print(f"chosen threshold {chosen}: LOIO {summary}")
     for grp in groups:
-        part = [combined(m, s, chosen) for m, s in held if s["group"] == grp]
+        part = [combined(m, s, chosen, kinds) for m, s in held if s["group"] == grp]
         print(f"  {grp:45s} n={len(part):3d}", {k: round(part.count(k) / len(part), 3) for k in ("right", "wrong")})
     final = fit(samples)
     final = Model(
