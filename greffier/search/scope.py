@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from greffier.extract.headings import fold
@@ -64,12 +65,21 @@ def question_names(question: str) -> set[str]:
     return out
 
 
-def named_documents(question: str, documents: Iterable[Document]) -> tuple[str, ...]:
-    """The documents the question names, or () when it names none (or names all of them)."""
+@dataclass(frozen=True)
+class Naming:
+    """The documents a question names, and the question's words that named them."""
+
+    doc_ids: tuple[str, ...] = ()
+    words: frozenset[str] = frozenset()
+
+
+def naming(question: str, documents: Iterable[Document]) -> Naming:
+    """The documents the question names, with the words that named them; empty when it names none
+    (or names all of them)."""
     docs = list(documents)
     asked = question_names(question)
     if not asked or not docs:
-        return ()
+        return Naming()
     names = {d.doc_id: document_names(d) for d in docs}
     df: dict[str, int] = {}
     for ws in names.values():
@@ -78,9 +88,15 @@ def named_documents(question: str, documents: Iterable[Document]) -> tuple[str, 
     n = len(docs)
     idf = {w: math.log(n / c) for w, c in df.items() if c <= MAX_SHARE * n}
     if not idf:
-        return ()
+        return Naming()
     scores = {doc_id: sum(idf.get(w, 0.0) for w in ws & asked) for doc_id, ws in names.items()}
     best = max(scores.values())
     if best <= 0:
-        return ()
-    return tuple(sorted(d for d, s in scores.items() if s >= best - 1e-9))
+        return Naming()
+    named = tuple(sorted(d for d, s in scores.items() if s >= best - 1e-9))
+    return Naming(named, frozenset(asked & set().union(*(names[d] for d in named))))
+
+
+def named_documents(question: str, documents: Iterable[Document]) -> tuple[str, ...]:
+    """The documents the question names, or () when it names none (or names all of them)."""
+    return naming(question, documents).doc_ids

@@ -11,7 +11,7 @@ from greffier.extract.dates import find_dates
 from greffier.extract.headings import fold
 from greffier.records import Document
 from greffier.search.question import Question, parse_question
-from greffier.search.scope import document_names, named_documents, question_names
+from greffier.search.scope import naming
 
 if TYPE_CHECKING:
     from greffier.api import Greffier
@@ -114,14 +114,12 @@ def understand(
 def _scoped(q: Question, docs: list[Document], issuer: str | None) -> Question:
     """``q`` limited to the documents it names (with the issuer's own, when one is read), the
     naming words out of its search terms (see :mod:`greffier.search.scope`)."""
-    named = named_documents(q.text, docs)
-    if not named:
+    named = naming(q.text, docs)
+    if not named.doc_ids:
         return q
-    scope = set(named) | {d.doc_id for d in docs if issuer is not None and d.issuer == issuer}
-    by_id = {d.doc_id: d for d in docs}
+    scope = set(named.doc_ids) | {d.doc_id for d in docs if issuer is not None and d.issuer == issuer}
     # the words that named them, not every capitalised word ("la station « Village Vacances »")
-    words = question_names(q.text) & set().union(*(document_names(by_id[d]) for d in named))
-    kept = [w for w in q.terms.split() if not (set(re.split(r"[-'’]", fold(w))) & words)]
+    kept = [w for w in q.terms.split() if not (set(re.split(r"[-'’]", fold(w))) & named.words)]
     return replace(q, scope=tuple(sorted(scope)), terms=" ".join(kept) or q.terms)
 
 
