@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from greffier.extract.dates import MONTH_WORDS
 from greffier.extract.numbers import (
     COUNTED_AFTER_YEAR,
     NUMBER_RE,
@@ -239,7 +240,7 @@ _TAX_AFTER = re.compile(
     r"^(?P<gap>[^€\n.;:!?()]{1,45}?)\(\s*(?P<mark>HT|H\.T\.?|TTC|T\.T\.C\.?|hors\s+taxes?|toutes\s+taxes\s+comprises)\s*\)",
     re.IGNORECASE,
 )
-_MONTHS = r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre"
+_MONTHS = MONTH_WORDS
 _DATE_IN_GAP = re.compile(
     rf"\b\d{{1,2}}(?:er)?\s+(?:{_MONTHS})(?:\s+(?:19|20)\d{{2}})?\b|\b(?:19|20)\d{{2}}\b", re.IGNORECASE
 )

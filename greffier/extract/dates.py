@@ -18,6 +18,8 @@ MONTH_NAMES = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
+# the twelve months written in full, with and without their accents, for a regex alternation
+MONTH_WORDS = "|".join(MONTH_NAMES) + "|fevrier|aout|decembre"
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _SP = r"[ \u00a0\u202f\t]+"
 # "1er", "1ᵉʳ", and "1 er" (a text layer that sets the superscript apart)

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from greffier.extract.dates import MONTH_WORDS, MONTHS
+
 _NUM = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[,.]\d+)?|\d+(?:[,.]\d+)?"
 _UNIT = (
     r"(?:u|nb|unit[ée]s?|points?)\s*/\s*100\s*km|pour\s+100\s*km"
@@ -43,7 +45,7 @@ NOT_GIVEN = re.compile(
 NOT_APPLICABLE = re.compile(
     r"sans objet|pas concern|non concern|non applicable|pas applicable|\bn[ée]ant\b|\bs\.o\b", re.IGNORECASE
 )
-_MONTHS = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
+_MONTHS = MONTH_WORDS
 DATE = re.compile(rf"\b(\d{{1,2}})(?:er)?(?:/(\d{{1,2}})/|\s+({_MONTHS})\s+)(\d{{4}}|\d{{2}})\b", re.IGNORECASE)
 YEAR = re.compile(r"(?<![\d/,.])(19[89]\d|20[0-4]\d)(?![\d/,.])")
 
@@ -163,9 +165,7 @@ def year_of(date_text: str) -> tuple[int, str | None] | None:
         if month_digits:
             mo = int(month_digits)
         else:
-            mo = 1 + [x for x in _MONTHS.split("|") if x not in ("fevrier", "aout", "decembre")].index(
-                {"fevrier": "février", "aout": "août", "decembre": "décembre"}.get(month.lower(), month.lower())
-            )
+            mo = MONTHS[month.lower()]
         if 1 <= mo <= 12 and 1 <= int(day) <= 31:
             return y, f"{y:04d}-{mo:02d}-{int(day):02d}"
         return y, None

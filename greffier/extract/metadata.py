@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from greffier.extract.acts import ORDER_OPERATIVE
-from greffier.extract.dates import MONTH_NAMES, TEXT_DATE, first_date, make_date
+from greffier.extract.dates import MONTH_NAMES, MONTH_WORDS, TEXT_DATE, first_date, make_date
 from greffier.extract.headings import fold
 from greffier.extract.identity import ActesId, actes_ids, date_in_words, detect_body
 from greffier.extract.identity import detect_issuer as identify_issuer
@@ -264,12 +264,9 @@ def _signature_date(text: str) -> str | None:
     return found
 
 
-_MONTH_WORDS = "|".join(MONTH_NAMES) + "|fevrier|aout|decembre"
-
-
 def _split_day(text: str) -> str:
     """'Séance du 1 6 décembre 2013' -> 'Séance du 16 décembre 2013' (an OCR'd day split in two)."""
-    return re.sub(rf"(?i)\b([0-3]) (\d)(?=\s+(?:{_MONTH_WORDS})\b)", r"\1\2", text)
+    return re.sub(rf"(?i)\b([0-3]) (\d)(?=\s+(?:{MONTH_WORDS})\b)", r"\1\2", text)
 
 
 _ASSEMBLY = {"commune": "conseil municipal", "epci": "conseil communautaire", "region": "conseil régional"}

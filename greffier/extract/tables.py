@@ -33,6 +33,7 @@ from pathlib import Path
 
 from greffier.extract import plumber
 from greffier.extract.amounts import find_amounts
+from greffier.extract.dates import MONTH_WORDS
 from greffier.extract.glyphs import CHECKED, UNCHECKED, normalize_glyphs
 from greffier.extract.headings import fold
 from greffier.extract.numbers import parse_number
@@ -439,8 +440,7 @@ _DATEISH = re.compile(r"^(?:[A-Za-zÀ-ÿ'’.\s]{0,30}\s)?\d{1,2}/\d{1,2}/(?:19|
 _N_MINUS = re.compile(r"\bN\s*[-+]\s*\d\b")
 # a date in words heading a column: "1er janvier 2022", "Au 31 décembre 2023"
 _WORD_DATEISH = re.compile(
-    r"^(?:[A-Za-zÀ-ÿ'’.\s]{0,30}\s)?(?:1\s?er|\d{1,2})\s+(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t"
-    r"|septembre|octobre|novembre|d[ée]cembre)\s+(?:19|20)\d{2}$",
+    rf"^(?:[A-Za-zÀ-ÿ'’.\s]{{0,30}}\s)?(?:1\s?er|\d{{1,2}})\s+(?:{MONTH_WORDS})\s+(?:19|20)\d{{2}}$",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
