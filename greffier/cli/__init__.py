@@ -76,7 +76,7 @@ def ingest(
     """
     import time
 
-    from greffier.api import expand_paths
+    from greffier.sources import expand_paths
 
     Ctx.ocr = ocr
     total = sum(1 for _ in expand_paths(paths))
