@@ -98,7 +98,7 @@ def _from_lines(
 ) -> list[Deliberation]:
     out: list[Deliberation] = []
     items = recueil_acts(sections, para_pages) if doc.kind == "recueil" else []
-    items = items or find_items(sections, para_pages)
+    items = items or find_items(sections, para_pages, extract=doc.kind == "deliberation")
     if (doc.kind == "arrete" and items) or (
         doc.kind == "deliberation" and items and all(it.position and not it.ref for it in items)
     ):

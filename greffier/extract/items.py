@@ -177,8 +177,10 @@ def _start(line: str) -> tuple[str, str | None, str | None, str, str | None] | N
     return None
 
 
-def find_items(sections: Sequence[Section], para_pages: ParaPages) -> list[Item]:
-    """The decided items of a document, in reading order."""
+def find_items(sections: Sequence[Section], para_pages: ParaPages, extract: bool = False) -> list[Item]:
+    """The decided items of a document, in reading order. ``extract``: a deliberation extract,
+    where the numbered parts after its one referenced deliberation ("Délibération n° 2022-141 :
+    …" then "1 — Ouverture à l'urbanisation …") are that deliberation's own sections."""
     lines = _lines(sections, para_pages)
     starts: list[tuple[int, tuple[str, str | None, str | None, str, str | None]]] = []
     for i, ln in enumerate(lines):
@@ -188,6 +190,9 @@ def find_items(sections: Sequence[Section], para_pages: ParaPages) -> list[Item]
     if not starts:
         return []
     kinds = {k for _, (k, *_rest) in starts}
+    if extract and [k for _, (k, *_r) in starts].count("ref") == 1:
+        first_ref = next(i for i, (k, *_r) in starts if k == "ref")
+        starts = [s for s in starts if s[1][0] != "num" or s[0] < first_ref]
     if "ref" in kinds:  # numbered agenda parts around referenced deliberations: only the latter
         # an "OBJET : …" line inside a referenced deliberation is its subject, not another item
         first_ref = next(i for i, (k, *_r) in starts if k == "ref")
