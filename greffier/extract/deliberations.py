@@ -26,7 +26,7 @@ from greffier.extract.decided import CLOSING, DECISION, decided_amounts
 from greffier.extract.headings import numbering
 from greffier.extract.items import ParaPages, find_items, whole_act
 from greffier.extract.refs import find_refs
-from greffier.extract.votes import outcome_of, read_vote
+from greffier.extract.votes import decision_vote, outcome_of
 from greffier.records import Deliberation, Document, Entity, Page, Section, Table
 
 _OBJET = re.compile(r"^.*?(?:Objet\s*:\s*|[-–:]\s+)", re.IGNORECASE)
@@ -137,7 +137,7 @@ def _from_lines(
                 amounts=item.amounts
                 if item.amounts is not None
                 else decided_amounts(_record_amounts(rec, by_section, tables), item.text),
-                vote=(vote := None if item.delegated else read_vote(item.text)),
+                vote=(vote := None if item.delegated else decision_vote(item.text)),
                 page_start=item.page_start,
                 page_end=item.page_end,
                 section_id=item.parts[0][0].section_id,
@@ -193,7 +193,7 @@ def _from_sections(
                 date=doc.date,
                 title=_title(rec),
                 amounts=_record_amounts(rec, by_section, tables),
-                vote=(vote := read_vote(text)),
+                vote=(vote := decision_vote(text)),
                 page_start=rec.page_start,
                 page_end=rec.page_end,
                 section_id=rec.head.section_id,
