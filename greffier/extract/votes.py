@@ -9,7 +9,7 @@ import re
 from greffier.extract.identity import words_value
 from greffier.records import Vote
 
-__all__ = ["decision_vote", "outcome_of", "read_vote"]
+__all__ = ["decision_vote", "members", "outcome_of", "read_vote"]
 
 _NAMES = re.compile(r"\b(?:M\.|Mme|Mmes|MM\.|Monsieur|Madame|Messieurs|Mesdames)\s")
 
@@ -225,7 +225,27 @@ def read_vote(text: str) -> Vote | None:
     majority = re.search(r"a la majorite", low, re.IGNORECASE)
     if not unanimous and not majority and all(v is None for v in counts.values()):
         return None
-    return Vote(pour=counts["pour"], contre=counts["contre"], abstention=counts["abstention"], unanimite=unanimous)
+    votants, effectif = members(low)
+    return Vote(
+        pour=counts["pour"],
+        contre=counts["contre"],
+        abstention=counts["abstention"],
+        unanimite=unanimous,
+        votants=votants,
+        effectif=effectif,
+    )
+
+
+_VOTANTS = re.compile(r"(?i)\b(?:nombre\s+de\s+)?votants\s*[:;=]?\s*(\d{1,3})\b")
+_EFFECTIF = re.compile(r"(?i)\ben\s+exercice\s*[:;=]?\s*(\d{1,3})\b|\beffectif(?:\s+l[ée]gal)?\s*[:;=]\s*(\d{1,3})\b")
+
+
+def members(text: str) -> tuple[int | None, int | None]:
+    """(voters, members in office) as a header or a vote states them: "Membres en exercice : 29
+    Membres présents : 25 Membres votants : 28", "Votants : 15"."""
+    v = _VOTANTS.search(text)
+    e = _EFFECTIF.search(text)
+    return (int(v.group(1)) if v else None, int(e.group(1) or e.group(2)) if e else None)
 
 
 def outcome_of(text: str, kind: str = "", vote: Vote | None = None) -> str | None:
