@@ -60,6 +60,9 @@ _INLINE_REF = re.compile(
     r"|(?<=€\s)(?=(?:19|20)\d{2}\s?/\s?\d{1,4}\s*[–—\-]\s+[A-ZÀ-Ý«])"
     # an agenda number glued to the sentence or the date before: "… du 3 avril 2025 1. Budget primitif"
     r"|(?<=[.;:)\d]\s)(?=\d{1,2}\.\s+[A-ZÀ-Ý][a-zà-ÿ'’]+\s+\w)"
+    # a numbered deliberation glued to the header before: "… légalité : 7 décembre 2022 Délibération n° 2022-141 : …"
+    r"|(?<=[\d.;:)]\s)(?=D[ÉEée]LIB[ÉEée]RATION\s+[Nn][°o]\s?[\w-]*\d{2,4}\s?[/_\-.]\s?\d{1,4}\s*[:–—\-]\s*[A-ZÀ-Ý])"
+    r"|(?<=[\d.;:)]\s)(?=D[ée]lib[ée]ration\s+[Nn][°o]\s?[\w-]*\d{2,4}\s?[/_\-.]\s?\d{1,4}\s*[:–—\-]\s*[A-ZÀ-Ý])"
 )
 _DECIDED = re.compile(
     r"d[ée]cide|adopt[ée]|approuv[ée]|unanimit[ée]|u[nm]a[nm][il1][mn][il1]t|voix\s+pour|\bpour\s*:\s*\d|[ée]met\s+un\s+avis|"

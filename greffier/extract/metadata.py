@@ -264,13 +264,15 @@ def _recueil_date(head: str) -> str | None:
 # a budget's vote: "Voté par l'Assemblée plénière lors de sa séance du 14 décembre 2023",
 # "Délibéré par l'assemblée délibérante, réunie en session à Rennes, le 14/12/2023"
 _BUDGET_VOTE = re.compile(
-    r"(?i)(?<!\bvu )(?<!\bvu la )\b(?:vot[ée]e?|d[ée]lib[ée]r[ée]e?|adopt[ée]e?)\s+(?:par|en|lors)\b[^.\n]{0,100}?"
+    r"(?i)\b(?:vot[ée]e?|d[ée]lib[ée]r[ée]e?|adopt[ée]e?)\s+(?:par|en|lors)\b[^.\n]{0,100}?"
     r"\b(?:le|du)\s*:?\s*(?P<date>[^\n]{6,30})"
 )
 
 
 def _budget_date(text: str) -> str | None:
     for m in _BUDGET_VOTE.finditer(text):
+        if re.search(r"(?i)\bvu\b[^.;\n]{0,60}$", text[max(0, m.start() - 70) : m.start()]):
+            continue  # "Vu la délibération adoptée le …": another act
         iso = first_date(m.group("date").lower())
         if iso:
             return iso

@@ -162,13 +162,21 @@ _DECIDING = re.compile(
 )
 
 
+# a sentence that quotes another act's vote: "le syndicat, par une délibération adoptée à l'unanimité, a …"
+_QUOTING = re.compile(
+    r"(?i)par\s+(?:une\s+|sa\s+)?d[ée]lib[ée]ration|d[ée]lib[ée]ration\s+(?:n[°o]|du\s|en\s+date|adopt)"
+    r"|\ba\s+(?:[ée]t[ée]\s+)?(?:adopt|approuv|vot)"
+)
+
+
 def decision_vote(text: str) -> Vote | None:
-    """The vote of an item: read from its last deciding formula on ("Après en avoir délibéré, à
-    l'unanimité, …"; the 200 characters before it too: "Le conseil, à l'unanimité, après en
-    avoir délibéré"), else from its whole text."""
+    """The vote of an item: read from its last deciding formula on, with the 200 characters before it
+    ("Le conseil, à l'unanimité, après en avoir délibéré") less the sentences that quote another
+    act's vote; else from its whole text."""
     last = max((m.start() for m in _DECIDING.finditer(text)), default=None)
     if last is not None and last > 200:
-        vote = read_vote(text[last - 200 :])
+        window = re.split(r"(?<=[.;\n])\s*", text[last - 200 :])
+        vote = read_vote(" ".join(part for part in window if not _QUOTING.search(part)))
         if vote is not None:
             return vote
     return read_vote(text)
