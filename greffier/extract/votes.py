@@ -175,8 +175,9 @@ def decision_vote(text: str) -> Vote | None:
     act's vote; else from its whole text."""
     last = max((m.start() for m in _DECIDING.finditer(text)), default=None)
     if last is not None and last > 200:
-        window = re.split(r"(?<=[.;\n])\s*", text[last - 200 :])
-        vote = read_vote(" ".join(part for part in window if not _QUOTING.search(part)))
+        # the quoting sentences blanked, the rest (its line breaks too) kept as written
+        window = re.sub(r"[^.;\n]+", lambda m: "" if _QUOTING.search(m.group(0)) else m.group(0), text[last - 200 :])
+        vote = read_vote(window)
         if vote is not None:
             return vote
     return read_vote(text)
