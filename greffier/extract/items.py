@@ -95,6 +95,8 @@ _COUNCIL_ACTS = re.compile(
 _TITLE_END = re.compile(
     r"\s+(?:(?:Monsieur|Madame|M\.|Mme)\s+(?:le|la|l['’])\s*(?:Maire|Pr[ée]sident|Adjoint)|Rapporteur\s*:|"
     r"[Ll]e\s+[Cc]onseil\b|[Ll]es\s+membres\b|Vu\s+le|Vu\s+la|VU\s|Expos[ée]\s*:"
+    # the vote run into the title's line: "Tarifs de l'eau 2023 Adopté à la majorité : …"
+    r"|(?:Adopt[ée]e?s?|ADOPT[ÉE]E?S?|Approuv[ée]e?s?|APPROUV[ÉE]E?S?)\b|V[Oo][Tt][Ee]\s*:|[ÀA]\s+l['’]\s?unanimit|UNANIMIT"
     # an order's preamble: "Le préfet des Alpes-de-Haute-Provence, VU …", "LE MAIRE de …"
     r"|L[EeAa]\s+PR[ÉE]F|L[ea]\s+[Pp]r[ée]f(?:et|[èe]te)\b|LE\s+MAIRE\b|L[ea]\s+[Mm]aire\s+de\b)"
 )
@@ -195,7 +197,8 @@ def find_items(sections: Sequence[Section], para_pages: ParaPages, extract: bool
     kinds = {k for _, (k, *_rest) in starts}
     if extract and [k for _, (k, *_r) in starts].count("ref") == 1:
         first_ref = next(i for i, (k, *_r) in starts if k == "ref")
-        starts = [s for s in starts if s[1][0] != "num" or s[0] < first_ref]
+        if not any(k == "num" and i < first_ref for i, (k, *_r) in starts):  # no agenda numbering before it
+            starts = [s for s in starts if s[1][0] != "num" or s[0] < first_ref]
     if "ref" in kinds:  # numbered agenda parts around referenced deliberations: only the latter
         # an "OBJET : …" line inside a referenced deliberation is its subject, not another item
         first_ref = next(i for i, (k, *_r) in starts if k == "ref")

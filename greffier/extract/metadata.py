@@ -367,6 +367,8 @@ def detect_metadata(
         date = _budget_date(first_pages_text + "\n" + text[-4000:])
     if kind == "budget" and found is not None and found.family in _ASSEMBLY:
         body = _ASSEMBLY[found.family]  # a budget is voted by the collectivité's assembly
+    elif body is None and kind in ("proces_verbal", "deliberation", "ordre_du_jour") and found is not None:
+        body = _ASSEMBLY.get(found.family)  # "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS" of a commune: its council
     year = int(date[:4]) if date else _year(kind, head, text, date, filename)
     if kind == "proces_verbal" and date:
         council = body if body in ("conseil communautaire", "bureau communautaire") else "conseil municipal"

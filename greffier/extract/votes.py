@@ -67,7 +67,11 @@ _FIGURES = re.compile(r"\(\d{1,3}\)")
 
 # the vote's words as an OCR misreads them: "unanimlte", "l'unanimit6", "vo1x", "P0ur", "C0ntre"
 _OCR_WORDS = (
-    (("unan", "uman", "unam", "umam"), re.compile(r"(?i)u[nm]a[nm][il1|!][mn][il1|!]t[e6]?\b"), "unanimite"),
+    (
+        ("unan", "uman", "unam", "umam", "unarn", "urnan"),
+        re.compile(r"(?i)u(?:[nm]|rn)a(?:[nm]|rn)[il1|!](?:[mn]|rn)[il1|!]t[e6]?\b"),
+        "unanimite",
+    ),
     (("v0", "vo1", "volx", "vo|", "vo!"), re.compile(r"\bv[o0][il1|!]x\b"), "voix"),
     (("p0ur",), re.compile(r"\bP0ur\b"), "Pour"),
     (("p0ur",), re.compile(r"\bp0ur\b"), "pour"),
@@ -132,6 +136,10 @@ _AGAINST = re.compile(
 )
 
 
+_PAIR = rf"({_TABLE_LABEL})\s*[:=;]?\s*(\d{{1,3}})(?![\d,.]\d)"
+_RUN = re.compile(rf"(?i)(?<!\d)(?<!\d\s)\b(?:{_TABLE_LABEL}\s*[:=;]?\s*\d{{1,3}}(?![\d,.]\d)[^\w\n]{{0,4}}){{2,}}")
+
+
 def _table_vote(text: str) -> dict[str, int] | None:
     for m in _TABLE.finditer(text):
         labels = [fold_label(x) for x in re.findall(_TABLE_LABEL, m.group("labels"), re.IGNORECASE)]
@@ -187,6 +195,8 @@ def read_vote(text: str) -> Vote | None:
     low = _plain(text)
     # "Punanimité", "lunanimité": an OCR's "l'unanimité"
     unanimous = bool(re.search(r"unanimite|unanimement|\bunanime\b|una-?\s?nimite|unani-?\s?mite", low, re.IGNORECASE))
+    # "à l'unanimité moins une voix", "unanimité sauf 2 abstentions": not unanimous
+    unanimous = unanimous and not re.search(r"(?i)unanimite\s*(?:moins|sauf|[àa]\s+l['’]exception)", low)
     counts: dict[str, int | None] = {"pour": None, "contre": None, "abstention": None}
     leads = _LEADS.search(low) is not None
     for key, pattern in (_LABELLED_LEADING if leads else _LABELLED).items():
@@ -199,6 +209,13 @@ def read_vote(text: str) -> Vote | None:
         counts["pour"], counts["contre"] = int(m.group(1)), int(m.group(2))
         if m.group(3) is not None and counts["abstention"] is None:
             counts["abstention"] = int(m.group(3))
+    # labels each followed by its figure, no colons: "Pour 23 Abstention 6", "Votants 29 Pour 23 Contre 2"
+    for m in _RUN.finditer(low):
+        pairs = {fold_label(a): int(b) for a, b in re.findall(_PAIR, m.group(0), re.IGNORECASE)}
+        found = {k: v for k, v in pairs.items() if k in counts and counts[k] is None}
+        if found and all(counts[k] is None for k in ("pour", "contre", "abstention") if k in pairs):
+            counts.update(found)
+            break
     table = _table_vote(low)
     if table and all(counts[k] is None for k in table):
         counts.update(table)
