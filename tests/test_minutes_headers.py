@@ -250,3 +250,16 @@ def test_the_vote_is_the_decisions_not_the_exposes() -> None:
     v = decision_vote(text)
     assert v is not None and (v.pour, v.contre, v.unanimite) == (20, 3, False)
     assert read_vote("Le conseil prend acte de la tenue du débat d'orientation budgétaire.") is None
+
+
+def test_an_orders_date_is_its_own_not_the_one_it_modifies_or_cites() -> None:
+    from greffier.extract.metadata import _order_date
+
+    head = (
+        "PRÉFET DU VAL-DE-MARNE\n"
+        "ARRÊTÉ N° 2015/123 modifiant l'arrêté n° 2014/45 du 12 août 2014 fixant les bureaux de vote\n"
+        "Vu l'arrêté préfectoral du 3 mars 2013"
+    )
+    assert _order_date(head, "Fait à Créteil, le 28 août 2015", []) == "2015-08-28"
+    own = "ARRÊTÉ N° 2024-12 du 3 avril 2024 modifiant l'arrêté du 2 mars 2020"
+    assert _order_date(own, "Fait à Moulins, le 5 avril 2024", []) == "2024-04-03"

@@ -236,6 +236,11 @@ def _order_date(head: str, text: str, ids: list[ActesId]) -> str | None:
     for m in re.finditer(
         r"(?i)\b(?:arr[êe]t[ée]|d[ée]cision)\b[^\n]{0,60}?\b(?:du|en\s+date\s+du)\s+(.{0,30})", head[:1500]
     ):
+        line = head[head.rfind("\n", 0, m.start()) + 1 : m.start()] + m.group(0)[: m.start(1) - m.start()]
+        if re.search(
+            r"(?i)\bvu\b|\b[lL]['’]\s?(?:arr|d[ée]c)|\b(?:modifiant|abrogeant|compl[ée]tant|rempla[çc]ant)\b", line
+        ):
+            continue  # "Vu l'arrêté du …", "… modifiant l'arrêté du …": another order's date
         iso = first_date(m.group(1).lower())
         if iso:
             return iso
