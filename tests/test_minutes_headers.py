@@ -263,3 +263,49 @@ def test_an_orders_date_is_its_own_not_the_one_it_modifies_or_cites() -> None:
     assert _order_date(head, "Fait à Créteil, le 28 août 2015", []) == "2015-08-28"
     own = "ARRÊTÉ N° 2024-12 du 3 avril 2024 modifiant l'arrêté du 2 mars 2020"
     assert _order_date(own, "Fait à Moulins, le 5 avril 2024", []) == "2024-04-03"
+
+
+CITY_EXTRACT = """\
+VILLE DE SAINT-ÉTIENNE
+EXTRAIT DU REGISTRE DES DELIBERATIONS DU CONSEIL MUNICIPAL
+Séance du jeudi 19 décembre 2013
+Nombre de membres en exercice : 65 Présents : 50 Votants : 60
+AFFAIRE N° 15 - Attribution de subventions aux associations - Exercice 2014 Mesdames, Messieurs, la Ville soutient
+la vie associative. Il vous est proposé d'attribuer les subventions figurant dans le tableau annexé.
+En conséquence, je vous demande de bien vouloir :
+- approuver l'attribution des subventions pour un montant total de 125 000 € ;
+Pour : 52 Contre : 0 Abstentions : 8
+Adopté à la majorité.
+ANNEXE
+1. Association sportive 5 000 €
+2. Comité des fêtes 2 000 €
+"""
+
+
+def test_an_extract_labelled_affaire_and_one_numbered_by_its_title_block(tmp_path: Path) -> None:
+    parsed = _parse(tmp_path, CITY_EXTRACT, "extrait.txt")
+    assert (parsed.document.body, parsed.document.date) == ("conseil municipal", "2013-12-19")
+    # the annex's numbered rows are the deliberation's, not records; the exposé's address ends the title
+    (d,) = parsed.deliberations
+    assert d.title == "Attribution de subventions aux associations - Exercice 2014"
+    assert (d.vote.pour, d.vote.contre, d.vote.abstention, d.vote.votants, d.vote.effectif) == (52, 0, 8, 60, 65)
+    numbered = (
+        "VILLE DE SAINT-ÉTIENNE\nCONSEIL MUNICIPAL DU 19 DECEMBRE 2013\nDELIBERATION N°2013/612\n"
+        "OBJET : TARIFS MUNICIPAUX 2014 - APPROBATION\nMesdames, Messieurs,\n"
+        "Le Conseil municipal, après en avoir délibéré, décide d'approuver les tarifs.\nAdopté à l'unanimité.\n"
+    )
+    (t,) = _parse(tmp_path, numbered, "tarifs.txt").deliberations
+    assert (t.ref, t.title) == ("2013/612", "TARIFS MUNICIPAUX 2014 - APPROBATION")
+
+
+def test_the_vote_run_into_an_items_title_ends_it(tmp_path: Path) -> None:
+    text = (
+        "COMMUNE DE VENACO\nCOMPTE RENDU SOMMAIRE DU CONSEIL MUNICIPAL DU 13 FÉVRIER 2023\n"
+        "1. Débat d'orientation budgétaire 2023\nLe conseil municipal prend acte de la tenue du débat.\n"
+        "2. Tarifs de l'eau 2023\nAdopté à la majorité : 22 voix pour, 7 contre (groupe X)\n"
+    )
+    parsed = _parse(tmp_path, text, "cr.txt")
+    by_title = {d.title: d for d in parsed.deliberations}
+    assert by_title["Tarifs de l'eau 2023"].vote.pour == 22
+    assert by_title["Débat d'orientation budgétaire 2023"].vote is None
+    assert by_title["Débat d'orientation budgétaire 2023"].outcome == "noted"

@@ -107,6 +107,10 @@ def _from_lines(
         act = whole_act(sections, para_pages)
         if act is not None and (act.ref or act.title) and len(CLOSING.findall(act.text)) <= 1:
             items = [act] if DECISION.search(act.text) else items
+    if doc.kind == "deliberation" and len(items) == 1 and items[0].ref is None:
+        act = whole_act(sections, para_pages)  # "DELIBERATION N°2013/612" above "OBJET : …"
+        if act is not None and act.ref:
+            items[0].ref = act.ref
     if not items and doc.kind in ("deliberation", "arrete", "recueil"):
         act = whole_act(sections, para_pages)  # one act, its number and object in its title block
         items = [act] if act is not None and DECISION.search(act.text) else []
