@@ -23,7 +23,7 @@ from typing import Any
 from greffier.extract.acts import recueil_acts
 from greffier.extract.debate import debate_ranges, in_ranges
 from greffier.extract.decided import CLOSING, DECISION, decided_amounts
-from greffier.extract.headings import numbering
+from greffier.extract.headings import number_value, numbering
 from greffier.extract.items import ParaPages, find_items, whole_act
 from greffier.extract.refs import find_refs
 from greffier.extract.votes import decision_vote, outcome_of
@@ -245,6 +245,8 @@ def _records(doc: Document, sections: list[Section], page_text: dict[int, str]) 
         kinds.append(num[0] if num and num[0] in ("delib", "num", "num-dash-1") else None)
     if "delib" in kinds:  # numbered parts around numbered deliberations: only the latter are records
         kinds = [k if k == "delib" else None for k in kinds]
+    else:
+        kinds = _nested_lists_off(sections, kinds)
     refs = [find_refs(s.heading, doc.year, doc.issuer) if k else [] for s, k in zip(sections, kinds)]
     heading_refs = {r.ref for found in refs for r in found}
     if heading_refs:  # amid referenced deliberations, "2022 - 114 Occupation … 117,60 €" is a table row
@@ -303,6 +305,26 @@ def _records(doc: Document, sections: list[Section], page_text: dict[int, str]) 
             r.parts[k] = (s, a, m.cut)
             r.page_end = max(r.page_start, m.page_start)
     return records
+
+
+def _nested_lists_off(sections: list[Section], kinds: list[str | None]) -> list[str | None]:
+    """A numbered list under a numbered item ("3. Subventions" then, one level down, "1. Association
+    A", "2. Club B") is that item's text, not more records: a deeper run that starts again at 1."""
+    out = list(kinds)
+    item: Section | None = None  # the open numbered item
+    nested = False
+    for i, (s, k) in enumerate(zip(sections, kinds)):
+        if k is None:
+            continue
+        if item is not None and s.level > item.level:
+            num = numbering(s.heading)
+            value = number_value(num[2]) if num else None
+            if nested or value == 1:
+                nested = True
+                out[i] = None
+                continue
+        item, nested = s, False
+    return out
 
 
 def _extend(rec: _Record, sections: list[Section], i: int, kinds: list[str | None]) -> None:
