@@ -309,3 +309,13 @@ def test_the_vote_run_into_an_items_title_ends_it(tmp_path: Path) -> None:
     assert by_title["Tarifs de l'eau 2023"].vote.pour == 22
     assert by_title["Débat d'orientation budgétaire 2023"].vote is None
     assert by_title["Débat d'orientation budgétaire 2023"].outcome == "noted"
+
+
+def test_a_convocation_letter_that_never_says_convocation(tmp_path: Path) -> None:
+    text = (
+        "COMMUNE DE MOROSAGLIA\nMesdames et Messieurs les conseillers municipaux sont convoqués à la séance du\n"
+        "conseil municipal qui se tiendra le vendredi 7 juin 2024 à 18 heures.\n"
+        "1. Compte administratif 2023\n2. Budget supplémentaire 2024\nFait à Morosaglia, le 31 mai 2024\n"
+    )
+    parsed = _parse(tmp_path, text, "courrier.txt")
+    assert (parsed.document.kind, parsed.document.date, parsed.deliberations) == ("ordre_du_jour", "2024-06-07", ())

@@ -126,7 +126,12 @@ def _is_order(text: str) -> bool:
 
 # an agenda's or a convocation's title; "Date de convocation :", "Envoi de la convocation le" in a
 # deliberation's header are mentions
-_AGENDA = r"ordre du jour|(?<!la )(?<!date de )convocation"
+_AGENDA = (
+    r"ordre du jour|(?<!la )(?<!date de )convocation"
+    # a convocation letter that never says "convocation": "… sont convoqués à la séance …", "j'ai
+    # l'honneur de vous convoquer", unlike the minutes' "dûment convoqué", "convoqué le …"
+    r"|\b(?:sont|etes|seront) (?:convoque|invite)e?s? (?:a|en)\b|vous convoquer\b|vous (?:convie|inviter)\b"
+)
 
 
 def _kind(head: str, text: str, filename: str) -> str:
@@ -169,7 +174,7 @@ def _kind(head: str, text: str, filename: str) -> str:
         ("liste_deliberations", r"repertoire|liste deliberations"),
         ("rpqs", r"\brpqs\b"),
         ("rapport_activite", r"rapport activite"),
-        ("ordre_du_jour", r"\b(odj|convocation|ordre du jour)\b"),
+        ("ordre_du_jour", r"\b(odj|convoc|convocation|ordre du jour)\b"),
         ("proces_verbal", r"\b(compte rendu|proces verbal|pv|cr)\b"),
         ("budget", r"\b(bp|budget)\b"),
     ):
