@@ -91,14 +91,11 @@ _WORDS_AND_FIGURES = re.compile(rf"(?i)\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER
 # "Pour : 22", "POUR: 22", "Pour = 22", "Abstention(s) : 2", "Contre : néant", "Contre : -" (none);
 # as an OCR reads them: "Pour ; 25", "Pour : 2S", "Contre : O"; a label after its figure ("26 POUR ;
 # 3 CONTRE") is not followed by its own figure
-_FIGURE = r"(\d{1,3}(?![\dOolIS])|[\dOolIS]{1,3}\b|n[ée]ant|aucune?|[-–/](?=\s|$))"
+_FIGURE = r"(?P<fig>\d{1,3}(?![\dOolIS])|[\dOolIS]{1,3}\b|n[ée]ant|aucune?|[-–/](?=\s|$))"
 _LABELS = (("pour", "Pour"), ("contre", "Contre"), ("abstention", r"(?:Abstentions?|Abst\.)(?:\s*\(s\))?"))
-_LABELLED = {
-    key: rf"(?:(?<!\d )(?<!\d)\b{label}\s*[»\"”]?\s*;|\b{label}\s*[»\"”]?\s*[:=])\s*{_FIGURE}" for key, label in _LABELS
-}
+_LABELLED = {key: re.compile(rf"(?i)\b{label}\s*[»\"”]?\s*(?P<sep>[:;=])\s*{_FIGURE}") for key, label in _LABELS}
 # a text whose first label comes before its figure ("Pour ; 25 Contre ; 0"): every label does
 _LEADS = re.compile(r"(?i)(?<!\d )(?<!\d)\b(?:Pour|Contre|Abstentions?)\s*[:;=]\s*\d")
-_LABELLED_LEADING = {key: rf"\b{label}\s*[»\"”]?\s*[:;=]\s*{_FIGURE}" for key, label in _LABELS}
 _OCR_DIGITS = str.maketrans("OoIlS", "00115")
 
 
@@ -136,6 +133,8 @@ _AGAINST = re.compile(
 )
 
 
+# a cheap look for a label followed by its figure (no lookbehinds) before the run is looked for
+_RUN_HINT = re.compile(r"(?i)(?:pour|contre|abstentions?|votants)\s*[:=;]?\s*\d")
 _PAIR = rf"({_TABLE_LABEL})\s*[:=;]?\s*(\d{{1,3}})(?![\d,.]\d)"
 _RUN = re.compile(rf"(?i)(?<!\d)(?<!\d\s)\b(?:{_TABLE_LABEL}\s*[:=;]?\s*\d{{1,3}}(?![\d,.]\d)[^\w\n]{{0,4}}){{2,}}")
 
@@ -198,19 +197,21 @@ def read_vote(text: str) -> Vote | None:
     # "à l'unanimité moins une voix", "unanimité sauf 2 abstentions": not unanimous
     unanimous = unanimous and not re.search(r"(?i)unanimite\s*(?:moins|sauf|[àa]\s+l['’]exception)", low)
     counts: dict[str, int | None] = {"pour": None, "contre": None, "abstention": None}
-    leads = _LEADS.search(low) is not None
-    for key, pattern in (_LABELLED_LEADING if leads else _LABELLED).items():
-        m = re.search(pattern, low, re.IGNORECASE)
-        if m:
-            raw = m.group(1)
-            counts[key] = _figure(raw)
+    lowered = low.lower()
+    leads = ";" in low and _LEADS.search(low) is not None  # the style only matters for ";" separators
+    for key, pattern in _LABELLED.items():
+        for m in pattern.finditer(low):
+            if m.group("sep") == ";" and not leads and re.search(r"\d\s?$", low[max(0, m.start() - 2) : m.start()]):
+                continue  # "26 POUR ; 3 CONTRE": the label after its figure
+            counts[key] = _figure(m.group("fig"))
+            break
     m = _SEQUENCE.search(low)
     if m and counts["pour"] is None and counts["contre"] is None:
         counts["pour"], counts["contre"] = int(m.group(1)), int(m.group(2))
         if m.group(3) is not None and counts["abstention"] is None:
             counts["abstention"] = int(m.group(3))
     # labels each followed by its figure, no colons: "Pour 23 Abstention 6", "Votants 29 Pour 23 Contre 2"
-    for m in _RUN.finditer(low):
+    for m in _RUN.finditer(low) if _RUN_HINT.search(low) else ():
         pairs = {fold_label(a): int(b) for a, b in re.findall(_PAIR, m.group(0), re.IGNORECASE)}
         found = {k: v for k, v in pairs.items() if k in counts and counts[k] is None}
         if found and all(counts[k] is None for k in ("pour", "contre", "abstention") if k in pairs):
@@ -223,7 +224,6 @@ def read_vote(text: str) -> Vote | None:
     if m and counts["pour"] is None and counts["contre"] is None:
         counts["pour"], counts["contre"] = _count(m.group(1)), _count(m.group(2))
     # "par 12 voix pour, 2 contre et 3 abstentions", "Vote : 9 voix pour", "quinze voix pour"
-    lowered = low.lower()
     for key, pattern in _VOICES:
         if counts[key] is None and ("abstention" if key == "abstention" else key) in lowered:
             for m in pattern.finditer(low):
@@ -239,8 +239,8 @@ def read_vote(text: str) -> Vote | None:
                 names = len(_NAMES.findall(m.group(1) + " "))
                 counts[key] = names or None
     # "M. X et Mme Y s'abstenant", "Mme Z vote contre": the members named
-    for key, pattern in (("abstention", _ABSTAINING), ("contre", _AGAINST_NAMED)):
-        if counts[key] is None:
+    for key, pattern, hint in (("abstention", _ABSTAINING, "s'"), ("contre", _AGAINST_NAMED, "vot")):
+        if counts[key] is None and hint in lowered and key[:4] in lowered:
             m = pattern.search(low)
             if m:
                 counts[key] = len(_NAMES.findall(m.group("names") + " ")) or None
@@ -269,8 +269,9 @@ _EFFECTIF = re.compile(r"(?i)\ben\s+exercice\s*[:;=]?\s*(\d{1,3})\b|\beffectif(?
 def members(text: str) -> tuple[int | None, int | None]:
     """(voters, members in office) as a header or a vote states them: "Membres en exercice : 29
     Membres présents : 25 Membres votants : 28", "Votants : 15"."""
-    v = _VOTANTS.search(text)
-    e = _EFFECTIF.search(text)
+    low = text.lower()
+    v = _VOTANTS.search(text) if "votant" in low else None
+    e = _EFFECTIF.search(text) if "exercice" in low or "effectif" in low else None
     return (int(v.group(1)) if v else None, int(e.group(1) or e.group(2)) if e else None)
 
 
