@@ -319,3 +319,10 @@ def test_a_convocation_letter_that_never_says_convocation(tmp_path: Path) -> Non
     )
     parsed = _parse(tmp_path, text, "courrier.txt")
     assert (parsed.document.kind, parsed.document.date, parsed.deliberations) == ("ordre_du_jour", "2024-06-07", ())
+
+
+def test_an_order_with_no_act_recognised_warns(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    text = "PRÉFET DU CHER\nARRÊTÉ N° 2024-12\nLe présent document est illisible.\n"
+    parsed = _parse(tmp_path, text, "illisible.txt")
+    assert parsed.document.kind == "arrete" and parsed.deliberations == ()
+    assert any("illisible.txt" in r.message and "order with no decided item" in r.message for r in caplog.records)
