@@ -179,6 +179,8 @@ class Vote:
     contre: int | None = None
     abstention: int | None = None
     unanimite: bool = False
+    votants: int | None = None  # members who voted, present or represented ("Votants : 28")
+    effectif: int | None = None  # members in office ("Membres en exercice : 29")
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,8 @@ class Deliberation:
     page_end: int
     section_id: str | None = None
     outcome: str | None = None  # adopted | rejected | postponed | noted (lists of deliberations)
+    pref_id: str | None = None  # the @ctes transmission identifier ("029-200054724-20221206-DE2022_141-DE")
+    pref_date: str | None = None  # its reception at the préfecture
 
 
 @dataclass(frozen=True)

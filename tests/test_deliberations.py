@@ -281,3 +281,23 @@ def test_deliberation_gold_floor(shared_corpus: Path) -> None:
     assert total["matched"] == total["gold"]
     assert total["all_ok"] / total["gold"] >= 0.95, rows
     assert total["vote_ok"] / total["gold"] >= 0.95, rows
+
+
+def test_a_numbered_list_under_a_numbered_item_is_its_text() -> None:
+    recs = _records(
+        _sections(
+            ("", "Le conseil municipal s'est réuni le 6 mars 2025.", 1),
+            ("1. Approbation du procès-verbal", "Le procès-verbal est adopté à l'unanimité.", 1),
+            ("2. Subventions aux associations", "Le conseil municipal attribue les subventions suivantes :", 1),
+            ("1. Association sportive", "1 500 €", 2),
+            ("2. Comité des fêtes", "800 €", 2),
+            ("", "Adopté à l'unanimité.", 2),
+            ("3. Tarifs de la cantine", "Le conseil fixe le repas à 3,20 €. Adopté par 12 voix pour et 3 contre.", 1),
+        )
+    )
+    assert [r.title for r in recs] == [
+        "Approbation du procès-verbal",
+        "Subventions aux associations",
+        "Tarifs de la cantine",
+    ]
+    assert {a["value"] for a in recs[1].amounts} == {1500.0, 800.0} and recs[1].vote.unanimite

@@ -267,7 +267,7 @@ def test_meeting_date_with_an_ocr_split_day() -> None:
 
 
 def test_scdl_rows_of_minutes(tmp_path: Path) -> None:
-    from greffier.extract.deliberations import scdl_row
+    from greffier.extract.scdl import scdl_row
 
     parsed = _parse(tmp_path, DELEGATION, "cr.txt")
     doc = parsed.document

@@ -352,16 +352,12 @@ def deliberations(
     Example:
       greffier deliberations --year 2025 --format scdl > deliberations.csv
     """
-    from greffier.extract.deliberations import SCDL_COLUMNS, scdl_row
+    from greffier.extract.scdl import SCDL_COLUMNS, scdl_rows
 
     with open_index(index_dir, backend) as g:
         records = g.deliberations(doc_id, year)
         if fmt == "scdl":
-            from greffier.extract.identity import canonical_issuers
-
-            docs = {d.doc_id: d for d in g.documents()}
-            canon = canonical_issuers([d.issuer for d in docs.values() if d.issuer])
-            rows = [scdl_row(r, docs[r.doc_id], siret, canon.get(docs[r.doc_id].issuer or "")) for r in records]
+            rows = scdl_rows(records, {d.doc_id: d for d in g.documents()}, siret)
             click.echo(render(rows, "csv", list(SCDL_COLUMNS)))
             return
     rows = []

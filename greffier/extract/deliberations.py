@@ -23,10 +23,10 @@ from typing import Any
 from greffier.extract.acts import recueil_acts
 from greffier.extract.debate import debate_ranges, in_ranges
 from greffier.extract.decided import CLOSING, DECISION, decided_amounts
-from greffier.extract.headings import numbering
+from greffier.extract.headings import number_value, numbering
 from greffier.extract.items import ParaPages, find_items, whole_act
 from greffier.extract.refs import find_refs
-from greffier.extract.votes import outcome_of, read_vote
+from greffier.extract.votes import decision_vote, outcome_of
 from greffier.records import Deliberation, Document, Entity, Page, Section, Table
 
 _OBJET = re.compile(r"^.*?(?:Objet\s*:\s*|[-–:]\s+)", re.IGNORECASE)
@@ -98,7 +98,7 @@ def _from_lines(
 ) -> list[Deliberation]:
     out: list[Deliberation] = []
     items = recueil_acts(sections, para_pages) if doc.kind == "recueil" else []
-    items = items or find_items(sections, para_pages)
+    items = items or find_items(sections, para_pages, extract=doc.kind == "deliberation")
     if (doc.kind == "arrete" and items) or (
         doc.kind == "deliberation" and items and all(it.position and not it.ref for it in items)
     ):
@@ -107,6 +107,10 @@ def _from_lines(
         act = whole_act(sections, para_pages)
         if act is not None and (act.ref or act.title) and len(CLOSING.findall(act.text)) <= 1:
             items = [act] if DECISION.search(act.text) else items
+    if doc.kind == "deliberation" and len(items) == 1 and items[0].ref is None:
+        act = whole_act(sections, para_pages)  # "DELIBERATION N°2013/612" above "OBJET : …"
+        if act is not None and act.ref:
+            items[0].ref = act.ref
     if not items and doc.kind in ("deliberation", "arrete", "recueil"):
         act = whole_act(sections, para_pages)  # one act, its number and object in its title block
         items = [act] if act is not None and DECISION.search(act.text) else []
@@ -137,7 +141,7 @@ def _from_lines(
                 amounts=item.amounts
                 if item.amounts is not None
                 else decided_amounts(_record_amounts(rec, by_section, tables), item.text),
-                vote=(vote := None if item.delegated else read_vote(item.text)),
+                vote=(vote := None if item.delegated else decision_vote(item.text)),
                 page_start=item.page_start,
                 page_end=item.page_end,
                 section_id=item.parts[0][0].section_id,
@@ -193,7 +197,7 @@ def _from_sections(
                 date=doc.date,
                 title=_title(rec),
                 amounts=_record_amounts(rec, by_section, tables),
-                vote=(vote := read_vote(text)),
+                vote=(vote := decision_vote(text)),
                 page_start=rec.page_start,
                 page_end=rec.page_end,
                 section_id=rec.head.section_id,
@@ -241,6 +245,8 @@ def _records(doc: Document, sections: list[Section], page_text: dict[int, str]) 
         kinds.append(num[0] if num and num[0] in ("delib", "num", "num-dash-1") else None)
     if "delib" in kinds:  # numbered parts around numbered deliberations: only the latter are records
         kinds = [k if k == "delib" else None for k in kinds]
+    else:
+        kinds = _nested_lists_off(sections, kinds)
     refs = [find_refs(s.heading, doc.year, doc.issuer) if k else [] for s, k in zip(sections, kinds)]
     heading_refs = {r.ref for found in refs for r in found}
     if heading_refs:  # amid referenced deliberations, "2022 - 114 Occupation … 117,60 €" is a table row
@@ -299,6 +305,26 @@ def _records(doc: Document, sections: list[Section], page_text: dict[int, str]) 
             r.parts[k] = (s, a, m.cut)
             r.page_end = max(r.page_start, m.page_start)
     return records
+
+
+def _nested_lists_off(sections: list[Section], kinds: list[str | None]) -> list[str | None]:
+    """A numbered list under a numbered item ("3. Subventions" then, one level down, "1. Association
+    A", "2. Club B") is that item's text, not more records: a deeper run that starts again at 1."""
+    out = list(kinds)
+    item: Section | None = None  # the open numbered item
+    nested = False
+    for i, (s, k) in enumerate(zip(sections, kinds)):
+        if k is None:
+            continue
+        if item is not None and s.level > item.level:
+            num = numbering(s.heading)
+            value = number_value(num[2]) if num else None
+            if nested or value == 1:
+                nested = True
+                out[i] = None
+                continue
+        item, nested = s, False
+    return out
 
 
 def _extend(rec: _Record, sections: list[Section], i: int, kinds: list[str | None]) -> None:
@@ -486,123 +512,3 @@ def _from_list(doc: Document, pages: Sequence[Page]) -> list[Deliberation]:
             current["page_end"] = page.number
     close()
     return out
-
-
-# -- SCDL "Délibérations" (schema.data.gouv.fr, scdl/deliberations 2.1.3) ------------------------
-SCDL_COLUMNS = (
-    "COLL_NOM",
-    "COLL_SIRET",
-    "DELIB_ID",
-    "DELIB_DATE",
-    "DELIB_MATIERE_CODE",
-    "DELIB_MATIERE_NOM",
-    "DELIB_OBJET",
-    "BUDGET_ANNEE",
-    "BUDGET_NOM",
-    "PREF_ID",
-    "PREF_DATE",
-    "VOTE_EFFECTIF",
-    "VOTE_REEL",
-    "VOTE_POUR",
-    "VOTE_CONTRE",
-    "VOTE_ABSTENTION",
-    "DELIB_URL",
-)
-# Nomenclature "matières" of the ACTES transmission (the first level), inferred from the object.
-_MATIERES = (
-    (
-        "7.1",
-        "Finances locales / Décisions budgétaires",
-        r"budg|compte administratif|compte de gestion|décision modificative|affectation du résultat",
-    ),
-    ("7.2", "Finances locales / Fiscalité", r"\btaux\b|fiscal|taxe|imp[ôo]t"),
-    ("7.5", "Finances locales / Subventions", r"subvention"),
-    (
-        "7.10",
-        "Finances locales / Divers",
-        r"tarif|redevance|rodp|prix|participation financière|admission en non-valeur",
-    ),
-    (
-        "4.1",
-        "Fonction publique / Personnels titulaires et stagiaires",
-        r"emploi|poste|recrutement|personnel|agent|vacataire|prime",
-    ),
-    ("1.1", "Commande publique / Marchés publics", r"march[ée]|appel d['’]offres|devis|consultation"),
-    ("3.1", "Domaine et patrimoine / Acquisitions", r"acquisition|achat de terrain"),
-    ("3.2", "Domaine et patrimoine / Aliénations", r"cession|vente|aliénation"),
-    (
-        "3.5",
-        "Domaine et patrimoine / Autres actes de gestion du domaine public",
-        r"domaine public|occupation|bail|location|dénomination",
-    ),
-    (
-        "5.3",
-        "Institutions et vie politique / Désignation de représentants",
-        r"désignation|élection|délégués?|représentants?|commission",
-    ),
-    (
-        "5.7",
-        "Institutions et vie politique / Intercommunalité",
-        r"syndicat|communauté de communes|intercommunal|smoa|se60|sivoc|adhésion",
-    ),
-    (
-        "8.8",
-        "Domaines de compétences par thèmes / Environnement",
-        r"déchets|assainissement|eau potable|environnement|gemapi|ruissellement",
-    ),
-)
-
-
-def infer_matiere(title: str) -> tuple[str, str] | None:
-    low = title.lower()
-    for code, name, pattern in _MATIERES:
-        if re.search(pattern, low):
-            return code, name
-    return None
-
-
-def delib_id(d: Deliberation, issuer: str | None) -> str:
-    """The printed reference, else a stable id from the issuer, the date and the object (the
-    same record gets the same id at every export and re-ingest)."""
-    if d.ref:
-        return d.ref
-    import hashlib
-
-    from greffier.extract.identity import issuer_key
-
-    digest = hashlib.sha1(f"{issuer_key(issuer)}|{d.date}|{d.title}".encode()).hexdigest()[:8]
-    return f"GRF-{(d.date or '0000-00-00').replace('-', '')}-{digest}"
-
-
-def scdl_row(d: Deliberation, doc: Document, siret: str | None = None, issuer: str | None = None) -> dict[str, Any]:
-    """One SCDL « Délibérations » row; ``issuer``: the collectivité's canonical name (else the document's)."""
-    matiere = infer_matiere(d.title)
-    vote = d.vote
-    budget_year = None
-    m = re.search(
-        r"\b(?:budget|BP|BS|DM|compte administratif|exercice)\D{0,25}((?:19|20)\d{2})\b", d.title, re.IGNORECASE
-    )
-    if m:
-        budget_year = m.group(1)
-    return {
-        "COLL_NOM": issuer or doc.issuer or "",
-        "COLL_SIRET": siret or "",
-        "DELIB_ID": delib_id(d, issuer or doc.issuer),
-        "DELIB_DATE": d.date or "",
-        "DELIB_MATIERE_CODE": matiere[0] if matiere else "",
-        "DELIB_MATIERE_NOM": matiere[1] if matiere else "",
-        "DELIB_OBJET": d.title,
-        "BUDGET_ANNEE": budget_year or "",
-        "BUDGET_NOM": "",
-        "PREF_ID": "",
-        "PREF_DATE": "",
-        "VOTE_EFFECTIF": "",
-        # the members who voted, when every count is written ("Votants : 15 – Pour : 13 – Contre : 1 – Abstention : 1")
-        "VOTE_REEL": ""
-        if vote is None or None in (vote.pour, vote.contre, vote.abstention)
-        else vote.pour + vote.contre + vote.abstention,
-        "VOTE_POUR": "" if vote is None or vote.pour is None else vote.pour,
-        "VOTE_CONTRE": "" if vote is None or vote.contre is None else vote.contre,
-        "VOTE_ABSTENTION": "" if vote is None or vote.abstention is None else vote.abstention,
-        "DELIB_URL": "",
-    }

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from greffier.extract.dates import MONTHS, make_date
+from greffier.extract.dates import MONTH_WORDS, MONTHS, make_date
 from greffier.extract.headings import fold
 from greffier.extract.prefectures import find_prefectures
 from greffier.records import Document
@@ -316,6 +316,13 @@ def detect_issuer(first_page: str, first_pages: str, more: str = "", body: str |
             if len(acronym) >= 3:
                 counted[key] += len(re.findall(rf"\b{acronym}\b", pool))
         cands = [c for c in mentions if counted[issuer_key(c.issuer)] >= 2]
+    if not cands and BODY_FAMILY.get(body or "") == "commune":
+        # a mayor's letter or act dated from the town hall: "Calvi, le 6 février 2023", "Fait à
+        # Zonza, le …" (a préfecture's acts are dated from its seat, hence the commune's body only)
+        cands = [
+            Candidate(_commune(m.group("place")), m.group(0), "commune", 1.0) for m in _PLACE_DATE.finditer(first_pages)
+        ]
+        cands = [c for c in cands if fold(c.printed.split(",")[0]).removeprefix("fait a ") not in _NOT_A_PLACE]
     if not cands:
         return None
     family = BODY_FAMILY.get(body or "")
@@ -335,6 +342,13 @@ def detect_issuer(first_page: str, first_pages: str, more: str = "", body: str |
         merged[keys[fold(name).replace("-", " ")]] += s
     top = merged.most_common(1)[0][0]
     return Candidate(top, best[top].printed, best[top].family, merged[top])
+
+
+_PLACE_DATE = re.compile(
+    rf"^[ \t]*(?i:fait[ \t]+[àa][ \t]+)?(?P<place>{_NAME}),?[ \t]+(?i:le)[ \t]+(?:\w+[ \t]+)?[0-3]?\d(?:er)?[ \t]+"
+    rf"(?i:{MONTH_WORDS})[ \t]+(?:19|20)\d\d\b",
+    re.MULTILINE,
+)
 
 
 # -- dates written in words -------------------------------------------------------------------
@@ -395,7 +409,9 @@ def date_in_words(text: str) -> str | None:
         month = MONTHS.get(t)
         if not month or len(t) < 3:
             continue
-        day = next((v for s, (e, v) in runs.items() if e == k and 1 <= v <= 31), None)
+        # "le douze du mois d'avril": the day before "du mois de"
+        end = k - 3 if k >= 3 and tokens[k - 3 : k - 1] == ["du", "mois"] and tokens[k - 1] in ("d", "de") else k
+        day = next((v for s, (e, v) in runs.items() if e == end and 1 <= v <= 31), None)
         in_words = day is not None
         if day is None and k and tokens[k - 1].isdigit() and 1 <= int(tokens[k - 1]) <= 31:
             day = int(tokens[k - 1])

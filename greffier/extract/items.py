@@ -40,7 +40,8 @@ _NUM_START = re.compile(
     + r"(?P<title>[A-ZÀ-Ý«\"].{3,})$"
 )
 _POINT_START = re.compile(
-    _BULLET + r"(?:Point|Question|Affaire)\s+n?[°o]?\s*(?P<num>\d{1,2})\s*[:.–—\-]\s*(?P<title>\S.{2,})$"
+    _BULLET
+    + r"(?i:Point|Question|Affaire|Dossier)\s+(?i:n\s?[°o]|n\.)?\s*(?P<num>\d{1,3})\s*[:.–—\-]\s*(?P<title>\S.{2,})$"
 )
 _OBJET = re.compile(r"^\s*OBJET\s*:\s*(?P<title>\S.{2,})$", re.IGNORECASE)
 # the approval of the previous minutes: "Compte-rendu de la réunion du 13 novembre 2012 : …"
@@ -60,6 +61,11 @@ _INLINE_REF = re.compile(
     r"|(?<=€\s)(?=(?:19|20)\d{2}\s?/\s?\d{1,4}\s*[–—\-]\s+[A-ZÀ-Ý«])"
     # an agenda number glued to the sentence or the date before: "… du 3 avril 2025 1. Budget primitif"
     r"|(?<=[.;:)\d]\s)(?=\d{1,2}\.\s+[A-ZÀ-Ý][a-zà-ÿ'’]+\s+\w)"
+    # a labelled agenda point glued to the header before: "… Votants : 60 AFFAIRE N° 15 - Attribution …"
+    r"|(?<=[\d.;:)]\s)(?=(?:AFFAIRE|Affaire|POINT|Point|DOSSIER|Dossier)\s+[Nn][°o]\s?\d{1,3}\s*[:–—\-]\s*[A-ZÀ-Ý])"
+    # a numbered deliberation glued to the header before: "… légalité : 7 décembre 2022 Délibération n° 2022-141 : …"
+    r"|(?<=[\d.;:)]\s)(?=D[ÉEée]LIB[ÉEée]RATION\s+[Nn][°o]\s?[\w-]*\d{2,4}\s?[/_\-.]\s?\d{1,4}\s*[:–—\-]\s*[A-ZÀ-Ý])"
+    r"|(?<=[\d.;:)]\s)(?=D[ée]lib[ée]ration\s+[Nn][°o]\s?[\w-]*\d{2,4}\s?[/_\-.]\s?\d{1,4}\s*[:–—\-]\s*[A-ZÀ-Ý])"
 )
 _DECIDED = re.compile(
     r"d[ée]cide|adopt[ée]|approuv[ée]|unanimit[ée]|u[nm]a[nm][il1][mn][il1]t|voix\s+pour|\bpour\s*:\s*\d|[ée]met\s+un\s+avis|"
@@ -92,6 +98,10 @@ _COUNCIL_ACTS = re.compile(
 _TITLE_END = re.compile(
     r"\s+(?:(?:Monsieur|Madame|M\.|Mme)\s+(?:le|la|l['’])\s*(?:Maire|Pr[ée]sident|Adjoint)|Rapporteur\s*:|"
     r"[Ll]e\s+[Cc]onseil\b|[Ll]es\s+membres\b|Vu\s+le|Vu\s+la|VU\s|Expos[ée]\s*:"
+    # the exposé's address: "… - Exercice 2014 Mesdames, Messieurs, la Ville …"
+    r"|Mesdames,?\s+(?:et\s+)?Messieurs\b|MESDAMES,?\s+(?:ET\s+)?MESSIEURS\b|Chers\s+coll[èe]gues\b"
+    # the vote run into the title's line: "Tarifs de l'eau 2023 Adopté à la majorité : …"
+    r"|(?:Adopt[ée]e?s?|ADOPT[ÉE]E?S?|Approuv[ée]e?s?|APPROUV[ÉE]E?S?)\b|V[Oo][Tt][Ee]\s*:|[ÀA]\s+l['’]\s?unanimit|UNANIMIT"
     # an order's preamble: "Le préfet des Alpes-de-Haute-Provence, VU …", "LE MAIRE de …"
     r"|L[EeAa]\s+PR[ÉE]F|L[ea]\s+[Pp]r[ée]f(?:et|[èe]te)\b|LE\s+MAIRE\b|L[ea]\s+[Mm]aire\s+de\b)"
 )
@@ -177,8 +187,10 @@ def _start(line: str) -> tuple[str, str | None, str | None, str, str | None] | N
     return None
 
 
-def find_items(sections: Sequence[Section], para_pages: ParaPages) -> list[Item]:
-    """The decided items of a document, in reading order."""
+def find_items(sections: Sequence[Section], para_pages: ParaPages, extract: bool = False) -> list[Item]:
+    """The decided items of a document, in reading order. ``extract``: a deliberation extract,
+    where the numbered parts after its one referenced deliberation ("Délibération n° 2022-141 :
+    …" then "1 — Ouverture à l'urbanisation …") are that deliberation's own sections."""
     lines = _lines(sections, para_pages)
     starts: list[tuple[int, tuple[str, str | None, str | None, str, str | None]]] = []
     for i, ln in enumerate(lines):
@@ -188,7 +200,16 @@ def find_items(sections: Sequence[Section], para_pages: ParaPages) -> list[Item]
     if not starts:
         return []
     kinds = {k for _, (k, *_rest) in starts}
-    if "ref" in kinds:  # numbered agenda parts around referenced deliberations: only the latter
+    lead = None  # an extract's one deliberation, by its number or its label ("AFFAIRE N° 15 - …")
+    if extract:
+        leads = [s for s in starts if s[1][0] == "ref" or (s[1][0] == "num" and _POINT_START.match(lines[s[0]].text))]
+        # no agenda numbering before it: the numbered lines after it are its own lists
+        if len(leads) == 1 and not any(k == "num" and i < leads[0][0] for i, (k, *_r) in starts):
+            lead = leads[0]
+            starts = [s for s in starts if s is lead or s[1][0] != "num" or s[0] < lead[0]]
+    if lead is not None and lead[1][0] == "num":
+        pass
+    elif "ref" in kinds:  # numbered agenda parts around referenced deliberations: only the latter
         # an "OBJET : …" line inside a referenced deliberation is its subject, not another item
         first_ref = next(i for i, (k, *_r) in starts if k == "ref")
         refs = [s for s in starts if s[1][0] in ("ref", "minutes") or (s[1][0] == "objet" and s[0] < first_ref)]

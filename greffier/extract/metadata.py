@@ -11,6 +11,7 @@ from greffier.extract.dates import MONTH_NAMES, MONTH_WORDS, TEXT_DATE, first_da
 from greffier.extract.headings import fold
 from greffier.extract.identity import ActesId, actes_ids, date_in_words, detect_body
 from greffier.extract.identity import detect_issuer as identify_issuer
+from greffier.extract.meeting import announced_date, mask_quoted_dates
 from greffier.extract.prefectures import raa_numbers
 
 _ISSUER_PATTERNS = [
@@ -123,6 +124,16 @@ def _is_order(text: str) -> bool:
     return bool(ORDER_OPERATIVE.search(text))
 
 
+# an agenda's or a convocation's title; "Date de convocation :", "Envoi de la convocation le" in a
+# deliberation's header are mentions
+_AGENDA = (
+    r"ordre du jour|(?<!la )(?<!date de )convocation"
+    # a convocation letter that never says "convocation": "… sont convoqués à la séance …", "j'ai
+    # l'honneur de vous convoquer", unlike the minutes' "dûment convoqué", "convoqué le …"
+    r"|\b(?:sont|etes|seront) (?:convoque|invite)e?s? (?:a|en)\b|vous convoquer\b|vous (?:convie|inviter)\b"
+)
+
+
 def _kind(head: str, text: str, filename: str) -> str:
     f = fold(filename.replace("-", " ").replace("_", " "))
     checks = (
@@ -139,7 +150,7 @@ def _kind(head: str, text: str, filename: str) -> str:
         ("rpqs", r"prix et (la )?qualite|\brpqs\b"),
         ("rapport_activite", r"rapport d'activites?"),
         ("budget", r"budget primitif|compte administratif|compte financier unique|\bbp 20\d\d\b|projet de budget"),
-        ("ordre_du_jour", r"ordre du jour|convocation"),
+        ("ordre_du_jour", _AGENDA),
     )
     decides = _DECIDES.search(text[:20000]) is not None
     if _ORDER_TITLE.search(head[:400]) and not _named(checks[1][1], fold(head[:400])):
@@ -149,18 +160,21 @@ def _kind(head: str, text: str, filename: str) -> str:
             if _named(pattern, window):
                 if kind == "ordre_du_jour" and decides:
                     continue  # minutes open with their agenda: decisions make them minutes
-                if (
-                    kind == "proces_verbal"
-                    and not decides
-                    and re.search(r"ordre du jour|convocation", fold(head[:400]))
-                ):
+                if kind == "proces_verbal" and not decides and re.search(_AGENDA, fold(head[:400])):
                     return "ordre_du_jour"
+                agenda = re.search(_AGENDA, window)
+                if kind in ("budget", "rpqs", "rapport_activite") and not decides and agenda:
+                    named = re.search(pattern, window)
+                    if named is not None and agenda.start() < named.start():
+                        return "ordre_du_jour"  # "CONVOCATION … Ordre du jour : 2. Budget primitif 2024"
                 return kind
+    if decides and re.search(r"\bconseil (municipal|communautaire)\b[^.]{0,80}\bs'est reuni", fold(head)):
+        return "proces_verbal"  # no title, the opening formula: "Le Conseil municipal … s'est réuni le …"
     for kind, pattern in (
         ("liste_deliberations", r"repertoire|liste deliberations"),
         ("rpqs", r"\brpqs\b"),
         ("rapport_activite", r"rapport activite"),
-        ("ordre_du_jour", r"\b(odj|convocation|ordre du jour)\b"),
+        ("ordre_du_jour", r"\b(odj|convoc|convocation|ordre du jour)\b"),
         ("proces_verbal", r"\b(compte rendu|proces verbal|pv|cr)\b"),
         ("budget", r"\b(bp|budget)\b"),
     ):
@@ -187,13 +201,19 @@ _MEETING = re.compile(
 _CONVENED = re.compile(r"(?i)s['’]est\s+r[ée]uni|d[ûu]ment\s+convoqu|se\s+r[ée]unira|l['’]an\s+(?:deux|mil)")
 
 
-def _meeting_date(head: str, filename: str, ids: list[ActesId] | None = None) -> str | None:
+def _meeting_date(head: str, filename: str, ids: list[ActesId] | None = None, agenda: bool = False) -> str | None:
     """The meeting date, from the most to the least telling: the title block ('Séance du ...',
     'Conseil municipal du ...' in the first lines), the opening formula ('Le 16 octobre 2024 à
     dix-huit heures, le conseil municipal s'est réuni', 'L'an deux mil quatorze, le vingt deux
-    avril'), the @ctes identifier of a deliberation, any 'séance du' further on, the file name."""
+    avril'), the @ctes identifier of a deliberation, any 'séance du' further on, the file name.
+    The convocation's and the stamps' dates never count ("Date de convocation : 5 avril 2023");
+    an agenda's date is the one it announces ("… qui se tiendra le jeudi 14 mars 2024")."""
     # an OCR'd day split in two ("Séance du 1 6 décembre 2013")
-    head = _split_day(head)
+    head = mask_quoted_dates(_split_day(head))
+    if agenda:
+        iso = announced_date(head[:3000])
+        if iso:
+            return iso
     title = "\n".join(head[:3000].split("\n")[:12])
     for m in _MEETING.finditer(title):
         iso = first_date(m.group(1).lower())
@@ -221,6 +241,11 @@ def _order_date(head: str, text: str, ids: list[ActesId]) -> str | None:
     for m in re.finditer(
         r"(?i)\b(?:arr[êe]t[ée]|d[ée]cision)\b[^\n]{0,60}?\b(?:du|en\s+date\s+du)\s+(.{0,30})", head[:1500]
     ):
+        line = head[head.rfind("\n", 0, m.start()) + 1 : m.start()] + m.group(0)[: m.start(1) - m.start()]
+        if re.search(
+            r"(?i)\bvu\b|\b[lL]['’]\s?(?:arr|d[ée]c)|\b(?:modifiant|abrogeant|compl[ée]tant|rempla[çc]ant)\b", line
+        ):
+            continue  # "Vu l'arrêté du …", "… modifiant l'arrêté du …": another order's date
         iso = first_date(m.group(1).lower())
         if iso:
             return iso
@@ -244,6 +269,24 @@ def _recueil_date(head: str) -> str | None:
             return iso
     m = re.search(r"(?i)\b(?:publi[ée]\s+le|date\s+de\s+publication\s*:?)\s*(.{0,30})", head[:3000])
     return first_date(m.group(1).lower()) if m else None
+
+
+# a budget's vote: "Voté par l'Assemblée plénière lors de sa séance du 14 décembre 2023",
+# "Délibéré par l'assemblée délibérante, réunie en session à Rennes, le 14/12/2023"
+_BUDGET_VOTE = re.compile(
+    r"(?i)\b(?:vot[ée]e?|d[ée]lib[ée]r[ée]e?|adopt[ée]e?)\s+(?:par|en|lors)\b[^.\n]{0,100}?"
+    r"\b(?:le|du)\s*:?\s*(?P<date>[^\n]{6,30})"
+)
+
+
+def _budget_date(text: str) -> str | None:
+    for m in _BUDGET_VOTE.finditer(text):
+        if re.search(r"(?i)\bvu\b[^.;\n]{0,60}$", text[max(0, m.start() - 70) : m.start()]):
+            continue  # "Vu la délibération adoptée le …": another act
+        iso = first_date(m.group("date").lower())
+        if iso:
+            return iso
+    return None
 
 
 _STAMP_WORDS = re.compile(r"(?i)re[çcg]+u|envoy|publi|affich|transmis|pr[ée]fecture")
@@ -325,13 +368,17 @@ def detect_metadata(
         kind = "arrete"  # one act cut out of a recueil, its header kept
     date = None
     if kind in ("proces_verbal", "deliberation", "ordre_du_jour"):
-        date = _meeting_date(head, filename, ids)
+        date = _meeting_date(head, filename, ids, agenda=kind == "ordre_du_jour")
     elif kind == "arrete":
         date = _order_date(head, text, ids)
     elif kind == "recueil":
         date = _recueil_date(head)
+    elif kind == "budget":
+        date = _budget_date(first_pages_text + "\n" + text[-4000:])
     if kind == "budget" and found is not None and found.family in _ASSEMBLY:
         body = _ASSEMBLY[found.family]  # a budget is voted by the collectivité's assembly
+    elif body is None and kind in ("proces_verbal", "deliberation", "ordre_du_jour") and found is not None:
+        body = _ASSEMBLY.get(found.family)  # "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS" of a commune: its council
     year = int(date[:4]) if date else _year(kind, head, text, date, filename)
     if kind == "proces_verbal" and date:
         council = body if body in ("conseil communautaire", "bureau communautaire") else "conseil municipal"

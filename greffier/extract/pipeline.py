@@ -20,6 +20,7 @@ from greffier.extract.scan import OcrOptions, ScanReader
 from greffier.extract.sections import build_passages, build_sections, paragraph_pages
 from greffier.extract.tables import extract_tables, table_entities, table_passages, tables_enabled
 from greffier.extract.text import read_text, split_text_pages
+from greffier.extract.transmission import with_transmission
 from greffier.records import Document, Line, Page, ParsedDocument
 
 log = logging.getLogger(__name__)
@@ -156,8 +157,10 @@ def parse_file(
     scanned = scan.tables if scan is not None else []
     tables = extract_tables(path, doc_id, layouts, sections, para_pages, scanned=scanned) if layouts else []
     deliberations = extract_deliberations(doc, sections, pages, entities, tables, para_pages)  # tables: HT/TTC
-    if not deliberations and doc.kind in ("proces_verbal", "deliberation"):
-        log.warning("%s: minutes with no decided item recognised: no deliberation record", path)
+    deliberations = with_transmission(deliberations, raw_all, first_pages[:3000])  # @ctes id, members in office
+    if not deliberations and doc.kind in ("proces_verbal", "deliberation", "arrete", "recueil"):
+        what = {"arrete": "order", "recueil": "recueil"}.get(doc.kind, "minutes")
+        log.warning("%s: %s with no decided item recognised: no deliberation record", path, what)
     indicators = extract_indicators(doc, pages, layouts, kept, tables)  # RPQS indicators, budget aggregates
     if tables:  # each row a passage, each figure an AMOUNT entity
         passages = passages + table_passages(tables, sections, max((p.ordinal for p in passages), default=0))

@@ -9,7 +9,7 @@ import re
 from greffier.extract.identity import words_value
 from greffier.records import Vote
 
-__all__ = ["outcome_of", "read_vote"]
+__all__ = ["decision_vote", "members", "outcome_of", "read_vote"]
 
 _NAMES = re.compile(r"\b(?:M\.|Mme|Mmes|MM\.|Monsieur|Madame|Messieurs|Mesdames)\s")
 
@@ -24,7 +24,8 @@ _VOICES = (
     (
         "pour",
         re.compile(
-            rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q}(?i:pour|favorables?)\b|[«\"“]\s*(?i:pour)\b|Pour\b|POUR\b|(?i:pour)(?=\s*[,;)]|\s+et\s+\d))"
+            rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q}(?i:pour|favorables?)\b|[«\"“]\s*(?i:pour)\b|Pour\b|POUR\b"
+            rf"|(?i:pour)(?=\s*[,;)/–—]|\s+-\s|\s+et\s+\d))"
         ),
     ),
     ("contre", re.compile(rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q})?(?:[«\"“]\s*)?(?i:contre)\b")),
@@ -66,7 +67,11 @@ _FIGURES = re.compile(r"\(\d{1,3}\)")
 
 # the vote's words as an OCR misreads them: "unanimlte", "l'unanimit6", "vo1x", "P0ur", "C0ntre"
 _OCR_WORDS = (
-    (("unan", "uman", "unam", "umam"), re.compile(r"(?i)\bu[nm]a[nm][il1|!][mn][il1|!]t[e6]?\b"), "unanimite"),
+    (
+        ("unan", "uman", "unam", "umam", "unarn", "urnan"),
+        re.compile(r"(?i)u(?:[nm]|rn)a(?:[nm]|rn)[il1|!](?:[mn]|rn)[il1|!]t[e6]?\b"),
+        "unanimite",
+    ),
     (("v0", "vo1", "volx", "vo|", "vo!"), re.compile(r"\bv[o0][il1|!]x\b"), "voix"),
     (("p0ur",), re.compile(r"\bP0ur\b"), "Pour"),
     (("p0ur",), re.compile(r"\bp0ur\b"), "pour"),
@@ -83,12 +88,34 @@ _OCR_WORDS = (
 _WORDS_AND_FIGURES = re.compile(rf"(?i)\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}))*\s*\((?P<figure>\d{{1,3}})\)")
 
 
-# "Pour : 22", "POUR: 22", "Pour = 22", "Abstention(s) : 2", "Contre : néant"
-_LABELLED = {
-    "pour": r"\bPour\s*[»\"”]?\s*[:=]\s*(\d+|n[ée]ant|aucune?)\b",
-    "contre": r"\bContre\s*[»\"”]?\s*[:=]\s*(\d+|n[ée]ant|aucune?)\b",
-    "abstention": r"\b(?:Abstentions?|Abst\.)(?:\s*\(s\))?\s*[»\"”]?\s*[:=]\s*(\d+|n[ée]ant|aucune?)\b",
-}
+# "Pour : 22", "POUR: 22", "Pour = 22", "Abstention(s) : 2", "Contre : néant", "Contre : -" (none);
+# as an OCR reads them: "Pour ; 25", "Pour : 2S", "Contre : O"; a label after its figure ("26 POUR ;
+# 3 CONTRE") is not followed by its own figure
+_FIGURE = r"(?P<fig>\d{1,3}(?![\dOolIS])|[\dOolIS]{1,3}\b|n[ée]ant|aucune?|[-–/](?=\s|$))"
+_LABELS = (("pour", "Pour"), ("contre", "Contre"), ("abstention", r"(?:Abstentions?|Abst\.)(?:\s*\(s\))?"))
+_LABELLED = {key: re.compile(rf"(?i)\b{label}\s*[»\"”]?\s*(?P<sep>[:;=])\s*{_FIGURE}") for key, label in _LABELS}
+# a text whose first label comes before its figure ("Pour ; 25 Contre ; 0"): every label does
+_LEADS = re.compile(r"(?i)(?<!\d )(?<!\d)\b(?:Pour|Contre|Abstentions?)\s*[:;=]\s*\d")
+_OCR_DIGITS = str.maketrans("OoIlS", "00115")
+
+
+def _figure(raw: str) -> int | None:
+    """A labelled count: figures (an OCR's O, l, S among them), or a word or dash for none."""
+    if raw.isdigit():
+        return int(raw)
+    if raw[:1] in "-–/" or raw.lower().startswith(("n", "a")):
+        return 0
+    digits = raw.translate(_OCR_DIGITS)
+    if digits.isdigit() and (any(c.isdigit() for c in raw) or raw in ("O", "o")):
+        return int(digits)
+    return None
+
+
+# a count right after another label's colon is that label's ("Pour : 27 Contre : -")
+_LABEL_BEFORE = re.compile(r"(?i)(?:pour|contre|abst\w*|votants|exprim\w*|pr[ée]sents|repr[ée]sent\w*)\s*[:=]\s*$")
+_LABEL_BEFORE_LEADING = re.compile(
+    r"(?i)(?:pour|contre|abst\w*|votants|exprim\w*|pr[ée]sents|repr[ée]sent\w*)\s*[:;=]\s*$"
+)
 # the labels and their figures in a row, without colons: "POUR 29 CONTRE 0 ABSTENTION 0", "Pour 22 - Contre 5 - Abst. 2"
 _SEQUENCE = re.compile(
     r"(?i)(?<!\d)(?<!\d\s)\bPour\s*[:=]?\s*(\d{1,3})\W{0,4}Contre\s*[:=]?\s*(\d{1,3})"
@@ -106,6 +133,12 @@ _AGAINST = re.compile(
 )
 
 
+# a cheap look for a label followed by its figure (no lookbehinds) before the run is looked for
+_RUN_HINT = re.compile(r"(?i)(?:pour|contre|abstentions?|votants)\s*[:=;]?\s*\d")
+_PAIR = rf"({_TABLE_LABEL})\s*[:=;]?\s*(\d{{1,3}})(?![\d,.]\d)"
+_RUN = re.compile(rf"(?i)(?<!\d)(?<!\d\s)\b(?:{_TABLE_LABEL}\s*[:=;]?\s*\d{{1,3}}(?![\d,.]\d)[^\w\n]{{0,4}}){{2,}}")
+
+
 def _table_vote(text: str) -> dict[str, int] | None:
     for m in _TABLE.finditer(text):
         labels = [fold_label(x) for x in re.findall(_TABLE_LABEL, m.group("labels"), re.IGNORECASE)]
@@ -121,22 +154,69 @@ def fold_label(label: str) -> str:
     return "abstention" if low.startswith("abst") else low
 
 
+_MEMBER = r"(?:M\.|Mme|Mmes|MM\.|Monsieur|Madame)\s+[^,;.()\n]{1,40}?"
+_MEMBERS = rf"(?P<names>{_MEMBER}(?:(?:\s*,\s*|\s+et\s+){_MEMBER})*)"
+_ABSTAINING = re.compile(rf"{_MEMBERS}\s*\)?\s*(?:s'\s?abst[ei]n|(?:qui\s+)?ne\s+prennent\s+pas\s+part)", re.IGNORECASE)
+_AGAINST_NAMED = re.compile(rf"{_MEMBERS}\s*\)?\s*(?:votant|votent|vote|ayant\s+vot[ée])\s+contre\b", re.IGNORECASE)
+_UNANIMOUS_VOICES = re.compile(
+    r"(?i)unanimite\b[^.\n]{0,40}?\(\s*(\d{1,3})\s+(?:voix|votants|votes)\s*\)|unanimite\s*:?\s*(\d{1,3})\s+voix\b(?!\s*contre)"
+)
+# where a deliberation decides: the vote read there first, so that a vote the exposé quotes (the
+# community's "délibération adoptée à l'unanimité") does not stand for the council's
+_DECIDING = re.compile(
+    r"(?i)apr[èe]s\s+en\s+avoir\s+d[ée]lib[ée]r|apr[èe]s\s+d[ée]lib[ée]ration|il\s+est\s+proc[ée]d[ée]\s+au\s+vote"
+    r"|\bvote\s*:|passage\s+au\s+vote|mis\s+aux\s+voix"
+)
+
+
+# a sentence that quotes another act's vote: "le syndicat, par une délibération adoptée à l'unanimité, a …"
+_QUOTING = re.compile(
+    r"(?i)par\s+(?:une\s+|sa\s+)?d[ée]lib[ée]ration|d[ée]lib[ée]ration\s+(?:n[°o]|du\s|en\s+date|adopt)"
+    r"|\ba\s+(?:[ée]t[ée]\s+)?(?:adopt|approuv|vot)"
+)
+
+
+def decision_vote(text: str) -> Vote | None:
+    """The vote of an item: read from its last deciding formula on, with the 200 characters before it
+    ("Le conseil, à l'unanimité, après en avoir délibéré") less the sentences that quote another
+    act's vote; else from its whole text."""
+    last = max((m.start() for m in _DECIDING.finditer(text)), default=None)
+    if last is not None and last > 200:
+        # the quoting sentences blanked, the rest (its line breaks too) kept as written
+        window = re.sub(r"[^.;\n]+", lambda m: "" if _QUOTING.search(m.group(0)) else m.group(0), text[last - 200 :])
+        vote = read_vote(window)
+        if vote is not None:
+            return vote
+    return read_vote(text)
+
+
 def read_vote(text: str) -> Vote | None:
     low = _plain(text)
-    unanimous = bool(
-        re.search(r"a l'\s?unanimite|unanimement|\bunanimite\b|\buna-?\s?nimite|\bunani-?\s?mite", low, re.IGNORECASE)
-    )
+    # "Punanimité", "lunanimité": an OCR's "l'unanimité"
+    unanimous = bool(re.search(r"unanimite|unanimement|\bunanime\b|una-?\s?nimite|unani-?\s?mite", low, re.IGNORECASE))
+    # "à l'unanimité moins une voix", "unanimité sauf 2 abstentions": not unanimous
+    unanimous = unanimous and not re.search(r"(?i)unanimite\s*(?:moins|sauf|[àa]\s+l['’]exception)", low)
     counts: dict[str, int | None] = {"pour": None, "contre": None, "abstention": None}
+    lowered = low.lower()
+    leads = ";" in low and _LEADS.search(low) is not None  # the style only matters for ";" separators
     for key, pattern in _LABELLED.items():
-        m = re.search(pattern, low, re.IGNORECASE)
-        if m:
-            raw = m.group(1)
-            counts[key] = int(raw) if raw.isdigit() else 0
+        for m in pattern.finditer(low):
+            if m.group("sep") == ";" and not leads and re.search(r"\d\s?$", low[max(0, m.start() - 2) : m.start()]):
+                continue  # "26 POUR ; 3 CONTRE": the label after its figure
+            counts[key] = _figure(m.group("fig"))
+            break
     m = _SEQUENCE.search(low)
     if m and counts["pour"] is None and counts["contre"] is None:
         counts["pour"], counts["contre"] = int(m.group(1)), int(m.group(2))
         if m.group(3) is not None and counts["abstention"] is None:
             counts["abstention"] = int(m.group(3))
+    # labels each followed by its figure, no colons: "Pour 23 Abstention 6", "Votants 29 Pour 23 Contre 2"
+    for m in _RUN.finditer(low) if _RUN_HINT.search(low) else ():
+        pairs = {fold_label(a): int(b) for a, b in re.findall(_PAIR, m.group(0), re.IGNORECASE)}
+        found = {k: v for k, v in pairs.items() if k in counts and counts[k] is None}
+        if found and all(counts[k] is None for k in ("pour", "contre", "abstention") if k in pairs):
+            counts.update(found)
+            break
     table = _table_vote(low)
     if table and all(counts[k] is None for k in table):
         counts.update(table)
@@ -144,22 +224,55 @@ def read_vote(text: str) -> Vote | None:
     if m and counts["pour"] is None and counts["contre"] is None:
         counts["pour"], counts["contre"] = _count(m.group(1)), _count(m.group(2))
     # "par 12 voix pour, 2 contre et 3 abstentions", "Vote : 9 voix pour", "quinze voix pour"
-    lowered = low.lower()
     for key, pattern in _VOICES:
         if counts[key] is None and ("abstention" if key == "abstention" else key) in lowered:
-            m = pattern.search(low)
-            if m:
-                counts[key] = _count(m.group(1))
+            for m in pattern.finditer(low):
+                if not (_LABEL_BEFORE_LEADING if leads else _LABEL_BEFORE).search(
+                    low[max(0, m.start() - 24) : m.start()]
+                ):
+                    counts[key] = _count(m.group(1))
+                    break
     for key, pattern in (("contre", r"\bContre\s*:\s*([^\n]+)"), ("abstention", r"\bAbstentions?\s*:\s*([^\n]+)")):
         if counts[key] is None:
             m = re.search(pattern, low, re.IGNORECASE)
             if m and not re.match(r"\s*\d", m.group(1)):
                 names = len(_NAMES.findall(m.group(1) + " "))
                 counts[key] = names or None
+    # "M. X et Mme Y s'abstenant", "Mme Z vote contre": the members named
+    for key, pattern, hint in (("abstention", _ABSTAINING, "s'"), ("contre", _AGAINST_NAMED, "vot")):
+        if counts[key] is None and hint in lowered and key[:4] in lowered:
+            m = pattern.search(low)
+            if m:
+                counts[key] = len(_NAMES.findall(m.group("names") + " ")) or None
+    # "adopté à l'unanimité (29 voix)": the voices are for
+    m = _UNANIMOUS_VOICES.search(low) if unanimous and counts["pour"] is None else None
+    if m:
+        counts["pour"] = int(m.group(1) or m.group(2))
     majority = re.search(r"a la majorite", low, re.IGNORECASE)
     if not unanimous and not majority and all(v is None for v in counts.values()):
         return None
-    return Vote(pour=counts["pour"], contre=counts["contre"], abstention=counts["abstention"], unanimite=unanimous)
+    votants, effectif = members(low)
+    return Vote(
+        pour=counts["pour"],
+        contre=counts["contre"],
+        abstention=counts["abstention"],
+        unanimite=unanimous,
+        votants=votants,
+        effectif=effectif,
+    )
+
+
+_VOTANTS = re.compile(r"(?i)\b(?:nombre\s+de\s+)?votants\s*[:;=]?\s*(\d{1,3})\b")
+_EFFECTIF = re.compile(r"(?i)\ben\s+exercice\s*[:;=]?\s*(\d{1,3})\b|\beffectif(?:\s+l[ée]gal)?\s*[:;=]\s*(\d{1,3})\b")
+
+
+def members(text: str) -> tuple[int | None, int | None]:
+    """(voters, members in office) as a header or a vote states them: "Membres en exercice : 29
+    Membres présents : 25 Membres votants : 28", "Votants : 15"."""
+    low = text.lower()
+    v = _VOTANTS.search(text) if "votant" in low else None
+    e = _EFFECTIF.search(text) if "exercice" in low or "effectif" in low else None
+    return (int(v.group(1)) if v else None, int(e.group(1) or e.group(2)) if e else None)
 
 
 def outcome_of(text: str, kind: str = "", vote: Vote | None = None) -> str | None:

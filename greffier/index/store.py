@@ -117,7 +117,7 @@ CREATE TABLE IF NOT EXISTS deliberations (
     ref TEXT, body TEXT NOT NULL, date TEXT, title TEXT NOT NULL,
     amounts TEXT NOT NULL, vote TEXT,
     page_start INTEGER NOT NULL, page_end INTEGER NOT NULL,
-    section_id TEXT, outcome TEXT
+    section_id TEXT, outcome TEXT, pref_id TEXT, pref_date TEXT
 );
 CREATE INDEX IF NOT EXISTS deliberations_doc ON deliberations(doc_id);
 CREATE TABLE IF NOT EXISTS tables (
@@ -184,6 +184,7 @@ class Store:
                 self.conn.execute("PRAGMA synchronous = NORMAL")
                 self.conn.executescript(_SCHEMA)
                 self.conn.executescript(INDICATOR_SCHEMA)  # added to schema 3 with IF NOT EXISTS: no version bump
+                self._add_transmission_columns()  # likewise: empty until a re-ingest fills them
                 row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise damaged(path, exc, "record store") from exc
@@ -199,6 +200,12 @@ class Store:
                 f"{path}: store schema version {row[0]}, this greffier needs {SCHEMA_VERSION}; "
                 "re-ingest into a new --index directory"
             )
+
+    def _add_transmission_columns(self) -> None:
+        have = {r[1] for r in self.conn.execute("PRAGMA table_info(deliberations)")}
+        for column in ("pref_id", "pref_date"):
+            if column not in have:
+                self.conn.execute(f"ALTER TABLE deliberations ADD COLUMN {column} TEXT")
 
     def _upgrade_2_to_3(self) -> None:
         """Version 3 adds OCR provenance (pages, documents) and the deciding body; nothing is lost:
@@ -327,7 +334,8 @@ class Store:
             [tuple(getattr(e, f) for f in _ENTITY_FIELDS) for e in parsed.entities],
         )
         c.executemany(
-            "INSERT INTO deliberations VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO deliberations (delib_id, doc_id, ref, body, date, title, amounts, vote, page_start,"
+            " page_end, section_id, outcome, pref_id, pref_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     d.delib_id,
@@ -342,6 +350,8 @@ class Store:
                     d.page_end,
                     d.section_id,
                     d.outcome,
+                    d.pref_id,
+                    d.pref_date,
                 )
                 for d in parsed.deliberations
             ],
@@ -444,6 +454,8 @@ class Store:
                 page_end=r["page_end"],
                 section_id=r["section_id"],
                 outcome=r["outcome"],
+                pref_id=r["pref_id"] if "pref_id" in r.keys() else None,  # a read-only store of before
+                pref_date=r["pref_date"] if "pref_date" in r.keys() else None,
             )
             for r in self.conn.execute(sql, args)
         ]

@@ -129,9 +129,9 @@ class Handlers:
 
         kept, docs, bodies = await self.s.run(build)
         if fmt == "scdl":
-            from greffier.extract.deliberations import SCDL_COLUMNS, scdl_row
+            from greffier.extract.scdl import SCDL_COLUMNS, scdl_rows
 
-            rows = [scdl_row(d, docs[d.doc_id]) for d in kept if d.doc_id in docs]
+            rows = scdl_rows(kept, docs)  # COLL_NOM: the canonical issuer over every document
             return _download(reg.to_csv(rows, list(SCDL_COLUMNS)), "deliberations-scdl.csv", "text/csv")
         if fmt:
             rows = [reg.delib_row(d, docs.get(d.doc_id)) for d in kept]
