@@ -31,6 +31,7 @@ class Cand:
     is_item: bool = False
     cont_of_heading: bool = False
     toc: bool = False
+    confirmed: bool = False  # listed by the document's table of contents
     extra: list[Line] = field(default_factory=list)
 
 
@@ -52,7 +53,7 @@ def drop_running_titles(cands: list[Cand]) -> None:
         if _in_edge(c.line):
             pages[_key(c.text)].add(c.line.page)
     for c in cands:
-        if c.heading is not None and _in_edge(c.line) and len(pages[_key(c.text)]) >= 3:
+        if c.heading is not None and not c.confirmed and _in_edge(c.line) and len(pages[_key(c.text)]) >= 3:
             c.heading = None
 
 
@@ -63,7 +64,7 @@ def drop_table_cells(cands: list[Cand]) -> None:
     for c in cands:
         rows[c.line.page].append(c.line)
     for c in cands:
-        if c.heading is None or c.heading.kind != "font" or c.line.top is None or c.line.x0 is None:
+        if c.heading is None or c.heading.kind != "font" or c.confirmed or c.line.top is None or c.line.x0 is None:
             continue
         tol = 0.3 * (c.line.size or 10.0)
         for other in rows[c.line.page]:
@@ -124,7 +125,13 @@ def drop_label_styles(cands: list[Cand]) -> None:
     labels = {s for s, p in pages.items() if len(p) == 1 and count[s] >= 2}
     for c in cands:
         # (bold lines of the body size may title two short sections of a page)
-        if c.heading is not None and c.heading.kind == "font" and c.heading.tier >= 1 and _style(c) in labels:
+        if (
+            c.heading is not None
+            and c.heading.kind == "font"
+            and c.heading.tier >= 1
+            and _style(c) in labels
+            and not c.confirmed
+        ):
             c.heading = None
 
 
@@ -167,3 +174,15 @@ def drop_front_titles(cands: list[Cand]) -> None:
         if c.heading is not None and c.heading.kind == "font" and c.line.page <= 3 and fold(c.text) not in KNOWN_TITLES:
             if (c.line.size or 0) > top:
                 c.heading = None
+
+
+def drop_table_lines(cands: list[Cand], tables: dict[int, list[tuple[float, float, float, float]]]) -> None:
+    """A title-like line inside a region the table finder holds for a table (its header cells,
+    its band rows: "PARTIE C : …", "Volumes facturés en 2021") is part of the table."""
+    for c in cands:
+        boxes = tables.get(c.line.page)
+        if c.heading is None or c.confirmed or not boxes or c.line.top is None or c.line.x0 is None:
+            continue
+        top, bottom, x0 = c.line.top, c.line.bottom or c.line.top, c.line.x0
+        if any(b[0] - 1 <= x0 <= b[2] and b[1] - 1 <= top and bottom <= b[3] + 1 for b in boxes):
+            c.heading = None

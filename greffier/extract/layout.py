@@ -12,9 +12,11 @@ from greffier.extract.heading_rules import (
     drop_label_styles,
     drop_running_titles,
     drop_table_cells,
+    drop_table_lines,
     drop_unmarked_contents,
     merge_divider_pages,
 )
+from greffier.extract.heading_toc import confirm_from_contents
 from greffier.extract.headings import (
     KNOWN_TITLES,
     HeadingStyle,
@@ -348,19 +350,45 @@ def _merge_wrapped_headings(cands: list[Cand]) -> list[Cand]:
     return out
 
 
-def build_blocks(pages: list[list[Line]]) -> list[Block]:
-    """Blocks of the document in reading order, headings carrying their level."""
+def _confirm_contents(cands: list[Cand], toc: set[int], body: float) -> None:
+    """Lines the table of contents lists become headings (see heading_toc)."""
+    for c in confirm_from_contents(cands, toc):
+        c.confirmed = True
+        if c.heading is not None:
+            continue
+        text = BULLET_START.sub("", c.text)
+        if text.endswith((",", ";")) or (text.endswith(".") and len(text.split()) > 12):
+            continue
+        size = c.line.size or 0.0
+        num = numbering(text)
+        kind, depth, number = num if num else ("font", 1, "")
+        c.text = text
+        c.heading = HeadingStyle(kind, depth, size if body else 0.0, c.line.bold, size_tier(size, body))
+        c.number = number
+        c.is_item = False
+
+
+def build_blocks(
+    pages: list[list[Line]], tables: dict[int, list[tuple[float, float, float, float]]] | None = None
+) -> list[Block]:
+    """Blocks of the document in reading order, headings carrying their level. ``tables``: the
+    regions of each page that look like tables, (x0, top, x1, bottom) in points."""
     lines = [ln for page in pages for ln in page]
     if not lines:
         return []
     body = _body_size(lines)
     toc = _toc_pages(pages)
     recurring = _recurring_titles(lines) if body == 0 else set()
-    cands = _merge_wrapped_headings(_classify(lines, body, toc, recurring))
+    cands = _classify(lines, body, toc, recurring)
+    if toc:
+        _confirm_contents(cands, toc, body)
+    cands = _merge_wrapped_headings(cands)
     if body:
         drop_running_titles(cands)
         drop_unmarked_contents(cands)
         drop_table_cells(cands)
+        if tables:
+            drop_table_lines(cands, tables)
         cands = merge_divider_pages(cands, body)
         drop_label_styles(cands)
         drop_front_titles(cands)
