@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from greffier.extract.headings import KNOWN_TITLES, HeadingStyle, fold
 from greffier.records import Line
 
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in points from the page's top left
 _EDGE = 0.085  # the top/bottom band of a page where running lines live (as cleanup)
 _BARE_NUMBER = re.compile(r"^\d{1,2}$")
 _MAX_DIVIDER_LINES = 8
@@ -176,13 +177,17 @@ def drop_front_titles(cands: list[Cand]) -> None:
                 c.heading = None
 
 
-def drop_table_lines(cands: list[Cand], tables: dict[int, list[tuple[float, float, float, float]]]) -> None:
+def in_table(line: Line, boxes: list[BBox] | None) -> bool:
+    """Whether the line lies inside one of the page's table regions."""
+    if not boxes or line.top is None or line.x0 is None:
+        return False
+    top, bottom, x0 = line.top, line.bottom or line.top, line.x0
+    return any(b[0] - 1 <= x0 <= b[2] and b[1] - 1 <= top and bottom <= b[3] + 1 for b in boxes)
+
+
+def drop_table_lines(cands: list[Cand], tables: dict[int, list[BBox]]) -> None:
     """A title-like line inside a region the table finder holds for a table (its header cells,
     its band rows: "PARTIE C : …", "Volumes facturés en 2021") is part of the table."""
     for c in cands:
-        boxes = tables.get(c.line.page)
-        if c.heading is None or c.confirmed or not boxes or c.line.top is None or c.line.x0 is None:
-            continue
-        top, bottom, x0 = c.line.top, c.line.bottom or c.line.top, c.line.x0
-        if any(b[0] - 1 <= x0 <= b[2] and b[1] - 1 <= top and bottom <= b[3] + 1 for b in boxes):
+        if c.heading is not None and not c.confirmed and in_table(c.line, tables.get(c.line.page)):
             c.heading = None

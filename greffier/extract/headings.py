@@ -48,12 +48,20 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:\s*[:.–—-]\s*({_LETTER}.*))?$"
         ),
     ),
-    # 2-1 – Mobilité ... / 4-6 - Affaires ...
-    ("num-dash-2", re.compile(rf"^(\d{{1,2}})\s?[-.]\s?(\d{{1,2}})\s*[–—-]\s+({_LETTER}.*)$")),
+    # Article 1er. - Objet / ARTICLE 3 : Durée / Article 2 (the articles of a convention, a by-law)
+    (
+        "article",
+        re.compile(
+            rf"^(?:ARTICLE|Article)\s+(\d{{1,3}}|[IVXL]{{1,6}}|premier|PREMIER)(?:er|ER)?"
+            rf"(?:(?:\s*[.:–—-])+\s*({_LETTER}.*)|\s+([A-ZÀ-Ý].*))?$"
+        ),
+    ),
+    # 2-1 – Mobilité ... / 4-6 - Affaires ... / 3-2 –Conditions ...
+    ("num-dash-2", re.compile(rf"^(\d{{1,2}})\s?[-.]\s?(\d{{1,2}})\s*[–—-]\s*({_LETTER}.*)$")),
     # 01 – LA DIRECTION ...
     ("num-dash-1", re.compile(rf"^(\d{{1,2}})\s*[–—]\s+({_LETTER}.*)$|^(\d{{2}})\s*-\s+({_LETTER}.*)$")),
     # « 1 - Mutualisation … / 2 - Title (a hyphen between spaces)
-    ("num-hyphen", re.compile(rf"^[«\"“]?\s*(\d)\s+-\s+({_LETTER}.*)$")),
+    ("num-hyphen", re.compile(rf"^[«\"“]?\s*(\d)\s*-\s+({_LETTER}.*)$")),
     # D2025-003- Objet : ... / 2019-45 : ... / DEL2024-48 ...
     (
         "delib",
@@ -84,6 +92,7 @@ _RANK = {
     "num-dash-2": 4.0,
     "num-dotted": 4.0,
     "delib": 3.0,
+    "article": 3.5,
     "alpha-lower": 2.5,
     "caps": 1.5,
     "font": 1.0,

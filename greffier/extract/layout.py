@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from greffier.extract.glyphs import BULLET, BULLET_START, SOFT_BREAK
 from greffier.extract.heading_rules import (
+    BBox,
     Cand,
     drop_front_titles,
     drop_label_styles,
@@ -14,6 +16,7 @@ from greffier.extract.heading_rules import (
     drop_table_cells,
     drop_table_lines,
     drop_unmarked_contents,
+    in_table,
     merge_divider_pages,
 )
 from greffier.extract.heading_toc import confirm_from_contents
@@ -36,7 +39,9 @@ _CONNECTOR_END = re.compile(
 _TOC_LINE = re.compile(r"(?:\.{3,}|…+|\s)\s*(?:page\s*)?\d{1,3}\s*$", re.IGNORECASE)
 _ITEM_START = re.compile(r"^\s*(?:\d{1,2}\s?[.)-]|[a-h]\))\s")
 _WORD_JOIN = re.compile(r"\w-$")
-_LABEL = re.compile(r"\S\s*:\s+\S+\s+\S+")  # "Présents : Madame X, ..." is a label, not a title
+# "Présents : Madame X, ..." is a label, not a title; "DE-2015/40 – Commande groupée … : Adhésion" is
+_LABEL = re.compile(r"^[^:]{0,30}\S\s*:\s+\S+\s+\S+")
+_DASHES = ("-", "−", "–", "—", "*", "o")
 _NUMBER = re.compile(r"\d[\d  .,]*")
 _MONEY = re.compile(r"\d\s*(?:€|euros?\b|%)")
 _ROW_END = re.compile(r"(?:\d|€|%)\s*$")  # a table row ends with a figure
@@ -91,12 +96,13 @@ def _plainer(prev: Line, line: Line, body: float) -> bool:
 _GLUED_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3}\.)(?=[A-ZÀ-Ý])")
 
 
-def _body_size(lines: list[Line]) -> float:
+def _body_size(lines: list[Line], tables: dict[int, list[BBox]] | None = None) -> float:
     """The font size of the running text: the commonest size of prose lines (table cells,
-    labels and footnotes are short lines; they would outweigh the prose in tabular reports)."""
+    labels and footnotes are short lines; they would outweigh the prose in tabular reports;
+    long cells of a table the table finder sees do not count either)."""
     sizes: Counter[float] = Counter()
     for ln in lines:
-        if ln.size and len(ln.text.split()) >= 6:
+        if ln.size and len(ln.text.split()) >= 6 and not (tables and in_table(ln, tables.get(ln.page))):
             sizes[ln.size] += len(ln.text)
     if not sizes:
         for ln in lines:
@@ -196,6 +202,15 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             or (emphasized and bool(_ROW_END.search(prev.text)) and len(_NUMBER.findall(prev.text)) >= 2)
         )
         lead = BULLET_START.match(text)
+        mark = ""
+        if lead and emphasized and not bold_means_nothing and lead.group(0).strip() not in _DASHES:
+            # a glyph before a line set as a title ("➢ DE-2015/28 – Informations …" in bold)
+            # leaves it a title: judged without its glyph, like any other line
+            mark = lead.group(0).strip()
+            text = c.text = text[lead.end() :]
+            words = len(text.split())
+            num = numbering(text)
+            lead = None
         if lead:
             # with fonts known, a glyph-led title is set apart by its font too
             plain = has_layout and not emphasized and not bold_means_nothing
@@ -220,6 +235,8 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
                 continue
             if text.endswith((",", ";")) or (text.endswith(".") and words > 12):
                 continue
+            if kind == "article" and text.endswith(".") and not emphasized:
+                continue  # "Article 3 : La présente délibération sera transmise au Préfet."
             # An agenda: consecutive numbered lines counting up are a list, not headings.
             if (
                 size_tier(size, body) == 0
@@ -248,11 +265,11 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
                 and (
                     tier >= 2
                     or (tier == 1 and (prose_follows or bold or colored))
-                    or ((bold or colored) and words <= 8 and prose_follows)
+                    or ((bold or colored) and (words <= 8 or mark) and prose_follows)
                 )
                 and not text.endswith(":")
                 and not _LABEL.search(text)
-                and len(_NUMBER.findall(text)) < 2
+                and (len(_NUMBER.findall(text)) < 2 or mark)
                 and not _MONEY.search(text)
                 and sum(ch.isalpha() for ch in text) >= 3
                 and not text[0].isdigit()  # "195,74 kg par an et par habitant": a figure
@@ -263,6 +280,8 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             c.heading = HeadingStyle("named", 1, 0.0, False)
         elif is_caps_title(text) and (nxt is None or not nxt.text.isupper()):
             c.heading = HeadingStyle("caps", 1, 0.0, False)
+        if mark and c.heading is not None:
+            c.heading = replace(c.heading, mark=mark)
     # The same unnumbered "title" over and over is a table label ("Approuvée"), not a heading.
     repeats = Counter(fold(c.text) for c in cands if c.heading is not None and c.heading.kind == "font")
     for c in cands:
@@ -338,7 +357,8 @@ def _merge_wrapped_headings(cands: list[Cand]) -> list[Cand]:
                     and c.line.page == head.line.page
                     and not _gap_breaks(head.extra[-1] if head.extra else head.line, c.line)
                 )
-                wraps = _starts_lower(c.text) or _CONNECTOR_END.search(head.text)
+                # ("Article 1er" / ". - Objet": the text layer cut the title at its punctuation)
+                wraps = _starts_lower(c.text) or _CONNECTOR_END.search(head.text) or c.text[:1] in ".:–—-"
                 if (same_font and (wraps or (head.line.size and head.line.bold and c.text.isupper()))) or (
                     head.line.size is None and _starts_lower(c.text) and len(c.text.split()) <= 8
                 ):
@@ -368,15 +388,13 @@ def _confirm_contents(cands: list[Cand], toc: set[int], body: float) -> None:
         c.is_item = False
 
 
-def build_blocks(
-    pages: list[list[Line]], tables: dict[int, list[tuple[float, float, float, float]]] | None = None
-) -> list[Block]:
+def build_blocks(pages: list[list[Line]], tables: dict[int, list[BBox]] | None = None) -> list[Block]:
     """Blocks of the document in reading order, headings carrying their level. ``tables``: the
     regions of each page that look like tables, (x0, top, x1, bottom) in points."""
     lines = [ln for page in pages for ln in page]
     if not lines:
         return []
-    body = _body_size(lines)
+    body = _body_size(lines, tables)
     toc = _toc_pages(pages)
     recurring = _recurring_titles(lines) if body == 0 else set()
     cands = _classify(lines, body, toc, recurring)
