@@ -41,6 +41,13 @@ _ITEM_START = re.compile(r"^\s*(?:\d{1,2}\s?[.)-]|[a-h]\))\s")
 _WORD_JOIN = re.compile(r"\w-$")
 # "Présents : Madame X, ..." is a label, not a title; "DE-2015/40 – Commande groupée … : Adhésion" is
 _LABEL = re.compile(r"^[^:]{0,30}\S\s*:\s+\S+\s+\S+")
+# a clause, not a title: a subject pronoun, or a conjugated verb ("Elle est déterminée selon la formule
+# suivante :", "Ce calcul prend notamment en compte :")
+_SENTENCE = re.compile(
+    r"^(?:Il|Elle|Ils|Elles|On|Nous|Vous|Je|Cela|Ceci)\s|\s(?:est|sont|sera|seront|était|étaient|prend|prennent"
+    r"|comprend|comprennent|permet|permettent|peut|peuvent|doit|doivent|concerne|concernent|s'élève|s’élève)\s"
+    r"(?!.*\?$)"
+)
 _DASHES = ("-", "−", "–", "—", "*", "o")
 _NUMBER = re.compile(r"\d[\d  .,]*")
 _MONEY = re.compile(r"\d\s*(?:€|euros?\b|%)")
@@ -252,7 +259,7 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             c.heading = HeadingStyle(kind, depth, size if has_layout else 0.0, c.line.bold, size_tier(size, body))
             c.number = number
             continue
-        if not prev_closed or words > 14 or text.endswith((",", ";", ".")) or continues:
+        if not prev_closed or words > 14 or text.endswith((",", ";", ".")) or continues or _SENTENCE.search(text):
             continue
         folded = fold(text)
         if has_layout:
@@ -305,6 +312,8 @@ def _lead_heading(
     body = text[lead.end() :].strip()
     words = len(body.split())
     if not prev_closed or not 1 <= words <= 12 or not body[:1].isupper() or body.endswith((".", ",", ";")):
+        return None
+    if _SENTENCE.search(body):
         return None
     if nxt is None or _starts_lower(nxt.text) or numbering(nxt.text) is not None:
         return None
