@@ -220,7 +220,9 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             lead = None
         if lead:
             # with fonts known, a glyph-led title is set apart by its font too
-            plain = has_layout and not emphasized and not bold_means_nothing
+            # (where all the text is bold, a "➢" may still lead a title; a dash leads list items)
+            dash = lead.group(0).strip() in _DASHES
+            plain = has_layout and not emphasized and (dash or not bold_means_nothing)
             c.heading = None if plain else _lead_heading(text, lead, prev_closed, nxt, size, c.line.bold)
             if c.heading is not None:
                 c.text = text[lead.end() :]
@@ -238,7 +240,15 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             structural = kind == "num-dotted" and depth >= 2 and emphasized and words <= 14
             if words > limit or not (prev_closed or structural):
                 continue
-            if continues and words > 8:
+            # (a title wrapped onto a short last line in its own font goes on in lower case:
+            # "D2025-035 - Objet : Adhésion au Conseil … de" / "l’Oise")
+            tail = (
+                nxt is not None
+                and _same_font(c.line, nxt.line)
+                and len(nxt.text.split()) <= 8
+                and not _TERMINAL.search(nxt.text)
+            )
+            if continues and words > 8 and not tail:
                 continue
             if text.endswith((",", ";")) or (text.endswith(".") and words > 12):
                 continue
