@@ -282,7 +282,7 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
                 and (
                     tier >= 2
                     or (tier == 1 and (prose_follows or bold or colored))
-                    or ((bold or colored) and (words <= 8 or mark) and prose_follows)
+                    or ((bold or colored) and (_bare_words(text) <= 8 or mark) and prose_follows)
                 )
                 and not text.endswith(":")
                 and not _LABEL.search(text)
@@ -308,6 +308,14 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             if repeats[key] >= 3 and key not in KNOWN_TITLES:
                 c.heading = None
     return cands
+
+
+_PARENS = re.compile(r"\([^)]*\)")
+
+
+def _bare_words(text: str) -> int:
+    """Words of a line outside its parentheses ("La collecte sélective (papiers, cartons, …)": 3)."""
+    return len(_PARENS.sub(" ", text).split())
 
 
 def _lead_heading(
