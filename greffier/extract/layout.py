@@ -284,8 +284,9 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
                     or (tier == 1 and (prose_follows or bold or colored))
                     or ((bold or colored) and (_bare_words(text) <= 8 or mark) and prose_follows)
                 )
-                and not text.endswith(":")
-                and not _LABEL.search(text)
+                # (a lead-in label ends with a colon in the body's size; a bigger title may too:
+                # "Antériorité de l’intervention publique :" in 14pt bold over 12pt text)
+                and (tier >= 1 and bold and prose_follows or not (text.endswith(":") or _LABEL.search(text)))
                 and (len(_NUMBER.findall(text)) < 2 or mark)
                 and not _MONEY.search(text)
                 and sum(ch.isalpha() for ch in text) >= 3
