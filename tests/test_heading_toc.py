@@ -56,8 +56,9 @@ def test_the_contents_confirm_a_title_that_reads_like_a_label() -> None:
     body = _Page(3).add("Indicateurs de performance", 24, True, color=0xFFFFFF).prose(2)
     body.add("Taux de desserte par le réseau d'assainissement collectif (P201.1)", 14, True, color=green, gap=12)
     body.prose(3)
-    body.add("Conformités : collecte des effluents (P203.3), équipements des", 14, True, color=green, gap=12)
-    body.add("stations de traitement des eaux usées (P204.3)", 14, True, color=green).prose(3)
+    # (set in the body's size, a bold "X : …" line is a lead-in label, unless the contents list it)
+    body.add("Conformités : collecte des effluents (P203.3), équipements des", 10, True, gap=12)
+    body.add("stations de traitement des eaux usées (P204.3)", 10, True).prose(3)
     body.add("Financement des investissements", 24, True, color=0xFFFFFF, gap=12).prose(2)
     # the same page without a contents page: the label-like line is no title
     alone = [h for _, h in _tree([_Page(1).add("Rapport annuel", 30, True).prose(2), body])]

@@ -286,7 +286,7 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
                 )
                 # (a lead-in label ends with a colon in the body's size; a bigger title may too:
                 # "Antériorité de l’intervention publique :" in 14pt bold over 12pt text)
-                and (tier >= 1 and bold and prose_follows or not (text.endswith(":") or _LABEL.search(text)))
+                and ((tier >= 1 and bold and prose_follows) or not (text.endswith(":") or _LABEL.search(text)))
                 and (len(_NUMBER.findall(text)) < 2 or mark)
                 and not _MONEY.search(text)
                 and sum(ch.isalpha() for ch in text) >= 3
