@@ -72,8 +72,28 @@ def drop_table_cells(cands: list[Cand]) -> None:
             if other is c.line or other.top is None or other.x0 is None:
                 continue
             if abs(other.top - c.line.top) <= tol and abs(other.x0 - c.line.x0) > 20:
-                c.heading = None
-                break
+                if not _next_column(c.line, other, rows[c.line.page]):
+                    c.heading = None
+                    break
+
+
+def _width(line: Line) -> float:
+    """Rough width of a line in points (half an em per char)."""
+    return 0.48 * len(line.text.strip()) * (line.size or 10.0)
+
+
+def _next_column(line: Line, other: Line, page: list[Line]) -> bool:
+    """Whether ``other`` stands in the next column of a page set in columns, not in the next cell
+    of a table row: the text of the left one's column runs most of the way to the right one
+    (a table's first column holds labels far shorter than the gap to the next)."""
+    left, right = sorted((line, other), key=lambda ln: ln.x0 or 0.0)
+    x0 = left.x0 or 0.0
+    span = (right.x0 or 0.0) - x0
+    widest = max(
+        (_width(ln) for ln in page if ln.x0 is not None and x0 - 3 <= ln.x0 <= x0 + 0.15 * span and ln.size),
+        default=0.0,
+    )
+    return 0.8 * span <= widest <= 1.15 * span  # (text running past it: a full-width page)
 
 
 _LEADER = re.compile(r"(?:\.{2,}|…+|\s)\s*(?:p(?:age)?\.?\s*)?\d{0,3}\s*$", re.IGNORECASE)

@@ -269,6 +269,13 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             c.heading = HeadingStyle(kind, depth, size if has_layout else 0.0, c.line.bold, size_tier(size, body))
             c.number = number
             continue
+        after = i + 1 if nxt is not None else None
+        if has_layout and emphasized and continues is False and nxt is not None:
+            # a title wrapped over the short lines of a narrow column is judged whole
+            # ("Renouvellement des membres de la" / "commission d’appels d’offres suite" / "démission :")
+            text, after = _wrapped_title(cands, i, text)
+            # (a title may wrap over the short lines of a narrow column: up to 24 words)
+            words = len(text.split()) - (10 if after != i + 1 else 0)
         if not prev_closed or words > 14 or text.endswith((",", ";", ".")) or continues or _SENTENCE.search(text):
             continue
         folded = fold(text)
@@ -276,17 +283,20 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             tier = size_tier(size, body)
             # A bold line of body size titles a section only when prose follows it
             # (in tariff tables, bold lines label groups of rows).
-            prose_follows = nxt is not None and len(nxt.text.split()) >= 6 and not _ROW_END.search(nxt.text)
+            prose_follows = _prose_follows(cands, after)
             if (
                 emphasized
                 and (
                     tier >= 2
                     or (tier == 1 and (prose_follows or bold or colored))
-                    or ((bold or colored) and (_bare_words(text) <= 8 or mark) and prose_follows)
+                    or ((bold or colored) and (_bare_words(c.text) <= 8 or mark) and prose_follows)
                 )
                 # (a lead-in label ends with a colon in the body's size; a bigger title may too:
                 # "Antériorité de l’intervention publique :" in 14pt bold over 12pt text)
-                and ((tier >= 1 and bold and prose_follows) or not (text.endswith(":") or _LABEL.search(text)))
+                and (
+                    (((tier >= 1 and bold) or colored) and prose_follows)
+                    or not (text.endswith(":") or _LABEL.search(text))
+                )
                 and (len(_NUMBER.findall(text)) < 2 or mark)
                 and not _MONEY.search(text)
                 and sum(ch.isalpha() for ch in text) >= 3
@@ -309,6 +319,44 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             if repeats[key] >= 3 and key not in KNOWN_TITLES:
                 c.heading = None
     return cands
+
+
+def _prose_follows(cands: list[Cand], k: int | None) -> bool:
+    """Whether running text follows a title: a line of six words or more, or, in a narrow column,
+    a shorter line that goes on in the next line of its font ("Subvention accordée au collège" /
+    "Olympe de Gouges Ste Pazanne pour"). A table row (figures up to its end) is no prose."""
+    if k is None or _ROW_END.search(cands[k].text):
+        return False
+    after = cands[k]
+    words = len(after.text.split())
+    if words >= 6:
+        return True
+    if words >= 3 and k < len(cands) - 1 and not _TERMINAL.search(after.text):
+        nxt = cands[k + 1]
+        return (
+            _same_font(after.line, nxt.line)
+            and words + len(nxt.text.split()) >= 8
+            and not _gap_breaks(after.line, nxt.line)
+        )
+    return False
+
+
+def _wrapped_title(cands: list[Cand], i: int, text: str) -> tuple[str, int | None]:
+    """The text of a title going on over the next lines in its own font (same size, weight and
+    colour, on its page, each line opening on the previous one's unfinished phrase), and the
+    index of the line after it."""
+    c = cands[i]
+    j = i
+    while j + 1 < len(cands) and j - i < 3:
+        here, nxt = cands[j], cands[j + 1]
+        font = (nxt.line.size, nxt.line.bold, nxt.line.color) == (c.line.size, c.line.bold, c.line.color)
+        if not font or nxt.line.page != c.line.page or _TERMINAL.search(here.text) or _gap_breaks(here.line, nxt.line):
+            break
+        if not (_starts_lower(nxt.text) or _CONNECTOR_END.search(here.text)):
+            break
+        text = f"{text} {nxt.text}"
+        j += 1
+    return text, (j + 1 if j + 1 < len(cands) else None)
 
 
 _PARENS = re.compile(r"\([^)]*\)")
