@@ -48,6 +48,8 @@ _SENTENCE = re.compile(
     r"|comprend|comprennent|permet|permettent|peut|peuvent|doit|doivent|concerne|concernent|s'élève|s’élève)\s"
     r"(?!.*\?$)"
 )
+# a label and its value, not a title: "Indice de la collectivité pour l’année 2021 : 73"
+_VALUE_END = re.compile(r":\s*[-+]?\d[\d  .,]*\s*(?:%|€|k?m[23³²]?|ml|kg|t|h|ans?)?\s*$", re.IGNORECASE)
 _DASHES = ("-", "−", "–", "—", "*", "o")
 _NUMBER = re.compile(r"\d[\d  .,]*")
 _MONEY = re.compile(r"\d\s*(?:€|euros?\b|%)")
@@ -276,7 +278,14 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             text, after = _wrapped_title(cands, i, text)
             # (a title may wrap over the short lines of a narrow column: up to 24 words)
             words = len(text.split()) - (10 if after != i + 1 else 0)
-        if not prev_closed or words > 14 or text.endswith((",", ";", ".")) or continues or _SENTENCE.search(text):
+        if (
+            not prev_closed
+            or words > 14
+            or text.endswith((",", ";", "."))
+            or continues
+            or _SENTENCE.search(text)
+            or _VALUE_END.search(text)
+        ):
             continue
         folded = fold(text)
         if has_layout:
@@ -380,7 +389,7 @@ def _lead_heading(
     words = len(body.split())
     if not prev_closed or not 1 <= words <= 12 or not body[:1].isupper() or body.endswith((".", ",", ";")):
         return None
-    if _SENTENCE.search(body):
+    if _SENTENCE.search(body) or _VALUE_END.search(body):
         return None
     if nxt is None or _starts_lower(nxt.text) or numbering(nxt.text) is not None:
         return None
@@ -434,7 +443,13 @@ def _merge_wrapped_headings(cands: list[Cand]) -> list[Cand]:
                     and not _gap_breaks(head.extra[-1] if head.extra else head.line, c.line)
                 )
                 # ("Article 1er" / ". - Objet": the text layer cut the title at its punctuation)
-                wraps = _starts_lower(c.text) or _CONNECTOR_END.search(head.text) or c.text[:1] in ".:–—-"
+                wraps = (
+                    _starts_lower(c.text)
+                    or _CONNECTOR_END.search(head.text)
+                    or c.text[:1] in ".:–—-"
+                    or head.text.count("«") > head.text.count("»")  # a quotation left open
+                    or head.text.count("(") > head.text.count(")")
+                )
                 if (same_font and (wraps or (head.line.size and head.line.bold and c.text.isupper()))) or (
                     head.line.size is None and _starts_lower(c.text) and len(c.text.split()) <= 8
                 ):
