@@ -6,7 +6,7 @@ bold, the articles of a convention annexed to the minutes, a council's report wi
 from __future__ import annotations
 
 from greffier.extract.cleanup import clean_pages
-from greffier.extract.headings import numbering
+from greffier.extract.headings import HeadingStyle, LevelStack, numbering
 from greffier.extract.layout import build_blocks
 from greffier.extract.pdf import _glyph_lead
 from greffier.extract.sections import build_sections
@@ -104,3 +104,24 @@ def test_a_clause_led_by_a_bullet_is_no_title() -> None:
     page.add("Tarif de base × coefficient de modulation × volumes facturés", 10, True)
     page.add("o Le tarif de base demeure fixé par l’AESN ;", 11, x0=162.0).prose(2)
     assert _tree([page]) == []
+
+
+def test_levels_weight_before_numbering_in_the_body_size_and_smaller_text_below() -> None:
+    # minutes in 12pt: items in bold led by "➢", their plain "1- …" parts, a convention annexed in 10pt
+    item = HeadingStyle("font", 1, 12.0, True, 0, "➢")
+    part = HeadingStyle("num-hyphen", 1, 12.0, False, 0)
+    article = HeadingStyle("article", 1, 10.0, True, 0, small=True)
+    stack = LevelStack()
+    got = [
+        stack.level_of(s, n)
+        for s, n in [(item, ""), (part, "1"), (part, "2"), (item, ""), (article, "1"), (article, "2"), (item, "")]
+    ]
+    assert got == [1, 2, 2, 1, 2, 2, 1]
+
+
+def test_a_title_in_the_font_of_an_open_one_but_another_colour_is_not_its_sibling() -> None:
+    blue, black = 0x548DD4, 0x000000
+    numbered = HeadingStyle("num-dotted", 2, 14.0, True, 1, color=blue)
+    plain = HeadingStyle("font", 1, 14.0, True, 1, color=black)
+    stack = LevelStack()
+    assert [stack.level_of(numbered, "1.2"), stack.level_of(plain), stack.level_of(numbered, "1.3")] == [1, 2, 1]

@@ -319,6 +319,10 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             c.heading = HeadingStyle("caps", 1, 0.0, False)
         if mark and c.heading is not None:
             c.heading = replace(c.heading, mark=mark)
+    if has_layout:  # (the colour and a size below the text's rank headings of one size)
+        for c in cands:
+            if c.heading is not None:
+                c.heading = replace(c.heading, color=c.line.color, small=(c.line.size or 0.0) <= body - 1.5)
     # The same unnumbered "title" over and over is a table label ("Approuvée"), not a heading.
     repeats = Counter(fold(c.text) for c in cands if c.heading is not None and c.heading.kind == "font")
     for c in cands:
@@ -474,7 +478,15 @@ def _confirm_contents(cands: list[Cand], toc: set[int], body: float) -> None:
         num = numbering(text)
         kind, depth, number = num if num else ("font", 1, "")
         c.text = text
-        c.heading = HeadingStyle(kind, depth, size if body else 0.0, c.line.bold, size_tier(size, body))
+        c.heading = HeadingStyle(
+            kind,
+            depth,
+            size if body else 0.0,
+            c.line.bold,
+            size_tier(size, body),
+            color=c.line.color if body else None,
+            small=bool(body) and size <= body - 1.5,
+        )
         c.number = number
         c.is_item = False
 
