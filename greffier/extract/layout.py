@@ -50,6 +50,11 @@ _SENTENCE = re.compile(
 )
 # a label and its value, not a title: "Indice de la collectivité pour l’année 2021 : 73"
 _VALUE_END = re.compile(r":\s*[-+]?\d[\d  .,]*\s*(?:%|€|k?m[23³²]?|ml|kg|t|h|ans?)?\s*$", re.IGNORECASE)
+# the standing parts of council minutes (folded; the agenda, a list like a table of contents, is not one)
+_MINUTES_PART = re.compile(
+    r"^(?:decisions? prises? (?:par (?:le maire )?)?(?:par |en vertu de la |dans le cadre de la )?"
+    r"delegation.*|questions diverses|informations diverses|affaires diverses)$"
+)
 _DASHES = ("-", "−", "–", "—", "*", "o")
 _NUMBER = re.compile(r"\d[\d  .,]*")
 _MONEY = re.compile(r"\d\s*(?:€|euros?\b|%)")
@@ -313,6 +318,9 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
                 and not _URL.search(text)
             ):
                 c.heading = HeadingStyle("font", 1, size, bold, tier)
+            elif _MINUTES_PART.match(folded) and (bold or c.line.bold or emphasized):
+                # the parts of council minutes, whatever their font: "Décisions prises par délégation … :"
+                c.heading = HeadingStyle("named", 1, size, c.line.bold, tier)
         elif folded in KNOWN_TITLES or folded in recurring:
             c.heading = HeadingStyle("named", 1, 0.0, False)
         elif is_caps_title(text) and (nxt is None or not nxt.text.isupper()):
