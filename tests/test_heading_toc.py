@@ -125,3 +125,20 @@ def test_a_title_in_the_font_of_an_open_one_but_another_colour_is_not_its_siblin
     plain = HeadingStyle("font", 1, 14.0, True, 1, color=black)
     stack = LevelStack()
     assert [stack.level_of(numbered, "1.2"), stack.level_of(plain), stack.level_of(numbered, "1.3")] == [1, 2, 1]
+
+
+def test_a_title_over_running_text_stays_a_title_inside_a_table_region() -> None:
+    # a bulletin page: a blue title and its text in the left column, a list of amounts beside it that
+    # the table finder takes, with the left column, for one table region
+    blue = 0x26AAE1
+    page = _Page(1, 60)
+    page.add("Délégation de pouvoir", 9, color=blue, gap=12)
+    page.add("Afin de faciliter l’administration des affaires communales, et conformément", 9)
+    page.add("au Code Général des collectivités territoriales, les membres du conseil ont confié", 9)
+    page.add("Total 2014", 9, color=blue, gap=12)
+    page.add("AEP La Saint Jean 59 684,16 €", 9)
+    page.add("Fournitures scolaires 10 215,20 €", 9)
+    kept = clean_pages([page.lines])[0]
+    region = {1: [(60.0, 60.0, 560.0, 200.0)]}
+    heads = [b.text for b in build_blocks(kept, region) if b.kind == "heading"]
+    assert heads == ["Délégation de pouvoir"]

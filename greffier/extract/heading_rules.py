@@ -208,6 +208,23 @@ def in_table(line: Line, boxes: list[BBox] | None) -> bool:
 def drop_table_lines(cands: list[Cand], tables: dict[int, list[BBox]]) -> None:
     """A title-like line inside a region the table finder holds for a table (its header cells,
     its band rows: "PARTIE C : …", "Volumes facturés en 2021") is part of the table."""
-    for c in cands:
+    for i, c in enumerate(cands):
         if c.heading is not None and not c.confirmed and in_table(c.line, tables.get(c.line.page)):
-            c.heading = None
+            if not _opens_text(cands, i):
+                c.heading = None
+
+
+def _opens_text(cands: list[Cand], i: int) -> bool:
+    """Whether two lines of running text follow the line, starting where it starts (a title over a
+    column of text that the table finder took, with a list beside it, for a table)."""
+    line = cands[i].line
+    follow = cands[i + 1 : i + 3]
+    return len(follow) == 2 and all(
+        f.line.page == line.page
+        and f.line.x0 is not None
+        and line.x0 is not None
+        and abs(f.line.x0 - line.x0) <= 15
+        and len(f.text.split()) >= 6
+        and not re.search(r"(?:\d|€|%)\s*$", f.text)
+        for f in follow
+    )
