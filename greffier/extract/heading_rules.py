@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from greffier.extract.headings import KNOWN_TITLES, HeadingStyle, fold
 from greffier.records import Line
 
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in points from the page's top left
 _EDGE = 0.085  # the top/bottom band of a page where running lines live (as cleanup)
 _BARE_NUMBER = re.compile(r"^\d{1,2}$")
 _MAX_DIVIDER_LINES = 8
@@ -31,6 +32,7 @@ class Cand:
     is_item: bool = False
     cont_of_heading: bool = False
     toc: bool = False
+    confirmed: bool = False  # listed by the document's table of contents
     extra: list[Line] = field(default_factory=list)
 
 
@@ -52,7 +54,7 @@ def drop_running_titles(cands: list[Cand]) -> None:
         if _in_edge(c.line):
             pages[_key(c.text)].add(c.line.page)
     for c in cands:
-        if c.heading is not None and _in_edge(c.line) and len(pages[_key(c.text)]) >= 3:
+        if c.heading is not None and not c.confirmed and _in_edge(c.line) and len(pages[_key(c.text)]) >= 3:
             c.heading = None
 
 
@@ -63,15 +65,35 @@ def drop_table_cells(cands: list[Cand]) -> None:
     for c in cands:
         rows[c.line.page].append(c.line)
     for c in cands:
-        if c.heading is None or c.heading.kind != "font" or c.line.top is None or c.line.x0 is None:
+        if c.heading is None or c.heading.kind != "font" or c.confirmed or c.line.top is None or c.line.x0 is None:
             continue
         tol = 0.3 * (c.line.size or 10.0)
         for other in rows[c.line.page]:
             if other is c.line or other.top is None or other.x0 is None:
                 continue
             if abs(other.top - c.line.top) <= tol and abs(other.x0 - c.line.x0) > 20:
-                c.heading = None
-                break
+                if not _next_column(c.line, other, rows[c.line.page]):
+                    c.heading = None
+                    break
+
+
+def _width(line: Line) -> float:
+    """Rough width of a line in points (half an em per char)."""
+    return 0.48 * len(line.text.strip()) * (line.size or 10.0)
+
+
+def _next_column(line: Line, other: Line, page: list[Line]) -> bool:
+    """Whether ``other`` stands in the next column of a page set in columns, not in the next cell
+    of a table row: the text of the left one's column runs most of the way to the right one
+    (a table's first column holds labels far shorter than the gap to the next)."""
+    left, right = sorted((line, other), key=lambda ln: ln.x0 or 0.0)
+    x0 = left.x0 or 0.0
+    span = (right.x0 or 0.0) - x0
+    widest = max(
+        (_width(ln) for ln in page if ln.x0 is not None and x0 - 3 <= ln.x0 <= x0 + 0.15 * span and ln.size),
+        default=0.0,
+    )
+    return 0.8 * span <= widest <= 1.15 * span  # (text running past it: a full-width page)
 
 
 _LEADER = re.compile(r"(?:\.{2,}|…+|\s)\s*(?:p(?:age)?\.?\s*)?\d{0,3}\s*$", re.IGNORECASE)
@@ -124,7 +146,13 @@ def drop_label_styles(cands: list[Cand]) -> None:
     labels = {s for s, p in pages.items() if len(p) == 1 and count[s] >= 2}
     for c in cands:
         # (bold lines of the body size may title two short sections of a page)
-        if c.heading is not None and c.heading.kind == "font" and c.heading.tier >= 1 and _style(c) in labels:
+        if (
+            c.heading is not None
+            and c.heading.kind == "font"
+            and c.heading.tier >= 1
+            and _style(c) in labels
+            and not c.confirmed
+        ):
             c.heading = None
 
 
@@ -167,3 +195,36 @@ def drop_front_titles(cands: list[Cand]) -> None:
         if c.heading is not None and c.heading.kind == "font" and c.line.page <= 3 and fold(c.text) not in KNOWN_TITLES:
             if (c.line.size or 0) > top:
                 c.heading = None
+
+
+def in_table(line: Line, boxes: list[BBox] | None) -> bool:
+    """Whether the line lies inside one of the page's table regions."""
+    if not boxes or line.top is None or line.x0 is None:
+        return False
+    top, bottom, x0 = line.top, line.bottom or line.top, line.x0
+    return any(b[0] - 1 <= x0 <= b[2] and b[1] - 1 <= top and bottom <= b[3] + 1 for b in boxes)
+
+
+def drop_table_lines(cands: list[Cand], tables: dict[int, list[BBox]]) -> None:
+    """A title-like line inside a region the table finder holds for a table (its header cells,
+    its band rows: "PARTIE C : …", "Volumes facturés en 2021") is part of the table."""
+    for i, c in enumerate(cands):
+        if c.heading is not None and not c.confirmed and in_table(c.line, tables.get(c.line.page)):
+            if not _opens_text(cands, i):
+                c.heading = None
+
+
+def _opens_text(cands: list[Cand], i: int) -> bool:
+    """Whether two lines of running text follow the line, starting where it starts (a title over a
+    column of text that the table finder took, with a list beside it, for a table)."""
+    line = cands[i].line
+    follow = cands[i + 1 : i + 3]
+    return len(follow) == 2 and all(
+        f.line.page == line.page
+        and f.line.x0 is not None
+        and line.x0 is not None
+        and abs(f.line.x0 - line.x0) <= 15
+        and len(f.text.split()) >= 6
+        and not re.search(r"(?:\d|€|%)\s*$", f.text)
+        for f in follow
+    )

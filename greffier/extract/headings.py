@@ -48,12 +48,20 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:\s*[:.–—-]\s*({_LETTER}.*))?$"
         ),
     ),
-    # 2-1 – Mobilité ... / 4-6 - Affaires ...
-    ("num-dash-2", re.compile(rf"^(\d{{1,2}})\s?[-.]\s?(\d{{1,2}})\s*[–—-]\s+({_LETTER}.*)$")),
+    # Article 1er. - Objet / ARTICLE 3 : Durée / Article 2 (the articles of a convention, a by-law)
+    (
+        "article",
+        re.compile(
+            rf"^(?:ARTICLE|Article)\s+(\d{{1,3}}|[IVXL]{{1,6}}|premier|PREMIER)(?:er|ER)?"
+            rf"(?:(?:\s*[.:–—-])+\s*({_LETTER}.*)|\s+([A-ZÀ-Ý].*))?$"
+        ),
+    ),
+    # 2-1 – Mobilité ... / 4-6 - Affaires ... / 3-2 –Conditions ...
+    ("num-dash-2", re.compile(rf"^(\d{{1,2}})\s?[-.]\s?(\d{{1,2}})\s*[–—-]\s*({_LETTER}.*)$")),
     # 01 – LA DIRECTION ...
     ("num-dash-1", re.compile(rf"^(\d{{1,2}})\s*[–—]\s+({_LETTER}.*)$|^(\d{{2}})\s*-\s+({_LETTER}.*)$")),
     # « 1 - Mutualisation … / 2 - Title (a hyphen between spaces)
-    ("num-hyphen", re.compile(rf"^[«\"“]?\s*(\d)\s+-\s+({_LETTER}.*)$")),
+    ("num-hyphen", re.compile(rf"^[«\"“]?\s*(\d)\s*-\s+({_LETTER}.*)$")),
     # D2025-003- Objet : ... / 2019-45 : ... / DEL2024-48 ...
     (
         "delib",
@@ -84,6 +92,7 @@ _RANK = {
     "num-dash-2": 4.0,
     "num-dotted": 4.0,
     "delib": 3.0,
+    "article": 3.5,
     "alpha-lower": 2.5,
     "caps": 1.5,
     "font": 1.0,
@@ -115,15 +124,19 @@ class HeadingStyle:
     bold: bool
     tier: int = 0  # how much bigger than the body text: 0 (< +2pt), 1 (< +5pt), 2 (< +9pt), 3
     mark: str = ""  # the glyph that introduces a "lead" heading
+    color: int | None = None  # its fill colour, 0xRRGGBB
+    small: bool = False  # set smaller than the body text (an annex, a convention in 10pt under 12pt)
 
     @property
     def key(self) -> tuple[str, int, float, bool, str]:
         return (self.kind, self.depth, self.size, self.bold, self.mark)
 
     @property
-    def strength(self) -> tuple[int, float, bool]:
+    def strength(self) -> tuple[int, bool, bool, float, bool]:
         rank = _RANK.get(self.kind, 1.0) - (self.depth - 1 if self.kind == "num-dotted" else 0)
-        return (self.tier, rank, self.bold)
+        # in the body's size, weight outranks numbering: "➢ DE-2015/29 – Vote …" in bold over
+        # the plain "1- Information …" parts of an item
+        return (self.tier, not self.small, self.bold and self.tier == 0 and self.size > 0, rank, self.bold)
 
 
 def size_tier(size: float, body: float) -> int:
@@ -199,7 +212,11 @@ class LevelStack:
             # ("Vos contacts" set like "4. Financement …"); not in the body's size, where bold
             # lines are often emphasized prose
             at = next(
-                (k for k, (s, _) in enumerate(self._open) if (s.size, s.bold) == (style.size, style.bold)),
+                (
+                    k
+                    for k, (s, _) in enumerate(self._open)
+                    if (s.size, s.bold, s.color) == (style.size, style.bold, style.color)
+                ),
                 None,
             )
         if at is not None:

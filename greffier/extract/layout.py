@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from greffier.extract.glyphs import BULLET, BULLET_START, SOFT_BREAK
 from greffier.extract.heading_rules import (
+    BBox,
     Cand,
     drop_front_titles,
     drop_label_styles,
     drop_running_titles,
     drop_table_cells,
+    drop_table_lines,
     drop_unmarked_contents,
+    in_table,
     merge_divider_pages,
 )
+from greffier.extract.heading_toc import confirm_from_contents
 from greffier.extract.headings import (
     KNOWN_TITLES,
     HeadingStyle,
@@ -34,7 +39,23 @@ _CONNECTOR_END = re.compile(
 _TOC_LINE = re.compile(r"(?:\.{3,}|…+|\s)\s*(?:page\s*)?\d{1,3}\s*$", re.IGNORECASE)
 _ITEM_START = re.compile(r"^\s*(?:\d{1,2}\s?[.)-]|[a-h]\))\s")
 _WORD_JOIN = re.compile(r"\w-$")
-_LABEL = re.compile(r"\S\s*:\s+\S+\s+\S+")  # "Présents : Madame X, ..." is a label, not a title
+# "Présents : Madame X, ..." is a label, not a title; "DE-2015/40 – Commande groupée … : Adhésion" is
+_LABEL = re.compile(r"^[^:]{0,30}\S\s*:\s+\S+\s+\S+")
+# a clause, not a title: a subject pronoun, or a conjugated verb ("Elle est déterminée selon la formule
+# suivante :", "Ce calcul prend notamment en compte :")
+_SENTENCE = re.compile(
+    r"^(?:Il|Elle|Ils|Elles|On|Nous|Vous|Je|Cela|Ceci)\s|\s(?:est|sont|sera|seront|était|étaient|prend|prennent"
+    r"|comprend|comprennent|permet|permettent|peut|peuvent|doit|doivent|concerne|concernent|s'élève|s’élève)\s"
+    r"(?!.*\?$)"
+)
+# a label and its value, not a title: "Indice de la collectivité pour l’année 2021 : 73"
+_VALUE_END = re.compile(r":\s*[-+]?\d[\d  .,]*\s*(?:%|€|k?m[23³²]?|ml|kg|t|h|ans?)?\s*$", re.IGNORECASE)
+# the standing parts of council minutes (folded; the agenda, a list like a table of contents, is not one)
+_MINUTES_PART = re.compile(
+    r"^(?:decisions? prises? (?:par (?:le maire )?)?(?:par |en vertu de la |dans le cadre de la )?"
+    r"delegation.*|questions diverses|informations diverses|affaires diverses)$"
+)
+_DASHES = ("-", "−", "–", "—", "*", "o")
 _NUMBER = re.compile(r"\d[\d  .,]*")
 _MONEY = re.compile(r"\d\s*(?:€|euros?\b|%)")
 _ROW_END = re.compile(r"(?:\d|€|%)\s*$")  # a table row ends with a figure
@@ -89,12 +110,13 @@ def _plainer(prev: Line, line: Line, body: float) -> bool:
 _GLUED_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3}\.)(?=[A-ZÀ-Ý])")
 
 
-def _body_size(lines: list[Line]) -> float:
+def _body_size(lines: list[Line], tables: dict[int, list[BBox]] | None = None) -> float:
     """The font size of the running text: the commonest size of prose lines (table cells,
-    labels and footnotes are short lines; they would outweigh the prose in tabular reports)."""
+    labels and footnotes are short lines; they would outweigh the prose in tabular reports;
+    long cells of a table the table finder sees do not count either)."""
     sizes: Counter[float] = Counter()
     for ln in lines:
-        if ln.size and len(ln.text.split()) >= 6:
+        if ln.size and len(ln.text.split()) >= 6 and not (tables and in_table(ln, tables.get(ln.page))):
             sizes[ln.size] += len(ln.text)
     if not sizes:
         for ln in lines:
@@ -194,9 +216,20 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             or (emphasized and bool(_ROW_END.search(prev.text)) and len(_NUMBER.findall(prev.text)) >= 2)
         )
         lead = BULLET_START.match(text)
+        mark = ""
+        if lead and emphasized and not bold_means_nothing and lead.group(0).strip() not in _DASHES:
+            # a glyph before a line set as a title ("➢ DE-2015/28 – Informations …" in bold)
+            # leaves it a title: judged without its glyph, like any other line
+            mark = lead.group(0).strip()
+            text = c.text = text[lead.end() :]
+            words = len(text.split())
+            num = numbering(text)
+            lead = None
         if lead:
             # with fonts known, a glyph-led title is set apart by its font too
-            plain = has_layout and not emphasized and not bold_means_nothing
+            # (where all the text is bold, a "➢" may still lead a title; a dash leads list items)
+            dash = lead.group(0).strip() in _DASHES
+            plain = has_layout and not emphasized and (dash or not bold_means_nothing)
             c.heading = None if plain else _lead_heading(text, lead, prev_closed, nxt, size, c.line.bold)
             if c.heading is not None:
                 c.text = text[lead.end() :]
@@ -214,10 +247,20 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             structural = kind == "num-dotted" and depth >= 2 and emphasized and words <= 14
             if words > limit or not (prev_closed or structural):
                 continue
-            if continues and words > 8:
+            # (a title wrapped onto a short last line in its own font goes on in lower case:
+            # "D2025-035 - Objet : Adhésion au Conseil … de" / "l’Oise")
+            tail = (
+                nxt is not None
+                and _same_font(c.line, nxt.line)
+                and len(nxt.text.split()) <= 8
+                and not _TERMINAL.search(nxt.text)
+            )
+            if continues and words > 8 and not tail:
                 continue
             if text.endswith((",", ";")) or (text.endswith(".") and words > 12):
                 continue
+            if kind == "article" and text.endswith(".") and not emphasized:
+                continue  # "Article 3 : La présente délibération sera transmise au Préfet."
             # An agenda: consecutive numbered lines counting up are a list, not headings.
             if (
                 size_tier(size, body) == 0
@@ -233,34 +276,61 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             c.heading = HeadingStyle(kind, depth, size if has_layout else 0.0, c.line.bold, size_tier(size, body))
             c.number = number
             continue
-        if not prev_closed or words > 14 or text.endswith((",", ";", ".")) or continues:
+        after = i + 1 if nxt is not None else None
+        if has_layout and emphasized and continues is False and nxt is not None:
+            # a title wrapped over the short lines of a narrow column is judged whole
+            # ("Renouvellement des membres de la" / "commission d’appels d’offres suite" / "démission :")
+            text, after = _wrapped_title(cands, i, text)
+            # (a title may wrap over the short lines of a narrow column: up to 24 words)
+            words = len(text.split()) - (10 if after != i + 1 else 0)
+        if (
+            not prev_closed
+            or words > 14
+            or text.endswith((",", ";", "."))
+            or continues
+            or _SENTENCE.search(text)
+            or _VALUE_END.search(text)
+        ):
             continue
         folded = fold(text)
         if has_layout:
             tier = size_tier(size, body)
             # A bold line of body size titles a section only when prose follows it
             # (in tariff tables, bold lines label groups of rows).
-            prose_follows = nxt is not None and len(nxt.text.split()) >= 6 and not _ROW_END.search(nxt.text)
+            prose_follows = _prose_follows(cands, after)
             if (
                 emphasized
                 and (
                     tier >= 2
                     or (tier == 1 and (prose_follows or bold or colored))
-                    or ((bold or colored) and words <= 8 and prose_follows)
+                    or ((bold or colored) and (_bare_words(c.text) <= 8 or mark) and prose_follows)
                 )
-                and not text.endswith(":")
-                and not _LABEL.search(text)
-                and len(_NUMBER.findall(text)) < 2
+                # (a lead-in label ends with a colon in the body's size; a bigger title may too:
+                # "Antériorité de l’intervention publique :" in 14pt bold over 12pt text)
+                and (
+                    (((tier >= 1 and bold) or colored) and prose_follows)
+                    or not (text.endswith(":") or _LABEL.search(text))
+                )
+                and (len(_NUMBER.findall(text)) < 2 or mark)
                 and not _MONEY.search(text)
                 and sum(ch.isalpha() for ch in text) >= 3
                 and not text[0].isdigit()  # "195,74 kg par an et par habitant": a figure
                 and not _URL.search(text)
             ):
                 c.heading = HeadingStyle("font", 1, size, bold, tier)
+            elif _MINUTES_PART.match(folded) and (bold or c.line.bold or emphasized):
+                # the parts of council minutes, whatever their font: "Décisions prises par délégation … :"
+                c.heading = HeadingStyle("named", 1, size, c.line.bold, tier)
         elif folded in KNOWN_TITLES or folded in recurring:
             c.heading = HeadingStyle("named", 1, 0.0, False)
         elif is_caps_title(text) and (nxt is None or not nxt.text.isupper()):
             c.heading = HeadingStyle("caps", 1, 0.0, False)
+        if mark and c.heading is not None:
+            c.heading = replace(c.heading, mark=mark)
+    if has_layout:  # (the colour and a size below the text's rank headings of one size)
+        for c in cands:
+            if c.heading is not None:
+                c.heading = replace(c.heading, color=c.line.color, small=(c.line.size or 0.0) <= body - 1.5)
     # The same unnumbered "title" over and over is a table label ("Approuvée"), not a heading.
     repeats = Counter(fold(c.text) for c in cands if c.heading is not None and c.heading.kind == "font")
     for c in cands:
@@ -270,6 +340,52 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             if repeats[key] >= 3 and key not in KNOWN_TITLES:
                 c.heading = None
     return cands
+
+
+def _prose_follows(cands: list[Cand], k: int | None) -> bool:
+    """Whether running text follows a title: a line of six words or more, or, in a narrow column,
+    a shorter line that goes on in the next line of its font ("Subvention accordée au collège" /
+    "Olympe de Gouges Ste Pazanne pour"). A table row (figures up to its end) is no prose."""
+    if k is None or _ROW_END.search(cands[k].text):
+        return False
+    after = cands[k]
+    words = len(after.text.split())
+    if words >= 6:
+        return True
+    if words >= 3 and k < len(cands) - 1 and not _TERMINAL.search(after.text):
+        nxt = cands[k + 1]
+        return (
+            _same_font(after.line, nxt.line)
+            and words + len(nxt.text.split()) >= 8
+            and not _gap_breaks(after.line, nxt.line)
+        )
+    return False
+
+
+def _wrapped_title(cands: list[Cand], i: int, text: str) -> tuple[str, int | None]:
+    """The text of a title going on over the next lines in its own font (same size, weight and
+    colour, on its page, each line opening on the previous one's unfinished phrase), and the
+    index of the line after it."""
+    c = cands[i]
+    j = i
+    while j + 1 < len(cands) and j - i < 3:
+        here, nxt = cands[j], cands[j + 1]
+        font = (nxt.line.size, nxt.line.bold, nxt.line.color) == (c.line.size, c.line.bold, c.line.color)
+        if not font or nxt.line.page != c.line.page or _TERMINAL.search(here.text) or _gap_breaks(here.line, nxt.line):
+            break
+        if not (_starts_lower(nxt.text) or _CONNECTOR_END.search(here.text)):
+            break
+        text = f"{text} {nxt.text}"
+        j += 1
+    return text, (j + 1 if j + 1 < len(cands) else None)
+
+
+_PARENS = re.compile(r"\([^)]*\)")
+
+
+def _bare_words(text: str) -> int:
+    """Words of a line outside its parentheses ("La collecte sélective (papiers, cartons, …)": 3)."""
+    return len(_PARENS.sub(" ", text).split())
 
 
 def _lead_heading(
@@ -284,6 +400,8 @@ def _lead_heading(
     body = text[lead.end() :].strip()
     words = len(body.split())
     if not prev_closed or not 1 <= words <= 12 or not body[:1].isupper() or body.endswith((".", ",", ";")):
+        return None
+    if _SENTENCE.search(body) or _VALUE_END.search(body):
         return None
     if nxt is None or _starts_lower(nxt.text) or numbering(nxt.text) is not None:
         return None
@@ -336,7 +454,14 @@ def _merge_wrapped_headings(cands: list[Cand]) -> list[Cand]:
                     and c.line.page == head.line.page
                     and not _gap_breaks(head.extra[-1] if head.extra else head.line, c.line)
                 )
-                wraps = _starts_lower(c.text) or _CONNECTOR_END.search(head.text)
+                # ("Article 1er" / ". - Objet": the text layer cut the title at its punctuation)
+                wraps = (
+                    _starts_lower(c.text)
+                    or _CONNECTOR_END.search(head.text)
+                    or c.text[:1] in ".:–—-"
+                    or head.text.count("«") > head.text.count("»")  # a quotation left open
+                    or head.text.count("(") > head.text.count(")")
+                )
                 if (same_font and (wraps or (head.line.size and head.line.bold and c.text.isupper()))) or (
                     head.line.size is None and _starts_lower(c.text) and len(c.text.split()) <= 8
                 ):
@@ -348,19 +473,51 @@ def _merge_wrapped_headings(cands: list[Cand]) -> list[Cand]:
     return out
 
 
-def build_blocks(pages: list[list[Line]]) -> list[Block]:
-    """Blocks of the document in reading order, headings carrying their level."""
+def _confirm_contents(cands: list[Cand], toc: set[int], body: float) -> None:
+    """Lines the table of contents lists become headings (see heading_toc)."""
+    for c in confirm_from_contents(cands, toc):
+        c.confirmed = True
+        if c.heading is not None:
+            continue
+        text = BULLET_START.sub("", c.text)
+        if text.endswith((",", ";")) or (text.endswith(".") and len(text.split()) > 12):
+            continue
+        size = c.line.size or 0.0
+        num = numbering(text)
+        kind, depth, number = num if num else ("font", 1, "")
+        c.text = text
+        c.heading = HeadingStyle(
+            kind,
+            depth,
+            size if body else 0.0,
+            c.line.bold,
+            size_tier(size, body),
+            color=c.line.color if body else None,
+            small=bool(body) and size <= body - 1.5,
+        )
+        c.number = number
+        c.is_item = False
+
+
+def build_blocks(pages: list[list[Line]], tables: dict[int, list[BBox]] | None = None) -> list[Block]:
+    """Blocks of the document in reading order, headings carrying their level. ``tables``: the
+    regions of each page that look like tables, (x0, top, x1, bottom) in points."""
     lines = [ln for page in pages for ln in page]
     if not lines:
         return []
-    body = _body_size(lines)
+    body = _body_size(lines, tables)
     toc = _toc_pages(pages)
     recurring = _recurring_titles(lines) if body == 0 else set()
-    cands = _merge_wrapped_headings(_classify(lines, body, toc, recurring))
+    cands = _classify(lines, body, toc, recurring)
+    if toc:
+        _confirm_contents(cands, toc, body)
+    cands = _merge_wrapped_headings(cands)
     if body:
         drop_running_titles(cands)
         drop_unmarked_contents(cands)
         drop_table_cells(cands)
+        if tables:
+            drop_table_lines(cands, tables)
         cands = merge_divider_pages(cands, body)
         drop_label_styles(cands)
         drop_front_titles(cands)

@@ -210,10 +210,13 @@ def read_pdf_lines(
                     continue
                 lead = raw_line[: len(raw_line) - len(raw_line.lstrip())]
                 first = start + (_utf16_len(lead) if astral else len(lead))
-                size, nominal, bold = _font_info(textpage, first, buf)
+                _size, nominal, _bold = _font_info(textpage, first, buf)
+                # a line led by a glyph ("➢", "•", a Wingdings bullet) is set in its text's font
+                ink = first + _glyph_lead(raw_line.lstrip()) if not astral else first
+                size, _nominal, bold = _font_info(textpage, ink, buf) if ink != first else (_size, nominal, _bold)
                 # A line is bold only when its last visible char is bold too.
                 last = start + (_utf16_len(raw_line.rstrip()) if astral else len(raw_line.rstrip())) - 1
-                if bold and last > first:
+                if bold and last > ink:
                     bold = _is_bold(textpage, last, buf)
                 left, bottom, _right, top = textpage.get_charbox(first)
                 lines.append(
@@ -226,7 +229,7 @@ def read_pdf_lines(
                         bottom=height - bottom,
                         x0=left,
                         page_height=height,
-                        color=_color(textpage, first),
+                        color=_color(textpage, ink),
                     )
                 )
                 if layouts is not None and not wide:  # (table signals as before on a page of formulas)
@@ -240,6 +243,17 @@ def read_pdf_lines(
     finally:
         pdf.close()
     return pages
+
+
+def _glyph_lead(text: str) -> int:
+    """Offset of the first letter or digit of a line that opens with a glyph and a space
+    ("➢ DE-2015/28", "\uf0b7 Objet"), else 0: the glyph's own font tells nothing of the line's."""
+    if not text or text[0].isalnum() or text[0] in "«\"'(":
+        return 0
+    for k, ch in enumerate(text[:4]):
+        if ch.isalnum():
+            return k if k and text[k - 1].isspace() else 0
+    return 0
 
 
 def _utf16_len(text: str) -> int:

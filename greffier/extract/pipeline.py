@@ -18,7 +18,7 @@ from greffier.extract.metadata import detect_metadata
 from greffier.extract.pdf import PageLayout, read_pdf_lines
 from greffier.extract.scan import OcrOptions, ScanReader
 from greffier.extract.sections import build_passages, build_sections, paragraph_pages
-from greffier.extract.tables import extract_tables, table_entities, table_passages, tables_enabled
+from greffier.extract.tables import candidate_regions, extract_tables, table_entities, table_passages, tables_enabled
 from greffier.extract.text import read_text, split_text_pages
 from greffier.extract.transmission import with_transmission
 from greffier.records import Document, Line, Page, ParsedDocument
@@ -103,7 +103,9 @@ def parse_file(
             raise InputError(str(path), "no text in file")
 
     kept, removed = clean_pages(raw_pages)
-    blocks = [b for b in build_blocks(kept) if b.text]
+    regions = {lay.number: candidate_regions(lay) for lay in layouts} if layouts else None
+    boxes = {n: [r.bbox for r in found] for n, found in regions.items() if found} if regions else None
+    blocks = [b for b in build_blocks(kept, boxes) if b.text]
     if not blocks:
         raise InputError(str(path), "no text left after cleanup")
     sections = build_sections(doc_id, blocks, first_page=numbers[0])
@@ -155,7 +157,9 @@ def parse_file(
     )
     entities = extract_entities(sections, para_pages, meta.year, meta.issuer, ner)
     scanned = scan.tables if scan is not None else []
-    tables = extract_tables(path, doc_id, layouts, sections, para_pages, scanned=scanned) if layouts else []
+    tables = (
+        extract_tables(path, doc_id, layouts, sections, para_pages, scanned=scanned, regions=regions) if layouts else []
+    )
     deliberations = extract_deliberations(doc, sections, pages, entities, tables, para_pages)  # tables: HT/TTC
     deliberations = with_transmission(deliberations, raw_all, first_pages[:3000])  # @ctes id, members in office
     if not deliberations and doc.kind in ("proces_verbal", "deliberation", "arrete", "recueil"):

@@ -784,15 +784,18 @@ def extract_tables(
     paragraph_pages: dict[str, list[tuple[int, int, int, int]]],
     source: str = "pdfium",
     scanned: Iterable[tuple[RawTable, str]] = (),
+    regions: dict[int, list[Region]] | None = None,
 ) -> list[Table]:
     """The tables of a PDF whose layouts :func:`read_pdf_lines` gave, and those found in the
     images of its OCR pages (``scanned``: raw tables with their captions, see
     :mod:`greffier.extract.ocr_tables`). Never raises: a page whose tables cannot be parsed is
-    logged and skipped."""
+    logged and skipped. ``regions``: :func:`candidate_regions` of every layout, when the caller
+    has them already."""
     if not tables_enabled():
         return []
     by_number = {lay.number: lay for lay in layouts}
-    regions = {lay.number: candidate_regions(lay) for lay in layouts}
+    if regions is None:
+        regions = {lay.number: candidate_regions(lay) for lay in layouts}
     pages = [n for n, found in regions.items() if found]
     grids: list[Grid] = []
     captions: dict[int, str] = {}  # id of an OCR grid -> its caption
