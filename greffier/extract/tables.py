@@ -39,6 +39,7 @@ from greffier.extract.headings import fold
 from greffier.extract.numbers import parse_number
 from greffier.extract.pdf import LayoutLine, PageLayout, read_page_objects
 from greffier.extract.plumber import RawTable, Word
+from greffier.extract.table_stack import stack
 from greffier.records import Entity, Passage, Section, Table, TableCell
 
 log = logging.getLogger(__name__)
@@ -446,6 +447,8 @@ _WORD_DATEISH = re.compile(
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 _TEMPLATE = re.compile(r"^[\s_.…·%€-]*$")
 _FOOTNOTE = re.compile(r"\s*[*¹²³]+$")
+# the numbered totals of a budget maquette: "TOTAL | I 1 978 367 194,00 | II 1 564 898 658,00"
+_ROMAN_LEAD = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)\s+(?=-?\d[\d\s\u00a0\u202f]*,\d{2}$)")
 
 
 def header_like(text: str) -> bool:
@@ -485,7 +488,7 @@ def parse_cell(text: str) -> CellValue:
         return CellValue(t, 1.0 if t == CHECKED else 0.0, "checkbox")
     if not _DIGIT.search(t):
         return CellValue(t)
-    core = _FOOTNOTE.sub("", t)
+    core = _ROMAN_LEAD.sub("", _FOOTNOTE.sub("", t))
     amounts = find_amounts(core)
     if amounts:
         a = amounts[0]
@@ -563,11 +566,12 @@ class Shape:
 
 def shape(grid: Grid) -> Shape:
     headers = 0
+    words = 10 if grid.strategy == "text" else 14  # a ruled header cell may wrap a long label
     for r in range(min(grid.n_rows - 1, 6 if grid.strategy == "text" else 4)):
         cells = [t for _, t in grid.row_cells(r) if t]
         # a label alone in the first column heads the rows below (a group), not the columns
         beyond = any(grid.text(r, c) and grid.ids[r][c] != grid.ids[r][0] for c in range(1, grid.n_cols))
-        if not cells or not beyond or not all(header_like(t) and len(t.split()) <= 10 for t in cells):
+        if not cells or not beyond or not all(header_like(t) and len(t.split()) <= words for t in cells):
             break
         headers = r + 1
     if headers and not any(
@@ -847,7 +851,8 @@ def extract_tables(
 
 def _page_grids(page: object, regions: list[Region]) -> list[Grid]:
     grids: list[Grid] = []
-    for raw in plumber.ruled_tables(page):
+    # a table drawn as a header box and body boxes, stacked, is one table (extract/table_stack.py)
+    for raw in stack(plumber.ruled_tables(page), lambda box: plumber.words(page, box), header_like):
         grid = to_grid(raw)
         problem = grid_problem(grid) if grid else "empty"
         if problem:

@@ -1,0 +1,127 @@
+"""Budget maquettes read as tables: rows whose column borders break without a rule
+(extract/ruling.py), header boxes stacked over body boxes (extract/table_stack.py), the
+numbered totals of the D1/D2 pages. Edge and box coordinates are those of the M57 maquette of
+a regional budget (Région Bretagne, BP 2024, page 11) and of a Pierrefonds subsidies table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from greffier.extract.plumber import RawTable, Word
+from greffier.extract.ruling import row_breaks
+from greffier.extract.table_stack import stack
+from greffier.extract.tables import header_like, parse_cell
+
+
+def _v(x: float, top: float, bottom: float) -> dict:
+    return {"orientation": "v", "x0": x, "x1": x, "top": top, "bottom": bottom}
+
+
+def _h(x0: float, x1: float, y: float) -> dict:
+    return {"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y}
+
+
+# the column borders of a balance générale: thin rectangles (two sides 0.7-1 pt apart) drawn row by
+# row, the rectangles' 1-pt caps the only horizontal strokes between chapter rows
+BORDERS = (40.9, 41.6, 301.8, 302.8, 401.3, 402.3, 501.0, 502.0)
+ROWS = (140.6, 151.6, 161.6, 171.6, 191.7, 201.7)
+
+
+def _maquette_edges() -> list[dict]:
+    edges = []
+    for top, bottom in zip(ROWS, ROWS[1:]):
+        for x in BORDERS:
+            edges.append(_v(x, top, bottom))
+        for a, b in zip(BORDERS[::2], BORDERS[1::2]):
+            edges += [_h(a, b, top), _h(a, b, bottom)]
+    edges.append(_h(40.9, 502.0, 140.6))  # the rule over the block
+    return edges
+
+
+def test_row_borders_where_the_column_borders_break() -> None:
+    breaks = row_breaks(_maquette_edges())
+    # 151.6, 161.6, 171.6, 191.7 are row borders; 140.6 has its rule, 201.7 ends the block
+    assert [round(e["top"]) for e in breaks] == [152, 162, 172, 192]
+    assert all(e["x0"] < 41 and e["x1"] > 500 for e in breaks)
+
+
+def test_no_row_border_under_a_merged_header_cell() -> None:
+    # Pierrefonds 2025 subsidies: "2024 / Perçues" split by a drawn rule, "Subventions votées" one
+    # cell over both lines although its borders are drawn line by line
+    edges = []
+    for x in (196.1, 242.6, 305.9, 363.3, 427.8, 524.4):
+        edges += [_v(x, 107.8, 122.8), _v(x, 123.3, 138.3)]
+    edges += [_h(196.6, 242.6, 122.8), _h(243.1, 305.9, 122.8), _h(306.4, 363.3, 122.8)]
+    assert row_breaks(edges) == []
+
+
+def test_a_table_end_is_no_row_border() -> None:
+    edges = [_v(x, 100.0, 150.0) for x in (40.0, 200.0, 300.0, 400.0)]
+    assert row_breaks(edges) == []
+
+
+def _raw(top: float, bottom: float, rows: list[tuple[str, ...]]) -> RawTable:
+    xs = (41.8, 297.7, 397.7, 498.3, 599.0, 699.5, 800.1)
+    height = (bottom - top) / len(rows)
+    boxes = tuple(
+        tuple((x0, top + i * height, x1, top + (i + 1) * height) for x0, x1 in zip(xs, xs[1:]))
+        for i in range(len(rows))
+    )
+    return RawTable(page=1, bbox=(41.8, top, 800.1, bottom), strategy="lines", rows=tuple(rows), boxes=boxes)
+
+
+HEADER = (
+    "SECTION",
+    "Pour mémoire, budget\nprécédent (1)",
+    "Restes à réaliser N-1",
+    "Propositions nouvelles",
+    "Vote de l'assemblée",
+    "TOTAL\n(RAR N-1 + VOTE)",
+)
+AP = ("AP VOTEES", "768 033 350,00", "", "650 174 200,00", "650 174 200,00", "650 174 200,00")
+SECTION = ("DEPENSES D’INVESTISSEMENT", "0,00", "0,00", "1 277 068 100,00", "1 277 068 100,00", "1 277 068 100,00")
+
+
+def test_header_box_and_body_boxes_are_one_table() -> None:
+    # page 1 of a BP (récapitulation par groupes fonctionnels): the column header in a box of its
+    # own, then the AP/AE box, then the sections' box, 14-15 points apart, nothing written between
+    raws = [_raw(191.2, 509.4, [SECTION]), _raw(80.5, 102.5, [HEADER]), _raw(116.8, 176.6, [AP])]
+    out = stack(raws, lambda box: [], header_like)
+    assert len(out) == 1
+    assert [r[0] for r in out[0].rows] == ["SECTION", "AP VOTEES", "DEPENSES D’INVESTISSEMENT"]
+    assert out[0].bbox[1] == 80.5 and out[0].bbox[3] == 509.4
+
+
+def test_boxes_without_a_header_stay_apart() -> None:
+    # two tariff boxes of the same columns one under the other (Pierrefonds 2024 tariffs): two tables
+    raws = [_raw(100.0, 200.0, [AP]), _raw(210.0, 300.0, [SECTION])]
+    assert len(stack(raws, lambda box: [], header_like)) == 2
+
+
+def test_a_block_under_a_title_takes_the_header_above() -> None:
+    title = [Word(300.0, 400.0, 395.0, 403.0, "OPERATIONS", 8.0), Word(402.0, 440.0, 395.0, 403.0, "D’ORDRE", 8.0)]
+    raws = [_raw(92.0, 386.0, [HEADER, AP]), _raw(410.0, 466.0, [SECTION])]
+    out = stack(raws, lambda box: title if box[1] < 400 < box[3] else [], header_like)
+    assert len(out) == 2
+    assert out[1].rows[0] == HEADER and out[1].rows[1] == SECTION
+    assert out[1].bbox[1] < 410.0
+
+
+def test_numbered_totals_of_the_equilibre_pages() -> None:
+    assert parse_cell("I 1 978 367 194,00").value == 1978367194.0
+    assert parse_cell("VII 0,00").value == 0.0
+    assert parse_cell("II 3").value is None  # not a maquette total
+
+
+def test_balance_generale_rows_and_headers(shared_corpus: Path) -> None:
+    from greffier.extract.pipeline import parse_file
+
+    parsed = parse_file(shared_corpus / "regions-bp2024" / "BP_2024_Bretagne_extracted.pdf", "bretagne")
+    cells = [c for t in parsed.tables if t.page == 11 for c in t.cells if c.value is not None]
+    personnel = [c for c in cells if c.row_header.startswith("012") or "Charges de personnel" in c.row_header]
+    assert {c.col_header for c in personnel} >= {"Propositions nouvelles (2)", "TOTAL (Vote + RAR N-1)"}
+    assert {c.value for c in personnel if c.col_header.startswith("TOTAL")} == {203003820.99}
+    # page 1: the AP/AE and section rows under the header box
+    first = [c for t in parsed.tables if t.page == 1 for c in t.cells if c.value is not None]
+    ae = {c.value for c in first if c.row_header == "AE VOTEES" and c.col_header == "TOTAL (RAR N-1 + VOTE)"}
+    assert ae == {857130880.0}
