@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from greffier.extract.plumber import RawTable, Word
 from greffier.extract.ruling import row_breaks
 from greffier.extract.table_stack import stack
@@ -125,3 +127,132 @@ def test_balance_generale_rows_and_headers(shared_corpus: Path) -> None:
     first = [c for t in parsed.tables if t.page == 1 for c in t.cells if c.value is not None]
     ae = {c.value for c in first if c.row_header == "AE VOTEES" and c.col_header == "TOTAL (RAR N-1 + VOTE)"}
     assert ae == {857130880.0}
+
+
+# -- budget lines and the questions they answer -------------------------------------------------
+
+
+def _cell(row: int, col: int, text: str, header: str, value: float | None = None):
+    from greffier.records import TableCell
+
+    return TableCell(
+        table_id="bp:t001", doc_id="bp", page=11, row=row, col=col, text=text, value=value,
+        unit="EUR" if value is not None else None, tax=None, row_header="", col_header=header, group="",
+    )  # fmt: skip
+
+
+def _balance_generale():
+    """The top of a balance générale – dépenses (E1), fonctionnement, as the table finder reads it."""
+    from greffier.records import Table
+
+    heads = ["", "FONCTIONNEMENT", "Pour mémoire, budget précédent (1)", "RAR N-1", "Propositions nouvelles (2)",
+             "Vote de l'assemblée", "TOTAL (Vote + RAR N-1)"]  # fmt: skip
+    rows = [
+        ("Dépenses de fonctionnement – Total", "", [3328603356.0, 0.0, 3657428319.0, 3657428319.0, 3657428319.0]),
+        ("012", "Charges de personnel et frais assimilés (hors 016 et 017)",
+         [339842265.87, 0.0, 366772985.0, 366772985.0, 366772985.0]),
+        ("66", "Charges financières", [63880687.52, 0.0, 82375959.74, 82375959.74, 82375959.74]),
+    ]  # fmt: skip
+    cells = []
+    for r, (a, b, values) in enumerate(rows, start=1):
+        cells += [_cell(r, 1, a, heads[0]), *([_cell(r, 2, b, heads[1])] if b else [])]
+        cells += [_cell(r, 3 + i, f"{v:,.2f}", heads[2 + i], v) for i, v in enumerate(values)]
+    return Table(
+        table_id="bp:t001", doc_id="bp", page=11, page_end=11, bbox=(41.8, 97.2, 800.0, 335.6), section_id=None,
+        section_path=("II – PRESENTATION GENERALE DU BUDGET II", "BALANCE GENERALE – DEPENSES E1"), caption="",
+        strategy="lines", header_rows=(tuple(heads),), rows=(), cells=tuple(cells), label_cols=2,
+    )  # fmt: skip
+
+
+def test_budget_lines_read_direction_section_and_columns() -> None:
+    from greffier.extract.budget_lines import budget_lines
+
+    lines = {ln.code or ln.label: ln for ln in budget_lines(_balance_generale(), 2024)}
+    personnel = lines["012"]
+    assert (personnel.sens, personnel.section) == ("depenses", "fonctionnement")
+    assert personnel.label.startswith("Charges de personnel")
+    assert personnel.value_for(2024, 2024).value == 366772985.0  # the vote's total
+    assert personnel.value_for(2023, 2024).value == 339842265.87  # "pour mémoire"
+    assert personnel.value_for(2021, 2024) is None
+    assert lines["Dépenses de fonctionnement – Total"].value_for(None, 2024).value == 3657428319.0
+
+
+def test_function_columns_give_no_line() -> None:
+    from greffier.extract.budget_lines import budget_lines
+    from greffier.records import Table
+
+    t = Table(
+        table_id="bp:t003", doc_id="bp", page=2, page_end=3, bbox=(0, 0, 1, 1), section_id=None, section_path=(),
+        caption="", strategy="lines", header_rows=(), rows=(),
+        cells=(_cell(1, 1, "AP VOTEES", "SECTION"), _cell(1, 2, "36 746 600,00", "DONT Fonction 0 Services généraux",
+               36746600.0)),
+    )  # fmt: skip
+    assert budget_lines(t, 2024) == []
+
+
+def test_question_words_for_budget_lines() -> None:
+    from greffier.search.budget_ask import _asked_section, _asked_sens, _label_words, _question_text, _words
+
+    q = _question_text("Quel montant la Région consacre-t-elle à la masse salariale (chapitre 012) ?")
+    assert _label_words("Charges de personnel et frais assimilés (hors 016 et 017)") <= _words(q) | {"frai", "assimil"}
+    assert _label_words("AE VOTEES") <= _words(_question_text("les autorisations d'engagement votées en 2024"))
+    assert _asked_sens("quel montant de recettes d'emprunt") == "recettes"
+    assert _asked_sens("combien la Région consacre-t-elle") == "depenses"
+    assert _asked_section("le total des dépenses de fonctionnement") == "fonctionnement"
+
+
+@pytest.fixture(scope="module")
+def budgets_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from greffier.api import Greffier
+    from greffier.settings import Settings
+
+    from .conftest import SHARED
+
+    if SHARED is None:
+        pytest.skip("../shared/corpus is not here (a user's clone): integration test skipped")
+    directory = tmp_path_factory.mktemp("budgets")
+    folder = SHARED / "regions-bp2024"
+    with Greffier(Settings(index_dir=directory, workers=1)) as g:
+        g.ingest([folder / "BP_2024_Bretagne_extracted.pdf", folder / "BP_2024_Grand Est_extracted.pdf"])
+    return directory
+
+
+def _ask(index: Path, question: str) -> dict:
+    from greffier.api import Greffier
+    from greffier.settings import Settings
+
+    with Greffier(Settings(index_dir=index)) as g:
+        return g.ask(question)
+
+
+def test_ask_reads_a_chapter_of_the_balance_generale(budgets_index: Path) -> None:
+    got = _ask(
+        budgets_index, "Quel montant la Région Bretagne consacre-t-elle à la masse salariale (chapitre 012) en 2024 ?"
+    )
+    assert got["value"] == 203003820.99 and got["page"] == 11 and got["issuer"] == "Région Bretagne"
+    got = _ask(
+        budgets_index, "Quel montant de recettes d'emprunt (chapitre 16) la Région Bretagne inscrit-elle au BP 2024 ?"
+    )
+    assert got["value"] == 361750000.0  # chapter 16 in recettes, not the 94 900 000 repaid
+
+
+def test_ask_reads_the_vote_column_not_the_previous_budget(budgets_index: Path) -> None:
+    got = _ask(
+        budgets_index, "Quel volume d'autorisations de programme la Région Grand Est a-t-elle ouvert pour 2024 ?"
+    )
+    assert got["value"] == 1913152574.0  # 3 029 749 977 is the previous budget's
+
+
+def test_ask_two_years_of_a_budget_line_is_a_series(budgets_index: Path) -> None:
+    got = _ask(budgets_index, "Donnez les charges de personnel (chapitre 012) de la Région Grand Est pour le budget "
+               "précédent (2023) et pour le BP 2024.")  # fmt: skip
+    assert got["kind"] == "trend"
+    assert [(r["year"], r["value"]) for r in got["series"]] == [(2023, 339842265.87), (2024, 366772985.0)]
+
+
+def test_no_budget_line_for_what_a_budget_does_not_print(budgets_index: Path) -> None:
+    for question in (
+        "Quel est l'encours de la dette de la Région Bretagne au 1er janvier 2024 ?",
+        "Quel est le montant du budget annexe des transports de la Région Grand Est pour 2024 ?",
+    ):
+        assert _ask(budgets_index, question).get("source") != "budget"
