@@ -256,3 +256,10 @@ def test_no_budget_line_for_what_a_budget_does_not_print(budgets_index: Path) ->
         "Quel est le montant du budget annexe des transports de la Région Grand Est pour 2024 ?",
     ):
         assert _ask(budgets_index, question).get("source") != "budget"
+
+
+def test_a_function_line_before_its_section_total(budgets_index: Path) -> None:
+    # "dépenses d'investissement pour les transports": the D1 line 908 Transports, not the section's total
+    q = "Combien la Région Grand Est prévoit-elle de dépenses d'investissement pour les transports ?"
+    got = _ask(budgets_index, q)
+    assert got.get("source") == "budget" and got["value"] == 591495777.0 and got["page"] == 6

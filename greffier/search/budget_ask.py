@@ -7,9 +7,11 @@ chapter, a section total, AP/AE votées), in the column of the vote, with the pr
 "pour mémoire". A line answers when
 
 * the question names its chapter ("chapitre 012"), or its label's words are in the question (at
-  least two, and three quarters of them; the usual other names of a line are read too: "masse
-  salariale" for the charges de personnel, "autorisations de programme" for "AP votées", "recettes
-  réelles" for the sub-total of real operations);
+  least two, and three quarters of them; one, "Transports", when the question also says the
+  line's direction and section; the usual other names of a line are read too: "masse salariale"
+  for the charges de personnel, "autorisations de programme" for "AP votées", "recettes réelles"
+  for the sub-total of real operations);
+* a question about a "budget annexe" is not answered from a budget principal;
 * its direction (dépenses / recettes) and section (fonctionnement / investissement) do not
   contradict the question's;
 * it has a figure for the asked year: the vote's total for the budget's own year, the "pour
@@ -59,6 +61,8 @@ _STOP = {
 _DEPENSES = re.compile(r"\bdepenses?\b|\bconsacr|\bverse|\brembours|\bdepense\b|\bcharges?\b")
 _RECETTES = re.compile(r"\brecettes?\b|\bpercoi|\bpercev|\battend|\btirer\b|\bencaiss|\bressources?\b")
 _YEARS = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# the words of a direction, a section or a total: what a line is of, not what it is
+_CONTEXT = {"depense", "recette", "investi", "fonctio", "total", "section"}
 _PREVIOUS = re.compile(r"\bbudget precedent\b|\bexercice precedent\b|\bpour memoire\b")
 
 
@@ -94,6 +98,18 @@ def _asked_section(q: str) -> str | None:
     return "investissement" if inv and not fon else "fonctionnement" if fon and not inv else None
 
 
+def _names(hit: set[str], named: set[str], content: set[str], same_place: bool) -> bool:
+    """Whether the question's words name the line: two of its own words; or one ("Transports",
+    "Subventions d'investissement") with its direction or section in its label, or both asked in
+    the question and the line's own (``same_place``); or, for a section's
+    total ("Dépenses de fonctionnement – Total"), its direction and section."""
+    if len(named) >= 2:
+        return True
+    if len(named) == 1:
+        return len(hit) >= 2 or (same_place and len(content) == 1)
+    return not content and len(hit) >= 2
+
+
 def _budget_docs(g: Greffier, issuer: str | None) -> list[Document]:
     docs = [d for d in g.documents() if d.kind == "budget"]
     if issuer is not None:
@@ -107,6 +123,8 @@ def _matching(g: Greffier, question: str, issuer: str | None) -> list[tuple[tupl
     if not _BUDGETISH.search(folded):
         return []
     docs = _budget_docs(g, issuer)
+    if "budget annexe" in folded or "budgets annexes" in folded:  # not the budget principal's lines
+        docs = [d for d in docs if "budget annexe" in fold(g.store.page_text(d.doc_id, 1) or "")]
     if not docs:
         return []
     qtext = _question_text(question)
@@ -122,7 +140,11 @@ def _matching(g: Greffier, question: str, issuer: str | None) -> list[tuple[tupl
                     continue
                 lw = _label_words(line.label)
                 hit = lw & qwords
-                if code is None and (not lw or len(hit) < 2 or len(hit) < 0.75 * len(lw)):
+                content = lw - _CONTEXT
+                named = content & qwords
+                same_place = sens is not None and section is not None and (line.sens, line.section) == (sens, section)
+                enough = bool(lw) and len(hit) >= 0.75 * len(lw) and _names(hit, named, content, same_place)
+                if code is None and not enough:
                     continue
                 # the question's "investissement" may be the label's own ("Virement à la section
                 # d'investissement" is a line of the fonctionnement section)
@@ -130,7 +152,8 @@ def _matching(g: Greffier, question: str, issuer: str | None) -> list[tuple[tupl
                     continue
                 if section and line.section and line.section != section and _stem(section) not in lw:
                     continue
-                key = (code is not None, len(hit), round(len(hit) / max(len(lw), 1), 3))
+                # the line named by what it is of first ("Transports" before "DEPENSES D'INVESTISSEMENT")
+                key = (code is not None, len(named), len(hit), round(len(hit) / max(len(lw), 1), 3))
                 out.append((key, line, doc))
     out.sort(key=lambda t: t[0], reverse=True)
     return out
