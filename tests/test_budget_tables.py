@@ -263,3 +263,16 @@ def test_a_function_line_before_its_section_total(budgets_index: Path) -> None:
     q = "Combien la Région Grand Est prévoit-elle de dépenses d'investissement pour les transports ?"
     got = _ask(budgets_index, q)
     assert got.get("source") == "budget" and got["value"] == 591495777.0 and got["page"] == 6
+
+
+def test_label_abbreviations_and_asked_columns() -> None:
+    from greffier.search.budget_ask import _asked_role, _hits, _label_words, _question_text, _words
+
+    label = _label_words("Reprises amort., dépréciations, prov. (semi-budgét.)")
+    assert "amort*" in label and "prov*" in label  # the maquette's abbreviations match the words they begin
+    q = _words(_question_text("les reprises sur amortissements et provisions"))
+    assert {"amort*", "prov*", "reprise"} <= _hits(label, q)
+    assert _asked_role("Quel montant le président a-t-il proposé pour le chapitre 011 ?") == "proposed"
+    assert _asked_role("Quel montant l'assemblée a-t-elle voté pour le chapitre 011 ?") == "voted"
+    assert _asked_role("les autorisations d'engagement (AE) votées") is None  # the line's name, not a column
+    assert _asked_role("le total des dépenses de fonctionnement") is None

@@ -50,11 +50,12 @@ class BudgetLine:
     section: str | None  # fonctionnement | investissement
     values: tuple[BudgetValue, ...]
 
-    def value_for(self, year: int | None, budget_year: int | None) -> BudgetValue | None:
-        """The figure of ``year``: the voted budget's (total, vote, proposals) for its own year,
-        the "pour mémoire" column for the year before, a year column for its year."""
+    def value_for(self, year: int | None, budget_year: int | None, first: str | None = None) -> BudgetValue | None:
+        """The figure of ``year``: the voted budget's (total, vote, proposals; ``first``, the role
+        the question asks for, before them) for its own year, the "pour mémoire" column for the
+        year before, a year column for its year."""
         if year is None or budget_year is None or year == budget_year:
-            for role in ("total", "voted", "proposed", "current"):
+            for role in (*((first,) if first else ()), "total", "voted", "proposed", "current"):
                 for v in self.values:
                     if v.role == role and (v.year is None or v.year == budget_year):
                         return v

@@ -52,6 +52,7 @@ _SYNONYMS = (
     (re.compile(r"\bcessions?\b"), "produits cessions immobilisations"),
     (re.compile(r"\b(?:depenses|recettes) reelles\b"), "sous total operations reelles mixtes"),
     (re.compile(r"\binterets? de la dette\b|\bfrais financiers\b"), "charges financieres"),
+    (re.compile(r"\brembours\w* (?:\w+ ){0,3}(?:dette|emprunts?)\b"), "emprunts dettes assimilees"),
     (re.compile(r"\bdepenses imprevues\b"), "dont depenses imprevues"),
 )
 _STOP = {
@@ -62,7 +63,7 @@ _DEPENSES = re.compile(r"\bdepenses?\b|\bconsacr|\bverse|\brembours|\bdepense\b|
 _RECETTES = re.compile(r"\brecettes?\b|\bpercoi|\bpercev|\battend|\btirer\b|\bencaiss|\bressources?\b")
 _YEARS = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # the words of a direction, a section or a total: what a line is of, not what it is
-_CONTEXT = {"depense", "recette", "investi", "fonctio", "total", "section"}
+_CONTEXT = {"depense", "recette", "investi", "fonctio", "total", "sou", "section"}
 _PREVIOUS = re.compile(r"\bbudget precedent\b|\bexercice precedent\b|\bpour memoire\b")
 
 
@@ -76,8 +77,20 @@ def _words(text: str) -> set[str]:
 
 
 def _label_words(label: str) -> set[str]:
+    """A label's words, stemmed; an abbreviation ("Prod. services", "Reprises amort.") as its
+    prefix and a star: it matches every word it begins."""
     t = re.sub(r"\([^)]*\)?", " ", fold(label))  # "(hors 016 et 017)", "(2)"
-    return {w for w in _words(t) if len(w) >= 2}
+    out = set()
+    for m in re.finditer(r"[a-z0-9]+(\.)?", t):
+        w = m.group(0).rstrip(".")
+        if w in _STOP or w.isdigit() or len(w) < 2:
+            continue
+        out.add(f"{w[:7]}*" if m.group(1) and len(w) >= 3 else _stem(w))
+    return out
+
+
+def _hits(label_words: set[str], qwords: set[str]) -> set[str]:
+    return {w for w in label_words if (w in qwords or (w.endswith("*") and any(q.startswith(w[:-1]) for q in qwords)))}
 
 
 def _question_text(question: str) -> str:
@@ -139,11 +152,13 @@ def _matching(g: Greffier, question: str, issuer: str | None) -> list[tuple[tupl
                 if code is not None and line.code != code:
                     continue
                 lw = _label_words(line.label)
-                hit = lw & qwords
+                hit = _hits(lw, qwords)
                 content = lw - _CONTEXT
-                named = content & qwords
+                named = hit & content
                 same_place = sens is not None and section is not None and (line.sens, line.section) == (sens, section)
-                enough = bool(lw) and len(hit) >= 0.75 * len(lw) and _names(hit, named, content, same_place)
+                # three quarters of what the line is of (of all its words for a section's total)
+                covered = len(named) >= 0.75 * len(content) if content else len(hit) >= 0.75 * len(lw)
+                enough = bool(lw) and covered and _names(hit, named, content, same_place)
                 if code is None and not enough:
                     continue
                 # the question's "investissement" may be the label's own ("Virement à la section
@@ -165,10 +180,22 @@ def _asked_year(question: str, year: int | None, q_year: int | None, budget_year
     return year or q_year or budget_year
 
 
+def _asked_role(question: str) -> str | None:
+    """The column a question asks for by name: the president's proposals, the assembly's vote."""
+    q = fold(question)
+    if re.search(r"\bpropos(?:e|ee|es|ees|ition|itions)\b", q):
+        return "proposed"
+    named = re.search(r"\b(?:ap|ae|autorisations?)\b[^.?]{0,40}\bvotee", q)  # "AE votées": a line's name
+    if re.search(r"\bvote(?:e|es|s)?\b", q) and not named:
+        return "voted"
+    return None
+
+
 def _pick(
-    ranked: list[tuple[tuple, BudgetLine, Document]], year: int | None
+    ranked: list[tuple[tuple, BudgetLine, Document]], year: int | None, first: str | None = None
 ) -> tuple[BudgetLine, BudgetValue, Document, int] | None:
-    """The figure the best lines agree on for ``year`` (None when they disagree)."""
+    """The figure the best lines agree on for ``year`` (None when they disagree); ``first``: the
+    column role the question names."""
     if not ranked:
         return None
     best_key = ranked[0][0]
@@ -176,7 +203,7 @@ def _pick(
     for key, line, doc in ranked:
         if key != best_key:
             break
-        v = line.value_for(year, doc.year)
+        v = line.value_for(year, doc.year, first)
         if v is not None:
             found.append((line, v, doc))
     values = {round(v.value, 2) for _, v, _ in found}
@@ -224,7 +251,7 @@ def budget_answer(
     if year is None and len(named) >= 2:  # "pour le budget précédent (2023) et pour le BP 2024": a series
         return budget_trend(g, question, min(named), max(named), issuer, ranked)
     asked = _asked_year(question, year, q_year, budget_year)
-    picked = _pick(ranked, asked)
+    picked = _pick(ranked, asked, _asked_role(question))
     if picked is None:
         return None
     line, value, doc, agreeing = picked
