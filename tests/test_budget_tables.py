@@ -276,3 +276,20 @@ def test_label_abbreviations_and_asked_columns() -> None:
     assert _asked_role("Quel montant l'assemblée a-t-elle voté pour le chapitre 011 ?") == "voted"
     assert _asked_role("les autorisations d'engagement (AE) votées") is None  # the line's name, not a column
     assert _asked_role("le total des dépenses de fonctionnement") is None
+
+
+def test_two_column_cells_wrapped_line_by_line_stay_one_row() -> None:
+    # Lisières 2025 décision modificative: "Compte 023 : + 5 000 €" over "Virement à la Section
+    # d'investissement" in one cell, the three borders drawn line by line
+    edges = [_v(x, top, bottom) for x in (71.2, 308.0, 545.3) for top, bottom in ((300.0, 311.0), (311.0, 322.0))]
+    assert row_breaks(edges) == []
+
+
+def test_long_header_cells_only_in_a_ruled_first_row() -> None:
+    from greffier.extract.tables import _header_size
+
+    assert _header_size("DONT Fonction 4 Santé et action sociale (hors APA et RSA)", 0, "lines")
+    assert not _header_size("DONT Fonction 4 Santé et action sociale (hors APA et RSA)", 1, "lines")
+    assert not _header_size("DONT Fonction 4 Santé et action sociale (hors APA et RSA)", 0, "text")
+    # a sentence with its figures in a ruled first row is no header
+    assert not _header_size("La commune distribue l’eau à 867 abonnés et dessert 2088 habitants.", 0, "lines")

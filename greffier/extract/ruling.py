@@ -17,7 +17,7 @@ from typing import Any
 
 _Y = 0.6  # points: segment ends this close are at the same height
 _X = 2.5  # points: a border drawn as a thin rectangle (two sides this close) is one border
-MIN_BORDERS = 3  # column borders that must break at a height for it to be a row border
+MIN_BORDERS = 4  # column borders (three columns) that must break at a height for it to be a row border
 
 
 def _borders(xs: Iterable[float]) -> list[float]:

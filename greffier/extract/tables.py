@@ -566,12 +566,11 @@ class Shape:
 
 def shape(grid: Grid) -> Shape:
     headers = 0
-    words = 10 if grid.strategy == "text" else 14  # a ruled header cell may wrap a long label
     for r in range(min(grid.n_rows - 1, 6 if grid.strategy == "text" else 4)):
         cells = [t for _, t in grid.row_cells(r) if t]
         # a label alone in the first column heads the rows below (a group), not the columns
         beyond = any(grid.text(r, c) and grid.ids[r][c] != grid.ids[r][0] for c in range(1, grid.n_cols))
-        if not cells or not beyond or not all(header_like(t) and len(t.split()) <= words for t in cells):
+        if not cells or not beyond or not all(header_like(t) and _header_size(t, r, grid.strategy) for t in cells):
             break
         headers = r + 1
     if headers and not any(
@@ -588,6 +587,16 @@ def shape(grid: Grid) -> Shape:
             break
         labels = c + 1
     return Shape(headers, labels)
+
+
+def _header_size(text: str, row: int, strategy: str) -> bool:
+    """Whether a cell is short enough for a header: ten words; up to fourteen in a ruled table's
+    first row ("DONT Fonction 4 Santé et action sociale (hors APA et RSA)"), unless it holds two
+    figures (a sentence: "La commune distribue l'eau à 867 abonnés et dessert 2088 habitants.")."""
+    words = text.split()
+    if len(words) <= 10:
+        return True
+    return row == 0 and strategy != "text" and len(words) <= 14 and sum(1 for w in words if _DIGIT.search(w)) <= 1
 
 
 def join_grids(upper: Grid, lower: Grid, lower_shape: Shape) -> Grid:
