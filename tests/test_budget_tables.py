@@ -293,3 +293,14 @@ def test_long_header_cells_only_in_a_ruled_first_row() -> None:
     assert not _header_size("DONT Fonction 4 Santé et action sociale (hors APA et RSA)", 0, "text")
     # a sentence with its figures in a ruled first row is no header
     assert not _header_size("La commune distribue l’eau à 867 abonnés et dessert 2088 habitants.", 0, "lines")
+
+
+def test_regions_named_in_questions() -> None:
+    from greffier.search.understand import issuer_in_question
+
+    regions = ["Région Auvergne-Rhône-Alpes", "Région Hauts-de-France", "Région Île-de-France", "Région Grand Est"]
+    assert issuer_in_question("Les AE votées par la Région Île-de-France ?", regions)[0] == "Région Île-de-France"
+    assert issuer_in_question("Le budget de la Région Hauts-de-France ?", regions)[0] == "Région Hauts-de-France"
+    # a region the index does not know is not another one that shares a word of its name
+    assert issuer_in_question("Les AE votées par la Région Provence-Alpes-Côte d'Azur ?", regions)[0] is None
+    assert issuer_in_question("Les AE votées par la Région Auvergne-Rhône-Alpes ?", regions)[0] == regions[0]
