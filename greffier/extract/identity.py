@@ -42,7 +42,10 @@ _EPCI = re.compile(
     rf"(?:[ \t]+(?i:{_OF}))?[ \t]*(?P<name>{_NAME})"
 )
 _PREFET = re.compile(rf"\b(?i:pr[ée]f(?:et|[èe]te|ecture))[ \t]+(?P<of>(?i:{_OF}))(?P<name>{_NAME})")
-_REGION = re.compile(rf"\b(?:(?i:conseil\s+r[ée]gional)\s+(?i:{_OF})?|(?i:r[ée]gion)\s*:?\s*)(?P<name>{_NAME})")
+# "Région Bretagne", "Région de Bretagne", "Conseil régional de Normandie"
+_REGION = re.compile(
+    rf"\b(?:(?i:conseil\s+r[ée]gional)\s+(?i:{_OF})?|(?i:r[ée]gion)\s*:?\s*(?i:de\s+(?!la\b))?)(?P<name>{_NAME})"
+)
 # the names a region goes by besides its own ("Région Sud" is Provence-Alpes-Côte d'Azur)
 _REGION_ALIASES = {"sud": "Provence-Alpes-Côte d'Azur", "centre": "Centre-Val de Loire"}
 _SYNDICAT = re.compile(

@@ -20,6 +20,7 @@ from pdfplumber.table import TableFinder
 from pdfplumber.utils import extract_text, extract_words
 
 from greffier.extract.pdf import PageObjects
+from greffier.extract.ruling import row_breaks
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -145,7 +146,8 @@ class PdfminerPages:
 
 def ruled_tables(page: Any) -> list[RawTable]:
     """Tables drawn with ruling lines or cell boxes: the ``lines`` strategy."""
-    found = TableFinder(page, dict(_LINES)).tables
+    # rows whose column borders break at the same height, with no rule drawn between them
+    found = TableFinder(page, {**_LINES, "explicit_horizontal_lines": row_breaks(page.edges)}).tables
     # a box (a frame, a page border) is no table: skip the text extraction of one-cell grids
     return [_raw(page, t, "lines") for t in found if len(t.cells) >= 2]
 

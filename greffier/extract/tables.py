@@ -39,6 +39,7 @@ from greffier.extract.headings import fold
 from greffier.extract.numbers import parse_number
 from greffier.extract.pdf import LayoutLine, PageLayout, read_page_objects
 from greffier.extract.plumber import RawTable, Word
+from greffier.extract.table_stack import stack
 from greffier.records import Entity, Passage, Section, Table, TableCell
 
 log = logging.getLogger(__name__)
@@ -446,6 +447,8 @@ _WORD_DATEISH = re.compile(
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 _TEMPLATE = re.compile(r"^[\s_.…·%€-]*$")
 _FOOTNOTE = re.compile(r"\s*[*¹²³]+$")
+# the numbered totals of a budget maquette: "TOTAL | I 1 978 367 194,00 | II 1 564 898 658,00"
+_ROMAN_LEAD = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)\s+(?=-?\d[\d\s\u00a0\u202f]*,\d{2}$)")
 
 
 def header_like(text: str) -> bool:
@@ -485,7 +488,7 @@ def parse_cell(text: str) -> CellValue:
         return CellValue(t, 1.0 if t == CHECKED else 0.0, "checkbox")
     if not _DIGIT.search(t):
         return CellValue(t)
-    core = _FOOTNOTE.sub("", t)
+    core = _ROMAN_LEAD.sub("", _FOOTNOTE.sub("", t))
     amounts = find_amounts(core)
     if amounts:
         a = amounts[0]
@@ -567,7 +570,7 @@ def shape(grid: Grid) -> Shape:
         cells = [t for _, t in grid.row_cells(r) if t]
         # a label alone in the first column heads the rows below (a group), not the columns
         beyond = any(grid.text(r, c) and grid.ids[r][c] != grid.ids[r][0] for c in range(1, grid.n_cols))
-        if not cells or not beyond or not all(header_like(t) and len(t.split()) <= 10 for t in cells):
+        if not cells or not beyond or not all(header_like(t) and _header_size(t, r, grid.strategy) for t in cells):
             break
         headers = r + 1
     if headers and not any(
@@ -584,6 +587,16 @@ def shape(grid: Grid) -> Shape:
             break
         labels = c + 1
     return Shape(headers, labels)
+
+
+def _header_size(text: str, row: int, strategy: str) -> bool:
+    """Whether a cell is short enough for a header: ten words; up to fourteen in a ruled table's
+    first row ("DONT Fonction 4 Santé et action sociale (hors APA et RSA)"), unless it holds two
+    figures (a sentence: "La commune distribue l'eau à 867 abonnés et dessert 2088 habitants.")."""
+    words = text.split()
+    if len(words) <= 10:
+        return True
+    return row == 0 and strategy != "text" and len(words) <= 14 and sum(1 for w in words if _DIGIT.search(w)) <= 1
 
 
 def join_grids(upper: Grid, lower: Grid, lower_shape: Shape) -> Grid:
@@ -850,7 +863,8 @@ def extract_tables(
 
 def _page_grids(page: object, regions: list[Region]) -> list[Grid]:
     grids: list[Grid] = []
-    for raw in plumber.ruled_tables(page):
+    # a table drawn as a header box and body boxes, stacked, is one table (extract/table_stack.py)
+    for raw in stack(plumber.ruled_tables(page), lambda box: plumber.words(page, box), header_like):
         grid = to_grid(raw)
         problem = grid_problem(grid) if grid else "empty"
         if problem:

@@ -19,6 +19,7 @@ from greffier.extract.headings import fold
 from greffier.records import Entity, Passage, SearchHit
 from greffier.search.amount_ask import amount_asked, amount_factor
 from greffier.search.bodies import Found, asked_kind, kind_agreement, org_candidates, subject_candidates
+from greffier.search.budget_ask import budget_answer, budget_trend
 from greffier.search.candidate import WEIGHTS, Candidate, value_key
 from greffier.search.confidence import confidence, shipped_model
 from greffier.search.consistency import Template, support
@@ -492,6 +493,9 @@ def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None 
         found = indicator_answer(g, question, year, issuer)
         if found is not None:
             return found
+        found = budget_answer(g, question, issuer, year, q.single_year)  # a line of a budget's maquette
+        if found is not None:
+            return found
     if q.kind == "open":
         # "pourquoi", "comment", "où", "a-t-il ...?": an extracted figure, date or body would not
         # answer it; the passages that speak of it are the answer to read
@@ -563,6 +567,9 @@ def trend(
     from_records = indicator_trend(g, what, year_from, year_to, issuer)
     if from_records is not None:
         return from_records
+    from_budget = budget_trend(g, what, year_from, year_to, issuer)  # the vote and the previous budget
+    if from_budget is not None:
+        return from_budget
     docs = g.documents()
     years_known = sorted({d.year for d in docs if d.year})
     q = parsed or parse_question(what, years_known[-1] if years_known else None)

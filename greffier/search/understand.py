@@ -33,6 +33,7 @@ _GENERIC_ISSUER_WORDS = {
 
 
 _LINKS = {"de", "du", "des", "d", "l", "la", "le"}
+_KIND_WORDS = {"region", "departement", "prefecture", "syndicat", "metropole"}  # what an issuer is, not its name
 
 
 def _issuer_name_words(issuer: str) -> set[str]:
@@ -41,12 +42,22 @@ def _issuer_name_words(issuer: str) -> set[str]:
     named by "Lisières", not by "Oise" alone: the département's name is in every member commune's
     minutes ("l'agence d'urbanisme de l'Oise", "le bassin Oise-Aronde")."""
     head: set[str] = set()
+    first: str | None = None  # "Île-de-France": a short first word is the name's head when it has no other
     for word in re.split(r"[\s'’-]+", fold(issuer)):
         if head and word in _LINKS:
             break
+        if first is None and len(word) >= 3 and word not in _GENERIC_ISSUER_WORDS | _LINKS | _KIND_WORDS:
+            first = word
         if len(word) >= 4 and word not in _GENERIC_ISSUER_WORDS:
             head.add(word)
+    if first is not None and not head - _KIND_WORDS:
+        head.add(first)
     return head
+
+
+def _compounds(text: str) -> list[str]:
+    """The hyphenated names of a text ("provence-alpes-cote", "ile-de-france"), folded."""
+    return re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", fold(text).replace("’", "'"))
 
 
 def _acronym(issuer: str) -> str | None:
@@ -63,9 +74,14 @@ def issuer_in_question(question: str, issuers: list[str]) -> tuple[str | None, s
     words = {i: _issuer_name_words(i) for i in issuers}
     q = set(re.split(r"[\s'’?,.;:()-]+", fold(question)))
     found: dict[str, set[str]] = {}
+    compounds = _compounds(question)
     for issuer, ws in words.items():
         others = set().union(*(v for k, v in words.items() if k != issuer)) if len(words) > 1 else set()
         own = (ws - others) & q
+        # a word of a hyphenated name the question writes names only the issuer of that whole name:
+        # "Provence-Alpes-Côte d'Azur" is not "Auvergne-Rhône-Alpes"
+        name = "-".join(re.split(r"[\s'’-]+", fold(issuer)))
+        own = {w for w in own if not any(w in c.split("-") and c not in name for c in compounds)}
         acronym = _acronym(issuer)
         if acronym in q:
             own.add(acronym)
