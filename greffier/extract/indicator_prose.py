@@ -91,6 +91,7 @@ _BRACKET = re.compile(
     rf"[^()]{{0,45}}?\(\s*(?:soit\s+)?([^()]{{1,30}}?)\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})\s*\)", re.IGNORECASE
 )
 _ROW_END = re.compile(r"\d(?:[,.]\d+)?\s*(?:%|€|‰)?\s+[-+]?\d[\d ]*(?:[,.]\d+)?\s*(?:%|€|‰)?\s*[/]?\s*$")
+_SCALE = re.compile(r"\s*\(\s*(?:non|oui)\s*\)", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÉÈÀ•(])|\s+•\s+")
 
 
@@ -163,7 +164,14 @@ def _year(sent: str, cue_start: int, fig: Figure, year: int | None) -> tuple[int
 
 
 def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: int | None) -> list[Candidate]:
-    window = [f for f in figures(sent) if end <= f.start <= end + 250]
+    window = []
+    for f in figures(sent):
+        if _SCALE.match(sent[f.end : f.end + 8]):
+            if f.start >= end:
+                break  # "0 (non) – 10 (oui) 10": a scoring grid's scale then points, no value of the cue
+            continue
+        if end <= f.start <= end + 250:
+            window.append(f)
     fig, unit = None, None
     if (
         ind.unit == "points"

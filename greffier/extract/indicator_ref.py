@@ -126,17 +126,62 @@ def _allowed(ind: IndicatorDef, domain: str | None) -> bool:
     return ind.domain == domain
 
 
+# words a label may add, drop or abbreviate without naming another indicator: "Taux de débordement
+# des effluents" is "taux de débordement d'effluents", "Tx d'impayés" "taux d'impayés", "Nb
+# d'abonnés" "nombre d'abonnés", "Qté de boues" "quantité de boues", "Perf. STEP" "performance station"
+_STOP = frozenset("a au aux d dan de de des du en et l la le les par pour sur un une".split())
+_ABBREVIATIONS = {
+    "nb": "nombre",
+    "nbre": "nombre",
+    "tx": "taux",
+    "qte": "quantite",
+    "vol": "volume",
+    "ind": "indice",
+    "perf": "performance",
+    "conf": "conformite",
+    "renouv": "renouvellement",
+    "lin": "lineaire",
+    "hab": "habitant",
+    "pop": "population",
+    "step": "station",
+    "steu": "station",
+    "epur": "epuration",
+    "mt": "montant",
+    "rdt": "rendement",
+}
+
+
+def content_words(normed: str) -> str:
+    """A normalized name or label (see :func:`norm`) reduced to its content words, abbreviations
+    written out."""
+    return " ".join(_expanded().get(w, w) for w in normed.split() if w not in _STOP)
+
+
+@cache
+def _expanded() -> dict[str, str]:
+    return {short: norm(full) for short, full in _ABBREVIATIONS.items()}  # "taux" is normed "tau"
+
+
+@cache
+def _content_forms() -> tuple[tuple[IndicatorDef, str, str], ...]:
+    """(indicator, form, form's content words) for every form of 3 characters or more."""
+    return tuple(
+        (ind, form, content_words(form)) for ind in indicators() for form in ind.forms if len(form) > 2
+    )
+
+
 def match_name(text: str, domain: str | None = None) -> tuple[IndicatorDef, str] | None:
-    """The indicator whose longest name or synonym occurs in ``text`` (word-aligned), with the
-    form that matched; indicators of another service than ``domain`` are not considered."""
-    folded = f" {norm(text)} "
-    best: tuple[int, IndicatorDef, str] | None = None
-    for ind in indicators():
-        if not _allowed(ind, domain):
+    """The indicator whose longest name or synonym occurs in ``text`` (word-aligned, compared on
+    content words: articles and prepositions aside, abbreviations written out), with the form that
+    matched; indicators of another service than ``domain`` are not considered."""
+    folded = f" {content_words(norm(text))} "
+    best: tuple[tuple[int, int], IndicatorDef, str] | None = None
+    for ind, form, words in _content_forms():
+        if not words or f" {words} " not in folded or not _allowed(ind, domain):
             continue
-        for form in ind.forms:
-            if len(form) > 2 and f" {form} " in folded and (best is None or len(form) > best[0]):
-                best = (len(form), ind, form)
+        size = (len(words.split()), len(form))
+        if best is None or size > best[0]:
+            best = (size, ind, form)
     return (best[1], best[2]) if best else None
 
 

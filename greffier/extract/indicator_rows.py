@@ -137,6 +137,9 @@ def _resegment(segments: list[str]) -> list[str]:
 _PROSE_THEN_FIGURES = re.compile(r"\w{3,}[).]*\.\s+[\d\s,]*$")
 # "Nombre d'abonnés desservis / Nombre d'abonnés potentiels × 100": a formula, not a value
 _FORMULA = re.compile(r"[∗*×´]\s*$|\bx\s*$")
+# "Connaissance de 50 % ... sur le linéaire total des réseaux | 0 (non) – 10 (oui) | 10": a line of
+# an index's scoring grid, whose figures are points of the index, not the indicator its words name
+SCORING = re.compile(r"(?i)\d\s*\(\s*(?:non|oui)\s*\)")
 
 
 _RELATIVE = re.compile(r"(?<![\w/])N\s*(?:([-+])\s*(\d))?(?![\w/])")
@@ -266,7 +269,7 @@ def _years_for(row: Row, n: int, ctx: Context) -> list[tuple[int | None, str | N
 
 
 def row_candidates(row: Row, ctx: Context) -> list[Candidate]:
-    if _FORMULA.search(row.label):
+    if _FORMULA.search(row.label) or SCORING.search(row.text):
         return []
     ind = _row_indicator(row, ctx) or _section_rate(row)
     if ind is None:
