@@ -165,9 +165,7 @@ def _expanded() -> dict[str, str]:
 @cache
 def _content_forms() -> tuple[tuple[IndicatorDef, str, str], ...]:
     """(indicator, form, form's content words) for every form of 3 characters or more."""
-    return tuple(
-        (ind, form, content_words(form)) for ind in indicators() for form in ind.forms if len(form) > 2
-    )
+    return tuple((ind, form, content_words(form)) for ind in indicators() for form in ind.forms if len(form) > 2)
 
 
 def match_name(text: str, domain: str | None = None) -> tuple[IndicatorDef, str] | None:
