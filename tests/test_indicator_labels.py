@@ -64,3 +64,64 @@ def test_a_scoring_grid_line_is_not_the_figure_its_words_name() -> None:
         "Existence d'un plan des réseaux avec localisation des ouvrages principaux 0 (non) – 10 (oui) 10"
     )
     assert prose_candidates(8, sentence, AC, 2022) == []
+
+
+def test_a_label_continued_under_its_figures() -> None:
+    # a Word table cell whose figures are level with its first line
+    lines = [
+        ["Indicateurs de performance", "2020", "2021"],
+        ["Taux de conformité des performances des", "100 %", "0 %"],
+        ["ouvrages d'épuration"],
+        ["Indice de connaissance et de gestion", "30", "40"],
+        ["patrimoniale des réseaux de collecte"],
+        ["Taux de boues évacuées selon des filières", "100 %", "100 %"],
+        ["conformes à la réglementation"],
+    ]
+    got = _read(lines)
+    assert ("P205.3", 100.0, "%", 2020) in got and ("P205.3", 0.0, "%", 2021) in got
+    assert ("P202.2B", 40.0, "points", 2021) in got
+    assert ("P206.3", 100.0, "%", 2021) in got
+    # a single figure after a label ending in "des" is a row, not a sentence broken after "par 100"
+    assert _read([["", "2021"], ["Taux de desserte par des", "97,5 %"], ["réseaux de collecte des eaux usées"]]) == [
+        ("P201.1", 97.5, "%", 2021)
+    ]
+
+
+def test_the_bill_table_headed_by_dates_after_the_120_m3_it_prices() -> None:
+    lines = [
+        ["Facture 120 m3", "au 1er janvier 2021", "au 1er janvier 2022", "Variation"],
+        ["Total TTC", "240,00 €", "250,00 €", "4,2 %"],
+        ["Prix TTC du service au m³ pour 120 m³", "2,00 €", "2,08 €", "4,2 %"],
+    ]
+    got = _read(lines)
+    assert ("facture_120m3", 250.0, "EUR", 2022) in got and ("facture_120m3", 240.0, "EUR", 2021) in got
+    assert ("D204.0", 2.08, "EUR/m3", 2022) in got
+
+
+def test_short_labels_the_whole_of_a_name_or_its_words_in_another_order() -> None:
+    assert _key("Abonnés") == "abonnes"
+    assert _key("Linéaire (ml)") == "lineaire_reseau"
+    assert _key("Abonnés (nombre)") == "abonnes"
+    assert _key("Abonnés domestiques") is None  # a part of the subscribers, not all of them
+    assert _key("Linéaire renouvelé (ml)") is None
+    lines = [["", "2020", "2021", "Variation"], ["Abonnés", "300", "305", "1,7 %"], ["Linéaire (ml)", "4 000", "4 200", "5 %"]]
+    got = _read(lines)
+    assert ("abonnes", 305.0, "count", 2021) in got
+    assert ("lineaire_reseau", 4200.0, "m", 2021) in got
+
+
+def test_the_commune_row_and_the_total_of_a_table_of_communes() -> None:
+    # the SISPEA model's subscribers table, its header cells run together over two lines
+    lines = [
+        ["Commune", "Nombre total", "Nombre total", "Variation en %"],
+        ["", "d'abonnés au 31/12/2020", "d'abonnés au 31/12/2021", ""],
+        ["RULLY", "300", "305", "1,7%"],
+    ]
+    ctx = Context(AC, 2021, "Rully")
+    rows, _ = line_rows(5, lines, ctx, [])
+    got = {(c.ind.key, c.value, c.year) for r in rows for c in row_candidates(r, ctx)}
+    assert got == {("abonnes", 300.0, 2020), ("abonnes", 305.0, 2021)}
+    # another commune's row is not the report's figure
+    other = Context(AC, 2021, "Genouilly")
+    rows, _ = line_rows(5, lines, other, [])
+    assert [c for r in rows for c in row_candidates(r, other)] == []

@@ -10,8 +10,18 @@ import re
 from dataclasses import dataclass, replace
 
 from greffier.extract.indicator_prose import Candidate, unit_for
-from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, match_name, norm
+from greffier.extract.indicator_ref import (
+    IndicatorDef,
+    by_code,
+    content_words,
+    find_codes,
+    match_name,
+    match_words,
+    norm,
+)
 from greffier.extract.indicator_values import (
+    DATE,
+    YEAR,
     NOT_APPLICABLE,
     PLACEHOLDER,
     STATUS,
@@ -31,6 +41,7 @@ _GENERIC = {"facture_120m3": ("facture", "120"), "lineaire_reseau": ("reseau", "
 class Context:
     domain: str | None
     year: int | None
+    commune: str | None = None  # the report's commune: a row labelled with it is the service's figure
 
 
 # -- rows ------------------------------------------------------------------------------------
@@ -160,6 +171,15 @@ def relative_columns(text: str, year: int | None) -> list[tuple[int, str | None,
     return out
 
 
+def _figures_among(text: str, cols: list) -> list[Figure]:
+    """The figures of a line that announces columns, from its first date or year on: "Facture 120
+    m3 | au 1er janvier 2021 | au 1er janvier 2022" heads two columns (its 120 m³ names the bill)."""
+    if len(cols) < 2:
+        return figures(text)
+    first = min((m.start() for m in (DATE.search(text), YEAR.search(text)) if m), default=0)
+    return figures(text[first:])
+
+
 def _is_year_cell(c: Figure | str) -> bool:
     return isinstance(c, Figure) and c.unit is None and c.decimals == 0 and 1980 <= c.value <= 2049
 
@@ -171,11 +191,13 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
     caption = ""  # the table's title or header line: context for its "Total" rows
     section: IndicatorDef | None = None
     header_open, since_header = False, 0
+    tail = 0  # label lines read after the last row: its label's end, when it runs on below the figures
     for segments in lines:
         segments = _resegment([clean(s) for s in segments if clean(s)])
         if not segments:
             continue
         text = " ".join(segments)
+        tail += 1
         labels, cells = split_cells(segments)
         label_text = " ".join(labels)
         if cells and all(_is_year_cell(c) or c == "" for c in cells):
@@ -186,7 +208,7 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
         if not cells:
             cols = [c for c in columns(text) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
             cols = cols or relative_columns(text, ctx.year)
-            if cols and (len(cols) >= 2 or len(text.split()) <= 8) and not figures(text):
+            if cols and (len(cols) >= 2 or len(text.split()) <= 8) and not _figures_among(text, cols):
                 if not header_open or since_header > 2:
                     header = []
                 header = header + cols
@@ -202,6 +224,9 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
                     caption = text
                     continue
                 codes = find_codes(text)
+                if rows and tail <= 2 and not codes and _runs_on(rows[-1], text, ctx):
+                    rows[-1].label += " " + text
+                    continue
                 if codes and codes[0][0] == 0:
                     buffer.clear()
                 if codes and len(text.split()) <= 20:
@@ -213,14 +238,30 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
         own = label_text.strip()
         if not own and len(cells) == 1 and isinstance(cells[0], Figure) and cells[0].value == page:
             continue  # the page number
-        if len(cells) == 1 and re.search(r"(?i)\b(?:par|pour|de|du|des|à|sur|le|la|les|et|au)$", own):
+        bare = isinstance(cells[0], Figure) and cells[0].unit is None and cells[0].decimals == 0
+        if len(cells) == 1 and bare and re.search(r"(?i)\b(?:par|pour|de|du|des|à|sur|le|la|les|et|au)$", own):
             buffer = (buffer + [text])[-4:]  # "... curage par 100": a line broken inside a sentence
             continue
         label = own if own and find_codes(own)[:1] and find_codes(own)[0][0] == 0 else " ".join([*buffer, own])
-        context = " ".join(recent) if caption in recent else " ".join([caption, *recent])
+        context = " ".join(dict.fromkeys(x for x in (caption, *recent) if x))
         rows.append(Row(page, label.strip(), context.strip(), cells, list(header), text, section))
         buffer.clear()
+        tail = 0
     return rows, header
+
+
+def _name_size(label: str, ctx: Context) -> int:
+    hit = match_name(label, ctx.domain)
+    return len(content_words(hit[1]).split()) if hit else 0
+
+
+def _runs_on(row: Row, text: str, ctx: Context) -> bool:
+    """A label line under a row that ends the row's label: "Taux de conformité des performances
+    des | 100 % | 100 %" / "ouvrages d'épuration" (the figures printed level with the first line of a
+    cell). It starts in lower case and makes the row name an indicator more fully."""
+    if not re.match(r"[a-zà-ÿ(]", text) or len(text.split()) > 12 or find_codes(row.label):
+        return False
+    return _name_size(f"{row.label} {text}", ctx) > _name_size(row.label, ctx)
 
 
 def _row_indicator(row: Row, ctx: Context) -> IndicatorDef | None:
@@ -230,8 +271,11 @@ def _row_indicator(row: Row, ctx: Context) -> IndicatorDef | None:
         if ind is not None:
             return ind
     hit = match_name(row.label, ctx.domain)
-    if hit is None and norm(row.label).split()[:1] == ["total"]:
+    if hit is None and _of_the_whole(row.label, ctx):
         hit = match_name(row.context + " " + row.label, ctx.domain)
+        if hit is None:
+            # "Commune | Nombre total | Nombre total" / "| d'abonnés au 31/12/2020 | d'abonnés au 31/12/2021"
+            return match_words(row.context, ctx.domain)
     if hit is None:
         return None
     ind, form = hit
@@ -239,6 +283,18 @@ def _row_indicator(row: Row, ctx: Context) -> IndicatorDef | None:
     if need and form in ("total ttc", "total reseau") and not any(w in norm(row.context + row.label) for w in need):
         return None
     return ind
+
+
+_TOTAL = re.compile(r"^total\b|^ensemble$")
+
+
+def _of_the_whole(label: str, ctx: Context) -> bool:
+    """A row that gives the figure its table names for the whole service: "Total", or the report's
+    own commune in a table of communes."""
+    words = norm(label)
+    if _TOTAL.match(words):
+        return True
+    return bool(ctx.commune) and content_words(words) == content_words(norm(ctx.commune or ""))
 
 
 def _section_rate(row: Row) -> IndicatorDef | None:
