@@ -104,7 +104,11 @@ def test_short_labels_the_whole_of_a_name_or_its_words_in_another_order() -> Non
     assert _key("Abonnés (nombre)") == "abonnes"
     assert _key("Abonnés domestiques") is None  # a part of the subscribers, not all of them
     assert _key("Linéaire renouvelé (ml)") is None
-    lines = [["", "2020", "2021", "Variation"], ["Abonnés", "300", "305", "1,7 %"], ["Linéaire (ml)", "4 000", "4 200", "5 %"]]
+    lines = [
+        ["", "2020", "2021", "Variation"],
+        ["Abonnés", "300", "305", "1,7 %"],
+        ["Linéaire (ml)", "4 000", "4 200", "5 %"],
+    ]
     got = _read(lines)
     assert ("abonnes", 305.0, "count", 2021) in got
     assert ("lineaire_reseau", 4200.0, "m", 2021) in got

@@ -21,11 +21,11 @@ from greffier.extract.indicator_ref import (
 )
 from greffier.extract.indicator_values import (
     DATE,
-    YEAR,
     NOT_APPLICABLE,
     PLACEHOLDER,
     STATUS,
     TEMPLATE,
+    YEAR,
     Figure,
     clean,
     columns,
