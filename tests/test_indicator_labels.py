@@ -129,3 +129,24 @@ def test_the_commune_row_and_the_total_of_a_table_of_communes() -> None:
     other = Context(AC, 2021, "Genouilly")
     rows, _ = line_rows(5, lines, other, [])
     assert [c for r in rows for c in row_candidates(r, other)] == []
+
+
+def test_rows_read_column_by_column_under_a_header_line() -> None:
+    years = [
+        ["Année", "Nombre d'abonnés", "Volumes facturés (m3)"],
+        ["2020", "300", "20 000"],
+        ["2021", "305", "21 000"],
+    ]
+    got = _read(years)
+    assert ("abonnes", 305.0, "count", 2021) in got and ("volumes_factures", 20000.0, "m3", 2020) in got
+    communes = [
+        ["Commune", "Abonnés 2020", "Abonnés 2021", "Volumes facturés 2020", "Volumes facturés 2021"],
+        ["RULLY", "300", "305", "20 000", "21 000"],
+    ]
+    ctx = Context(AC, 2021, "Rully")
+    rows, _ = line_rows(5, communes, ctx, [])
+    got2 = {(c.ind.key, c.value, c.year) for r in rows for c in row_candidates(r, ctx)}
+    assert got2 == {
+        ("abonnes", 300.0, 2020), ("abonnes", 305.0, 2021),
+        ("volumes_factures", 20000.0, 2020), ("volumes_factures", 21000.0, 2021),
+    }  # fmt: skip

@@ -206,3 +206,42 @@ def test_a_table_of_communes_gives_each_communes_figures() -> None:
         ("abonnes", 120.0, 2021, "Bitry"),
         ("abonnes", 200.0, 2021, "Couloisy"),
     ]
+
+
+def test_a_total_ttc_among_the_bills_rows_is_the_bill_whatever_the_caption() -> None:
+    tariffs = _table(
+        [
+            ("Abonnement", "40,00", "40,00", "42,00"),
+            ("Consommation 120 m3", "180,00", "186,00", "192,00"),
+            ("Redevance modernisation des réseaux de collecte", "18,00", "18,00", "18,00"),
+            ("TVA 10 %", "23,80", "24,40", "25,20"),
+            ("Total TTC", "261,80", "268,40", "277,20"),
+        ],
+        header=(("Tarifs", "2020", "2021", "2022"),),
+        caption="Tarifs du service",
+    )
+    got = [g for g in _read([tariffs], 2021) if g[0] == "facture_120m3"]
+    assert ("facture_120m3", 268.4, "EUR", 2021) in got and ("facture_120m3", 277.2, "EUR", 2022) in got
+    # a total TTC among other rows is no bill
+    works = _table(
+        [("Travaux de réseau", "10 000", "12 000"), ("Total TTC", "10 000", "12 000")], header=(("", "2020", "2021"),)
+    )
+    assert [g for g in _read([works]) if g[0] == "facture_120m3"] == []
+
+
+def test_a_total_row_under_columns_that_each_name_a_figure() -> None:
+    served = _table(
+        [("Rully", "300", "305"), ("Total", "300", "305")],
+        header=(("", "Nombre d'abonnés au 31/12/2020", "Nombre d'abonnés au 31/12/2021"),),
+    )
+    assert set(_read([served])) == {("abonnes", 300.0, "count", 2020), ("abonnes", 305.0, "count", 2021)}
+
+
+def test_a_table_with_a_row_per_exercise() -> None:
+    debt = _table(
+        [("2020", "120 000", "6,0"), ("2021", "110 000", "5,0")],
+        header=(("Exercice", "Encours de la dette au 31/12 (€)", "Durée d'extinction de la dette (ans)"),),
+    )
+    got = set(_read([debt]))
+    assert {("encours_dette", 110000.0, "EUR", 2021), ("encours_dette", 120000.0, "EUR", 2020)} <= got
+    assert ("P256.2", 5.0, "years", 2021) in got

@@ -34,7 +34,12 @@ from greffier.extract.indicator_values import (
 )
 
 _PRICE = ("D102.0", "D204.0")
-_GENERIC = {"facture_120m3": ("facture", "120"), "lineaire_reseau": ("reseau", "lineaire")}
+# a "Total TTC" is the 120 m3 bill in a table that prices it: its title, or its rows ("Abonnement",
+# "Part proportionnelle", "Redevance de modernisation des réseaux", "TVA")
+_GENERIC = {
+    "facture_120m3": ("facture", "120", "tva", "redevance", "abonnement", "part fixe", "part proportionnelle"),
+    "lineaire_reseau": ("reseau", "lineaire"),
+}
 
 
 @dataclass
@@ -56,6 +61,7 @@ class Row:
     header: list[tuple[int, str | None, str]]
     text: str
     section: IndicatorDef | None = None  # the indicator the heading above prints the code of
+    siblings: str = ""  # the labels of the table's rows above it (all its other rows, in a grid)
 
 
 def cell(text: str) -> Figure | str | None:
@@ -192,7 +198,10 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
     section: IndicatorDef | None = None
     header_open, since_header = False, 0
     tail = 0  # label lines read after the last row: its label's end, when it runs on below the figures
-    for segments in lines:
+    heads: list[str] = []  # the cells of the table's header line, for rows read column by column
+    heads_at = -2
+    siblings: list[str] = []  # the labels of the rows under the current header
+    for at, segments in enumerate(lines):
         segments = _resegment([clean(s) for s in segments if clean(s)])
         if not segments:
             continue
@@ -204,13 +213,16 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
             cells, label_text = [], text  # "2021 2022 Variation": a header line
         if (len(label_text.split()) > 14 and len(segments) < 3) or _PROSE_THEN_FIGURES.search(label_text):
             buffer.clear()  # a sentence (perhaps followed by a chart's figures): the sentence reader's
+            heads = []
             continue
+        if not cells and len(segments) >= 2:
+            heads, heads_at = _header_cells(heads, segments, heads_at == at - 1), at
         if not cells:
             cols = [c for c in columns(text) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
             cols = cols or relative_columns(text, ctx.year)
             if cols and (len(cols) >= 2 or len(text.split()) <= 8) and not _figures_among(text, cols):
                 if not header_open or since_header > 2:
-                    header = []
+                    header, siblings = [], []
                 header = header + cols
                 header_open, since_header = True, 0
                 buffer.clear()
@@ -244,10 +256,57 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
             continue
         label = own if own and find_codes(own)[:1] and find_codes(own)[0][0] == 0 else " ".join([*buffer, own])
         context = " ".join(dict.fromkeys(x for x in (caption, *recent) if x))
-        rows.append(Row(page, label.strip(), context.strip(), cells, list(header), text, section))
+        by_column = _column_rows(page, own, cells, heads, ctx, context, text)
+        if by_column is not None:
+            rows += by_column
+            buffer.clear()
+            tail = 0
+            continue
+        rows.append(Row(page, label.strip(), context.strip(), cells, list(header), text, section, " ".join(siblings)))
+        siblings.append(label.strip())
         buffer.clear()
         tail = 0
     return rows, header
+
+
+def _header_cells(heads: list[str], segments: list[str], follows: bool) -> list[str]:
+    """The header cells of a table, a header line's cells joined to those of the line above when
+    the text layer cut the header in two ("Commune | Nombre total | Nombre total" / "d'abonnés au
+    31/12/2020 | d'abonnés au 31/12/2021")."""
+    if follows and heads and len(segments) in (len(heads), len(heads) - 1):
+        top = heads[-len(segments) :]
+        return heads[: len(heads) - len(segments)] + [f"{a} {b}" for a, b in zip(top, segments)]
+    return list(segments)
+
+
+_VARIED = re.compile(r"(?i)variation|[ée]volution|[ée]cart|\bevol\b|\bvar\b")
+
+
+def _column_rows(
+    page: int, own: str, cells: list[Figure | str], heads: list[str], ctx: Context, context: str, text: str
+) -> list[Row] | None:
+    """A row read column by column, each cell the indicator its header cell names: a year's row
+    ("Année | Nombre d'abonnés | Volumes facturés (m3)" / "2021 | 305 | 21 000"), or the report's
+    commune or the total in a table of figures by column ("Commune | Abonnés 2020 | Abonnés 2021 |
+    Volumes facturés 2021"). None when the row is not one of these or its cells do not line up
+    with the header's."""
+    if not own and cells and _is_year_cell(cells[0]):
+        own, cells = f"{cells[0].value:.0f}", cells[1:]  # type: ignore[union-attr]
+    year = int(own) if re.fullmatch(r"(?:19|20)\d\d", own) else None
+    if len(heads) != len(cells) + 1 or len(heads) < 3:
+        return None
+    if year is None and (not own or find_codes(own) or match_name(own, ctx.domain) or not of_the_whole(own, ctx)):
+        return None
+    if year is not None and ctx.year is not None and not ctx.year - 1 <= year <= ctx.year:
+        return []  # an older year of a history: the report's years only
+    out = []
+    for head, c in zip(heads[1:], cells):
+        if _VARIED.search(head) or (not find_codes(head) and match_name(head, ctx.domain) is None):
+            continue
+        dated = columns(head)
+        when = dated[0] if len(dated) == 1 else ((year, None, "exercice") if year else (ctx.year, None, "exercice"))
+        out.append(Row(page, head, context, [c], [when], text))
+    return out if out else None
 
 
 def _name_size(label: str, ctx: Context) -> int:
@@ -271,7 +330,7 @@ def _row_indicator(row: Row, ctx: Context) -> IndicatorDef | None:
         if ind is not None:
             return ind
     hit = match_name(row.label, ctx.domain)
-    if hit is None and _of_the_whole(row.label, ctx):
+    if hit is None and of_the_whole(row.label, ctx):
         hit = match_name(row.context + " " + row.label, ctx.domain)
         if hit is None:
             # "Commune | Nombre total | Nombre total" / "| d'abonnés au 31/12/2020 | d'abonnés au 31/12/2021"
@@ -280,7 +339,8 @@ def _row_indicator(row: Row, ctx: Context) -> IndicatorDef | None:
         return None
     ind, form = hit
     need = _GENERIC.get(ind.key)
-    if need and form in ("total ttc", "total reseau") and not any(w in norm(row.context + row.label) for w in need):
+    about = norm(f"{row.context} {row.label} {row.siblings}")
+    if need and form in ("total ttc", "total reseau") and not any(w in about for w in need):
         return None
     return ind
 
@@ -288,7 +348,7 @@ def _row_indicator(row: Row, ctx: Context) -> IndicatorDef | None:
 _TOTAL = re.compile(r"^total\b|^ensemble$")
 
 
-def _of_the_whole(label: str, ctx: Context) -> bool:
+def of_the_whole(label: str, ctx: Context) -> bool:
     """A row that gives the figure its table names for the whole service: "Total", or the report's
     own commune in a table of communes."""
     words = norm(label)

@@ -17,7 +17,15 @@ from collections.abc import Sequence
 
 from greffier.extract.indicator_prose import Candidate, unit_for
 from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, match_name
-from greffier.extract.indicator_rows import Context, Row, cell, relative_columns, row_candidates, with_unit
+from greffier.extract.indicator_rows import (
+    Context,
+    Row,
+    cell,
+    of_the_whole,
+    relative_columns,
+    row_candidates,
+    with_unit,
+)
 from greffier.extract.indicator_scope import title_case
 from greffier.extract.indicator_values import Figure, clean, columns
 from greffier.records import Table
@@ -57,6 +65,7 @@ def _table(table: Table, ctx: Context) -> list[Candidate]:
         elif _VARIATION.search(head):
             variation.add(j)
     title = head_label = ""
+    labels = " ".join(clean(" ".join(r[:lead])) for r in table.rows)
     out: list[Candidate] = []
     for r in table.rows:
         texts = [clean(t) for t in r]
@@ -98,7 +107,7 @@ def _table(table: Table, ctx: Context) -> list[Candidate]:
             continue  # no year for the columns: stations, categories, or a year the text gives
         cells: list[Figure | str] = [_header_unit(table, j, parsed[j]) for j in keep]  # type: ignore[misc]
         context = " ".join(x for x in (clean(table.caption), head_label, title) if x)
-        row = Row(table.page, label, context, cells, header, " | ".join(t for t in texts if t))
+        row = Row(table.page, label, context, cells, header, " | ".join(t for t in texts if t), siblings=labels)
         out += row_candidates(row, ctx)
     return out
 
@@ -128,15 +137,19 @@ def _measure(head: str, flow: str | None) -> IndicatorDef | None:
 
 
 def _year_row(table: Table, year: int, texts: list[str], lead: int, ctx: Context) -> list[Candidate]:
-    """A history table with a row per year ("Année | Nombre d'habitants | Tonnages | Ratio"): the
-    report year's row, each column the indicator its header names (the flow from the caption)."""
-    if ctx.year is not None and year != ctx.year:
-        return []
+    """A table with a row per year ("Année | Nombre d'habitants | Tonnages | Ratio", "Exercice |
+    Nombre d'abonnés | Volumes facturés (m3)"): each column the indicator its header names (a waste
+    table's flow from the caption). A history (more than three years, or a waste flow's evolution)
+    gives the report year's row only, another table the report year's and the year before."""
+    years = [int(r[0]) for r in table.rows if r and re.fullmatch(r"\s*(?:19|20)\d\d\s*", r[0] or "")]
     flow = _flow(table.caption)
+    history = flow is not None or len(years) > 3  # a waste flow's "Évolution des tonnages" is a history
+    if ctx.year is not None and year != ctx.year and (history or year != ctx.year - 1):
+        return []
     out = []
     for j in range(lead, len(texts)):
         head = " ".join(h[j] for h in table.header_rows if j < len(h) and h[j])
-        ind = _measure(head, flow)
+        ind = _measure(head, flow) or (None if flow else _coded(head, ctx, any_figure=True))
         value = cell(texts[j]) if texts[j] else None
         if ind is None or not isinstance(value, Figure) or _VARIATION.search(head):
             continue
@@ -204,13 +217,15 @@ def _entity_row(
     by_label = _coded(label_head, ctx) if label_head else None
     # "Commune | Abonnés | Habitants desservis": a multi-commune report's figures, commune by commune
     commune = title_case(label) if _COMMUNES.fullmatch(label_head) else None
+    # "Total" (or the report's own commune) under columns that each name a figure
+    whole = commune is not None or of_the_whole(label, ctx)
     out: list[Candidate] = []
     for j in range(lead, len(texts)):
         value = cell(texts[j]) if texts[j] else None
         if value is None or value == "":
             continue
         head = " ".join(h[j] for h in table.header_rows if j < len(h) and h[j])
-        ind = by_label if by_label is not None and j in col_year else _coded(head, ctx, commune is not None)
+        ind = by_label if by_label is not None and j in col_year else _coded(head, ctx, whole)
         if ind is None or _VARIATION.search(head):
             continue
         year, as_of, kind = col_year.get(j, (ctx.year, None, "exercice"))
