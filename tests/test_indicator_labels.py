@@ -150,3 +150,17 @@ def test_rows_read_column_by_column_under_a_header_line() -> None:
         ("abonnes", 300.0, 2020), ("abonnes", 305.0, 2021),
         ("volumes_factures", 20000.0, 2020), ("volumes_factures", 21000.0, 2021),
     }  # fmt: skip
+
+
+def test_potential_subscribers_are_not_the_subscribers_and_a_formulas_constant_no_value() -> None:
+    # the SISPEA model's P201.1 paragraph (Abainville 2021, p. 4 and 10)
+    text = (
+        "Nombre d'abonnés potentiels déterminé à partir du document de zonage d'assainissement : 135.\n"
+        "Pour l'exercice 2021, le taux de desserte par les réseaux d'eaux usées est de 97,78 % des 135 abonnés "
+        "potentiels (97,04 % pour 2020).\n"
+        "Taux de desserte = Nombre d'abonnés desservis / Nombre d'abonnés potentiels × 100"
+    )
+    got = {(c.ind.key, c.value, c.year) for c in prose_candidates(4, text, AC, 2021)}
+    assert ("abonnes_potentiels", 135.0, 2021) in got
+    assert not [g for g in got if g[0] == "abonnes"]
+    assert ("abonnes_potentiels", 100.0, 2021) not in got

@@ -91,6 +91,8 @@ _BRACKET = re.compile(
     rf"[^()]{{0,45}}?\(\s*(?:soit\s+)?([^()]{{1,30}}?)\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})\s*\)", re.IGNORECASE
 )
 _ROW_END = re.compile(r"\d(?:[,.]\d+)?\s*(?:%|€|‰)?\s+[-+]?\d[\d ]*(?:[,.]\d+)?\s*(?:%|€|‰)?\s*[/]?\s*$")
+_TIMES = re.compile(r"[×∗*´\u0301]\s*$|\sx\s*$")
+_POTENTIAL = re.compile(r"\s*potentiel", re.IGNORECASE)
 _SCALE = re.compile(r"\s*\(\s*(?:non|oui)\s*\)", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÉÈÀ•(])|\s+•\s+")
 
@@ -170,6 +172,10 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
             if f.start >= end:
                 break  # "0 (non) – 10 (oui) 10": a scoring grid's scale then points, no value of the cue
             continue
+        if _TIMES.search(sent[max(0, f.start - 4) : f.start]):
+            continue  # "abonnés desservis / abonnés potentiels × 100": a formula's constant
+        if ind.key == "abonnes" and _POTENTIAL.match(sent[f.end : f.end + 14]):
+            continue  # "97,78 % des 135 abonnés potentiels": the zone's potential subscribers
         if end <= f.start <= end + 250:
             window.append(f)
     fig, unit = None, None
