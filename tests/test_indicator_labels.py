@@ -164,3 +164,16 @@ def test_potential_subscribers_are_not_the_subscribers_and_a_formulas_constant_n
     assert ("abonnes_potentiels", 135.0, 2021) in got
     assert not [g for g in got if g[0] == "abonnes"]
     assert ("abonnes_potentiels", 100.0, 2021) not in got
+
+
+def test_each_stations_row_under_the_coded_heading_of_its_indicator() -> None:
+    lines = [
+        ["Conformité des équipements d'épuration aux prescriptions nationales (P204.3)"],
+        ["Station", "2020", "2021"],
+        ["Station d'épuration du Bourg", "100", "100"],
+        ["Lagune des Prés", "100", "0"],
+        ["Nombre de bilans réalisés", "4", "4"],
+    ]
+    got = _read(lines)
+    assert ("P204.3", 0.0, "%", 2021) in got and ("P204.3", 100.0, "%", 2021) in got
+    assert ("P204.3", 4.0, "%", 2021) not in got

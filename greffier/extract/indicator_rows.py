@@ -357,17 +357,30 @@ def of_the_whole(label: str, ctx: Context) -> bool:
     return bool(ctx.commune) and content_words(words) == content_words(norm(ctx.commune or ""))
 
 
+_STATION = re.compile(r"\b(?:station|step|steu|lagune|lagunage|filtre|unite de traitement|systeme d assainissement)\b")
+_COUNTED = re.compile(r"\b(?:nombre|nb|capacite|bilan|eh|charge|debit)\b")  # "Nombre de stations": a count
+_PER_STATION = ("P203.3", "P204.3", "P205.3", "P206.3", "P254.3", "D203.0")
+
+
 def _section_rate(row: Row) -> IndicatorDef | None:
-    """A rate printed per station under the heading of its indicator ("Taux de boues évacuées
+    """A figure printed per station under the heading of its indicator ("Taux de boues évacuées
     selon les filières conformes (P206.3)" / "Station Taux de conformité (%)" / "Station
-    d'épuration communale 100"): the heading's indicator, for a single percentage of a row whose
-    label says it is a rate."""
+    d'épuration communale 100"; "Conformité des équipements d'épuration (P204.3)" / "| 2020 | 2021"
+    / "Station d'épuration de la Vallée | 100 | 100"): the heading's indicator, for a single
+    percentage of a row whose label says it is a rate, or the figures of a station's row."""
     ind = row.section
     values = [c for c in row.cells if isinstance(c, Figure)]
-    if ind is None or ind.unit != "%" or len(values) != 1 or not 0 <= values[0].value <= 100:
+    if ind is None or not values:
         return None
     label = norm(row.label)
-    return ind if ("%" in label or "taux" in label.split()) and values[0].unit in (None, "%") else None
+    station = ind.code in _PER_STATION and _STATION.search(label) is not None and not _COUNTED.search(label)
+    if ind.unit == "tMS":
+        return ind if station and all(v.unit in (None, "tMS", "t") for v in values) else None
+    if ind.unit != "%" or not all(0 <= v.value <= 100 and v.unit in (None, "%") for v in values):
+        return None
+    if len(values) == 1 and ("%" in label or "taux" in label.split()):
+        return ind
+    return ind if station else None
 
 
 def _years_for(row: Row, n: int, ctx: Context) -> list[tuple[int | None, str | None, str]]:
