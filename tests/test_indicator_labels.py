@@ -177,3 +177,19 @@ def test_each_stations_row_under_the_coded_heading_of_its_indicator() -> None:
     got = _read(lines)
     assert ("P204.3", 0.0, "%", 2021) in got and ("P204.3", 100.0, "%", 2021) in got
     assert ("P204.3", 4.0, "%", 2021) not in got
+
+
+def test_sentences_giving_the_price_and_the_subscribers_in_words() -> None:
+    text = (
+        "Le prix du service de l'assainissement collectif est de 2,15 € TTC/m³ au 1er janvier 2022 pour une "
+        "consommation de 120 m³.\n"
+        "Le nombre d'abonnés est de 305 en 2021 contre 300 en 2020.\n"
+        "Le prix de la part fixe est de 30 € HT par an, la part variable de 1,20 € HT/m3."
+    )
+    got = {(c.ind.key, c.value, c.year) for c in prose_candidates(5, text, AC, 2021)}
+    assert ("D204.0", 2.15, 2022) in got
+    assert ("abonnes", 305.0, 2021) in got and ("abonnes", 300.0, 2020) in got
+    assert not [g for g in got if g[0] == "D204.0" and g[1] == 1.2]  # a part's price is not the 120 m³ price
+    # two cells the text layer ran together after a table's title are no sentence's figure
+    glued = "NOMBRE D'ABONNES 2021 2022 Variation Abonnés domestiques 545 587 + 7,7 %"
+    assert not [c for c in prose_candidates(4, glued, AC, 2022) if c.ind.key == "abonnes"]

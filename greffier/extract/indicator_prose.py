@@ -86,7 +86,16 @@ _STRICT = (
 )
 _WHEN = r"(?:au|en|pour l'exercice|pour l'année|pour l'annee|pour|sur l'exercice|l'année|exercice)\s+(?:le\s+)?"
 _WHEN_RE = re.compile(rf"{_WHEN}({DATE.pattern}|{YEAR.pattern})", re.IGNORECASE)
-_AFTER = re.compile(rf"^\s*\*?\s*,?\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})", re.IGNORECASE)
+_AFTER = re.compile(rf"^\s*(?:h\.?t\.?|ttc)?\s*\*?\s*,?\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})", re.IGNORECASE)
+# "est de 305 en 2021 contre 300 en 2020": the other year's figure
+_VERSUS = re.compile(
+    rf"^[^.;()]{{0,25}}?\bcontre\s+([^,;()]{{1,30}}?)\s*{_WHEN}({DATE.pattern}|(?:19|20)\d\d(?!\d))", re.IGNORECASE
+)
+# "Le prix du service de l'assainissement collectif est de 2,15 € TTC/m³": a price per m³, TTC or for 120 m³
+_IS = re.compile(r"(?i)\s*(?:[:=]|est\s+de|s'[ée]l[èe]v\w*\s+[àa]|atteint|[ée]tait\s+de)\s*")
+_PRICE_CUE = re.compile(r"\bprix\b", re.IGNORECASE)
+_BILL_SENTENCE = re.compile(r"(?i)\b120\s*m")
+
 _BRACKET = re.compile(
     rf"[^()]{{0,45}}?\(\s*(?:soit\s+)?([^()]{{1,30}}?)\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})\s*\)", re.IGNORECASE
 )
@@ -113,6 +122,8 @@ def _cue_patterns(domain: str | None) -> tuple[tuple[IndicatorDef, re.Pattern[st
             out.append((ind, re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)))
         if ind.key in _NOUN and ind.key != "population":
             out.append((ind, _SERVED))
+        if ind.code in ("D102.0", "D204.0"):
+            out.append((ind, _PRICE_CUE))
     return tuple(out)
 
 
@@ -187,6 +198,11 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
         and window[1].value <= window[0].value
     ):
         window = window[1:]  # "120/120 75/120", "TOTAL 120 - 107": the scale, then the score
+    cue = sent[start:end]
+    if _PRICE_CUE.fullmatch(cue):
+        # the bare word "prix": a price per m³ close after it, in a sentence about the 120 m³ bill
+        priced = _BILL_SENTENCE.search(sent) is not None
+        window = [f for f in window if f.unit == ind.unit and f.start - end <= 80] if priced else []
     for exact in (True, False):
         for f in window:
             unit = _fits(ind, f, exact)
@@ -195,6 +211,11 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
                 break
         if fig:
             break
+    if fig is None and window and ind.key in _NOUN and not _SERVED.fullmatch(cue):
+        # "Le nombre d'abonnés est de 305": the figure right after the indicator's name
+        first = window[0]
+        if first.unit is None and first.decimals == 0 and _IS.fullmatch(sent[end : first.start]):
+            fig, unit = first, ind.unit
     if fig is None or unit is None:
         if NOT_GIVEN.search(sent[start:]) and (end - start >= 12):
             y = _WHEN_RE.search(sent)
@@ -219,7 +240,7 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
         ratio = get(ind.key.replace("tonnage_", "ratio_", 1))
         if ratio is not None and nxt is not None and nxt.unit == "kg/hab" and nxt.start - fig.end < 12:
             out.append(Candidate(ratio, nxt.value, "kg/hab", yr, None, page, sent, False, "value", nxt.decimals))
-    m = _BRACKET.match(sent[fig.end : fig.end + 120])
+    m = _BRACKET.match(sent[fig.end : fig.end + 120]) or _VERSUS.match(sent[fig.end : fig.end + 80])
     if m:
         inner = figures(m.group(1))
         got = year_of(m.group(2))
