@@ -193,3 +193,21 @@ def test_sentences_giving_the_price_and_the_subscribers_in_words() -> None:
     # two cells the text layer ran together after a table's title are no sentence's figure
     glued = "NOMBRE D'ABONNES 2021 2022 Variation Abonnés domestiques 545 587 + 7,7 %"
     assert not [c for c in prose_candidates(4, glued, AC, 2022) if c.ind.key == "abonnes"]
+
+
+def test_volumes_treated_imported_and_a_header_that_prices_its_columns() -> None:
+    lines = [
+        ["", "Exercice 2020 en m3", "Exercice 2021 en m3"],
+        ["Volume traité par la station", "24 500", "25 100"],
+        ["Volumes importés", "0", "0"],
+        # the SISPEA model's revenue table (Abainville 2021, p. 9): euros, not the effluents it names
+        ["Type de recette", "Exercice 2020 en €", "Exercice 2021 en €", "Variation en %"],
+        ["Recette pour boues et effluents importés"],
+        ["Régularisations (+/-)"],
+        ["Total recettes de facturation", "9 686", "20 667"],
+    ]
+    got = _read(lines)
+    assert ("volumes_traites", 25100.0, "m3", 2021) in got and ("volumes_importes", 0.0, "m3", 2021) in got
+    assert [g for g in got if g[0] == "volumes_importes"] == [
+        ("volumes_importes", 0.0, "m3", 2020), ("volumes_importes", 0.0, "m3", 2021),
+    ]  # fmt: skip

@@ -186,6 +186,19 @@ def _figures_among(text: str, cols: list) -> list[Figure]:
     return figures(text[first:])
 
 
+_COLUMN_UNIT = re.compile(r"(?i)\ben\s+(€|euros?|m3|km|ml|tms)(?!\s*/)|[\[(]\s*(€|m3|km|ml|tms)\s*[\])]")
+
+
+def _columns_unit(text: str) -> str | None:
+    """The one unit a header line gives its year columns ("Exercice 2020 en € | Exercice 2021 en €
+    | Variation en %"), a variation column's % aside."""
+    units = {
+        (m.group(1) or m.group(2)).lower().replace("euros", "€").replace("euro", "€")
+        for m in _COLUMN_UNIT.finditer(text)
+    }
+    return units.pop() if len(units) == 1 else None
+
+
 def _is_year_cell(c: Figure | str) -> bool:
     return isinstance(c, Figure) and c.unit is None and c.decimals == 0 and 1980 <= c.value <= 2049
 
@@ -201,6 +214,7 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
     heads: list[str] = []  # the cells of the table's header line, for rows read column by column
     heads_at = -2
     siblings: list[str] = []  # the labels of the rows under the current header
+    header_unit: str | None = None  # the unit the header gives its columns ("Exercice 2021 en €")
     for at, segments in enumerate(lines):
         segments = _resegment([clean(s) for s in segments if clean(s)])
         if not segments:
@@ -222,8 +236,9 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
             cols = cols or relative_columns(text, ctx.year)
             if cols and (len(cols) >= 2 or len(text.split()) <= 8) and not _figures_among(text, cols):
                 if not header_open or since_header > 2:
-                    header, siblings = [], []
+                    header, siblings, header_unit = [], [], None
                 header = header + cols
+                header_unit = _columns_unit(text) or header_unit
                 header_open, since_header = True, 0
                 buffer.clear()
                 recent.append(re.sub(r"\d[\d/ ]*", "", text))
@@ -262,6 +277,8 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
             buffer.clear()
             tail = 0
             continue
+        if header_unit:
+            cells = [with_unit(c, header_unit) for c in cells]
         rows.append(Row(page, label.strip(), context.strip(), cells, list(header), text, section, " ".join(siblings)))
         siblings.append(label.strip())
         buffer.clear()
