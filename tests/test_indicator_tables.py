@@ -245,3 +245,21 @@ def test_a_table_with_a_row_per_exercise() -> None:
     got = set(_read([debt]))
     assert {("encours_dette", 110000.0, "EUR", 2021), ("encours_dette", 120000.0, "EUR", 2020)} <= got
     assert ("P256.2", 5.0, "years", 2021) in got
+
+
+def test_an_accounts_planned_and_carried_out_columns_take_the_accounts_year() -> None:
+    # a service report's budget table (Lisières de l'Oise household-waste report 2023, p. 34)
+    account = _table(
+        [
+            ("Dépenses d’investissement", "513 920,00 €", "202 185,00 €", "- 6 510,00 €"),
+            ("Recettes d’investissement", "223 800,00 €", "195 675,00 €", ""),
+            ("Dépenses de fonctionnement", "2 050 430,00 €", "1 932 873,00 €", "207 807,00 €"),
+        ],
+        header=(("", "Prévu", "Réalisé", "Résultat"),),
+        caption="Compte administratif 2023",
+    )
+    got = set(_read([account], 2023))
+    assert ("depenses_fonctionnement", 2050430.0, "EUR", 2023) in got
+    assert ("depenses_fonctionnement", 1932873.0, "EUR", 2023) in got
+    assert ("depenses_investissement", 202185.0, "EUR", 2023) in got
+    assert not [g for g in got if g[1] in (-6510.0, 207807.0)]  # the result column is derived

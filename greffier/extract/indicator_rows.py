@@ -414,6 +414,11 @@ def _years_for(row: Row, n: int, ctx: Context) -> list[tuple[int | None, str | N
     return []
 
 
+def _variation_like(c: Figure) -> bool:
+    """A trailing figure that reads as a variation ("-8,01"), not as an amount ("1 932 873,00 €")."""
+    return c.decimals == 2 and c.unit is None and abs(c.value) < 1000
+
+
 def row_candidates(row: Row, ctx: Context) -> list[Candidate]:
     if _FORMULA.search(row.label) or SCORING.search(row.text):
         return []
@@ -423,7 +428,7 @@ def row_candidates(row: Row, ctx: Context) -> list[Candidate]:
     cells = list(row.cells)
     if len(cells) == len(row.header) + 1 and len(cells) > 1:
         last = cells[-1]
-        if last == "" or (isinstance(last, Figure) and (last.unit == "%" or last.decimals == 2)):
+        if last == "" or (isinstance(last, Figure) and (last.unit == "%" or _variation_like(last))):
             cells = cells[:-1]  # the variation column
     while len(cells) > 1 and cells[-1] == "" and len(cells) > len(row.header):
         cells = cells[:-1]

@@ -32,6 +32,20 @@ from greffier.records import Table
 
 _VARIATION = re.compile(r"(?i)variation|[ée]volution|[ée]cart|diff[ée]rence|\bevol\b|\bvar\b|%\s*$")
 _TOC = re.compile(r"(?i)sommaire|table des mati[eè]res")
+# a budget's or an account's columns: what was planned, voted or carried out in the table's year
+_STAGE = re.compile(
+    r"(?i)(?:montants?\s+)?(?:pr[ée]vus?|r[ée]alis[ée]s?|r[ée]alisations?|vot[ée]s?|pr[ée]visions?|bp|ca"
+    r"|budget(?:\s+primitif)?|compte\s+administratif|cr[ée]dits\s+ouverts|mandat[ée]s?|titr[ée]s?)(?:\s*\(?€\)?)?"
+)
+_DERIVED = re.compile(r"(?i)r[ée]sultat|\bsolde\b|taux\s+de\s+r[ée]alisation")  # a column computed from the others
+
+
+def _table_year(table: Table, ctx: Context) -> list[tuple[int, str | None, str]]:
+    """The one year a table's caption gives ("Compte administratif 2023"), else the report's."""
+    years = {y for y, _, _ in _years(table.caption, ctx)}
+    if len(years) == 1:
+        return [(years.pop(), None, "exercice")]
+    return [(ctx.year, None, "exercice")] if ctx.year else []
 
 
 def table_candidates(tables: Sequence[Table], ctx: Context) -> list[Candidate]:
@@ -59,10 +73,12 @@ def _table(table: Table, ctx: Context) -> list[Candidate]:
     for j in range(lead, width):
         head = " ".join(h[j] for h in table.header_rows if j < len(h) and h[j])
         years = _years(head, ctx)
+        if len(years) != 1 and _STAGE.fullmatch(clean(head)):
+            years = _table_year(table, ctx)  # "Compte administratif 2023 | Prévu | Réalisé": the account's year
         if len(years) == 1:
             col_year[j] = years[0]
             ordered.append(years[0])
-        elif _VARIATION.search(head):
+        elif _VARIATION.search(head) or _DERIVED.search(head):
             variation.add(j)
     title = head_label = ""
     labels = " ".join(clean(" ".join(r[:lead])) for r in table.rows)
