@@ -263,3 +263,18 @@ def test_an_accounts_planned_and_carried_out_columns_take_the_accounts_year() ->
     assert ("depenses_fonctionnement", 1932873.0, "EUR", 2023) in got
     assert ("depenses_investissement", 202185.0, "EUR", 2023) in got
     assert not [g for g in got if g[1] in (-6510.0, 207807.0)]  # the result column is derived
+
+
+def test_a_stations_row_under_the_coded_heading_of_the_table() -> None:
+    stations = _table(
+        [
+            ("Station d'épuration du Bourg", "100", "100"),
+            ("Lagune des Prés", "100", "0"),
+            ("Nombre de bilans", "4", "4"),
+        ],
+        header=(("", "2020", "2021"),),
+        caption="Conformité des équipements d'épuration aux prescriptions nationales (P204.3)",
+    )
+    got = set(_read([stations]))
+    assert {("P204.3", 100.0, "%", 2021), ("P204.3", 0.0, "%", 2021), ("P204.3", 100.0, "%", 2020)} <= got
+    assert not [g for g in got if g[1] == 4.0]

@@ -374,9 +374,9 @@ def of_the_whole(label: str, ctx: Context) -> bool:
     return bool(ctx.commune) and content_words(words) == content_words(norm(ctx.commune or ""))
 
 
-_STATION = re.compile(r"\b(?:station|step|steu|lagune|lagunage|filtre|unite de traitement|systeme d assainissement)\b")
-_COUNTED = re.compile(r"\b(?:nombre|nb|capacite|bilan|eh|charge|debit)\b")  # "Nombre de stations": a count
-_PER_STATION = ("P203.3", "P204.3", "P205.3", "P206.3", "P254.3", "D203.0")
+STATION = re.compile(r"\b(?:station|step|steu|lagune|lagunage|filtre|unite de traitement|systeme d assainissement)\b")
+COUNTED = re.compile(r"\b(?:nombre|nb|capacite|bilan|eh|charge|debit)\b")  # "Nombre de stations": a count
+PER_STATION = ("P203.3", "P204.3", "P205.3", "P206.3", "P254.3", "D203.0")
 
 
 def _section_rate(row: Row) -> IndicatorDef | None:
@@ -390,7 +390,7 @@ def _section_rate(row: Row) -> IndicatorDef | None:
     if ind is None or not values:
         return None
     label = norm(row.label)
-    station = ind.code in _PER_STATION and _STATION.search(label) is not None and not _COUNTED.search(label)
+    station = ind.code in PER_STATION and STATION.search(label) is not None and not COUNTED.search(label)
     if ind.unit == "tMS":
         return ind if station and all(v.unit in (None, "tMS", "t") for v in values) else None
     if ind.unit != "%" or not all(0 <= v.value <= 100 and v.unit in (None, "%") for v in values):

@@ -16,8 +16,11 @@ import re
 from collections.abc import Sequence
 
 from greffier.extract.indicator_prose import Candidate, unit_for
-from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, match_name
+from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, match_name, norm
 from greffier.extract.indicator_rows import (
+    COUNTED,
+    PER_STATION,
+    STATION,
     Context,
     Row,
     cell,
@@ -242,6 +245,8 @@ def _entity_row(
             continue
         head = " ".join(h[j] for h in table.header_rows if j < len(h) and h[j])
         ind = by_label if by_label is not None and j in col_year else _coded(head, ctx, whole)
+        if ind is None and j in col_year and commune is None:
+            ind = _headed(table, label, ctx)
         if ind is None or _VARIATION.search(head):
             continue
         year, as_of, kind = col_year.get(j, (ctx.year, None, "exercice"))
@@ -259,6 +264,17 @@ def _entity_row(
                 )
             )
     return out
+
+
+def _headed(table: Table, label: str, ctx: Context) -> IndicatorDef | None:
+    """The indicator the table's heading prints the code of ("Conformité des équipements
+    d'épuration (P204.3)" / "| 2020 | 2021" / "Station du Bourg | 100 | 100"), for a station's row
+    of an indicator given per station."""
+    if not STATION.search(norm(label)) or COUNTED.search(norm(label)):
+        return None
+    codes = {c for _, _, c in find_codes(" ".join([table.caption, *table.section_path[-1:]]))}
+    ind = by_code(codes.pop(), ctx.domain) if len(codes) == 1 else None
+    return ind if ind is not None and ind.code in PER_STATION else None
 
 
 _HEAD_UNIT = re.compile(r"(?i)[\[(]\s*(ml|m|km|m3|€|%|‰|tms|t\s*ms|ans?)\s*[\])]|\ben\s+(ml|km|m3|€|tms)\b")
