@@ -211,3 +211,15 @@ def test_volumes_treated_imported_and_a_header_that_prices_its_columns() -> None
     assert [g for g in got if g[0] == "volumes_importes"] == [
         ("volumes_importes", 0.0, "m3", 2020), ("volumes_importes", 0.0, "m3", 2021),
     ]  # fmt: skip
+
+
+def test_sentences_with_a_price_change_an_estimate_and_black_spots_per_100_km() -> None:
+    text = (
+        "Le prix TTC du m3 pour 120 m3 passe de 2,10 € au 1er janvier 2021 à 2,20 € au 1er janvier 2022.\n"
+        "Le nombre d'habitants desservis est estimé à 1 250.\n"
+        "Nombre de points noirs : 2 soit 4,5 points pour 100 km de réseau."
+    )
+    got = {(c.ind.key, c.value, c.unit, c.year) for c in prose_candidates(5, text, AC, 2021)}
+    assert ("D204.0", 2.1, "EUR/m3", 2021) in got and ("D204.0", 2.2, "EUR/m3", 2022) in got
+    assert ("D201.0", 1250.0, "count", 2021) in got
+    assert ("P252.2", 4.5, "per 100 km", 2021) in got

@@ -89,10 +89,21 @@ _WHEN_RE = re.compile(rf"{_WHEN}({DATE.pattern}|{YEAR.pattern})", re.IGNORECASE)
 _AFTER = re.compile(rf"^\s*(?:h\.?t\.?|ttc)?\s*\*?\s*,?\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})", re.IGNORECASE)
 # "est de 305 en 2021 contre 300 en 2020": the other year's figure
 _VERSUS = re.compile(
-    rf"^[^.;()]{{0,25}}?\bcontre\s+([^,;()]{{1,30}}?)\s*{_WHEN}({DATE.pattern}|(?:19|20)\d\d(?!\d))", re.IGNORECASE
+    rf"^[^.;()]{{0,25}}?\bcontre\s+((?:[^,;()]|(?<=\d),(?=\d)){{1,30}}?)\s*{_WHEN}"
+    rf"({DATE.pattern}|(?:19|20)\d\d(?!\d))",
+    re.IGNORECASE,
+)
+# "passe de 2,10 € au 1er janvier 2021 à 2,20 € au 1er janvier 2022": the later figure
+_TO = re.compile(
+    rf"^\s*(?:h\.?t\.?|ttc)?\s*{_WHEN}(?:{DATE.pattern}|(?:19|20)\d\d)\s+[àa]\s+(?P<val>(?:[^,;()]|(?<=\d),(?=\d)){{1,30}}?)\s*"
+    rf"{_WHEN}(?P<when>{DATE.pattern}|(?:19|20)\d\d(?!\d))",
+    re.IGNORECASE,
 )
 # "Le prix du service de l'assainissement collectif est de 2,15 € TTC/m³": a price per m³, TTC or for 120 m³
-_IS = re.compile(r"(?i)\s*(?:[:=]|est\s+de|s'[ée]l[èe]v\w*\s+[àa]|atteint|[ée]tait\s+de)\s*")
+_IS = re.compile(
+    r"(?i)\s*(?:[:=]|est\s+de|s'[ée]l[èe]v\w*\s+[àa]|atteint|[ée]tait\s+de|s'[ée]tablit\s+[àa]"
+    r"|est\s+(?:estim[ée]e?|[ée]valu[ée]e?)\s+[àa])\s*"
+)
 _PRICE_CUE = re.compile(r"\bprix\b", re.IGNORECASE)
 _BILL_SENTENCE = re.compile(r"(?i)\b120\s*m")
 
@@ -240,10 +251,12 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
         ratio = get(ind.key.replace("tonnage_", "ratio_", 1))
         if ratio is not None and nxt is not None and nxt.unit == "kg/hab" and nxt.start - fig.end < 12:
             out.append(Candidate(ratio, nxt.value, "kg/hab", yr, None, page, sent, False, "value", nxt.decimals))
-    m = _BRACKET.match(sent[fig.end : fig.end + 120]) or _VERSUS.match(sent[fig.end : fig.end + 80])
+    after = sent[fig.end : fig.end + 120]
+    m = _BRACKET.match(after) or _VERSUS.match(after) or _TO.match(after)
     if m:
-        inner = figures(m.group(1))
-        got = year_of(m.group(2))
+        named = m.groupdict()
+        inner = figures(named.get("val") or m.group(1))
+        got = year_of(named.get("when") or m.group(2))
         if inner and got and got[0] != yr:
             f2 = inner[0]
             u2 = unit if f2.unit is None or f2.noun else _fits(ind, f2, False)
