@@ -223,3 +223,12 @@ def test_sentences_with_a_price_change_an_estimate_and_black_spots_per_100_km() 
     assert ("D204.0", 2.1, "EUR/m3", 2021) in got and ("D204.0", 2.2, "EUR/m3", 2022) in got
     assert ("D201.0", 1250.0, "count", 2021) in got
     assert ("P252.2", 4.5, "per 100 km", 2021) in got
+
+
+def test_a_value_row_under_the_coded_heading() -> None:
+    lines = [
+        ["Indice de connaissance des rejets au milieu naturel (P255.3)"],
+        ["", "2020", "2021"],
+        ["Valeur", "60", "80"],
+    ]
+    assert _read(lines) == [("P255.3", 60.0, "points", 2020), ("P255.3", 80.0, "points", 2021)]

@@ -278,3 +278,12 @@ def test_a_stations_row_under_the_coded_heading_of_the_table() -> None:
     got = set(_read([stations]))
     assert {("P204.3", 100.0, "%", 2021), ("P204.3", 0.0, "%", 2021), ("P204.3", 100.0, "%", 2020)} <= got
     assert not [g for g in got if g[1] == 4.0]
+
+
+def test_a_row_that_only_holds_the_value_of_the_coded_heading() -> None:
+    index = _table(
+        [("Valeur", "30", "40")],
+        header=(("", "2020", "2021"),),
+        caption="Indice de connaissance et de gestion patrimoniale des réseaux de collecte (P202.2B)",
+    )
+    assert set(_read([index])) == {("P202.2B", 30.0, "points", 2020), ("P202.2B", 40.0, "points", 2021)}

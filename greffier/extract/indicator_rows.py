@@ -375,6 +375,8 @@ def of_the_whole(label: str, ctx: Context) -> bool:
 
 
 STATION = re.compile(r"\b(?:station|step|steu|lagune|lagunage|filtre|unite de traitement|systeme d assainissement)\b")
+# a row label that only says the row holds the value of the heading's indicator
+GENERIC_LABEL = re.compile(r"(?:valeur|indice|note|taux|resultat|score|indicateur|valeur de l indicateur)(?: %| en %)?")
 COUNTED = re.compile(r"\b(?:nombre|nb|capacite|bilan|eh|charge|debit)\b")  # "Nombre de stations": a count
 PER_STATION = ("P203.3", "P204.3", "P205.3", "P206.3", "P254.3", "D203.0")
 
@@ -390,6 +392,8 @@ def _section_rate(row: Row) -> IndicatorDef | None:
     if ind is None or not values:
         return None
     label = norm(row.label)
+    if GENERIC_LABEL.fullmatch(label):
+        return ind  # "Valeur | 30 | 40" under "Indice de connaissance ... (P202.2B)"
     station = ind.code in PER_STATION and STATION.search(label) is not None and not COUNTED.search(label)
     if ind.unit == "tMS":
         return ind if station and all(v.unit in (None, "tMS", "t") for v in values) else None

@@ -19,6 +19,7 @@ from greffier.extract.indicator_prose import Candidate, unit_for
 from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, match_name, norm
 from greffier.extract.indicator_rows import (
     COUNTED,
+    GENERIC_LABEL,
     PER_STATION,
     STATION,
     Context,
@@ -269,12 +270,15 @@ def _entity_row(
 def _headed(table: Table, label: str, ctx: Context) -> IndicatorDef | None:
     """The indicator the table's heading prints the code of ("Conformité des équipements
     d'épuration (P204.3)" / "| 2020 | 2021" / "Station du Bourg | 100 | 100"), for a station's row
-    of an indicator given per station."""
-    if not STATION.search(norm(label)) or COUNTED.search(norm(label)):
+    of an indicator given per station, or for a row that only says it holds the value ("Valeur",
+    "Indice", "Taux (%)")."""
+    words = norm(label)
+    generic = GENERIC_LABEL.fullmatch(words) is not None
+    if not generic and (not STATION.search(words) or COUNTED.search(words)):
         return None
     codes = {c for _, _, c in find_codes(" ".join([table.caption, *table.section_path[-1:]]))}
     ind = by_code(codes.pop(), ctx.domain) if len(codes) == 1 else None
-    return ind if ind is not None and ind.code in PER_STATION else None
+    return ind if ind is not None and (generic or ind.code in PER_STATION) else None
 
 
 _HEAD_UNIT = re.compile(r"(?i)[\[(]\s*(ml|m|km|m3|€|%|‰|tms|t\s*ms|ans?)\s*[\])]|\ben\s+(ml|km|m3|€|tms)\b")
