@@ -287,3 +287,15 @@ def test_a_row_that_only_holds_the_value_of_the_coded_heading() -> None:
         caption="Indice de connaissance et de gestion patrimoniale des réseaux de collecte (P202.2B)",
     )
     assert set(_read([index])) == {("P202.2B", 30.0, "points", 2020), ("P202.2B", 40.0, "points", 2021)}
+
+
+def test_an_account_with_a_column_per_direction_and_a_row_per_section() -> None:
+    account = _table(
+        [("Fonctionnement", "45 200,00 €", "51 300,00 €"), ("Investissement", "12 000,00 €", "8 000,00 €")],
+        header=(("Section", "Dépenses", "Recettes"),),
+        caption="Compte administratif 2023 du SPANC",
+    )
+    got = set(_read([account], 2023))
+    assert ("depenses_fonctionnement", 45200.0, "EUR", 2023) in got
+    assert ("recettes_fonctionnement", 51300.0, "EUR", 2023) in got
+    assert ("recettes_investissement", 8000.0, "EUR", 2023) in got

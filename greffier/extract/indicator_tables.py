@@ -248,9 +248,12 @@ def _entity_row(
         ind = by_label if by_label is not None and j in col_year else _coded(head, ctx, whole)
         if ind is None and j in col_year and commune is None:
             ind = _headed(table, label, ctx)
+        when = col_year.get(j)
+        if ind is None and commune is None and (ind := _section_account(head, label)) is not None:
+            when = when or next(iter(_table_year(table, ctx)), None)
         if ind is None or _VARIATION.search(head):
             continue
-        year, as_of, kind = col_year.get(j, (ctx.year, None, "exercice"))
+        year, as_of, kind = when or (ctx.year, None, "exercice")
         if ind.code in ("D102.0", "D204.0") and kind == "exercice" and year is not None:
             year, as_of = year + 1, f"{year + 1}-01-01"
         evidence = " | ".join(t for t in texts if t)
@@ -265,6 +268,20 @@ def _entity_row(
                 )
             )
     return out
+
+
+_SENS = re.compile(r"(?i)^(d[ée]penses|recettes)(?:\s+r[ée]elles)?(?:\s*\(?€\)?)?$")
+_SECTION = re.compile(r"(?i)^(?:section\s+d[e']\s*)?(fonctionnement|investissement|exploitation)$")
+
+
+def _section_account(head: str, label: str) -> IndicatorDef | None:
+    """A cell of an account table with a column per direction and a row per section ("| Dépenses |
+    Recettes" / "Fonctionnement | 1 932 873 € | 2 140 680 €"): the section's spending or revenue."""
+    sens, section = _SENS.match(clean(head)), _SECTION.match(clean(label))
+    if sens is None or section is None:
+        return None
+    part = "investissement" if section.group(1).lower() == "investissement" else "fonctionnement"
+    return get(f"{sens.group(1).lower().replace('é', 'e')}_{part}")
 
 
 def _headed(table: Table, label: str, ctx: Context) -> IndicatorDef | None:
