@@ -232,3 +232,13 @@ def test_a_value_row_under_the_coded_heading() -> None:
         ["Valeur", "60", "80"],
     ]
     assert _read(lines) == [("P255.3", 60.0, "points", 2020), ("P255.3", 80.0, "points", 2021)]
+
+
+def test_none_of_the_counted_events_is_a_rate_of_zero() -> None:
+    text = (
+        "Aucune réclamation écrite n'a été reçue en 2021.\n"
+        "Aucun point noir n'a été recensé sur le réseau.\n"
+        "Nombre de demandes d'indemnisation : 2"
+    )
+    got = {(c.ind.key, c.value, c.unit) for c in prose_candidates(5, text, AC, 2021)}
+    assert got == {("P258.1", 0.0, "‰"), ("P252.2", 0.0, "per 100 km")}  # a count of claims is not the rate

@@ -112,6 +112,9 @@ _BRACKET = re.compile(
 )
 _ROW_END = re.compile(r"\d(?:[,.]\d+)?\s*(?:%|€|‰)?\s+[-+]?\d[\d ]*(?:[,.]\d+)?\s*(?:%|€|‰)?\s*[/]?\s*$")
 _TIMES = re.compile(r"[×∗*´\u0301]\s*$|\sx\s*$")
+# rates of events counted per 1000 users or 100 km, zero when the report says there was none
+_COUNTED_RATES = ("P151.1", "P155.1", "P251.1", "P252.2", "P258.1")
+_NONE_BEFORE = re.compile(r"(?i)\baucun(?:e|s|es)?\s+(?:\w+\s+)?$")
 _POTENTIAL = re.compile(r"\s*potentiel", re.IGNORECASE)
 _SCALE = re.compile(r"\s*\(\s*(?:non|oui)\s*\)", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÉÈÀ•(])|\s+•\s+")
@@ -228,6 +231,11 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
         if first.unit is None and first.decimals == 0 and _IS.fullmatch(sent[end : first.start]):
             fig, unit = first, ind.unit
     if fig is None or unit is None:
+        if ind.code in _COUNTED_RATES and _NONE_BEFORE.search(sent[max(0, start - 20) : start]):
+            # "Aucune réclamation écrite n'a été reçue", "aucun point noir": a rate of zero
+            y = _WHEN_RE.search(sent)
+            got = year_of(y.group(1)) if y else None
+            return [Candidate(ind, 0.0, ind.unit, got[0] if got else year, None, page, sent, False, "value")]
         if NOT_GIVEN.search(sent[start:]) and (end - start >= 12):
             y = _WHEN_RE.search(sent)
             got = year_of(y.group(1)) if y else None
