@@ -242,3 +242,12 @@ def test_none_of_the_counted_events_is_a_rate_of_zero() -> None:
     )
     got = {(c.ind.key, c.value, c.unit) for c in prose_candidates(5, text, AC, 2021)}
     assert got == {("P258.1", 0.0, "‰"), ("P252.2", 0.0, "per 100 km")}  # a count of claims is not the rate
+
+
+def test_a_waste_reports_share_valorised() -> None:
+    # Lisières de l'Oise household-waste report 2023, p. 22
+    lines = [["TONNAGES 2023"], ["Valorisés :", "92,85 %"], ["Non valorisés :", "7,15 %"]]
+    ctx = Context("dechets", 2023)
+    rows, _ = line_rows(22, lines, ctx, [])
+    got = {(c.ind.key, c.value, c.unit) for r in rows for c in row_candidates(r, ctx)}
+    assert got == {("taux_valorisation", 92.85, "%")}
