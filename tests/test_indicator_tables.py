@@ -206,3 +206,96 @@ def test_a_table_of_communes_gives_each_communes_figures() -> None:
         ("abonnes", 120.0, 2021, "Bitry"),
         ("abonnes", 200.0, 2021, "Couloisy"),
     ]
+
+
+def test_a_total_ttc_among_the_bills_rows_is_the_bill_whatever_the_caption() -> None:
+    tariffs = _table(
+        [
+            ("Abonnement", "40,00", "40,00", "42,00"),
+            ("Consommation 120 m3", "180,00", "186,00", "192,00"),
+            ("Redevance modernisation des réseaux de collecte", "18,00", "18,00", "18,00"),
+            ("TVA 10 %", "23,80", "24,40", "25,20"),
+            ("Total TTC", "261,80", "268,40", "277,20"),
+        ],
+        header=(("Tarifs", "2020", "2021", "2022"),),
+        caption="Tarifs du service",
+    )
+    got = [g for g in _read([tariffs], 2021) if g[0] == "facture_120m3"]
+    assert ("facture_120m3", 268.4, "EUR", 2021) in got and ("facture_120m3", 277.2, "EUR", 2022) in got
+    # a total TTC among other rows is no bill
+    works = _table(
+        [("Travaux de réseau", "10 000", "12 000"), ("Total TTC", "10 000", "12 000")], header=(("", "2020", "2021"),)
+    )
+    assert [g for g in _read([works]) if g[0] == "facture_120m3"] == []
+
+
+def test_a_total_row_under_columns_that_each_name_a_figure() -> None:
+    served = _table(
+        [("Rully", "300", "305"), ("Total", "300", "305")],
+        header=(("", "Nombre d'abonnés au 31/12/2020", "Nombre d'abonnés au 31/12/2021"),),
+    )
+    assert set(_read([served])) == {("abonnes", 300.0, "count", 2020), ("abonnes", 305.0, "count", 2021)}
+
+
+def test_a_table_with_a_row_per_exercise() -> None:
+    debt = _table(
+        [("2020", "120 000", "6,0"), ("2021", "110 000", "5,0")],
+        header=(("Exercice", "Encours de la dette au 31/12 (€)", "Durée d'extinction de la dette (ans)"),),
+    )
+    got = set(_read([debt]))
+    assert {("encours_dette", 110000.0, "EUR", 2021), ("encours_dette", 120000.0, "EUR", 2020)} <= got
+    assert ("P256.2", 5.0, "years", 2021) in got
+
+
+def test_an_accounts_planned_and_carried_out_columns_take_the_accounts_year() -> None:
+    # a service report's budget table (Lisières de l'Oise household-waste report 2023, p. 34)
+    account = _table(
+        [
+            ("Dépenses d’investissement", "513 920,00 €", "202 185,00 €", "- 6 510,00 €"),
+            ("Recettes d’investissement", "223 800,00 €", "195 675,00 €", ""),
+            ("Dépenses de fonctionnement", "2 050 430,00 €", "1 932 873,00 €", "207 807,00 €"),
+        ],
+        header=(("", "Prévu", "Réalisé", "Résultat"),),
+        caption="Compte administratif 2023",
+    )
+    got = set(_read([account], 2023))
+    assert ("depenses_fonctionnement", 2050430.0, "EUR", 2023) in got
+    assert ("depenses_fonctionnement", 1932873.0, "EUR", 2023) in got
+    assert ("depenses_investissement", 202185.0, "EUR", 2023) in got
+    assert not [g for g in got if g[1] in (-6510.0, 207807.0)]  # the result column is derived
+
+
+def test_a_stations_row_under_the_coded_heading_of_the_table() -> None:
+    stations = _table(
+        [
+            ("Station d'épuration du Bourg", "100", "100"),
+            ("Lagune des Prés", "100", "0"),
+            ("Nombre de bilans", "4", "4"),
+        ],
+        header=(("", "2020", "2021"),),
+        caption="Conformité des équipements d'épuration aux prescriptions nationales (P204.3)",
+    )
+    got = set(_read([stations]))
+    assert {("P204.3", 100.0, "%", 2021), ("P204.3", 0.0, "%", 2021), ("P204.3", 100.0, "%", 2020)} <= got
+    assert not [g for g in got if g[1] == 4.0]
+
+
+def test_a_row_that_only_holds_the_value_of_the_coded_heading() -> None:
+    index = _table(
+        [("Valeur", "30", "40")],
+        header=(("", "2020", "2021"),),
+        caption="Indice de connaissance et de gestion patrimoniale des réseaux de collecte (P202.2B)",
+    )
+    assert set(_read([index])) == {("P202.2B", 30.0, "points", 2020), ("P202.2B", 40.0, "points", 2021)}
+
+
+def test_an_account_with_a_column_per_direction_and_a_row_per_section() -> None:
+    account = _table(
+        [("Fonctionnement", "45 200,00 €", "51 300,00 €"), ("Investissement", "12 000,00 €", "8 000,00 €")],
+        header=(("Section", "Dépenses", "Recettes"),),
+        caption="Compte administratif 2023 du SPANC",
+    )
+    got = set(_read([account], 2023))
+    assert ("depenses_fonctionnement", 45200.0, "EUR", 2023) in got
+    assert ("recettes_fonctionnement", 51300.0, "EUR", 2023) in got
+    assert ("recettes_investissement", 8000.0, "EUR", 2023) in got

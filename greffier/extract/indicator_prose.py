@@ -86,11 +86,37 @@ _STRICT = (
 )
 _WHEN = r"(?:au|en|pour l'exercice|pour l'année|pour l'annee|pour|sur l'exercice|l'année|exercice)\s+(?:le\s+)?"
 _WHEN_RE = re.compile(rf"{_WHEN}({DATE.pattern}|{YEAR.pattern})", re.IGNORECASE)
-_AFTER = re.compile(rf"^\s*\*?\s*,?\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})", re.IGNORECASE)
+_AFTER = re.compile(rf"^\s*(?:h\.?t\.?|ttc)?\s*\*?\s*,?\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})", re.IGNORECASE)
+# "est de 305 en 2021 contre 300 en 2020": the other year's figure
+_VERSUS = re.compile(
+    rf"^[^.;()]{{0,25}}?\bcontre\s+((?:[^,;()]|(?<=\d),(?=\d)){{1,30}}?)\s*{_WHEN}"
+    rf"({DATE.pattern}|(?:19|20)\d\d(?!\d))",
+    re.IGNORECASE,
+)
+# "passe de 2,10 € au 1er janvier 2021 à 2,20 € au 1er janvier 2022": the later figure
+_TO = re.compile(
+    rf"^\s*(?:h\.?t\.?|ttc)?\s*{_WHEN}(?:{DATE.pattern}|(?:19|20)\d\d)\s+[àa]\s+(?P<val>(?:[^,;()]|(?<=\d),(?=\d)){{1,30}}?)\s*"
+    rf"{_WHEN}(?P<when>{DATE.pattern}|(?:19|20)\d\d(?!\d))",
+    re.IGNORECASE,
+)
+# "Le prix du service de l'assainissement collectif est de 2,15 € TTC/m³": a price per m³, TTC or for 120 m³
+_IS = re.compile(
+    r"(?i)\s*(?:[:=]|est\s+de|s'[ée]l[èe]v\w*\s+[àa]|atteint|[ée]tait\s+de|s'[ée]tablit\s+[àa]"
+    r"|est\s+(?:estim[ée]e?|[ée]valu[ée]e?)\s+[àa])\s*"
+)
+_PRICE_CUE = re.compile(r"\bprix\b", re.IGNORECASE)
+_BILL_SENTENCE = re.compile(r"(?i)\b120\s*m")
+
 _BRACKET = re.compile(
     rf"[^()]{{0,45}}?\(\s*(?:soit\s+)?([^()]{{1,30}}?)\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})\s*\)", re.IGNORECASE
 )
 _ROW_END = re.compile(r"\d(?:[,.]\d+)?\s*(?:%|€|‰)?\s+[-+]?\d[\d ]*(?:[,.]\d+)?\s*(?:%|€|‰)?\s*[/]?\s*$")
+_TIMES = re.compile(r"[×∗*´\u0301]\s*$|\sx\s*$")
+# rates of events counted per 1000 users or 100 km, zero when the report says there was none
+_COUNTED_RATES = ("P151.1", "P155.1", "P251.1", "P252.2", "P258.1")
+_NONE_BEFORE = re.compile(r"(?i)\baucun(?:e|s|es)?\s+(?:\w+\s+)?$")
+_POTENTIAL = re.compile(r"\s*potentiel", re.IGNORECASE)
+_SCALE = re.compile(r"\s*\(\s*(?:non|oui)\s*\)", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÉÈÀ•(])|\s+•\s+")
 
 
@@ -110,6 +136,8 @@ def _cue_patterns(domain: str | None) -> tuple[tuple[IndicatorDef, re.Pattern[st
             out.append((ind, re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)))
         if ind.key in _NOUN and ind.key != "population":
             out.append((ind, _SERVED))
+        if ind.code in ("D102.0", "D204.0"):
+            out.append((ind, _PRICE_CUE))
     return tuple(out)
 
 
@@ -163,7 +191,18 @@ def _year(sent: str, cue_start: int, fig: Figure, year: int | None) -> tuple[int
 
 
 def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: int | None) -> list[Candidate]:
-    window = [f for f in figures(sent) if end <= f.start <= end + 250]
+    window = []
+    for f in figures(sent):
+        if _SCALE.match(sent[f.end : f.end + 8]):
+            if f.start >= end:
+                break  # "0 (non) – 10 (oui) 10": a scoring grid's scale then points, no value of the cue
+            continue
+        if _TIMES.search(sent[max(0, f.start - 4) : f.start]):
+            continue  # "abonnés desservis / abonnés potentiels × 100": a formula's constant
+        if ind.key == "abonnes" and _POTENTIAL.match(sent[f.end : f.end + 14]):
+            continue  # "97,78 % des 135 abonnés potentiels": the zone's potential subscribers
+        if end <= f.start <= end + 250:
+            window.append(f)
     fig, unit = None, None
     if (
         ind.unit == "points"
@@ -173,6 +212,11 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
         and window[1].value <= window[0].value
     ):
         window = window[1:]  # "120/120 75/120", "TOTAL 120 - 107": the scale, then the score
+    cue = sent[start:end]
+    if _PRICE_CUE.fullmatch(cue):
+        # the bare word "prix": a price per m³ close after it, in a sentence about the 120 m³ bill
+        priced = _BILL_SENTENCE.search(sent) is not None
+        window = [f for f in window if f.unit == ind.unit and f.start - end <= 80] if priced else []
     for exact in (True, False):
         for f in window:
             unit = _fits(ind, f, exact)
@@ -181,7 +225,17 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
                 break
         if fig:
             break
+    if fig is None and window and ind.key in _NOUN and not _SERVED.fullmatch(cue):
+        # "Le nombre d'abonnés est de 305": the figure right after the indicator's name
+        first = window[0]
+        if first.unit is None and first.decimals == 0 and _IS.fullmatch(sent[end : first.start]):
+            fig, unit = first, ind.unit
     if fig is None or unit is None:
+        if ind.code in _COUNTED_RATES and _NONE_BEFORE.search(sent[max(0, start - 20) : start]):
+            # "Aucune réclamation écrite n'a été reçue", "aucun point noir": a rate of zero
+            y = _WHEN_RE.search(sent)
+            got = year_of(y.group(1)) if y else None
+            return [Candidate(ind, 0.0, ind.unit, got[0] if got else year, None, page, sent, False, "value")]
         if NOT_GIVEN.search(sent[start:]) and (end - start >= 12):
             y = _WHEN_RE.search(sent)
             got = year_of(y.group(1)) if y else None
@@ -205,10 +259,12 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
         ratio = get(ind.key.replace("tonnage_", "ratio_", 1))
         if ratio is not None and nxt is not None and nxt.unit == "kg/hab" and nxt.start - fig.end < 12:
             out.append(Candidate(ratio, nxt.value, "kg/hab", yr, None, page, sent, False, "value", nxt.decimals))
-    m = _BRACKET.match(sent[fig.end : fig.end + 120])
+    after = sent[fig.end : fig.end + 120]
+    m = _BRACKET.match(after) or _VERSUS.match(after) or _TO.match(after)
     if m:
-        inner = figures(m.group(1))
-        got = year_of(m.group(2))
+        named = m.groupdict()
+        inner = figures(named.get("val") or m.group(1))
+        got = year_of(named.get("when") or m.group(2))
         if inner and got and got[0] != yr:
             f2 = inner[0]
             u2 = unit if f2.unit is None or f2.noun else _fits(ind, f2, False)

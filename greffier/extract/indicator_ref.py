@@ -43,6 +43,7 @@ class IndicatorDef:
     definition: str
     synonyms: tuple[str, ...]  # as written in the CSV
     forms: tuple[str, ...]  # the synonyms and the name, normalized (see :func:`norm`)
+    whole: tuple[str, ...] = ()  # short labels that name it only when they are the whole label ("=abonnes")
 
 
 def norm(text: str) -> str:
@@ -60,8 +61,10 @@ def indicators() -> tuple[IndicatorDef, ...]:
     text = resources.files("greffier.data").joinpath("indicators.csv").read_text(encoding="utf-8")
     out = []
     for row in csv.DictReader(text.splitlines()):
-        synonyms = tuple(s.strip() for s in row["synonyms"].split("|") if s.strip())
+        listed = [s.strip() for s in row["synonyms"].split("|") if s.strip()]
+        synonyms = tuple(s for s in listed if not s.startswith("="))
         forms = tuple(dict.fromkeys(f for f in (norm(s) for s in (*synonyms, row["name"])) if f))
+        whole = tuple(content_words(norm(s[1:])) for s in listed if s.startswith("="))
         out.append(
             IndicatorDef(
                 key=row["key"],
@@ -73,6 +76,7 @@ def indicators() -> tuple[IndicatorDef, ...]:
                 definition=row["definition"],
                 synonyms=synonyms,
                 forms=forms,
+                whole=whole,
             )
         )
     return tuple(out)
@@ -126,18 +130,100 @@ def _allowed(ind: IndicatorDef, domain: str | None) -> bool:
     return ind.domain == domain
 
 
+# words a label may add, drop or abbreviate without naming another indicator: "Taux de débordement
+# des effluents" is "taux de débordement d'effluents", "Tx d'impayés" "taux d'impayés", "Nb
+# d'abonnés" "nombre d'abonnés", "Qté de boues" "quantité de boues", "Perf. STEP" "performance station"
+_STOP = frozenset("a au aux d dan de de des du en et l la le les par pour sur un une".split())
+_ABBREVIATIONS = {
+    "nb": "nombre",
+    "nbre": "nombre",
+    "tx": "taux",
+    "qte": "quantite",
+    "vol": "volume",
+    "ind": "indice",
+    "perf": "performance",
+    "conf": "conformite",
+    "renouv": "renouvellement",
+    "lin": "lineaire",
+    "hab": "habitant",
+    "pop": "population",
+    "step": "station",
+    "steu": "station",
+    "epur": "epuration",
+    "mt": "montant",
+    "rdt": "rendement",
+}
+
+
+def content_words(normed: str) -> str:
+    """A normalized name or label (see :func:`norm`) reduced to its content words, abbreviations
+    written out."""
+    return " ".join(_expanded().get(w, w) for w in normed.split() if w not in _STOP)
+
+
+@cache
+def _expanded() -> dict[str, str]:
+    return {short: norm(full) for short, full in _ABBREVIATIONS.items()}  # "taux" is normed "tau"
+
+
+@cache
+def _content_forms() -> tuple[tuple[IndicatorDef, str, str], ...]:
+    """(indicator, form, form's content words) for every form of 3 characters or more."""
+    return tuple((ind, form, content_words(form)) for ind in indicators() for form in ind.forms if len(form) > 2)
+
+
+# what a short label may print around its name: "Linéaire (ml)", "Abonnés (nombre)", "Prix TTC (€/m3)"
+_UNIT_WORDS = frozenset("km ml m m3 % ‰ € / – - nombre nb u unite hab ttc ht total valeur".split())
+
+
 def match_name(text: str, domain: str | None = None) -> tuple[IndicatorDef, str] | None:
-    """The indicator whose longest name or synonym occurs in ``text`` (word-aligned), with the
-    form that matched; indicators of another service than ``domain`` are not considered."""
-    folded = f" {norm(text)} "
-    best: tuple[int, IndicatorDef, str] | None = None
-    for ind in indicators():
-        if not _allowed(ind, domain):
+    """The indicator whose longest name or synonym occurs in ``text`` (word-aligned, compared on
+    content words: articles and prepositions aside, abbreviations written out), with the form that
+    matched; indicators of another service than ``domain`` are not considered. A short label
+    ("Abonnés", "Linéaire (ml)") names the indicator it is the whole name of."""
+    words = content_words(norm(text))
+    folded = f" {words} "
+    best: tuple[tuple[int, int], IndicatorDef, str] | None = None
+    for ind, form, form_words in _content_forms():
+        if not form_words or f" {form_words} " not in folded or not _allowed(ind, domain):
             continue
-        for form in ind.forms:
-            if len(form) > 2 and f" {form} " in folded and (best is None or len(form) > best[0]):
-                best = (len(form), ind, form)
+        size = (len(form_words.split()), len(form))
+        if best is None or size > best[0]:
+            best = (size, ind, form)
+    if best is None:
+        core = " ".join(w for w in words.split() if w not in _UNIT_WORDS and not w.isdigit())
+        whole = [ind for ind in indicators() if core and core in ind.whole and _allowed(ind, domain)]
+        if len(whole) == 1:
+            return whole[0], core
+        if len(words.split()) <= 6:
+            # a short label with the name's words in another order: "Abonnés (nombre)"
+            return _words_in(set(words.split()), domain)
     return (best[1], best[2]) if best else None
+
+
+def _words_in(words: set[str], domain: str | None) -> tuple[IndicatorDef, str] | None:
+    """The indicator with the longest name (two content words or more) whose words are all in
+    ``words``, with that name; None when two indicators tie."""
+    best: dict[str, tuple[int, IndicatorDef, str]] = {}
+    for ind, form, form_words in _content_forms():
+        need = set(form_words.split())
+        if len(need) >= 2 and need <= words and _allowed(ind, domain):
+            if ind.key not in best or len(need) > best[ind.key][0]:
+                best[ind.key] = (len(need), ind, form)
+    if not best:
+        return None
+    top = max(n for n, _, _ in best.values())
+    winners = [(ind, form) for n, ind, form in best.values() if n == top]
+    return winners[0] if len(winners) == 1 else None
+
+
+def match_words(text: str, domain: str | None = None) -> IndicatorDef | None:
+    """The indicator one of whose names has all its content words (two or more) somewhere in
+    ``text``, in any order: a table's header cells run together by the text layer ("Nombre total |
+    Nombre total" / "d'abonnés au 31/12/2020 | d'abonnés au 31/12/2021"). The one with the longest
+    such name; None when two indicators tie."""
+    hit = _words_in(set(content_words(norm(text)).split()), domain)
+    return hit[0] if hit else None
 
 
 def resolve(name_or_code: str, domain: str | None = None) -> IndicatorDef | None:

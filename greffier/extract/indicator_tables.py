@@ -16,14 +16,40 @@ import re
 from collections.abc import Sequence
 
 from greffier.extract.indicator_prose import Candidate, unit_for
-from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, match_name
-from greffier.extract.indicator_rows import Context, Row, cell, relative_columns, row_candidates, with_unit
+from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, match_name, norm
+from greffier.extract.indicator_rows import (
+    COUNTED,
+    GENERIC_LABEL,
+    PER_STATION,
+    STATION,
+    Context,
+    Row,
+    cell,
+    of_the_whole,
+    relative_columns,
+    row_candidates,
+    with_unit,
+)
 from greffier.extract.indicator_scope import title_case
 from greffier.extract.indicator_values import Figure, clean, columns
 from greffier.records import Table
 
 _VARIATION = re.compile(r"(?i)variation|[ée]volution|[ée]cart|diff[ée]rence|\bevol\b|\bvar\b|%\s*$")
 _TOC = re.compile(r"(?i)sommaire|table des mati[eè]res")
+# a budget's or an account's columns: what was planned, voted or carried out in the table's year
+_STAGE = re.compile(
+    r"(?i)(?:montants?\s+)?(?:pr[ée]vus?|r[ée]alis[ée]s?|r[ée]alisations?|vot[ée]s?|pr[ée]visions?|bp|ca"
+    r"|budget(?:\s+primitif)?|compte\s+administratif|cr[ée]dits\s+ouverts|mandat[ée]s?|titr[ée]s?)(?:\s*\(?€\)?)?"
+)
+_DERIVED = re.compile(r"(?i)r[ée]sultat|\bsolde\b|taux\s+de\s+r[ée]alisation")  # a column computed from the others
+
+
+def _table_year(table: Table, ctx: Context) -> list[tuple[int, str | None, str]]:
+    """The one year a table's caption gives ("Compte administratif 2023"), else the report's."""
+    years = {y for y, _, _ in _years(table.caption, ctx)}
+    if len(years) == 1:
+        return [(years.pop(), None, "exercice")]
+    return [(ctx.year, None, "exercice")] if ctx.year else []
 
 
 def table_candidates(tables: Sequence[Table], ctx: Context) -> list[Candidate]:
@@ -51,12 +77,15 @@ def _table(table: Table, ctx: Context) -> list[Candidate]:
     for j in range(lead, width):
         head = " ".join(h[j] for h in table.header_rows if j < len(h) and h[j])
         years = _years(head, ctx)
+        if len(years) != 1 and _STAGE.fullmatch(clean(head)):
+            years = _table_year(table, ctx)  # "Compte administratif 2023 | Prévu | Réalisé": the account's year
         if len(years) == 1:
             col_year[j] = years[0]
             ordered.append(years[0])
-        elif _VARIATION.search(head):
+        elif _VARIATION.search(head) or _DERIVED.search(head):
             variation.add(j)
     title = head_label = ""
+    labels = " ".join(clean(" ".join(r[:lead])) for r in table.rows)
     out: list[Candidate] = []
     for r in table.rows:
         texts = [clean(t) for t in r]
@@ -98,7 +127,7 @@ def _table(table: Table, ctx: Context) -> list[Candidate]:
             continue  # no year for the columns: stations, categories, or a year the text gives
         cells: list[Figure | str] = [_header_unit(table, j, parsed[j]) for j in keep]  # type: ignore[misc]
         context = " ".join(x for x in (clean(table.caption), head_label, title) if x)
-        row = Row(table.page, label, context, cells, header, " | ".join(t for t in texts if t))
+        row = Row(table.page, label, context, cells, header, " | ".join(t for t in texts if t), siblings=labels)
         out += row_candidates(row, ctx)
     return out
 
@@ -128,15 +157,19 @@ def _measure(head: str, flow: str | None) -> IndicatorDef | None:
 
 
 def _year_row(table: Table, year: int, texts: list[str], lead: int, ctx: Context) -> list[Candidate]:
-    """A history table with a row per year ("Année | Nombre d'habitants | Tonnages | Ratio"): the
-    report year's row, each column the indicator its header names (the flow from the caption)."""
-    if ctx.year is not None and year != ctx.year:
-        return []
+    """A table with a row per year ("Année | Nombre d'habitants | Tonnages | Ratio", "Exercice |
+    Nombre d'abonnés | Volumes facturés (m3)"): each column the indicator its header names (a waste
+    table's flow from the caption). A history (more than three years, or a waste flow's evolution)
+    gives the report year's row only, another table the report year's and the year before."""
+    years = [int(r[0]) for r in table.rows if r and re.fullmatch(r"\s*(?:19|20)\d\d\s*", r[0] or "")]
     flow = _flow(table.caption)
+    history = flow is not None or len(years) > 3  # a waste flow's "Évolution des tonnages" is a history
+    if ctx.year is not None and year != ctx.year and (history or year != ctx.year - 1):
+        return []
     out = []
     for j in range(lead, len(texts)):
         head = " ".join(h[j] for h in table.header_rows if j < len(h) and h[j])
-        ind = _measure(head, flow)
+        ind = _measure(head, flow) or (None if flow else _coded(head, ctx, any_figure=True))
         value = cell(texts[j]) if texts[j] else None
         if ind is None or not isinstance(value, Figure) or _VARIATION.search(head):
             continue
@@ -204,16 +237,23 @@ def _entity_row(
     by_label = _coded(label_head, ctx) if label_head else None
     # "Commune | Abonnés | Habitants desservis": a multi-commune report's figures, commune by commune
     commune = title_case(label) if _COMMUNES.fullmatch(label_head) else None
+    # "Total" (or the report's own commune) under columns that each name a figure
+    whole = commune is not None or of_the_whole(label, ctx)
     out: list[Candidate] = []
     for j in range(lead, len(texts)):
         value = cell(texts[j]) if texts[j] else None
         if value is None or value == "":
             continue
         head = " ".join(h[j] for h in table.header_rows if j < len(h) and h[j])
-        ind = by_label if by_label is not None and j in col_year else _coded(head, ctx, commune is not None)
+        ind = by_label if by_label is not None and j in col_year else _coded(head, ctx, whole)
+        if ind is None and j in col_year and commune is None:
+            ind = _headed(table, label, ctx)
+        when = col_year.get(j)
+        if ind is None and commune is None and (ind := _section_account(head, label)) is not None:
+            when = when or next(iter(_table_year(table, ctx)), None)
         if ind is None or _VARIATION.search(head):
             continue
-        year, as_of, kind = col_year.get(j, (ctx.year, None, "exercice"))
+        year, as_of, kind = when or (ctx.year, None, "exercice")
         if ind.code in ("D102.0", "D204.0") and kind == "exercice" and year is not None:
             year, as_of = year + 1, f"{year + 1}-01-01"
         evidence = " | ".join(t for t in texts if t)
@@ -228,6 +268,34 @@ def _entity_row(
                 )
             )
     return out
+
+
+_SENS = re.compile(r"(?i)^(d[ée]penses|recettes)(?:\s+r[ée]elles)?(?:\s*\(?€\)?)?$")
+_SECTION = re.compile(r"(?i)^(?:section\s+d[e']\s*)?(fonctionnement|investissement|exploitation)$")
+
+
+def _section_account(head: str, label: str) -> IndicatorDef | None:
+    """A cell of an account table with a column per direction and a row per section ("| Dépenses |
+    Recettes" / "Fonctionnement | 1 932 873 € | 2 140 680 €"): the section's spending or revenue."""
+    sens, section = _SENS.match(clean(head)), _SECTION.match(clean(label))
+    if sens is None or section is None:
+        return None
+    part = "investissement" if section.group(1).lower() == "investissement" else "fonctionnement"
+    return get(f"{sens.group(1).lower().replace('é', 'e')}_{part}")
+
+
+def _headed(table: Table, label: str, ctx: Context) -> IndicatorDef | None:
+    """The indicator the table's heading prints the code of ("Conformité des équipements
+    d'épuration (P204.3)" / "| 2020 | 2021" / "Station du Bourg | 100 | 100"), for a station's row
+    of an indicator given per station, or for a row that only says it holds the value ("Valeur",
+    "Indice", "Taux (%)")."""
+    words = norm(label)
+    generic = GENERIC_LABEL.fullmatch(words) is not None
+    if not generic and (not STATION.search(words) or COUNTED.search(words)):
+        return None
+    codes = {c for _, _, c in find_codes(" ".join([table.caption, *table.section_path[-1:]]))}
+    ind = by_code(codes.pop(), ctx.domain) if len(codes) == 1 else None
+    return ind if ind is not None and (generic or ind.code in PER_STATION) else None
 
 
 _HEAD_UNIT = re.compile(r"(?i)[\[(]\s*(ml|m|km|m3|€|%|‰|tms|t\s*ms|ans?)\s*[\])]|\ben\s+(ml|km|m3|€|tms)\b")

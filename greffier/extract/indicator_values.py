@@ -13,7 +13,7 @@ from greffier.extract.dates import MONTH_WORDS, MONTHS
 
 _NUM = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[,.]\d+)?|\d+(?:[,.]\d+)?"
 _UNIT = (
-    r"(?:u|nb|unit[ée]s?|points?)\s*/\s*100\s*km|pour\s+100\s*km"
+    r"(?:u|nb|unit[ée]s?|points?)\s*(?:/|pour)\s*100\s*km|pour\s+100\s*km"
     r"|(?:u|nb)\s*/\s*1\s?000\s*(?:hab\w*|abonn\w*)|pour\s+1\s?000\s+(?:hab\w*|abonn\w*)"
     r"|t\.?\s*m\.?s\.?(?!\w)|tonnes?\s+(?:de\s+)?m\.?s\.?(?!\w)|pts\b|an\(s\)|hab\.(?!\w)|hab\b(?!\s*/)"
     r"|%|‰|€\s*(?:h\.?t\.?|ttc)?\s*/\s*m3|€\s*/\s*hab\w*|€\s*/\s*t\b|k€|m€|€|euros?|km|ml|m3|tms"

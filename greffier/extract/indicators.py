@@ -160,7 +160,7 @@ def _extract(
     tables: Sequence[Table] = (),
 ) -> list[IndicatorRecord]:
     scope = report_scope(doc, pages)
-    ctx = Context(scope.domain, scope.year)
+    ctx = Context(scope.domain, scope.year, scope.commune)
     if ctx.domain is None and doc.kind != "rpqs":
         return []
     cands: list[Candidate] = []
