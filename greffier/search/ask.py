@@ -20,6 +20,7 @@ from greffier.records import Entity, Passage, SearchHit
 from greffier.search.amount_ask import amount_asked, amount_factor
 from greffier.search.bodies import Found, asked_kind, kind_agreement, org_candidates, subject_candidates
 from greffier.search.candidate import WEIGHTS, Candidate, value_key
+from greffier.search.columns import with_heading_unit
 from greffier.search.confidence import confidence, shipped_model
 from greffier.search.consistency import Template, support
 from greffier.search.evidence import (
@@ -40,6 +41,7 @@ from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
 from greffier.search.understand import issuer_in_question, understand
 from greffier.search.votes import answer_vote, is_vote_question
+from greffier.search.widen import margin, widened
 from greffier.search.year_columns import year_column_trend
 
 if TYPE_CHECKING:
@@ -205,6 +207,7 @@ def _candidates(
             if (e.entity_id, h.passage_id) in seen:
                 continue
             seen.add((e.entity_id, h.passage_id))
+            e = with_heading_unit(e)  # "Volumes facturés en 2021 (m3): 10 712"
             if q.kind in ("figure", "trend") and (not _unit_ok(q, e) or not _counted_ok(wg, q, e)):
                 continue
             if e.type == "AMOUNT" and amount_ask.tax and e.tax and e.tax != amount_ask.tax:
@@ -336,15 +339,6 @@ def _path_year(path: tuple[str, ...]) -> int | None:
     return None
 
 
-def _margin(cands: list[Candidate]) -> float:
-    """How far the best candidate is ahead of the best one with another value."""
-    if not cands:
-        return 0.0
-    best = value_key(cands[0].entity)
-    other = next((c.score for c in cands[1:] if value_key(c.entity) != best), 0.0)
-    return cands[0].score - other
-
-
 OCR_SURE = 90.0  # mean word confidence from which an OCR page is trusted like a text layer
 OCR_FLOOR_FACTOR = 0.8  # the weight of evidence on an OCR page read at OCR_WEAK confidence or less
 OCR_WEAK = 60.0
@@ -463,13 +457,8 @@ def ranked(g: Greffier, q: Question, issuer: str | None, given: str | None = Non
         # the issuer was read from the question ("l'eau potable de Pierrefonds"), but the answer may
         # be in another body's documents (the community's contract for the commune's water): look
         # there too, its values weighing OTHER_ISSUER_FACTOR
-        cands = [
-            c
-            if (c.hit.doc_id in q.scope if q.scope else c.hit.issuer == issuer)
-            else replace(c, score=round(c.score * OTHER_ISSUER_FACTOR, 4))
-            for c in rank(g, replace(q, scope=()), None)
-        ]
-        cands.sort(key=lambda c: c.score, reverse=True)
+        named = (lambda c: c.hit.doc_id in q.scope) if q.scope else (lambda c: c.hit.issuer == issuer)
+        cands = widened(cands, rank(g, replace(q, scope=()), None), named, OTHER_ISSUER_FACTOR)
     return _ocr_weighted(g, cands)
 
 
@@ -521,11 +510,11 @@ def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None 
     base = {"question": question, "kind": q.kind, "years": [q.year_from, q.year_to]}
     if cands and cands[0].entity.type == "ORG":
         min_score, min_margin = THRESHOLDS["org"]
-    by_hand = bool(cands) and cands[0].score >= min_score and _margin(cands) >= min_margin and cands[0].overlap > 0
+    by_hand = bool(cands) and cands[0].score >= min_score and margin(cands) >= min_margin and cands[0].overlap > 0
     if not by_hand and cands and q.kind in LEAD_KINDS and cands[0].overlap > 0:
         # a weaker score, but no other value comes near it ("8 mois" at 0.62, the next value at 0.13)
         top = cands[0].score
-        by_hand = top >= LEAD_SCORE and _margin(cands) >= LEAD_SHARE * top
+        by_hand = top >= LEAD_SCORE and margin(cands) >= LEAD_SHARE * top
     if not by_hand:
         reason = "no passage holds a value of the asked type" if not cands else "no candidate fits well enough"
         return {**base, "answer": None, "reason": reason, "candidates": [_answer_row(c, q) for c in cands[:3]]}

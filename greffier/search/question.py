@@ -150,7 +150,9 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     # "la redevance par kilomètre", "le prix du m3", "un abonné consommant 120 m3": the unit a rate is
     # counted by, or a quantity the question gives, is not the answer's unit
     measures = r"(?:kilomètres?|km|m3|m³|mètres? cubes?|tonnes?|hectares?|ha|t)\b"
-    measured = re.sub(rf"\b(?:par|au|(prix|tarif|co[uû]t)\s+(?:du|d'un))\s+{measures}", r" \1 ", low)
+    # ("le prix TTC du mètre cube", "le tarif HT au m3": a tax basis may stand between)
+    rate_of = r"\b(?:par|au|(prix|tarif|co[uû]t)(?:\s+(?:ttc|ht|moyen|unitaire))?\s+(?:du|d'un|au))\s+"
+    measured = re.sub(rate_of + measures, r" \1 ", low)
     measured = re.sub(rf"\b\d[\d\s.,]*\s*{measures}", " ", measured)
     for name, pattern in _UNIT_HINTS:
         if re.search(pattern, measured):
