@@ -70,6 +70,12 @@ _MEASURES = {
 _DURATION = "ans années mois semaines jours heures"
 
 
+# a question whose head noun is a count: the words after it do not make it a sum of money
+_COUNT_HEAD = re.compile(
+    r"^\W*quel(?:le)?s?\s+(?:est|était|sont|étaient)\s+(?:le|la|l'|les)\s*(?:population|nombre|effectifs?)\b"
+)
+
+
 def parse_question(text: str, latest_year: int | None = None) -> Question:
     t = text.strip()
     low = t.lower().replace("’", "'")
@@ -158,6 +164,8 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
         if re.search(pattern, measured):
             unit = name
             break
+    if _COUNT_HEAD.search(low):
+        unit = None  # "quelle est la population totale ... retenue pour la redevance": a count, not money
     counted = None
     cm = re.search(r"combien\s+(?:de\s+|d')(\w+(?:\s+(?:cubes?|carrés?))?)", low)
     if cm:
