@@ -81,3 +81,8 @@ def test_widening_keeps_the_named_documents_candidates() -> None:
     cands = widened([own], [far], lambda c: c.hit.issuer == "B", 0.9)
     assert {c.entity.doc_id for c in cands} == {"d", "a"}
     assert cands[0].entity.doc_id == "d"  # 0.37 against 0.4 x 0.9
+
+
+def test_previous_budget_and_this_one_make_two_years() -> None:
+    q = parse_question("Donnez les charges de personnel de la Région pour le budget précédent (2023) et pour le BP 2024.")
+    assert (q.kind, q.year_from, q.year_to) == ("trend", 2023, 2024)

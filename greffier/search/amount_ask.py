@@ -30,7 +30,8 @@ ZERO_AMOUNT = 0.6
 FRACTIONAL_COUNT = 0.6
 # a budget table's column of the previous budget ("Pour mémoire, budget précédent", "RAR N-1": the
 # restes à réaliser carried over): the instruction M57 and M14 layout of every BP and CA, not the
-# budget asked unless the question asks it; weighs like a value of another year (year_agreement)
+# budget asked unless the question asks it. A question asking a year weighs it as the previous
+# year's value (ask.py: year_agreement); one asking none, by this factor
 PREVIOUS_COLUMN = 0.6
 # a sum whose own label names the other side of a budget's axis than the question ("la section de
 # fonctionnement" answered by "investissement : 1 947 744,18 €", "dépenses" by a "Recettes" row):
@@ -73,7 +74,7 @@ class AmountAsk:
     cap: bool  # "au maximum", "plafond", "jusqu'à combien"
     request: bool  # "demandé", "sollicité", "réclamé"
     tax: str | None = None  # "HT" or "TTC" when the question names one ("taxes comprises": TTC)
-    previous: bool = False  # the question asks the previous budget's column ("pour mémoire", "RAR")
+    previous: bool = False  # the question asks the previous budget's column ("pour mémoire", "RAR") or a year
     sides: tuple[str, ...] = ()  # the budget sides it names ("fonctionnement", "depense"; see _SIDES)
 
 
@@ -102,7 +103,7 @@ def amount_asked(wg: Weigher, q: Question) -> AmountAsk:
         cap=bool(_CAP_ASKED.search(low)),
         request=bool(_REQUESTED.search(q.text)),
         tax=asked_tax(q.text),
-        previous=asks_previous(q.text),
+        previous=asks_previous(q.text) or q.year_from is not None,  # a year asked: year_agreement weighs it
         sides=_sides_named(q.text),
     )
 

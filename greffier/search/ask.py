@@ -21,7 +21,7 @@ from greffier.search.acronyms import asked_names, names_found
 from greffier.search.amount_ask import amount_asked, amount_factor
 from greffier.search.bodies import Found, asked_kind, kind_agreement, org_candidates, subject_candidates
 from greffier.search.candidate import WEIGHTS, Candidate, value_key
-from greffier.search.columns import with_heading_unit
+from greffier.search.columns import column, previous_column, with_heading_unit
 from greffier.search.confidence import confidence, shipped_model
 from greffier.search.consistency import Template, support
 from greffier.search.evidence import (
@@ -251,6 +251,8 @@ def _candidates(
                 written = nearest_year(sentence, at, at + len(e.text))
                 if written is None and PATH_YEAR:
                     written = _path_year(p.section_path)  # "Tarifs 2025": the section says the year
+                if table_row and h.year is not None and previous_column(column(sentence, at)):
+                    written = h.year - 1  # the BP 2024's "Pour mémoire, budget précédent" column is 2023's
                 if year_written and written != asked_year:
                     continue  # the search had to leave the asked year: the value must say it
                 if asked_year is not None and h.year is not None and h.year < asked_year and written != asked_year:

@@ -90,6 +90,11 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     m = (
         re.search(r"(?:entre|de)\s+((?:19|20)\d{2})\s+(?:et|à)\s+((?:19|20)\d{2})", low)
         or re.search(r"(?:en|pour)\s+((?:19|20)\d{2})\s+et\s+(?:en\s+|pour\s+)?((?:19|20)\d{2})", low)
+        # "pour le budget précédent (2023) et pour le BP 2024": two years, each with its budget's words
+        or re.search(
+            r"\(((?:19|20)\d{2})\)\s+et\s+(?:pour\s+|en\s+|au\s+)?(?:(?:le|la|l'|du|de)\s*)?(?:\w+\s+){0,2}((?:19|20)\d{2})",
+            low,
+        )
         # "pour les rentrées 2016 à 2020", "de la rentrée 2016 à la rentrée 2020"
         or re.search(r"((?:19|20)\d{2})\s+(?:à|au|jusqu'à|jusqu'en)\s+(?:(?:la|l')\s*\w+\s+)?((?:19|20)\d{2})", low)
     )  # "pour 2024 et 2025": both years, a series
