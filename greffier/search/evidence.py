@@ -23,7 +23,13 @@ from typing import Any
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?!\d|,\d)")
-_BOUND_AFTER = re.compile(r"[\s€%]*(?:HT|TTC)?\s*(?:en|pour|au titre de|de l'année|année)\s+", re.IGNORECASE)
+# a year introduced right after the value is its own: "29 530 € en 2016", "275 habitants au 31/12/2021"
+# (the date a stock is counted at, as RPQS write it), "(270 au 31/12/2020)"
+_BOUND_AFTER = re.compile(
+    r"[\s€%]*(?:HT|TTC)?\s*(?:\w+\s+)?(?:(?:en|pour|au titre de|de l'année|année)\s+"
+    r"|au\s+(?:\d{1,2}(?:er)?\s*/\s*\d{1,2}\s*/\s*|(?:1er|\d{1,2})\s+\w+\s+))",
+    re.IGNORECASE,
+)
 _BOUND_TO_OTHER = re.compile(r"\d\s?(?:€|euros?|%)?\s*(?:HT|TTC)?\s*(?:en|pour)\s+$", re.IGNORECASE)
 PROXIMITY_SCALE = 6.0  # words: a question word 6 words from the value counts exp(-1) ≈ 0.37
 
