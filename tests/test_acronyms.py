@@ -25,3 +25,17 @@ def test_a_population_is_a_count_whatever_follows() -> None:
     )
     assert q.unit == "count"
     assert parse_question("Quel est le montant de la redevance électricité en 2025 ?").unit == "EUR"
+
+
+def test_a_length_is_asked_in_km_or_linear_metres() -> None:
+    from greffier.records import Entity
+    from greffier.search.ask import _unit_ok
+
+    q = parse_question("Quelle est la longueur totale du réseau d'assainissement en 2022 (en mètres linéaires) ?")
+    assert q.unit == "km"
+
+    def amount(text: str, unit: str) -> Entity:
+        return Entity("e", "AMOUNT", text, "d", 1, "s", 0, len(text), text, value=1.0, unit=unit)
+
+    assert _unit_ok(q, amount("15,25 km", "km")) and _unit_ok(q, amount("15 250 ml", "m"))
+    assert not _unit_ok(q, amount("5 ans", "count"))

@@ -84,5 +84,5 @@ def test_widening_keeps_the_named_documents_candidates() -> None:
 
 
 def test_previous_budget_and_this_one_make_two_years() -> None:
-    q = parse_question("Donnez les charges de personnel de la Région pour le budget précédent (2023) et pour le BP 2024.")
+    q = parse_question("Donnez les charges de personnel pour le budget précédent (2023) et pour le BP 2024.")
     assert (q.kind, q.year_from, q.year_to) == ("trend", 2023, 2024)

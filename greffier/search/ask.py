@@ -127,6 +127,8 @@ def _unit_ok(q: Question, e: Entity) -> bool:
         return e.unit == "EUR" or (e.currency == "EUR")
     if q.unit == "area":  # "quelle surface": in square metres or hectares
         return e.unit in ("m2", "ha")
+    if q.unit == "km":  # "quelle longueur", "quelle distance": in kilometres or (linear) metres
+        return e.unit in ("km", "m")
     return e.unit == q.unit
 
 

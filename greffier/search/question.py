@@ -39,7 +39,7 @@ _UNIT_HINTS = (
     ("t", r"\btonnes?\b|tonnage"),
     ("ha", r"hectares?"),
     ("area", r"\bsurface|superficie|\bm2\b|m²|mètres? carrés?"),
-    ("km", r"kilomètres?|\bkm\b|\bdistance\b"),
+    ("km", r"kilomètres?|\bkm\b|\bdistance\b|\blongueur|\blinéaires?\b"),  # a length, in km or metres
     (
         "EUR",
         r"montant|co[uû]t|co[uû]té|co[uû]te|\bvaut\b|prix|tarif|budget|subvention|euros?|€|somme|d[ée]pens|recette|"
