@@ -153,8 +153,6 @@ def amount_factor(
     return factor
 
 
-
-
 _LAST_FIGURE = re.compile(r"\d(?:[\d\s.,]*\d)?\s*(?:€|euros?\b|%)")
 _FIGURE_RUN = re.compile(r"(?:\s*\d(?:[\d\s.,]*\d)?\s*(?:€|euros?\b|%))+\s*$")
 
