@@ -36,6 +36,7 @@ from greffier.search.evidence import (
     year_agreement,
 )
 from greffier.search.indicators import indicator_answer, indicator_trend
+from greffier.search.labels import own_words_end
 from greffier.search.listing import answer_list
 from greffier.search.named import answer_named
 from greffier.search.question import Question, parse_question
@@ -235,7 +236,8 @@ def _candidates(
             tokens, found = sentences[sentence]
             span = span_of(tokens, at, at + len(e.text)) or (0, 0)
             overlap = coverage(weights, tokens, found)
-            near = proximity(weights, tokens, span, found)
+            own_end = own_words_end(sentence, at + len(e.text)) if e.type == "AMOUNT" else None
+            near = proximity(weights, tokens, span, found, own_end)
             passage_cov = passage_coverage(p)
             factor = 1.0
             if e.type == "DATE":

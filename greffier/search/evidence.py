@@ -178,16 +178,20 @@ def proximity(
     tokens: list[Token],
     span: tuple[int, int],
     found: dict[str, list[int]] | None = None,
+    own_end: int | None = None,
 ) -> float:
-    """Share of the question's weight near the value: each word found counts exp(-distance/scale)."""
+    """Share of the question's weight near the value: each word found counts exp(-distance/scale).
+    ``own_end``: the character offset from which the words after the value label the next figure
+    (see :mod:`greffier.search.labels`)."""
     total = sum(weights.values())
     if total <= 0:
         return 0.0
     lo, hi = span
     got = 0.0
     found = matches(weights, tokens) if found is None else found
+    others = {t.index for t in tokens if own_end is not None and t.start >= own_end and t.index > hi}
     for s, w in weights.items():
-        pos = [p for p in found.get(s, []) if not lo <= p <= hi]
+        pos = [p for p in found.get(s, []) if not lo <= p <= hi and p not in others]
         if pos:
             d = min(lo - p if p < lo else p - hi for p in pos)
             got += w * math.exp(-(d - 1) / PROXIMITY_SCALE)
