@@ -39,3 +39,26 @@ def test_a_length_is_asked_in_km_or_linear_metres() -> None:
 
     assert _unit_ok(q, amount("15,25 km", "km")) and _unit_ok(q, amount("15 250 ml", "m"))
     assert not _unit_ok(q, amount("5 ans", "count"))
+
+
+def test_which_meeting_asks_its_date() -> None:
+    assert (
+        parse_question("Le conseil municipal du 21 janvier 2026 approuve le procès-verbal de quelle séance ?").kind
+        == "date"
+    )
+    assert parse_question("Lors de quelle séance le conseil a-t-il approuvé le rapport ?").kind == "date"
+
+
+def test_what_soit_introduces_is_no_base_of_a_rate() -> None:
+    from greffier.records import Entity
+    from greffier.search.amount_ask import amount_asked, amount_factor
+    from greffier.search.evidence import Weigher
+
+    wg = Weigher(lambda w: [w.lower()], lambda s: 1, 100)
+    ask = amount_asked(wg, parse_question("Quel montant HT a été retenu pour le matériel de cuisine ?"))
+    s = "CORBE CUISINE PROFESSIONNELLE 11 218,55 € Remise de 5,00% sur le total soit 10 657,62 € H.T."
+    e = Entity("e", "AMOUNT", "10 657,62 € H.T.", "d", 1, "s", 0, 16, s, value=10657.62, unit="EUR", tax="HT")
+    assert amount_factor(1.0, wg, ask, e, s, s.find("10 657"), False) == 1.0
+    base = "Subvention de la DRAC : (50 % de 245 517,80 €)"
+    e2 = Entity("e", "AMOUNT", "245 517,80 €", "d", 1, "s", 0, 12, base, value=245517.8, unit="EUR")
+    assert amount_factor(1.0, wg, ask, e2, base, base.find("245"), False) < 1.0

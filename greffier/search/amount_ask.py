@@ -138,7 +138,9 @@ def amount_factor(
         factor *= OTHER_SIDE
     if ask.total and not _TOTAL.search(f"{since} {sentence[at : end + 20]}"):
         factor *= TOTAL_UNWRITTEN  # one association's subsidy is not "le montant total des subventions"
-    if e.unit != "%" and _BASE_OF_RATE.search(sentence[max(0, at - 30) : at]):
+    # ("Remise de 5,00% sur le total soit 10 657,62 €": what "soit" introduces is the result)
+    before = sentence[max(0, at - 30) : at]
+    if e.unit != "%" and _BASE_OF_RATE.search(before) and not re.search(r"\bsoit\s*$", before):
         factor *= BASE_OF_RATE  # "Subvention de la DRAC : (50 % de 245 517,80 €)": the base, not the grant
     if not ask.cap and (_CAP_BEFORE.search(sentence[max(0, at - 30) : at]) or _CAP_AFTER.match(sentence, end)):
         factor *= CAP_UNASKED  # "l'installation de 20 caméras au maximum" is no count of cameras installed

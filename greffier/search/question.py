@@ -113,7 +113,9 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     # conjunction: "jusqu'à combien ..., quand il n'y a ni gouttière ..." asks a figure
     asks_date = re.search(
         r"^\W*quand\b|(?:depuis|jusqu'à|à partir de|dès) quand\b|quelle date|(?:en|depuis|dans) quelle année|quel jour"
-        r"|quelle (?:est|était|sera) la date\b",
+        r"|quelle (?:est|était|sera) la date\b"
+        # a meeting is named by its date: "lors de quelle séance", "le procès-verbal de quelle séance"
+        r"|quelle (?:séance|réunion)\b",
         low,
     )
     # "chaque année" alone is a yearly figure ("combien coûte chaque année le stockage ?"); with a
