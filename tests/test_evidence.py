@@ -162,3 +162,11 @@ def test_a_stock_counted_at_a_date_takes_its_year() -> None:
     s = "Le service public d’assainissement collectif dessert 275 habitants au 31/12/2021 (270 au 31/12/2020)."
     assert nearest_year(s, s.find("275"), s.find("275") + 3) == 2021
     assert nearest_year(s, s.find("270"), s.find("270") + 3) == 2020
+
+
+def test_a_verbs_qu_is_its_nouns_c() -> None:
+    from greffier.search.evidence import same_stem
+
+    assert same_stem("convoqu", "convoc")  # convoqués / convocation
+    assert same_stem("indiqu", "indic")  # indiquer / indication
+    assert not same_stem("question", "cession")

@@ -132,11 +132,11 @@ def matches(weights: dict[str, float], tokens: list[Token]) -> dict[str, list[in
             if s not in by_stem:
                 by_stem[s] = []
                 if len(s) >= 5:
-                    by_prefix.setdefault(s[:5], []).append(s)
+                    by_prefix.setdefault(_spelled(s)[:5], []).append(s)
             by_stem[s].append(t.index)
 
     def positions(stem: str) -> list[int]:
-        near = by_prefix.get(stem[:5], []) if len(stem) >= 5 else ()
+        near = by_prefix.get(_spelled(stem)[:5], []) if len(stem) >= 5 else ()
         pos = {i for s in near if same_stem(stem, s) for i in by_stem[s]}
         pos.update(by_stem.get(stem, ()))
         return sorted(pos)
@@ -150,11 +150,23 @@ def matches(weights: dict[str, float], tokens: list[Token]) -> dict[str, list[in
     return found
 
 
+def _spelled(stem: str) -> str:
+    """A stem with the verb's "qu" written as its noun's "c": convoquer / convocation, indiquer /
+    indication, appliquer / application, communiquer / communication."""
+    return stem.replace("qu", "c")
+
+
 @lru_cache(maxsize=262144)
 def same_stem(a: str, b: str) -> bool:
     """Equal stems, or one a prefix of the other when both are long (stemmers disagree on derived
-    forms: "préparées" -> prepar, "préparation" -> prepar, "installée" -> install)."""
-    return a == b or (len(a) >= 5 and len(b) >= 5 and (a.startswith(b) or b.startswith(a)))
+    forms: "préparées" -> prepar, "préparation" -> prepar, "installée" -> install; "convoqués" ->
+    convoqu, "convocation" -> convoc)."""
+    if a == b:
+        return True
+    if len(a) < 5 or len(b) < 5:
+        return False
+    a, b = _spelled(a), _spelled(b)
+    return a.startswith(b) or b.startswith(a)
 
 
 def coverage(weights: dict[str, float], tokens: list[Token], found: dict[str, list[int]] | None = None) -> float:
