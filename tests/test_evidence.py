@@ -154,3 +154,19 @@ def test_best_table_series_matches_unit_and_words_and_lists_missing_years(wg: We
     assert [(r["year"], r["value"], r["page"]) for r in rows] == [(2015, 7.25, 24), (2017, 8.0, 24)]
     assert missing == [2016]  # never interpolated
     assert {r["table_id"] for r in rows} == {"d:t001"} and all("table_caption" in r for r in rows)
+
+
+def test_a_stock_counted_at_a_date_takes_its_year() -> None:
+    from greffier.search.evidence import nearest_year
+
+    s = "Le service public d’assainissement collectif dessert 275 habitants au 31/12/2021 (270 au 31/12/2020)."
+    assert nearest_year(s, s.find("275"), s.find("275") + 3) == 2021
+    assert nearest_year(s, s.find("270"), s.find("270") + 3) == 2020
+
+
+def test_a_verbs_qu_is_its_nouns_c() -> None:
+    from greffier.search.evidence import same_stem
+
+    assert same_stem("convoqu", "convoc")  # convoqués / convocation
+    assert same_stem("indiqu", "indic")  # indiquer / indication
+    assert not same_stem("question", "cession")

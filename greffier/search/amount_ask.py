@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from greffier.extract.headings import fold
 from greffier.records import Entity
+from greffier.search.columns import asks_previous, column, previous_column
 from greffier.search.evidence import Weigher
 from greffier.search.question import Question
 
@@ -26,6 +28,16 @@ REQUESTED_FACTOR = 0.85  # an amount requested, when the question asks what was 
 # (blind3 tune: Jons, Brillac, Bretagne, Grand Est)
 ZERO_AMOUNT = 0.6
 FRACTIONAL_COUNT = 0.6
+# a budget table's column of the previous budget ("Pour mémoire, budget précédent", "RAR N-1": the
+# restes à réaliser carried over): the instruction M57 and M14 layout of every BP and CA, not the
+# budget asked unless the question asks it. A question asking a year weighs it as the previous
+# year's value (ask.py: year_agreement); one asking none, by this factor
+PREVIOUS_COLUMN = 0.6
+# a sum whose own label names the other side of a budget's axis than the question ("la section de
+# fonctionnement" answered by "investissement : 1 947 744,18 €", "dépenses" by a "Recettes" row):
+# the two sections and the two directions of every French budget (blind3 tune: Chéméré, Grand Est)
+OTHER_SIDE = 0.7
+_SIDES = (("fonctionnement", "investissement"), ("depense", "recette"))
 
 _TOTAL = re.compile(r"\btota(?:l|le|ux|les)\b|\bcumul", re.IGNORECASE)
 # what a sum of money is: a question that names one ("le budget total") is not answered by a value
@@ -62,6 +74,8 @@ class AmountAsk:
     cap: bool  # "au maximum", "plafond", "jusqu'à combien"
     request: bool  # "demandé", "sollicité", "réclamé"
     tax: str | None = None  # "HT" or "TTC" when the question names one ("taxes comprises": TTC)
+    previous: bool = False  # the question asks the previous budget's column ("pour mémoire", "RAR") or a year
+    sides: tuple[str, ...] = ()  # the budget sides it names ("fonctionnement", "depense"; see _SIDES)
 
 
 _TAX_ASKED = {
@@ -89,6 +103,8 @@ def amount_asked(wg: Weigher, q: Question) -> AmountAsk:
         cap=bool(_CAP_ASKED.search(low)),
         request=bool(_REQUESTED.search(q.text)),
         tax=asked_tax(q.text),
+        previous=asks_previous(q.text) or q.year_from is not None,  # a year asked: year_agreement weighs it
+        sides=_sides_named(q.text),
     )
 
 
@@ -118,9 +134,13 @@ def amount_factor(
         named = _money_nouns(wg, since)
         if named and not named & ask.money:
             factor *= OTHER_MONEY_NOUN  # "l'encours total de la dette est de 2,5 Md€" for "le budget total"
+    if ask.sides and _other_side(ask.sides, since):
+        factor *= OTHER_SIDE
     if ask.total and not _TOTAL.search(f"{since} {sentence[at : end + 20]}"):
         factor *= TOTAL_UNWRITTEN  # one association's subsidy is not "le montant total des subventions"
-    if e.unit != "%" and _BASE_OF_RATE.search(sentence[max(0, at - 30) : at]):
+    # ("Remise de 5,00% sur le total soit 10 657,62 €": what "soit" introduces is the result)
+    before = sentence[max(0, at - 30) : at]
+    if e.unit != "%" and _BASE_OF_RATE.search(before) and not re.search(r"\bsoit\s*$", before):
         factor *= BASE_OF_RATE  # "Subvention de la DRAC : (50 % de 245 517,80 €)": the base, not the grant
     if not ask.cap and (_CAP_BEFORE.search(sentence[max(0, at - 30) : at]) or _CAP_AFTER.match(sentence, end)):
         factor *= CAP_UNASKED  # "l'installation de 20 caméras au maximum" is no count of cameras installed
@@ -130,6 +150,8 @@ def amount_factor(
         factor *= ZERO_AMOUNT  # "0,00" in a budget's empty column, "0 €" of a work not done
     if e.unit == "count" and e.value is not None and not float(e.value).is_integer():
         factor *= FRACTIONAL_COUNT  # "1,95 habitants par abonné" is a ratio, not a number of people
+    if table_row and not ask.previous and previous_column(column(sentence, at)):
+        factor *= PREVIOUS_COLUMN  # "Dépenses de fonctionnement – Total | Pour mémoire, budget précédent (1): …"
     return factor
 
 
@@ -168,6 +190,23 @@ _PER_UNIT = re.compile(r"\bpar\s+(?!an\b|ans\b|délibération|arrêté|décision
 # mois"), not the set-up fee beside it (a year is not asked so: yearly values rarely say "par an")
 _PER_PERIOD = re.compile(r"\bchaque\s+(mois|semaine|jour|trimestre)\b|\b(mensuel|hebdomadaire|journalier|trimestriel)")
 _PERIODS = {"mensuel": "mois", "hebdomadaire": "semaine", "journalier": "jour", "trimestriel": "trimestre"}
+
+
+def _sides_named(text: str) -> tuple[str, ...]:
+    """The budget sides a text names, each pair's one side when it names only one."""
+    words = fold(text)
+    out = []
+    for pair in _SIDES:
+        named = [side for side in pair if re.search(rf"\b{side}", words)]
+        if len(named) == 1:
+            out.append(named[0])
+    return tuple(out)
+
+
+def _other_side(asked: tuple[str, ...], label: str) -> bool:
+    """Whether a value's label names only the other side of a side the question asks."""
+    named = set(_sides_named(label))
+    return any(other in named for side in asked for pair in _SIDES if side in pair for other in pair if other != side)
 
 
 def _per_unit_agreement(wg: Weigher, unit: tuple[str, ...], sentence: str, start: int, after: int) -> float:

@@ -24,6 +24,7 @@ class Candidate:
     factor: float = 1.0  # year agreement and date precision
     kinds: tuple[str, ...] = ()  # a body's kind, for ORG candidates ("service", "departemental")
     table_row: bool = False  # read from a table row, not a sentence
+    elsewhere: bool = False  # outside the issuer or documents the question names (see widen.py)
 
 
 def value_key(e: Entity) -> tuple[Any, ...]:

@@ -23,7 +23,13 @@ from typing import Any
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?!\d|,\d)")
-_BOUND_AFTER = re.compile(r"[\s€%]*(?:HT|TTC)?\s*(?:en|pour|au titre de|de l'année|année)\s+", re.IGNORECASE)
+# a year introduced right after the value is its own: "29 530 € en 2016", "275 habitants au 31/12/2021"
+# (the date a stock is counted at, as RPQS write it), "(270 au 31/12/2020)"
+_BOUND_AFTER = re.compile(
+    r"[\s€%]*(?:HT|TTC)?\s*(?:\w+\s+)?(?:(?:en|pour|au titre de|de l'année|année)\s+"
+    r"|au\s+(?:\d{1,2}(?:er)?\s*/\s*\d{1,2}\s*/\s*|(?:1er|\d{1,2})\s+\w+\s+))",
+    re.IGNORECASE,
+)
 _BOUND_TO_OTHER = re.compile(r"\d\s?(?:€|euros?|%)?\s*(?:HT|TTC)?\s*(?:en|pour)\s+$", re.IGNORECASE)
 PROXIMITY_SCALE = 6.0  # words: a question word 6 words from the value counts exp(-1) ≈ 0.37
 
@@ -126,11 +132,11 @@ def matches(weights: dict[str, float], tokens: list[Token]) -> dict[str, list[in
             if s not in by_stem:
                 by_stem[s] = []
                 if len(s) >= 5:
-                    by_prefix.setdefault(s[:5], []).append(s)
+                    by_prefix.setdefault(_spelled(s)[:5], []).append(s)
             by_stem[s].append(t.index)
 
     def positions(stem: str) -> list[int]:
-        near = by_prefix.get(stem[:5], []) if len(stem) >= 5 else ()
+        near = by_prefix.get(_spelled(stem)[:5], []) if len(stem) >= 5 else ()
         pos = {i for s in near if same_stem(stem, s) for i in by_stem[s]}
         pos.update(by_stem.get(stem, ()))
         return sorted(pos)
@@ -144,11 +150,23 @@ def matches(weights: dict[str, float], tokens: list[Token]) -> dict[str, list[in
     return found
 
 
+def _spelled(stem: str) -> str:
+    """A stem with the verb's "qu" written as its noun's "c": convoquer / convocation, indiquer /
+    indication, appliquer / application, communiquer / communication."""
+    return stem.replace("qu", "c")
+
+
 @lru_cache(maxsize=262144)
 def same_stem(a: str, b: str) -> bool:
     """Equal stems, or one a prefix of the other when both are long (stemmers disagree on derived
-    forms: "préparées" -> prepar, "préparation" -> prepar, "installée" -> install)."""
-    return a == b or (len(a) >= 5 and len(b) >= 5 and (a.startswith(b) or b.startswith(a)))
+    forms: "préparées" -> prepar, "préparation" -> prepar, "installée" -> install; "convoqués" ->
+    convoqu, "convocation" -> convoc)."""
+    if a == b:
+        return True
+    if len(a) < 5 or len(b) < 5:
+        return False
+    a, b = _spelled(a), _spelled(b)
+    return a.startswith(b) or b.startswith(a)
 
 
 def coverage(weights: dict[str, float], tokens: list[Token], found: dict[str, list[int]] | None = None) -> float:
@@ -172,16 +190,20 @@ def proximity(
     tokens: list[Token],
     span: tuple[int, int],
     found: dict[str, list[int]] | None = None,
+    own_end: int | None = None,
 ) -> float:
-    """Share of the question's weight near the value: each word found counts exp(-distance/scale)."""
+    """Share of the question's weight near the value: each word found counts exp(-distance/scale).
+    ``own_end``: the character offset from which the words after the value label the next figure
+    (see :mod:`greffier.search.labels`)."""
     total = sum(weights.values())
     if total <= 0:
         return 0.0
     lo, hi = span
     got = 0.0
     found = matches(weights, tokens) if found is None else found
+    others = {t.index for t in tokens if own_end is not None and t.start >= own_end and t.index > hi}
     for s, w in weights.items():
-        pos = [p for p in found.get(s, []) if not lo <= p <= hi]
+        pos = [p for p in found.get(s, []) if not lo <= p <= hi and p not in others]
         if pos:
             d = min(lo - p if p < lo else p - hi for p in pos)
             got += w * math.exp(-(d - 1) / PROXIMITY_SCALE)

@@ -39,7 +39,7 @@ _UNIT_HINTS = (
     ("t", r"\btonnes?\b|tonnage"),
     ("ha", r"hectares?"),
     ("area", r"\bsurface|superficie|\bm2\b|m²|mètres? carrés?"),
-    ("km", r"kilomètres?|\bkm\b|\bdistance\b"),
+    ("km", r"kilomètres?|\bkm\b|\bdistance\b|\blongueur|\blinéaires?\b"),  # a length, in km or metres
     (
         "EUR",
         r"montant|co[uû]t|co[uû]té|co[uû]te|\bvaut\b|prix|tarif|budget|subvention|euros?|€|somme|d[ée]pens|recette|"
@@ -70,6 +70,12 @@ _MEASURES = {
 _DURATION = "ans années mois semaines jours heures"
 
 
+# a question whose head noun is a count: the words after it do not make it a sum of money
+_COUNT_HEAD = re.compile(
+    r"^\W*quel(?:le)?s?\s+(?:est|était|sont|étaient)\s+(?:le|la|l'|les)\s*(?:population|nombre|effectifs?)\b"
+)
+
+
 def parse_question(text: str, latest_year: int | None = None) -> Question:
     t = text.strip()
     low = t.lower().replace("’", "'")
@@ -84,6 +90,11 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     m = (
         re.search(r"(?:entre|de)\s+((?:19|20)\d{2})\s+(?:et|à)\s+((?:19|20)\d{2})", low)
         or re.search(r"(?:en|pour)\s+((?:19|20)\d{2})\s+et\s+(?:en\s+|pour\s+)?((?:19|20)\d{2})", low)
+        # "pour le budget précédent (2023) et pour le BP 2024": two years, each with its budget's words
+        or re.search(
+            r"\(((?:19|20)\d{2})\)\s+et\s+(?:pour\s+|en\s+|au\s+)?(?:(?:le|la|l'|du|de)\s*)?(?:\w+\s+){0,2}((?:19|20)\d{2})",
+            low,
+        )
         # "pour les rentrées 2016 à 2020", "de la rentrée 2016 à la rentrée 2020"
         or re.search(r"((?:19|20)\d{2})\s+(?:à|au|jusqu'à|jusqu'en)\s+(?:(?:la|l')\s*\w+\s+)?((?:19|20)\d{2})", low)
     )  # "pour 2024 et 2025": both years, a series
@@ -102,7 +113,9 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     # conjunction: "jusqu'à combien ..., quand il n'y a ni gouttière ..." asks a figure
     asks_date = re.search(
         r"^\W*quand\b|(?:depuis|jusqu'à|à partir de|dès) quand\b|quelle date|(?:en|depuis|dans) quelle année|quel jour"
-        r"|quelle (?:est|était|sera) la date\b",
+        r"|quelle (?:est|était|sera) la date\b"
+        # a meeting is named by its date: "lors de quelle séance", "le procès-verbal de quelle séance"
+        r"|quelle (?:séance|réunion)\b",
         low,
     )
     # "chaque année" alone is a yearly figure ("combien coûte chaque année le stockage ?"); with a
@@ -150,12 +163,16 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     # "la redevance par kilomètre", "le prix du m3", "un abonné consommant 120 m3": the unit a rate is
     # counted by, or a quantity the question gives, is not the answer's unit
     measures = r"(?:kilomètres?|km|m3|m³|mètres? cubes?|tonnes?|hectares?|ha|t)\b"
-    measured = re.sub(rf"\b(?:par|au|(prix|tarif|co[uû]t)\s+(?:du|d'un))\s+{measures}", r" \1 ", low)
+    # ("le prix TTC du mètre cube", "le tarif HT au m3": a tax basis may stand between)
+    rate_of = r"\b(?:par|au|(prix|tarif|co[uû]t)(?:\s+(?:ttc|ht|moyen|unitaire))?\s+(?:du|d'un|au))\s+"
+    measured = re.sub(rate_of + measures, r" \1 ", low)
     measured = re.sub(rf"\b\d[\d\s.,]*\s*{measures}", " ", measured)
     for name, pattern in _UNIT_HINTS:
         if re.search(pattern, measured):
             unit = name
             break
+    if _COUNT_HEAD.search(low):
+        unit = None  # "quelle est la population totale ... retenue pour la redevance": a count, not money
     counted = None
     cm = re.search(r"combien\s+(?:de\s+|d')(\w+(?:\s+(?:cubes?|carrés?))?)", low)
     if cm:
