@@ -8,7 +8,9 @@ The model was trained with prefixes: a query is embedded as ``"query: " + text``
 ``"passage: " + text`` (the engine adds them). A text longer than the model's 512 positions is
 cut by the engine into windows of 510 tokens (no overlap); its vector is the token-weighted mean
 of the windows' mean-pooled states, normalized: the same as mean pooling over the whole text,
-with attention inside each window.
+with attention inside each window. Before that, the vector stage cuts passages of more than ~240
+tokens of text into windows of ~160, each embedded on its own (:mod:`greffier.index.units`, which
+counts a word's tokens with :meth:`E5Embedder.word_tokens`).
 
 Many passages (the vector stage) go through :mod:`greffier.index.e5_fast` instead: the same
 computation in numpy float32 over the package's own weights, ~1.7x the engine's tokens per
