@@ -152,7 +152,11 @@ def harvest_index(g: Any, questions: list[str] | None = None) -> dict[str, Any]:
     assert vectors is not None
     table = vectors._rows_table()
     matrix = np.asarray(vectors._open_matrix())
-    out["vectors"] = {pid: matrix[row].copy() for row, pid in enumerate(table.passage_ids) if pid}
+    rows_of: dict[str, list[int]] = {}  # a passage embedded in windows has a row for each
+    for row, pid in enumerate(table.passage_ids):
+        if pid:
+            rows_of.setdefault(pid, []).append(row)
+    out["vectors"] = {pid: np.array(matrix[rows]) for pid, rows in rows_of.items()}
     if questions:
         out["fetch"] = measure_fetch(g, questions)
     return out
@@ -223,25 +227,32 @@ def measure_embedding(texts: list[str], sample: int, seed: int, questions: list[
 
 
 # -- 3. scale --------------------------------------------------------------------------------
-def synthetic_vectors(base_ids: list[str], real: dict[str, np.ndarray], n: int, seed: int) -> np.ndarray:
-    """Row i: the real vector of base passage ``i % len(base)`` (exact for the first copy),
-    plus noise for the copies, normalized."""
+def synthetic_vectors(
+    base_ids: list[str], real: dict[str, np.ndarray], n: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``n`` synthetic passages and the passage of each row: passage i has the real
+    rows (one per window) of base passage ``i % len(base)`` (exact for the first copy), plus
+    noise for the copies, normalized."""
     rng = np.random.default_rng(seed)
-    dim = len(next(iter(real.values())))
+    dim = next(iter(real.values())).shape[-1]
     sigma = np.sqrt((1 / NOISE_COSINE**2 - 1) / dim)
-    base = np.stack([real[pid] for pid in base_ids]).astype(np.float32)
-    out = np.empty((n, dim), dtype=np.float32)
-    for start in range(0, n, 10_000):
-        idx = np.arange(start, min(n, start + 10_000))
-        rows = base[idx % len(base_ids)]
+    per = [np.asarray(real[pid], dtype=np.float32).reshape(-1, dim) for pid in base_ids]
+    owner = np.concatenate([np.full(len(per[i % len(per)]), i, dtype=np.int64) for i in range(n)])
+    out = np.empty((len(owner), dim), dtype=np.float32)
+    base = np.concatenate(per)
+    first = np.cumsum([0] + [len(r) for r in per])[:-1]
+    within = np.arange(len(owner)) - np.searchsorted(owner, owner)  # row index within its passage
+    for start in range(0, len(owner), 10_000):
+        idx = np.arange(start, min(len(owner), start + 10_000))
+        rows = base[first[owner[idx] % len(per)] + within[idx]]
         noise = rng.standard_normal(rows.shape, dtype=np.float32) * sigma
-        noise[idx < len(base_ids)] = 0.0
+        noise[owner[idx] < len(per)] = 0.0
         rows = rows + noise
         out[idx] = rows / np.linalg.norm(rows, axis=1, keepdims=True)
-    return out
+    return out, owner
 
 
-def build_scale(work: Path, passages: list[Any], vectors: np.ndarray) -> dict[str, float]:
+def build_scale(work: Path, passages: list[Any], vectors: np.ndarray, owner: np.ndarray) -> dict[str, float]:
     start = time.perf_counter()
     kw = open_keyword_index("tantivy", work / "keyword")
     kw.add(passages)
@@ -251,13 +262,13 @@ def build_scale(work: Path, passages: list[Any], vectors: np.ndarray) -> dict[st
     start = time.perf_counter()
     index = VectorIndex(work / "vectors", vectors.shape[1])
     by_doc: dict[str, list[int]] = {}
-    for i, p in enumerate(passages):
-        by_doc.setdefault(p.doc_id, []).append(i)
+    for row, i in enumerate(owner.tolist()):
+        by_doc.setdefault(passages[i].doc_id, []).append(row)
     for doc_id, rows in by_doc.items():
-        first = passages[rows[0]]
+        first = passages[owner[rows[0]]]
         meta = DocMeta(first.year, first.kind, first.issuer)
-        ids = [passages[i].passage_id for i in rows]
-        index.put(doc_id, meta, ids, [content_key(i) for i in ids], vectors[rows])
+        ids = [passages[owner[r]].passage_id for r in rows]
+        index.put(doc_id, meta, ids, [content_key(f"{i}#{r}") for i, r in zip(ids, rows)], vectors[rows])
     index.commit()
     index.close()
     return {"keyword_s": kw_s, "vectors_s": time.perf_counter() - start}
@@ -515,9 +526,10 @@ def main(argv: list[str] | None = None) -> int:
     issuers: list[str] = real["issuers"]
     base = [b for b in real["base"] if b.passage_id in real_vectors]
     synthetic = synthesize(base, issuers, args.passages, args.seed)
-    vectors = synthetic_vectors([b.passage_id for b in base], real_vectors, len(synthetic), args.seed)
+    vectors, owner = synthetic_vectors([b.passage_id for b in base], real_vectors, len(synthetic), args.seed)
     print(
-        f"synthetic corpus: {len(synthetic):,} passages from {len(base):,} real ones; vectors synthesized "
+        f"synthetic corpus: {len(synthetic):,} passages ({len(vectors):,} vector rows: a row per window) from "
+        f"{len(base):,} real ones; vectors synthesized "
         f"(real vector + noise, cosine ~{NOISE_COSINE} to it), not embedded",
         flush=True,
     )
@@ -527,7 +539,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="greffier-bench-hy-"))
     results: dict[str, Any] = {}
     try:
-        build = build_scale(work, synthetic, vectors)
+        build = build_scale(work, synthetic, vectors, owner)
         vector_mb = sum(f.stat().st_size for f in (work / "vectors").iterdir()) / 2**20
         print(
             f"built: keyword index {build['keyword_s']:.1f} s, vector index {build['vectors_s']:.1f} s "

@@ -29,7 +29,7 @@ FUSION_KEYWORD_WEIGHT = 0.8
 FUSION_RRF_K = 60
 MODEL_FUSION: dict[str, tuple[str, float, int]] = {
     "usem3": (FUSION_STRATEGY, FUSION_KEYWORD_WEIGHT, FUSION_RRF_K),
-    "e5": (FUSION_STRATEGY, 0.4, FUSION_RRF_K),
+    "e5": ("zscore", 0.4, FUSION_RRF_K),
 }
 
 

@@ -8,7 +8,9 @@ The model was trained with prefixes: a query is embedded as ``"query: " + text``
 ``"passage: " + text`` (the engine adds them). A text longer than the model's 512 positions is
 cut by the engine into windows of 510 tokens (no overlap); its vector is the token-weighted mean
 of the windows' mean-pooled states, normalized: the same as mean pooling over the whole text,
-with attention inside each window.
+with attention inside each window. Before that, the vector stage cuts passages of more than ~240
+tokens of text into windows of ~160, each embedded on its own (:mod:`greffier.index.units`, which
+counts a word's tokens with :meth:`E5Embedder.word_tokens`).
 
 Many passages (the vector stage) go through :mod:`greffier.index.e5_fast` instead: the same
 computation in numpy float32 over the package's own weights, ~1.7x the engine's tokens per
@@ -83,8 +85,20 @@ class E5Embedder:
             self._model: Any = E5(sae_path=os.path.join(os.devnull, "no-sparse-head"))
         except (OSError, RuntimeError, ValueError) as exc:  # engine or weights missing, wrong platform
             raise ModelUnavailableError(f"the {PACKAGE} engine cannot be loaded here ({exc})") from exc
+        self._word_tokens: dict[str, int] = {}
+        # the prefix and the special tokens ("▁a" is one piece; an empty text still gets a lone "▁")
+        self._base_tokens = int(self._model.token_count("a", False)) - 1
         if int(self._model.dim) != DIM:
             raise ModelUnavailableError(f"{PACKAGE} gives {self._model.dim}-d vectors, greffier expects {DIM}")
+
+    def word_tokens(self, word: str) -> int:
+        """Tokens the model reads for one word of a passage (for cutting it into windows)."""
+        n = self._word_tokens.get(word)
+        if n is None:
+            if len(self._word_tokens) > 200_000:
+                self._word_tokens.clear()
+            n = self._word_tokens[word] = max(0, int(self._model.token_count(word, False)) - self._base_tokens)
+        return n
 
     def tokens(self, text: str, query: bool = False) -> int:
         """How many tokens the model reads for ``text`` (prefix and specials included)."""

@@ -34,6 +34,7 @@ from greffier.index.embeddings import (
     open_embedder,
     passage_text,
 )
+from greffier.index.units import passage_units
 from greffier.index.vectors import DocMeta, VectorIndex, content_key
 from greffier.records import Document, Passage
 
@@ -239,7 +240,10 @@ class SemanticIndex:
             return 0
         embedder, vectors = writer
         passages = [p for p in passages if embeds(p)]
-        texts = [passage_text(p.section_path, p.text, doc.title) for p in passages]
+        count = getattr(embedder, "word_tokens", None) if embedder is not None else None
+        units = [passage_units(p.section_path, p.text, doc.title, count) for p in passages]
+        owners = [i for i, u in enumerate(units) for _ in u]  # the passage of each row
+        texts = [t for u in units for t in u]
         keys = [content_key(t) for t in texts]
         cached = vectors.cached(doc.doc_id, keys)
         if pre is not None and pre.model == self.model:
@@ -252,8 +256,12 @@ class SemanticIndex:
         if todo and defer:
             self.delete(doc.doc_id)
             return 0
+
+        def done(rows: int) -> int:  # passages done when ``rows`` of the rows are (in passages, not rows)
+            return round(len(passages) * rows / max(1, len(texts)))
+
         if progress is not None:
-            progress(len(texts) - len(todo))
+            progress(done(len(texts) - len(todo)))
         if todo:
             if embedder is None:  # some texts the worker did not embed: the model is needed here
                 loaded = self._writer()
@@ -266,13 +274,13 @@ class SemanticIndex:
                 matrix[batch] = embedder.embed([texts[i] for i in batch])
                 self.cache.put(self.model, [keys[i] for i in batch], matrix[batch])
                 if progress is not None:
-                    progress(len(texts) - len(todo) + start + len(batch))
+                    progress(done(len(texts) - len(todo) + start + len(batch)))
         for i, k in enumerate(keys):
             if k in cached:
                 matrix[i] = cached[k]
         meta = DocMeta(year=doc.year or 0, kind=doc.kind, issuer=doc.issuer or "")
-        vectors.put(doc.doc_id, meta, [p.passage_id for p in passages], keys, matrix)
-        return len(todo)
+        vectors.put(doc.doc_id, meta, [passages[i].passage_id for i in owners], keys, matrix)
+        return len({owners[i] for i in todo})
 
     def delete(self, doc_id: str) -> None:
         vectors = self._existing_vectors()
@@ -385,7 +393,7 @@ class SemanticIndex:
         out: dict[str, Any] = {
             "embedding_model": self.config.embedding_model or (None if self.enabled else NO_MODEL),
             "embedding_dim": self.config.embedding_dim,
-            "embedded_passages": vectors.count() if vectors is not None else 0,
+            "embedded_passages": vectors.passages() if vectors is not None else 0,
             "embeddable_passages": sum(1 for pid in passage_ids if _TABLE_ROW.search(pid) is None),
             "documents_without_vectors": len(self.missing(doc_ids)) if self.enabled else 0,
         }

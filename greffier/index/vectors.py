@@ -471,7 +471,12 @@ class VectorIndex:
 
     # -- reads -------------------------------------------------------------------------
     def count(self) -> int:
+        """Rows (a passage embedded in several windows has a row for each)."""
         return int(self.conn.execute("SELECT count(*) FROM rows").fetchone()[0])
+
+    def passages(self) -> int:
+        """Passages with at least one row."""
+        return int(self.conn.execute("SELECT count(DISTINCT passage_id) FROM rows").fetchone()[0])
 
     def doc_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT doc_id FROM docs")}
@@ -596,10 +601,22 @@ class VectorIndex:
         scores = np.concatenate([s for _, s in parts])
         if rows.size == 0:
             return []
-        k = min(limit, rows.size)
-        top = np.argpartition(-scores, k - 1)[:k] if k < scores.size else np.arange(scores.size)
-        top = top[np.lexsort((rows[top], -scores[top]))]
-        return [VectorHit(table.passage_ids[rows[i]], float(scores[i])) for i in top[:limit]]
+        # a passage may have several rows (windows): its best one counts, the others make room
+        want = limit
+        while True:
+            k = min(want, rows.size)
+            top = np.argpartition(-scores, k - 1)[:k] if k < scores.size else np.arange(scores.size)
+            top = top[np.lexsort((rows[top], -scores[top]))]
+            hits: dict[str, VectorHit] = {}
+            for i in top:
+                pid = table.passage_ids[rows[i]]
+                if pid not in hits:
+                    hits[pid] = VectorHit(pid, float(scores[i]))
+                    if len(hits) == limit:
+                        return list(hits.values())
+            if k == rows.size:
+                return list(hits.values())
+            want = 2 * want + 8
 
     def close(self) -> None:
         if self._writer is not None:
