@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 _COMMIT_EVERY = 16  # documents per keyword-index commit
 _WAIT_MAX = 256  # documents held back until the end of a batch for their SIREN's issuer
 
+
 @dataclass(frozen=True)
 class IngestResult:
     path: str
@@ -316,4 +317,3 @@ def _display_path(key: str, shown_of: dict[str, str]) -> str:
         return os.path.relpath(key)
     except ValueError:
         return key
-
