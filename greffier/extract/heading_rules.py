@@ -207,7 +207,13 @@ def in_table(line: Line, boxes: list[BBox] | None) -> bool:
 
 def drop_table_lines(cands: list[Cand], tables: dict[int, list[BBox]]) -> None:
     """A title-like line inside a region the table finder holds for a table (its header cells,
-    its band rows: "PARTIE C : …", "Volumes facturés en 2021") is part of the table."""
+    its band rows: "PARTIE C : …", "Volumes facturés en 2021") is part of the table. Not in a
+    document made of tables (a budget's maquette: most title-like lines inside regions), where the
+    finder's regions hold the page titles too."""
+    titled = [c for c in cands if c.heading is not None and not c.confirmed]
+    inside = sum(1 for c in titled if in_table(c.line, tables.get(c.line.page)))
+    if titled and inside > 0.6 * len(titled):
+        return
     for i, c in enumerate(cands):
         if c.heading is not None and not c.confirmed and in_table(c.line, tables.get(c.line.page)):
             if not _opens_text(cands, i):
