@@ -62,3 +62,19 @@ def test_what_soit_introduces_is_no_base_of_a_rate() -> None:
     base = "Subvention de la DRAC : (50 % de 245 517,80 €)"
     e2 = Entity("e", "AMOUNT", "245 517,80 €", "d", 1, "s", 0, 12, base, value=245517.8, unit="EUR")
     assert amount_factor(1.0, wg, ask, e2, base, base.find("245"), False) < 1.0
+
+
+def test_a_total_line_weighs_less_when_no_total_is_asked() -> None:
+    # Chéméré, CM 22 avril 2014 p. 5: the allowances' table ends with "Total mensuel 4 364,09 €"
+    from greffier.records import Entity
+    from greffier.search.amount_ask import amount_asked, amount_factor
+    from greffier.search.evidence import Weigher
+
+    wg = Weigher(lambda w: [w.lower()], lambda s: 1, 100)
+    total = "Total mensuel 4 364,09 €"
+    e = Entity("e", "AMOUNT", "4 364,09 €", "d", 5, "s", 14, 24, total, value=4364.09, unit="EUR")
+    mayor = amount_asked(wg, parse_question("Quelle est l'indemnité mensuelle brute du maire ?"))
+    all_of = amount_asked(wg, parse_question("Quelle est l'indemnité mensuelle brute totale des élus ?"))
+    assert amount_factor(1.0, wg, mayor, e, total, total.find("4 364"), False) < amount_factor(
+        1.0, wg, all_of, e, total, total.find("4 364"), False
+    )

@@ -21,6 +21,7 @@ LABEL_NUMBERS = 0.15  # up to x1.15 for a value whose label holds the question's
 OTHER_MONEY_NOUN = 0.85  # a sum whose label names another kind of money than the question's (dev+test)
 BASE_OF_RATE = 0.8  # the amount a rate is taken of ("50 % de 245 517,80 €"), not the grant itself
 CAP_UNASKED = 0.85  # a ceiling ("20 caméras au maximum"), when the question asks none
+TOTAL_UNASKED = 0.9  # a value labelled a total ("Total mensuel") when none is asked (blind3 tune -1 wrong)
 TOTAL_UNWRITTEN = 0.85  # a value with no "total" near it, when the question asks a total (dev+test)
 REQUESTED_FACTOR = 0.85  # an amount requested, when the question asks what was granted or paid (dev+test)
 # an amount of zero (a budget table's empty columns, "0 €" beside a work's real cost) and a count
@@ -40,6 +41,8 @@ OTHER_SIDE = 0.7
 _SIDES = (("fonctionnement", "investissement"), ("depense", "recette"))
 
 _TOTAL = re.compile(r"\btota(?:l|le|ux|les)\b|\bcumul", re.IGNORECASE)
+# a figure's label that says it is a total: "Total mensuel 4 364,09 €", "TOTAL | …", "Sous-total"
+_TOTAL_LABEL = re.compile(r"^\W*(?:sous[- ]?)?tota(?:l|ux)\b", re.IGNORECASE)
 # what a sum of money is: a question that names one ("le budget total") is not answered by a value
 # whose own label names only others ("l'encours total de la dette est de ...")
 _MONEY_NOUNS = (
@@ -138,6 +141,8 @@ def amount_factor(
         factor *= OTHER_SIDE
     if ask.total and not _TOTAL.search(f"{since} {sentence[at : end + 20]}"):
         factor *= TOTAL_UNWRITTEN  # one association's subsidy is not "le montant total des subventions"
+    elif not ask.total and _TOTAL_LABEL.match(since.strip()):
+        factor *= TOTAL_UNASKED  # "Total mensuel 4 364,09 €" does not answer "l'indemnité du maire"
     # ("Remise de 5,00% sur le total soit 10 657,62 €": what "soit" introduces is the result)
     before = sentence[max(0, at - 30) : at]
     if e.unit != "%" and _BASE_OF_RATE.search(before) and not re.search(r"\bsoit\s*$", before):
