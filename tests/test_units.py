@@ -100,6 +100,7 @@ def test_ingest_embeds_windows_and_search_finds_a_passage_by_its_second_half(
         g.ingest([src])
         status = g.status()
         assert status["embedded_passages"] == status["embeddable_passages"] > 0
+        assert status["embedding_units"] == "windows-30"  # recorded in the index config
         rows = g._semantic._existing_vectors().count()  # type: ignore[union-attr]
         assert rows > status["embedded_passages"]  # the long passages have several rows
         hits = g.search("tarif familles différence année scolaire", mode="semantic", limit=10)
@@ -109,3 +110,18 @@ def test_ingest_embeds_windows_and_search_finds_a_passage_by_its_second_half(
         HashEmbedder.calls.clear()
         g.ingest([src], force=True)  # every window's text already embedded
         assert sum(HashEmbedder.calls) == 0
+
+
+def test_the_config_records_the_units_and_an_older_index_had_whole_passages(tmp_path: Path) -> None:
+    import json
+
+    from greffier.index.config import CONFIG_NAME, IndexConfig
+
+    cfg = IndexConfig(1, "tantivy", "french").with_embedding("e5", 384, True, "windows-160")
+    cfg.save(tmp_path)
+    assert IndexConfig.load(tmp_path).units == "windows-160"  # type: ignore[union-attr]
+    data = json.loads((tmp_path / CONFIG_NAME).read_text(encoding="utf-8"))
+    del data["embedding_units"]  # an index written before the units were recorded
+    (tmp_path / CONFIG_NAME).write_text(json.dumps(data), encoding="utf-8")
+    assert IndexConfig.load(tmp_path).units == "passages"  # type: ignore[union-attr]
+    assert units.units_label(None) == "passages"

@@ -22,6 +22,9 @@ class IndexConfig:
     embedding_model: str | None = None
     embedding_dim: int | None = None
     embedding_normalized: bool | None = None
+    # what one vector stands for (greffier.index.units.units_label); None: written before it was
+    # recorded, when every vector was a whole passage
+    embedding_units: str | None = None
     # hybrid fusion tuned for this index's model (`greffier eval retrieval --tune --save`); None:
     # the model's built-in setting (greffier.settings.MODEL_FUSION)
     fusion_strategy: str | None = None
@@ -50,6 +53,7 @@ class IndexConfig:
                 embedding_normalized=(
                     None if data.get("embedding_normalized") is None else bool(data["embedding_normalized"])
                 ),
+                embedding_units=None if data.get("embedding_units") is None else str(data["embedding_units"]),
                 fusion_strategy=None if data.get("fusion_strategy") is None else str(data["fusion_strategy"]),
                 fusion_keyword_weight=(
                     None if data.get("fusion_keyword_weight") is None else float(data["fusion_keyword_weight"])
@@ -74,13 +78,20 @@ class IndexConfig:
                     "or ingest into another --index directory"
                 )
 
-    def with_embedding(self, model: str, dim: int, normalized: bool) -> IndexConfig:
-        return replace(self, embedding_model=model, embedding_dim=dim, embedding_normalized=normalized)
+    def with_embedding(self, model: str, dim: int, normalized: bool, units: str | None = None) -> IndexConfig:
+        return replace(
+            self, embedding_model=model, embedding_dim=dim, embedding_normalized=normalized, embedding_units=units
+        )
 
-    def for_model(self, model: str, dim: int, normalized: bool) -> IndexConfig:
+    @property
+    def units(self) -> str:
+        """What one vector stands for (an index written before this was recorded: whole passages)."""
+        return self.embedding_units or "passages"
+
+    def for_model(self, model: str, dim: int, normalized: bool, units: str | None = None) -> IndexConfig:
         """The config of this index re-embedded with another model (its fusion not tuned yet)."""
         return replace(
-            self.with_embedding(model, dim, normalized),
+            self.with_embedding(model, dim, normalized, units),
             fusion_strategy=None,
             fusion_keyword_weight=None,
             fusion_rrf_k=None,

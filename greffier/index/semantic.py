@@ -34,7 +34,7 @@ from greffier.index.embeddings import (
     open_embedder,
     passage_text,
 )
-from greffier.index.units import passage_units
+from greffier.index.units import passage_units, units_label
 from greffier.index.vectors import DocMeta, VectorIndex, content_key
 from greffier.records import Document, Passage
 
@@ -215,7 +215,7 @@ class SemanticIndex:
                 return None
             name, dim, normalized = embedder.name, embedder.dim, embedder.normalized
         if self.config.embedding_model is None:
-            self.config = self.config.with_embedding(name, dim, normalized)
+            self.config = self.config.with_embedding(name, dim, normalized, units_label(embedder))
             self.config.save(self.dir)
         return embedder, self._vectors_for(dim)
 
@@ -336,14 +336,16 @@ class SemanticIndex:
         model = normalize_spec(model)
         if model == NO_MODEL:
             raise ModelUnavailableError("`greffier embed` needs a model, not 'none'")
-        if model == self.config.embedding_model:
+        if model == self.config.embedding_model and model != E5:  # only e5 embeds windows
             return False
         embedder = open_embedder(model)
+        if model == self.config.embedding_model and units_label(embedder) == self.config.units:
+            return False  # (an index embedded with whole passages is re-embedded with windows)
         self.close()
         import shutil
 
         shutil.rmtree(self.dir / VECTORS_DIR, ignore_errors=True)
-        self.config = self.config.for_model(embedder.name, embedder.dim, embedder.normalized)
+        self.config = self.config.for_model(embedder.name, embedder.dim, embedder.normalized, units_label(embedder))
         self.config.save(self.dir)
         self.requested, self._fallback, self._unavailable = None, None, None
         self._embedder, self._ready = embedder, None
@@ -393,6 +395,7 @@ class SemanticIndex:
         out: dict[str, Any] = {
             "embedding_model": self.config.embedding_model or (None if self.enabled else NO_MODEL),
             "embedding_dim": self.config.embedding_dim,
+            "embedding_units": self.config.units if self.config.embedding_model else None,
             "embedded_passages": vectors.passages() if vectors is not None else 0,
             "embeddable_passages": sum(1 for pid in passage_ids if _TABLE_ROW.search(pid) is None),
             "documents_without_vectors": len(self.missing(doc_ids)) if self.enabled else 0,

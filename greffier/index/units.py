@@ -62,3 +62,10 @@ def passage_units(section_path: Sequence[str], text: str, title: str, count: Cal
     if count is None:
         return [passage_text(section_path, text, title)]
     return [passage_text(section_path, w, title) for w in windows(text, count)]
+
+
+def units_label(embedder: object | None) -> str:
+    """What one vector stands for with this model, as the index config records it: a window of
+    WINDOW_TOKENS tokens for a model that counts tokens (e5), else a whole passage. An index whose
+    vectors were built with other units is re-embedded by ``greffier embed --model M``."""
+    return f"windows-{WINDOW_TOKENS}" if getattr(embedder, "word_tokens", None) is not None else "passages"
