@@ -95,16 +95,15 @@ class IngestMixin:
     _keyword: KeywordIndex | None
     _semantic: SemanticIndex | None
 
-    def _open(self, write: bool = False, wait: bool = False) -> None:  # pragma: no cover - Greffier's
-        raise NotImplementedError
+    if TYPE_CHECKING:  # Greffier's, declared for the type checker only
 
-    @property
-    def semantic(self) -> SemanticIndex:  # pragma: no cover - Greffier's
-        raise NotImplementedError
+        def _open(self, write: bool = False, wait: bool = False) -> None: ...
 
-    @property
-    def store(self) -> Store:  # pragma: no cover - Greffier's
-        raise NotImplementedError
+        @property
+        def semantic(self) -> SemanticIndex: ...
+
+        @property
+        def store(self) -> Store: ...
 
     @staticmethod
     def _indexed(doc: Document, passages: Iterable[Passage]) -> Iterator[IndexedPassage]:

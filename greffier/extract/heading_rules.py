@@ -210,14 +210,13 @@ def drop_table_lines(cands: list[Cand], tables: dict[int, list[BBox]]) -> None:
     its band rows: "PARTIE C : …", "Volumes facturés en 2021") is part of the table. Not in a
     document made of tables (a budget's maquette: most title-like lines inside regions), where the
     finder's regions hold the page titles too."""
-    titled = [c for c in cands if c.heading is not None and not c.confirmed]
-    inside = sum(1 for c in titled if in_table(c.line, tables.get(c.line.page)))
-    if titled and inside > 0.6 * len(titled):
+    titled = [i for i, c in enumerate(cands) if c.heading is not None and not c.confirmed]
+    inside = [i for i in titled if in_table(cands[i].line, tables.get(cands[i].line.page))]
+    if len(inside) > 0.6 * len(titled):
         return
-    for i, c in enumerate(cands):
-        if c.heading is not None and not c.confirmed and in_table(c.line, tables.get(c.line.page)):
-            if not _opens_text(cands, i):
-                c.heading = None
+    for i in inside:
+        if not _opens_text(cands, i):
+            cands[i].heading = None
 
 
 def _opens_text(cands: list[Cand], i: int) -> bool:

@@ -141,7 +141,7 @@ def amount_factor(
         factor *= OTHER_SIDE
     if ask.total and not _TOTAL.search(f"{since} {sentence[at : end + 20]}"):
         factor *= TOTAL_UNWRITTEN  # one association's subsidy is not "le montant total des subventions"
-    elif not ask.total and _TOTAL_LABEL.match(since.strip()):
+    elif not ask.total and _TOTAL_LABEL.match(since):
         factor *= TOTAL_UNASKED  # "Total mensuel 4 364,09 €" does not answer "l'indemnité du maire"
     # ("Remise de 5,00% sur le total soit 10 657,62 €": what "soit" introduces is the result)
     before = sentence[max(0, at - 30) : at]
