@@ -72,3 +72,31 @@ def test_details_only_for_tune_documents(tmp_path: Path) -> None:
         "what": "missed",
         "heading": "Chapitre que le rapport n'a pas",
     } in rows
+
+
+def test_page_range_outline_judges_only_those_pages(tmp_path: Path) -> None:
+    """A gold with "pages": [first, last] outlines part of a long document: headings found on
+    other pages are not counted as spurious, those on its pages still are."""
+    spanc = json.loads((GOLD / "headings" / "spanc-rapport-annuel-2023.json").read_text(encoding="utf-8"))
+    first = min(h["page"] for h in spanc["headings"])
+    part = [h for h in spanc["headings"] if h["page"] == first]
+    folder = tmp_path / "headings_heldout2"
+    folder.mkdir()
+    whole = folder / "whole.json"
+    whole.write_text(json.dumps({"source": spanc["source"], "headings": part}), encoding="utf-8")
+    code, out = _run(str(whole), "--corpus-root", str(CORPUS), "--format", "json")
+    assert code == 0, out
+    unbounded = json.loads(out)[0]
+    ranged = folder / "ranged.json"
+    one_page = {"source": spanc["source"], "headings": part, "pages": [first, first]}
+    ranged.write_text(json.dumps(one_page), encoding="utf-8")
+    code, out = _run(str(ranged), "--corpus-root", str(CORPUS), "--format", "json")
+    assert code == 0, out
+    row = json.loads(out)[0]
+    assert row["split"] == "report"  # headings_heldout2 is a report folder
+    assert row["found"] < unbounded["found"] and row["matched"] == unbounded["matched"]
+    assert row["precision"] > unbounded["precision"]
+    bad = folder / "bad.json"
+    bad.write_text(json.dumps({"source": spanc["source"], "headings": part, "pages": [3, 1]}), encoding="utf-8")
+    code, _ = _run(str(bad), "--corpus-root", str(CORPUS))
+    assert code != 0

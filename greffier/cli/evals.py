@@ -206,8 +206,9 @@ def eval_minutes(gold: Path, corpus_root: Path, split: str, details: bool, ocr_c
 def eval_headings(gold: Path, roots: tuple[Path, ...], split: str, details: bool) -> Any:
     """Section headings found against hand-made outlines: precision, recall, F1, level accuracy.
 
-    GOLD is tests/gold (its folders headings and headings_tune are 'tune', headings_heldout is
-    'report': issuers never tuned on), one of those folders, or one file. Rows per document,
+    GOLD is tests/gold (its folders headings and headings_tune* are 'tune', headings_heldout*
+    are 'report': issuers never tuned on), one of those folders, or one file. A gold with
+    "pages": [first, last] outlines those pages only. Rows per document,
     then pooled per split. --details only with --split tune.
 
     \b

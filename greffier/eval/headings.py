@@ -103,7 +103,13 @@ def score_headings(gold: list[dict], found: list[dict]) -> HeadingScore:
 
 # Gold folders (under tests/gold/) and their split: ``tune`` documents were looked at while
 # writing the heading rules; ``report`` documents (other issuers) only ever give figures.
-GOLD_FOLDERS = {"headings": "tune", "headings_tune": "tune", "headings_tune2": "tune", "headings_heldout": "report"}
+GOLD_FOLDERS = {
+    "headings": "tune",
+    "headings_tune": "tune",
+    "headings_tune2": "tune",
+    "headings_heldout": "report",
+    "headings_heldout2": "report",
+}
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,7 @@ class HeadingGold:
     source: str  # path of the document, relative to a corpus root
     split: str
     headings: tuple[dict, ...]
+    pages: tuple[int, int] | None = None  # an outline of these pages only (1-based, inclusive)
 
 
 def load_gold(gold_root: Path, split: str = "all") -> list[HeadingGold]:
@@ -129,10 +136,13 @@ def load_gold(gold_root: Path, split: str = "all") -> list[HeadingGold]:
             source, headings = str(data["source"]), tuple(data["headings"])
             for h in headings:
                 h["heading"], int(h["level"])
+            pages = tuple(int(p) for p in data["pages"]) if data.get("pages") else None
+            if pages is not None and (len(pages) != 2 or pages[0] > pages[1]):
+                raise ValueError(f"pages must be [first, last], not {data['pages']}")
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(str(f), f"not a heading gold file ({exc})") from exc
         if split in ("all", sp):
-            out.append(HeadingGold(source, sp, headings))
+            out.append(HeadingGold(source, sp, headings, pages))  # type: ignore[arg-type]
     return out
 
 
@@ -180,6 +190,8 @@ def evaluate_headings(
     for g in golds:
         path = _resolve(g.source, roots)
         found = found_headings(path) if path is not None else []
+        if g.pages is not None:  # the outline covers a page range: judge what is found there only
+            found = [h for h in found if g.pages[0] <= h["page"] <= g.pages[1]]
         score = score_headings(list(g.headings), found)
         for key in (g.split, "all"):
             totals.setdefault(key, []).append(score)
