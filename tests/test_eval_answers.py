@@ -167,3 +167,14 @@ def test_a_trend_written_under_its_answer_is_read(tmp_path: Path) -> None:
     path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
     (q,) = load_questions(path)
     assert q["type"] == "trend" and [(p["year"], p["value"]) for p in q["series"]] == [(2009, 16.55), (2010, None)]
+
+
+def test_tune_part_matches_issuer_names_however_spelled() -> None:
+    """A question file written by someone else spells the tune issuers its own way (case,
+    accents, typographic apostrophe, hyphen): still the tune part; another issuer is report."""
+    from greffier.eval.answers import in_part
+
+    for name in ("Commune de Chéméré", "COMMUNE DE CHEMERE", "Commune d’Audierne", "Région Grand-Est"):
+        assert in_part({"issuer": name}, "tune") and not in_part({"issuer": name}, "report")
+    assert in_part({"issuer": "Commune de Corte"}, "report")
+    assert in_part({}, "tune")

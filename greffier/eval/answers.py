@@ -36,11 +36,19 @@ TUNE_ISSUERS = frozenset(
 PARTS = ("all", "tune", "report")
 
 
+def _issuer_key(name: str) -> str:
+    """An issuer name compared whatever its case, accents, apostrophes and spacing."""
+    return re.sub(r"[\W_]+", " ", fold(name)).strip()
+
+
+_TUNE_KEYS = frozenset(_issuer_key(n) for n in TUNE_ISSUERS)
+
+
 def in_part(r: dict[str, Any], part: str) -> bool:
     """Whether a question belongs to the tune or report issuers (rows naming no issuer: tune)."""
     if part == "all":
         return True
-    tune = not r.get("issuer") or r["issuer"] in TUNE_ISSUERS
+    tune = not r.get("issuer") or _issuer_key(str(r["issuer"])) in _TUNE_KEYS
     return tune if part == "tune" else not tune
 
 
