@@ -160,6 +160,8 @@ def _bad_files(tmp: Path) -> dict[str, Path]:
     files["encrypted"] = encrypted
     (tmp / "empty.txt").write_text("")
     files["empty_txt"] = tmp / "empty.txt"
+    (tmp / "empty.pdf").write_bytes(b"")
+    files["empty_pdf"] = tmp / "empty.pdf"
     (tmp / "binary.txt").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00" * 64)  # a program renamed .txt
     files["binary"] = tmp / "binary.txt"
     return files
@@ -191,6 +193,7 @@ def test_bad_inputs_are_reported_and_the_batch_goes_on(tmp_path: Path) -> None:
         "zero-pages.pdf": "no pages",
         "encrypted.pdf": "password",
         "empty.txt": "empty text file",
+        "empty.pdf": "empty file (0 bytes)",
         "binary.txt": "binary content",
         "missing.pdf": "no such file",
     }

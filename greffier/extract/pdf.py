@@ -39,9 +39,12 @@ _EMPTY_PAGE_TREE = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+0\b|/Count\s+0\b
 def open_pdf(path: Path) -> pdfium.PdfDocument:
     """Open a PDF, turning every PDFium failure into an :class:`InputError`."""
     try:
-        head = path.read_bytes()[:1024]
+        with path.open("rb") as fh:
+            head = fh.read(1024)
     except OSError as exc:
         raise InputError(str(path), f"cannot read file ({exc.strerror or exc})") from exc
+    if not head:
+        raise InputError(str(path), "empty file (0 bytes): not a PDF")
     if b"%PDF-" not in head:
         kind = "a ZIP container (.docx/.odt?)" if head.startswith(b"PK") else "not a PDF"
         raise InputError(str(path), f"{kind}: no %PDF- header")
