@@ -178,3 +178,11 @@ def test_tune_part_matches_issuer_names_however_spelled() -> None:
         assert in_part({"issuer": name}, "tune") and not in_part({"issuer": name}, "report")
     assert in_part({"issuer": "Commune de Corte"}, "report")
     assert in_part({}, "tune")
+
+
+def test_a_gold_date_with_a_time_is_judged_on_its_day() -> None:
+    from greffier.eval.answers import _same_value
+
+    gold = {"value": "2025-04-28T19:00", "precision": "minute"}
+    assert _same_value(gold, {"value": "2025-04-28"}, "date")
+    assert not _same_value(gold, {"value": "2025-04-26"}, "date")

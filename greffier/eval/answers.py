@@ -126,6 +126,8 @@ def _type_of(r: dict[str, Any]) -> str:
 def _iso(value: str) -> str | None:
     """A date written ISO (2013-10-31, 2013-10), French numeric (31/10/2013) or in words."""
     v = value.strip()
+    if len(v) > 10 and v[:4].isdigit() and v[4] == "-" and v[10] == "T":
+        v = v[:10]  # a date and time (2025-04-28T19:00): greffier answers days, judged on the day
     if len(v) in (7, 10) and v[:4].isdigit() and v[4] == "-":
         return v
     m = NUMERIC_DATE.fullmatch(v)
