@@ -25,6 +25,7 @@ from greffier.search.candidate import WEIGHTS, Candidate, value_key
 from greffier.search.columns import column, previous_column, with_heading_unit
 from greffier.search.confidence import confidence, shipped_model
 from greffier.search.consistency import Template, support
+from greffier.search.date_roles import role_factor
 from greffier.search.evidence import (
     Token,
     Weigher,
@@ -42,6 +43,7 @@ from greffier.search.listing import answer_list
 from greffier.search.named import answer_named
 from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
+from greffier.search.subject import evidence_texts, subject_fields
 from greffier.search.understand import issuer_in_question, understand
 from greffier.search.votes import answer_vote, is_vote_question
 from greffier.search.widen import margin, widened
@@ -248,6 +250,8 @@ def _candidates(
                     factor *= 0.8  # "quel jour", "à quelle date" want a day
                 if relation is not None:
                     factor *= _relation_agreement(relation, sentence[max(0, at - 30) : at])
+                if q.kind == "date":  # "Date d'affichage : …" answers no question on the meeting
+                    factor *= role_factor(q.text, sentence[max(0, at - 60) : at])
                 if asked_year is not None and e.iso and int(e.iso[:4]) != asked_year:
                     if year_written:
                         continue
@@ -551,6 +555,7 @@ def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None 
         != (best.entity.value, best.entity.iso, best.entity.canonical)
     ][:3]
     row = _answer_row(best, q)
+    row |= subject_fields(_weigher(g), q, *evidence_texts(g, best))
     model = shipped_model()
     if model is not None:
         # the probability that this answer is right, fit and checked leave-one-issuer-out

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from greffier.extract.votes import outcome_of, read_vote
 from greffier.records import Vote
 from greffier.search.evidence import Weigher, coverage, question_weights
+from greffier.search.subject import subject_fields
 from greffier.search.votes import describe_vote, vote_value
 
 if TYPE_CHECKING:
@@ -185,6 +186,8 @@ def answer_from_text(
     other = next((d.score for d in found[1:] if (d.vote, d.outcome) != (best.vote, best.outcome)), 0.0)
     base = {"question": question, "kind": "vote", "years": [q.year_from, q.year_to]}
     rows = [decision_row(g, d) for d in found[:3]]
+    # how much of what the question is about the decision's own text writes (see calibration.py)
+    rows[0] |= subject_fields(wg, q, best.context, best.own)
     if (
         best.score < (MEETING_MIN_SCORE if q.meeting else MIN_SCORE)
         or best.score - other < MIN_MARGIN

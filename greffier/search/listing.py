@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from greffier.extract.headings import fold
 from greffier.search.evidence import Weigher, coverage, question_weights
+from greffier.search.subject import subject_fields
 
 if TYPE_CHECKING:
     from greffier.api import Greffier
@@ -284,6 +285,7 @@ def answer_list(
         return {**base, "answer": None, "reason": "no list of names in the passages found", "candidates": []}
     best = scored[0]
     other = next((e.score for e in scored[1:] if set(e.items) != set(best.items)), 0.0)
+    rows[0] |= subject_fields(wg, q, best.context, best.label)
     if best.score < MIN_SCORE or best.score - other < MIN_MARGIN:
         return {**base, "answer": None, "reason": "no list clearly is the one asked about", "candidates": rows}
     return {**base, **rows[0], "alternatives": rows[1:]}

@@ -127,6 +127,10 @@ def answer_vote(
         if from_text is not None and from_text.get("answer") is not None:
             return from_text
     from_records = _answer_from_records(g, question, year_from, year_to, issuer)
+    if from_records.get("answer") is not None and parsed is not None and wg is not None:
+        from greffier.search.subject import subject_fields
+
+        from_records |= subject_fields(wg, parsed, from_records.get("evidence") or "")
     if from_records.get("answer") is None and from_text is not None:
         return {**from_text, "candidates": from_text.get("candidates", []) + from_records.get("candidates", [])}
     return from_records

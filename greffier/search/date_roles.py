@@ -1,0 +1,59 @@
+"""Which date a question asks, among the dates every act carries.
+
+A French deliberation, its extract and its decree carry, besides the date of the meeting and of what
+it decides, the dates of its paperwork: "Date de convocation : 28/10/2014", "Date d'affichage :
+05/11/2014", "Transmis en préfecture le …", "Reçu en préfecture le …", "Accusé de réception …",
+"Publié le …", "Rendu exécutoire le …", "Mis en ligne le …". Such a date answers only a question on
+that paperwork ("quand les conseillers ont-ils été convoqués ?"); a question on the meeting, the
+decision or what it decides never ("à quelle date le conseil a-t-il approuvé le PLU ?").
+"""
+
+from __future__ import annotations
+
+import re
+
+# the paperwork a date's label or the words just before it name, by family
+_STAMPS = {
+    "convocation": r"convocation|convoqu\w*",
+    "display": r"affich\w*",
+    "publication": r"publi[ée]e?s?\b|publication|mise?\s+en\s+ligne",
+    "transmission": r"transmis\w*|t[ée]l[ée]transmis\w*|re[çc]u\w*\s+(?:le|en|à)\b"
+    r"|accus[ée]\s+de\s+r[ée]ception|ex[ée]cutoire|envoy[ée]e?s?|date\s+d['’]\s*envoi",
+}
+# the label then at most a few link words before the date ("Date d'affichage : ", "transmis en
+# préfecture le ", "Reçu le ")
+_STAMP_BEFORE = {
+    family: re.compile(rf"(?:{words})[^.;\n\d]{{0,25}}$", re.IGNORECASE) for family, words in _STAMPS.items()
+}
+_STAMP_ASKED = {family: re.compile(rf"\b(?:{words})", re.IGNORECASE) for family, words in _STAMPS.items()}
+STAMP_AGREES = 1.15  # a date of the paperwork the question asks about
+STAMP_OTHER = 0.5  # a paperwork date, for a question on something else (or on other paperwork)
+STAMP_ABSENT = 0.85  # a date with no paperwork label, for a question on paperwork
+
+
+def stamp_of(before: str) -> str | None:
+    """The paperwork family the words just before a date name ("convocation", "display",
+    "publication", "transmission"), else None."""
+    tail = before[-60:]
+    for family, pattern in _STAMP_BEFORE.items():
+        if pattern.search(tail):
+            return family
+    return None
+
+
+def asked_stamp(question: str) -> str | None:
+    """The paperwork a date question asks about, else None (a meeting, a decision, an event)."""
+    for family, pattern in _STAMP_ASKED.items():
+        if pattern.search(question):
+            return family
+    return None
+
+
+def role_factor(question: str, before: str) -> float:
+    """How a date whose preceding words are ``before`` fits the date ``question`` asks."""
+    asked, stamp = asked_stamp(question), stamp_of(before)
+    if asked is None:
+        return STAMP_OTHER if stamp else 1.0
+    if stamp == asked:
+        return STAMP_AGREES
+    return STAMP_OTHER if stamp else STAMP_ABSENT

@@ -1,0 +1,36 @@
+"""Which date a question asks among an act's paperwork dates (hand-built from French deliberation
+extracts)."""
+
+from greffier.search.date_roles import STAMP_AGREES, STAMP_OTHER, asked_stamp, role_factor, stamp_of
+
+
+def test_paperwork_labels_are_read_before_a_date() -> None:
+    line = "Date de convocation : 28/10/2014 Date d'affichage : 05/11/2014"
+    assert stamp_of(line[: line.index("28/10")]) == "convocation"
+    assert stamp_of(line[: line.index("05/11")]) == "display"
+    assert stamp_of("Transmis en préfecture le ") == "transmission"
+    assert stamp_of("Accusé de réception en préfecture 060-216000000-20141105 Reçu le ") == "transmission"
+    assert stamp_of("Publié le ") == "publication"
+    # the meeting's and the decision's own dates
+    assert stamp_of("L'an deux mille quatorze, le conseil municipal s'est réuni le ") is None
+    assert stamp_of("VU la délibération du conseil municipal en date du ") is None
+
+
+def test_the_question_says_which_paperwork_it_asks() -> None:
+    assert asked_stamp("Quand les conseillers ont-ils été convoqués pour la séance du 4 novembre 2014 ?") == (
+        "convocation"
+    )
+    assert asked_stamp("À quelle date le compte rendu a-t-il été affiché ?") == "display"
+    assert asked_stamp("À quelle date le conseil a-t-il approuvé le plan local d'urbanisme ?") is None
+    # "publique" is no publication
+    assert asked_stamp("Quand s'est achevée la consultation publique sur le zonage ?") is None
+
+
+def test_a_paperwork_date_answers_only_its_own_question() -> None:
+    meeting = "À quelle date le conseil municipal a-t-il voté le budget primitif 2015 ?"
+    assert role_factor(meeting, "Date d'affichage : ") == STAMP_OTHER
+    assert role_factor(meeting, "Le conseil municipal, réuni en séance le ") == 1.0
+    convoked = "Quand les conseillers ont-ils été convoqués ?"
+    assert role_factor(convoked, "Convocation : ") == STAMP_AGREES
+    assert role_factor(convoked, "Date d'affichage : ") == STAMP_OTHER
+    assert role_factor(convoked, "séance du ") < 1.0
