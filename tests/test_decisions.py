@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from greffier.search.decisions import casting_vote, decisions_of_text
-from greffier.search.votes import is_vote_question
+from greffier.search.votes import is_vote_question, vote_value
 
 _TIE = (
     "• DE-2014/104 – Taxe d’aménagement : Exonération facultative de la part communale des abris de "
@@ -83,3 +83,22 @@ def test_casting_vote_side() -> None:
 )
 def test_vote_questions_in_their_phrasings(question: str, vote: bool) -> None:
     assert is_vote_question(question) is vote
+
+
+def test_a_decision_not_to_do_what_was_asked_is_no_approval() -> None:
+    text = (
+        "• DE-2016/031 – Demande de subvention du club de tennis\n"
+        "Monsieur le Maire présente la demande du club de tennis pour la réfection des courts.\n"
+        "Par 12 voix « Pour » et 2 « Abstention », le Conseil municipal, après en avoir délibéré, décide de ne pas "
+        "donner suite à cette demande.\n"
+        "• DE-2016/032 – Tarifs de la cantine\n"
+        "Le Conseil municipal, après en avoir délibéré, décide à l’unanimité de fixer le prix du repas à 3,10 €.\n"
+        "• DE-2016/033 – Projet éolien\n"
+        "Le Conseil municipal, à l’unanimité, émet un avis défavorable au projet de parc éolien.\n"
+    )
+    refused, canteen, wind = decisions_of_text("cm", 3, text)
+    assert refused.outcome == "refused" and (refused.vote.pour, refused.vote.abstention) == (12, 2)
+    assert canteen.outcome == "adopted"
+    assert wind.outcome == "refused"
+    assert vote_value(refused.outcome, refused.vote)["approved"] is False
+    assert vote_value(canteen.outcome, canteen.vote)["approved"] is True

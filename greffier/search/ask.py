@@ -21,6 +21,7 @@ from greffier.search.acronyms import asked_names, names_found
 from greffier.search.amount_ask import amount_asked, amount_factor
 from greffier.search.bodies import Found, asked_kind, kind_agreement, org_candidates, subject_candidates
 from greffier.search.budget_ask import budget_answer, budget_trend
+from greffier.search.calibration import calibrated
 from greffier.search.candidate import WEIGHTS, Candidate, value_key
 from greffier.search.columns import column, previous_column, with_heading_unit
 from greffier.search.confidence import confidence, shipped_model
@@ -489,6 +490,12 @@ def _names_its_body(g: Greffier, question: str, c: Candidate) -> bool:
 
 
 def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:
+    """The answer to ``question``, or an abstention with the reason and the candidates; an answer
+    too unsure for its kind (:mod:`greffier.search.calibration`) is an abstention too."""
+    return calibrated(_answer(g, question, year, issuer))
+
+
+def _answer(g: Greffier, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:
     given = issuer
     q, issuer = understand(g, question, year, issuer)
     if is_vote_question(question) and q.kind != "trend":

@@ -41,6 +41,14 @@ MIN_MARGIN = 0.08  # over the best decision with another vote
 OWN_SHARE = 0.5
 EVIDENCE = 300  # characters of a decision's vote and what follows it, shown as its evidence
 PAGES_SEARCHED = 12  # pages of the search's hits read when the question names no meeting
+# a decision voted that does not do what was asked: "décide de ne pas exonérer", "refuse la
+# demande", "émet un avis défavorable", "ne donne pas suite", "s'oppose au projet"
+REFUSAL = re.compile(
+    r"d[ée]cid\w*[^.;:•]{0,60}?\bde\s+(?:ne\s+pas|ne\s+plus|refuser|rejeter|surseoir)\b"
+    r"|\brefuse\b|\brefusent\b|[ée]met\w*\s+un\s+avis\s+d[ée]favorable|\bs['’]oppos\w*|ne\s+donne\w*\s+pas\s+suite",
+    re.IGNORECASE,
+)
+REFUSAL_WITHIN = 250  # characters after the vote statement where the decision is written (and in it)
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,8 @@ def decisions_of_text(doc_id: str, page: int, text: str, before: str = "") -> li
             outcome = {"pour": "adopted", "contre": "rejected"}.get(side or "", outcome)
         elif outcome is None and vote.pour is not None and vote.pour > (vote.contre or 0):
             outcome = "adopted"  # a majority for it, whatever words follow
+        if outcome == "adopted" and REFUSAL.search(after[: end - start + REFUSAL_WITHIN]):
+            outcome = "refused"  # "décide … de ne pas donner suite": voted, and what was asked is not done
         out.append(Decision(doc_id, page, vote, outcome, full[start:end].strip(), full[lo:hi].strip(), after.strip()))
     return out
 

@@ -65,9 +65,13 @@ def _describe(d: Deliberation) -> str:
 
 def describe_vote(outcome_key: str | None, v: Vote | None) -> str:
     """A vote in words: "adopté (15 pour, 2 abstention(s))", "adopté à l'unanimité", "rejeté"."""
-    outcome = {"adopted": "adopté", "rejected": "rejeté", "postponed": "ajourné", "withdrawn": "retiré"}.get(
-        outcome_key or "", outcome_key or "sans décision écrite"
-    )
+    outcome = {
+        "adopted": "adopté",
+        "rejected": "rejeté",
+        "refused": "refusé (décision de ne pas le faire)",
+        "postponed": "ajourné",
+        "withdrawn": "retiré",
+    }.get(outcome_key or "", outcome_key or "sans décision écrite")
     if v is None:
         return outcome
     parts = [
