@@ -102,3 +102,19 @@ def test_a_decision_not_to_do_what_was_asked_is_no_approval() -> None:
     assert wind.outcome == "refused"
     assert vote_value(refused.outcome, refused.vote)["approved"] is False
     assert vote_value(canteen.outcome, canteen.vote)["approved"] is True
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Le conseil municipal a-t-il approuvé le maintien des taux d'imposition en 2015, et avec quelle majorité ?",
+        "Comment s'est réparti le vote sur les indemnités de fonction du maire le 22 avril 2014 ?",
+        "Comment la modification n°2 du PLU a-t-elle été votée le 9 juillet 2025 ?",
+    ],
+)
+def test_how_a_decision_was_voted_is_a_vote_question(question: str) -> None:
+    assert is_vote_question(question)
+
+
+def test_how_a_service_is_run_is_no_vote_question() -> None:
+    assert not is_vote_question("Comment est géré le service d'assainissement collectif : en régie ou en délégation ?")

@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 VOTE_QUESTION = re.compile(
     r"(?:a-t-(?:il|elle)|ont-(?:ils|elles)|a[- ]t[- ]on|est-(?:il|elle))\s+(?:été\s+)?"
     r"(?:approuv|adopt|accord|accept|vot|valid|autoris|rejet|refus|décid|acquis|retenu|attribu|prononc|fix|donn)"
-    r"|avec\s+quel\s+vote|quel\s+(?:a\s+été\s+|fut\s+|était\s+)?(?:le\s+)?(?:résultat\s+du\s+)?vote|à\s+quelle\s+majorité"
-    r"|(?:par\s+)?combien\s+de\s+voix|à\s+l'unanimité\s*\?",
+    r"|avec\s+quel\s+vote|quel\s+(?:a\s+été\s+|fut\s+|était\s+)?(?:le\s+)?(?:résultat\s+du\s+)?vote"
+    r"|(?:à|avec|par)\s+quelle\s+majorité|(?:par\s+)?combien\s+de\s+voix|à\s+l'unanimité\s*\?"
+    r"|comment\s+(?:s'est\s+réparti|s'est\s+déroulé|se\s+répartit)\s+le\s+vote|comment\b.{3,160}\bété\s+voté",
     re.IGNORECASE,
 )
 _STOP = {
@@ -39,8 +40,9 @@ _MIN_MARGIN = 0.15
 
 
 _ASKS_VOTE = re.compile(
-    r"avec\s+quel\s+vote|quel\s+(?:a\s+été\s+|fut\s+|était\s+)?(?:le\s+)?(?:résultat\s+du\s+)?vote|à\s+quelle\s+majorité"
-    r"|combien\s+de\s+voix",
+    r"avec\s+quel\s+vote|quel\s+(?:a\s+été\s+|fut\s+|était\s+)?(?:le\s+)?(?:résultat\s+du\s+)?vote"
+    r"|(?:à|avec|par)\s+quelle\s+majorité|combien\s+de\s+voix"
+    r"|comment\s+(?:s'est\s+réparti|s'est\s+déroulé|se\s+répartit)\s+le\s+vote|comment\b.{3,160}\bété\s+voté",
     re.IGNORECASE,
 )
 _ASKS_VALUE = re.compile(r"\b(?:quel(?:le)?s?|combien|quand|qui|que|quoi|où|comment|pourquoi)\b|\bqu'", re.IGNORECASE)
