@@ -118,3 +118,26 @@ def test_how_a_decision_was_voted_is_a_vote_question(question: str) -> None:
 
 def test_how_a_service_is_run_is_no_vote_question() -> None:
     assert not is_vote_question("Comment est géré le service d'assainissement collectif : en régie ou en délégation ?")
+
+
+def test_unanimity_and_its_tally_are_one_vote() -> None:
+    text = (
+        "2023-45 – Vente d'un terrain communal rue des Lilas\n"
+        "Le Conseil Municipal, après en avoir délibéré, à l'unanimité,\nAUTORISE le maire à signer l'acte de vente.\n"
+        "Votants : 15\nPour : 15\nContre : 0\nAbstention : 0\n"
+        "2023-46 – Tarifs de la cantine\nLe Conseil Municipal, après en avoir délibéré,\n"
+        "Pour : 12 Contre : 3 Abstention : 0\nFIXE le prix du repas à 3,20 €.\n"
+    )
+    sale, canteen = decisions_of_text("cm", 4, text)
+    assert (sale.vote.pour, sale.vote.contre, sale.vote.abstention, sale.vote.unanimite) == (15, 0, 0, True)
+    assert "terrain" in sale.context and sale.outcome == "adopted"
+    assert (canteen.vote.pour, canteen.vote.contre, canteen.vote.unanimite) == (12, 3, False)
+
+
+def test_a_question_on_a_refusal_or_a_freeze_is_answered_yes_by_it() -> None:
+    from greffier.search.decisions import ASKS_REFUSAL
+
+    assert ASKS_REFUSAL.search("Le conseil a-t-il approuvé le maintien des taux d'imposition en 2015 ?")
+    assert ASKS_REFUSAL.search("Le conseil a-t-il décidé de ne pas augmenter les tarifs ?")
+    assert ASKS_REFUSAL.search("Le conseil n'a-t-il pas refusé la demande du club ?")
+    assert not ASKS_REFUSAL.search("Le conseil a-t-il approuvé la vente du terrain rue des Lilas ?")

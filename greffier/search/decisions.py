@@ -13,7 +13,7 @@ that meeting's minutes are read; otherwise the pages the search finds.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from greffier.extract.votes import outcome_of, read_vote
@@ -36,6 +36,7 @@ BEFORE = 1500  # characters of a decision before its vote statement (the report 
 AFTER = 400  # ... and after it ("décide : - d'attribuer le nom … »")
 MIN_SCORE = 0.5  # share of the question's weighted words in the decision's text (tune votes)
 MEETING_MIN_SCORE = 0.4  # ... when the question names the meeting, whose minutes alone are read
+MERGE_GAP = 200  # characters between "à l'unanimité" and its tally for them to be one vote
 SHORT_LINE = 60  # a vote's bullet line ("• 8 voix « Contre »,"), to be joined to the next
 MIN_MARGIN = 0.08  # over the best decision with another vote
 OWN_SHARE = 0.5
@@ -46,6 +47,12 @@ PAGES_SEARCHED = 12  # pages of the search's hits read when the question names n
 REFUSAL = re.compile(
     r"d[ée]cid\w*[^.;:•]{0,60}?\bde\s+(?:ne\s+pas|ne\s+plus|refuser|rejeter|surseoir)\b"
     r"|\brefuse\b|\brefusent\b|[ée]met\w*\s+un\s+avis\s+d[ée]favorable|\bs['’]oppos\w*|ne\s+donne\w*\s+pas\s+suite",
+    re.IGNORECASE,
+)
+# a question that itself asks whether something was refused or left unchanged: a decision not to do
+# it is its approval
+ASKS_REFUSAL = re.compile(
+    r"\bne\s+pas\b|\bn['’]\w+\s+pas\b|\bmaint(?:ien|enir|enu)|\brefus|\brejet|d[ée]favorable|\bgel\b|\bgeler\b",
     re.IGNORECASE,
 )
 REFUSAL_WITHIN = 250  # characters after the vote statement where the decision is written (and in it)
@@ -89,13 +96,29 @@ def _statements(full: str) -> list[tuple[int, int, Vote]]:
             spans[-1] = (spans[-1][0], m.end())
         else:
             spans.append((m.start(), m.end()))
-    out = []
+    out: list[tuple[int, int, Vote]] = []
     for start, end in spans:
         vote = read_vote(full[start:end])
         if vote is None or (vote.pour is None and vote.contre is None and not vote.unanimite):
             continue
+        if out and (merged := _one_vote(out[-1][2], vote, full[out[-1][1] : start])) is not None:
+            out[-1] = (out[-1][0], end, merged)
+            continue
         out.append((start, end, vote))
     return out
+
+
+def _one_vote(a: Vote, b: Vote, between: str) -> Vote | None:
+    """Two statements of one vote: "à l'unanimité" and its tally ("Votants : 15 Pour : 15 Contre : 0
+    Abstention : 0") written a few lines apart in one act, either first; None when they are two votes."""
+    if len(between) > MERGE_GAP or _ITEM_BOUND.search(between):
+        return None
+    unanimous, tally = (a, b) if a.unanimite and a.pour is None else (b, a)
+    if not unanimous.unanimite or unanimous.pour is not None or tally.unanimite or tally.pour is None:
+        return None
+    if tally.contre or tally.abstention:
+        return None  # votes against or abstentions: no unanimity, two votes
+    return Vote(tally.pour, tally.contre, tally.abstention, True, tally.votants, tally.effectif)
 
 
 def decisions_of_text(doc_id: str, page: int, text: str, before: str = "") -> list[Decision]:
@@ -192,6 +215,8 @@ def answer_from_text(
     found = find_decisions(g, q, wg, issuer, year_window)
     if not found:
         return None
+    if ASKS_REFUSAL.search(question):  # "a-t-il décidé de ne pas augmenter …", "le maintien des taux"
+        found = [replace(d, outcome="adopted") if d.outcome == "refused" else d for d in found]
     best = found[0]
     other = next((d.score for d in found[1:] if (d.vote, d.outcome) != (best.vote, best.outcome)), 0.0)
     base = {"question": question, "kind": "vote", "years": [q.year_from, q.year_to]}
