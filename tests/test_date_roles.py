@@ -1,7 +1,7 @@
 """Which date a question asks among an act's paperwork dates (hand-built from French deliberation
 extracts)."""
 
-from greffier.search.date_roles import STAMP_AGREES, STAMP_OTHER, asked_stamp, role_factor, stamp_of
+from greffier.search.date_roles import LEGAL_OTHER, STAMP_AGREES, STAMP_OTHER, asked_stamp, role_factor, stamp_of
 
 
 def test_paperwork_labels_are_read_before_a_date() -> None:
@@ -34,3 +34,13 @@ def test_a_paperwork_date_answers_only_its_own_question() -> None:
     assert role_factor(convoked, "Convocation : ") == STAMP_AGREES
     assert role_factor(convoked, "Date d'affichage : ") == STAMP_OTHER
     assert role_factor(convoked, "séance du ") < 1.0
+
+
+def test_the_date_of_a_cited_law_answers_no_question_on_the_act() -> None:
+    adopted = "À quelle date le conseil municipal a-t-il approuvé le plan local d'urbanisme ?"
+    assert role_factor(adopted, "Vu la loi n° 2015-991 du ") == LEGAL_OTHER
+    assert role_factor(adopted, "Vu l'arrêté préfectoral en date du ") == LEGAL_OTHER
+    assert role_factor(adopted, "Vu le décret n°2021-1234 du ") == LEGAL_OTHER
+    # the deliberation the visas cite is the act asked about
+    assert role_factor(adopted, "Vu la délibération du conseil municipal en date du ") == 1.0
+    assert role_factor("De quand date la loi qui a créé la métropole ?", "Vu la loi n° 2014-58 du ") == 1.0

@@ -19,7 +19,14 @@ from greffier.extract.headings import fold
 from greffier.records import Entity, Passage, SearchHit
 from greffier.search.acronyms import asked_names, names_found
 from greffier.search.amount_ask import amount_asked, amount_factor
-from greffier.search.bodies import Found, asked_kind, kind_agreement, org_candidates, subject_candidates
+from greffier.search.bodies import (
+    Found,
+    asked_kind,
+    kind_agreement,
+    org_candidates,
+    partner_factor,
+    subject_candidates,
+)
 from greffier.search.budget_ask import budget_answer, budget_trend
 from greffier.search.calibration import calibrated
 from greffier.search.candidate import WEIGHTS, Candidate, value_key
@@ -272,6 +279,8 @@ def _candidates(
                 factor *= year_agreement(asked_year, written)
             if e.type == "AMOUNT":
                 factor = amount_factor(factor, wg, amount_ask, e, sentence, at, table_row)
+            elif e.type == "DIRECTION":  # "en lien avec la Direction de l'Eau": a partner, not the actor
+                factor *= partner_factor(q.text, sentence[:at])
             if q.meeting:
                 factor *= MEETING_FACTORS[0] if e.doc_id in q.meeting else MEETING_FACTORS[1]
             if not table_row and in_ranges(debate.get(e.section_id, ()), e.start, e.end):

@@ -5,7 +5,9 @@ it decides, the dates of its paperwork: "Date de convocation : 28/10/2014", "Dat
 05/11/2014", "Transmis en préfecture le …", "Reçu en préfecture le …", "Accusé de réception …",
 "Publié le …", "Rendu exécutoire le …", "Mis en ligne le …". Such a date answers only a question on
 that paperwork ("quand les conseillers ont-ils été convoqués ?"); a question on the meeting, the
-decision or what it decides never ("à quelle date le conseil a-t-il approuvé le PLU ?").
+decision or what it decides never ("à quelle date le conseil a-t-il approuvé le PLU ?"). Nor does
+the date of a law, decree or order its visas cite ("Vu la loi n° 2015-991 du 7 août 2015"), unless the
+question asks about such a text.
 """
 
 from __future__ import annotations
@@ -26,6 +28,16 @@ _STAMP_BEFORE = {
     family: re.compile(rf"(?:{words})[^.;\n\d]{{0,25}}$", re.IGNORECASE) for family, words in _STAMPS.items()
 }
 _STAMP_ASKED = {family: re.compile(rf"\b(?:{words})", re.IGNORECASE) for family, words in _STAMPS.items()}
+# the date of a law, decree or order cited in an act's visas ("Vu la loi n° 2015-991 du 7 août 2015",
+# "le décret du 20 mai 2021", "l'arrêté préfectoral en date du …"): the date of that text, not of the act
+_LEGAL_BEFORE = re.compile(
+    r"\b(?:loi|lois|décret|decret|ordonnance|circulaire|directive|arrêté|arrete|code)\b"
+    r"(?:\s+(?:n°|no|n[°o]?\.?)\s*[\w./-]+|\s+(?:préfectoral|prefectoral|ministériel|municipal|interministériel|"
+    r"organique|constitutionnelle))*\s+(?:en\s+date\s+)?du\s*$",
+    re.IGNORECASE,
+)
+_LEGAL_ASKED = re.compile(r"\b(?:loi|décret|decret|ordonnance|circulaire|directive|arrêté|arrete)\b", re.IGNORECASE)
+LEGAL_OTHER = 0.5  # a legal text's date, for a question on something else
 STAMP_AGREES = 1.15  # a date of the paperwork the question asks about
 STAMP_OTHER = 0.5  # a paperwork date, for a question on something else (or on other paperwork)
 STAMP_ABSENT = 0.85  # a date with no paperwork label, for a question on paperwork
@@ -51,6 +63,8 @@ def asked_stamp(question: str) -> str | None:
 
 def role_factor(question: str, before: str) -> float:
     """How a date whose preceding words are ``before`` fits the date ``question`` asks."""
+    if _LEGAL_BEFORE.search(before[-80:]) and not _LEGAL_ASKED.search(question):
+        return LEGAL_OTHER
     asked, stamp = asked_stamp(question), stamp_of(before)
     if asked is None:
         return STAMP_OTHER if stamp else 1.0
