@@ -6,11 +6,12 @@ on a whole-corpus index with the gate off. Each answer is a row: its kind (date,
 list), its confidence, and its ``subject`` share (the question's subject words in its evidence),
 labelled right or wrong against the gold; an abstention stays one whatever the thresholds.
 
-For each kind, a pair (subject share, confidence) of minimums is chosen on the other issuers as the
-one with the most right answers minus PENALTY wrong ones (a wrong answer costs PENALTY right ones:
-an answer is worth giving from 75 % precision), the lowest pair on a tie; it is then applied to the
-held-out issuer. Printed: each kind's answers right / wrong with no gate, with the hand gate in
-calibration.py, and leave-one-issuer-out; the pair fit on every issuer.
+For each kind, the floors are the least subject share and the least confidence of a right answer of
+that kind, rounded down to 0.05 (an answer under either is withheld). Leave-one-issuer-out, each
+issuer's floors come from the other issuers' right answers and are applied to its own. Also printed:
+the pair (subject, confidence) with the most right answers minus PENALTY wrong ones on the other
+issuers (a wrong answer costs PENALTY right ones), which on the tune issuers chooses no gate at all:
+they have almost no wrong answer of these kinds to fit on.
 
     python bench/answers_calibrate.py --index /tmp/answers-idx
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -28,7 +30,7 @@ from typing import Any
 from greffier.api import Greffier
 from greffier.eval.answers import _same_value, in_part, load_questions
 from greffier.search import ask as A
-from greffier.search.calibration import SUBJECT_MIN
+from greffier.search.calibration import CONFIDENCE_MIN, SUBJECT_MIN
 from greffier.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +76,11 @@ def collect(g: Greffier) -> list[dict[str, Any]]:
                     "confidence": got.get("confidence") or 0.0,
                     "top": None
                     if top is None
-                    else {"right": top_right, "confidence": top.get("confidence") or 0.0, "subject": top.get("subject")},
+                    else {
+                        "right": top_right,
+                        "confidence": top.get("confidence") or 0.0,
+                        "subject": top.get("subject"),
+                    },  # noqa: E501
                     "question": r["question"],
                 }
             )
@@ -103,6 +109,14 @@ def best_pair(rows: list[dict[str, Any]]) -> tuple[float, float]:
     return max(scored)[2]
 
 
+def floors(rows: list[dict[str, Any]]) -> tuple[float, float]:
+    """The least subject share and confidence of a right answer of ``rows``, rounded down to 0.05."""
+    right = [r for r in rows if r["answered"] and r["right"]]
+    shares = [r["subject"] for r in right if r["subject"] is not None]
+    down = lambda x: math.floor(x * 20 + 1e-9) / 20  # noqa: E731
+    return (down(min(shares)) if shares else 0.0, down(min(r["confidence"] for r in right)) if right else 0.0)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--index", required=True, type=Path)
@@ -114,24 +128,31 @@ def main() -> int:
         args.dump.write_text(json.dumps(rows, ensure_ascii=False, indent=0), encoding="utf-8")
     groups = sorted({r["group"] for r in rows})
     print(f"{len(rows)} questions of {len(groups)} issuers and sets")
-    print("kind        answers  none: right wrong   hand gate: right wrong   LOIO: right wrong   fit on all")
+    print(
+        "kind        answers  none: right wrong   calibration.py: right wrong   LOIO floors: right wrong"
+        "   LOIO best pair: right wrong   floors on all"
+    )
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for kind in KINDS:
         of_kind = [r for r in rows if r["kind"] == kind]
-        none = tally(of_kind, (0.0, 0.0))
-        hand = tally(of_kind, (SUBJECT_MIN.get(kind, 0.0), 0.0))
-        loio = [0, 0]
+        results = {
+            "none": tally(of_kind, (0.0, 0.0)),
+            "shipped": tally(of_kind, (SUBJECT_MIN.get(kind, 0.0), CONFIDENCE_MIN.get(kind, 0.0))),
+            "floors": [0, 0],
+            "pair": [0, 0],
+        }
         for grp in groups:
-            pair = best_pair([r for r in of_kind if r["group"] != grp])
-            right, wrong = tally([r for r in of_kind if r["group"] == grp], pair)
-            loio[0] += right
-            loio[1] += wrong
+            others = [r for r in of_kind if r["group"] != grp]
+            own = [r for r in of_kind if r["group"] == grp]
+            for key, pair in (("floors", floors(others)), ("pair", best_pair(others))):
+                right, wrong = tally(own, pair)
+                results[key][0] += right
+                results[key][1] += wrong
         answers = sum(r["answered"] for r in of_kind)
-        print(
-            f"{kind:10s}  {answers:7d}  {none[0]:11d} {none[1]:5d}   {hand[0]:16d} {hand[1]:5d}"
-            f"   {loio[0]:11d} {loio[1]:5d}   subject >= {best_pair(of_kind)[0]}, confidence >= {best_pair(of_kind)[1]}"
-        )
-        for key, value in (("none", none), ("hand", hand), ("loio", loio)):
+        cells = "   ".join(f"{results[k][0]:5d} {results[k][1]:5d}" for k in ("none", "shipped", "floors", "pair"))
+        low = floors(of_kind)
+        print(f"{kind:10s}  {answers:7d}  {cells}   subject >= {low[0]}, confidence >= {low[1]}")
+        for key, value in results.items():
             totals[key][0] += value[0]
             totals[key][1] += value[1]
     print("all gated   " + "   ".join(f"{k}: {v[0]} right, {v[1]} wrong" for k, v in totals.items()))
