@@ -1,7 +1,16 @@
 """Which date a question asks among an act's paperwork dates (hand-built from French deliberation
 extracts)."""
 
-from greffier.search.date_roles import LEGAL_OTHER, STAMP_AGREES, STAMP_OTHER, asked_stamp, role_factor, stamp_of
+from greffier.search.date_roles import (
+    ACT_FOR_RELATION,
+    LEGAL_OTHER,
+    STAMP_AGREES,
+    STAMP_OTHER,
+    act_date_factor,
+    asked_stamp,
+    role_factor,
+    stamp_of,
+)
 
 
 def test_paperwork_labels_are_read_before_a_date() -> None:
@@ -44,3 +53,22 @@ def test_the_date_of_a_cited_law_answers_no_question_on_the_act() -> None:
     # the deliberation the visas cite is the act asked about
     assert role_factor(adopted, "Vu la délibération du conseil municipal en date du ") == 1.0
     assert role_factor("De quand date la loi qui a créé la métropole ?", "Vu la loi n° 2014-58 du ") == 1.0
+
+
+def test_the_acts_own_date_is_not_when_its_decision_holds_from() -> None:
+    since = "À partir de quand les nouveaux tarifs de la cantine s'appliquent-ils ?"
+    assert act_date_factor("since", since, "Par délibération en date du ") == ACT_FOR_RELATION
+    assert act_date_factor("since", since, "lors de la séance du ") == ACT_FOR_RELATION
+    assert act_date_factor("since", since, "applicables à compter du ") == 1.0
+    # a question on the meeting itself, or one asking no "from when": no change
+    assert act_date_factor("since", "Depuis quand la séance du conseil est-elle publique ?", "séance du ") == 1.0
+    assert act_date_factor(None, "À quelle date les tarifs ont-ils été votés ?", "séance du ") == 1.0
+
+
+def test_a_deadline_question_wants_the_date_after_its_deadline_words() -> None:
+    from greffier.search.ask import _date_relation, _relation_agreement
+
+    assert _date_relation("Quelle est la date limite de dépôt des candidatures ?") == "until"
+    assert _relation_agreement("until", "Date limite de dépôt des offres : ") > 1.0
+    assert _relation_agreement("until", "dossiers à remettre avant le ") > 1.0
+    assert _relation_agreement("until", "lors de la séance du ") < 1.0

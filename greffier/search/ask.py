@@ -33,7 +33,7 @@ from greffier.search.candidate import WEIGHTS, Candidate, value_key
 from greffier.search.columns import column, previous_column, with_heading_unit
 from greffier.search.confidence import confidence, shipped_model
 from greffier.search.consistency import Template, support
-from greffier.search.date_roles import role_factor
+from greffier.search.date_roles import act_date_factor, role_factor
 from greffier.search.evidence import (
     Token,
     Weigher,
@@ -259,7 +259,8 @@ def _candidates(
                 if relation is not None:
                     factor *= _relation_agreement(relation, sentence[max(0, at - 30) : at])
                 if q.kind == "date":  # "Date d'affichage : …" answers no question on the meeting
-                    factor *= role_factor(q.text, sentence[max(0, at - 60) : at])
+                    factor *= role_factor(q.text, sentence[max(0, at - 80) : at])
+                    factor *= act_date_factor(relation, q.text, sentence[max(0, at - 80) : at])
                 if asked_year is not None and e.iso and int(e.iso[:4]) != asked_year:
                     if year_written:
                         continue
@@ -325,11 +326,14 @@ def _labelled(e: Entity, section_text: str) -> str:
     return sentence
 
 
-_UNTIL_Q = re.compile(r"jusqu'(?:à|au|en) (?:quand|quelle date|quel jour)|\b(?:expire|prend fin|se termine|échéance)")
+_UNTIL_Q = re.compile(
+    r"jusqu'(?:à|au|en) (?:quand|quelle date|quel jour)|\b(?:expire|prend fin|se termine|échéance)"
+    r"|date limite|au plus tard|avant quelle date"
+)
 _SINCE_Q = re.compile(r"depuis (?:quand|quelle date)|à (?:partir|compter) de quand")
 _UNTIL = re.compile(
     r"(?:jusqu['’]\s*(?:au|à|en)|terme\s+(?:au|le|du)|échéance\s+(?:au|le|du)|expir\w*\s+(?:le|au)|"
-    r"au plus tard (?:le|au)|prolong\w*\s+(?:jusqu['’]\s*au|au))\s*(?:1er\s*)?$",
+    r"au plus tard (?:le|au)|avant le|date limite[^.:\d]{0,40}:?|prolong\w*\s+(?:jusqu['’]\s*au|au))\s*(?:1er\s*)?$",
     re.IGNORECASE,
 )
 _SINCE = re.compile(r"(?:depuis(?:\s+le)?|à compter du|à partir du|dès le|au)\s*(?:1er\s*)?$", re.IGNORECASE)

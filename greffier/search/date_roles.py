@@ -71,3 +71,23 @@ def role_factor(question: str, before: str) -> float:
     if stamp == asked:
         return STAMP_AGREES
     return STAMP_OTHER if stamp else STAMP_ABSENT
+
+
+# the date of the meeting or deliberation itself ("lors de la séance du", "par délibération en date du"):
+# not when a decision takes effect or ends, which "depuis quand", "à partir de quand", "jusqu'à quand"
+# ask ("Par délibération du 12 mars 2019, … à compter du 1er avril 2019")
+_ACT_BEFORE = re.compile(
+    r"\b(?:séance|seance|réunion|reunion|délibération|deliberation|conseil\s+(?:municipal|communautaire|syndical))"
+    r"(?:\s+\w+){0,3}?\s+(?:du|en\s+date\s+du)\s*$",
+    re.IGNORECASE,
+)
+_ACT_ASKED = re.compile(r"séance|seance|réunion|reunion|délibér|deliber|réuni|voté|adopté|approuvé", re.IGNORECASE)
+ACT_FOR_RELATION = 0.75
+
+
+def act_date_factor(relation: str | None, question: str, before: str) -> float:
+    """Less for the date of the act itself when ``question`` asks from or until when something holds
+    (``relation``: "since", "until") and names no meeting or decision as what it asks."""
+    if relation is None or _ACT_ASKED.search(question):
+        return 1.0
+    return ACT_FOR_RELATION if _ACT_BEFORE.search(before[-80:]) else 1.0
