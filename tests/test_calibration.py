@@ -33,3 +33,16 @@ def test_a_low_confidence_date_is_withheld_and_figures_are_not_gated_here() -> N
     assert calibrated(_row("date", 1.0, 0.5))["answer"] is None
     assert calibrated(_row("figure", 0.0, 0.5))["answer"] is not None
     assert calibrated(_row("vote", None, 0.5))["answer"] is not None  # no subject word to check
+
+
+def test_a_body_never_answers_a_question_asking_a_person() -> None:
+    row = _row("direction", 1.0, 0.9) | {
+        "answer": "Conseil régional de Bretagne",
+        "value": "Conseil régional de Bretagne",
+    }
+    assert (
+        calibrated(row | {"question": "Qui présidait la séance du conseil municipal du 28 septembre 2017 ?"})["answer"]
+        is None
+    )
+    assert calibrated(row | {"question": "À quel agent le maire a-t-il délégué la signature ?"})["answer"] is None
+    assert calibrated(row | {"question": "Quel organisme a financé les travaux de la salle ?"})["answer"] is not None

@@ -32,6 +32,22 @@ _ASKS_PARTNER = re.compile(
     r"\bavec\s+(?:qui|quel|quelle|quels|quelles)\b|\bauprès\s+de\s+qu|\bpartenaire", re.IGNORECASE
 )
 PARTNER_FACTOR = 0.6
+# a question asking a person ("qui présidait la séance", "qui signe les arrêtés", "à quel agent le
+# maire a-t-il délégué …"): a body, a service or a firm never answers it
+_PERSON_ASKED = re.compile(
+    r"\bqui\s+(?:présid|preside|signe|a\s+signé|a\s+été\s+(?:élu|nommé|désigné|recruté)|est\s+(?:le|la|l['’])\s*"
+    r"(?:maire|président|présidente|adjoint|adjointe|rapporteur|secrétaire|directeur|directrice|trésorier))"
+    r"|\bquel(?:le)?\s+(?:agent|élu|élue|adjoint|adjointe|conseiller|conseillère|personne|maire|président|présidente"
+    r"|rapporteur|secrétaire|directeur|directrice|habitant|habitante)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_person(question: str) -> bool:
+    """Whether ``question`` asks for a person, which no body answers."""
+    return bool(_PERSON_ASKED.search(question.replace("’", "'")))
+
+
 ORG_WINDOW = 15  # words either side of a body that say what it does (dev)
 ORG_KIND_FACTORS = (1.2, 0.85)  # a body of the kind asked ("quelle juridiction"), of another kind (dev)
 SUBJECT_PROXIMITY = 0.5  # a direction described by the sentence, not named in it (dev)

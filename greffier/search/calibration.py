@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from greffier.search.bodies import asks_person
+
 # the smallest share of the question's subject weight in the evidence, per kind of answer: the least
 # share of a right answer of that kind on the tune issuers, rounded down to 0.05 (bench/answers_calibrate.py,
 # 372 questions of 15 issuers and sets, tune5 included; 2026-12-02). Right answers held at least: dates
@@ -38,6 +40,8 @@ def unsure(result: dict[str, Any]) -> str | None:
     if result.get("answer") is None:
         return None
     kind = result.get("kind")
+    if kind == "direction" and asks_person(result.get("question") or ""):
+        return "the question asks for a person, and the answer is a body"
     share = result.get("subject")
     if kind in SUBJECT_MIN and share is not None and share < SUBJECT_MIN[kind]:
         return f"its evidence holds {share:.2f} of what the question is about (under {SUBJECT_MIN[kind]} for a {kind})"
