@@ -141,3 +141,19 @@ def test_a_question_on_a_refusal_or_a_freeze_is_answered_yes_by_it() -> None:
     assert ASKS_REFUSAL.search("Le conseil a-t-il décidé de ne pas augmenter les tarifs ?")
     assert ASKS_REFUSAL.search("Le conseil n'a-t-il pas refusé la demande du club ?")
     assert not ASKS_REFUSAL.search("Le conseil a-t-il approuvé la vente du terrain rue des Lilas ?")
+
+
+def test_a_refusal_is_read_in_the_decision_not_in_the_next_item() -> None:
+    text = (
+        "1 – Vente du terrain rue des Lilas\nLe conseil municipal autorise la vente du terrain.\n"
+        "Adopté à l'unanimité.\n"
+        "2 – Demande du club de tennis\nLe conseil municipal refuse la demande du club de tennis.\n"
+        "Adopté par 10 voix pour et 2 contre.\n"
+        "3 – Projet de lotissement\nLe Conseil municipal, par 12 voix pour, décide :\n"
+        "• de ne pas donner suite au projet de lotissement ;\n"
+        "4 – Voirie\nLe Conseil municipal ne s'oppose pas au projet, adopté à l'unanimité.\n"
+    )
+    sale, club, estate, road = decisions_of_text("cm", 2, text)
+    assert sale.outcome == "adopted"  # the next item's "refuse" is not its own
+    assert estate.outcome == "refused"
+    assert road.outcome == "adopted"
