@@ -72,3 +72,16 @@ def test_a_deadline_question_wants_the_date_after_its_deadline_words() -> None:
     assert _relation_agreement("until", "Date limite de dépôt des offres : ") > 1.0
     assert _relation_agreement("until", "dossiers à remettre avant le ") > 1.0
     assert _relation_agreement("until", "lors de la séance du ") < 1.0
+
+
+def test_the_date_of_an_amendment_is_not_the_date_of_the_act() -> None:
+    from greffier.search.date_roles import AMENDMENT_OTHER, amendment_factor
+
+    plan = "À quelle date le plan local d'urbanisme a-t-il été approuvé ?"
+    assert amendment_factor(plan, " approuvant la modification simplifiée n°1 du Plan Local d'Urbanisme") == (
+        AMENDMENT_OTHER
+    )
+    assert amendment_factor(plan, " approuvant le Plan Local d'Urbanisme d'Audierne, Vu") == 1.0
+    change = "À quelle date la modification n°1 du plan local d'urbanisme a-t-elle été approuvée ?"
+    assert amendment_factor(change, " approuvant la modification simplifiée n°1 du Plan Local d'Urbanisme") == 1.0
+    assert role_factor(plan, "Vu l'arrêté du maire du ") == LEGAL_OTHER

@@ -30,10 +30,11 @@ from greffier.search.bodies import (
 from greffier.search.budget_ask import budget_answer, budget_trend
 from greffier.search.calibration import calibrated
 from greffier.search.candidate import WEIGHTS, Candidate, value_key
+from greffier.search.clauses import own_clause
 from greffier.search.columns import column, previous_column, with_heading_unit
 from greffier.search.confidence import confidence, shipped_model
 from greffier.search.consistency import Template, support
-from greffier.search.date_roles import act_date_factor, role_factor
+from greffier.search.date_roles import act_date_factor, amendment_factor, role_factor
 from greffier.search.evidence import (
     Token,
     Weigher,
@@ -241,6 +242,8 @@ def _candidates(
             at = sentence.find(e.text) if e.text else -1
             if at < 0:
                 at = len(sentence) - len(e.text) if table_row else 0
+            elif not table_row:  # "Vu …, Vu la délibération du 29 juin 2021 approuvant …, Vu …": its visa
+                sentence, at = own_clause(sentence, at)
             if sentence not in sentences:
                 tokens = wg.tokens(sentence)
                 sentences[sentence] = (tokens, matches(weights, tokens))
@@ -261,6 +264,7 @@ def _candidates(
                 if q.kind == "date":  # "Date d'affichage : …" answers no question on the meeting
                     factor *= role_factor(q.text, sentence[max(0, at - 80) : at])
                     factor *= act_date_factor(relation, q.text, sentence[max(0, at - 80) : at])
+                    factor *= amendment_factor(q.text, sentence[at + len(e.text) :])
                 if asked_year is not None and e.iso and int(e.iso[:4]) != asked_year:
                     if year_written:
                         continue

@@ -33,7 +33,7 @@ _STAMP_ASKED = {family: re.compile(rf"\b(?:{words})", re.IGNORECASE) for family,
 _LEGAL_BEFORE = re.compile(
     r"\b(?:loi|lois|décret|decret|ordonnance|circulaire|directive|arrêté|arrete|code)\b"
     r"(?:\s+(?:n°|no|n[°o]?\.?)\s*[\w./-]+|\s+(?:préfectoral|prefectoral|ministériel|municipal|interministériel|"
-    r"organique|constitutionnelle))*\s+(?:en\s+date\s+)?du\s*$",
+    r"organique|constitutionnelle|du\s+maire|du\s+président|de\s+la\s+présidente))*\s+(?:en\s+date\s+)?du\s*$",
     re.IGNORECASE,
 )
 _LEGAL_ASKED = re.compile(r"\b(?:loi|décret|decret|ordonnance|circulaire|directive|arrêté|arrete)\b", re.IGNORECASE)
@@ -91,3 +91,27 @@ def act_date_factor(relation: str | None, question: str, before: str) -> float:
     if relation is None or _ACT_ASKED.search(question):
         return 1.0
     return ACT_FOR_RELATION if _ACT_BEFORE.search(before[-80:]) else 1.0
+
+
+# what a dated act decided, written after its date: "du 6 décembre 2022 approuvant la modification
+# simplifiée n°1 du Plan Local d'Urbanisme" is the date of a change to the plan, not of the plan; a
+# question on the plan itself ("à quelle date le PLU a-t-il été approuvé ?") does not want it
+_AMENDS = (
+    r"modification|révision|revision|mise\s+à\s+jour|abrogation|avenant|prorogation|prolongation"
+    r"|mise\s+en\s+compatibilité|retrait"
+)
+_AMENDMENT_AFTER = re.compile(
+    rf"^[\s,]*(?:\w+\s+){{0,3}}?(?:la|le|l['’]|les|un|une|son|sa)?\s*(?P<what>{_AMENDS})\b",
+    re.IGNORECASE,
+)
+AMENDMENT_OTHER = 0.85
+
+
+def amendment_factor(question: str, after: str) -> float:
+    """Less for the date of an act amending another ("… approuvant la modification n°1 du PLU")
+    when ``question`` does not ask about an amendment."""
+    m = _AMENDMENT_AFTER.match(after[:80])
+    if m is None:
+        return 1.0
+    asked = re.search(_AMENDS, question, re.IGNORECASE)
+    return 1.0 if asked else AMENDMENT_OTHER
