@@ -80,7 +80,7 @@ def collect(g: Greffier) -> list[dict[str, Any]]:
                         "right": top_right,
                         "confidence": top.get("confidence") or 0.0,
                         "subject": top.get("subject"),
-                    },  # noqa: E501
+                    },
                     "question": r["question"],
                 }
             )

@@ -85,3 +85,10 @@ def test_the_date_of_an_amendment_is_not_the_date_of_the_act() -> None:
     change = "À quelle date la modification n°1 du plan local d'urbanisme a-t-elle été approuvée ?"
     assert amendment_factor(change, " approuvant la modification simplifiée n°1 du Plan Local d'Urbanisme") == 1.0
     assert role_factor(plan, "Vu l'arrêté du maire du ") == LEGAL_OTHER
+
+
+def test_an_amendment_named_after_other_words_is_another_acts() -> None:
+    from greffier.search.date_roles import amendment_factor
+
+    lease = "Depuis quand la commune a-t-elle un bail avec TDF ?"
+    assert amendment_factor(lease, ", puis un avenant au bail en date du 11 juin 2002.") == 1.0

@@ -155,5 +155,6 @@ def test_a_refusal_is_read_in_the_decision_not_in_the_next_item() -> None:
     )
     sale, club, estate, road = decisions_of_text("cm", 2, text)
     assert sale.outcome == "adopted"  # the next item's "refuse" is not its own
+    assert club.outcome == "adopted"  # a refusal before a closing statement is not read: the safe side
     assert estate.outcome == "refused"
     assert road.outcome == "adopted"

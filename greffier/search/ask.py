@@ -19,14 +19,7 @@ from greffier.extract.headings import fold
 from greffier.records import Entity, Passage, SearchHit
 from greffier.search.acronyms import asked_names, names_found
 from greffier.search.amount_ask import amount_asked, amount_factor
-from greffier.search.bodies import (
-    Found,
-    asked_kind,
-    kind_agreement,
-    org_candidates,
-    partner_factor,
-    subject_candidates,
-)
+from greffier.search.bodies import Found, asked_kind, kind_agreement, org_candidates, partner_factor, subject_candidates
 from greffier.search.budget_ask import budget_answer, budget_trend
 from greffier.search.calibration import calibrated
 from greffier.search.candidate import WEIGHTS, Candidate, value_key
@@ -34,7 +27,7 @@ from greffier.search.clauses import own_clause
 from greffier.search.columns import column, previous_column, with_heading_unit
 from greffier.search.confidence import confidence, shipped_model
 from greffier.search.consistency import Template, support
-from greffier.search.date_roles import act_date_factor, amendment_factor, role_factor
+from greffier.search.date_roles import date_role_factor
 from greffier.search.evidence import (
     Token,
     Weigher,
@@ -262,9 +255,7 @@ def _candidates(
                 if relation is not None:
                     factor *= _relation_agreement(relation, sentence[max(0, at - 30) : at])
                 if q.kind == "date":  # "Date d'affichage : …" answers no question on the meeting
-                    factor *= role_factor(q.text, sentence[max(0, at - 80) : at])
-                    factor *= act_date_factor(relation, q.text, sentence[max(0, at - 80) : at])
-                    factor *= amendment_factor(q.text, sentence[at + len(e.text) :])
+                    factor *= date_role_factor(q.text, relation, sentence, at, at + len(e.text))
                 if asked_year is not None and e.iso and int(e.iso[:4]) != asked_year:
                     if year_written:
                         continue

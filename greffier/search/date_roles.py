@@ -100,8 +100,11 @@ _AMENDS = (
     r"modification|révision|revision|mise\s+à\s+jour|abrogation|avenant|prorogation|prolongation"
     r"|mise\s+en\s+compatibilité|retrait"
 )
+# ... right after the date, or after the participle saying what the act did ("du 6 décembre 2022
+# approuvant la modification"); not after other words ("du 24 juin 1997, puis un avenant"): another act
 _AMENDMENT_AFTER = re.compile(
-    rf"^[\s,]*(?:\w+\s+){{0,3}}?(?:la|le|l['’]|les|un|une|son|sa)?\s*(?P<what>{_AMENDS})\b",
+    r"^\s*(?:(?:approuvant|adoptant|prescrivant|portant(?:\s+sur)?|relative?\s+à|autorisant|arrêtant|engageant"
+    rf"|lançant|décidant|validant)\s+)?(?:la|le|l['’]|les|un|une|son|sa)?\s*(?P<what>{_AMENDS})\b",
     re.IGNORECASE,
 )
 AMENDMENT_OTHER = 0.85
@@ -115,3 +118,14 @@ def amendment_factor(question: str, after: str) -> float:
         return 1.0
     asked = re.search(_AMENDS, question, re.IGNORECASE)
     return 1.0 if asked else AMENDMENT_OTHER
+
+
+def date_role_factor(question: str, relation: str | None, sentence: str, start: int, end: int) -> float:
+    """How the date at [start, end) of ``sentence`` fits the date ``question`` asks: its paperwork
+    or legal-text label, the act's own date for a "since / until when", an amendment's date."""
+    before = sentence[max(0, start - 80) : start]
+    return (
+        role_factor(question, before)
+        * act_date_factor(relation, question, before)
+        * amendment_factor(question, sentence[end:])
+    )
