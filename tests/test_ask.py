@@ -63,6 +63,7 @@ from greffier.settings import Settings
         ("Pourquoi l'école a-t-elle fermé en 2020 ?", "open", (2020, 2020), None, None),
         ("Comment la commune finance-t-elle la classe découverte ?", "open", (None, None), None, None),
         ("Le conseil a-t-il approuvé le budget 2024 ?", "open", (2024, 2024), "EUR", None),
+        ("Pour quelle période le maire a-t-il délégué ses fonctions en août 2025 ?", "open", (2025, 2025), None, None),
     ],
 )
 def test_parse_question(question: str, kind: str, years: tuple, unit: str | None, counted: str | None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from greffier.search.decisions import casting_vote, decisions_of_text
-from greffier.search.votes import is_vote_question
+from greffier.search.votes import is_vote_question, vote_value
 
 _TIE = (
     "• DE-2014/104 – Taxe d’aménagement : Exonération facultative de la part communale des abris de "
@@ -83,3 +83,78 @@ def test_casting_vote_side() -> None:
 )
 def test_vote_questions_in_their_phrasings(question: str, vote: bool) -> None:
     assert is_vote_question(question) is vote
+
+
+def test_a_decision_not_to_do_what_was_asked_is_no_approval() -> None:
+    text = (
+        "• DE-2016/031 – Demande de subvention du club de tennis\n"
+        "Monsieur le Maire présente la demande du club de tennis pour la réfection des courts.\n"
+        "Par 12 voix « Pour » et 2 « Abstention », le Conseil municipal, après en avoir délibéré, décide de ne pas "
+        "donner suite à cette demande.\n"
+        "• DE-2016/032 – Tarifs de la cantine\n"
+        "Le Conseil municipal, après en avoir délibéré, décide à l’unanimité de fixer le prix du repas à 3,10 €.\n"
+        "• DE-2016/033 – Projet éolien\n"
+        "Le Conseil municipal, à l’unanimité, émet un avis défavorable au projet de parc éolien.\n"
+    )
+    refused, canteen, wind = decisions_of_text("cm", 3, text)
+    assert refused.outcome == "refused" and (refused.vote.pour, refused.vote.abstention) == (12, 2)
+    assert canteen.outcome == "adopted"
+    assert wind.outcome == "refused"
+    assert vote_value(refused.outcome, refused.vote)["approved"] is False
+    assert vote_value(canteen.outcome, canteen.vote)["approved"] is True
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Le conseil municipal a-t-il approuvé le maintien des taux d'imposition en 2015, et avec quelle majorité ?",
+        "Comment s'est réparti le vote sur les indemnités de fonction du maire le 22 avril 2014 ?",
+        "Comment la modification n°2 du PLU a-t-elle été votée le 9 juillet 2025 ?",
+    ],
+)
+def test_how_a_decision_was_voted_is_a_vote_question(question: str) -> None:
+    assert is_vote_question(question)
+
+
+def test_how_a_service_is_run_is_no_vote_question() -> None:
+    assert not is_vote_question("Comment est géré le service d'assainissement collectif : en régie ou en délégation ?")
+
+
+def test_unanimity_and_its_tally_are_one_vote() -> None:
+    text = (
+        "2023-45 – Vente d'un terrain communal rue des Lilas\n"
+        "Le Conseil Municipal, après en avoir délibéré, à l'unanimité,\nAUTORISE le maire à signer l'acte de vente.\n"
+        "Votants : 15\nPour : 15\nContre : 0\nAbstention : 0\n"
+        "2023-46 – Tarifs de la cantine\nLe Conseil Municipal, après en avoir délibéré,\n"
+        "Pour : 12 Contre : 3 Abstention : 0\nFIXE le prix du repas à 3,20 €.\n"
+    )
+    sale, canteen = decisions_of_text("cm", 4, text)
+    assert (sale.vote.pour, sale.vote.contre, sale.vote.abstention, sale.vote.unanimite) == (15, 0, 0, True)
+    assert "terrain" in sale.context and sale.outcome == "adopted"
+    assert (canteen.vote.pour, canteen.vote.contre, canteen.vote.unanimite) == (12, 3, False)
+
+
+def test_a_question_on_a_refusal_or_a_freeze_is_answered_yes_by_it() -> None:
+    from greffier.search.decisions import ASKS_REFUSAL
+
+    assert ASKS_REFUSAL.search("Le conseil a-t-il approuvé le maintien des taux d'imposition en 2015 ?")
+    assert ASKS_REFUSAL.search("Le conseil a-t-il décidé de ne pas augmenter les tarifs ?")
+    assert ASKS_REFUSAL.search("Le conseil n'a-t-il pas refusé la demande du club ?")
+    assert not ASKS_REFUSAL.search("Le conseil a-t-il approuvé la vente du terrain rue des Lilas ?")
+
+
+def test_a_refusal_is_read_in_the_decision_not_in_the_next_item() -> None:
+    text = (
+        "1 – Vente du terrain rue des Lilas\nLe conseil municipal autorise la vente du terrain.\n"
+        "Adopté à l'unanimité.\n"
+        "2 – Demande du club de tennis\nLe conseil municipal refuse la demande du club de tennis.\n"
+        "Adopté par 10 voix pour et 2 contre.\n"
+        "3 – Projet de lotissement\nLe Conseil municipal, par 12 voix pour, décide :\n"
+        "• de ne pas donner suite au projet de lotissement ;\n"
+        "4 – Voirie\nLe Conseil municipal ne s'oppose pas au projet, adopté à l'unanimité.\n"
+    )
+    sale, club, estate, road = decisions_of_text("cm", 2, text)
+    assert sale.outcome == "adopted"  # the next item's "refuse" is not its own
+    assert club.outcome == "adopted"  # a refusal before a closing statement is not read: the safe side
+    assert estate.outcome == "refused"
+    assert road.outcome == "adopted"

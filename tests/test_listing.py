@@ -81,3 +81,30 @@ def test_inline_lists_need_the_noun_asked_or_streets() -> None:
     (found,) = inline_enumerations(streets, "rues")
     assert found[2] == ["rue Daniel Guezingar", "venelle de Kergadec", "rue Molière", "rue Guynemer"]
     assert inline_enumerations("Proposition Montant, Durée, Observations", "organismes") == []
+
+
+_NOMMES = (
+    "Arrête\nArticle 1 : Sont nommés membres de la commission de contrôle de la consultation de la population :\n"
+    "• M. Gurvan KERLOC’H, président de la commission de contrôle\n• Mme Simone JOURAND,\n• M. Didier LOAS,\n"
+    "• M.Eric BOSSER,\n• Mme isabelle COSSEC-PETIT,\n• M. Erwan LE BRIS.\n"
+    "Article 2 : le rôle de la commission de contrôle est fixé par le règlement :\n"
+    "• Emettre un avis sur les supports de communication de la commune ;\n"
+)
+
+
+def test_a_block_of_persons_after_their_civility_is_read_whole() -> None:
+    (block,) = line_blocks(_NOMMES)
+    assert block[2] == [
+        "Gurvan KERLOC’H", "Simone JOURAND", "Didier LOAS", "Eric BOSSER", "Isabelle COSSEC-PETIT", "Erwan LE BRIS"
+    ]  # fmt: skip
+
+
+def test_a_block_with_a_person_line_not_read_is_no_list() -> None:
+    # a line the reader cannot read as a name ("Mme 1sabelle …", OCR) would make the list short
+    assert line_blocks(_NOMMES.replace("Mme isabelle COSSEC-PETIT", "Mme 1sabelle c0ssec")) == []
+
+
+def test_more_list_questions() -> None:
+    assert list_kind("Qui étaient les membres titulaires de la commission d'appel d'offres en 2009 ?") == "person"
+    assert list_kind("Quels habitants ont été tirés au sort comme jurés d'assises ?") == "person"
+    assert list_kind("Quels lycées bénéficient des autorisations de programme ?") == "other"

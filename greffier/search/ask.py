@@ -19,12 +19,15 @@ from greffier.extract.headings import fold
 from greffier.records import Entity, Passage, SearchHit
 from greffier.search.acronyms import asked_names, names_found
 from greffier.search.amount_ask import amount_asked, amount_factor
-from greffier.search.bodies import Found, asked_kind, kind_agreement, org_candidates, subject_candidates
+from greffier.search.bodies import Found, asked_kind, kind_agreement, org_candidates, partner_factor, subject_candidates
 from greffier.search.budget_ask import budget_answer, budget_trend
+from greffier.search.calibration import calibrated
 from greffier.search.candidate import WEIGHTS, Candidate, value_key
+from greffier.search.clauses import own_clause
 from greffier.search.columns import column, previous_column, with_heading_unit
 from greffier.search.confidence import confidence, shipped_model
 from greffier.search.consistency import Template, support
+from greffier.search.date_roles import date_role_factor
 from greffier.search.evidence import (
     Token,
     Weigher,
@@ -42,6 +45,7 @@ from greffier.search.listing import answer_list
 from greffier.search.named import answer_named
 from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
+from greffier.search.subject import evidence_texts, subject_fields
 from greffier.search.understand import issuer_in_question, understand
 from greffier.search.votes import answer_vote, is_vote_question
 from greffier.search.widen import margin, widened
@@ -231,6 +235,8 @@ def _candidates(
             at = sentence.find(e.text) if e.text else -1
             if at < 0:
                 at = len(sentence) - len(e.text) if table_row else 0
+            elif not table_row:  # "Vu …, Vu la délibération du 29 juin 2021 approuvant …, Vu …": its visa
+                sentence, at = own_clause(sentence, at)
             if sentence not in sentences:
                 tokens = wg.tokens(sentence)
                 sentences[sentence] = (tokens, matches(weights, tokens))
@@ -248,6 +254,8 @@ def _candidates(
                     factor *= 0.8  # "quel jour", "à quelle date" want a day
                 if relation is not None:
                     factor *= _relation_agreement(relation, sentence[max(0, at - 30) : at])
+                if q.kind == "date":  # "Date d'affichage : …" answers no question on the meeting
+                    factor *= date_role_factor(q.text, relation, sentence, at, at + len(e.text))
                 if asked_year is not None and e.iso and int(e.iso[:4]) != asked_year:
                     if year_written:
                         continue
@@ -267,6 +275,8 @@ def _candidates(
                 factor *= year_agreement(asked_year, written)
             if e.type == "AMOUNT":
                 factor = amount_factor(factor, wg, amount_ask, e, sentence, at, table_row)
+            elif e.type == "DIRECTION":  # "en lien avec la Direction de l'Eau": a partner, not the actor
+                factor *= partner_factor(q.text, sentence[:at])
             if q.meeting:
                 factor *= MEETING_FACTORS[0] if e.doc_id in q.meeting else MEETING_FACTORS[1]
             if not table_row and in_ranges(debate.get(e.section_id, ()), e.start, e.end):
@@ -311,11 +321,14 @@ def _labelled(e: Entity, section_text: str) -> str:
     return sentence
 
 
-_UNTIL_Q = re.compile(r"jusqu'(?:à|au|en) (?:quand|quelle date|quel jour)|\b(?:expire|prend fin|se termine|échéance)")
+_UNTIL_Q = re.compile(
+    r"jusqu'(?:à|au|en) (?:quand|quelle date|quel jour)|\b(?:expire|prend fin|se termine|échéance)"
+    r"|date limite|au plus tard|avant quelle date"
+)
 _SINCE_Q = re.compile(r"depuis (?:quand|quelle date)|à (?:partir|compter) de quand")
 _UNTIL = re.compile(
     r"(?:jusqu['’]\s*(?:au|à|en)|terme\s+(?:au|le|du)|échéance\s+(?:au|le|du)|expir\w*\s+(?:le|au)|"
-    r"au plus tard (?:le|au)|prolong\w*\s+(?:jusqu['’]\s*au|au))\s*(?:1er\s*)?$",
+    r"au plus tard (?:le|au)|avant le|date limite[^.:\d]{0,40}:?|prolong\w*\s+(?:jusqu['’]\s*au|au))\s*(?:1er\s*)?$",
     re.IGNORECASE,
 )
 _SINCE = re.compile(r"(?:depuis(?:\s+le)?|à compter du|à partir du|dès le|au)\s*(?:1er\s*)?$", re.IGNORECASE)
@@ -485,6 +498,12 @@ def _names_its_body(g: Greffier, question: str, c: Candidate) -> bool:
 
 
 def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:
+    """The answer to ``question``, or an abstention with the reason and the candidates; an answer
+    too unsure for its kind (:mod:`greffier.search.calibration`) is an abstention too."""
+    return calibrated(_answer(g, question, year, issuer))
+
+
+def _answer(g: Greffier, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:
     given = issuer
     q, issuer = understand(g, question, year, issuer)
     if is_vote_question(question) and q.kind != "trend":
@@ -551,6 +570,7 @@ def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None 
         != (best.entity.value, best.entity.iso, best.entity.canonical)
     ][:3]
     row = _answer_row(best, q)
+    row |= subject_fields(_weigher(g), q, *evidence_texts(g, best))
     model = shipped_model()
     if model is not None:
         # the probability that this answer is right, fit and checked leave-one-issuer-out

@@ -18,6 +18,36 @@ from greffier.search.candidate import WEIGHTS, Candidate
 from greffier.search.evidence import Weigher, coverage, matches, proximity, span_of
 from greffier.search.question import Question
 
+# a body written as a partner of the one acting ("en lien avec la Direction de l'Eau", "avec l'appui
+# de l'ADEME", "en partenariat avec") is not who did what the question asks, unless it asks "avec qui"
+_PARTNER_BEFORE = re.compile(
+    r"(?:en\s+lien|en\s+liaison|en\s+partenariat|en\s+collaboration|en\s+concertation|de\s+concert|en\s+relation)"
+    r"\s+avec\s*(?:la|le|les|l['’])?\s*$"
+    r"|(?:avec|grâce\s+à)\s+(?:l['’]\s*appui|le\s+soutien|le\s+concours|l['’]\s*aide|l['’]\s*accompagnement)"
+    r"\s+(?:de\s+la|du|des|de\s+l['’]|d['’])\s*$"
+    r"|(?:aux\s+côtés|auprès)\s+(?:de\s+la|du|des|de\s+l['’]|d['’])\s*$",
+    re.IGNORECASE,
+)
+_ASKS_PARTNER = re.compile(
+    r"\bavec\s+(?:qui|quel|quelle|quels|quelles)\b|\bauprès\s+de\s+qu|\bpartenaire", re.IGNORECASE
+)
+PARTNER_FACTOR = 0.6
+# a question asking a person ("qui présidait la séance", "qui signe les arrêtés", "à quel agent le
+# maire a-t-il délégué …"): a body, a service or a firm never answers it
+_PERSON_ASKED = re.compile(
+    r"\bqui\s+(?:présid|preside|signe|a\s+signé|a\s+été\s+(?:élu|nommé|désigné|recruté)|est\s+(?:le|la|l['’])\s*"
+    r"(?:maire|président|présidente|adjoint|adjointe|rapporteur|secrétaire|directeur|directrice|trésorier))"
+    r"|\bquel(?:le)?\s+(?:agent|élu|élue|adjoint|adjointe|conseiller|conseillère|personne|maire|président|présidente"
+    r"|rapporteur|secrétaire|directeur|directrice|habitant|habitante)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_person(question: str) -> bool:
+    """Whether ``question`` asks for a person, which no body answers."""
+    return bool(_PERSON_ASKED.search(question.replace("’", "'")))
+
+
 ORG_WINDOW = 15  # words either side of a body that say what it does (dev)
 ORG_KIND_FACTORS = (1.2, 0.85)  # a body of the kind asked ("quelle juridiction"), of another kind (dev)
 SUBJECT_PROXIMITY = 0.5  # a direction described by the sentence, not named in it (dev)
@@ -168,9 +198,18 @@ def org_candidates(q: Question, ctx: Found) -> list[Candidate]:
                     canonical=o.canonical,
                 )
                 score = sum(w * f for w, f in zip(WEIGHTS, (retrieval, cov, own, near)))
+                score *= partner_factor(q.text, sentence[:at])
                 rounded = (round(score, 4), round(own, 4), round(near, 4))
                 out.append(Candidate(entity, h, *rounded, retrieval, cov, kinds=o.kinds))
     return out
+
+
+def partner_factor(question: str, before: str) -> float:
+    """How much a body whose preceding words are ``before`` may answer ``question``: less when it is
+    written as the partner of the one acting and the question does not ask for a partner."""
+    if _PARTNER_BEFORE.search(before[-50:]) and not _ASKS_PARTNER.search(question):
+        return PARTNER_FACTOR
+    return 1.0
 
 
 def _named_by(wg: Weigher, o: OrgMatch, asked: set[str]) -> bool:

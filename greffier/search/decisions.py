@@ -13,12 +13,13 @@ that meeting's minutes are read; otherwise the pages the search finds.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from greffier.extract.votes import outcome_of, read_vote
 from greffier.records import Vote
 from greffier.search.evidence import Weigher, coverage, question_weights
+from greffier.search.subject import subject_fields
 from greffier.search.votes import describe_vote, vote_value
 
 if TYPE_CHECKING:
@@ -35,11 +36,27 @@ BEFORE = 1500  # characters of a decision before its vote statement (the report 
 AFTER = 400  # ... and after it ("décide : - d'attribuer le nom … »")
 MIN_SCORE = 0.5  # share of the question's weighted words in the decision's text (tune votes)
 MEETING_MIN_SCORE = 0.4  # ... when the question names the meeting, whose minutes alone are read
+MERGE_GAP = 200  # characters between "à l'unanimité" and its tally for them to be one vote
 SHORT_LINE = 60  # a vote's bullet line ("• 8 voix « Contre »,"), to be joined to the next
 MIN_MARGIN = 0.08  # over the best decision with another vote
 OWN_SHARE = 0.5
 EVIDENCE = 300  # characters of a decision's vote and what follows it, shown as its evidence
 PAGES_SEARCHED = 12  # pages of the search's hits read when the question names no meeting
+# a decision voted that does not do what was asked: "décide de ne pas exonérer", "refuse la
+# demande", "émet un avis défavorable", "ne donne pas suite", "s'oppose au projet" (not "ne s'oppose pas")
+REFUSAL = re.compile(
+    r"\bd[ée]cid\w*[^.;]{0,80}?\bde\s+(?:ne\s+pas|ne\s+plus|refuser|rejeter)\b"
+    r"|(?<!ne )\brefus(?:e|ent)\b(?!\s+pas)|[ée]met\w*\s+un\s+avis\s+d[ée]favorable"
+    r"|(?<!ne )\bs['’]oppos(?:e|ent)\b(?!\s+pas)|\bne\s+donne\w*\s+pas\s+suite",
+    re.IGNORECASE,
+)
+# a question that itself asks whether something was refused or left unchanged: a decision not to do
+# it is its approval
+ASKS_REFUSAL = re.compile(
+    r"\bne\s+pas\b|\bn['’]\w+\s+pas\b|\bmaint(?:ien|enir|enu)|\brefus|\brejet|d[ée]favorable|\bgel\b|\bgeler\b",
+    re.IGNORECASE,
+)
+REFUSAL_WITHIN = 250  # characters of what a statement ending "décide :" decides, after it
 
 
 @dataclass(frozen=True)
@@ -80,13 +97,55 @@ def _statements(full: str) -> list[tuple[int, int, Vote]]:
             spans[-1] = (spans[-1][0], m.end())
         else:
             spans.append((m.start(), m.end()))
-    out = []
+    out: list[tuple[int, int, Vote]] = []
     for start, end in spans:
         vote = read_vote(full[start:end])
         if vote is None or (vote.pour is None and vote.contre is None and not vote.unanimite):
             continue
+        if out:
+            p_start, p_end, p_vote = out[-1]
+            merged = _one_vote(p_vote, full[p_start:p_end], vote, full[start:end], full[p_end:start])
+            if merged is not None:
+                out[-1] = (p_start, end, merged)
+                continue
         out.append((start, end, vote))
     return out
+
+
+def _one_vote(a: Vote, a_text: str, b: Vote, b_text: str, between: str) -> Vote | None:
+    """Two statements of one vote: "à l'unanimité" and its bare tally ("Votants : 15 Pour : 15 Contre :
+    0 Abstention : 0") written a few lines apart in one item, either first; None when they may be
+    two votes (another item's number between them, a tally that decides something itself)."""
+    if len(between) > MERGE_GAP or _ITEM_BOUND.search(between) or _NUMBERED.search(between):
+        return None
+    if a.unanimite and a.pour is None:
+        unanimous, tally, tally_text = a, b, b_text
+    else:
+        unanimous, tally, tally_text = b, a, a_text
+    if not unanimous.unanimite or unanimous.pour is not None or tally.unanimite or tally.pour is None:
+        return None
+    if tally.contre or tally.abstention or not _TALLY_ONLY.fullmatch(tally_text.strip()):
+        return None  # votes against or abstentions: no unanimity, two votes
+    return Vote(tally.pour, tally.contre, tally.abstention, True, tally.votants, tally.effectif)
+
+
+# a bare tally: its labels, numbers and punctuation only ("Votants : 15 - Pour : 15 Contre : 0")
+_TALLY_ONLY = re.compile(
+    r"(?:(?:nombre\s+de\s+)?(?:votants?|pour|contre|abstentions?|suffrages\s+exprimés|exprimés|voix|vote|pr[ée]sents?"
+    r"|représentés?)|[\d\s:;,.\-–()«»\"“”])+",
+    re.IGNORECASE,
+)
+# the number of the next item of an agenda, at the start of a line ("4 – Voirie", "12. Subvention")
+_NUMBERED = re.compile(r"\n\s*(?:\d{1,3}|[IVX]{1,5})\s*[–\-.)]\s+\S")
+
+
+def _decided(statement: str, rest: str) -> str:
+    """What a vote statement decides: the statement ("…, le Conseil municipal décide de ne pas …"),
+    and the lines after it when it ends on a colon ("décide :" then "• de ne pas …"); not the text
+    after a statement that closes its item ("Adopté à l'unanimité."), which is the next item's."""
+    if statement.rstrip().endswith(":"):
+        return statement + rest[:REFUSAL_WITHIN]
+    return statement
 
 
 def decisions_of_text(doc_id: str, page: int, text: str, before: str = "") -> list[Decision]:
@@ -110,6 +169,8 @@ def decisions_of_text(doc_id: str, page: int, text: str, before: str = "") -> li
             outcome = {"pour": "adopted", "contre": "rejected"}.get(side or "", outcome)
         elif outcome is None and vote.pour is not None and vote.pour > (vote.contre or 0):
             outcome = "adopted"  # a majority for it, whatever words follow
+        if outcome == "adopted" and REFUSAL.search(_decided(full[start:end], after[end - start :])):
+            outcome = "refused"  # "décide … de ne pas donner suite": voted, and what was asked is not done
         out.append(Decision(doc_id, page, vote, outcome, full[start:end].strip(), full[lo:hi].strip(), after.strip()))
     return out
 
@@ -181,10 +242,14 @@ def answer_from_text(
     found = find_decisions(g, q, wg, issuer, year_window)
     if not found:
         return None
+    if ASKS_REFUSAL.search(question):  # "a-t-il décidé de ne pas augmenter …", "le maintien des taux"
+        found = [replace(d, outcome="adopted") if d.outcome == "refused" else d for d in found]
     best = found[0]
     other = next((d.score for d in found[1:] if (d.vote, d.outcome) != (best.vote, best.outcome)), 0.0)
     base = {"question": question, "kind": "vote", "years": [q.year_from, q.year_to]}
     rows = [decision_row(g, d) for d in found[:3]]
+    # how much of what the question is about the decision's own text writes (see calibration.py)
+    rows[0] |= subject_fields(wg, q, best.context, best.own)
     if (
         best.score < (MEETING_MIN_SCORE if q.meeting else MIN_SCORE)
         or best.score - other < MIN_MARGIN

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from greffier.extract.headings import fold
 from greffier.search.evidence import Weigher, coverage, question_weights
+from greffier.search.subject import subject_fields
 
 if TYPE_CHECKING:
     from greffier.api import Greffier
@@ -33,15 +34,16 @@ if TYPE_CHECKING:
 
 _PERSON_NOUNS = (
     "conseillers|conseilleres|elus|delegues|membres|representants|titulaires|suppleants|personnes|candidats"
-    "|adjoints|agents|laureats|beneficiaires"
+    "|adjoints|agents|laureats|beneficiaires|habitants|jures|administres|intervenants"
 )
 _OTHER_NOUNS = (
     "entreprises|societes|organismes|banques|etablissements|preteurs|associations|cabinets|bureaux|prestataires"
     "|attributaires|syndicats|partenaires|communes|villes|rues|voies|stations|collectivites|structures|financeurs"
+    "|ecoles|lycees|colleges|projets|equipements|batiments|sites|quartiers|lieux|hameaux|lotissements"
 )
 _LIST_QUESTION = re.compile(
     rf"\b(?:quels|quelles)\s+(?:sont\s+les\s+)?(?P<noun>{_PERSON_NOUNS}|{_OTHER_NOUNS})\b"
-    rf"|\bqui\s+sont\s+les\s+(?:\w+\s+)?(?P<noun2>{_PERSON_NOUNS})\b"
+    rf"|\bqui\s+(?:sont|etaient|seront|ont\s+ete)\s+les\s+(?:\w+\s+)?(?P<noun2>{_PERSON_NOUNS})\b"
     rf"|\bqui\s+(?:represente|representent|siege|siegent)\b.*\b(?P<noun3>titulaires|suppleants|delegues|membres)\b"
 )
 _NUMBER_WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10}
@@ -56,6 +58,7 @@ _PERSON = re.compile(
     rf"(?:(?:M\.|Mme|Monsieur|Madame|Messieurs|Mesdames)\s+)?(?:(?P<first>{_FIRST})\s+(?P<last>{_SURNAME})\b"
     rf"|(?P<last2>{_SURNAME})\s+(?P<first2>{_FIRST})\b)"
 )
+_CIVILITY = re.compile(r"^(?:(?:M|MM)\.\s*|(?:Mme|Mmes|Mlle|Monsieur|Madame|Messieurs|Mesdames)\s+)")
 _JOIN = re.compile(r"\s*(?:,|\bet\b|&)\s*")
 _STREET = r"(?:rue|avenue|venelle|impasse|chemin|allée|place|boulevard|route|quai|square|cours)"
 _LINK = r"(?:de\s+la\s+|de\s+l['’]|de\s+|du\s+|des\s+|d['’]|la\s+|le\s+|les\s+|l['’]|en\s+|sur\s+)"
@@ -69,6 +72,7 @@ _LEAD = re.compile(rf"^(?:{_STREET}\s+{_LINK}?)?{_PROPER}(?:\s+{_LINK}?{_PROPER}
 
 MIN_SCORE = 0.45  # share of the question's weighted words in the enumeration's introduction (tune lists)
 MIN_MARGIN = 0.08  # over the best other enumeration
+MIN_ITEMS = 2  # the question asks names in the plural: one name read is a list read short
 ROLE_OTHER = 0.5  # an enumeration labelled with another role than the one asked
 COUNT_OTHER = 0.7  # an enumeration with another number of names than the question states
 LABEL_SHARE = 0.3  # weight of its own words (role label, rest of its sentence) against its introduction's
@@ -173,6 +177,10 @@ def line_blocks(text: str) -> list[tuple[int, int, list[str]]]:
             if not bulleted and not body[0].isupper():
                 continue  # the previous line going on ("€uros à taux fixe …")
             value = body.partition(":")[2].strip() if ":" in body else body
+            civil = _CIVILITY.match(value)  # "M. Gurvan KERLOC'H, président de la commission"
+            if civil:
+                value = value[civil.end() :]
+                value = value[:1].upper() + value[1:]  # "Mme isabelle COSSEC-PETIT" (OCR)
             if not value:
                 continue  # a lot's label, its holder on the next line
             m = _LEAD.match(value)
@@ -181,6 +189,8 @@ def line_blocks(text: str) -> list[tuple[int, int, list[str]]]:
                 or not _name_like(_clean(m.group(0)))
                 or len(person_runs(value)[:1] and person_runs(value)[0][2]) > 1
             ):
+                if civil:
+                    items = []  # a person's line not read: the list would be read short
                 break  # no name, or a list of its own ("Membres élus : A, B, C")
             items.append(_clean(m.group(0)))
             end = offsets[j + 1]
@@ -284,7 +294,8 @@ def answer_list(
         return {**base, "answer": None, "reason": "no list of names in the passages found", "candidates": []}
     best = scored[0]
     other = next((e.score for e in scored[1:] if set(e.items) != set(best.items)), 0.0)
-    if best.score < MIN_SCORE or best.score - other < MIN_MARGIN:
+    rows[0] |= subject_fields(wg, q, best.context, best.label)
+    if best.score < MIN_SCORE or best.score - other < MIN_MARGIN or len(best.items) < MIN_ITEMS:
         return {**base, "answer": None, "reason": "no list clearly is the one asked about", "candidates": rows}
     return {**base, **rows[0], "alternatives": rows[1:]}
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from greffier.extract.headings import fold
 from greffier.search.evidence import Weigher, coverage, question_weights
+from greffier.search.subject import subject_fields
 
 if TYPE_CHECKING:
     from greffier.api import Greffier
@@ -181,6 +182,7 @@ def answer_named(
         if _key(n.name) not in seen and len(rows) < 3:
             seen.add(_key(n.name))
             rows.append(_row(g, n))
+    rows[0] |= subject_fields(wg, q, best.context, best.near)
     if best.score < MIN_SCORE or best.score - other < MIN_MARGIN:
         return {**base, "answer": None, "reason": "no name of the kind asked clearly fits", "candidates": rows}
     return {**base, **rows[0], "alternatives": rows[1:]}

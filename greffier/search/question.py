@@ -76,6 +76,10 @@ _COUNT_HEAD = re.compile(
 )
 
 
+# why, how, where, whether, and "pour quelle période" (a range: greffier answers no range)
+_OPEN_LEAD = r"\W*(?:pourquoi|comment|où|d'où|par où|est-ce qu|(?:pour|pendant|sur) quelle période)\b"
+
+
 def parse_question(text: str, latest_year: int | None = None) -> Question:
     t = text.strip()
     low = t.lower().replace("’", "'")
@@ -152,7 +156,7 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
         kind = "figure"
     elif re.match(r"\s*(?:quel(?:le)?s?|à combien|jusqu'à quel)\b", low):
         kind = "figure"  # "quel est le produit de la TEOM", "quelle distance", "quel tarif"
-    elif re.match(r"\W*(?:pourquoi|comment|où|d'où|par où|est-ce qu)\b", low) or (
+    elif re.match(_OPEN_LEAD, low) or (
         not re.search(r"\b(?:qu(?:e|oi|el|elle|els|elles)|qui|combien|quand)\b", low)
         and re.search(r"-t-(?:il|elle|ils|elles|on)\b|\w-(?:il|elle|ils|elles)\b", low)
     ):

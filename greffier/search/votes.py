@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 VOTE_QUESTION = re.compile(
     r"(?:a-t-(?:il|elle)|ont-(?:ils|elles)|a[- ]t[- ]on|est-(?:il|elle))\s+(?:été\s+)?"
     r"(?:approuv|adopt|accord|accept|vot|valid|autoris|rejet|refus|décid|acquis|retenu|attribu|prononc|fix|donn)"
-    r"|avec\s+quel\s+vote|quel\s+(?:a\s+été\s+|fut\s+|était\s+)?(?:le\s+)?(?:résultat\s+du\s+)?vote|à\s+quelle\s+majorité"
-    r"|(?:par\s+)?combien\s+de\s+voix|à\s+l'unanimité\s*\?",
+    r"|avec\s+quel\s+vote|quel\s+(?:a\s+été\s+|fut\s+|était\s+)?(?:le\s+)?(?:résultat\s+du\s+)?vote"
+    r"|(?:à|avec|par)\s+quelle\s+majorité|(?:par\s+)?combien\s+de\s+voix|à\s+l'unanimité\s*\?"
+    r"|comment\s+(?:s'est\s+réparti|s'est\s+déroulé|se\s+répartit)\s+le\s+vote|comment\b.{3,160}\bété\s+voté",
     re.IGNORECASE,
 )
 _STOP = {
@@ -39,8 +40,9 @@ _MIN_MARGIN = 0.15
 
 
 _ASKS_VOTE = re.compile(
-    r"avec\s+quel\s+vote|quel\s+(?:a\s+été\s+|fut\s+|était\s+)?(?:le\s+)?(?:résultat\s+du\s+)?vote|à\s+quelle\s+majorité"
-    r"|combien\s+de\s+voix",
+    r"avec\s+quel\s+vote|quel\s+(?:a\s+été\s+|fut\s+|était\s+)?(?:le\s+)?(?:résultat\s+du\s+)?vote"
+    r"|(?:à|avec|par)\s+quelle\s+majorité|combien\s+de\s+voix"
+    r"|comment\s+(?:s'est\s+réparti|s'est\s+déroulé|se\s+répartit)\s+le\s+vote|comment\b.{3,160}\bété\s+voté",
     re.IGNORECASE,
 )
 _ASKS_VALUE = re.compile(r"\b(?:quel(?:le)?s?|combien|quand|qui|que|quoi|où|comment|pourquoi)\b|\bqu'", re.IGNORECASE)
@@ -65,9 +67,13 @@ def _describe(d: Deliberation) -> str:
 
 def describe_vote(outcome_key: str | None, v: Vote | None) -> str:
     """A vote in words: "adopté (15 pour, 2 abstention(s))", "adopté à l'unanimité", "rejeté"."""
-    outcome = {"adopted": "adopté", "rejected": "rejeté", "postponed": "ajourné", "withdrawn": "retiré"}.get(
-        outcome_key or "", outcome_key or "sans décision écrite"
-    )
+    outcome = {
+        "adopted": "adopté",
+        "rejected": "rejeté",
+        "refused": "refusé (décision de ne pas le faire)",
+        "postponed": "ajourné",
+        "withdrawn": "retiré",
+    }.get(outcome_key or "", outcome_key or "sans décision écrite")
     if v is None:
         return outcome
     parts = [
@@ -127,6 +133,10 @@ def answer_vote(
         if from_text is not None and from_text.get("answer") is not None:
             return from_text
     from_records = _answer_from_records(g, question, year_from, year_to, issuer)
+    if from_records.get("answer") is not None and parsed is not None and wg is not None:
+        from greffier.search.subject import subject_fields
+
+        from_records |= subject_fields(wg, parsed, from_records.get("evidence") or "")
     if from_records.get("answer") is None and from_text is not None:
         return {**from_text, "candidates": from_text.get("candidates", []) + from_records.get("candidates", [])}
     return from_records
