@@ -173,18 +173,18 @@ class _Word:
     def __init__(self, text: str | None, begins_line: bool, x: int) -> None:
         self.text, self.begins_line, self.x = text, begins_line, x
 
-    def GetUTF8Text(self, level: int) -> str:  # noqa: N802 (tesserocr's names)
+    def GetUTF8Text(self, level: int) -> str:
         if self.text is None:
             raise RuntimeError("No text returned")
         return self.text
 
-    def BoundingBox(self, level: int) -> tuple[int, int, int, int]:  # noqa: N802
+    def BoundingBox(self, level: int) -> tuple[int, int, int, int]:
         return (self.x, 100, self.x + 40, 130)
 
-    def IsAtBeginningOf(self, level: int) -> bool:  # noqa: N802
+    def IsAtBeginningOf(self, level: int) -> bool:
         return self.begins_line
 
-    def Confidence(self, level: int) -> float:  # noqa: N802
+    def Confidence(self, level: int) -> float:
         return 91.0
 
 
@@ -200,10 +200,10 @@ def test_a_word_tesseract_cannot_spell_loses_only_that_word(monkeypatch: pytest.
     ]
 
     class Api:
-        def Recognize(self) -> None:  # noqa: N802
+        def Recognize(self) -> None:
             pass
 
-        def GetIterator(self) -> object:  # noqa: N802
+        def GetIterator(self) -> object:
             return object()
 
     monkeypatch.setattr(tesserocr, "iterate_level", lambda it, level: iter(words))
