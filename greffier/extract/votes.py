@@ -24,8 +24,9 @@ _VOICES = (
     (
         "pour",
         re.compile(
-            rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q}(?i:pour|favorables?)\b|[«\"“]\s*(?i:pour)\b|Pour\b|POUR\b"
-            rf"|(?i:pour)(?=\s*[,;)/–—]|\s+-\s|\s+et\s+\d))"
+            # a bare "Pour" on the count's own line: a table's figure above a row labelled "Pour …" is none
+            rf"\b{_COUNT}(?:\s*(?i:voix|votes?){_Q}(?i:pour|favorables?)\b|\s*[«\"“]\s*(?i:pour)\b"
+            rf"|[ \t]*(?:Pour|POUR)\b|\s*(?i:pour)(?=\s*[,;)/–—]|\s+-\s|\s+et\s+\d))"
         ),
     ),
     ("contre", re.compile(rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q})?(?:[«\"“]\s*)?(?i:contre)\b")),
@@ -92,8 +93,16 @@ _WORDS_AND_FIGURES = re.compile(rf"(?i)\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER
 # as an OCR reads them: "Pour ; 25", "Pour : 2S", "Contre : O"; a label after its figure ("26 POUR ;
 # 3 CONTRE") is not followed by its own figure
 _FIGURE = r"(?P<fig>\d{1,3}(?![\dOolIS])|[\dOolIS]{1,3}\b|n[ée]ant|aucune?|[-–/](?=\s|$))"
-_LABELS = (("pour", "Pour"), ("contre", "Contre"), ("abstention", r"(?:Abstentions?|Abst\.)(?:\s*\(s\))?"))
-_LABELLED = {key: re.compile(rf"(?i)\b{label}\s*[»\"”]?\s*(?P<sep>[:;=])\s*{_FIGURE}") for key, label in _LABELS}
+# a secret ballot's "« Oui » : 15 – « Non » : 2" are for and against
+_LABELS = (
+    ("pour", "(?:Pour|Oui)"),
+    ("contre", r"(?:Contre|Non(?=\s*[»\"”]?\s*:\s*\d))"),
+    ("abstention", r"(?:Abstentions?|Abst\.)(?:\s*\(s\))?"),
+)
+# a speck an OCR reads between the colon and the figure ("« Pour » : . 10")
+_LABELLED = {
+    key: re.compile(rf"(?i)\b{label}\s*[»\"”]?\s*(?P<sep>[:;=])\s*(?:[.,'‘’`·]\s+)?{_FIGURE}") for key, label in _LABELS
+}
 # a text whose first label comes before its figure ("Pour ; 25 Contre ; 0"): every label does
 _LEADS = re.compile(r"(?i)(?<!\d )(?<!\d)\b(?:Pour|Contre|Abstentions?)\s*[:;=]\s*\d")
 _OCR_DIGITS = str.maketrans("OoIlS", "00115")
@@ -165,6 +174,8 @@ _UNANIMOUS_VOICES = re.compile(
 # community's "délibération adoptée à l'unanimité") does not stand for the council's
 _DECIDING = re.compile(
     r"(?i)apr[èe]s\s+en\s+avoir\s+d[ée]lib[ée]r|apr[èe]s\s+d[ée]lib[ée]ration|il\s+est\s+proc[ée]d[ée]\s+au\s+vote"
+    # "après avoir entendu son rapporteur en son exposé et délibéré", "après avoir délibéré"
+    r"|apr[èe]s\s+avoir\s+d[ée]lib[ée]r|\bexpos[ée]\s+et\s+d[ée]lib[ée]r"
     r"|\bvote\s*:|passage\s+au\s+vote|mis\s+aux\s+voix"
 )
 
@@ -204,6 +215,8 @@ def read_vote(text: str) -> Vote | None:
             if m.group("sep") == ";" and not leads and re.search(r"\d\s?$", low[max(0, m.start() - 2) : m.start()]):
                 continue  # "26 POUR ; 3 CONTRE": the label after its figure
             counts[key] = _figure(m.group("fig"))
+            if counts[key] is None and m.group("fig") in ("l", "I") and re.match(r"[ \t]*(?:\n|$)", low[m.end() :]):
+                counts[key] = 1  # "Contre : l" ending its line: an OCR's one
             break
     m = _SEQUENCE.search(low)
     if m and counts["pour"] is None and counts["contre"] is None:
