@@ -169,3 +169,52 @@ def test_delegation_rows_with_an_ocrs_signs_are_one_record_each(tmp_path: Path) 
         "Droit de préemption urbain 2015 n°18",
         "Droit de préemption urbain 2015 n°20",
     ]
+
+
+# -- the letterhead and the meeting date as an OCR reads them ----------------------------------------
+ITEMS = (
+    "1. Budget primitif 2024\nLe Conseil Municipal, après en avoir délibéré, adopte à l'unanimité le budget primitif.\n"
+    "2. Tarifs municipaux\nLe Conseil Municipal, après en avoir délibéré, adopte à l'unanimité les tarifs.\n"
+)
+PV = "PROCES-VERBAL DU CONSEIL MUNICIPAL\n"
+APRIL_12 = "Séance du 12 avril 2023\n"
+
+
+@pytest.mark.parametrize(
+    ("head", "issuer", "date"),
+    [
+        (
+            "C O M M U N E  D E  S A I N T - F L O R E N T\n" + PV + APRIL_12,
+            "Saint-Florent",
+            "2023-04-12",
+        ),
+        ("C O M M U N E D E C O R T E\n" + PV + APRIL_12, "Corte", "2023-04-12"),
+        ("COMMUNE DE C0RTE\n" + PV + APRIL_12, "Corte", "2023-04-12"),
+        ("COMMUNE\nDE\nSAINT-FLORENT\n" + PV + APRIL_12, "Saint-Florent", "2023-04-12"),
+        ("Cità di Corti\nVille de Corte\n" + PV + APRIL_12, "Corte", "2023-04-12"),
+        ("COMMUNE DE CORTE\n" + PV + "Séance du 1°' avril 2023\n", "Corte", "2023-04-01"),
+        ("COMMUNE DE CORTE\n" + PV + "Séance du l er avril 2023\n", "Corte", "2023-04-01"),
+        ("COMMUNE DE CORTE\n" + PV + "SEANCE DU 2O AVRIL 2O23\n", "Corte", "2023-04-20"),
+        ("COMMUNE DE CORTE\n" + PV + "Séance du lundi 20 avri| 2023\n", "Corte", "2023-04-20"),
+        ("COMMUNE DE CORTE\n" + PV + "Séance du 12 dècembre 2023\n", "Corte", "2023-12-12"),
+        ("COMMUNE DE CORTE\n" + PV + "Séance du 12 décem-\nbre 2023\n", "Corte", "2023-12-12"),
+        ("COMMUNE DE CORTE\n" + PV + "Convocation du 5 avril 2023\nSéance du 1° avril 2O23\n", "Corte", "2023-04-01"),
+    ],
+)
+def test_an_ocrs_letterhead_and_date(tmp_path: Path, head: str, issuer: str, date: str) -> None:
+    doc = _parse(tmp_path, head + ITEMS).document
+    assert (doc.issuer, doc.date, doc.body) == (f"Commune de {issuer}", date, "conseil municipal")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Article 10 du code général", "Article 10 du code général"),
+        ("il y a 1 ou 2 élus en avril", "il y a 1 ou 2 élus en avril"),
+        ("PROCES-VERBAL DE LA SEANCE", "PROCES-VERBAL DE LA SEANCE"),
+    ],
+)
+def test_ordinary_text_is_left_as_it_is(text: str, kept: str) -> None:
+    from greffier.extract.ocr_forms import date_text, head_text
+
+    assert head_text(text) == kept and date_text(text) == kept
