@@ -218,3 +218,32 @@ def test_ordinary_text_is_left_as_it_is(text: str, kept: str) -> None:
     from greffier.extract.ocr_forms import date_text, head_text
 
     assert head_text(text) == kept and date_text(text) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "vote"),
+    [
+        # words cut at a line end (an OCR keeps the typesetter's hyphenation)
+        ("Pour : 20 Contre : 3 Absten-\ntions : 2", (20, 3, 2, False)),
+        ("adopté à l'unanimi-\nté des membres présents", (None, None, None, True)),
+        ("par 20 voix pour et 3 con-\ntre", (20, 3, None, False)),
+        ("par vingt-\ntrois voix pour et deux voix contre", (23, 2, None, False)),  # a number keeps its hyphen
+    ],
+)
+def test_vote_words_cut_at_a_line_end(text: str, vote: tuple) -> None:
+    from greffier.extract.votes import read_vote
+
+    v = read_vote(text)
+    assert v is not None and (v.pour, v.contre, v.abstention, v.unanimite) == vote
+
+
+def test_an_ocrs_deciding_formula_still_sets_the_vote_apart_from_the_exposes() -> None:
+    from greffier.extract.votes import decision_vote
+
+    text = (
+        "Le syndicat, par délibération adoptée à l'unanimité, a approuvé le rapport. "
+        + "Il est exposé que le projet a été étudié en commission. " * 5
+        + "Le Conseil Municipal, aprés en avoir dé-\nlibéré, par 20 voix pour et 3 contre, décide d'approuver."
+    )
+    v = decision_vote(text)
+    assert v is not None and (v.pour, v.contre, v.unanimite) == (20, 3, False)

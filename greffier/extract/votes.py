@@ -49,6 +49,8 @@ def _plain(text: str) -> str:
     """Accents off (an OCR'd 'unanimite', 'a l'unanimite'), apostrophes straight, spaces single;
     the case kept."""
     text = re.sub(r"[ \t\u00a0\u202f]+", " ", text.translate(_ACCENTS))
+    if "-\n" in text or "- \n" in text:  # a word cut at a line end: "absten-\ntions", "unanimi-\nte"
+        text = _HYPHENATED.sub(_join_cut, text)
     low = text.lower()
     for clues, pattern, word in _OCR_WORDS:  # each looked for only when a clue of it is there
         if any(c in low for c in clues):
@@ -57,6 +59,15 @@ def _plain(text: str) -> str:
     if _FIGURES.search(text):
         text = _WORDS_AND_FIGURES.sub(r"\g<figure>", text)
     return text
+
+
+_HYPHENATED = re.compile(r"([a-z])- ?\n ?([a-z]+)")
+_NUMBER_WORD = re.compile(rf"(?:{_NUMBER_WORDS})$")
+
+
+def _join_cut(m: re.Match[str]) -> str:
+    # a compound number keeps its hyphen ("vingt-\ntrois" -> "vingt-trois")
+    return f"{m.group(1)}-{m.group(2)}" if _NUMBER_WORD.match(m.group(2)) else m.group(1) + m.group(2)
 
 
 _ACCENTS = str.maketrans(
@@ -172,10 +183,17 @@ _UNANIMOUS_VOICES = re.compile(
 )
 # where a deliberation decides: the vote read there first, so that a vote the exposé quotes (the
 # community's "délibération adoptée à l'unanimité") does not stand for the council's
+def _cut(word: str) -> str:
+    """``word`` in a pattern that allows a hyphenation at a line end anywhere in it."""
+    return r"(?:-[ \t]*\n[ \t]*)?".join(re.escape(c) for c in word)
+
+
+# matched on the text with its accents off (an OCR's "aprés", "deliberé"), a word cut at a line end
 _DECIDING = re.compile(
-    r"(?i)apr[èe]s\s+en\s+avoir\s+d[ée]lib[ée]r|apr[èe]s\s+d[ée]lib[ée]ration|il\s+est\s+proc[ée]d[ée]\s+au\s+vote"
+    rf"(?i){_cut('apres')}\s+en\s+avoir\s+{_cut('deliber')}|{_cut('apres')}\s+{_cut('deliberation')}"
+    r"|il\s+est\s+procede\s+au\s+vote"
     # "après avoir entendu son rapporteur en son exposé et délibéré", "après avoir délibéré"
-    r"|apr[èe]s\s+avoir\s+d[ée]lib[ée]r|\bexpos[ée]\s+et\s+d[ée]lib[ée]r"
+    rf"|{_cut('apres')}\s+avoir\s+{_cut('deliber')}|\bexpose\s+et\s+{_cut('deliber')}"
     r"|\bvote\s*:|passage\s+au\s+vote|mis\s+aux\s+voix"
 )
 
@@ -191,7 +209,7 @@ def decision_vote(text: str) -> Vote | None:
     """The vote of an item: read from its last deciding formula on, with the 200 characters before it
     ("Le conseil, à l'unanimité, après en avoir délibéré") less the sentences that quote another
     act's vote; else from its whole text."""
-    last = max((m.start() for m in _DECIDING.finditer(text)), default=None)
+    last = max((m.start() for m in _DECIDING.finditer(text.translate(_ACCENTS))), default=None)
     if last is not None and last > 200:
         # the quoting sentences blanked, the rest (its line breaks too) kept as written
         window = re.sub(r"[^.;\n]+", lambda m: "" if _QUOTING.search(m.group(0)) else m.group(0), text[last - 200 :])
