@@ -247,3 +247,25 @@ def test_an_ocrs_deciding_formula_still_sets_the_vote_apart_from_the_exposes() -
     )
     v = decision_vote(text)
     assert v is not None and (v.pour, v.contre, v.unanimite) == (20, 3, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "vote"),
+    [
+        # a vote set as a table or a column, one label a line, as an OCR reads it
+        ("Pour 25\nContre 0\nAbstention 4", (25, 0, 4)),
+        ("Pour | 25\nContre | 0\nAbstention | 4", (25, 0, 4)),
+        ("Votants 29\nPour 25\nContre 0\nAbstentions 4", (25, 0, 4)),
+        ("Pour 25 voix\nContre 0 voix", (25, 0, None)),
+        ("VOTES POUR 25 VOTES CONTRE 0 ABSTENTIONS 4", (25, 0, 4)),
+        # a count and its label in prose, on one line or across a line break
+        ("25 pour\n4 contre", (25, 4, None)),
+        ("par 12 voix pour et 3\ncontre", (12, 3, None)),
+        ("Vote : 23 pour 4 contre 2 abstentions", (23, 4, 2)),
+    ],
+)
+def test_votes_in_columns_and_rows(text: str, vote: tuple) -> None:
+    from greffier.extract.votes import read_vote
+
+    v = read_vote(text)
+    assert v is not None and (v.pour, v.contre, v.abstention) == vote

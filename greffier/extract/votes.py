@@ -26,7 +26,8 @@ _VOICES = (
         re.compile(
             # a bare "Pour" on the count's own line: a table's figure above a row labelled "Pour …" is none
             rf"\b{_COUNT}(?:\s*(?i:voix|votes?){_Q}(?i:pour|favorables?)\b|\s*[«\"“]\s*(?i:pour)\b"
-            rf"|[ \t]*(?:Pour|POUR)\b|\s*(?i:pour)(?=\s*[,;)/–—]|\s+-\s|\s+et\s+\d))"
+            rf"|[ \t]*(?:Pour|POUR)\b|\s*(?i:pour)(?=\s*[,;)/–—]|\s+-\s|\s+et\s+\d|[ \t]*\n"
+            rf"|\s+\d{{1,3}}\s+(?i:contre|abstention)))"
         ),
     ),
     ("contre", re.compile(rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q})?(?:[«\"“]\s*)?(?i:contre)\b")),
@@ -112,7 +113,8 @@ _LABELS = (
 )
 # a speck an OCR reads between the colon and the figure ("« Pour » : . 10")
 _LABELLED = {
-    key: re.compile(rf"(?i)\b{label}\s*[»\"”]?\s*(?P<sep>[:;=])\s*(?:[.,'‘’`·]\s+)?{_FIGURE}") for key, label in _LABELS
+    key: re.compile(rf"(?i)\b{label}\s*[»\"”]?\s*(?P<sep>[:;=|])\s*(?:[.,'‘’`·]\s+)?{_FIGURE}")
+    for key, label in _LABELS
 }
 # a text whose first label comes before its figure ("Pour ; 25 Contre ; 0"): every label does
 _LEADS = re.compile(r"(?i)(?<!\d )(?<!\d)\b(?:Pour|Contre|Abstentions?)\s*[:;=]\s*\d")
@@ -138,7 +140,7 @@ _LABEL_BEFORE_LEADING = re.compile(
 )
 # the labels and their figures in a row, without colons: "POUR 29 CONTRE 0 ABSTENTION 0", "Pour 22 - Contre 5 - Abst. 2"
 _SEQUENCE = re.compile(
-    r"(?i)(?<!\d)(?<!\d\s)\bPour\s*[:=]?\s*(\d{1,3})\W{0,4}Contre\s*[:=]?\s*(\d{1,3})"
+    r"(?i)(?<!\d)(?<!\d[ \t])\bPour\s*[:=]?\s*(\d{1,3})\W{0,4}Contre\s*[:=]?\s*(\d{1,3})"
     r"(?:\W{0,4}(?:Abstentions?|Abst\.?)(?:\s*\(s\))?\s*[:=]?\s*(\d{1,3}))?\b"
 )
 # a table of the vote: the labels in a row, the figures in the next ("Votants Pour Contre Abstention
@@ -153,10 +155,15 @@ _AGAINST = re.compile(
 )
 
 
+_OWN_FIGURE = re.compile(r"[ \t»\"”]*[:|=]?[ \t]*\d")
 # a cheap look for a label followed by its figure (no lookbehinds) before the run is looked for
 _RUN_HINT = re.compile(r"(?i)(?:pour|contre|abstentions?|votants)\s*[:=;]?\s*\d")
-_PAIR = rf"({_TABLE_LABEL})\s*[:=;]?\s*(\d{{1,3}})(?![\d,.]\d)"
-_RUN = re.compile(rf"(?i)(?<!\d)(?<!\d\s)\b(?:{_TABLE_LABEL}\s*[:=;]?\s*\d{{1,3}}(?![\d,.]\d)[^\w\n]{{0,4}}){{2,}}")
+_PAIR = rf"({_TABLE_LABEL})\s*[:=;|]?\s*(\d{{1,3}})(?![\d,.]\d)"
+# one pair a line too ("Votants 29 / Pour 25 / Contre 0", a table's rows), "VOTES POUR 25 VOTES CONTRE 0"
+_RUN = re.compile(
+    rf"(?i)(?<!\d)(?<!\d[ \t])\b(?:(?:votes?\s+|voix\s+)?{_TABLE_LABEL}\s*[:=;|]?\s*\d{{1,3}}(?![\d,.]\d)"
+    r"[^\w\n]{0,4}\n?[^\w\n]{0,2}){2,}"
+)
 
 
 def _table_vote(text: str) -> dict[str, int] | None:
@@ -181,6 +188,8 @@ _AGAINST_NAMED = re.compile(rf"{_MEMBERS}\s*\)?\s*(?:votant|votent|vote|ayant\s+
 _UNANIMOUS_VOICES = re.compile(
     r"(?i)unanimite\b[^.\n]{0,40}?\(\s*(\d{1,3})\s+(?:voix|votants|votes)\s*\)|unanimite\s*:?\s*(\d{1,3})\s+voix\b(?!\s*contre)"
 )
+
+
 # where a deliberation decides: the vote read there first, so that a vote the exposé quotes (the
 # community's "délibération adoptée à l'unanimité") does not stand for the council's
 def _cut(word: str) -> str:
@@ -258,6 +267,8 @@ def read_vote(text: str) -> Vote | None:
     for key, pattern in _VOICES:
         if counts[key] is None and ("abstention" if key == "abstention" else key) in lowered:
             for m in pattern.finditer(low):
+                if "\n" in low[m.end(1) : m.end()] and _OWN_FIGURE.match(low, m.end()):
+                    continue  # "Pour 25\nContre 0": the next line's label has a figure of its own
                 if not (_LABEL_BEFORE_LEADING if leads else _LABEL_BEFORE).search(
                     low[max(0, m.start() - 24) : m.start()]
                 ):
