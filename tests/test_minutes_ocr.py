@@ -269,3 +269,43 @@ def test_votes_in_columns_and_rows(text: str, vote: tuple) -> None:
 
     v = read_vote(text)
     assert v is not None and (v.pour, v.contre, v.abstention) == vote
+
+
+@pytest.mark.parametrize(
+    ("text", "vote"),
+    [
+        # a misspelt label, specks and a dash glued to the figure (a hard OCR reading)
+        ("(Vote à main levée: 14 «Pour», 2\n«Absterition »), d'approuver", (14, None, 2)),
+        ("(Vote à main levée: « Pour »:, -15, |\n« Abstention » : 1), de refuser", (15, None, 1)),
+        ("Abstenlion : 3 Pour : 12", (12, None, 3)),
+        ("Pour : 27 Contre : - Abstention : 2", (27, 0, 2)),  # a dash alone is still none
+    ],
+)
+def test_hard_ocr_vote_readings(text: str, vote: tuple) -> None:
+    from greffier.extract.votes import read_vote
+
+    v = read_vote(text)
+    assert v is not None and (v.pour, v.contre, v.abstention) == vote
+
+
+FUSED_COLUMNS = """\
+DEPARTEMENT DE LOIRE-ATLANTIQUE CM 19 novembre 2013
+Canton de BOURGNEUF-EN-RETZ
+Commune de CHEMERE
+CONSEIL MUNICIPAL
+SEANCE DU 19 NOVEMBRE 2013
+| Nombre de Conseillers L'an deux mil treize, le dix-neuf novembre, à vingt |
+en exercice : 17 . [heures, le Conseil Municipal de la Commune de
+Présents : 11 . : | CHEMERE, dûment convoqué, s'est réuni en session
+Votants : 13 | ordinaire, à la Mairie, sous la présidence de Monsieur Jean-Paul LERAY, Maire.
+> DE-2013/110 - Acquisition de terrains
+Le Conseil municipal, après en avoir délibéré, décide à l'unanimité d'acquérir les terrains.
+> DE-2013/111 - Projet de cession de terrain
+Le Conseil municipal, après en avoir délibéré, décide à l'unanimité de céder le terrain.
+"""
+
+
+def test_an_attendance_column_fused_with_the_formula_names_no_issuer(tmp_path: Path) -> None:
+    # an OCR read the two columns as one: "… de la Commune de / Présents : 11 | CHEMERE, …"
+    doc = _parse(tmp_path, FUSED_COLUMNS).document
+    assert (doc.issuer, doc.date) == ("Commune de Chemere", "2013-11-19")

@@ -75,6 +75,16 @@ _NOT_A_PLACE = {
     "votre",
     "notre",
     "cette",
+    # the attendance block beside an opening formula, fused with it by an OCR reading two columns
+    # as one ("le Conseil Municipal de la Commune de / Présents : 11")
+    "presents",
+    "absents",
+    "excuses",
+    "votants",
+    "procuration",
+    "procurations",
+    "convocation",
+    "exercice",
 }
 _REGIONS = (
     "Auvergne-Rhône-Alpes",

@@ -31,7 +31,8 @@ _VOICES = (
         ),
     ),
     ("contre", re.compile(rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q})?(?:[«\"“]\s*)?(?i:contre)\b")),
-    ("abstention", re.compile(rf"\b{_COUNT}\s*(?:[«\"“]\s*)?(?i:abstentions?)\b")),
+    # "Abstention" as an OCR may spell it: "Absterition", "Abstenlion"
+    ("abstention", re.compile(rf"\b{_COUNT}\s*(?:[«\"“]\s*)?(?i:abst[a-z]{{4,7}}ns?)\b")),
 )
 
 
@@ -109,11 +110,11 @@ _FIGURE = r"(?P<fig>\d{1,3}(?![\dOolIS])|[\dOolIS]{1,3}\b|n[ée]ant|aucune?|[-�
 _LABELS = (
     ("pour", "(?:Pour|Oui)"),
     ("contre", r"(?:Contre|Non(?=\s*[»\"”]?\s*:\s*\d))"),
-    ("abstention", r"(?:Abstentions?|Abst\.)(?:\s*\(s\))?"),
+    ("abstention", r"(?:Abst[a-z]{4,7}ns?|Abst\.)(?:\s*\(s\))?"),
 )
 # a speck an OCR reads between the colon and the figure ("« Pour » : . 10")
 _LABELLED = {
-    key: re.compile(rf"(?i)\b{label}\s*[»\"”]?\s*(?P<sep>[:;=|])\s*(?:[.,'‘’`·]\s+)?{_FIGURE}")
+    key: re.compile(rf"(?i)\b{label}\s*[»\"”]?\s*(?P<sep>[:;=|])\s*(?:[.,'‘’`·]\s*)?(?:[-–](?=\d))?{_FIGURE}")
     for key, label in _LABELS
 }
 # a text whose first label comes before its figure ("Pour ; 25 Contre ; 0"): every label does
@@ -265,7 +266,7 @@ def read_vote(text: str) -> Vote | None:
         counts["pour"], counts["contre"] = _count(m.group(1)), _count(m.group(2))
     # "par 12 voix pour, 2 contre et 3 abstentions", "Vote : 9 voix pour", "quinze voix pour"
     for key, pattern in _VOICES:
-        if counts[key] is None and ("abstention" if key == "abstention" else key) in lowered:
+        if counts[key] is None and ("abst" if key == "abstention" else key) in lowered:
             for m in pattern.finditer(low):
                 if "\n" in low[m.end(1) : m.end()] and _OWN_FIGURE.match(low, m.end()):
                     continue  # "Pour 25\nContre 0": the next line's label has a figure of its own
