@@ -29,6 +29,9 @@ def _parse(tmp_path: Path, text: str, name: str = "doc.txt"):
         ("> 2008/1 47 - Syndicat intercommunal", "2008/147 - Syndicat intercommunal"),  # a cut number
         ("> DE-2013/11 5= Fixation des périodes", "DE-2013/115 - Fixation des périodes"),  # '=' for '–'
         ("DE-2013/110 - — Acquisition de terrains", "DE-2013/110 - Acquisition de terrains"),
+        ("> 2010/117.- Délégations de pouvoirs", "2010/117 - Délégations de pouvoirs"),  # a speck
+        ("> 2010/120 - | Communauté de communes", "2010/120 - Communauté de communes"),  # a stroke
+        ("» 2 2010/125 - Affiliation volontaire", "2010/125 - Affiliation volontaire"),
         # unchanged: no number disguised, or no item
         ("DE-2013/110 – Acquisition de terrains", "DE-2013/110 – Acquisition de terrains"),
         ("n°2008/45 en date du 22 mars 2008", "n°2008/45 en date du 22 mars 2008"),
@@ -147,6 +150,7 @@ Maire dans le cadre de cette délégation.
 Date du marché Titulaire Objet du marché Montant HT
 21/05/15 = DOMAINE DE LA CHAPELLERIE (44680 CHEMERE) 1 tireuse banc de glace nomade 1 500,00 €
 03/07/15 - TOILE CONCEPT (59100 ROUBAIX) 3 cubes imprimés et 1 panneau 1 666,00 €
+28/09/10 : | LOUERAT ROGER (44320 ARTHON EN RETZ) Travaux bibliothèque : Installation VMC 875,80 €
 Information sur la délégation du maire relative au droit de préemption urbain (DPU)
 Année N° dossier Adresse du bien Section Superficie totale Préemption
 2015. 20 14 rue du Breil G 980, 986 1121 Non
@@ -163,6 +167,7 @@ def test_delegation_rows_with_an_ocrs_signs_are_one_record_each(tmp_path: Path) 
     titles = [r.title for r in records]
     assert any(t.startswith("1 tireuse banc de glace") for t in titles)
     assert any(t.startswith("3 cubes imprimés") for t in titles)
+    assert any(t.startswith("Travaux bibliothèque") for t in titles)
     dpu = sorted(t for t in titles if t.startswith("Droit de préemption"))
     assert [t.split(" – ")[0] for t in dpu] == [
         "Droit de préemption urbain 2015 n°16",

@@ -290,8 +290,9 @@ def _parts(body: list[_Line]) -> list[tuple[Section, int, int]]:
     return parts
 
 
-# a row's date, then its company (a cell's rule read by an OCR as a sign between them: "21/05/15 = DOMAINE")
-_ROW_DATE = re.compile(r"(?<![\d/])(?P<date>[0-3]?\d/[01]?\d/(?:19|20)?\d{2})\s+(?:[=|_\-–—:]{1,2}\s+)?(?=[A-ZÀ-Ý])")
+# a row's date, then its company (a cell's rule read by an OCR as signs between them: "21/05/15 = DOMAINE",
+# "22/09/10 ‘| ATAE", "28/09/10 : | LOUERAT")
+_ROW_DATE = re.compile(r"(?<![\d/])(?P<date>[0-3]?\d/[01]?\d/(?:19|20)?\d{2})\s+(?:[^\w\s]{1,3}\s*){0,2}(?=[A-ZÀ-Ý])")
 _ROW_AMOUNT = re.compile(r"(?<![\d/])(?P<value>\d{1,3}(?:[ \u00a0\u202f]\d{3})*(?:,\d{1,2})?)\s*€")
 
 

@@ -23,7 +23,8 @@ _LEAD = re.compile(rf"^[^\w\n]{{0,5}}(?:\w[^\w\n]{{1,4}})?(?={_NUMBER})")
 # a number cut by a space, then its separator read as a sign or doubled, then the title
 _CUT = re.compile(
     r"^(?P<ref>(?:[A-Z]{1,4}\s?-?\s?)?(?:19|20)\d{2}\s?/\s?\d{1,3})(?:\s(?P<more>\d{1,2}))?"
-    r"\s*(?P<sep>[-–—=~_:]+(?:\s+[-–—])?)\s*(?P<title>[A-ZÀ-Ý«\"“].*)$"
+    # the separator read with a speck ("2010/117.- "), a cell rule or a stroke before the title ("- | Communauté")
+    r"\s*(?P<sep>[.,]?[-–—=~_:]+(?:\s+[-–—_|])?)\s*[|\[_]?\s*(?P<title>[A-ZÀ-Ý«\"“].*)$"
 )
 
 
