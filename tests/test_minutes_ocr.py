@@ -32,6 +32,7 @@ def _parse(tmp_path: Path, text: str, name: str = "doc.txt"):
         ("> 2010/117.- Délégations de pouvoirs", "2010/117 - Délégations de pouvoirs"),  # a speck
         ("> 2010/120 - | Communauté de communes", "2010/120 - Communauté de communes"),  # a stroke
         ("» 2 2010/125 - Affiliation volontaire", "2010/125 - Affiliation volontaire"),
+        ("> DE-201 1/130 - Avenir du restaurant scolaire", "DE-2011/130 - Avenir du restaurant scolaire"),
         # unchanged: no number disguised, or no item
         ("DE-2013/110 – Acquisition de terrains", "DE-2013/110 – Acquisition de terrains"),
         ("n°2008/45 en date du 22 mars 2008", "n°2008/45 en date du 22 mars 2008"),

@@ -16,13 +16,13 @@ from greffier.extract.dates import MONTH_NAMES
 __all__ = ["date_text", "head_text", "item_line"]
 
 # a register number: "2010/117", "DE-2013/110", "D 2008/157"
-_NUMBER = r"(?:(?:[A-Z]{1,4}\s?-?\s?)?(?:19|20)\d{2}\s?/\s?\d)"
+_NUMBER = r"(?:(?:[A-Z]{1,4}\s?-?\s?)?(?:19|20)\d ?\d\s?/\s?\d)"  # a year cut too: "DE-201 1/130"
 # what an OCR makes of a bullet before it: signs, and at most one letter or figure of its own
 # ("> ", "» ", ". À ", ": > ", "_À ", "ÿ ", "? ", "2.", "3 ")
 _LEAD = re.compile(rf"^[^\w\n]{{0,5}}(?:\w[^\w\n]{{1,4}})?(?={_NUMBER})")
 # a number cut by a space, then its separator read as a sign or doubled, then the title
 _CUT = re.compile(
-    r"^(?P<ref>(?:[A-Z]{1,4}\s?-?\s?)?(?:19|20)\d{2}\s?/\s?\d{1,3})(?:\s(?P<more>\d{1,2}))?"
+    r"^(?P<ref>(?:[A-Z]{1,4}\s?-?\s?)?(?:19|20)\d ?\d\s?/\s?\d{1,3})(?:\s(?P<more>\d{1,2}))?"
     # the separator read with a speck ("2010/117.- "), a cell rule or a stroke before the title ("- | Communauté")
     r"\s*(?P<sep>[.,]?[-–—=~_:]+(?:\s+[-–—_|])?)\s*[|\[_]?\s*(?P<title>[A-ZÀ-Ý«\"“].*)$"
 )
@@ -39,9 +39,9 @@ def item_line(line: str) -> str:
     m = _CUT.match(rest)
     if m is None:
         return line
-    if lead.end() == 0 and m.group("more") is None and m.group("sep") in ("-", "–", "—", ":"):
+    ref = re.sub(r"(?<=\d) (?=\d)", "", m.group("ref")) + (m.group("more") or "")
+    if lead.end() == 0 and ref == m.group("ref") and m.group("sep") in ("-", "–", "—", ":"):
         return line  # nothing was disguised
-    ref = m.group("ref") + (m.group("more") or "")
     return f"{ref} - {m.group('title')}"
 
 
