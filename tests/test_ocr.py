@@ -165,3 +165,49 @@ def test_eval_ocr_prints_error_rates(tmp_path: Path) -> None:
     rows = json.loads(out.stdout)
     overall = next(r for r in rows if r["source"] == "[all]")
     assert overall["lines"] == len(_gold_lines()) and overall["cer"] < 0.03 and overall["wer"] < 0.1
+
+
+class _Word:
+    """A word of tesserocr's result iterator; text None: Tesseract found it but cannot spell it."""
+
+    def __init__(self, text: str | None, begins_line: bool, x: int) -> None:
+        self.text, self.begins_line, self.x = text, begins_line, x
+
+    def GetUTF8Text(self, level: int) -> str:
+        if self.text is None:
+            raise RuntimeError("No text returned")
+        return self.text
+
+    def BoundingBox(self, level: int) -> tuple[int, int, int, int]:
+        return (self.x, 100, self.x + 40, 130)
+
+    def IsAtBeginningOf(self, level: int) -> bool:
+        return self.begins_line
+
+    def Confidence(self, level: int) -> float:
+        return 91.0
+
+
+def test_a_word_tesseract_cannot_spell_loses_only_that_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    # tesserocr raises "No text returned" for a speck in a ruled cell: the page used to be lost
+    tesserocr = pytest.importorskip("tesserocr")
+    words = [
+        _Word("Pour", True, 0),
+        _Word("23", False, 50),
+        _Word(None, True, 0),  # the speck opens the next line
+        _Word("Contre", False, 50),
+        _Word("0", False, 100),
+    ]
+
+    class Api:
+        def Recognize(self) -> None:
+            pass
+
+        def GetIterator(self) -> object:
+            return object()
+
+    monkeypatch.setattr(tesserocr, "iterate_level", lambda it, level: iter(words))
+    engine = ocr._Engine.__new__(ocr._Engine)
+    engine.api = Api()
+    lines = engine._iterate(1.0)
+    assert [[w.text for w in ln] for ln in lines] == [["Pour", "23"], ["Contre", "0"]]

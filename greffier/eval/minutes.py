@@ -49,6 +49,12 @@ def _same_digits(gold: str | None, found: str | None) -> bool:
     return len(digits) >= 3 and digits == _ref_digits(found)
 
 
+def _vote_dict(d: Deliberation) -> dict[str, Any] | None:
+    if d.vote is None:
+        return None
+    return {k: getattr(d.vote, k) for k in ("pour", "contre", "abstention", "unanimite")}
+
+
 def _parse(job: tuple[str, str | None]) -> tuple[Document, list[Deliberation]] | str:
     from greffier.extract.pipeline import parse_file
     from greffier.extract.scan import OcrOptions
@@ -112,16 +118,20 @@ def evaluate_minutes(
             items = g.get("items") or []
             counts["items"] = len(items)
             counts["records"] = len(records)
-            missed = []
+            missed, wrong_votes = [], []
             for gi, d in align(items, records, _same_digits):
                 if d is None:
                     missed.append(gi.get("title"))
                     continue
                 counts["found"] += 1
-                counts["vote_ok"] += vote_ok(gi.get("vote"), d)
+                good = vote_ok(gi.get("vote"), d)
+                counts["vote_ok"] += good
+                if not good:
+                    wrong_votes.append({"title": gi.get("title"), "gold": gi.get("vote"), "read": _vote_dict(d)})
                 counts["amounts_ok"] += _amounts(gi.get("amounts")) == _amounts(d.amounts)
                 counts["outcome_ok"] += _OUTCOMES.get(gi.get("outcome") or "", None) == d.outcome
             row["missed"] = missed
+            row["wrong_votes"] = wrong_votes
         row.update(counts)
         details.append(row)
         keys = [(g["split"], gd.get("issuer") or "?"), (g["split"], "*"), ("all", "*")]

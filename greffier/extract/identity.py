@@ -75,6 +75,16 @@ _NOT_A_PLACE = {
     "votre",
     "notre",
     "cette",
+    # the attendance block beside an opening formula, fused with it by an OCR reading two columns
+    # as one ("le Conseil Municipal de la Commune de / Présents : 11")
+    "presents",
+    "absents",
+    "excuses",
+    "votants",
+    "procuration",
+    "procurations",
+    "convocation",
+    "exercice",
 }
 _REGIONS = (
     "Auvergne-Rhône-Alpes",
@@ -255,6 +265,19 @@ def _head_lines(first_page: str, n: int = 12) -> str:
     return "\n".join(head)
 
 
+def _foot_candidates(first_page: str, n: int = 8) -> list[Candidate]:
+    """The town hall's address a letterhead prints at the foot of the page ("HOTEL DE VILLE – 12,
+    QUAI JEAN JAURES – 29770 AUDIERNE"): read first by a text layer, last by an OCR."""
+    lines = [ln for ln in first_page.split("\n") if ln.strip() and not _STAMP_LINE.search(ln)]
+    foot = "\n".join(lines[-n:])
+    out = []
+    for m in _TOWN_HALL.finditer(foot):
+        name = re.sub(r"\s+CEDEX.*$", "", m.group("name")).strip()
+        if fold(name) not in _NOT_A_PLACE and len(name) > 2:
+            out.append(Candidate(_commune(name), m.group(0), "commune", 3.0))
+    return out
+
+
 BODY_FAMILY = {
     "conseil municipal": "commune",
     "maire": "commune",
@@ -300,7 +323,7 @@ def detect_body(first_page: str, first_pages: str) -> str | None:
 def detect_issuer(first_page: str, first_pages: str, more: str = "", body: str | None = None) -> Candidate | None:
     """The issuer: header and opening formula first; a passing mention only when nothing else."""
     head = _head_lines(first_page)
-    cands = _candidates(head, 3.0)
+    cands = _candidates(head, 3.0) + _foot_candidates(first_page)
     formula = _formula(first_pages)
     if formula:
         cands += [c for c in _candidates(first_pages[max(0, formula.start() - 400) : formula.start() + 600], 2.0)]

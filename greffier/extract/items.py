@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from greffier.extract.dates import first_date
+from greffier.extract.ocr_forms import item_line
 from greffier.records import Section
 
 _BULLET = r"^[\s•▪■◦●➢►\-–—*]*"
@@ -168,6 +169,7 @@ def _clean_title(title: str) -> str:
 
 def _start(line: str) -> tuple[str, str | None, str | None, str, str | None] | None:
     """(kind, ref, position, title, own date) when the line opens an item."""
+    line = item_line(line)  # an OCR's reading of a bulleted number
     m = _REF_START.match(line)
     if m and not re.match(r"^\s*[0-3]?\d[/.][01]?\d[/.](?:19|20)?\d{2}\b", line):  # not a date
         ref = re.sub(r"\s+", " ", m.group("ref")).strip()
@@ -288,7 +290,9 @@ def _parts(body: list[_Line]) -> list[tuple[Section, int, int]]:
     return parts
 
 
-_ROW_DATE = re.compile(r"(?<![\d/])(?P<date>[0-3]?\d/[01]?\d/(?:19|20)?\d{2})\s+(?=[A-ZÀ-Ý])")
+# a row's date, then its company (a cell's rule read by an OCR as signs between them: "21/05/15 = DOMAINE",
+# "22/09/10 ‘| ATAE", "28/09/10 : | LOUERAT")
+_ROW_DATE = re.compile(r"(?<![\d/])(?P<date>[0-3]?\d/[01]?\d/(?:19|20)?\d{2})\s+(?:[^\w\s]{1,3}\s*){0,2}(?=[A-ZÀ-Ý])")
 _ROW_AMOUNT = re.compile(r"(?<![\d/])(?P<value>\d{1,3}(?:[ \u00a0\u202f]\d{3})*(?:,\d{1,2})?)\s*€")
 
 
@@ -340,10 +344,11 @@ def _delegated_rows(item: Item, body: list[_Line]) -> list[Item]:
 # a row of the table of pre-emption declarations the mayor waived under delegation (DPU, CGCT
 # L. 2122-22 15°): year, file number, address, cadastral parcel, area, "Non"
 _PREEMPTION_ROW = re.compile(
-    r"(?<![\d/])(?P<year>(?:19|20)\d{2})\s+(?P<num>\d{1,4})\s+"
+    # an OCR's specks after the year or before the address ("2015. 20 14 rue …", "2015° 16 ‘17 rue …")
+    r"(?<![\d/])(?P<year>(?:19|20)\d{2})[.°,]?\s+(?P<num>\d{1,4})\s+[‘’'`]?"
     r"(?P<address>\d{1,4}(?:\s?(?:bis|ter))?\s+(?:rue|route|impasse|all[ée]e|avenue|chemin|place|boulevard|square|quai"
     r"|lotissement|r[ée]sidence|lieu-dit|la|le|les)\b[^€\n]{2,60}?)\s+"
-    r"(?P<parcel>[A-Z]{1,2}\s?\d{1,5}[a-z]?(?:\s*,\s*\d{1,5}[a-z]?)*)\s+\d[\d\s]{0,6}\s*(?:m²|m2)?\s*(?:Non|NON|non)\b"
+    r"(?P<parcel>(?:[A-Z]{1,2}\s?)?\d{1,5}[a-z]?(?:\s*,\s*\d{1,5}[a-z]?)*)\s+\d[\d\s]{0,6}\s*(?:m²|m2)?\s*(?:Non|NON|non)\b"
 )
 
 

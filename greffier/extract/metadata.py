@@ -12,6 +12,7 @@ from greffier.extract.headings import fold
 from greffier.extract.identity import ActesId, actes_ids, date_in_words, detect_body
 from greffier.extract.identity import detect_issuer as identify_issuer
 from greffier.extract.meeting import announced_date, mask_quoted_dates
+from greffier.extract.ocr_forms import date_text, head_text
 from greffier.extract.prefectures import raa_numbers
 
 _ISSUER_PATTERNS = [
@@ -357,8 +358,10 @@ def detect_metadata(
 ) -> Metadata:
     """``first_page_raw``/``raw_text``: the first page and the document before running headers,
     footers and stamps are removed (the letterhead and the @ctes identifier live there)."""
-    head = first_pages_text[:3000]
-    raw_head = first_page_raw if first_page_raw is not None else first_pages_text
+    # a letterhead and dates as an OCR may have read them ("C O M M U N E  D E  C0RTE", "1°' avril")
+    first_pages_text = head_text(first_pages_text)
+    head = date_text(first_pages_text[:3000])
+    raw_head = head_text(first_page_raw) if first_page_raw is not None else first_pages_text
     kind = detect_kind(head, text, filename)
     body = detect_body(raw_head, first_pages_text)
     found = identify_issuer(raw_head, first_pages_text, issuer_text or "", body)

@@ -256,13 +256,19 @@ class _Engine:
         lines: list[list[OcrWord]] = []
         it = api.GetIterator()
         level = tesserocr.RIL.WORD
+        new_line = True
         for w in tesserocr.iterate_level(it, level):
-            text = (w.GetUTF8Text(level) or "").strip()
+            new_line = new_line or w.IsAtBeginningOf(tesserocr.RIL.TEXTLINE)
+            try:
+                text = (w.GetUTF8Text(level) or "").strip()
+            except RuntimeError:  # a word found but not spelled ("No text returned": a speck in a cell)
+                continue
             box = w.BoundingBox(level)
             if not text or box is None:
                 continue
-            if not lines or w.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
+            if new_line:
                 lines.append([])
+                new_line = False
             x0, y0, x1, y1 = box
             lines[-1].append(OcrWord(text, x0 / scale, y0 / scale, x1 / scale, y1 / scale, float(w.Confidence(level))))
         return [ln for ln in lines if ln]

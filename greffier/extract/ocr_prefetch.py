@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from greffier.extract import ocr
+from greffier.extract.ink import page_ink
 from greffier.extract.limits import heartbeat
 from greffier.extract.ocr_cache import OcrCache
-from greffier.extract.pdf import ink_share, open_pdf, page_renderer
+from greffier.extract.pdf import open_pdf, page_renderer
 from greffier.extract.plausibility import ocr_reason
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def warm(job: tuple[Any, ...]) -> int:
             textpage = page.get_textpage()
             text = textpage.get_text_range().replace("\r\n", "\n")
             textpage.close()
-            share = ink_share(page) if len(text.strip()) < 600 else 0.0
+            share = page_ink(page, text)
             reason = "always" if options.mode == "always" else ocr_reason(text, share)
             if number == first and reason is None and len(text.strip()) >= 200:
                 page.close()

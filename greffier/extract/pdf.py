@@ -17,6 +17,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from greffier.errors import InputError
+from greffier.extract.ink import page_ink
 from greffier.records import Line
 
 log = logging.getLogger(__name__)
@@ -136,23 +137,6 @@ def render_page(path: Path, number: int, dpi: int) -> tuple[Any, float]:
         pdf.close()
 
 
-def ink_share(page: pdfium.PdfPage) -> float:
-    """How much of the page is ink: the share of dark pixels of a 30 dpi rendering (text drawn
-    as images or as outlines has no text layer but leaves ink; a blank page leaves none)."""
-    try:
-        bitmap = page.render(scale=30 / 72, grayscale=True)
-        raw = bytes(bitmap.buffer)
-        width, height, stride = bitmap.width, bitmap.height, bitmap.stride
-    except pdfium.PdfiumError:
-        return 0.0
-    if not width or not height:
-        return 0.0
-    import numpy as np
-
-    pixels = np.frombuffer(raw, dtype=np.uint8)[: stride * height].reshape(height, stride)[:, :width]
-    return float((pixels < 160).mean())
-
-
 def read_pdf_lines(
     path: Path, layouts: list[PageLayout] | None = None, reader: PageReader | None = None
 ) -> list[list[Line]]:
@@ -176,7 +160,7 @@ def read_pdf_lines(
             except pdfium.PdfiumError as exc:
                 raise InputError(str(path), f"page {number} cannot be read ({exc})") from exc
             if reader is not None:
-                share = ink_share(page) if len(text.strip()) < 600 else 0.0
+                share = page_ink(page, text)
                 read = reader(number, text.replace("\r\n", "\n"), share, _renderer(page), height)
                 if read is not None:
                     pages.append(read)

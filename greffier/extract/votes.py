@@ -24,12 +24,15 @@ _VOICES = (
     (
         "pour",
         re.compile(
-            rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q}(?i:pour|favorables?)\b|[«\"“]\s*(?i:pour)\b|Pour\b|POUR\b"
-            rf"|(?i:pour)(?=\s*[,;)/–—]|\s+-\s|\s+et\s+\d))"
+            # a bare "Pour" on the count's own line: a table's figure above a row labelled "Pour …" is none
+            rf"\b{_COUNT}(?:\s*(?i:voix|votes?){_Q}(?i:pour|favorables?)\b|\s*[«\"“]\s*(?i:pour)\b"
+            rf"|[ \t]*(?:Pour|POUR)\b|\s*(?i:pour)(?=\s*[,;)/–—]|\s+-\s|\s+et\s+\d|[ \t]*\n"
+            rf"|\s+\d{{1,3}}\s+(?i:contre|abstention)))"
         ),
     ),
     ("contre", re.compile(rf"\b{_COUNT}\s*(?:(?i:voix|votes?){_Q})?(?:[«\"“]\s*)?(?i:contre)\b")),
-    ("abstention", re.compile(rf"\b{_COUNT}\s*(?:[«\"“]\s*)?(?i:abstentions?)\b")),
+    # "Abstention" as an OCR may spell it: "Absterition", "Abstenlion"
+    ("abstention", re.compile(rf"\b{_COUNT}\s*(?:[«\"“]\s*)?(?i:abst[a-z]{{4,7}}ns?)\b")),
 )
 
 
@@ -48,6 +51,8 @@ def _plain(text: str) -> str:
     """Accents off (an OCR'd 'unanimite', 'a l'unanimite'), apostrophes straight, spaces single;
     the case kept."""
     text = re.sub(r"[ \t\u00a0\u202f]+", " ", text.translate(_ACCENTS))
+    if "-\n" in text or "- \n" in text:  # a word cut at a line end: "absten-\ntions", "unanimi-\nte"
+        text = _HYPHENATED.sub(_join_cut, text)
     low = text.lower()
     for clues, pattern, word in _OCR_WORDS:  # each looked for only when a clue of it is there
         if any(c in low for c in clues):
@@ -56,6 +61,15 @@ def _plain(text: str) -> str:
     if _FIGURES.search(text):
         text = _WORDS_AND_FIGURES.sub(r"\g<figure>", text)
     return text
+
+
+_HYPHENATED = re.compile(r"([a-z])- ?\n ?([a-z]+)")
+_NUMBER_WORD = re.compile(rf"(?:{_NUMBER_WORDS})$")
+
+
+def _join_cut(m: re.Match[str]) -> str:
+    # a compound number keeps its hyphen ("vingt-\ntrois" -> "vingt-trois")
+    return f"{m.group(1)}-{m.group(2)}" if _NUMBER_WORD.match(m.group(2)) else m.group(1) + m.group(2)
 
 
 _ACCENTS = str.maketrans(
@@ -92,8 +106,17 @@ _WORDS_AND_FIGURES = re.compile(rf"(?i)\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER
 # as an OCR reads them: "Pour ; 25", "Pour : 2S", "Contre : O"; a label after its figure ("26 POUR ;
 # 3 CONTRE") is not followed by its own figure
 _FIGURE = r"(?P<fig>\d{1,3}(?![\dOolIS])|[\dOolIS]{1,3}\b|n[ée]ant|aucune?|[-–/](?=\s|$))"
-_LABELS = (("pour", "Pour"), ("contre", "Contre"), ("abstention", r"(?:Abstentions?|Abst\.)(?:\s*\(s\))?"))
-_LABELLED = {key: re.compile(rf"(?i)\b{label}\s*[»\"”]?\s*(?P<sep>[:;=])\s*{_FIGURE}") for key, label in _LABELS}
+# a secret ballot's "« Oui » : 15 – « Non » : 2" are for and against
+_LABELS = (
+    ("pour", "(?:Pour|Oui)"),
+    ("contre", r"(?:Contre|Non(?=\s*[»\"”]?\s*:\s*\d))"),
+    ("abstention", r"(?:Abst[a-z]{4,7}ns?|Abst\.)(?:\s*\(s\))?"),
+)
+# a speck an OCR reads between the colon and the figure ("« Pour » : . 10")
+_LABELLED = {
+    key: re.compile(rf"(?i)\b{label}\s*[»\"”]?\s*(?P<sep>[:;=|])\s*(?:[.,'‘’`·]\s*)?(?:[-–](?=\d))?{_FIGURE}")
+    for key, label in _LABELS
+}
 # a text whose first label comes before its figure ("Pour ; 25 Contre ; 0"): every label does
 _LEADS = re.compile(r"(?i)(?<!\d )(?<!\d)\b(?:Pour|Contre|Abstentions?)\s*[:;=]\s*\d")
 _OCR_DIGITS = str.maketrans("OoIlS", "00115")
@@ -118,7 +141,7 @@ _LABEL_BEFORE_LEADING = re.compile(
 )
 # the labels and their figures in a row, without colons: "POUR 29 CONTRE 0 ABSTENTION 0", "Pour 22 - Contre 5 - Abst. 2"
 _SEQUENCE = re.compile(
-    r"(?i)(?<!\d)(?<!\d\s)\bPour\s*[:=]?\s*(\d{1,3})\W{0,4}Contre\s*[:=]?\s*(\d{1,3})"
+    r"(?i)(?<!\d)(?<!\d[ \t])\bPour\s*[:=]?\s*(\d{1,3})\W{0,4}Contre\s*[:=]?\s*(\d{1,3})"
     r"(?:\W{0,4}(?:Abstentions?|Abst\.?)(?:\s*\(s\))?\s*[:=]?\s*(\d{1,3}))?\b"
 )
 # a table of the vote: the labels in a row, the figures in the next ("Votants Pour Contre Abstention
@@ -133,10 +156,15 @@ _AGAINST = re.compile(
 )
 
 
+_OWN_FIGURE = re.compile(r"[ \t»\"”]*[:|=]?[ \t]*\d")
 # a cheap look for a label followed by its figure (no lookbehinds) before the run is looked for
 _RUN_HINT = re.compile(r"(?i)(?:pour|contre|abstentions?|votants)\s*[:=;]?\s*\d")
-_PAIR = rf"({_TABLE_LABEL})\s*[:=;]?\s*(\d{{1,3}})(?![\d,.]\d)"
-_RUN = re.compile(rf"(?i)(?<!\d)(?<!\d\s)\b(?:{_TABLE_LABEL}\s*[:=;]?\s*\d{{1,3}}(?![\d,.]\d)[^\w\n]{{0,4}}){{2,}}")
+_PAIR = rf"({_TABLE_LABEL})\s*[:=;|]?\s*(\d{{1,3}})(?![\d,.]\d)"
+# one pair a line too ("Votants 29 / Pour 25 / Contre 0", a table's rows), "VOTES POUR 25 VOTES CONTRE 0"
+_RUN = re.compile(
+    rf"(?i)(?<!\d)(?<!\d[ \t])\b(?:(?:votes?\s+|voix\s+)?{_TABLE_LABEL}\s*[:=;|]?\s*\d{{1,3}}(?![\d,.]\d)"
+    r"[^\w\n]{0,4}\n?[^\w\n]{0,2}){2,}"
+)
 
 
 def _table_vote(text: str) -> dict[str, int] | None:
@@ -161,10 +189,21 @@ _AGAINST_NAMED = re.compile(rf"{_MEMBERS}\s*\)?\s*(?:votant|votent|vote|ayant\s+
 _UNANIMOUS_VOICES = re.compile(
     r"(?i)unanimite\b[^.\n]{0,40}?\(\s*(\d{1,3})\s+(?:voix|votants|votes)\s*\)|unanimite\s*:?\s*(\d{1,3})\s+voix\b(?!\s*contre)"
 )
+
+
 # where a deliberation decides: the vote read there first, so that a vote the exposé quotes (the
 # community's "délibération adoptée à l'unanimité") does not stand for the council's
+def _cut(word: str) -> str:
+    """``word`` in a pattern that allows a hyphenation at a line end anywhere in it."""
+    return r"(?:-[ \t]*\n[ \t]*)?".join(re.escape(c) for c in word)
+
+
+# matched on the text with its accents off (an OCR's "aprés", "deliberé"), a word cut at a line end
 _DECIDING = re.compile(
-    r"(?i)apr[èe]s\s+en\s+avoir\s+d[ée]lib[ée]r|apr[èe]s\s+d[ée]lib[ée]ration|il\s+est\s+proc[ée]d[ée]\s+au\s+vote"
+    rf"(?i){_cut('apres')}\s+en\s+avoir\s+{_cut('deliber')}|{_cut('apres')}\s+{_cut('deliberation')}"
+    r"|il\s+est\s+procede\s+au\s+vote"
+    # "après avoir entendu son rapporteur en son exposé et délibéré", "après avoir délibéré"
+    rf"|{_cut('apres')}\s+avoir\s+{_cut('deliber')}|\bexpose\s+et\s+{_cut('deliber')}"
     r"|\bvote\s*:|passage\s+au\s+vote|mis\s+aux\s+voix"
 )
 
@@ -180,7 +219,7 @@ def decision_vote(text: str) -> Vote | None:
     """The vote of an item: read from its last deciding formula on, with the 200 characters before it
     ("Le conseil, à l'unanimité, après en avoir délibéré") less the sentences that quote another
     act's vote; else from its whole text."""
-    last = max((m.start() for m in _DECIDING.finditer(text)), default=None)
+    last = max((m.start() for m in _DECIDING.finditer(text.translate(_ACCENTS))), default=None)
     if last is not None and last > 200:
         # the quoting sentences blanked, the rest (its line breaks too) kept as written
         window = re.sub(r"[^.;\n]+", lambda m: "" if _QUOTING.search(m.group(0)) else m.group(0), text[last - 200 :])
@@ -204,6 +243,8 @@ def read_vote(text: str) -> Vote | None:
             if m.group("sep") == ";" and not leads and re.search(r"\d\s?$", low[max(0, m.start() - 2) : m.start()]):
                 continue  # "26 POUR ; 3 CONTRE": the label after its figure
             counts[key] = _figure(m.group("fig"))
+            if counts[key] is None and m.group("fig") in ("l", "I") and re.match(r"[ \t]*(?:\n|$)", low[m.end() :]):
+                counts[key] = 1  # "Contre : l" ending its line: an OCR's one
             break
     m = _SEQUENCE.search(low)
     if m and counts["pour"] is None and counts["contre"] is None:
@@ -225,8 +266,10 @@ def read_vote(text: str) -> Vote | None:
         counts["pour"], counts["contre"] = _count(m.group(1)), _count(m.group(2))
     # "par 12 voix pour, 2 contre et 3 abstentions", "Vote : 9 voix pour", "quinze voix pour"
     for key, pattern in _VOICES:
-        if counts[key] is None and ("abstention" if key == "abstention" else key) in lowered:
+        if counts[key] is None and ("abst" if key == "abstention" else key) in lowered:
             for m in pattern.finditer(low):
+                if "\n" in low[m.end(1) : m.end()] and _OWN_FIGURE.match(low, m.end()):
+                    continue  # "Pour 25\nContre 0": the next line's label has a figure of its own
                 if not (_LABEL_BEFORE_LEADING if leads else _LABEL_BEFORE).search(
                     low[max(0, m.start() - 24) : m.start()]
                 ):
