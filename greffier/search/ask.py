@@ -21,10 +21,10 @@ from greffier.search.acronyms import asked_names, names_found
 from greffier.search.amount_ask import amount_asked, amount_factor
 from greffier.search.bodies import Found, asked_kind, kind_agreement, org_candidates, subject_candidates
 from greffier.search.budget_ask import budget_answer, budget_trend
-from greffier.search.candidate import WEIGHTS, Candidate, value_key
+from greffier.search.candidate import WEIGHTS, Candidate
 from greffier.search.columns import column, previous_column, with_heading_unit
 from greffier.search.confidence import confidence, shipped_model
-from greffier.search.consistency import Template, support
+from greffier.search.consistency import Template
 from greffier.search.evidence import (
     Token,
     Weigher,
@@ -42,6 +42,7 @@ from greffier.search.listing import answer_list
 from greffier.search.named import answer_named
 from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
+from greffier.search.trend_years import path_year, pick_years, value_year
 from greffier.search.understand import issuer_in_question, understand
 from greffier.search.votes import answer_vote, is_vote_question
 from greffier.search.widen import margin, widened
@@ -68,16 +69,10 @@ THRESHOLDS = {
     "org": (0.65, 0.08),
 }
 # a trend's value for one year, read from that year's documents: its best TREND_CANDIDATES candidates
-# scoring TREND_FLOOR or more, each raised by TREND_CONSISTENCY x its likeness to the other years'
-# candidates (greffier/search/consistency.py); kept when it reaches TREND_YEAR_MIN and leads another
-# value by TREND_YEAR_MARGIN. Chosen on the dev and test trend questions (44): the most complete series
-# with at most 5 % wrong ones, then the fewest wrong (0.2/0.8/0.08: 8 right, 1 wrong; without
-# consistency, 0.7/0.08: 6 right, 1 wrong)
+# scoring TREND_FLOOR or more whose value is that year's (trend_years.value_year), kept by
+# trend_years.pick_years. Chosen on the dev and test trend questions (44)
 TREND_FLOOR = 0.3
 TREND_CANDIDATES = 6
-TREND_CONSISTENCY = 0.2
-TREND_YEAR_MIN = 0.8
-TREND_YEAR_MARGIN = 0.08
 # a year's value from the next year's minutes that names no year is most often that next year's own
 # ("Coopérative scolaire 2000 €" in the 2020 subsidies table, asked for 2019): it weighs 0.8 in a
 # series (dev+test and the held-out odd halves: one more right series, one fewer right year). Not in
@@ -255,7 +250,7 @@ def _candidates(
             else:
                 written = nearest_year(sentence, at, at + len(e.text))
                 if written is None and PATH_YEAR:
-                    written = _path_year(p.section_path)  # "Tarifs 2025": the section says the year
+                    written = path_year(p.section_path)  # "Tarifs 2025": the section says the year
                 if table_row and h.year is not None and previous_column(column(sentence, at)):
                     written = h.year - 1  # the BP 2024's "Pour mémoire, budget précédent" column is 2023's
                 if year_written and written != asked_year:
@@ -338,17 +333,6 @@ def _relation_agreement(relation: str, before: str) -> float:
     if (relation == "until" and until) or (relation == "since" and since):
         return agree
     return other if until or since else none
-
-
-def _path_year(path: tuple[str, ...]) -> int | None:
-    """The year a section's own heading (or its nearest ancestor's) names, when it names one."""
-    for heading in reversed(path):
-        years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", heading))
-        if len(years) == 1:
-            return int(years.pop())
-        if years:
-            return None
-    return None
 
 
 OCR_SURE = 90.0  # mean word confidence from which an OCR page is trusted like a text layer
@@ -581,51 +565,41 @@ def trend(
     if from_budget is not None:
         return from_budget
     docs = g.documents()
-    years_known = sorted({d.year for d in docs if d.year})
-    q = parsed or parse_question(what, years_known[-1] if years_known else None)
+    q = parsed or parse_question(what, max((d.year for d in docs if d.year), default=None))
+    # the years of the documents asked about: the issuer's own, else all
+    own = [d for d in docs if d.year and (issuer is None or d.issuer == issuer)]
+    years_known = sorted({d.year for d in own or docs if d.year})
     lo = year_from or q.year_from or (years_known[0] if years_known else None)
     hi = year_to or q.year_to or (years_known[-1] if years_known else None)
     if lo is None or hi is None:
         return {"question": what, "kind": "trend", "series": [], "missing": [], "reason": "no document has a year"}
-    q = Question(q.text, "figure", lo, hi, q.unit, q.counted, q.terms)
+    # (the documents a question names are no bound: "la CCLO" names one of its reports, the series
+    # may be in another)
+    q = replace(q, kind="figure", year_from=lo, year_to=hi, meeting=(), scope=())
     from_table = _table_trend(g, q, issuer, lo, hi)
     if from_table is not None:
         return {"question": what, **from_table}
     from_columns = year_column_trend(g, what, q, _weigher(g), issuer, lo, hi)  # "Taux 2009 Taux 2010 …"
     if from_columns is not None:
         return from_columns
-    series: list[dict[str, Any]] = []
-    missing: list[int] = []
     wg = _weigher(g)
-    asked = {y: Question(q.text, "figure", y, y, q.unit, q.counted, q.terms) for y in range(lo, hi + 1)}
+    asked = {y: replace(q, year_from=y, year_to=y) for y in range(lo, hi + 1)}
     per_year: dict[int, list[Candidate]] = {}
     for y, yq in asked.items():
+        # a value counts for the year it is for (trend_years.value_year), never for two years
         cands = [c for c in rank(g, yq, issuer, TREND_LATER_UNDATED) if c.score >= TREND_FLOOR and c.overlap > 0]
+        texts = g.store.section_texts(sorted({c.entity.section_id for c in cands}))
+        cands = [c for c in cands if value_year(c, texts.get(c.entity.section_id, "")) == y]
         per_year[y] = cands[:TREND_CANDIDATES]
-    backing = support({y: [_template(wg, c) for c in cs] for y, cs in per_year.items()})
-    for y, cands in per_year.items():
-        yq = asked[y]
-        # each candidate's score, raised by how much it is worded like the other years' candidates
-        scored = sorted(((c.score + TREND_CONSISTENCY * s, c) for c, s in zip(cands, backing[y])), key=lambda t: -t[0])
-        if not scored:
-            missing.append(y)
-            continue
-        top, best = scored[0]
-        other = next((s for s, c in scored[1:] if value_key(c.entity) != value_key(best.entity)), 0.0)
-        if top < TREND_YEAR_MIN or top - other < TREND_YEAR_MARGIN:
-            missing.append(y)
-            continue
-        row = {"year": y, **{k: v for k, v in _answer_row(best, yq).items() if k != "year"}}
-        row["confidence"] = round(min(1.0, top), 3)
-        # another document of the same year disagreeing: show it, the more recent first
-        others = [
-            c
-            for s, c in scored[1:]
-            if c.entity.doc_id != best.entity.doc_id and c.entity.value != best.entity.value and s >= top * 0.9
-        ]
-        if others:
-            row["conflicts"] = [_answer_row(c, yq) for c in others[:2]]
+    picked = pick_years(per_year, {y: [_template(wg, c) for c in cs] for y, cs in per_year.items()})
+    series: list[dict[str, Any]] = []
+    for y, p in sorted(picked.items()):
+        row = {"year": y, **{k: v for k, v in _answer_row(p.best, asked[y]).items() if k != "year"}}
+        row["confidence"] = round(min(1.0, p.score), 3)
+        if p.rivals:  # another document of the same year disagreeing: shown, the more recent first
+            row["conflicts"] = [_answer_row(c, asked[y]) for c in p.rivals[:2]]
         series.append(row)
+    missing = [y for y in range(lo, hi + 1) if y not in picked]
     out = {"question": what, "kind": "trend", "unit": q.unit, "series": series, "missing": missing}
     if not series:
         out["reason"] = f"no value fits well enough for any year from {lo} to {hi}"
