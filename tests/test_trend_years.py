@@ -65,18 +65,44 @@ def test_section_naming_two_years_as_often_reports_on_none() -> None:
     assert reported_year("Le rapport annuel 2016 du délégataire est présenté. Rapport annuel 2016 adopté.") == 2016
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in text.replace("|", " ").split() if not w[0].isdigit())
+
+
 def test_supported_value_is_kept_and_a_tie_is_not() -> None:
-    years = {
-        2016: [cand("Judo | Subventions 2016: 700 €", "700 €", 700, 2016, score=0.44, table_row=True)],
-        2017: [cand("Judo | Subventions 2017: 700 €", "700 €", 700, 2017, score=0.43, table_row=True)],
+    rows = {
+        2016: [("Judo | Subventions 2016: 700 €", "700 €", 700.0)],
+        2017: [("Judo | Subventions 2017: 700 €", "700 €", 700.0)],
         2018: [
-            cand("Foncier (bâti) | Taux 2018: 19.38", "19.38", 19.38, 2018, score=0.45, table_row=True),
-            cand("Foncier (non bâti) | Taux 2018: 43.95", "43.95", 43.95, 2018, score=0.45, table_row=True),
+            ("Judo | Subventions 2018: 500 €", "500 €", 500.0),
+            ("Jumelage | Subventions 2018: 1000 €", "1000 €", 1000.0),
         ],
     }
-    likeness = {2016: [0.9], 2017: [0.9], 2018: [0.9, 0.9]}
-    picked = pick_years(years, likeness)
+    years = {y: [cand(s, t, v, y, score=0.44, table_row=True) for s, t, v in rs] for y, rs in rows.items()}
+    heading = frozenset({"subventions"})
+    templates = {y: [(_words(s.split(":")[0]), heading) for s, _, _ in rs] for y, rs in rows.items()}
+    picked = pick_years(years, templates)
     assert picked[2016].best.entity.value == 700 and picked[2017].best.entity.value == 700
-    assert 2018 not in picked  # two values as likely: the year is missing, never a guess
+    assert picked[2018].best.entity.value == 500  # the row worded like the other years'
+    # two values as likely (the same row in two documents): the year is missing, never a guess
+    years[2018] = [
+        cand("Judo | Subventions 2018: 500 €", "500 €", 500.0, 2018, score=0.44, table_row=True),
+        cand("Judo | Subventions 2018: 600 €", "600 €", 600.0, 2018, score=0.44, table_row=True, doc="pv"),
+    ]
+    templates[2018] = [templates[2018][0], templates[2018][0]]
+    assert 2018 not in pick_years(years, templates)
     # the same score worded like nothing else in the series: no value
-    assert pick_years({2016: years[2016]}, {2016: [0.0]}) == {}
+    assert pick_years({2016: years[2016]}, {2016: templates[2016]}) == {}
+
+
+def test_weaker_value_needs_a_kept_partner() -> None:
+    # worded like the other years' candidates, but not like any value kept for another year: the
+    # same wrong neighbour each year ("Station d'épuration ... 3 000 EH" beside the habitants served)
+    years = {
+        2014: [cand("Station d'épuration capable de traiter 3 000 EH", "3 000", 3000.0, 2014, score=0.45)],
+        2015: [cand("Station d'épuration capable de traiter 3 000 EH", "3 000", 3000.0, 2015, score=0.45)],
+    }
+    templates = {y: [(_words(cs[0].entity.sentence), frozenset({"eau"}))] for y, cs in years.items()}
+    assert set(pick_years(years, templates)) == {2014, 2015}  # each kept beside the other
+    lone = {2014: years[2014], 2015: []}
+    assert pick_years(lone, {2014: templates[2014], 2015: []}) == {}
