@@ -106,3 +106,36 @@ def test_weaker_value_needs_a_kept_partner() -> None:
     assert set(pick_years(years, templates)) == {2014, 2015}  # each kept beside the other
     lone = {2014: years[2014], 2015: []}
     assert pick_years(lone, {2014: templates[2014], 2015: []}) == {}
+
+
+def test_listed_years_of_a_series_question() -> None:
+    from greffier.search.question import parse_question
+
+    q = parse_question("Quel taux de taxe d'aménagement la commune a-t-elle fixé en 2011, puis en 2014 ?")
+    assert (q.kind, q.year_from, q.year_to, q.years) == ("trend", 2011, 2014, (2011, 2014))
+    q = parse_question("Quel était le budget primitif de l'immeuble commercial en 2009, 2012 et 2015 ?")
+    assert (q.kind, q.years) == ("trend", (2009, 2012, 2015))
+    q = parse_question("Comment le tarif a-t-il évolué (tarifs 2008, 2009, 2011, 2013) ?")
+    assert (q.year_from, q.year_to, q.years) == (2008, 2013, (2008, 2009, 2011, 2013))
+    q = parse_question("Combien d'habitants le réseau desservait-il fin 2020 et fin 2021 ?")
+    assert (q.kind, q.year_from, q.year_to) == ("trend", 2020, 2021)
+    # a range asks every year in it
+    q = parse_question("Comment a évolué le taux entre 2009 et 2015 ?")
+    assert (q.year_from, q.year_to, q.years) == (2009, 2015, ())
+    q = parse_question("Quel montant du BP 2023 au BP 2024 ?")
+    assert (q.kind, q.year_from, q.year_to) == ("trend", 2023, 2024)
+    # a series asked beside "le budget précédent": that year and the one before
+    q = parse_question("Comment les dépenses évoluent-elles entre le budget précédent et le BP 2024 ?")
+    assert (q.kind, q.year_from, q.year_to) == ("trend", 2023, 2024)
+    # two years that are no list stay a single year's figure
+    q = parse_question("Quel montant la délibération de 2019 a-t-elle fixé pour 2020 ?")
+    assert q.kind == "figure" and q.years == ()
+
+
+def test_only_the_listed_years_are_answered() -> None:
+    from greffier.search.trend_years import only_years
+
+    result = {"kind": "trend", "series": [{"year": y, "value": 1.0} for y in (2009, 2010, 2012)], "missing": []}
+    out = only_years(result, (2009, 2012, 2015))
+    assert [r["year"] for r in out["series"]] == [2009, 2012] and out["missing"] == [2015]
+    assert only_years(result, ()) is result

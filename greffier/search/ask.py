@@ -42,7 +42,7 @@ from greffier.search.listing import answer_list
 from greffier.search.named import answer_named
 from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
-from greffier.search.trend_years import path_year, pick_years, value_year
+from greffier.search.trend_years import only_years, path_year, pick_years, value_year
 from greffier.search.understand import issuer_in_question, understand
 from greffier.search.votes import answer_vote, is_vote_question
 from greffier.search.widen import margin, widened
@@ -554,7 +554,20 @@ def trend(
     issuer: str | None = None,
     parsed: Question | None = None,
 ) -> dict[str, Any]:
-    """One value per year for the measured thing; missing years are listed, never filled."""
+    """One value per year for the measured thing; missing years are listed, never filled. A
+    question listing its years ("en 2009, 2012 et 2015") gets those years only."""
+    listed = parsed.years if parsed is not None else () if year_from or year_to else parse_question(what).years
+    return only_years(_trend(g, what, year_from, year_to, issuer, parsed), listed)
+
+
+def _trend(
+    g: Greffier,
+    what: str,
+    year_from: int | None,
+    year_to: int | None,
+    issuer: str | None,
+    parsed: Question | None,
+) -> dict[str, Any]:
     if issuer is None and parsed is None:
         # `greffier trend "population desservie d'Abainville"`: the issuer it names, as ask reads it
         issuer = issuer_in_question(what, g.store.issuers())[0]
@@ -583,7 +596,7 @@ def trend(
     if from_columns is not None:
         return from_columns
     wg = _weigher(g)
-    asked = {y: replace(q, year_from=y, year_to=y) for y in range(lo, hi + 1)}
+    asked = {y: replace(q, year_from=y, year_to=y, years=()) for y in q.years or range(lo, hi + 1)}
     per_year: dict[int, list[Candidate]] = {}
     for y, yq in asked.items():
         # a value counts for the year it is for (trend_years.value_year), never for two years

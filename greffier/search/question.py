@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from greffier.extract.headings import fold
+from greffier.search.asked_years import listed_years, with_previous
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Question:
     terms: str  # the words to search for (question words and years removed)
     meeting: tuple[str, ...] = ()  # the documents of the meeting the question names ("du 14 décembre 2015")
     scope: tuple[str, ...] = ()  # the only documents to search: those the question names ("à Abainville")
+    years: tuple[int, ...] = ()  # a series' years when it lists some ("en 2009, 2012 et 2015"), else all
 
     @property
     def single_year(self) -> int | None:
@@ -96,9 +98,19 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
             low,
         )
         # "pour les rentrées 2016 à 2020", "de la rentrée 2016 à la rentrée 2020"
-        or re.search(r"((?:19|20)\d{2})\s+(?:à|au|jusqu'à|jusqu'en)\s+(?:(?:la|l')\s*\w+\s+)?((?:19|20)\d{2})", low)
+        # "du BP 2023 au BP 2024", "de l'exercice 2019 à l'exercice 2021"
+        or re.search(
+            r"((?:19|20)\d{2})\s+(?:à|au|jusqu'à|jusqu'en)\s+(?:(?:la|l'|le)\s*)?(?:[^\W\d]+\s+){0,2}"
+            r"((?:19|20)\d{2})",
+            low,
+        )
     )  # "pour 2024 et 2025": both years, a series
-    if m:
+    listed = listed_years(low)  # "en 2009, 2012 et 2015": those years only
+    if listed and m is not None and len(listed) == 2 and re.match(r"(?:entre|de)\s", m.group(0)):
+        listed = ()  # "entre 2009 et 2015": a range
+    if listed:
+        year_from, year_to = listed[0], listed[-1]
+    elif m:
         year_from, year_to = int(m.group(1)), int(m.group(2))
     elif re.search(r"depuis\s+((?:19|20)\d{2})", low):
         year_from = int(re.search(r"depuis\s+((?:19|20)\d{2})", low).group(1))  # type: ignore[union-attr]
@@ -123,10 +135,14 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     trend = not asks_date and (
         bool(re.search(r"évolu|d'une année sur l'autre|au fil des ans", low))
         or m is not None
+        or bool(listed)
         or bool(re.search(r"depuis\s+(?:19|20)\d{2}", low))
     )
     if trend:
         kind = "trend"
+        previous = with_previous(low, years)  # "entre le budget précédent et le BP 2024"
+        if previous and year_from == year_to:
+            year_from, year_to = previous
     elif asks_date:
         kind = "date"
     elif re.search(
@@ -199,4 +215,5 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     terms = _QUESTION_WORDS.sub(" ", terms)
     terms = re.sub(r"[?!.,;:()«»\"]", " ", terms)
     terms = re.sub(r"\s+", " ", terms).strip()
-    return Question(text=t, kind=kind, year_from=year_from, year_to=year_to, unit=unit, counted=counted, terms=terms)
+    series_years = listed if kind == "trend" and len(listed) < (listed[-1] - listed[0] + 1 if listed else 0) else ()
+    return Question(t, kind, year_from, year_to, unit, counted, terms, years=series_years)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from greffier.search.candidate import Candidate, value_key
 from greffier.search.columns import column, previous_column
@@ -139,3 +140,18 @@ def pick_years(per_year: Mapping[int, list[Candidate]], templates: Mapping[int, 
             return out
         for y in alone:
             del out[y]
+
+
+def only_years(result: dict[str, Any], years: tuple[int, ...]) -> dict[str, Any]:
+    """A trend answer limited to the years a question lists (the others it names none of)."""
+    if not years or result.get("kind") != "trend":
+        return result
+    series = [row for row in result.get("series") or [] if row.get("year") in years]
+    found = {row["year"] for row in series}
+    missing = [y for y in years if y not in found]
+    out = {**result, "series": series, "missing": missing}
+    if "missing_years" in result:
+        out["missing_years"] = missing
+    if not series and "reason" not in out:
+        out["reason"] = f"no value fits well enough for {', '.join(str(y) for y in years)}"
+    return out
