@@ -70,3 +70,45 @@ def test_a_figure_and_the_previous_years_beside_it() -> None:
     subscribers = pair_points("rpqs", 3, text, wg, wg.weights("nombre abonnés service"), "count")
     assert [p.value for p in subscribers] == [132.0, 131.0]
     assert pair_points("rpqs", 3, text, wg, wg.weights("habitants dessert"), "EUR") == []
+
+
+# an RPQS's tables as its text layer flattens them: figures with no unit after them
+_SUBSCRIBERS = (
+    "D. Nombre d’abonnements\nNOMBRE D’ABONNES 2021 2022 Variation Abonnés domestiques 545 587 + 7,7 % Abonnés non "
+    "domestiques 0 0 / Total des abonnés 545 587 + 7,7 %\nLe nombre d’abonnés est en forte augmentation (+ 7,5 %).\n"
+)
+_REVENUES = (
+    "Recettes\nRecettes de la collectivité :\nType de recette Exercice 2020 en € Exercice 2021 en €\n"
+    "Redevance eaux usées usage domestique\n19 628,61 18 964,51\nDont abonnement 13 175,24 13 027,81\n"
+    "Total recettes de facturation 19 628,61 18 964,51\nPrime de l'Agence de l'Eau - *4 118,00\n"
+    "Total des autres recettes 0,00 4 118,00\nTotal des recettes 19 628,61 23 082,51\n"
+    "Recettes pour le compte de tiers :\nType de recette Exercice 2020 en € Exercice 2021 en €\n"
+    "Agence de l’eau – Redevance modernisation des réseaux\n2 095,25 1 927,50\nTotal des recettes 2 095,25 1 927,50\n"
+)
+
+
+def test_bare_figures_split_one_way_only() -> None:
+    from greffier.search.bare_rows import bare_rows, splits
+
+    assert splits(["8", "228", "8", "490"], 2) == [["8 228", "8 490"]]
+    assert splits(["12", "016"], 2) == []  # "016" begins no number
+    rows = bare_rows(" Variation Abonnés domestiques 545 587 + 7,7 % Volumes traités 179 179 0", 2)
+    # "179 179 0" is also three figures (a variation column): no reading
+    assert rows == [("Variation Abonnés domestiques", [("545", 545.0), ("587", 587.0)])]
+    # "*4 118,00" alone is one figure, not "4 | 118,00"
+    assert bare_rows("Prime de l'Agence de l'Eau - *4 118,00\nTotal 0,00 4 118,00", 2) == [
+        ("Total", [("0,00", 0.0), ("4 118,00", 4118.0)])
+    ]
+
+
+def test_the_row_of_bare_figures_the_question_names() -> None:
+    wg = _weigher()
+    points = points_of_text("rpqs", 4, _SUBSCRIBERS, wg, wg.weights("abonnés service assainissement"), None, "count")
+    assert [(p.year, p.value, p.unit) for p in points] == [(2021, 545.0, "count"), (2022, 587.0, "count")]
+    # the table of the collectivité's revenues, its total row, not the other totals nor the third
+    # parties' table below
+    weights = wg.weights("total recettes collectivité assainissement")
+    points = points_of_text("rpqs", 7, _REVENUES, wg, weights, None, "EUR")
+    assert [(p.year, p.value, p.unit) for p in points] == [(2020, 19628.61, "EUR"), (2021, 23082.51, "EUR")]
+    # a rate is always written with its "%": never read from bare figures
+    assert points_of_text("rpqs", 4, _SUBSCRIBERS, wg, wg.weights("abonnés"), "%", "%") == []

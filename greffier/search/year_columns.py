@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from greffier.extract.numbers import parse_number
+from greffier.search.bare_rows import bare_rows
 from greffier.search.evidence import Weigher, coverage, question_weights
 
 if TYPE_CHECKING:
@@ -32,6 +33,10 @@ MAX_LABEL = 80  # a longer stretch of text between figures is prose: the table h
 MIN_LABEL = 0.5  # share of the question's weighted words in the row's label
 MIN_MARGIN = 0.1  # over the table's next best row
 PAGES = 30  # pages of the search's hits read
+LABEL_EXTRA = 0.15  # a bare row's label: what each of its words that is not the question's costs it
+LEAD = 120  # characters before a header where its table's title is
+_LINKS = {"des", "les", "aux", "pour", "par", "sur", "dont"}
+BARE_NAMED = 0.25  # the share of the question's weight the page's row labels and titles must hold
 
 
 @dataclass(frozen=True)
@@ -91,16 +96,25 @@ def rows_after(text: str, start: int, end: int) -> list[tuple[str, list[tuple[st
 
 
 def points_of_text(
-    doc_id: str, page: int, text: str, wg: Weigher, weights: dict[str, float], unit: str | None
+    doc_id: str,
+    page: int,
+    text: str,
+    wg: Weigher,
+    weights: dict[str, float],
+    unit: str | None,
+    bare_unit: str | None = None,
 ) -> list[Point]:
-    """The points the page's year-column tables give for the row the question names."""
+    """The points the page's year-column tables give for the row the question names. ``bare_unit``:
+    the question's unit, for rows of figures written without one (see :func:`bare_points`)."""
     out: list[Point] = []
     heads = headers(text)
+    bare_heads = []
     for i, (h_start, h_end, years) in enumerate(heads):
         stop = min(heads[i + 1][0] if i + 1 < len(heads) else len(text), h_end + REGION)
         rows = [(lab, figs) for lab, figs in rows_after(text, h_end, stop) if len(figs) == len(years)]
         rows = [(lab, figs) for lab, figs in rows if unit is None or all(f[2] == unit for f in figs)]
         if not rows:
+            bare_heads.append((h_start, h_end, stop, years))
             continue
         head = text[h_start:h_end]  # "Taux 2009 Taux 2010": what all its rows measure
         scored = sorted(
@@ -109,11 +123,67 @@ def points_of_text(
         best, label, figs = scored[0]
         if best < MIN_LABEL or (len(scored) > 1 and best - scored[1][0] < MIN_MARGIN):
             continue
-        lead = text[max(0, h_start - 20) : h_start].rsplit("\n", 1)[-1]  # "Taux " before "2009"
-        evidence = re.sub(r"\s+", " ", f"{lead}{text[h_start:h_end]} … {label} {' '.join(f[0] for f in figs)}")
-        for k, (year, (raw, value, u)) in enumerate(zip(years, figs)):
-            out.append(Point(year, value, raw, u, doc_id, page, label, k == len(years) - 1, evidence))
+        out += _points(doc_id, page, text, h_start, h_end, years, label, figs)
+    if bare_heads and bare_unit != "%":  # a rate is always written with its "%"
+        out += bare_points(doc_id, page, text, wg, weights, bare_heads, bare_unit)
     return out
+
+
+def _points(
+    doc_id: str, page: int, text: str, h_start: int, h_end: int, years: list[int], label: str, figs: list
+) -> list[Point]:
+    lead = text[max(0, h_start - 20) : h_start].rsplit("\n", 1)[-1]  # "Taux " before "2009"
+    evidence = re.sub(r"\s+", " ", f"{lead}{text[h_start:h_end]} … {label} {' '.join(f[0] for f in figs)}")
+    return [
+        Point(year, value, raw, u, doc_id, page, label, k == len(years) - 1, evidence)
+        for k, (year, (raw, value, u)) in enumerate(zip(years, figs))
+    ]
+
+
+def bare_points(
+    doc_id: str,
+    page: int,
+    text: str,
+    wg: Weigher,
+    weights: dict[str, float],
+    heads: list[tuple[int, int, int, list[int]]],
+    unit: str | None,
+) -> list[Point]:
+    """The points of the one row of bare figures, among the page's tables, that names the question's
+    measure: "Total des abonnés 545 587" under "NOMBRE D'ABONNES 2021 2022", "Total des recettes
+    19 628,61 23 082,51" under "Recettes de la collectivité : … Exercice 2020 en € Exercice 2021 en €".
+    A row is named by the question's words that the page's row labels and table titles hold (the
+    others name the document: the service, the commune), each word of its label that is not the
+    question's counting against it; it must lead every row with other figures."""
+    found = []
+    for h_start, h_end, stop, years in heads:
+        head = text[h_start:h_end]
+        title = text[max(0, h_start - LEAD) : h_start]
+        u = "EUR" if "€" in head or unit == "EUR" else unit or "count"
+        for label, figs in bare_rows(text[h_end:stop], len(years)):
+            if any(v for _, v in figs):  # a row of zeros is an empty line of the table
+                found.append((title, head, label, [(t, v, u) for t, v in figs], h_start, h_end, years))
+    if not found:
+        return []
+    vocabulary = {s for f in found for t in wg.tokens(f"{f[0]} {f[1]} {f[2]}") for s in t.stems}
+    named = {s: w for s, w in weights.items() if s in vocabulary}
+    if sum(named.values()) < BARE_NAMED * sum(weights.values()):
+        return []
+
+    def score(f: tuple) -> float:
+        # every word of the label counts, the analyzer's stop words too ("Total des autres recettes")
+        words = [w for w in re.findall(r"[^\W\d_]{3,}", f[2]) if w.lower() not in _LINKS]
+        extra = sum(1 for w in words if not set(wg.stems(w)) & set(named))
+        return coverage(named, wg.tokens(f"{f[0]} {f[1]} {f[2]}")) - LABEL_EXTRA * extra
+
+    ranked = sorted(found, key=score, reverse=True)
+    best = ranked[0]
+    top = score(best)
+    other = next((score(f) for f in ranked[1:] if [x[1] for x in f[3]] != [x[1] for x in best[3]]), 0.0)
+    if top < MIN_LABEL or top - other < MIN_MARGIN:
+        return []
+    title, head, label, figs, h_start, h_end, years = best
+    return _points(doc_id, page, text, h_start, h_end, years, label, figs)
 
 
 def _pages(g: Greffier, q: Question, issuer: str | None, lo: int, hi: int) -> list[tuple[str, int]]:
@@ -182,7 +252,9 @@ def year_column_trend(
     paired: str | None = None
     for doc_id, number in _pages(g, q, issuer, lo, hi):
         text = g.store.page_text(doc_id, number) or ""
-        points = points_of_text(doc_id, number, text, wg, weights, q.unit if q.unit in ("%", "EUR") else None)
+        points = points_of_text(
+            doc_id, number, text, wg, weights, q.unit if q.unit in ("%", "EUR") else None, bare_unit=q.unit
+        )
         if doc_id in own and paired in (None, doc_id):
             pairs = pair_points(doc_id, number, text, wg, weights, q.unit)
             paired = doc_id if pairs else paired
