@@ -112,3 +112,28 @@ def test_the_row_of_bare_figures_the_question_names() -> None:
     assert [(p.year, p.value, p.unit) for p in points] == [(2020, 19628.61, "EUR"), (2021, 23082.51, "EUR")]
     # a rate is always written with its "%": never read from bare figures
     assert points_of_text("rpqs", 4, _SUBSCRIBERS, wg, wg.weights("abonnés"), "%", "%") == []
+
+
+def test_a_figure_and_last_years_in_a_report_and_the_population_it_serves() -> None:
+    from greffier.search.year_columns import pair_points
+
+    text = (
+        "C. Estimation du nombre d’habitants desservis\n"
+        "Le service public d’assainissement collectif dessert 1 419 habitants (1 411 en 2021).\n"
+    )
+    wg = _weigher()
+    weights = wg.weights("population desservie assainissement collectif")  # the question's words, not the report's
+    points = pair_points("rpqs", 4, text, wg, weights, "count", doc_year=2022)
+    assert [(p.year, p.value) for p in points] == [(2022, 1419.0), (2021, 1411.0)]
+    assert pair_points("rpqs", 4, text, wg, weights, "count", doc_year=2024) == []  # "en 2021" is no year before
+    # "combien d'abonnés": the habitants it serves are no answer
+    assert pair_points("rpqs", 4, text, wg, weights, "count", doc_year=2022, counted="abonnés") == []
+
+
+def test_prose_naming_two_years_is_no_header_of_bare_figures() -> None:
+    text = (
+        "Madame le maire propose de maintenir les taux 2015 en 2016 : Foncier (bâti) 19.38 1.000000 19.38 "
+        "1 981 000 383 918\n"
+    )
+    wg = _weigher()
+    assert points_of_text("cr", 5, text, wg, wg.weights("bases foncier bâti"), None, "EUR") == []

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from greffier.extract.headings import fold
 from greffier.extract.numbers import parse_number
 from greffier.search.bare_rows import bare_rows
 from greffier.search.evidence import Weigher, coverage, question_weights
@@ -36,6 +37,8 @@ PAGES = 30  # pages of the search's hits read
 LABEL_EXTRA = 0.15  # a bare row's label: what each of its words that is not the question's costs it
 LEAD = 120  # characters before a header where its table's title is
 _LINKS = {"des", "les", "aux", "pour", "par", "sur", "dont"}
+_UNIT_WORDS = re.compile(r"\ben\s+(?:€|euros?|m3|m³|tonnes|k€)|\([^)]{0,10}\)", re.IGNORECASE)
+_LINKED = re.compile(r"\b(?:en|pour|à|au|et|de|du|vers|puis|par rapport)\b", re.IGNORECASE)
 BARE_NAMED = 0.25  # the share of the question's weight the page's row labels and titles must hold
 
 
@@ -124,7 +127,9 @@ def points_of_text(
         if best < MIN_LABEL or (len(scored) > 1 and best - scored[1][0] < MIN_MARGIN):
             continue
         out += _points(doc_id, page, text, h_start, h_end, years, label, figs)
-    if bare_heads and bare_unit != "%":  # a rate is always written with its "%"
+    # (a rate is always written with its "%"; "les taux 2015 en 2016" is prose, no header of columns)
+    bare_heads = [h for h in bare_heads if not _LINKED.search(_UNIT_WORDS.sub(" ", text[h[0] : h[1]]))]
+    if bare_heads and bare_unit != "%":
         out += bare_points(doc_id, page, text, wg, weights, bare_heads, bare_unit)
     return out
 
@@ -209,30 +214,57 @@ _PAIR = re.compile(
 )
 
 
+# "N (M en Y-1)": a figure and the previous year's, the figure's own year the report's
+_PAIR_IN = re.compile(
+    rf"(?<![\d,])(?P<v1>{_NUM})\s*(?P<u1>[^\d()\n.;]{{0,25}}?)\s*"
+    rf"\(\s*(?P<v2>{_NUM})\s*(?P<u2>[^\d()\n.;]{{0,25}}?)\s*en\s+(?P<y2>(?:19|20)\d{{2}})\s*\)"
+)
+# the words RPQS write for what a question names otherwise ("dessert 275 habitants": the population served)
+_SYNONYMS = ((re.compile(r"\bhabitants?\b", re.IGNORECASE), "population"), (re.compile(r"\bdessert\b"), "desservie"))
+
+
+def _with_synonyms(label: str) -> str:
+    return " ".join([label, *(word for pattern, word in _SYNONYMS if pattern.search(label))])
+
+
 def _unit_of(words: str) -> str:
     return "%" if "%" in words else "EUR" if "€" in words or "euro" in words.lower() else "count"
 
 
 def pair_points(
-    doc_id: str, page: int, text: str, wg: Weigher, weights: dict[str, float], unit: str | None
+    doc_id: str,
+    page: int,
+    text: str,
+    wg: Weigher,
+    weights: dict[str, float],
+    unit: str | None,
+    doc_year: int | None = None,
+    counted: str | None = None,
 ) -> list[Point]:
     """The points of the sentence, among the page's "N au 31/12/Y (M au 31/12/Y-1)", whose words
-    hold the question's (the best one, clearly ahead of the page's others)."""
+    hold the question's (the best one, clearly ahead of the page's others); "N (M en Y-1)" in a
+    report on year ``doc_year`` = Y gives N to Y ("dessert 1 419 habitants (1 411 en 2021)")."""
     found = []
-    for m in _PAIR.finditer(text):
+    pairs = list(_PAIR.finditer(text))
+    if doc_year is not None:
+        pairs += [m for m in _PAIR_IN.finditer(text) if int(m.group("y2")) == doc_year - 1]
+    for m in pairs:
         start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
         label = text[start : m.start()] + " " + m.group("u1")
         u = _unit_of(m.group("u1"))
         if unit is not None and u != unit and not (unit == "count" and u == "count"):
             continue
-        found.append((coverage(weights, wg.tokens(label)), label.strip(), m, u))
+        if counted and fold(counted)[:5] not in fold(m.group("u1")):
+            continue  # "combien d'abonnés": not the habitants the sentence counts
+        found.append((coverage(weights, wg.tokens(_with_synonyms(label))), label.strip(), m, u))
     found.sort(key=lambda t: -t[0])
     if not found or found[0][0] < MIN_LABEL or (len(found) > 1 and found[0][0] - found[1][0] < MIN_MARGIN):
         return []
     _, label, m, u = found[0]
     evidence = re.sub(r"\s+", " ", f"{label} {text[m.start() : m.end()]}")
     out = []
-    for v, y, last in ((m.group("v1"), m.group("y1"), True), (m.group("v2"), m.group("y2"), False)):
+    y1 = m.groupdict().get("y1") or str(doc_year)
+    for v, y, last in ((m.group("v1"), y1, True), (m.group("v2"), m.group("y2"), False)):
         value = parse_number(v)
         if value is not None:
             out.append(Point(int(y), value, v, u, doc_id, page, label, last, evidence))
@@ -256,7 +288,8 @@ def year_column_trend(
             doc_id, number, text, wg, weights, q.unit if q.unit in ("%", "EUR") else None, bare_unit=q.unit
         )
         if doc_id in own and paired in (None, doc_id):
-            pairs = pair_points(doc_id, number, text, wg, weights, q.unit)
+            doc = g.store.document(doc_id)
+            pairs = pair_points(doc_id, number, text, wg, weights, q.unit, doc.year if doc else None, q.counted)
             paired = doc_id if pairs else paired
             points += pairs
         for p in points:
