@@ -598,9 +598,15 @@ def _trend(
     wg = _weigher(g)
     asked = {y: replace(q, year_from=y, year_to=y, years=()) for y in q.years or range(lo, hi + 1)}
     per_year: dict[int, list[Candidate]] = {}
+    # a later report's history ("29 530 € en 2016", a table's 2015 column): any year's documents,
+    # for the values that write their year
+    every_year = _search(g, q, None, None, issuer)
     for y, yq in asked.items():
         # a value counts for the year it is for (trend_years.value_year), never for two years
-        cands = [c for c in rank(g, yq, issuer, TREND_LATER_UNDATED) if c.score >= TREND_FLOOR and c.overlap > 0]
+        cands = rank(g, yq, issuer, TREND_LATER_UNDATED)
+        seen = {c.entity.entity_id for c in cands}
+        cands += [c for c in _verified(g, _candidates(g, yq, every_year, True)) if c.entity.entity_id not in seen]
+        cands = sorted((c for c in cands if c.score >= TREND_FLOOR and c.overlap > 0), key=lambda c: -c.score)
         texts = g.store.section_texts(sorted({c.entity.section_id for c in cands}))
         cands = [c for c in cands if value_year(c, texts.get(c.entity.section_id, "")) == y]
         per_year[y] = cands[:TREND_CANDIDATES]
