@@ -139,3 +139,21 @@ def test_only_the_listed_years_are_answered() -> None:
     out = only_years(result, (2009, 2012, 2015))
     assert [r["year"] for r in out["series"]] == [2009, 2012] and out["missing"] == [2015]
     assert only_years(result, ()) is result
+
+
+def test_a_series_over_every_year_asked_without_years() -> None:
+    from greffier.search.question import parse_question
+
+    q = parse_question("Quel tonnage de verre la CCLO a-t-elle collecté chaque année ?")
+    assert (q.kind, q.year_from, q.year_to) == ("trend", None, None)
+    assert parse_question("Combien coûte chaque année le stockage ?").kind == "figure"  # a yearly figure
+    assert parse_question("Comment le taux a-t-il varié d'année en année ?").kind == "trend"
+    # how a series is asked is no word of what it measures
+    assert "évolu" not in parse_question("Comment a évolué le nombre d'abonnés de Jons ?").terms
+
+
+def test_missing_years_of_a_question_naming_none_start_at_the_first_value() -> None:
+    from greffier.search.trend_years import since_first
+
+    result = {"kind": "trend", "series": [{"year": 2015}, {"year": 2017}], "missing": [2008, 2009, 2016, 2024]}
+    assert since_first(result)["missing"] == [2016, 2024]

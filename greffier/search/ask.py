@@ -42,7 +42,7 @@ from greffier.search.listing import answer_list
 from greffier.search.named import answer_named
 from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
-from greffier.search.trend_years import only_years, path_year, pick_years, value_year
+from greffier.search.trend_years import only_years, path_year, pick_years, since_first, value_year
 from greffier.search.understand import issuer_in_question, understand
 from greffier.search.votes import answer_vote, is_vote_question
 from greffier.search.widen import margin, widened
@@ -98,6 +98,7 @@ RELATION_FACTORS = {"until": (1.2, 0.85, 0.8), "since": (1.15, 1.0, 0.9)}
 LEAD_KINDS = ("figure", "date")
 LEAD_SCORE = 0.4
 LEAD_SHARE = 0.3
+HISTORY_YEARS = 15  # how far back a question naming no year looks in one table or report's history
 TABLE_SERIES_MIN = 0.4  # a series read from one table (tuned on the dev trend questions)
 TABLE_SERIES_MARGIN = 0.1
 _KIND_TYPES = {"figure": ("AMOUNT",), "trend": ("AMOUNT",), "date": ("DATE",), "direction": ("DIRECTION",)}
@@ -589,13 +590,18 @@ def _trend(
     # (the documents a question names are no bound: "la CCLO" names one of its reports, the series
     # may be in another)
     q = replace(q, kind="figure", year_from=lo, year_to=hi, meeting=(), scope=())
-    from_table = _table_trend(g, q, issuer, lo, hi)
+    # a question naming no year: a report's history table or chart may reach back before its documents
+    named = bool(year_from or year_to or (parsed and parsed.year_from))
+    first = lo if named else lo - HISTORY_YEARS
+    from_table = _table_trend(g, q, issuer, first, hi)
     if from_table is not None:
-        return {"question": what, **from_table}
-    from_columns = year_column_trend(g, what, q, _weigher(g), issuer, lo, hi)  # "Taux 2009 Taux 2010 …"
+        return {"question": what, **from_table} if named else since_first(from_table)
+    from_columns = year_column_trend(g, what, q, _weigher(g), issuer, first, hi)  # "Taux 2009 Taux 2010 …"
     if from_columns is not None:
-        return from_columns
+        return from_columns if named else since_first(from_columns)
     wg = _weigher(g)
+    if not named:  # a report prints the year before its own beside it
+        lo -= 1
     asked = {y: replace(q, year_from=y, year_to=y, years=()) for y in q.years or range(lo, hi + 1)}
     per_year: dict[int, list[Candidate]] = {}
     # a later report's history ("29 530 € en 2016", a table's 2015 column): any year's documents,

@@ -35,6 +35,9 @@ _QUESTION_WORDS = re.compile(
     r"|depuis|jusqu'en|dernier|dernière|montant|nombre)\b",
     re.IGNORECASE,
 )
+_SERIES_WORDS = re.compile(r"\b(?:évolu\w*|varié\w*|successi\w*|respectivement|puis)\b")
+_OVER_YEARS = re.compile(r"année après année|d'année en année|année par année|au fil des années|ces dernières années")
+_PAST = re.compile(r"\b(?:a|ont|avait|avaient|était|étaient)\b|\b(?:a|ont)-t-(?:il|elle|ils|elles)\b")
 _UNIT_HINTS = (
     ("%", r"\btaux\b|pourcentage|\bpart\b|proportion|%|dans quelle mesure|\bcouvert(?:es?|s)?\b"),
     ("m3", r"\bm3\b|m³|mètres? cubes?|\bvolume"),
@@ -136,6 +139,10 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
         bool(re.search(r"évolu|d'une année sur l'autre|au fil des ans", low))
         or m is not None
         or bool(listed)
+        # "année après année", "au fil des années"; "a-t-elle collecté chaque année" with no year
+        # (a past over several years), not "combien coûte chaque année" (a yearly figure)
+        or bool(_OVER_YEARS.search(low))
+        or (not years and "chaque année" in low and bool(_PAST.search(low)))
         or bool(re.search(r"depuis\s+(?:19|20)\d{2}", low))
     )
     if trend:
@@ -213,6 +220,8 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     terms = re.sub(r"-t-(?:il|elle|ils|elles|on)\b|-(?:il|elle|ils|elles|on|ce)\b", " ", low)
     terms = re.sub(r"\b(?:19|20)\d{2}\b", " ", terms)
     terms = _QUESTION_WORDS.sub(" ", terms)
+    if kind == "trend":  # "comment a évolué", "évoluent-elles": how a series is asked, not what it measures
+        terms = _SERIES_WORDS.sub(" ", terms)
     terms = re.sub(r"[?!.,;:()«»\"]", " ", terms)
     terms = re.sub(r"\s+", " ", terms).strip()
     series_years = listed if kind == "trend" and len(listed) < (listed[-1] - listed[0] + 1 if listed else 0) else ()

@@ -155,3 +155,16 @@ def only_years(result: dict[str, Any], years: tuple[int, ...]) -> dict[str, Any]
     if not series and "reason" not in out:
         out["reason"] = f"no value fits well enough for {', '.join(str(y) for y in years)}"
     return out
+
+
+def since_first(result: dict[str, Any]) -> dict[str, Any]:
+    """A trend answer's missing years counted from its first value on (a question naming no year
+    asked no year before it)."""
+    years = [row["year"] for row in result.get("series") or []]
+    if not years:
+        return result
+    missing = [y for y in result.get("missing") or [] if y > min(years)]
+    out = {**result, "missing": missing}
+    if "missing_years" in result:
+        out["missing_years"] = missing
+    return out

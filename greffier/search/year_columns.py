@@ -300,6 +300,8 @@ def year_column_trend(
     conflicts: dict[int, list[float]] = {}
     for year in range(lo, hi + 1):
         points = by_year.get(year, [])
+        # the issuer's own documents first: a document naming no issuer only fills a year they lack
+        points = [p for p in points if p.doc_id in own] or points
         values = {p.value for p in points}
         if len(values) > 1:  # the document where it is the year voted
             points = [p for p in points if p.last] or points
