@@ -137,3 +137,26 @@ def test_prose_naming_two_years_is_no_header_of_bare_figures() -> None:
     )
     wg = _weigher()
     assert points_of_text("cr", 5, text, wg, wg.weights("bases foncier bâti"), None, "EUR") == []
+
+
+_CHART = (
+    "Nombre d’abonnés et population desservie\nNombre total d’abonnés en 2021 185 abonnés\n"
+    "1 Est ici considérée comme un habitant desservi toute personne domiciliée dans une zone où elle peut être "
+    "raccordée. 187 192 193 195 195 188 191 185\n0\n50\n100\n150\n200\n250\n"
+    "2014 2015 2016 2017 2018 2019 2020 2021 Année\nNombre d'abonnés\n"
+)
+
+
+def test_a_bar_chart_flattened_above_its_year_axis() -> None:
+    from greffier.search.bare_rows import chart_rows
+
+    ((_, _, years, figures),) = chart_rows(_CHART)
+    assert years == list(range(2014, 2022)) and [v for _, v in figures] == [187, 192, 193, 195, 195, 188, 191, 185]
+    # no value axis between the figures and the years: a table's row, not a chart
+    assert chart_rows("Abonnés 187 192 193\n2019 2020 2021\n") == []
+    wg = _weigher()
+    points = points_of_text("rpqs", 3, _CHART, wg, wg.weights("nombre abonnés assainissement"), None, "count")
+    assert [(p.year, p.value) for p in points][:2] == [(2014, 187.0), (2015, 192.0)] and len(points) == 8
+    # the chart counts abonnés: no volume in m3, no sum in euros
+    assert points_of_text("rpqs", 3, _CHART, wg, wg.weights("volume facturé abonnés"), None, "m3") == []
+    assert points_of_text("rpqs", 3, _CHART, wg, wg.weights("recettes abonnés"), "EUR", "EUR") == []

@@ -66,3 +66,47 @@ def bare_rows(region: str, n: int) -> list[tuple[str, list[tuple[str, float]]]]:
         if all(v is not None for _, v in figures):
             rows.append((label, [(t, float(v)) for t, v in figures if v is not None]))
     return rows
+
+
+# a chart's year axis: three consecutive years or more on one line ("2014 2015 2016 … 2021")
+_AXIS = re.compile(r"(?<![\d,])(?:19|20)\d{2}(?:[ \t]+(?:19|20)\d{2}){2,}(?![\d,])")
+_LABELS = re.compile(r"(?:\d+(?:,\d+)?[ \t\n]+)*\d+(?:,\d+)?[ \t]*$")
+MIN_TICKS = 2
+
+
+def chart_rows(text: str) -> list[tuple[int, int, list[int], list[tuple[str, float]]]]:
+    """The bar charts of a page as its text layer flattens them: the data labels, then the value
+    axis' ticks one per line, then the year axis (an RPQS's "Nombre d'abonnés" by year):
+
+        … raccordée. 187 192 193 195 195 188 191 185
+        0
+        50
+        …
+        2014 2015 2016 2017 2018 2019 2020 2021 Année
+
+    Each chart as (start of its labels, end of its year axis, years, figures), the labels read as
+    one figure per year when they split so in one way only (see :func:`splits`)."""
+    out = []
+    for axis in _AXIS.finditer(text):
+        years = [int(y) for y in axis.group(0).split()]
+        if any(b != a + 1 for a, b in zip(years, years[1:])):
+            continue
+        at, ticks = axis.start(), 0
+        while True:  # the value axis' ticks, one per line, above the year axis
+            m = re.search(r"\n[ \t]*\d+(?:,\d+)?[ \t]*\n?$", text[:at])
+            if not m:
+                break
+            at, ticks = m.start(), ticks + 1
+        if ticks < MIN_TICKS:
+            continue
+        m = _LABELS.search(text[:at])
+        if not m:
+            continue
+        groups = m.group(0).split()
+        cuts = [c for c in splits(groups, len(years)) if _alike(c)]
+        if len(cuts) != 1 or any(_alike(c) for c in splits(groups, len(years) + 1)):
+            continue
+        figures = [(t, parse_number(t)) for t in cuts[0]]
+        if all(v is not None for _, v in figures):
+            out.append((m.start(), axis.end(), years, [(t, float(v)) for t, v in figures if v is not None]))
+    return out

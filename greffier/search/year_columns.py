@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from greffier.extract.headings import fold
 from greffier.extract.numbers import parse_number
-from greffier.search.bare_rows import bare_rows
+from greffier.search.bare_rows import bare_rows, chart_rows
 from greffier.search.evidence import Weigher, coverage, question_weights
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ PAGES = 30  # pages of the search's hits read
 LABEL_EXTRA = 0.15  # a bare row's label: what each of its words that is not the question's costs it
 LEAD = 120  # characters before a header where its table's title is
 _LINKS = {"des", "les", "aux", "pour", "par", "sur", "dont"}
+_AXIS_WORDS = re.compile(r"\b(?:années?|exercices?)\b", re.IGNORECASE)
+CAPTION = 60  # characters after a chart's year axis where its caption is
 _UNIT_WORDS = re.compile(r"\ben\s+(?:€|euros?|m3|m³|tonnes|k€)|\([^)]{0,10}\)", re.IGNORECASE)
 _LINKED = re.compile(r"\b(?:en|pour|à|au|et|de|du|vers|puis|par rapport)\b", re.IGNORECASE)
 BARE_NAMED = 0.25  # the share of the question's weight the page's row labels and titles must hold
@@ -129,7 +131,7 @@ def points_of_text(
         out += _points(doc_id, page, text, h_start, h_end, years, label, figs)
     # (a rate is always written with its "%"; "les taux 2015 en 2016" is prose, no header of columns)
     bare_heads = [h for h in bare_heads if not _LINKED.search(_UNIT_WORDS.sub(" ", text[h[0] : h[1]]))]
-    if bare_heads and bare_unit != "%":
+    if bare_unit != "%":
         out += bare_points(doc_id, page, text, wg, weights, bare_heads, bare_unit)
     return out
 
@@ -164,10 +166,20 @@ def bare_points(
     for h_start, h_end, stop, years in heads:
         head = text[h_start:h_end]
         title = text[max(0, h_start - LEAD) : h_start]
-        u = "EUR" if "€" in head or unit == "EUR" else unit or "count"
+        u = _written_unit(f"{head} {title[-40:]}")
         for label, figs in bare_rows(text[h_end:stop], len(years)):
-            if any(v for _, v in figs):  # a row of zeros is an empty line of the table
-                found.append((title, head, label, [(t, v, u) for t, v in figs], h_start, h_end, years))
+            row_unit = u or _written_unit(label) or "count"
+            if any(v for _, v in figs) and row_unit == (unit or "count"):
+                # (a row of zeros is an empty line of the table; a row of another unit, another measure)
+                found.append((title, head, label, [(t, v, row_unit) for t, v in figs], h_start, h_end, years))
+    for start, end, years, figs in chart_rows(text):  # a bar chart's data labels over its year axis
+        title = text[max(0, start - LEAD) : start]
+        caption = _AXIS_WORDS.sub(" ", text[end : end + CAPTION])  # " m3\nAnnée\nVolume facturés"
+        u = _written_unit(caption) or "count"
+        axis = text[start:end].rsplit("\n", 1)[-1]
+        if u != (unit or "count"):
+            continue
+        found.append((title, axis, caption, [(t, v, u) for t, v in figs], start, end, years))
     if not found:
         return []
     vocabulary = {s for f in found for t in wg.tokens(f"{f[0]} {f[1]} {f[2]}") for s in t.stems}
@@ -181,10 +193,19 @@ def bare_points(
         extra = sum(1 for w in words if not set(wg.stems(w)) & set(named))
         return coverage(named, wg.tokens(f"{f[0]} {f[1]} {f[2]}")) - LABEL_EXTRA * extra
 
+    # the row's own label (a chart's caption) names something the question asks, not only its title
+    found = [f for f in found if any(s in named for t in wg.tokens(f[2]) for s in t.stems)]
+    if not found:
+        return []
     ranked = sorted(found, key=score, reverse=True)
     best = ranked[0]
     top = score(best)
-    other = next((score(f) for f in ranked[1:] if [x[1] for x in f[3]] != [x[1] for x in best[3]]), 0.0)
+
+    def disagree(f: tuple) -> bool:  # a row giving another figure for one of the best row's years
+        mine = dict(zip(best[6], (x[1] for x in best[3])))
+        return any(y in mine and mine[y] != x[1] for y, x in zip(f[6], f[3]))
+
+    other = next((score(f) for f in ranked[1:] if disagree(f)), 0.0)
     if top < MIN_LABEL or top - other < MIN_MARGIN:
         return []
     title, head, label, figs, h_start, h_end, years = best
@@ -221,6 +242,20 @@ _PAIR_IN = re.compile(
 )
 # the words RPQS write for what a question names otherwise ("dessert 275 habitants": the population served)
 _SYNONYMS = ((re.compile(r"\bhabitants?\b", re.IGNORECASE), "population"), (re.compile(r"\bdessert\b"), "desservie"))
+
+
+_UNIT_WRITTEN = (
+    ("EUR", re.compile(r"€|\beuros?\b|\bk€", re.IGNORECASE)),
+    ("m3", re.compile(r"\bm3\b|m³|mètres? cubes?", re.IGNORECASE)),
+    ("t", re.compile(r"\btonnes?\b|\(t\)", re.IGNORECASE)),
+    ("km", re.compile(r"\bkm\b|kilomètres?", re.IGNORECASE)),
+    ("%", re.compile(r"%")),
+)
+
+
+def _written_unit(text: str) -> str | None:
+    """The unit a header, a title or a caption writes for its figures (None: none, a count)."""
+    return next((u for u, pattern in _UNIT_WRITTEN if pattern.search(text)), None)
 
 
 def _with_synonyms(label: str) -> str:
