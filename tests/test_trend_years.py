@@ -157,3 +157,19 @@ def test_missing_years_of_a_question_naming_none_start_at_the_first_value() -> N
 
     result = {"kind": "trend", "series": [{"year": 2015}, {"year": 2017}], "missing": [2008, 2009, 2016, 2024]}
     assert since_first(result)["missing"] == [2016, 2024]
+
+
+def test_a_budget_primitif_is_not_its_decisions_modificatives() -> None:
+    from greffier.search.trend_years import other_stage, stages
+
+    asked = stages("Comment a évolué la section de fonctionnement du budget assainissement au budget primitif ?")
+    dm = cand(
+        "• Section de fonctionnement : 4 388,00 €uros",
+        "4 388,00 €",
+        4388.0,
+        2009,
+        path=("2009/151 – Budget Assainissement 2009 : Décision modificative n°3",),
+    )
+    bp = cand("• Section de fonctionnement : 166 267,37 €uros", "166 267,37 €", 166267.37, 2010, path=("Budget 2010",))
+    assert other_stage(asked, dm) and not other_stage(asked, bp)
+    assert not other_stage(set(), dm)  # a question naming no stage

@@ -42,7 +42,15 @@ from greffier.search.listing import answer_list
 from greffier.search.named import answer_named
 from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
-from greffier.search.trend_years import only_years, path_year, pick_years, since_first, value_year
+from greffier.search.trend_years import (
+    only_years,
+    other_stage,
+    path_year,
+    pick_years,
+    since_first,
+    stages,
+    value_year,
+)
 from greffier.search.understand import issuer_in_question, understand
 from greffier.search.votes import answer_vote, is_vote_question
 from greffier.search.widen import margin, widened
@@ -607,12 +615,14 @@ def _trend(
     # a later report's history ("29 530 € en 2016", a table's 2015 column): any year's documents,
     # for the values that write their year
     every_year = _search(g, q, None, None, issuer)
+    stage = stages(q.text)  # "au budget primitif": not its décisions modificatives
     for y, yq in asked.items():
         # a value counts for the year it is for (trend_years.value_year), never for two years
         cands = rank(g, yq, issuer, TREND_LATER_UNDATED)
         seen = {c.entity.entity_id for c in cands}
         cands += [c for c in _verified(g, _candidates(g, yq, every_year, True)) if c.entity.entity_id not in seen]
-        cands = sorted((c for c in cands if c.score >= TREND_FLOOR and c.overlap > 0), key=lambda c: -c.score)
+        cands = [c for c in cands if c.score >= TREND_FLOOR and c.overlap > 0 and not other_stage(stage, c)]
+        cands.sort(key=lambda c: -c.score)
         texts = g.store.section_texts(sorted({c.entity.section_id for c in cands}))
         cands = [c for c in cands if value_year(c, texts.get(c.entity.section_id, "")) == y]
         per_year[y] = cands[:TREND_CANDIDATES]

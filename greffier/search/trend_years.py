@@ -50,6 +50,29 @@ def path_year(path: tuple[str, ...] | list[str]) -> int | None:
     return None
 
 
+# the stages of a French budget year: the budget voted (BP), its amendments (DM), the supplementary
+# budget (BS), the accounts of the year gone (CA, compte de gestion)
+_STAGES = (
+    ("bp", re.compile(r"\bbudgets?\s+primitifs?\b|\bBP\b", re.IGNORECASE)),
+    ("dm", re.compile(r"\bd[ée]cisions?\s+modificatives?\b|\bDM\b", re.IGNORECASE)),
+    ("bs", re.compile(r"\bbudgets?\s+suppl[ée]mentaires?\b|\bBS\b", re.IGNORECASE)),
+    ("ca", re.compile(r"\bcomptes?\s+administratifs?\b|\bcomptes?\s+de\s+gestion\b|\bCA\b", re.IGNORECASE)),
+)
+
+
+def stages(text: str) -> set[str]:
+    return {name for name, pattern in _STAGES if pattern.search(text)}
+
+
+def other_stage(asked: set[str], c: Candidate) -> bool:
+    """Whether ``c``'s section heading names another stage of the budget than the question
+    ("Budget Assainissement 2009 : Décision modificative n°3" when the budget primitif is asked)."""
+    if not asked:
+        return False
+    own = stages(" ".join(c.hit.section_path))
+    return bool(own) and not own & asked
+
+
 def reported_year(section_text: str) -> int | None:
     """The year a section reports on, when one is named more often than any other (see above)."""
     counts: dict[int, int] = {}
