@@ -173,3 +173,21 @@ def test_a_budget_primitif_is_not_its_decisions_modificatives() -> None:
     bp = cand("• Section de fonctionnement : 166 267,37 €uros", "166 267,37 €", 166267.37, 2010, path=("Budget 2010",))
     assert other_stage(asked, dm) and not other_stage(asked, bp)
     assert not other_stage(set(), dm)  # a question naming no stage
+
+
+def test_the_same_sentence_on_another_service_is_no_rival() -> None:
+    water = "Au total, le coût pour un abonné domestique consommant 120 m3 est de 296.80 € au 1er janvier 2016."
+    sewer = (
+        "Au total, le coût pour un abonné domestique consommant 120 m3 est, pour l'assainissement, "
+        "de 367.55 € au 1er janvier 2016."
+    )
+    best = Candidate(
+        cand(sewer, "367.55 €", 367.55, 2016).entity, cand(sewer, "367.55 €", 367.55, 2016).hit, 0.90, 0.91, 0.5
+    )
+    other = Candidate(
+        cand(water, "296.80 €", 296.8, 2016).entity, cand(water, "296.80 €", 296.8, 2016).hit, 0.89, 0.81, 0.5
+    )
+    heading = frozenset({"rapport"})
+    templates = {2016: [(_words(sewer), heading), (_words(water), heading)], 2017: [(_words(sewer), heading)]}
+    years = {2016: [best, other], 2017: [cand(sewer, "367.62 €", 367.62, 2017, score=0.9)]}
+    assert pick_years(years, templates)[2016].best.entity.value == 367.55

@@ -117,6 +117,8 @@ SUPPORTED_MIN = 0.5
 SUPPORTED_LIKENESS = 0.5
 SUPPORTED_MARGIN = 0.05
 PARTNER = 0.5
+PAIR_LIKENESS = 0.5  # two sentences worded alike ...
+PAIR_GAP = 0.08  # ... one of which holds this much more of the question's words
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,13 @@ class Picked:
     template: Template
     strong: bool
     rivals: list[Candidate]  # the year's other values close behind, from other documents
+
+
+def _pair(best: Candidate, other: Candidate, a: Template, b: Template) -> bool:
+    """Whether ``other`` is worded like ``best`` but lacks some of the question's words that ``best``
+    holds: "le coût pour un abonné consommant 120 m3 est, pour l'assainissement, de 367,55 €" beside
+    the same sentence on drinking water, when the question asks the sewerage. No rival."""
+    return similarity(a, b) >= PAIR_LIKENESS and best.overlap >= other.overlap + PAIR_GAP
 
 
 def _partner(year: int, p: Picked, kept: Mapping[int, Picked]) -> float:
@@ -146,7 +155,10 @@ def pick_years(per_year: Mapping[int, list[Candidate]], templates: Mapping[int, 
         if not scored:
             continue
         top, like, best, template = scored[0]
-        other = next((s for s, _, c, _ in scored[1:] if value_key(c.entity) != value_key(best.entity)), 0.0)
+        key = value_key(best.entity)
+        other = next(
+            (s for s, _, c, t in scored[1:] if value_key(c.entity) != key and not _pair(best, c, template, t)), 0
+        )
         strong = top >= STRONG and top - other >= STRONG_MARGIN
         supported = top >= SUPPORTED_MIN and like >= SUPPORTED_LIKENESS and top - other >= SUPPORTED_MARGIN
         if not (strong or supported):
