@@ -595,10 +595,10 @@ def _trend(
     hi = year_to or q.year_to or (years_known[-1] if years_known else None)
     if lo is None or hi is None:
         return {"question": what, "kind": "trend", "series": [], "missing": [], "reason": "no document has a year"}
-    # (the documents a question names are no bound: "la CCLO" names one of its reports, the series
-    # may be in another)
     # a question naming no year: a report's history table or chart may reach back before its documents
     named = bool(year_from or year_to or q.year_from)
+    # (the documents a question names are no bound: "la CCLO" names one of its reports, the series
+    # may be in another)
     q = replace(q, kind="figure", year_from=lo, year_to=hi, meeting=(), scope=())
     first = lo if named else lo - HISTORY_YEARS
     from_table = _table_trend(g, q, issuer, first, hi)
