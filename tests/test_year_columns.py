@@ -70,3 +70,93 @@ def test_a_figure_and_the_previous_years_beside_it() -> None:
     subscribers = pair_points("rpqs", 3, text, wg, wg.weights("nombre abonnés service"), "count")
     assert [p.value for p in subscribers] == [132.0, 131.0]
     assert pair_points("rpqs", 3, text, wg, wg.weights("habitants dessert"), "EUR") == []
+
+
+# an RPQS's tables as its text layer flattens them: figures with no unit after them
+_SUBSCRIBERS = (
+    "D. Nombre d’abonnements\nNOMBRE D’ABONNES 2021 2022 Variation Abonnés domestiques 545 587 + 7,7 % Abonnés non "
+    "domestiques 0 0 / Total des abonnés 545 587 + 7,7 %\nLe nombre d’abonnés est en forte augmentation (+ 7,5 %).\n"
+)
+_REVENUES = (
+    "Recettes\nRecettes de la collectivité :\nType de recette Exercice 2020 en € Exercice 2021 en €\n"
+    "Redevance eaux usées usage domestique\n19 628,61 18 964,51\nDont abonnement 13 175,24 13 027,81\n"
+    "Total recettes de facturation 19 628,61 18 964,51\nPrime de l'Agence de l'Eau - *4 118,00\n"
+    "Total des autres recettes 0,00 4 118,00\nTotal des recettes 19 628,61 23 082,51\n"
+    "Recettes pour le compte de tiers :\nType de recette Exercice 2020 en € Exercice 2021 en €\n"
+    "Agence de l’eau – Redevance modernisation des réseaux\n2 095,25 1 927,50\nTotal des recettes 2 095,25 1 927,50\n"
+)
+
+
+def test_bare_figures_split_one_way_only() -> None:
+    from greffier.search.bare_rows import bare_rows, splits
+
+    assert splits(["8", "228", "8", "490"], 2) == [["8 228", "8 490"]]
+    assert splits(["12", "016"], 2) == []  # "016" begins no number
+    rows = bare_rows(" Variation Abonnés domestiques 545 587 + 7,7 % Volumes traités 179 179 0", 2)
+    # "179 179 0" is also three figures (a variation column): no reading
+    assert rows == [("Variation Abonnés domestiques", [("545", 545.0), ("587", 587.0)])]
+    # "*4 118,00" alone is one figure, not "4 | 118,00"
+    assert bare_rows("Prime de l'Agence de l'Eau - *4 118,00\nTotal 0,00 4 118,00", 2) == [
+        ("Total", [("0,00", 0.0), ("4 118,00", 4118.0)])
+    ]
+
+
+def test_the_row_of_bare_figures_the_question_names() -> None:
+    wg = _weigher()
+    points = points_of_text("rpqs", 4, _SUBSCRIBERS, wg, wg.weights("abonnés service assainissement"), None, "count")
+    assert [(p.year, p.value, p.unit) for p in points] == [(2021, 545.0, "count"), (2022, 587.0, "count")]
+    # the table of the collectivité's revenues, its total row, not the other totals nor the third
+    # parties' table below
+    weights = wg.weights("total recettes collectivité assainissement")
+    points = points_of_text("rpqs", 7, _REVENUES, wg, weights, None, "EUR")
+    assert [(p.year, p.value, p.unit) for p in points] == [(2020, 19628.61, "EUR"), (2021, 23082.51, "EUR")]
+    # a rate is always written with its "%": never read from bare figures
+    assert points_of_text("rpqs", 4, _SUBSCRIBERS, wg, wg.weights("abonnés"), "%", "%") == []
+
+
+def test_a_figure_and_last_years_in_a_report_and_the_population_it_serves() -> None:
+    from greffier.search.year_columns import pair_points
+
+    text = (
+        "C. Estimation du nombre d’habitants desservis\n"
+        "Le service public d’assainissement collectif dessert 1 419 habitants (1 411 en 2021).\n"
+    )
+    wg = _weigher()
+    weights = wg.weights("population desservie assainissement collectif")  # the question's words, not the report's
+    points = pair_points("rpqs", 4, text, wg, weights, "count", doc_year=2022)
+    assert [(p.year, p.value) for p in points] == [(2022, 1419.0), (2021, 1411.0)]
+    assert pair_points("rpqs", 4, text, wg, weights, "count", doc_year=2024) == []  # "en 2021" is no year before
+    # "combien d'abonnés": the habitants it serves are no answer
+    assert pair_points("rpqs", 4, text, wg, weights, "count", doc_year=2022, counted="abonnés") == []
+
+
+def test_prose_naming_two_years_is_no_header_of_bare_figures() -> None:
+    text = (
+        "Madame le maire propose de maintenir les taux 2015 en 2016 : Foncier (bâti) 19.38 1.000000 19.38 "
+        "1 981 000 383 918\n"
+    )
+    wg = _weigher()
+    assert points_of_text("cr", 5, text, wg, wg.weights("bases foncier bâti"), None, "EUR") == []
+
+
+_CHART = (
+    "Nombre d’abonnés et population desservie\nNombre total d’abonnés en 2021 185 abonnés\n"
+    "1 Est ici considérée comme un habitant desservi toute personne domiciliée dans une zone où elle peut être "
+    "raccordée. 187 192 193 195 195 188 191 185\n0\n50\n100\n150\n200\n250\n"
+    "2014 2015 2016 2017 2018 2019 2020 2021 Année\nNombre d'abonnés\n"
+)
+
+
+def test_a_bar_chart_flattened_above_its_year_axis() -> None:
+    from greffier.search.bare_rows import chart_rows
+
+    ((_, _, years, figures),) = chart_rows(_CHART)
+    assert years == list(range(2014, 2022)) and [v for _, v in figures] == [187, 192, 193, 195, 195, 188, 191, 185]
+    # no value axis between the figures and the years: a table's row, not a chart
+    assert chart_rows("Abonnés 187 192 193\n2019 2020 2021\n") == []
+    wg = _weigher()
+    points = points_of_text("rpqs", 3, _CHART, wg, wg.weights("nombre abonnés assainissement"), None, "count")
+    assert [(p.year, p.value) for p in points][:2] == [(2014, 187.0), (2015, 192.0)] and len(points) == 8
+    # the chart counts abonnés: no volume in m3, no sum in euros
+    assert points_of_text("rpqs", 3, _CHART, wg, wg.weights("volume facturé abonnés"), None, "m3") == []
+    assert points_of_text("rpqs", 3, _CHART, wg, wg.weights("recettes abonnés"), "EUR", "EUR") == []

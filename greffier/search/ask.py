@@ -22,11 +22,11 @@ from greffier.search.amount_ask import amount_asked, amount_factor
 from greffier.search.bodies import Found, asked_kind, kind_agreement, org_candidates, partner_factor, subject_candidates
 from greffier.search.budget_ask import budget_answer, budget_trend
 from greffier.search.calibration import calibrated
-from greffier.search.candidate import WEIGHTS, Candidate, value_key
+from greffier.search.candidate import WEIGHTS, Candidate
 from greffier.search.clauses import own_clause
 from greffier.search.columns import column, previous_column, with_heading_unit
 from greffier.search.confidence import confidence, shipped_model
-from greffier.search.consistency import Template, support
+from greffier.search.consistency import Template
 from greffier.search.date_roles import date_role_factor
 from greffier.search.evidence import (
     Token,
@@ -46,6 +46,15 @@ from greffier.search.named import answer_named
 from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
 from greffier.search.subject import evidence_texts, subject_fields
+from greffier.search.trend_years import (
+    only_years,
+    other_stage,
+    path_year,
+    pick_years,
+    since_first,
+    stages,
+    value_year,
+)
 from greffier.search.understand import issuer_in_question, understand
 from greffier.search.votes import answer_vote, is_vote_question
 from greffier.search.widen import margin, widened
@@ -72,16 +81,10 @@ THRESHOLDS = {
     "org": (0.65, 0.08),
 }
 # a trend's value for one year, read from that year's documents: its best TREND_CANDIDATES candidates
-# scoring TREND_FLOOR or more, each raised by TREND_CONSISTENCY x its likeness to the other years'
-# candidates (greffier/search/consistency.py); kept when it reaches TREND_YEAR_MIN and leads another
-# value by TREND_YEAR_MARGIN. Chosen on the dev and test trend questions (44): the most complete series
-# with at most 5 % wrong ones, then the fewest wrong (0.2/0.8/0.08: 8 right, 1 wrong; without
-# consistency, 0.7/0.08: 6 right, 1 wrong)
+# scoring TREND_FLOOR or more whose value is that year's (trend_years.value_year), kept by
+# trend_years.pick_years. Chosen on the dev and test trend questions (44)
 TREND_FLOOR = 0.3
 TREND_CANDIDATES = 6
-TREND_CONSISTENCY = 0.2
-TREND_YEAR_MIN = 0.8
-TREND_YEAR_MARGIN = 0.08
 # a year's value from the next year's minutes that names no year is most often that next year's own
 # ("Coopérative scolaire 2000 €" in the 2020 subsidies table, asked for 2019): it weighs 0.8 in a
 # series (dev+test and the held-out odd halves: one more right series, one fewer right year). Not in
@@ -107,6 +110,7 @@ RELATION_FACTORS = {"until": (1.2, 0.85, 0.8), "since": (1.15, 1.0, 0.9)}
 LEAD_KINDS = ("figure", "date")
 LEAD_SCORE = 0.4
 LEAD_SHARE = 0.3
+HISTORY_YEARS = 15  # how far back a question naming no year looks in one table or report's history
 TABLE_SERIES_MIN = 0.4  # a series read from one table (tuned on the dev trend questions)
 TABLE_SERIES_MARGIN = 0.1
 _KIND_TYPES = {"figure": ("AMOUNT",), "trend": ("AMOUNT",), "date": ("DATE",), "direction": ("DIRECTION",)}
@@ -263,7 +267,7 @@ def _candidates(
             else:
                 written = nearest_year(sentence, at, at + len(e.text))
                 if written is None and PATH_YEAR:
-                    written = _path_year(p.section_path)  # "Tarifs 2025": the section says the year
+                    written = path_year(p.section_path)  # "Tarifs 2025": the section says the year
                 if table_row and h.year is not None and previous_column(column(sentence, at)):
                     written = h.year - 1  # the BP 2024's "Pour mémoire, budget précédent" column is 2023's
                 if year_written and written != asked_year:
@@ -351,17 +355,6 @@ def _relation_agreement(relation: str, before: str) -> float:
     if (relation == "until" and until) or (relation == "since" and since):
         return agree
     return other if until or since else none
-
-
-def _path_year(path: tuple[str, ...]) -> int | None:
-    """The year a section's own heading (or its nearest ancestor's) names, when it names one."""
-    for heading in reversed(path):
-        years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", heading))
-        if len(years) == 1:
-            return int(years.pop())
-        if years:
-            return None
-    return None
 
 
 OCR_SURE = 90.0  # mean word confidence from which an OCR page is trusted like a text layer
@@ -590,7 +583,20 @@ def trend(
     issuer: str | None = None,
     parsed: Question | None = None,
 ) -> dict[str, Any]:
-    """One value per year for the measured thing; missing years are listed, never filled."""
+    """One value per year for the measured thing; missing years are listed, never filled. A
+    question listing its years ("en 2009, 2012 et 2015") gets those years only."""
+    listed = parsed.years if parsed is not None else () if year_from or year_to else parse_question(what).years
+    return only_years(_trend(g, what, year_from, year_to, issuer, parsed), listed)
+
+
+def _trend(
+    g: Greffier,
+    what: str,
+    year_from: int | None,
+    year_to: int | None,
+    issuer: str | None,
+    parsed: Question | None,
+) -> dict[str, Any]:
     if issuer is None and parsed is None:
         # `greffier trend "population desservie d'Abainville"`: the issuer it names, as ask reads it
         issuer = issuer_in_question(what, g.store.issuers())[0]
@@ -601,51 +607,54 @@ def trend(
     if from_budget is not None:
         return from_budget
     docs = g.documents()
-    years_known = sorted({d.year for d in docs if d.year})
-    q = parsed or parse_question(what, years_known[-1] if years_known else None)
+    q = parsed or parse_question(what, max((d.year for d in docs if d.year), default=None))
+    # the years of the documents asked about: the issuer's own, else all
+    own = [d for d in docs if d.year and (issuer is None or d.issuer == issuer)]
+    years_known = sorted({d.year for d in own or docs if d.year})
     lo = year_from or q.year_from or (years_known[0] if years_known else None)
     hi = year_to or q.year_to or (years_known[-1] if years_known else None)
     if lo is None or hi is None:
         return {"question": what, "kind": "trend", "series": [], "missing": [], "reason": "no document has a year"}
-    q = Question(q.text, "figure", lo, hi, q.unit, q.counted, q.terms)
-    from_table = _table_trend(g, q, issuer, lo, hi)
+    # a question naming no year: a report's history table or chart may reach back before its documents
+    named = bool(year_from or year_to or q.year_from)
+    # (the documents a question names are no bound: "la CCLO" names one of its reports, the series
+    # may be in another)
+    q = replace(q, kind="figure", year_from=lo, year_to=hi, meeting=(), scope=())
+    first = lo if named else lo - HISTORY_YEARS
+    from_table = _table_trend(g, q, issuer, first, hi)
     if from_table is not None:
-        return {"question": what, **from_table}
-    from_columns = year_column_trend(g, what, q, _weigher(g), issuer, lo, hi)  # "Taux 2009 Taux 2010 …"
+        return {"question": what, **from_table} if named else since_first(from_table)
+    from_columns = year_column_trend(g, what, q, _weigher(g), issuer, first, hi)  # "Taux 2009 Taux 2010 …"
     if from_columns is not None:
-        return from_columns
-    series: list[dict[str, Any]] = []
-    missing: list[int] = []
+        return from_columns if named else since_first(from_columns)
     wg = _weigher(g)
-    asked = {y: Question(q.text, "figure", y, y, q.unit, q.counted, q.terms) for y in range(lo, hi + 1)}
+    if not named:  # a report prints the year before its own beside it
+        lo -= 1
+    asked = {y: replace(q, year_from=y, year_to=y, years=()) for y in q.years or range(lo, hi + 1)}
     per_year: dict[int, list[Candidate]] = {}
+    # a later report's history ("29 530 € en 2016", a table's 2015 column): any year's documents,
+    # for the values that write their year
+    every_year = _search(g, q, None, None, issuer)
+    stage = stages(q.text)  # "au budget primitif": not its décisions modificatives
     for y, yq in asked.items():
-        cands = [c for c in rank(g, yq, issuer, TREND_LATER_UNDATED) if c.score >= TREND_FLOOR and c.overlap > 0]
+        # a value counts for the year it is for (trend_years.value_year), never for two years
+        cands = rank(g, yq, issuer, TREND_LATER_UNDATED)
+        seen = {c.entity.entity_id for c in cands}
+        cands += [c for c in _verified(g, _candidates(g, yq, every_year, True)) if c.entity.entity_id not in seen]
+        cands = [c for c in cands if c.score >= TREND_FLOOR and c.overlap > 0 and not other_stage(stage, c)]
+        cands.sort(key=lambda c: -c.score)
+        texts = g.store.section_texts(sorted({c.entity.section_id for c in cands}))
+        cands = [c for c in cands if value_year(c, texts.get(c.entity.section_id, "")) == y]
         per_year[y] = cands[:TREND_CANDIDATES]
-    backing = support({y: [_template(wg, c) for c in cs] for y, cs in per_year.items()})
-    for y, cands in per_year.items():
-        yq = asked[y]
-        # each candidate's score, raised by how much it is worded like the other years' candidates
-        scored = sorted(((c.score + TREND_CONSISTENCY * s, c) for c, s in zip(cands, backing[y])), key=lambda t: -t[0])
-        if not scored:
-            missing.append(y)
-            continue
-        top, best = scored[0]
-        other = next((s for s, c in scored[1:] if value_key(c.entity) != value_key(best.entity)), 0.0)
-        if top < TREND_YEAR_MIN or top - other < TREND_YEAR_MARGIN:
-            missing.append(y)
-            continue
-        row = {"year": y, **{k: v for k, v in _answer_row(best, yq).items() if k != "year"}}
-        row["confidence"] = round(min(1.0, top), 3)
-        # another document of the same year disagreeing: show it, the more recent first
-        others = [
-            c
-            for s, c in scored[1:]
-            if c.entity.doc_id != best.entity.doc_id and c.entity.value != best.entity.value and s >= top * 0.9
-        ]
-        if others:
-            row["conflicts"] = [_answer_row(c, yq) for c in others[:2]]
+    picked = pick_years(per_year, {y: [_template(wg, c) for c in cs] for y, cs in per_year.items()})
+    series: list[dict[str, Any]] = []
+    for y, p in sorted(picked.items()):
+        row = {"year": y, **{k: v for k, v in _answer_row(p.best, asked[y]).items() if k != "year"}}
+        row["confidence"] = round(min(1.0, p.score), 3)
+        if p.rivals:  # another document of the same year disagreeing: shown, the more recent first
+            row["conflicts"] = [_answer_row(c, asked[y]) for c in p.rivals[:2]]
         series.append(row)
+    missing = [y for y in range(lo, hi + 1) if y not in picked]
     out = {"question": what, "kind": "trend", "unit": q.unit, "series": series, "missing": missing}
     if not series:
         out["reason"] = f"no value fits well enough for any year from {lo} to {hi}"

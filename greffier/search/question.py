@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from greffier.extract.headings import fold
+from greffier.search.asked_years import listed_years, with_previous
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Question:
     terms: str  # the words to search for (question words and years removed)
     meeting: tuple[str, ...] = ()  # the documents of the meeting the question names ("du 14 décembre 2015")
     scope: tuple[str, ...] = ()  # the only documents to search: those the question names ("à Abainville")
+    years: tuple[int, ...] = ()  # a series' years when it lists some ("en 2009, 2012 et 2015"), else all
 
     @property
     def single_year(self) -> int | None:
@@ -33,6 +35,9 @@ _QUESTION_WORDS = re.compile(
     r"|depuis|jusqu'en|dernier|dernière|montant|nombre)\b",
     re.IGNORECASE,
 )
+_SERIES_WORDS = re.compile(r"\b(?:évolu\w*|varié\w*|successi\w*|respectivement|puis)\b")
+_OVER_YEARS = re.compile(r"année après année|d'année en année|année par année|au fil des années|ces dernières années")
+_PAST = re.compile(r"\b(?:a|ont|avait|avaient|était|étaient)\b|\b(?:a|ont)-t-(?:il|elle|ils|elles)\b")
 _UNIT_HINTS = (
     ("%", r"\btaux\b|pourcentage|\bpart\b|proportion|%|dans quelle mesure|\bcouvert(?:es?|s)?\b"),
     ("m3", r"\bm3\b|m³|mètres? cubes?|\bvolume"),
@@ -100,9 +105,19 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
             low,
         )
         # "pour les rentrées 2016 à 2020", "de la rentrée 2016 à la rentrée 2020"
-        or re.search(r"((?:19|20)\d{2})\s+(?:à|au|jusqu'à|jusqu'en)\s+(?:(?:la|l')\s*\w+\s+)?((?:19|20)\d{2})", low)
+        # "du BP 2023 au BP 2024", "de l'exercice 2019 à l'exercice 2021"
+        or re.search(
+            r"((?:19|20)\d{2})\s+(?:à|au|jusqu'à|jusqu'en)\s+(?:(?:la|l'|le)\s*)?(?:[^\W\d]+\s+){0,2}"
+            r"((?:19|20)\d{2})",
+            low,
+        )
     )  # "pour 2024 et 2025": both years, a series
-    if m:
+    listed = listed_years(low)  # "en 2009, 2012 et 2015": those years only
+    if listed and m is not None and len(listed) == 2 and re.match(r"(?:entre|de)\s", m.group(0)):
+        listed = ()  # "entre 2009 et 2015": a range
+    if listed:
+        year_from, year_to = listed[0], listed[-1]
+    elif m:
         year_from, year_to = int(m.group(1)), int(m.group(2))
     elif re.search(r"depuis\s+((?:19|20)\d{2})", low):
         year_from = int(re.search(r"depuis\s+((?:19|20)\d{2})", low).group(1))  # type: ignore[union-attr]
@@ -127,10 +142,18 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     trend = not asks_date and (
         bool(re.search(r"évolu|d'une année sur l'autre|au fil des ans", low))
         or m is not None
+        or bool(listed)
+        # "année après année", "au fil des années"; "a-t-elle collecté chaque année" with no year
+        # (a past over several years), not "combien coûte chaque année" (a yearly figure)
+        or bool(_OVER_YEARS.search(low))
+        or (not years and "chaque année" in low and bool(_PAST.search(low)))
         or bool(re.search(r"depuis\s+(?:19|20)\d{2}", low))
     )
     if trend:
         kind = "trend"
+        previous = with_previous(low, years)  # "entre le budget précédent et le BP 2024"
+        if previous and year_from == year_to:
+            year_from, year_to = previous
     elif asks_date:
         kind = "date"
     elif re.search(
@@ -201,6 +224,9 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
     terms = re.sub(r"-t-(?:il|elle|ils|elles|on)\b|-(?:il|elle|ils|elles|on|ce)\b", " ", low)
     terms = re.sub(r"\b(?:19|20)\d{2}\b", " ", terms)
     terms = _QUESTION_WORDS.sub(" ", terms)
+    if kind == "trend":  # "comment a évolué", "évoluent-elles": how a series is asked, not what it measures
+        terms = _SERIES_WORDS.sub(" ", terms)
     terms = re.sub(r"[?!.,;:()«»\"]", " ", terms)
     terms = re.sub(r"\s+", " ", terms).strip()
-    return Question(text=t, kind=kind, year_from=year_from, year_to=year_to, unit=unit, counted=counted, terms=terms)
+    series_years = listed if kind == "trend" and len(listed) < (listed[-1] - listed[0] + 1 if listed else 0) else ()
+    return Question(t, kind, year_from, year_to, unit, counted, terms, years=series_years)

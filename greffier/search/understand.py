@@ -121,9 +121,9 @@ def understand(
         if named_issuer:
             issuer = named_issuer
             kept = [w for w in q.terms.split() if not (set(re.split(r"[-']", fold(w))) & (named | {"metropole"}))]
-            q = Question(q.text, q.kind, q.year_from, q.year_to, q.unit, q.counted, " ".join(kept) or q.terms)
+            q = replace(q, terms=" ".join(kept) or q.terms)
     if year is not None:
-        q = Question(q.text, q.kind, year, year, q.unit, q.counted, q.terms)
+        q = replace(q, year_from=year, year_to=year, years=())
     return _named_meeting(docs, _scoped(q, docs, issuer), issuer), issuer
 
 

@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from greffier.extract.headings import fold
 from greffier.extract.numbers import parse_number
+from greffier.search.bare_rows import bare_rows, chart_rows
 from greffier.search.evidence import Weigher, coverage, question_weights
 
 if TYPE_CHECKING:
@@ -32,6 +34,14 @@ MAX_LABEL = 80  # a longer stretch of text between figures is prose: the table h
 MIN_LABEL = 0.5  # share of the question's weighted words in the row's label
 MIN_MARGIN = 0.1  # over the table's next best row
 PAGES = 30  # pages of the search's hits read
+LABEL_EXTRA = 0.15  # a bare row's label: what each of its words that is not the question's costs it
+LEAD = 120  # characters before a header where its table's title is
+_LINKS = {"des", "les", "aux", "pour", "par", "sur", "dont"}
+_AXIS_WORDS = re.compile(r"\b(?:années?|exercices?)\b", re.IGNORECASE)
+CAPTION = 60  # characters after a chart's year axis where its caption is
+_UNIT_WORDS = re.compile(r"\ben\s+(?:€|euros?|m3|m³|tonnes|k€)|\([^)]{0,10}\)", re.IGNORECASE)
+_LINKED = re.compile(r"\b(?:en|pour|à|au|et|de|du|vers|puis|par rapport)\b", re.IGNORECASE)
+BARE_NAMED = 0.25  # the share of the question's weight the page's row labels and titles must hold
 
 
 @dataclass(frozen=True)
@@ -91,16 +101,25 @@ def rows_after(text: str, start: int, end: int) -> list[tuple[str, list[tuple[st
 
 
 def points_of_text(
-    doc_id: str, page: int, text: str, wg: Weigher, weights: dict[str, float], unit: str | None
+    doc_id: str,
+    page: int,
+    text: str,
+    wg: Weigher,
+    weights: dict[str, float],
+    unit: str | None,
+    bare_unit: str | None = None,
 ) -> list[Point]:
-    """The points the page's year-column tables give for the row the question names."""
+    """The points the page's year-column tables give for the row the question names. ``bare_unit``:
+    the question's unit, for rows of figures written without one (see :func:`bare_points`)."""
     out: list[Point] = []
     heads = headers(text)
+    bare_heads = []
     for i, (h_start, h_end, years) in enumerate(heads):
         stop = min(heads[i + 1][0] if i + 1 < len(heads) else len(text), h_end + REGION)
         rows = [(lab, figs) for lab, figs in rows_after(text, h_end, stop) if len(figs) == len(years)]
         rows = [(lab, figs) for lab, figs in rows if unit is None or all(f[2] == unit for f in figs)]
         if not rows:
+            bare_heads.append((h_start, h_end, stop, years))
             continue
         head = text[h_start:h_end]  # "Taux 2009 Taux 2010": what all its rows measure
         scored = sorted(
@@ -109,11 +128,88 @@ def points_of_text(
         best, label, figs = scored[0]
         if best < MIN_LABEL or (len(scored) > 1 and best - scored[1][0] < MIN_MARGIN):
             continue
-        lead = text[max(0, h_start - 20) : h_start].rsplit("\n", 1)[-1]  # "Taux " before "2009"
-        evidence = re.sub(r"\s+", " ", f"{lead}{text[h_start:h_end]} … {label} {' '.join(f[0] for f in figs)}")
-        for k, (year, (raw, value, u)) in enumerate(zip(years, figs)):
-            out.append(Point(year, value, raw, u, doc_id, page, label, k == len(years) - 1, evidence))
+        out += _points(doc_id, page, text, h_start, h_end, years, label, figs)
+    # (a rate is always written with its "%"; "les taux 2015 en 2016" is prose, no header of columns)
+    bare_heads = [h for h in bare_heads if not _LINKED.search(_UNIT_WORDS.sub(" ", text[h[0] : h[1]]))]
+    if bare_unit != "%":
+        out += bare_points(doc_id, page, text, wg, weights, bare_heads, bare_unit)
     return out
+
+
+def _points(
+    doc_id: str, page: int, text: str, h_start: int, h_end: int, years: list[int], label: str, figs: list
+) -> list[Point]:
+    lead = text[max(0, h_start - 20) : h_start].rsplit("\n", 1)[-1]  # "Taux " before "2009"
+    evidence = re.sub(r"\s+", " ", f"{lead}{text[h_start:h_end]} … {label} {' '.join(f[0] for f in figs)}")
+    return [
+        Point(year, value, raw, u, doc_id, page, label, k == len(years) - 1, evidence)
+        for k, (year, (raw, value, u)) in enumerate(zip(years, figs))
+    ]
+
+
+def bare_points(
+    doc_id: str,
+    page: int,
+    text: str,
+    wg: Weigher,
+    weights: dict[str, float],
+    heads: list[tuple[int, int, int, list[int]]],
+    unit: str | None,
+) -> list[Point]:
+    """The points of the one row of bare figures, among the page's tables, that names the question's
+    measure: "Total des abonnés 545 587" under "NOMBRE D'ABONNES 2021 2022", "Total des recettes
+    19 628,61 23 082,51" under "Recettes de la collectivité : … Exercice 2020 en € Exercice 2021 en €".
+    A row is named by the question's words that the page's row labels and table titles hold (the
+    others name the document: the service, the commune), each word of its label that is not the
+    question's counting against it; it must lead every row with other figures."""
+    found = []
+    for h_start, h_end, stop, years in heads:
+        head = text[h_start:h_end]
+        title = text[max(0, h_start - LEAD) : h_start]
+        u = _written_unit(f"{head} {title[-40:]}")
+        for label, figs in bare_rows(text[h_end:stop], len(years)):
+            row_unit = u or _written_unit(label) or "count"
+            if any(v for _, v in figs) and row_unit == (unit or "count"):
+                # (a row of zeros is an empty line of the table; a row of another unit, another measure)
+                found.append((title, head, label, [(t, v, row_unit) for t, v in figs], h_start, h_end, years))
+    for start, end, years, figs in chart_rows(text):  # a bar chart's data labels over its year axis
+        title = text[max(0, start - LEAD) : start]
+        caption = _AXIS_WORDS.sub(" ", text[end : end + CAPTION])  # " m3\nAnnée\nVolume facturés"
+        u = _written_unit(caption) or "count"
+        axis = text[start:end].rsplit("\n", 1)[-1]
+        if u != (unit or "count"):
+            continue
+        found.append((title, axis, caption, [(t, v, u) for t, v in figs], start, end, years))
+    if not found:
+        return []
+    vocabulary = {s for f in found for t in wg.tokens(f"{f[0]} {f[1]} {f[2]}") for s in t.stems}
+    named = {s: w for s, w in weights.items() if s in vocabulary}
+    if sum(named.values()) < BARE_NAMED * sum(weights.values()):
+        return []
+
+    def score(f: tuple) -> float:
+        # every word of the label counts, the analyzer's stop words too ("Total des autres recettes")
+        words = [w for w in re.findall(r"[^\W\d_]{3,}", f[2]) if w.lower() not in _LINKS]
+        extra = sum(1 for w in words if not set(wg.stems(w)) & set(named))
+        return coverage(named, wg.tokens(f"{f[0]} {f[1]} {f[2]}")) - LABEL_EXTRA * extra
+
+    # the row's own label (a chart's caption) names something the question asks, not only its title
+    found = [f for f in found if any(s in named for t in wg.tokens(f[2]) for s in t.stems)]
+    if not found:
+        return []
+    ranked = sorted(found, key=score, reverse=True)
+    best = ranked[0]
+    top = score(best)
+
+    def disagree(f: tuple) -> bool:  # a row giving another figure for one of the best row's years
+        mine = dict(zip(best[6], (x[1] for x in best[3])))
+        return any(y in mine and mine[y] != x[1] for y, x in zip(f[6], f[3]))
+
+    other = next((score(f) for f in ranked[1:] if disagree(f)), 0.0)
+    if top < MIN_LABEL or top - other < MIN_MARGIN:
+        return []
+    title, head, label, figs, h_start, h_end, years = best
+    return _points(doc_id, page, text, h_start, h_end, years, label, figs)
 
 
 def _pages(g: Greffier, q: Question, issuer: str | None, lo: int, hi: int) -> list[tuple[str, int]]:
@@ -139,30 +235,71 @@ _PAIR = re.compile(
 )
 
 
+# "N (M en Y-1)": a figure and the previous year's, the figure's own year the report's
+_PAIR_IN = re.compile(
+    rf"(?<![\d,])(?P<v1>{_NUM})\s*(?P<u1>[^\d()\n.;]{{0,25}}?)\s*"
+    rf"\(\s*(?P<v2>{_NUM})\s*(?P<u2>[^\d()\n.;]{{0,25}}?)\s*en\s+(?P<y2>(?:19|20)\d{{2}})\s*\)"
+)
+# the words RPQS write for what a question names otherwise ("dessert 275 habitants": the population served)
+_SYNONYMS = ((re.compile(r"\bhabitants?\b", re.IGNORECASE), "population"), (re.compile(r"\bdessert\b"), "desservie"))
+
+
+_UNIT_WRITTEN = (
+    ("EUR", re.compile(r"€|\beuros?\b|\bk€", re.IGNORECASE)),
+    ("m3", re.compile(r"\bm3\b|m³|mètres? cubes?", re.IGNORECASE)),
+    ("t", re.compile(r"\btonnes?\b|\(t\)", re.IGNORECASE)),
+    ("km", re.compile(r"\bkm\b|kilomètres?", re.IGNORECASE)),
+    ("%", re.compile(r"%")),
+)
+
+
+def _written_unit(text: str) -> str | None:
+    """The unit a header, a title or a caption writes for its figures (None: none, a count)."""
+    return next((u for u, pattern in _UNIT_WRITTEN if pattern.search(text)), None)
+
+
+def _with_synonyms(label: str) -> str:
+    return " ".join([label, *(word for pattern, word in _SYNONYMS if pattern.search(label))])
+
+
 def _unit_of(words: str) -> str:
     return "%" if "%" in words else "EUR" if "€" in words or "euro" in words.lower() else "count"
 
 
 def pair_points(
-    doc_id: str, page: int, text: str, wg: Weigher, weights: dict[str, float], unit: str | None
+    doc_id: str,
+    page: int,
+    text: str,
+    wg: Weigher,
+    weights: dict[str, float],
+    unit: str | None,
+    doc_year: int | None = None,
+    counted: str | None = None,
 ) -> list[Point]:
     """The points of the sentence, among the page's "N au 31/12/Y (M au 31/12/Y-1)", whose words
-    hold the question's (the best one, clearly ahead of the page's others)."""
+    hold the question's (the best one, clearly ahead of the page's others); "N (M en Y-1)" in a
+    report on year ``doc_year`` = Y gives N to Y ("dessert 1 419 habitants (1 411 en 2021)")."""
     found = []
-    for m in _PAIR.finditer(text):
+    pairs = list(_PAIR.finditer(text))
+    if doc_year is not None:
+        pairs += [m for m in _PAIR_IN.finditer(text) if int(m.group("y2")) == doc_year - 1]
+    for m in pairs:
         start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
         label = text[start : m.start()] + " " + m.group("u1")
         u = _unit_of(m.group("u1"))
         if unit is not None and u != unit and not (unit == "count" and u == "count"):
             continue
-        found.append((coverage(weights, wg.tokens(label)), label.strip(), m, u))
+        if counted and fold(counted)[:5] not in fold(m.group("u1")):
+            continue  # "combien d'abonnés": not the habitants the sentence counts
+        found.append((coverage(weights, wg.tokens(_with_synonyms(label))), label.strip(), m, u))
     found.sort(key=lambda t: -t[0])
     if not found or found[0][0] < MIN_LABEL or (len(found) > 1 and found[0][0] - found[1][0] < MIN_MARGIN):
         return []
     _, label, m, u = found[0]
     evidence = re.sub(r"\s+", " ", f"{label} {text[m.start() : m.end()]}")
     out = []
-    for v, y, last in ((m.group("v1"), m.group("y1"), True), (m.group("v2"), m.group("y2"), False)):
+    y1 = m.groupdict().get("y1") or str(doc_year)
+    for v, y, last in ((m.group("v1"), y1, True), (m.group("v2"), m.group("y2"), False)):
         value = parse_number(v)
         if value is not None:
             out.append(Point(int(y), value, v, u, doc_id, page, label, last, evidence))
@@ -182,9 +319,12 @@ def year_column_trend(
     paired: str | None = None
     for doc_id, number in _pages(g, q, issuer, lo, hi):
         text = g.store.page_text(doc_id, number) or ""
-        points = points_of_text(doc_id, number, text, wg, weights, q.unit if q.unit in ("%", "EUR") else None)
+        points = points_of_text(
+            doc_id, number, text, wg, weights, q.unit if q.unit in ("%", "EUR") else None, bare_unit=q.unit
+        )
         if doc_id in own and paired in (None, doc_id):
-            pairs = pair_points(doc_id, number, text, wg, weights, q.unit)
+            doc = g.store.document(doc_id)
+            pairs = pair_points(doc_id, number, text, wg, weights, q.unit, doc.year if doc else None, q.counted)
             paired = doc_id if pairs else paired
             points += pairs
         for p in points:
@@ -195,6 +335,8 @@ def year_column_trend(
     conflicts: dict[int, list[float]] = {}
     for year in range(lo, hi + 1):
         points = by_year.get(year, [])
+        # the issuer's own documents first: a document naming no issuer only fills a year they lack
+        points = [p for p in points if p.doc_id in own] or points
         values = {p.value for p in points}
         if len(values) > 1:  # the document where it is the year voted
             points = [p for p in points if p.last] or points
