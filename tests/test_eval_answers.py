@@ -186,3 +186,26 @@ def test_a_gold_date_with_a_time_is_judged_on_its_day() -> None:
     gold = {"value": "2025-04-28T19:00", "precision": "minute"}
     assert _same_value(gold, {"value": "2025-04-28"}, "date")
     assert not _same_value(gold, {"value": "2025-04-26"}, "date")
+
+
+class _Asker:
+    """Stands for Greffier in answer_outcomes: gives one fixed reply to every question."""
+
+    def __init__(self, reply: dict) -> None:
+        self.reply = reply
+
+    def ask(self, question: str) -> dict:
+        return self.reply
+
+
+def test_an_unanswerable_trend_is_right_only_when_greffier_prints_no_series(tmp_path) -> None:
+    from greffier.eval.answers import answer_outcomes, load_questions
+
+    f = tmp_path / "q.jsonl"
+    row = {"question": "Quels taux a-t-elle votés de 2016 à 2018 ?", "type": "trend", "answer": None}
+    f.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    rows = load_questions(f)
+    abstained = answer_outcomes(_Asker({"answer": None}), rows)[0]  # type: ignore[arg-type]
+    assert abstained["outcome"] == "right" and abstained["unanswerable"]
+    series = {"kind": "trend", "series": [{"year": 2016, "value": 15.0}]}
+    assert answer_outcomes(_Asker(series), rows)[0]["outcome"] == "wrong"  # type: ignore[arg-type]

@@ -248,7 +248,10 @@ def answer_outcomes(g: Greffier, rows: list[dict[str, Any]]) -> list[dict[str, A
         got = g.ask(r["question"])
         if r["type"] == "trend":
             series = {s["year"]: s for s in got.get("series", [])} if got.get("kind") == "trend" else {}
-            if not series:
+            unanswerable = not any(s.get("value") is not None for s in r.get("series") or [])
+            if unanswerable:  # no year's value is in the corpus: right only when greffier prints none
+                outcome = "wrong" if series else "right"
+            elif not series:
                 outcome = "abstained"
             else:
                 gold_years = {s["year"]: s for s in r["series"]}
@@ -263,7 +266,9 @@ def answer_outcomes(g: Greffier, rows: list[dict[str, Any]]) -> list[dict[str, A
                 )
                 lacking = any(s.get("value") is not None and s["year"] not in series for s in r["series"])
                 outcome = "wrong" if printed_wrong else "incomplete" if lacking else "right"
-            out.append({"row": r, "group": "trend", "outcome": outcome, "confidence": None, "unanswerable": False})
+            out.append(
+                {"row": r, "group": "trend", "outcome": outcome, "confidence": None, "unanswerable": unanswerable}
+            )
             continue
         gold = r.get("answer")
         if got.get("answer") is None:
