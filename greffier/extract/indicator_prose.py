@@ -321,8 +321,12 @@ def _not_given_here(sent: str) -> bool:
     return not any(f.unit in ("%", "points", "EUR", "EUR/m3") for f in figures(rest))
 
 
-def prose_candidates(page: int, text: str, domain: str | None, year: int | None) -> list[Candidate]:
-    """Candidates from the sentences of one page's text."""
+def prose_candidates(
+    page: int, text: str, domain: str | None, year: int | None, rows: frozenset[str] = frozenset()
+) -> list[Candidate]:
+    """Candidates from the sentences of one page's text; a sentence that ends with one of ``rows``
+    (lines the row reader read as a label and its figures, "... | 2,35 | 2,41 | €/m3") is left to
+    it, whose columns give each figure its year."""
     out: list[Candidate] = []
     context: IndicatorDef | None = None
     heading: list[IndicatorDef] = []  # the indicators the last heading prints the codes of
@@ -334,7 +338,7 @@ def prose_candidates(page: int, text: str, domain: str | None, year: int | None)
             if not sent:
                 continue
             codes = find_codes(sent)
-            if _ROW_END.search(sent) and "(" not in sent[-60:]:
+            if (_ROW_END.search(sent) and "(" not in sent[-60:]) or any(sent.endswith(r) for r in rows):
                 continue  # a table row ("... 95,9% 96,5%"): the row reader's, with its columns
             cues = _cues(sent, domain)
             since_heading += 1

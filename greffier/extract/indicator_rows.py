@@ -90,14 +90,28 @@ def split_cells(segments: list[str]) -> tuple[list[str], list[Figure | str]]:
     if cells or len(segments) < 3:
         return labels, cells
     last = segments[-1]
-    unit = _UNIT_CELL.match(last)
+    unit = unit_cell(last)
     if unit or (_COMMENT_CELL.match(last) and len(last.split()) <= 3):
         labels, cells = _split_cells(segments[:-1])
-        if cells and all(isinstance(c, Figure) for c in cells) and labels:
+        # "1,2 | NC | %": a status among the figures keeps the unit column
+        if labels and any(isinstance(c, Figure) for c in cells) and all(isinstance(c, Figure) or c for c in cells):
             if unit:
-                cells = [with_unit(c, unit.group(1)) for c in cells]
+                cells = [with_unit(c, unit) for c in cells]
             return labels, cells
     return segments, []
+
+
+def unit_cell(text: str) -> str | None:
+    """The unit a cell holds alone ("%", "€/m3", "u/1000 hab", "nb/100 km", "hab", "ans"), as
+    a figure's unit is printed; None for any other cell."""
+    m = _UNIT_CELL.match(text)
+    if m:
+        return m.group(1)
+    bare = re.sub(r"^[\[(]\s*|\s*[\])]$", "", clean(text))
+    if not bare or (bare[0].isdigit() and not re.match(r"1\s?000\b|100\b", bare)):
+        return None
+    got = parse_cell(f"1 {bare}")
+    return bare if got is not None and got.unit is not None else None
 
 
 def with_unit(cell: Figure | str, unit: str) -> Figure | str:
@@ -418,6 +432,12 @@ def _years_for(row: Row, n: int, ctx: Context) -> list[tuple[int | None, str | N
     return []
 
 
+def tariff_years(years: list[int | None], ctx: Context) -> bool:
+    """Columns headed by years past the report's exercise ("Tarifs | 2021 | 2022" in a report on
+    2021) are the years of the tariffs, not exercises: their price per m³ is that year's."""
+    return ctx.year is not None and any(y is not None and y > ctx.year for y in years)
+
+
 def _variation_like(c: Figure) -> bool:
     """A trailing figure that reads as a variation ("-8,01"), not as an amount ("1 932 873,00 €")."""
     return c.decimals == 2 and c.unit is None and abs(c.value) < 1000
@@ -440,12 +460,13 @@ def row_candidates(row: Row, ctx: Context) -> list[Candidate]:
     if not years:
         return []
     history = len({y for y, _, _ in years if y is not None}) > 3  # a chart's data over many years
+    tariffs = tariff_years([y for y, _, _ in years], ctx)
     out = []
     for cell, (year, as_of, kind) in zip(cells, years):
         if cell == "" or (history and ctx.year is not None and year != ctx.year):
             continue
         if ind.code in _PRICE and kind == "exercice" and year is not None:
-            year, as_of = year + 1, f"{year + 1}-01-01"
+            year, as_of = (year, f"{year}-01-01") if tariffs else (year + 1, f"{year + 1}-01-01")
         if isinstance(cell, str):
             out.append(Candidate(ind, None, ind.unit, year, as_of, row.page, row.text, True, cell))
             continue

@@ -28,6 +28,7 @@ from greffier.extract.indicator_rows import (
     of_the_whole,
     relative_columns,
     row_candidates,
+    tariff_years,
     with_unit,
 )
 from greffier.extract.indicator_scope import title_case
@@ -239,6 +240,7 @@ def _entity_row(
     commune = title_case(label) if _COMMUNES.fullmatch(label_head) else None
     # "Total" (or the report's own commune) under columns that each name a figure
     whole = commune is not None or of_the_whole(label, ctx)
+    tariffs = tariff_years([y for y, _, _ in col_year.values()], ctx)
     out: list[Candidate] = []
     for j in range(lead, len(texts)):
         value = cell(texts[j]) if texts[j] else None
@@ -255,7 +257,7 @@ def _entity_row(
             continue
         year, as_of, kind = when or (ctx.year, None, "exercice")
         if ind.code in ("D102.0", "D204.0") and kind == "exercice" and year is not None:
-            year, as_of = year + 1, f"{year + 1}-01-01"
+            year, as_of = (year, f"{year}-01-01") if tariffs else (year + 1, f"{year + 1}-01-01")
         evidence = " | ".join(t for t in texts if t)
         if isinstance(value, str):
             out.append(Candidate(ind, None, ind.unit, year, as_of, table.page, evidence, True, value, 0, commune))

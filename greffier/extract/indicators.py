@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from greffier.extract.indicator_checks import checked, tax_free
 from greffier.extract.indicator_prose import Candidate, headline_candidates, prose_candidates
 from greffier.extract.indicator_ref import IndicatorDef, match_name, norm
 from greffier.extract.indicator_rows import Context, line_rows, row_candidates, split_cells
@@ -180,9 +181,13 @@ def _extract(
             cands += _budget_candidates(page.number, page_head, lines, ctx)
             continue
         rows, _ = line_rows(page.number, lines, ctx, [])
+        read: set[str] = set()  # rows of figures the row reader read: not sentences
         for row in rows:
-            cands += row_candidates(row, ctx)
-        cands += prose_candidates(page.number, page.text, ctx.domain, ctx.year)
+            got = row_candidates(row, ctx)
+            cands += got
+            if len(row.cells) >= 2 and any(c.value is not None for c in got):
+                read.add(row.text)
+        cands += prose_candidates(page.number, page.text, ctx.domain, ctx.year, frozenset(read))
         cands += headline_candidates(page.number, page.text, ctx.domain, ctx.year)
     if ctx.domain != "budget":
         toc = {p.number for p in pages if _TOC.search(norm(p.text[:300]))}
@@ -195,7 +200,7 @@ def _extract(
             known = seen.get((c.ind.key, c.year))
             if not known or any(_same(k, c) for k in known):
                 cands.append(c)
-    return _merge(doc, pages, cands, ctx, scope.commune)
+    return _merge(doc, pages, checked(cands), ctx, scope.commune)
 
 
 def _same(a: Candidate, b: Candidate) -> bool:
@@ -206,7 +211,9 @@ def _same(a: Candidate, b: Candidate) -> bool:
     if abs(a.value - b.value) < 1e-9:
         return True
     coarse, fine = (a, b) if a.decimals <= b.decimals else (b, a)
-    return coarse.decimals == 0 and abs(coarse.value) >= 100 and round(fine.value or 0) == coarse.value
+    if coarse.decimals == fine.decimals or (coarse.decimals == 0 and abs(coarse.value) < 100):
+        return False  # "0" and "0,4" are two values, "2,04" and "2,035" one price rounded
+    return abs(round(fine.value or 0, coarse.decimals) - coarse.value) < 10 ** -(coarse.decimals + 3)
 
 
 def _merge(
@@ -227,6 +234,9 @@ def _merge(
     issuer = doc.issuer or issuer_printed(pages)
     for (key, year, own), slots in groups.items():
         valued = [s for s in slots if s[0].value is not None]
+        if any(not all(tax_free(c) for c in s) for s in valued):
+            # "Prix HT au m3" beside "Prix TTC au m3": the price of the indicator is the TTC one
+            valued = [s for s in valued if not all(tax_free(c) for c in s)]
         nulls = [s for s in slots if s[0].value is None]
         stated = [s for s in nulls if s[0].status in ("non renseigné", "sans objet")]
         keep = valued + (stated if valued else nulls)

@@ -1,0 +1,183 @@
+"""Indicator records from RPQS text written the way other generators write it: a summary table with
+the code in its own column and a unit column, "Valeur N-1 | Valeur N" columns, "NC" cells,
+tariff tables priced HT and TTC, the 120 m³ bill printed where a price per m³ is expected, tariff
+years past the exercise, the same price printed rounded. Lines are given as their cells (the text
+layer's segments between wide gaps), as :class:`PageLayout` lines."""
+
+from __future__ import annotations
+
+from greffier.extract.indicator_checks import plausible
+from greffier.extract.indicator_prose import Candidate
+from greffier.extract.indicator_ref import get
+from greffier.extract.indicators import extract_indicators
+from greffier.extract.pdf import LayoutLine, PageLayout, Segment
+from greffier.records import Document, IndicatorRecord, Page
+
+COVER = """COMMUNE DE VALMONT
+Rapport annuel sur le prix et la qualité du service public d'assainissement collectif
+Exercice 2021
+\f"""
+
+
+def _extract(text: str, year: int = 2021) -> list[IndicatorRecord]:
+    """Records of a document whose pages are split by form feeds and whose cells by " | "."""
+    pages, layouts = [], []
+    for number, page in enumerate(text.split("\f"), 1):
+        lines = []
+        for k, line in enumerate(page.strip("\n").split("\n")):
+            segments, x = [], 10.0
+            for cell in line.split(" | "):
+                segments.append(Segment(x, x + 5 * len(cell), cell))
+                x += 5 * len(cell) + 40
+            lines.append(LayoutLine(10.0 * k, 10.0 * k + 8, 9.0, False, tuple(segments)))
+        layouts.append(PageLayout(number, 600, 800, tuple(lines)))
+        pages.append(Page(doc_id="valmont", number=number, label=str(number), text=page.replace(" | ", " ")))
+    doc = Document(
+        doc_id="valmont",
+        path="valmont.pdf",
+        sha256="0",
+        status="ingested",
+        title=f"Commune de Valmont – RPQS {year}",
+        issuer="Commune de Valmont",
+        kind="rpqs",
+        year=year,
+        date=None,
+        pages=len(pages),
+        source_type="pdf",
+    )
+    return extract_indicators(doc, pages, layouts, None, ())
+
+
+def _values(records: list[IndicatorRecord]) -> set[tuple[str, float | None, str, int | None]]:
+    return {(r.indicator, r.value, r.unit, r.year) for r in records}
+
+
+def test_a_summary_table_with_a_code_column_and_a_unit_column() -> None:
+    records = _extract(
+        COVER
+        + """Synthèse des indicateurs
+Indicateur | Code | 2020 | 2021 | Unité
+Estimation du nombre d'habitants desservis | D201.0 | 1 250 | 1 262 | hab
+Prix TTC du service au m3 pour 120 m3 | D204.0 | 2,35 | 2,41 | €/m3
+Taux de débordement d'effluents | P251.1 | 0 | 0,2 | u/1000 hab
+Points noirs | P252.2 | 2,5 | 1,2 | u/100 km
+Durée d'extinction de la dette | P256.2 | 4,2 | 3,8 | ans
+Taux d'impayés | P257.0 | 1,2 | NC | %
+Taux de réclamations | P258.1 | 0,5 | 0 | u/1000 ab
+"""
+    )
+    got = _values(records)
+    for expected in [
+        ("D201.0", 1250.0, "count", 2020),
+        ("D201.0", 1262.0, "count", 2021),
+        ("P251.1", 0.0, "‰", 2020),
+        ("P251.1", 0.2, "‰", 2021),
+        ("P252.2", 2.5, "per 100 km", 2020),
+        ("P256.2", 4.2, "years", 2020),
+        ("P257.0", 1.2, "%", 2020),
+        ("P257.0", None, "%", 2021),  # "NC" between a figure and the unit column
+        ("P258.1", 0.5, "‰", 2020),
+    ]:
+        assert expected in got
+    # the price under an exercise column is the 1 January N+1 tariff, read once from its row (the
+    # sentence reader leaves the row to the row reader: no 2,41 € of 2021)
+    prices = sorted((r.value, r.year, r.conflict) for r in records if r.indicator == "D204.0")
+    assert prices == [(2.35, 2021, False), (2.41, 2022, False)]
+
+
+def test_a_tariff_table_priced_ht_and_ttc_gives_no_subscribers() -> None:
+    records = _extract(
+        COVER
+        + """Facture 120 m3 | au 01/01/2021 | au 01/01/2022
+Abonnement | 40,00 | 40,00
+Part proportionnelle | 180,00 | 186,00
+Total HT | 239,20 | 245,20
+TVA 10 % | 23,92 | 24,52
+Total TTC | 263,12 | 269,72
+Prix HT au m3 | 1,99 | 2,04
+Prix TTC au m3 | 2,19 | 2,25
+"""
+    )
+    got = _values(records)
+    assert not [r for r in records if r.indicator == "abonnes"]  # "Abonnement 40,00": the fixed part
+    assert {(v, y) for k, v, _, y in got if k == "D204.0"} == {(2.19, 2021), (2.25, 2022)}
+    assert ("facture_120m3", 269.72, "EUR", 2022) in got
+
+
+def test_an_ht_price_beside_the_ttc_one_is_not_the_indicator() -> None:
+    records = _extract(
+        COVER
+        + """Le prix TTC du service au m3 pour 120 m3 est de 2,25 € au 1er janvier 2022.
+Le prix du service au m3 pour 120 m3 est de 2,04 € HT au 1er janvier 2022.
+"""
+    )
+    assert [(r.value, r.year, r.conflict) for r in records if r.indicator == "D204.0"] == [(2.25, 2022, False)]
+    # printed HT alone (a service not liable to VAT), it is the indicator's value
+    alone = _extract(COVER + "Le prix du service au m3 pour 120 m3 est de 2,04 € HT au 1er janvier 2022.\n")
+    assert [(r.value, r.year) for r in alone if r.indicator == "D204.0"] == [(2.04, 2022)]
+
+
+def test_the_120_m3_bill_printed_as_a_price_is_the_bill() -> None:
+    records = _extract(
+        COVER
+        + """Prix du service | 2020 | 2021
+Prix TTC du service pour 120 m3 | 250,00 € | 260,00 €
+Prix TTC du service au m3 pour 120 m3 | 2,08 € | 2,17 €
+"""
+    )
+    got = _values(records)
+    assert {(v, y) for k, v, _, y in got if k == "D204.0"} == {(2.08, 2021), (2.17, 2022)}
+    assert {v for k, v, _, _ in got if k == "facture_120m3"} == {250.0, 260.0}
+    assert not any(r.conflict for r in records)
+
+
+def test_tariff_years_past_the_exercise_are_the_tariffs_years() -> None:
+    records = _extract(COVER + "Tarifs | 2021 | 2022\nPrix TTC au m3 | 2,19 | 2,25\n")
+    assert sorted((r.value, r.year, r.as_of) for r in records if r.indicator == "D204.0") == [
+        (2.19, 2021, "2021-01-01"),
+        (2.25, 2022, "2022-01-01"),
+    ]
+    # an exercise column, in a summary of exercises, is the 1 January N+1 tariff
+    records = _extract(COVER + "Indicateurs | Exercice 2020 | Exercice 2021\nPrix TTC au m3 | 2,19 | 2,25\n")
+    assert sorted((r.value, r.year) for r in records if r.indicator == "D204.0") == [(2.19, 2021), (2.25, 2022)]
+
+
+def test_a_price_printed_rounded_is_the_same_reading() -> None:
+    records = _extract(
+        COVER
+        + """Le prix du service pour 120 m3 est de 2,035 € TTC/m3 au 1er janvier 2022.
+\f
+Tableau récapitulatif | Exercice 2020 | Exercice 2021
+D204.0 Prix TTC du service au m3 pour 120 m3 | 2,03 | 2,04
+P201.1 Taux de desserte (%) | 97,78 | 98
+"""
+    )
+    prices = [r for r in records if r.indicator == "D204.0" and r.year == 2022]
+    assert len(prices) == 1 and not prices[0].conflict
+    assert prices[0].value == 2.035 and [a["page"] for a in prices[0].also] == [3]
+    # two different values of one year stay two records, flagged
+    records = _extract(COVER + "Indicateurs | Exercice 2020 | Exercice 2021\nP201.1 Taux de desserte (%) | 97 | 98\n"
+                       "\fLe taux de desserte est de 96,5 % en 2021.\n")  # fmt: skip
+    assert sorted((r.value, r.conflict) for r in records if r.indicator == "P201.1" and r.year == 2021) == [
+        (96.5, True),
+        (98.0, True),
+    ]
+
+
+def _cand(key: str, value: float, unit: str, decimals: int = 0) -> Candidate:
+    ind = get(key)
+    assert ind is not None
+    return Candidate(ind, value, unit, 2021, None, 3, "row", True, "value", decimals)
+
+
+def test_values_an_indicator_cannot_take() -> None:
+    assert plausible(_cand("abonnes", 40.0, "count", 2)) is None  # "Abonnement 40,00"
+    assert plausible(_cand("abonnes", 545.0, "count")) is not None
+    assert plausible(_cand("P201.1", 104.5, "%", 1)) is None
+    assert plausible(_cand("taux_couverture", 104.5, "%", 1)) is not None  # recettes over dépenses
+    assert plausible(_cand("P202.2B", 130.0, "points")) is None and plausible(_cand("P202.2B", 120.0, "points"))
+    assert plausible(_cand("D302.0", 140.0, "points")) is not None
+    assert plausible(_cand("volumes_factures", -3.0, "m3")) is None
+    bill = plausible(_cand("D204.0", 263.12, "EUR/m3", 2))
+    assert bill is not None and (bill.ind.key, bill.unit) == ("facture_120m3", "EUR")
+    assert plausible(_cand("D204.0", 31.0, "EUR/m3")) is None
