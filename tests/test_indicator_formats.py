@@ -19,8 +19,9 @@ Exercice 2021
 \f"""
 
 
-def _extract(text: str, year: int = 2021) -> list[IndicatorRecord]:
-    """Records of a document whose pages are split by form feeds and whose cells by " | "."""
+def _extract(text: str, year: int = 2021, layout: bool = True) -> list[IndicatorRecord]:
+    """Records of a document whose pages are split by form feeds and whose cells by " | " (without
+    ``layout``, lines whose cells are their trailing figures, as a text layer without positions)."""
     pages, layouts = [], []
     for number, page in enumerate(text.split("\f"), 1):
         lines = []
@@ -45,7 +46,7 @@ def _extract(text: str, year: int = 2021) -> list[IndicatorRecord]:
         pages=len(pages),
         source_type="pdf",
     )
-    return extract_indicators(doc, pages, layouts, None, ())
+    return extract_indicators(doc, pages, layouts if layout else None, None, ())
 
 
 def _values(records: list[IndicatorRecord]) -> set[tuple[str, float | None, str, int | None]]:
@@ -181,3 +182,53 @@ def test_values_an_indicator_cannot_take() -> None:
     bill = plausible(_cand("D204.0", 263.12, "EUR/m3", 2))
     assert bill is not None and (bill.ind.key, bill.unit) == ("facture_120m3", "EUR")
     assert plausible(_cand("D204.0", 31.0, "EUR/m3")) is None
+
+
+def test_headings_that_name_their_indicator_without_its_code() -> None:
+    records = _extract(
+        COVER
+        + """C. Taux de débordement d’effluents dans les locaux des usagers
+Le taux de débordement d’effluents dans les locaux des usagers est :
+Nombre d'inondations dans les locaux des usagers Nombre d'habitants desservis ´ 1000 = 0,4 ‰ (0 ‰ en 2020)
+H. Taux d’impayés sur les factures d’assainissement de l’année précédente
+Montant des impayés Montant total TTC des factures émises ´ 100 = 1,94 % (2,92 % en 2020)
+\f
+Taux de boues évacuées selon les filières conformes à la réglementation
+TMS admis par filière conforme TMS total évacué par les filières ∗ 100
+Station | Taux de conformité (%)
+Station d'épuration "LE BOURG" | 100
+"""
+    )
+    got = _values(records)
+    assert {("P251.1", 0.4, "‰", 2021), ("P251.1", 0.0, "‰", 2020)} <= got
+    assert {("P257.0", 1.94, "%", 2021), ("P257.0", 2.92, "%", 2020)} <= got
+    assert ("P206.3", 100.0, "%", 2021) in got
+    # a sentence that names an indicator among others is no heading
+    assert not [r for r in records if r.indicator == "D201.0"]
+
+
+def test_a_summary_row_that_prints_its_unit_inside_the_name() -> None:
+    records = _extract(
+        COVER
+        + """Tableau récapitulatif | Exercice 2020 | Exercice 2021
+Prix TTC (€) du service au m³ pour 120 m³ | 1,73 | 1,75
+Taux de desserte par des réseaux de collecte des eaux usées (%) | 100 | 100
+"""
+    )
+    got = _values(records)
+    assert ("D204.0", 1.73, "EUR/m3", 2021) in got and ("D204.0", 1.75, "EUR/m3", 2022) in got
+    assert ("P201.1", 100.0, "%", 2021) in got
+
+
+def test_the_bills_title_with_its_reference_volume_is_no_row() -> None:
+    # a text layer without cells (each line's trailing figures are its cells)
+    text = """FACTURE TYPE 120 M3
+Montant au 01/01/22 Montant au 01/01/23 Variation
+Abonnement 1 0,00 0,00 /
+Consommation 120 144,54 144,54 /
+TVA (10 %) 16,37 16,37 /
+Total 180,11 € 180,11 € /
+"""
+    doc_records = _extract(COVER.replace("2021", "2022") + text, 2022, layout=False)
+    bills = sorted((r.value, r.year) for r in doc_records if r.indicator == "facture_120m3")
+    assert bills == [(180.11, 2022), (180.11, 2023)]

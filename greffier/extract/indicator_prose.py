@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, indicators
+from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, heading_indicator, indicators
 from greffier.extract.indicator_values import DATE, NOT_APPLICABLE, NOT_GIVEN, YEAR, Figure, clean, figures, year_of
 
 
@@ -342,6 +342,8 @@ def prose_candidates(
                 continue  # a table row ("... 95,9% 96,5%"): the row reader's, with its columns
             cues = _cues(sent, domain)
             since_heading += 1
+            if not codes and (named_heading := heading_indicator(sent, domain)) is not None:
+                context = named_heading  # "C. Taux de débordement d'effluents dans les locaux des usagers"
             if codes and not any(f.unit for f in figures(sent[: codes[-1][0]])):
                 context = by_code(codes[-1][2], domain) or context
                 named = [i for i in (by_code(c[2], domain) for c in codes) if i is not None]

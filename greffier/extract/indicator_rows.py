@@ -15,6 +15,7 @@ from greffier.extract.indicator_ref import (
     by_code,
     content_words,
     find_codes,
+    heading_indicator,
     match_name,
     match_words,
     norm,
@@ -213,6 +214,10 @@ def _columns_unit(text: str) -> str | None:
     return units.pop() if len(units) == 1 else None
 
 
+def _reference_volume(c: Figure | str) -> bool:
+    return isinstance(c, Figure) and c.unit == "m3" and c.value == 120
+
+
 def _is_year_cell(c: Figure | str) -> bool:
     return isinstance(c, Figure) and c.unit is None and c.decimals == 0 and 1980 <= c.value <= 2049
 
@@ -239,6 +244,8 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
         label_text = " ".join(labels)
         if cells and all(_is_year_cell(c) or c == "" for c in cells):
             cells, label_text = [], text  # "2021 2022 Variation": a header line
+        elif len(cells) == 1 and _reference_volume(cells[0]) and re.search(r"(?i)factur|\bpour\b", label_text):
+            cells, label_text = [], text  # "FACTURE TYPE 120 M3": a title, the bill's reference volume
         if (len(label_text.split()) > 14 and len(segments) < 3) or _PROSE_THEN_FIGURES.search(label_text):
             buffer.clear()  # a sentence (perhaps followed by a chart's figures): the sentence reader's
             heads = []
@@ -259,6 +266,9 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
                 caption = caption if len(text.split()) <= 3 else re.sub(r"\d[\d/ ]*", "", text)
             else:
                 since_header += 1
+                named = None if find_codes(text) else heading_indicator(text, ctx.domain)
+                if named is not None:
+                    section = named  # a heading that names its indicator without its code
                 if text.isupper() and len(text.split()) >= 3:
                     buffer.clear()  # a title: context, not a row label
                     recent = (recent + [text])[-3:]
