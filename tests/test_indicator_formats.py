@@ -232,3 +232,52 @@ Total 180,11 € 180,11 € /
     doc_records = _extract(COVER.replace("2021", "2022") + text, 2022, layout=False)
     bills = sorted((r.value, r.year) for r in doc_records if r.indicator == "facture_120m3")
     assert bills == [(180.11, 2022), (180.11, 2023)]
+
+
+SPANC = """Communauté de communes du Val
+Rapport annuel sur le prix et la qualité du service public d'assainissement non collectif (SPANC)
+Exercice 2023
+\f"""
+
+
+def test_a_spanc_index_named_with_its_ligature_and_parts_of_the_installations_count() -> None:
+    records = _extract(
+        SPANC
+        + """Indice de mise en œuvre de l'assainissement non collectif (D302.0)
+L'indice de mise en œuvre de l'assainissement non collectif est de 100 pour l'année 2023 (90 en 2022).
+\f
+Taux de conformité des dispositifs d'assainissement non collectif (P301.3)
+Nombre d'installations contrôlées conformes ou mises en conformité | 420
+Nombre d'installations non conformes sans danger | 310
+Nombre total d'installations contrôlées depuis la création du service | 1 365
+Taux de conformité | 53,5 %
+""",
+        2023,
+    )
+    got = _values(records)
+    assert {("D302.0", 100.0, "points", 2023), ("D302.0", 90.0, "points", 2022)} <= got
+    assert ("P301.3", 53.5, "%", 2023) in got
+    assert not [r for r in records if r.indicator == "installations_anc"]  # checked, compliant: parts of it
+    # the count itself
+    records = _extract(SPANC + "Nombre total d'installations | 1 489\n", 2023)
+    assert _values(records) == {("installations_anc", 1489.0, "count", 2023)}
+
+
+def test_the_total_of_a_table_of_communes_is_the_services_figure() -> None:
+    records = _extract(
+        COVER
+        + """Communes desservies | Abonnés 2021 | Habitants desservis 2021
+Valmont | 545 | 1 262
+Saint-Jean | 120 | 300
+Total | 665 | 1 562
+"""
+    )
+    assert {(r.indicator, r.value, r.conflict) for r in records} == {
+        ("abonnes", 665.0, False),
+        ("D201.0", 1562.0, False),
+    }
+    # without a Total, the report's commune's row is the service's
+    records = _extract(
+        COVER + "Commune | Abonnés 2021 | Habitants desservis 2021\nValmont | 545 | 1 262\nSaint-Jean | 120 | 300\n"
+    )
+    assert {(r.indicator, r.value) for r in records} == {("abonnes", 545.0), ("D201.0", 1262.0)}

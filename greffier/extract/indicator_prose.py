@@ -144,7 +144,7 @@ def _cue_patterns(domain: str | None) -> tuple[tuple[IndicatorDef, re.Pattern[st
 def _fold(text: str) -> str:
     import unicodedata
 
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae"))
     return "".join(c if not unicodedata.combining(c) else "" for c in text)
 
 
