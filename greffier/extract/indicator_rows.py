@@ -63,8 +63,6 @@ class Row:
     text: str
     section: IndicatorDef | None = None  # the indicator the heading above prints the code of
     siblings: str = ""  # the labels of the table's rows above it (all its other rows, in a grid)
-    group: int = 0  # the table it belongs to (rows under one header line)
-    part: str = ""  # "total" for a Total row, "own" for the report's commune's row in a table of communes
 
 
 def cell(text: str) -> Figure | str | None:
@@ -236,7 +234,6 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
     heads_at = -2
     siblings: list[str] = []  # the labels of the rows under the current header
     header_unit: str | None = None  # the unit the header gives its columns ("Exercice 2021 en €")
-    group = 0
     for at, segments in enumerate(lines):
         segments = _resegment([clean(s) for s in segments if clean(s)])
         if not segments:
@@ -254,7 +251,6 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
             heads = []
             continue
         if not cells and len(segments) >= 2:
-            group += heads_at != at - 1
             heads, heads_at = _header_cells(heads, segments, heads_at == at - 1), at
         if not cells:
             cols = [c for c in columns(text) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
@@ -262,7 +258,6 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
             if cols and (len(cols) >= 2 or len(text.split()) <= 8) and not _figures_among(text, cols):
                 if not header_open or since_header > 2:
                     header, siblings, header_unit = [], [], None
-                    group += 1
                 header = header + cols
                 header_unit = _columns_unit(text) or header_unit
                 header_open, since_header = True, 0
@@ -300,10 +295,9 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
             continue
         label = own if own and find_codes(own)[:1] and find_codes(own)[0][0] == 0 else " ".join([*buffer, own])
         context = " ".join(dict.fromkeys(x for x in (caption, *recent) if x))
-        part = "total" if _TOTAL.match(norm(own)) else "own" if own and of_the_whole(own, ctx) else ""
         by_column = _column_rows(page, own, cells, heads, ctx, context, text)
         if by_column is not None:
-            rows += [replace(r, group=group, part=part) for r in by_column]
+            rows += by_column
             buffer.clear()
             tail = 0
             continue
@@ -319,16 +313,12 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
                 text,
                 section,
                 " ".join(siblings),
-                group,
-                part,
             )
         )
         siblings.append(label.strip())
         buffer.clear()
         tail = 0
-    # the Total of a table of communes is the service's figure, its commune's row a part of it
-    totals = {r.group for r in rows if r.part == "total"}
-    return [r for r in rows if r.part != "own" or r.group not in totals], header
+    return rows, header
 
 
 def _header_cells(heads: list[str], segments: list[str], follows: bool) -> list[str]:
@@ -410,11 +400,10 @@ def _row_indicator(row: Row, ctx: Context) -> IndicatorDef | None:
 
 
 _TOTAL = re.compile(r"^total\b|^ensemble$")
-# words that make a count's label name a part of it: the installations checked, found compliant or
-# not, new or rehabilitated, emptied; the new or cancelled subscriptions
+# words that make a count's label name a part of it: the installations found compliant or not, at
+# risk, new or rehabilitated, emptied; the new or cancelled subscriptions
 _SUBSET = re.compile(
-    r"\b(?:conforme|controle\w*|danger|risque|neu(?:f|ve)|rehabilit\w*|vidang\w*|visite\w*|diagnostique\w*"
-    r"|nouve\w*|resili\w*|contentieux)\b"
+    r"\b(?:conforme|danger|risque|neu(?:f|ve)|rehabilit\w*|vidang\w*|nouve\w*|resili\w*|contentieux)\b"
 )
 
 

@@ -216,6 +216,12 @@ def _same(a: Candidate, b: Candidate) -> bool:
     return abs(round(fine.value or 0, coarse.decimals) - coarse.value) < 10 ** -(coarse.decimals + 3)
 
 
+def _reading_rank(c: Candidate) -> tuple[int, int, bool, int]:
+    if c.value is None:
+        return (0, 0, c.from_table, c.page)
+    return (-min(c.decimals, 2), max(c.decimals - 2, 0), c.from_table, c.page)
+
+
 def _merge(
     doc: Document, pages: Sequence[Page], cands: list[Candidate], ctx: Context, commune: str | None
 ) -> list[IndicatorRecord]:
@@ -242,8 +248,9 @@ def _merge(
         keep = valued + (stated if valued else nulls)
         conflict = len(valued) > 1 or bool(valued and stated)
         for slot in keep:
-            # the most precise reading of the value ("3 163,88" over the rounded "3 164 T"), text first
-            first = sorted(slot, key=lambda c: (-c.decimals if c.value is not None else 0, c.from_table, c.page))[0]
+            # the most precise reading of the value up to two decimals, as SISPEA publishes it ("3 163,88"
+            # over the rounded "3 164 T", the summary's "2,04" over the tariff table's "2,035"), text first
+            first = sorted(slot, key=_reading_rank)[0]
             also = tuple(
                 dict.fromkeys(
                     (c.page, c.evidence[:300], c.from_table)
