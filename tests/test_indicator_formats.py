@@ -267,3 +267,27 @@ Taux de conformité | 53,5 %
     # the count itself
     records = _extract(SPANC + "Nombre total d'installations | 1 489\n", 2023)
     assert _values(records) == {("installations_anc", 1489.0, "count", 2023)}
+
+
+def test_prix_au_m3_is_the_bills_price_in_the_bill_table_only() -> None:
+    bill = _extract(
+        COVER
+        + """Facture 120 m3 | Au 01/01/2021 | Au 01/01/2022
+Abonnement | 40,00 € | 40,00 €
+Consommation | 180,00 € | 186,00 €
+TVA | 22,00 € | 22,60 €
+Total | 242,00 € | 248,60 €
+Prix au m3 | 2,02 € | 2,07 €
+"""
+    )
+    assert sorted((r.value, r.year) for r in bill if r.indicator == "D204.0") == [(2.02, 2021), (2.07, 2022)]
+    # in a tariff table "Prix au m3" is the variable part, without tax
+    tariff = _extract(
+        COVER
+        + """Tarifs (HT) | Au 01/01/2021 | Au 01/01/2022
+Abonnement annuel | 40,00 € | 40,00 €
+Prix au m3 | 1,50 € | 1,55 €
+Redevance modernisation des réseaux | 0,15 € | 0,16 €
+"""
+    )
+    assert tariff == []

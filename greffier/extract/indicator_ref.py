@@ -194,7 +194,11 @@ def match_name(text: str, domain: str | None = None) -> tuple[IndicatorDef, str]
             best = (size, ind, form)
     if best is None:
         core = " ".join(w for w in words.split() if w not in _UNIT_WORDS and not w.isdigit())
+        priced = " ".join(w for w in words.split() if (w not in _UNIT_WORDS or w == "m3") and not w.isdigit())
         whole = [ind for ind in indicators() if core and core in ind.whole and _allowed(ind, domain)]
+        if not whole and priced != core:  # "Prix au m3": the m³ is part of the name
+            whole = [ind for ind in indicators() if priced in ind.whole and _allowed(ind, domain)]
+            core = priced
         if len(whole) == 1:
             return whole[0], core
         if len(words.split()) <= 6:

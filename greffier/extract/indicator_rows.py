@@ -396,10 +396,16 @@ def _row_indicator(row: Row, ctx: Context) -> IndicatorDef | None:
     about = norm(f"{row.context} {row.label} {row.siblings}")
     if need and form in ("total ttc", "total reseau") and not any(w in about for w in need):
         return None
+    if ind.code in _PRICE and form in ind.whole and "ttc" not in norm(row.label).split():
+        # "Prix au m3" is the 120 m³ bill's price only in the bill's table (its total, its VAT); in a
+        # tariff table it is the variable part, without tax
+        if not _BILL_CUE.search(about):
+            return None
     return ind
 
 
 _TOTAL = re.compile(r"^total\b|^ensemble$")
+_BILL_CUE = re.compile(r"\b(?:120|factur\w*|tva|total|ttc)\b")
 # words that make a count's label name a part of it: the installations found compliant or not, at
 # risk, new or rehabilitated, emptied; the new or cancelled subscriptions
 _SUBSET = re.compile(
