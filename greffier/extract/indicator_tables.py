@@ -207,6 +207,7 @@ def _measure_columns(table: Table, label: str, texts: list[str], lead: int, ctx:
     return out
 
 
+_ALL = re.compile(r"^(?:sou\W*)?(?:total|ensemble|tout)\b")  # "Total", "Ensemble du service": no one commune's row
 _COMMUNES = re.compile(r"(?i)\W*communes?\W*(?:desservies?|membres?|adh[ée]rentes?)?\W*")
 
 
@@ -237,7 +238,7 @@ def _entity_row(
     label_head = " ".join(" ".join(h[:lead]) for h in table.header_rows) or head_label
     by_label = _coded(label_head, ctx) if label_head else None
     # "Commune | Abonnés | Habitants desservis": a multi-commune report's figures, commune by commune
-    commune = title_case(label) if _COMMUNES.fullmatch(label_head) else None
+    commune = title_case(label) if _COMMUNES.fullmatch(label_head) and not _ALL.match(norm(label)) else None
     # "Total" (or the report's own commune) under columns that each name a figure
     whole = commune is not None or of_the_whole(label, ctx)
     tariffs = tariff_years([y for y, _, _ in col_year.values()], ctx)
