@@ -303,7 +303,12 @@ def test_an_account_with_a_column_per_direction_and_a_row_per_section() -> None:
 
 def test_the_total_row_of_a_table_of_communes_is_no_commune() -> None:
     communes = _table(
-        [("Valmont", "540", "545"), ("Saint-Jean", "118", "120"), ("Sous-total", "658", "665"), ("Total", "658", "665")],
+        [
+            ("Valmont", "540", "545"),
+            ("Saint-Jean", "118", "120"),
+            ("Sous-total", "658", "665"),
+            ("Total", "658", "665"),
+        ],
         header=(("Commune", "Abonnés au 31/12/2020", "Abonnés au 31/12/2021"),),
     )
     got = {(c.value, c.year, c.commune) for c in table_candidates([communes], Context(AC, 2021, "Valmont"))}
