@@ -291,3 +291,52 @@ Redevance modernisation des réseaux | 0,15 € | 0,16 €
 """
     )
     assert tariff == []
+
+
+# a text layer without cell positions: each line's trailing figures are its cells (lines copied
+# from the SISPEA model's pages as such a layer gives them)
+SUMMARY_TEXT = """Tableau récapitulatif des variables et indicateurs
+Exercice 2020 Exercice 2021
+VP.056 Nombre d'abonnés 191 185
+D201.0 Estimation du nombre d'habitants desservis par un réseau de collecte des eaux usées 360 360
+D204.0 Prix TTC (€) du service au m³ pour 120 m³ 2,03 2,04
+P203.3 Conformité de la collecte des effluents aux prescriptions nationales (%) 100 100
+"""
+
+
+def test_two_year_columns_run_together_by_the_text_layer() -> None:
+    got = _values(_extract(COVER + SUMMARY_TEXT, layout=False))
+    assert {("abonnes", 191.0, "count", 2020), ("abonnes", 185.0, "count", 2021)} <= got
+    assert {("D201.0", 360.0, "count", 2020), ("D201.0", 360.0, "count", 2021)} <= got
+    assert {("P203.3", 100.0, "%", 2020), ("P203.3", 100.0, "%", 2021)} <= got
+    # "pour 120 m³" belongs to the label: the two prices are the two columns'
+    assert {("D204.0", 2.03, "EUR/m3", 2021), ("D204.0", 2.04, "EUR/m3", 2022)} <= got
+    assert not [v for k, v, _, _ in got if v is not None and v >= 100_000]
+    # a number is not cut when its groups are not figures alike ("1 250"), nor with all its columns
+    lines = "Exercice 2020 Exercice 2021\nVolumes facturés aux abonnés 12 045 61 500\n"
+    assert {("volumes_factures", 12045.0, "m3", 2020), ("volumes_factures", 61500.0, "m3", 2021)} <= _values(
+        _extract(COVER + lines, layout=False)
+    )
+
+
+def test_a_long_header_line_that_ends_with_its_years_dates_the_rows_below() -> None:
+    text = """Soumise à
+AM 21
+juillet
+2015
+Boues et sous-produits de l'épuration (D203.0)
+Boues produites (en tonnes de Matières Sèches) Exercice 2020 en tMS Exercice 2021 en tMS
+Station d'épuration "Le Bourg" 0416065S0001 12,40 13,10
+"""
+    got = _values(_extract(COVER + text, layout=False))
+    assert {("D203.0", 12.4, "tMS", 2020), ("D203.0", 13.1, "tMS", 2021)} <= got
+    assert not [y for k, _, _, y in got if y == 2015]
+
+
+def test_a_table_of_contents_headed_table_des_matieres_gives_nothing() -> None:
+    toc = """Table des matières
+E. Conformité de la collecte des effluents (pour les réseaux collectant une charge > 2 000 EH) (indicateur
+P203.3)9
+F. Indice de connaissance des rejets au milieu naturel (indicateur P255.3)...........10
+"""
+    assert _extract(COVER + toc, layout=False) == []

@@ -222,6 +222,12 @@ def _is_year_cell(c: Figure | str) -> bool:
     return isinstance(c, Figure) and c.unit is None and c.decimals == 0 and 1980 <= c.value <= 2049
 
 
+# a long header line that ends with its year columns: "Boues produites (en tonnes de Matières
+# Sèches) Exercice 2020 en tMS Exercice 2021 en tMS" (not "Les tarifs applicables au 01/01/2021 et au
+# 01/01/2022 pour une consommation ...")
+_ENDS_WITH_YEAR = re.compile(r"(?:19|20)\d\d\)?(?:\s+\S+){0,3}\s*$")
+
+
 def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> tuple[list[Row], list]:
     rows: list[Row] = []
     buffer: list[str] = []
@@ -246,7 +252,9 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
             cells, label_text = [], text  # "2021 2022 Variation": a header line
         elif len(cells) == 1 and _reference_volume(cells[0]) and re.search(r"(?i)factur|\bpour\b", label_text):
             cells, label_text = [], text  # "FACTURE TYPE 120 M3": a title, the bill's reference volume
-        if (len(label_text.split()) > 14 and len(segments) < 3) or _PROSE_THEN_FIGURES.search(label_text):
+        heading_years = not cells and len(columns(text)) >= 2 and _ENDS_WITH_YEAR.search(text) is not None
+        long = len(label_text.split()) > 14 and len(segments) < 3 and not heading_years
+        if long or _PROSE_THEN_FIGURES.search(label_text):
             buffer.clear()  # a sentence (perhaps followed by a chart's figures): the sentence reader's
             heads = []
             continue
@@ -256,7 +264,7 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
             cols = [c for c in columns(text) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
             cols = cols or relative_columns(text, ctx.year)
             if cols and (len(cols) >= 2 or len(text.split()) <= 8) and not _figures_among(text, cols):
-                if not header_open or since_header > 2:
+                if not header_open or since_header > 2 or (len(cols) >= 2 and since_header > 0):
                     header, siblings, header_unit = [], [], None
                 header = header + cols
                 header_unit = _columns_unit(text) or header_unit
@@ -303,6 +311,8 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
             continue
         if header_unit:
             cells = [with_unit(c, header_unit) for c in cells]
+        if len({y for y, _, _ in header}) > 1:
+            cells = ungrouped(cells, len({y for y, _, _ in header}))
         rows.append(
             Row(
                 page,
@@ -319,6 +329,43 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
         buffer.clear()
         tail = 0
     return rows, header
+
+
+def ungrouped(cells: list[Figure | str], columns: int) -> list[Figure | str]:
+    """A row's figures when the text layer ran two year columns together into one number with a
+    thousands space ("Total des abonnés 545 587 + 7,7 %", "360 360", "(%) 100 100" under "2020 |
+    2021"): with fewer figures than columns, a whole number whose 3-digit groups are each a figure
+    of the same size as the others is cut into them."""
+    core, tail = list(cells), []
+    if len(core) >= 2 and isinstance(core[-1], Figure) and core[-1].unit == "%":
+        if not all(isinstance(c, Figure) and c.unit == "%" for c in core[:-1]):
+            core, tail = core[:-1], core[-1:]  # a variation column
+    missing = columns - len(core)
+    if missing <= 0:
+        return cells
+    out: list[Figure | str] = []
+    for c in core:
+        parts = _groups(c) if missing > 0 else None
+        if parts is not None and len(parts) - 1 <= missing:
+            out += parts
+            missing -= len(parts) - 1
+        else:
+            out.append(c)
+    return out + tail if len(out) + len(tail) != len(cells) else cells
+
+
+def _groups(c: Figure | str) -> list[Figure] | None:
+    if not isinstance(c, Figure) or c.decimals or c.value < 100_000 or c.unit not in (None, "%", "count", "m3"):
+        return None
+    digits = f"{c.value:.0f}"
+    head = len(digits) % 3 or 3
+    groups = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    if any(g.startswith("0") for g in groups):
+        return None  # "1 000", "12 045": a number, not figures side by side
+    values = [int(g) for g in groups]
+    if max(values) > 3 * min(values):
+        return None  # "1 250": a thousand and a quarter, not 1 and 250
+    return [replace(c, value=float(v)) for v in values]
 
 
 def _header_cells(heads: list[str], segments: list[str], follows: bool) -> list[str]:

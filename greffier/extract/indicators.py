@@ -37,7 +37,7 @@ from greffier.records import Document, IndicatorRecord, Line, Page, Table
 
 log = logging.getLogger(__name__)
 
-_TOC = re.compile(r"\b(?:table de matiere|sommaire)\b")
+_TOC = re.compile(r"\b(?:table des? matiere|sommaire)\b")
 
 # -- budgets ---------------------------------------------------------------------------------
 
@@ -97,6 +97,9 @@ _STATUS_END = re.compile(
 )
 
 
+_OF_LABEL = re.compile(r"(?i)\b(?:pour|par|sur|de|du|des|à|au)\s*$")
+
+
 def _text_cells(text: str) -> list[str]:
     """A line without layout: its label, then each trailing figure as a cell."""
     t = clean(text)
@@ -112,6 +115,8 @@ def _text_cells(text: str) -> list[str]:
         gap = t[m.end() : end].strip()
         if gap and not re.fullmatch(r"[/+\-–—]|(?:ht|ttc)\.?", gap, re.IGNORECASE):
             break
+        if _OF_LABEL.search(t[: m.start()]):
+            break  # "... pour 120 m3", "... par 100 km": the label's own figure
         cells.insert(0, t[m.start() : end].strip())
         end = m.start()
     if not cells:
