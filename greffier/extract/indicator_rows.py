@@ -445,13 +445,14 @@ def _row_indicator(row: Row, ctx: Context) -> IndicatorDef | None:
         return None
     if ind.code in _PRICE and form in ind.whole and "ttc" not in norm(row.label).split():
         # "Prix au m3" is the 120 m³ bill's price only in the bill's table (its total, its VAT); in a
-        # tariff table it is the variable part, without tax
-        if not _BILL_CUE.search(about):
+        # tariff table, under "Part proportionnelle (€ HT/m3)", it is the variable part, without tax
+        if not _BILL_CUE.search(about) or _TARIFF_CUE.search(norm(f"{row.context} {row.label}")):
             return None
     return ind
 
 
 _TOTAL = re.compile(r"^total\b|^ensemble$")
+_TARIFF_CUE = re.compile(r"\bpart (?:proportionnelle|variable|fixe)\b|\bht\b")
 _BILL_CUE = re.compile(r"\b(?:120|factur\w*|tva|total|ttc)\b")
 # words that make a count's label name a part of it: the installations found compliant or not, at
 # risk, new or rehabilitated, emptied; the new or cancelled subscriptions
