@@ -19,7 +19,7 @@ Exercice 2021
 \f"""
 
 
-def _extract(text: str, year: int = 2021, layout: bool = True) -> list[IndicatorRecord]:
+def _extract(text: str, year: int = 2021, layout: bool = True, doc_year: int | None = None) -> list[IndicatorRecord]:
     """Records of a document whose pages are split by form feeds and whose cells by " | " (without
     ``layout``, lines whose cells are their trailing figures, as a text layer without positions)."""
     pages, layouts = [], []
@@ -41,7 +41,7 @@ def _extract(text: str, year: int = 2021, layout: bool = True) -> list[Indicator
         title=f"Commune de Valmont – RPQS {year}",
         issuer="Commune de Valmont",
         kind="rpqs",
-        year=year,
+        year=doc_year or year,
         date=None,
         pages=len(pages),
         source_type="pdf",
@@ -340,3 +340,19 @@ P203.3)9
 F. Indice de connaissance des rejets au milieu naturel (indicateur P255.3)...........10
 """
     assert _extract(COVER + toc, layout=False) == []
+
+
+def test_the_exercise_of_a_report_presented_the_next_year() -> None:
+    # the title page states no exercise, the document's date is the council's of June 2022
+    text = """COMMUNE DE VALMONT
+Rapport annuel sur le prix et la qualité du service public d'assainissement collectif
+Présenté au conseil municipal du 28 juin 2022
+\f
+Le service public d'assainissement collectif dessert 412 habitants au 31/12/2021 (405 au 31/12/2020).
+Tableau récapitulatif | Exercice 2020 | Exercice 2021
+P201.1 Taux de desserte (%) | 97 | 98
+Pour l'année 2021, le taux de réclamations est de 0,5 ‰.
+"""
+    got = _values(_extract(text, doc_year=2022))
+    assert {("D201.0", 412.0, "count", 2021), ("P201.1", 98.0, "%", 2021), ("P258.1", 0.5, "‰", 2021)} <= got
+    assert not [y for _, _, _, y in got if y == 2022]
