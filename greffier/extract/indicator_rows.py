@@ -535,6 +535,8 @@ def row_candidates(row: Row, ctx: Context) -> list[Candidate]:
     if len(cells) == len(row.header) + 1 and len(cells) > 1:
         last = cells[-1]
         if last == "" or (isinstance(last, Figure) and (last.unit == "%" or _variation_like(last))):
+            if len(row.header) > 3 and last != "" and not (isinstance(last, Figure) and last.unit == "%"):
+                return []  # a history with one figure more than the years read: which column is which?
             cells = cells[:-1]  # the variation column
     while len(cells) > 1 and cells[-1] == "" and len(cells) > len(row.header):
         cells = cells[:-1]
