@@ -356,3 +356,22 @@ Pour l'année 2021, le taux de réclamations est de 0,5 ‰.
     got = _values(_extract(text, doc_year=2022))
     assert {("D201.0", 412.0, "count", 2021), ("P201.1", 98.0, "%", 2021), ("P258.1", 0.5, "‰", 2021)} <= got
     assert not [y for _, _, _, y in got if y == 2022]
+
+
+def test_a_spanc_compliance_rate_of_one_kind_of_check_is_not_p301_3() -> None:
+    records = _extract(
+        SPANC
+        + """Bilan des contrôles 2023
+Type de contrôle | Nombre | Taux de conformité
+Contrôles de conception | 45 | 95 %
+Contrôles de bon fonctionnement | 210 | 38 %
+Taux de conformité des installations neuves | 92 %
+Le taux de conformité des installations contrôlées dans le cadre des ventes est de 41 % en 2023.
+Le taux de conformité des dispositifs d'assainissement non collectif (P301.3) est de 53,5 % (52,1 % en 2022).
+""",
+        2023,
+    )
+    assert sorted((r.value, r.year, r.conflict) for r in records if r.indicator == "P301.3") == [
+        (52.1, 2022, False),
+        (53.5, 2023, False),
+    ]

@@ -16,7 +16,15 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, heading_indicator, indicators
+from greffier.extract.indicator_ref import (
+    IndicatorDef,
+    by_code,
+    find_codes,
+    get,
+    heading_indicator,
+    indicators,
+    narrowed,
+)
 from greffier.extract.indicator_values import DATE, NOT_APPLICABLE, NOT_GIVEN, YEAR, Figure, clean, figures, year_of
 
 
@@ -230,6 +238,8 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
         first = window[0]
         if first.unit is None and first.decimals == 0 and _IS.fullmatch(sent[end : first.start]):
             fig, unit = first, ind.unit
+    if fig is not None and narrowed(ind, sent[end : fig.start]):
+        return []  # "le taux de conformité des installations contrôlées lors des ventes est de 41 %"
     if fig is None or unit is None:
         if ind.code in _COUNTED_RATES and _NONE_BEFORE.search(sent[max(0, start - 20) : start]):
             # "Aucune réclamation écrite n'a été reçue", "aucun point noir": a rate of zero

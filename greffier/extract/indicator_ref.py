@@ -242,6 +242,23 @@ def heading_indicator(text: str, domain: str | None = None) -> IndicatorDef | No
     return hit[0] if len(named) >= 2 and len(named) >= 0.6 * len(words) else None
 
 
+# words that make a label name a part of what an indicator measures: the SPANC's compliance rate
+# P301.3 is over every installation checked since the service began, not over one kind of check
+_NARROWED = {
+    "P301.3": re.compile(
+        r"\b(?:neuve?|conception|realisation|execution|bon fonctionnement|vente|cession|mutation|periodique"
+        r"|diagnostic|immobiliere?)\b"
+    ),
+}
+
+
+def narrowed(ind: IndicatorDef, text: str) -> bool:
+    """Whether ``text`` (a row's label, the words of a sentence after the indicator's name) names a
+    part of what ``ind`` measures ("Taux de conformité des installations neuves")."""
+    pattern = _NARROWED.get(ind.code)
+    return bool(pattern and pattern.search(norm(text)))
+
+
 def match_words(text: str, domain: str | None = None) -> IndicatorDef | None:
     """The indicator one of whose names has all its content words (two or more) somewhere in
     ``text``, in any order: a table's header cells run together by the text layer ("Nombre total |

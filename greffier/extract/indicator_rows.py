@@ -18,6 +18,7 @@ from greffier.extract.indicator_ref import (
     heading_indicator,
     match_name,
     match_words,
+    narrowed,
     norm,
 )
 from greffier.extract.indicator_values import (
@@ -290,7 +291,12 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
                     buffer.clear()
                 if codes and len(text.split()) <= 20:
                     section = by_code(codes[0][2], ctx.domain) if len({c[2] for c in codes}) == 1 else None
-                buffer = (buffer + [text])[-4:]
+                if len(segments) >= 2 and not codes and heads_at == at and all(_header_like(x) for x in segments):
+                    # "Type de contrôle | Nombre | Taux de conformité": the table's header cells, whose
+                    # words name its columns, not the label of the row below
+                    buffer.clear()
+                else:
+                    buffer = (buffer + [text])[-4:]
                 recent = (recent + [text])[-3:]
             continue
         header_open = False
@@ -368,6 +374,11 @@ def _groups(c: Figure | str) -> list[Figure] | None:
     return [replace(c, value=float(v)) for v in values]
 
 
+def _header_like(segment: str) -> bool:
+    """A cell of a table's header line: a few words, no figure ("Nombre", "Taux de conformité")."""
+    return len(segment.split()) <= 5 and not re.search(r"\d", segment)
+
+
 def _header_cells(heads: list[str], segments: list[str], follows: bool) -> list[str]:
     """The header cells of a table, a header line's cells joined to those of the line above when
     the text layer cut the header in two ("Commune | Nombre total | Nombre total" / "d'abonnés au
@@ -437,6 +448,8 @@ def _row_indicator(row: Row, ctx: Context) -> IndicatorDef | None:
     if hit is None:
         return None
     ind, form = hit
+    if narrowed(ind, row.label):
+        return None  # "Taux de conformité des installations neuves": a part of the SPANC's rate
     if ind.unit == "count" and _SUBSET.search(norm(row.label)):
         return None  # "Nombre d'installations non conformes sans danger": a part of the count, not it
     need = _GENERIC.get(ind.key)
