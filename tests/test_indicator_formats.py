@@ -375,3 +375,12 @@ Le taux de conformité des dispositifs d'assainissement non collectif (P301.3) e
         (52.1, 2022, False),
         (53.5, 2023, False),
     ]
+
+
+def test_a_change_is_not_the_value() -> None:
+    text = """Le taux de desserte progresse de 2 % pour atteindre 98 %.
+Le taux d'impayés est en hausse de 0,4 % par rapport à 2020 et s'établit à 1,9 %.
+Le nombre d'abonnés a augmenté de 12 abonnés pour atteindre 545 abonnés.
+"""
+    got = _values(_extract(COVER + text))
+    assert got == {("P201.1", 98.0, "%", 2021), ("P257.0", 1.9, "%", 2021), ("abonnes", 545.0, "count", 2021)}

@@ -114,6 +114,12 @@ _IS = re.compile(
 )
 _PRICE_CUE = re.compile(r"\bprix\b", re.IGNORECASE)
 _BILL_SENTENCE = re.compile(r"(?i)\b120\s*m")
+# a figure that says by how much the indicator changed ("en hausse de 0,4 %", "a augmenté de 12
+# abonnés", "une baisse de 4,3 %")
+_CHANGE_BEFORE = re.compile(
+    r"(?i)\b(?:augment\w*|hausse|baiss\w*|diminu\w*|progress\w*|recul\w*|[ée]volu\w*|variation|vari[ée]\w*"
+    r"|croissance|r[ée]duction|gagn\w*|perd\w*)\s+(?:de\s+|d['’]\s*)(?:[-+−]\s*)?$"
+)
 
 _BRACKET = re.compile(
     rf"[^()]{{0,45}}?\(\s*(?:soit\s+)?([^()]{{1,30}}?)\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})\s*\)", re.IGNORECASE
@@ -209,6 +215,8 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
             continue  # "abonnés desservis / abonnés potentiels × 100": a formula's constant
         if ind.key == "abonnes" and _POTENTIAL.match(sent[f.end : f.end + 14]):
             continue  # "97,78 % des 135 abonnés potentiels": the zone's potential subscribers
+        if _CHANGE_BEFORE.search(sent[max(0, f.start - 40) : f.start]):
+            continue  # "progresse de 2 % pour atteindre 98 %": the change, not the value
         if end <= f.start <= end + 250:
             window.append(f)
     fig, unit = None, None
