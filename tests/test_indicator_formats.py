@@ -384,3 +384,26 @@ Le nombre d'abonnés a augmenté de 12 abonnés pour atteindre 545 abonnés.
 """
     got = _values(_extract(COVER + text))
     assert got == {("P201.1", 98.0, "%", 2021), ("P257.0", 1.9, "%", 2021), ("abonnes", 545.0, "count", 2021)}
+
+
+def test_cells_that_say_the_figure_is_not_given() -> None:
+    records = _extract(
+        COVER
+        + """Indicateur | 2020 | 2021
+P251.1 Taux de débordement | N.C. | n.r.
+P252.2 Points noirs | s.o. | 0
+P255.3 Indice de connaissance des rejets | Non disponible | 20
+P258.1 Taux de réclamations | N/A | 0,5
+"""
+    )
+    got = {(r.indicator, r.year): (r.value, r.status) for r in records}
+    assert got[("P251.1", 2020)] == (None, "non renseigné") and got[("P251.1", 2021)] == (None, "non renseigné")
+    assert got[("P252.2", 2020)] == (None, "sans objet") and got[("P252.2", 2021)] == (0.0, "value")
+    assert got[("P258.1", 2020)] == (None, "sans objet") and got[("P258.1", 2021)] == (0.5, "value")
+    assert got[("P255.3", 2020)] == (None, "non renseigné")
+    # as a text layer without cell positions gives them
+    raw = _extract(COVER + "Indicateur 2020 2021\nP251.1 Taux de débordement 0,2 NR\n", layout=False)
+    assert {(r.year, r.value, r.status) for r in raw if r.indicator == "P251.1"} == {
+        (2020, 0.2, "value"),
+        (2021, None, "non renseigné"),
+    }

@@ -29,7 +29,7 @@ NUMBER = re.compile(
 )
 STATUS = re.compile(
     r"^(?:nc|n\.c\.?|non communiqu\w*|non renseign\w*|sans objet|s\.o\.?|n[ée]ant|non concern\w*|nd|n\.d\.?"
-    r"|non applicable|pas concern\w*|non disponible)"
+    r"|nr|n\.r\.?|n/a|na|non applicable|pas concern\w*|non disponible)"
     r"(?:\s*\*+|\s*\(\d\)|\s*[(\[][^)\]]{1,40}[)\]])?$",  # "Sans objet (STEP < 2 000 EH)", "NC (1)"
     re.IGNORECASE,
 )
@@ -43,7 +43,7 @@ NOT_GIVEN = re.compile(
 )
 # a statement that the indicator does not apply to the service (rather than a figure not given)
 NOT_APPLICABLE = re.compile(
-    r"sans objet|pas concern|non concern|non applicable|pas applicable|\bn[ée]ant\b|\bs\.o\b", re.IGNORECASE
+    r"sans objet|pas concern|non concern|non applicable|pas applicable|\bn[ée]ant\b|\bs\.o\b|^n/?a$", re.IGNORECASE
 )
 _MONTHS = MONTH_WORDS
 DATE = re.compile(rf"\b(\d{{1,2}})(?:er)?(?:/(\d{{1,2}})/|\s+({_MONTHS})\s+)(\d{{4}}|\d{{2}})\b", re.IGNORECASE)

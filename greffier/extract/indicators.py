@@ -93,7 +93,8 @@ def _budget_candidates(page: int, page_head: str, lines: list[list[str]], ctx: C
 
 
 _STATUS_END = re.compile(
-    r"(?i)(?<=\s)(nc|n\.c\.?|s\.o\.?|sans objet|non renseign[ée]e?s?|non communiqu[ée]e?s?|n[ée]ant|nd|n\.d\.?)\s*$"
+    r"(?i)(?<=\s)(nc|n\.c\.?|s\.o\.?|sans objet|non renseign[ée]e?s?|non communiqu[ée]e?s?|n[ée]ant"
+    r"|nd|n\.d\.?|nr|n\.r\.?|n/a)\s*$"
 )
 
 
