@@ -101,6 +101,9 @@ Prix TTC au m3 | 2,19 | 2,25
     )
     got = _values(records)
     assert not [r for r in records if r.indicator == "abonnes"]  # "Abonnement 40,00": the fixed part
+    # a table that prints every figure with two decimals still counts its subscribers
+    counted = _extract(COVER + "Indicateurs | Exercice 2020 | Exercice 2021\nNombre d'abonnés | 405,00 | 410,00\n")
+    assert {(r.value, r.year) for r in counted if r.indicator == "abonnes"} == {(405.0, 2020), (410.0, 2021)}
     assert {(v, y) for k, v, _, y in got if k == "D204.0"} == {(2.19, 2021), (2.25, 2022)}
     assert ("facture_120m3", 269.72, "EUR", 2022) in got
 
@@ -173,8 +176,9 @@ def _cand(key: str, value: float, unit: str, decimals: int = 0) -> Candidate:
 
 
 def test_values_an_indicator_cannot_take() -> None:
-    assert plausible(_cand("abonnes", 40.0, "count", 2)) is None  # "Abonnement 40,00"
+    assert plausible(_cand("D201.0", 1.95, "count", 2)) is None  # "1,95 habitant par abonné"
     assert plausible(_cand("abonnes", 545.0, "count")) is not None
+    assert plausible(_cand("abonnes", 405.0, "count", 2)) is not None  # "405,00": a table that prints two decimals
     assert plausible(_cand("P201.1", 104.5, "%", 1)) is None
     assert plausible(_cand("taux_couverture", 104.5, "%", 1)) is not None  # recettes over dépenses
     assert plausible(_cand("P202.2B", 130.0, "points")) is None and plausible(_cand("P202.2B", 120.0, "points"))
@@ -384,6 +388,9 @@ Le nombre d'abonnés a augmenté de 12 abonnés pour atteindre 545 abonnés.
 """
     got = _values(_extract(COVER + text))
     assert got == {("P201.1", 98.0, "%", 2021), ("P257.0", 1.9, "%", 2021), ("abonnes", 545.0, "count", 2021)}
+    # from one value to the other: both are values
+    got = _values(_extract(COVER + "Le taux de desserte a augmenté de 96 % en 2020 à 98 % en 2021.\n"))
+    assert got == {("P201.1", 96.0, "%", 2020), ("P201.1", 98.0, "%", 2021)}
 
 
 def test_cells_that_say_the_figure_is_not_given() -> None:

@@ -5,8 +5,7 @@ figures next to it; a label that names the wrong indicator, or a column that hol
 figure, gives a value its indicator cannot take. Such a candidate is dropped, or, for the price of
 the 120 m³ bill printed where a price per m³ was expected, given to the bill:
 
-* a count (subscribers, habitants, installations) is a whole number: "Abonnement | 40,00 € | 40,00
-  €" in a tariff table is the fixed part of the bill, not 40 subscribers;
+* a count (subscribers, habitants, installations) is a whole number;
 * a share in % lies between 0 and 100 (a coverage rate of recettes over dépenses aside), an index
   between 0 and the top of its scale (120 points, 140 for the SPANC index), and no count, share,
   index, volume, length or price is negative;
@@ -45,8 +44,8 @@ def plausible(c: Candidate) -> Candidate | None:
         return c
     if c.unit in _NEVER_NEGATIVE and c.value < 0:
         return None
-    if c.unit == "count" and c.decimals > 0:
-        return None
+    if c.unit == "count" and c.value != int(c.value):
+        return None  # "1,95 habitant par abonné": a ratio, not a count ("405,00" is a count)
     if c.unit == "%" and c.value > 100 and c.ind.key not in _UNBOUNDED_SHARES:
         return None
     top = _SCALE_TOP.get(c.ind.code)

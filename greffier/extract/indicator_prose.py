@@ -121,6 +121,8 @@ _CHANGE_BEFORE = re.compile(
     r"|croissance|r[ée]duction|gagn\w*|perd\w*)\s+(?:de\s+|d['’]\s*)(?:[-+−]\s*)?$"
 )
 
+# "augmente de 96 % en 2020 à 98 % en 2021": from one value to the other, no change figure
+_FROM_TO = re.compile(r"(?i)\s*(?:%|‰|€|\w+)?\s*(?:(?:en|au)\s+[\w/ ]{2,16}?\s+)?[àa]\s+[-+]?\d")
 _BRACKET = re.compile(
     rf"[^()]{{0,45}}?\(\s*(?:soit\s+)?([^()]{{1,30}}?)\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})\s*\)", re.IGNORECASE
 )
@@ -215,7 +217,8 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
             continue  # "abonnés desservis / abonnés potentiels × 100": a formula's constant
         if ind.key == "abonnes" and _POTENTIAL.match(sent[f.end : f.end + 14]):
             continue  # "97,78 % des 135 abonnés potentiels": the zone's potential subscribers
-        if _CHANGE_BEFORE.search(sent[max(0, f.start - 40) : f.start]):
+        changed = _CHANGE_BEFORE.search(sent[max(0, f.start - 40) : f.start])
+        if changed and not _FROM_TO.match(sent[f.end : f.end + 40]):
             continue  # "progresse de 2 % pour atteindre 98 %": the change, not the value
         if end <= f.start <= end + 250:
             window.append(f)

@@ -245,10 +245,7 @@ def heading_indicator(text: str, domain: str | None = None) -> IndicatorDef | No
 # words that make a label name a part of what an indicator measures: the SPANC's compliance rate
 # P301.3 is over every installation checked since the service began, not over one kind of check
 _NARROWED = {
-    "P301.3": re.compile(
-        r"\b(?:neuve?|conception|realisation|execution|bon fonctionnement|vente|cession|mutation|periodique"
-        r"|diagnostic|immobiliere?)\b"
-    ),
+    "P301.3": re.compile(r"\b(?:neuve?|vente|cession|mutation|transaction)\b"),
 }
 
 

@@ -454,6 +454,8 @@ def _row_indicator(row: Row, ctx: Context) -> IndicatorDef | None:
         return None  # "Nombre d'installations non conformes sans danger": a part of the count, not it
     need = _GENERIC.get(ind.key)
     about = norm(f"{row.context} {row.label} {row.siblings}")
+    if ind.key == "abonnes" and re.search(r"(?i)\babonnement\b(?!s)", row.label) and _PRICED.search(about):
+        return None  # "Abonnement | 40,00 | 40,00" in a tariff or a bill: the fixed part, not subscribers
     if need and form in ("total ttc", "total reseau") and not any(w in about for w in need):
         return None
     if ind.code in _PRICE and form in ind.whole and "ttc" not in norm(row.label).split():
@@ -466,6 +468,7 @@ def _row_indicator(row: Row, ctx: Context) -> IndicatorDef | None:
 
 _TOTAL = re.compile(r"^total\b|^ensemble$")
 _TARIFF_CUE = re.compile(r"\bpart (?:proportionnelle|variable|fixe)\b|\bht\b")
+_PRICED = re.compile(r"€|\btarif\w*|\bfactur\w*|\bpart fixe\b|\bht\b|\bpri\b")
 _BILL_CUE = re.compile(r"\b(?:120|factur\w*|tva|total|ttc)\b")
 # words that make a count's label name a part of it: the installations found compliant or not, at
 # risk, new or rehabilitated, emptied; the new or cancelled subscriptions

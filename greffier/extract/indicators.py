@@ -116,7 +116,7 @@ def _text_cells(text: str) -> list[str]:
         gap = t[m.end() : end].strip()
         if gap and not re.fullmatch(r"[/+\-–—]|(?:ht|ttc)\.?", gap, re.IGNORECASE):
             break
-        if _OF_LABEL.search(t[: m.start()]):
+        if _OF_LABEL.search(t[: m.start()]) and (m.group("unit") or m.group("num") in ("100", "120", "1000", "1 000")):
             break  # "... pour 120 m3", "... par 100 km": the label's own figure
         cells.insert(0, t[m.start() : end].strip())
         end = m.start()
