@@ -414,3 +414,14 @@ P258.1 Taux de réclamations | N/A | 0,5
         (2020, 0.2, "value"),
         (2021, None, "non renseigné"),
     }
+
+
+def test_a_page_that_goes_on_after_its_table_of_contents_is_read() -> None:
+    text = """Sommaire
+1. Présentation du service
+Le service public d'assainissement collectif dessert 412 habitants au 31/12/2021 (405 au 31/12/2020).
+Le taux de desserte par les réseaux d'eaux usées est de 96,5 % pour l'exercice 2021.
+Le réseau de collecte est constitué de 12,6 km de canalisations.
+"""
+    got = _values(_extract(COVER + text))
+    assert ("D201.0", 412.0, "count", 2021) in got and ("P201.1", 96.5, "%", 2021) in got

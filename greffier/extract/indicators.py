@@ -38,6 +38,18 @@ from greffier.records import Document, IndicatorRecord, Line, Page, Table
 log = logging.getLogger(__name__)
 
 _TOC = re.compile(r"\b(?:table des? matiere|sommaire)\b")
+_TOC_LINE = re.compile(r"(?:\.{2,}|…+|[\s)])\s*\d{1,3}\s*$|^\s*\d{1,3}\s*$")
+
+
+def _is_toc(text: str) -> bool:
+    """A table of contents ("Sommaire", "Table des matières" at the top of the page): page numbers,
+    not values. A page that goes on with the report after it ("Table des matières" then two lines
+    and the text) is not one: most of its lines end with a page number."""
+    if not _TOC.search(norm(text[:300])):
+        return False
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    return len(lines) < 4 or sum(1 for ln in lines if _TOC_LINE.search(ln)) >= 0.4 * len(lines)
+
 
 # -- budgets ---------------------------------------------------------------------------------
 
@@ -173,7 +185,7 @@ def _extract(
     cands: list[Candidate] = []
     by_page = {lay.number: lay for lay in layouts or ()}
     for index, page in enumerate(pages):
-        if _TOC.search(norm(page.text[:300])):
+        if _is_toc(page.text):
             continue  # a table of contents: page numbers, not values
         lay = by_page.get(page.number)
         if lay and lay.lines:
@@ -196,7 +208,7 @@ def _extract(
         cands += prose_candidates(page.number, page.text, ctx.domain, ctx.year, frozenset(read))
         cands += headline_candidates(page.number, page.text, ctx.domain, ctx.year)
     if ctx.domain != "budget":
-        toc = {p.number for p in pages if _TOC.search(norm(p.text[:300]))}
+        toc = {p.number for p in pages if _is_toc(p.text)}
         seen: dict[tuple, list[Candidate]] = {}
         for c in cands:
             seen.setdefault((c.ind.key, c.year), []).append(c)
