@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from greffier.extract.indicator_cells import cell, with_unit
 from greffier.extract.indicator_prose import Candidate, unit_for
 from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, match_name, norm
 from greffier.extract.indicator_rows import (
@@ -24,12 +25,10 @@ from greffier.extract.indicator_rows import (
     STATION,
     Context,
     Row,
-    cell,
     of_the_whole,
     relative_columns,
     row_candidates,
     tariff_years,
-    with_unit,
 )
 from greffier.extract.indicator_scope import title_case
 from greffier.extract.indicator_values import Figure, clean, columns

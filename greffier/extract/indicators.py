@@ -25,10 +25,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from greffier.extract.indicator_cells import split_cells
 from greffier.extract.indicator_checks import checked, tax_free
 from greffier.extract.indicator_prose import Candidate, headline_candidates, prose_candidates
 from greffier.extract.indicator_ref import IndicatorDef, match_name, norm
-from greffier.extract.indicator_rows import Context, line_rows, row_candidates, split_cells
+from greffier.extract.indicator_rows import Context, line_rows, row_candidates
 from greffier.extract.indicator_scope import issuer_printed, report_scope
 from greffier.extract.indicator_tables import table_candidates
 from greffier.extract.indicator_values import NUMBER, Figure, clean, figures
