@@ -174,3 +174,19 @@ def test_a_waste_flows_tonnage_then_its_ratio_per_habitant() -> None:
     got = sorted((c.ind.key, c.value, c.unit) for c in prose_candidates(22, text, "dechets", 2023))
     assert ("tonnage_omr", 3164.0, "t") in got and ("ratio_omr", 195.74, "kg/hab") in got
     assert [(f.value, f.unit) for f in figures("264,56 Kg par an et par habitant")] == [(264.56, "kg/hab")]
+
+
+def test_a_history_with_one_figure_more_than_its_years_gives_nothing() -> None:
+    # the header's first year was lost on the line of the label column ("Matériaux | 2016")
+    lines = [
+        ["Répartition par flux"], ["Matériaux", "2016"],
+        ["2017"], ["2018"], ["2019"], ["2020"], ["2021"], ["2022"], ["2023"],
+        ["Textiles", "13,10", "10,81", "9,38", "9,79", "3,17", "9,14", "9,79", "8,14"],
+    ]  # fmt: skip
+    ctx = Context("dechets", 2023)
+    rows, _ = line_rows(31, lines, ctx, [])
+    assert [(c.ind.key, c.value, c.year) for r in rows for c in row_candidates(r, ctx)] == []
+    # two years and a variation: the variation is dropped
+    assert ("abonnes", 185.0, "count", 2021) in _read(
+        [["Exercice 2020", "Exercice 2021"], ["Nombre d'abonnés", "191", "185", "-3,14"]], 2021
+    )

@@ -299,3 +299,36 @@ def test_an_account_with_a_column_per_direction_and_a_row_per_section() -> None:
     assert ("depenses_fonctionnement", 45200.0, "EUR", 2023) in got
     assert ("recettes_fonctionnement", 51300.0, "EUR", 2023) in got
     assert ("recettes_investissement", 8000.0, "EUR", 2023) in got
+
+
+def test_the_total_row_of_a_table_of_communes_is_no_commune() -> None:
+    communes = _table(
+        [
+            ("Valmont", "540", "545"),
+            ("Saint-Jean", "118", "120"),
+            ("Sous-total", "658", "665"),
+            ("Total", "658", "665"),
+        ],
+        header=(("Commune", "Abonnés au 31/12/2020", "Abonnés au 31/12/2021"),),
+    )
+    got = {(c.value, c.year, c.commune) for c in table_candidates([communes], Context(AC, 2021, "Valmont"))}
+    assert (545.0, 2021, "Valmont") in got and (120.0, 2021, "Saint-Jean") in got
+    assert (665.0, 2021, None) in got  # the service's: the report's commune, or none for a syndicate's report
+    assert not {commune for _, _, commune in got} & {"Total", "Sous-Total", "Sous-total"}
+
+
+def test_prix_au_m3_of_a_tariff_grid_is_the_variable_part() -> None:
+    # the SISPEA model's tariff table as the grid finder returns it (labels over two columns)
+    tariffs = Table(
+        table_id="d:t002", doc_id="d", page=7, page_end=7, bbox=(0, 0, 1, 1), section_id=None, section_path=(),
+        caption="à l’Egout (PRE)", strategy="lines", label_cols=2,
+        header_rows=(("Tarifs", "", "Au 01/01/2021", "Au 01/01/2022"),),
+        rows=(
+            ("Part fixe (€ HT/an)", "", "", ""),
+            ("", "Abonnement (1)", "35 €", "35 €"),
+            ("Part proportionnelle (€ HT/m3)", "", "", ""),
+            ("", "Prix au m³", "1 €/m3", "1 €/m3"),
+            ("", "Taux de TVA (2)", "10 %", "10 %"),
+        ),
+    )  # fmt: skip
+    assert [c for c in table_candidates([tariffs], Context(AC, 2021)) if c.ind.key == "D204.0"] == []

@@ -28,3 +28,13 @@ def test_tables_write_decimals_the_french_way_and_csv_does_not() -> None:
     table = render(rows, "table")
     assert "40,92" in table and "2015" in table and "2 015" not in table
     assert render(rows, "csv").splitlines()[1] == "40.92,2015,3"
+
+
+def test_a_narrow_table_keeps_each_cells_value_and_page() -> None:
+    from greffier.output import _shorten
+
+    cell = "1.62 EUR/m3 (rpqs-abainville-ac-2021 p.8)"
+    assert _shorten(cell, 60) == cell
+    short = _shorten(cell, 28)
+    assert len(short) == 28 and short.startswith("1.62 EUR/m3 (rpqs") and short.endswith("… p.8)")
+    assert _shorten("Rapport annuel sur le prix et la qualité", 12) == "Rapport ann…"  # no citation: cut at the end

@@ -16,7 +16,15 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, indicators
+from greffier.extract.indicator_ref import (
+    IndicatorDef,
+    by_code,
+    find_codes,
+    get,
+    heading_indicator,
+    indicators,
+    narrowed,
+)
 from greffier.extract.indicator_values import DATE, NOT_APPLICABLE, NOT_GIVEN, YEAR, Figure, clean, figures, year_of
 
 
@@ -106,7 +114,15 @@ _IS = re.compile(
 )
 _PRICE_CUE = re.compile(r"\bprix\b", re.IGNORECASE)
 _BILL_SENTENCE = re.compile(r"(?i)\b120\s*m")
+# a figure that says by how much the indicator changed ("en hausse de 0,4 %", "a augmenté de 12
+# abonnés", "une baisse de 4,3 %")
+_CHANGE_BEFORE = re.compile(
+    r"(?i)\b(?:augment\w*|hausse|baiss\w*|diminu\w*|progress\w*|recul\w*|[ée]volu\w*|variation|vari[ée]\w*"
+    r"|croissance|r[ée]duction|gagn\w*|perd\w*)\s+(?:de\s+|d['’]\s*)(?:[-+−]\s*)?$"
+)
 
+# "augmente de 96 % en 2020 à 98 % en 2021": from one value to the other, no change figure
+_FROM_TO = re.compile(r"(?i)\s*(?:%|‰|€|\w+)?\s*(?:(?:en|au)\s+[\w/ ]{2,16}?\s+)?[àa]\s+[-+]?\d")
 _BRACKET = re.compile(
     rf"[^()]{{0,45}}?\(\s*(?:soit\s+)?([^()]{{1,30}}?)\s*{_WHEN}({DATE.pattern}|{YEAR.pattern})\s*\)", re.IGNORECASE
 )
@@ -144,7 +160,7 @@ def _cue_patterns(domain: str | None) -> tuple[tuple[IndicatorDef, re.Pattern[st
 def _fold(text: str) -> str:
     import unicodedata
 
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae"))
     return "".join(c if not unicodedata.combining(c) else "" for c in text)
 
 
@@ -201,6 +217,9 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
             continue  # "abonnés desservis / abonnés potentiels × 100": a formula's constant
         if ind.key == "abonnes" and _POTENTIAL.match(sent[f.end : f.end + 14]):
             continue  # "97,78 % des 135 abonnés potentiels": the zone's potential subscribers
+        changed = _CHANGE_BEFORE.search(sent[max(0, f.start - 40) : f.start])
+        if changed and not _FROM_TO.match(sent[f.end : f.end + 40]):
+            continue  # "progresse de 2 % pour atteindre 98 %": the change, not the value
         if end <= f.start <= end + 250:
             window.append(f)
     fig, unit = None, None
@@ -230,6 +249,8 @@ def _read(sent: str, ind: IndicatorDef, start: int, end: int, page: int, year: i
         first = window[0]
         if first.unit is None and first.decimals == 0 and _IS.fullmatch(sent[end : first.start]):
             fig, unit = first, ind.unit
+    if fig is not None and narrowed(ind, sent[end : fig.start]):
+        return []  # "le taux de conformité des installations contrôlées lors des ventes est de 41 %"
     if fig is None or unit is None:
         if ind.code in _COUNTED_RATES and _NONE_BEFORE.search(sent[max(0, start - 20) : start]):
             # "Aucune réclamation écrite n'a été reçue", "aucun point noir": a rate of zero
@@ -321,8 +342,12 @@ def _not_given_here(sent: str) -> bool:
     return not any(f.unit in ("%", "points", "EUR", "EUR/m3") for f in figures(rest))
 
 
-def prose_candidates(page: int, text: str, domain: str | None, year: int | None) -> list[Candidate]:
-    """Candidates from the sentences of one page's text."""
+def prose_candidates(
+    page: int, text: str, domain: str | None, year: int | None, rows: frozenset[str] = frozenset()
+) -> list[Candidate]:
+    """Candidates from the sentences of one page's text; a sentence that ends with one of ``rows``
+    (lines the row reader read as a label and its figures, "... | 2,35 | 2,41 | €/m3") is left to
+    it, whose columns give each figure its year."""
     out: list[Candidate] = []
     context: IndicatorDef | None = None
     heading: list[IndicatorDef] = []  # the indicators the last heading prints the codes of
@@ -334,10 +359,12 @@ def prose_candidates(page: int, text: str, domain: str | None, year: int | None)
             if not sent:
                 continue
             codes = find_codes(sent)
-            if _ROW_END.search(sent) and "(" not in sent[-60:]:
+            if (_ROW_END.search(sent) and "(" not in sent[-60:]) or any(sent.endswith(r) for r in rows):
                 continue  # a table row ("... 95,9% 96,5%"): the row reader's, with its columns
             cues = _cues(sent, domain)
             since_heading += 1
+            if not codes and (named_heading := heading_indicator(sent, domain)) is not None:
+                context = named_heading  # "C. Taux de débordement d'effluents dans les locaux des usagers"
             if codes and not any(f.unit for f in figures(sent[: codes[-1][0]])):
                 context = by_code(codes[-1][2], domain) or context
                 named = [i for i in (by_code(c[2], domain) for c in codes) if i is not None]

@@ -133,6 +133,8 @@ def _allowed(ind: IndicatorDef, domain: str | None) -> bool:
 # words a label may add, drop or abbreviate without naming another indicator: "Taux de débordement
 # des effluents" is "taux de débordement d'effluents", "Tx d'impayés" "taux d'impayés", "Nb
 # d'abonnés" "nombre d'abonnés", "Qté de boues" "quantité de boues", "Perf. STEP" "performance station"
+# unit signs a label prints inside its name: "Prix TTC (€) du service au m³ pour 120 m³"
+_SIGNS = frozenset("€ % ‰".split())
 _STOP = frozenset("a au aux d dan de de des du en et l la le les par pour sur un une".split())
 _ABBREVIATIONS = {
     "nb": "nombre",
@@ -158,7 +160,7 @@ _ABBREVIATIONS = {
 def content_words(normed: str) -> str:
     """A normalized name or label (see :func:`norm`) reduced to its content words, abbreviations
     written out."""
-    return " ".join(_expanded().get(w, w) for w in normed.split() if w not in _STOP)
+    return " ".join(_expanded().get(w, w) for w in normed.split() if w not in _STOP and w not in _SIGNS)
 
 
 @cache
@@ -192,7 +194,11 @@ def match_name(text: str, domain: str | None = None) -> tuple[IndicatorDef, str]
             best = (size, ind, form)
     if best is None:
         core = " ".join(w for w in words.split() if w not in _UNIT_WORDS and not w.isdigit())
+        priced = " ".join(w for w in words.split() if (w not in _UNIT_WORDS or w == "m3") and not w.isdigit())
         whole = [ind for ind in indicators() if core and core in ind.whole and _allowed(ind, domain)]
+        if not whole and priced != core:  # "Prix au m3": the m³ is part of the name
+            whole = [ind for ind in indicators() if priced in ind.whole and _allowed(ind, domain)]
+            core = priced
         if len(whole) == 1:
             return whole[0], core
         if len(words.split()) <= 6:
@@ -215,6 +221,39 @@ def _words_in(words: set[str], domain: str | None) -> tuple[IndicatorDef, str] |
     top = max(n for n, _, _ in best.values())
     winners = [(ind, form) for n, ind, form in best.values() if n == top]
     return winners[0] if len(winners) == 1 else None
+
+
+def heading_indicator(text: str, domain: str | None = None) -> IndicatorDef | None:
+    """The SISPEA indicator a heading names in words, without printing its code ("C. Taux de
+    desserte par le réseau d'assainissement collectif", "Taux de boues évacuées selon les filières
+    conformes à la réglementation"): a short line without figures whose words are, for the most
+    part, one coded indicator's name. None for a sentence, a line naming several indicators, or a
+    figure without a code."""
+    line = re.sub(r"^\s*(?:[A-Z]|[IVX]+|\d{1,2}(?:\.\d{1,2})*)\s*[.)–-]\s+", "", text.strip())  # "C. ", "3.2 "
+    if not line or len(line.split()) > 16 or re.search(r"\d", re.sub(r"\b(?:120\s*)?m[3³]", "", line)):
+        return None
+    if line.rstrip().endswith((".", ";", ",")):
+        return None
+    hit = match_name(line, domain)
+    if hit is None or not hit[0].code:
+        return None
+    words = content_words(norm(line)).split()
+    named = content_words(hit[1]).split()
+    return hit[0] if len(named) >= 2 and len(named) >= 0.6 * len(words) else None
+
+
+# words that make a label name a part of what an indicator measures: the SPANC's compliance rate
+# P301.3 is over every installation checked since the service began, not over one kind of check
+_NARROWED = {
+    "P301.3": re.compile(r"\b(?:neuve?|vente|cession|mutation|transaction)\b"),
+}
+
+
+def narrowed(ind: IndicatorDef, text: str) -> bool:
+    """Whether ``text`` (a row's label, the words of a sentence after the indicator's name) names a
+    part of what ``ind`` measures ("Taux de conformité des installations neuves")."""
+    pattern = _NARROWED.get(ind.code)
+    return bool(pattern and pattern.search(norm(text)))
 
 
 def match_words(text: str, domain: str | None = None) -> IndicatorDef | None:

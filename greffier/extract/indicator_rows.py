@@ -7,30 +7,28 @@ the year of its column from the header lines above ("Exercice 2021", "Au 01/01/2
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
+from greffier.extract.indicator_cells import _resegment, split_cells, ungrouped, with_unit
 from greffier.extract.indicator_prose import Candidate, unit_for
 from greffier.extract.indicator_ref import (
     IndicatorDef,
     by_code,
     content_words,
     find_codes,
+    heading_indicator,
     match_name,
     match_words,
+    narrowed,
     norm,
 )
 from greffier.extract.indicator_values import (
     DATE,
-    NOT_APPLICABLE,
-    PLACEHOLDER,
-    STATUS,
-    TEMPLATE,
     YEAR,
     Figure,
     clean,
     columns,
     figures,
-    parse_cell,
 )
 
 _PRICE = ("D102.0", "D204.0")
@@ -62,92 +60,6 @@ class Row:
     text: str
     section: IndicatorDef | None = None  # the indicator the heading above prints the code of
     siblings: str = ""  # the labels of the table's rows above it (all its other rows, in a grid)
-
-
-def cell(text: str) -> Figure | str | None:
-    t = clean(text)
-    fig = parse_cell(t)
-    if fig is not None:
-        return fig
-    if STATUS.match(t):
-        return "sans objet" if NOT_APPLICABLE.search(t) or re.match(r"(?i)s\.o", t) else "non renseigné"
-    if TEMPLATE.match(t):
-        return "empty"
-    if PLACEHOLDER.match(t):
-        return ""
-    return None
-
-
-_UNIT_CELL = re.compile(r"(?i)^[\[(]?\s*(%|‰|€\s*(?:ttc\s*)?/\s*m3|€|km|ml|m3|ans?|points?|tms|t\s*ms)\s*[\])]?$")
-_COMMENT_CELL = re.compile(r"^[^\d]{1,30}$")
-
-
-def split_cells(segments: list[str]) -> tuple[list[str], list[Figure | str]]:
-    """Leading label segments and trailing value cells of a line. A trailing unit column ("96 | 97 |
-    %") gives its unit to the figures before it; a short trailing comment ("stable", "conforme")
-    after figures is dropped."""
-    labels, cells = _split_cells(segments)
-    if cells or len(segments) < 3:
-        return labels, cells
-    last = segments[-1]
-    unit = _UNIT_CELL.match(last)
-    if unit or (_COMMENT_CELL.match(last) and len(last.split()) <= 3):
-        labels, cells = _split_cells(segments[:-1])
-        if cells and all(isinstance(c, Figure) for c in cells) and labels:
-            if unit:
-                cells = [with_unit(c, unit.group(1)) for c in cells]
-            return labels, cells
-    return segments, []
-
-
-def with_unit(cell: Figure | str, unit: str) -> Figure | str:
-    if not isinstance(cell, Figure) or cell.unit is not None:
-        return cell
-    got = parse_cell(f"{cell.value:.{cell.decimals}f} {unit}".replace(".", ","))
-    return replace(cell, unit=got.unit) if got is not None else cell
-
-
-def _split_cells(segments: list[str]) -> tuple[list[str], list[Figure | str]]:
-    cells: list[Figure | str] = []
-    i = len(segments)
-    while i > 0:
-        c = cell(segments[i - 1])
-        if c is None:
-            break
-        cells.insert(0, c)
-        i -= 1
-    labels = segments[:i]
-    if labels and not cells:
-        m = re.search(r"\s[:=]\s*([^:=]{1,25})$", labels[-1])
-        if m and (c := cell(m.group(1))) is not None:
-            labels[-1] = labels[-1][: m.start()]
-            cells = [c]
-    return labels, cells
-
-
-_TRAILING = re.compile(r"^(.*\d.*?)\s+([/+\-–])$")
-
-
-def _resegment(segments: list[str]) -> list[str]:
-    """Cells the text layer glued to the sign or placeholder of the next column: "4216,38 +" |
-    "4,1 %" is "4216,38" | "+ 4,1 %", and "1,5010 € /" is "1,5010 €" | "/" (no variation)."""
-    out: list[str] = []
-    carry = ""
-    for seg in segments:
-        seg = f"{carry} {seg}".strip() if carry else seg
-        carry = ""
-        m = _TRAILING.match(seg)
-        if m and parse_cell(m.group(1)) is not None:
-            out.append(m.group(1))
-            if m.group(2) == "/":
-                out.append("/")
-            else:
-                carry = m.group(2)
-            continue
-        out.append(seg)
-    if carry:
-        out.append(carry)
-    return out
 
 
 # "Soit un linéaire de 4,00 km (4,00 km en 2020). 10 361": a sentence, then the figures of a chart
@@ -199,8 +111,18 @@ def _columns_unit(text: str) -> str | None:
     return units.pop() if len(units) == 1 else None
 
 
+def _reference_volume(c: Figure | str) -> bool:
+    return isinstance(c, Figure) and c.unit == "m3" and c.value == 120
+
+
 def _is_year_cell(c: Figure | str) -> bool:
     return isinstance(c, Figure) and c.unit is None and c.decimals == 0 and 1980 <= c.value <= 2049
+
+
+# a long header line that ends with its year columns: "Boues produites (en tonnes de Matières
+# Sèches) Exercice 2020 en tMS Exercice 2021 en tMS" (not "Les tarifs applicables au 01/01/2021 et au
+# 01/01/2022 pour une consommation ...")
+_ENDS_WITH_YEAR = re.compile(r"(?:19|20)\d\d\)?(?:\s+\S+){0,3}\s*$")
 
 
 def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> tuple[list[Row], list]:
@@ -225,7 +147,11 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
         label_text = " ".join(labels)
         if cells and all(_is_year_cell(c) or c == "" for c in cells):
             cells, label_text = [], text  # "2021 2022 Variation": a header line
-        if (len(label_text.split()) > 14 and len(segments) < 3) or _PROSE_THEN_FIGURES.search(label_text):
+        elif len(cells) == 1 and _reference_volume(cells[0]) and re.search(r"(?i)factur|\bpour\b", label_text):
+            cells, label_text = [], text  # "FACTURE TYPE 120 M3": a title, the bill's reference volume
+        heading_years = not cells and len(columns(text)) >= 2 and _ENDS_WITH_YEAR.search(text) is not None
+        long = len(label_text.split()) > 14 and len(segments) < 3 and not heading_years
+        if long or _PROSE_THEN_FIGURES.search(label_text):
             buffer.clear()  # a sentence (perhaps followed by a chart's figures): the sentence reader's
             heads = []
             continue
@@ -235,7 +161,7 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
             cols = [c for c in columns(text) if ctx.year is None or ctx.year - 6 <= c[0] <= ctx.year + 2]
             cols = cols or relative_columns(text, ctx.year)
             if cols and (len(cols) >= 2 or len(text.split()) <= 8) and not _figures_among(text, cols):
-                if not header_open or since_header > 2:
+                if not header_open or since_header > 2 or (len(cols) >= 2 and since_header > 0):
                     header, siblings, header_unit = [], [], None
                 header = header + cols
                 header_unit = _columns_unit(text) or header_unit
@@ -245,6 +171,9 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
                 caption = caption if len(text.split()) <= 3 else re.sub(r"\d[\d/ ]*", "", text)
             else:
                 since_header += 1
+                named = None if find_codes(text) else heading_indicator(text, ctx.domain)
+                if named is not None:
+                    section = named  # a heading that names its indicator without its code
                 if text.isupper() and len(text.split()) >= 3:
                     buffer.clear()  # a title: context, not a row label
                     recent = (recent + [text])[-3:]
@@ -258,7 +187,12 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
                     buffer.clear()
                 if codes and len(text.split()) <= 20:
                     section = by_code(codes[0][2], ctx.domain) if len({c[2] for c in codes}) == 1 else None
-                buffer = (buffer + [text])[-4:]
+                if len(segments) >= 2 and not codes and heads_at == at and all(_header_like(x) for x in segments):
+                    # "Type de contrôle | Nombre | Taux de conformité": the table's header cells, whose
+                    # words name its columns, not the label of the row below
+                    buffer.clear()
+                else:
+                    buffer = (buffer + [text])[-4:]
                 recent = (recent + [text])[-3:]
             continue
         header_open = False
@@ -279,11 +213,29 @@ def line_rows(page: int, lines: list[list[str]], ctx: Context, header: list) -> 
             continue
         if header_unit:
             cells = [with_unit(c, header_unit) for c in cells]
-        rows.append(Row(page, label.strip(), context.strip(), cells, list(header), text, section, " ".join(siblings)))
+        if len({y for y, _, _ in header}) > 1:
+            cells = ungrouped(cells, len({y for y, _, _ in header}))
+        rows.append(
+            Row(
+                page,
+                label.strip(),
+                context.strip(),
+                cells,
+                list(header),
+                text,
+                section,
+                " ".join(siblings),
+            )
+        )
         siblings.append(label.strip())
         buffer.clear()
         tail = 0
     return rows, header
+
+
+def _header_like(segment: str) -> bool:
+    """A cell of a table's header line: a few words, no figure ("Nombre", "Taux de conformité")."""
+    return len(segment.split()) <= 5 and not re.search(r"\d", segment)
 
 
 def _header_cells(heads: list[str], segments: list[str], follows: bool) -> list[str]:
@@ -355,14 +307,33 @@ def _row_indicator(row: Row, ctx: Context) -> IndicatorDef | None:
     if hit is None:
         return None
     ind, form = hit
+    if narrowed(ind, row.label):
+        return None  # "Taux de conformité des installations neuves": a part of the SPANC's rate
+    if ind.unit == "count" and _SUBSET.search(norm(row.label)):
+        return None  # "Nombre d'installations non conformes sans danger": a part of the count, not it
     need = _GENERIC.get(ind.key)
     about = norm(f"{row.context} {row.label} {row.siblings}")
+    if ind.key == "abonnes" and re.search(r"(?i)\babonnement\b(?!s)", row.label) and _PRICED.search(about):
+        return None  # "Abonnement | 40,00 | 40,00" in a tariff or a bill: the fixed part, not subscribers
     if need and form in ("total ttc", "total reseau") and not any(w in about for w in need):
         return None
+    if ind.code in _PRICE and form in ind.whole and "ttc" not in norm(row.label).split():
+        # "Prix au m3" is the 120 m³ bill's price only in the bill's table (its total, its VAT); in a
+        # tariff table, under "Part proportionnelle (€ HT/m3)", it is the variable part, without tax
+        if not _BILL_CUE.search(about) or _TARIFF_CUE.search(norm(f"{row.context} {row.label}")):
+            return None
     return ind
 
 
 _TOTAL = re.compile(r"^total\b|^ensemble$")
+_TARIFF_CUE = re.compile(r"\bpart (?:proportionnelle|variable|fixe)\b|\bht\b")
+_PRICED = re.compile(r"€|\btarif\w*|\bfactur\w*|\bpart fixe\b|\bht\b|\bpri\b")
+_BILL_CUE = re.compile(r"\b(?:120|factur\w*|tva|total|ttc)\b")
+# words that make a count's label name a part of it: the installations found compliant or not, at
+# risk, new or rehabilitated, emptied; the new or cancelled subscriptions
+_SUBSET = re.compile(
+    r"\b(?:conforme|danger|risque|neu(?:f|ve)|rehabilit\w*|vidang\w*|nouve\w*|resili\w*|contentieux)\b"
+)
 
 
 def of_the_whole(label: str, ctx: Context) -> bool:
@@ -418,6 +389,12 @@ def _years_for(row: Row, n: int, ctx: Context) -> list[tuple[int | None, str | N
     return []
 
 
+def tariff_years(years: list[int | None], ctx: Context) -> bool:
+    """Columns headed by years past the report's exercise ("Tarifs | 2021 | 2022" in a report on
+    2021) are the years of the tariffs, not exercises: their price per m³ is that year's."""
+    return ctx.year is not None and any(y is not None and y > ctx.year for y in years)
+
+
 def _variation_like(c: Figure) -> bool:
     """A trailing figure that reads as a variation ("-8,01"), not as an amount ("1 932 873,00 €")."""
     return c.decimals == 2 and c.unit is None and abs(c.value) < 1000
@@ -433,6 +410,8 @@ def row_candidates(row: Row, ctx: Context) -> list[Candidate]:
     if len(cells) == len(row.header) + 1 and len(cells) > 1:
         last = cells[-1]
         if last == "" or (isinstance(last, Figure) and (last.unit == "%" or _variation_like(last))):
+            if len(row.header) > 3 and last != "" and not (isinstance(last, Figure) and last.unit == "%"):
+                return []  # a history with one figure more than the years read: which column is which?
             cells = cells[:-1]  # the variation column
     while len(cells) > 1 and cells[-1] == "" and len(cells) > len(row.header):
         cells = cells[:-1]
@@ -440,12 +419,13 @@ def row_candidates(row: Row, ctx: Context) -> list[Candidate]:
     if not years:
         return []
     history = len({y for y, _, _ in years if y is not None}) > 3  # a chart's data over many years
+    tariffs = tariff_years([y for y, _, _ in years], ctx)
     out = []
     for cell, (year, as_of, kind) in zip(cells, years):
         if cell == "" or (history and ctx.year is not None and year != ctx.year):
             continue
         if ind.code in _PRICE and kind == "exercice" and year is not None:
-            year, as_of = year + 1, f"{year + 1}-01-01"
+            year, as_of = (year, f"{year}-01-01") if tariffs else (year + 1, f"{year + 1}-01-01")
         if isinstance(cell, str):
             out.append(Candidate(ind, None, ind.unit, year, as_of, row.page, row.text, True, cell))
             continue

@@ -89,7 +89,7 @@ def report_scope(doc: Document, pages: Sequence[Page]) -> Scope:
     head = doc.title + "\n" + "\n".join(p.text for p in pages[:3])
     domain = report_domain(head, pages)
     cover = pages[0].text if pages else ""
-    year = cover_year(cover) or doc.year
+    year = cover_year(cover) or exercise_year(pages) or doc.year
     water = domain in _CODE_SERVICE.values() or doc.kind == "rpqs"
     commune = report_commune(doc, pages) if water or domain == "dechets" else _issuer_commune(doc.issuer)
     return Scope(commune, year, domain)
@@ -102,6 +102,28 @@ def cover_year(cover: str) -> int | None:
         if m:
             return int(m.group(1))
     return None
+
+
+_EXERCISE_MENTION = re.compile(
+    r"(?i)\b(?:exercice|ann[ée]e)\s*:?\s*((?:19|20)\d\d)\b|\b31\s*(?:/\s*12\s*/|\.12\.|\s+d[ée]cembre\s+)((?:19|20)\d\d)\b"
+)
+
+
+def exercise_year(pages: Sequence[Page]) -> int | None:
+    """The exercise a report describes when its title page does not state it: the year its pages
+    name most often as an exercise ("Exercice 2021", "pour l'année 2021", "au 31/12/2021"), running
+    headers included; None when no year is named so at least three times. The year the report is
+    presented or voted (a deliberation of June N+1) is not the exercise."""
+    counts: dict[int, int] = {}
+    for page in pages:
+        for text in (page.text, *page.removed):
+            for m in _EXERCISE_MENTION.finditer(text):
+                y = int(m.group(1) or m.group(2))
+                counts[y] = counts.get(y, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda y: (counts[y], y))
+    return best if counts[best] >= 3 else None
 
 
 def report_domain(head: str, pages: Sequence[Page]) -> str | None:

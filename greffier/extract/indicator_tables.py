@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from greffier.extract.indicator_cells import cell, with_unit
 from greffier.extract.indicator_prose import Candidate, unit_for
 from greffier.extract.indicator_ref import IndicatorDef, by_code, find_codes, get, match_name, norm
 from greffier.extract.indicator_rows import (
@@ -24,11 +25,10 @@ from greffier.extract.indicator_rows import (
     STATION,
     Context,
     Row,
-    cell,
     of_the_whole,
     relative_columns,
     row_candidates,
-    with_unit,
+    tariff_years,
 )
 from greffier.extract.indicator_scope import title_case
 from greffier.extract.indicator_values import Figure, clean, columns
@@ -206,6 +206,7 @@ def _measure_columns(table: Table, label: str, texts: list[str], lead: int, ctx:
     return out
 
 
+_ALL = re.compile(r"^(?:sou\W*)?(?:total|ensemble|tout)\b")  # "Total", "Ensemble du service": no one commune's row
 _COMMUNES = re.compile(r"(?i)\W*communes?\W*(?:desservies?|membres?|adh[ée]rentes?)?\W*")
 
 
@@ -236,9 +237,10 @@ def _entity_row(
     label_head = " ".join(" ".join(h[:lead]) for h in table.header_rows) or head_label
     by_label = _coded(label_head, ctx) if label_head else None
     # "Commune | Abonnés | Habitants desservis": a multi-commune report's figures, commune by commune
-    commune = title_case(label) if _COMMUNES.fullmatch(label_head) else None
+    commune = title_case(label) if _COMMUNES.fullmatch(label_head) and not _ALL.match(norm(label)) else None
     # "Total" (or the report's own commune) under columns that each name a figure
     whole = commune is not None or of_the_whole(label, ctx)
+    tariffs = tariff_years([y for y, _, _ in col_year.values()], ctx)
     out: list[Candidate] = []
     for j in range(lead, len(texts)):
         value = cell(texts[j]) if texts[j] else None
@@ -255,7 +257,7 @@ def _entity_row(
             continue
         year, as_of, kind = when or (ctx.year, None, "exercice")
         if ind.code in ("D102.0", "D204.0") and kind == "exercice" and year is not None:
-            year, as_of = year + 1, f"{year + 1}-01-01"
+            year, as_of = (year, f"{year}-01-01") if tariffs else (year + 1, f"{year + 1}-01-01")
         evidence = " | ".join(t for t in texts if t)
         if isinstance(value, str):
             out.append(Candidate(ind, None, ind.unit, year, as_of, table.page, evidence, True, value, 0, commune))

@@ -14,7 +14,7 @@ from greffier.extract.dates import MONTH_WORDS, MONTHS
 _NUM = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[,.]\d+)?|\d+(?:[,.]\d+)?"
 _UNIT = (
     r"(?:u|nb|unit[ée]s?|points?)\s*(?:/|pour)\s*100\s*km|pour\s+100\s*km"
-    r"|(?:u|nb)\s*/\s*1\s?000\s*(?:hab\w*|abonn\w*)|pour\s+1\s?000\s+(?:hab\w*|abonn\w*)"
+    r"|(?:u|nb)\s*/\s*1\s?000\s*(?:hab\w*|abonn\w*|ab\b\.?)|pour\s+1\s?000\s+(?:hab\w*|abonn\w*)"
     r"|t\.?\s*m\.?s\.?(?!\w)|tonnes?\s+(?:de\s+)?m\.?s\.?(?!\w)|pts\b|an\(s\)|hab\.(?!\w)|hab\b(?!\s*/)"
     r"|%|‰|€\s*(?:h\.?t\.?|ttc)?\s*/\s*m3|€\s*/\s*hab\w*|€\s*/\s*t\b|k€|m€|€|euros?|km|ml|m3|tms"
     r"|tonnes? de mati\w+ s\w+"
@@ -29,7 +29,7 @@ NUMBER = re.compile(
 )
 STATUS = re.compile(
     r"^(?:nc|n\.c\.?|non communiqu\w*|non renseign\w*|sans objet|s\.o\.?|n[ée]ant|non concern\w*|nd|n\.d\.?"
-    r"|non applicable|pas concern\w*|non disponible)"
+    r"|nr|n\.r\.?|n/a|na|non applicable|pas concern\w*|non disponible)"
     r"(?:\s*\*+|\s*\(\d\)|\s*[(\[][^)\]]{1,40}[)\]])?$",  # "Sans objet (STEP < 2 000 EH)", "NC (1)"
     re.IGNORECASE,
 )
@@ -43,7 +43,7 @@ NOT_GIVEN = re.compile(
 )
 # a statement that the indicator does not apply to the service (rather than a figure not given)
 NOT_APPLICABLE = re.compile(
-    r"sans objet|pas concern|non concern|non applicable|pas applicable|\bn[ée]ant\b|\bs\.o\b", re.IGNORECASE
+    r"sans objet|pas concern|non concern|non applicable|pas applicable|\bn[ée]ant\b|\bs\.o\b|^n/?a$", re.IGNORECASE
 )
 _MONTHS = MONTH_WORDS
 DATE = re.compile(rf"\b(\d{{1,2}})(?:er)?(?:/(\d{{1,2}})/|\s+({_MONTHS})\s+)(\d{{4}}|\d{{2}})\b", re.IGNORECASE)
@@ -75,7 +75,7 @@ def _unit(raw: str | None) -> tuple[str | None, str | None, float]:
     u = re.sub(r"\s+", "", raw.lower())
     if u.endswith("100km"):
         return "per 100 km", None, 1.0
-    if re.search(r"1000(?:hab|abonn)", u):
+    if re.search(r"1000(?:hab|ab)", u):
         return "‰", None, 1.0
     if re.fullmatch(r"t\.?m\.?s\.?|tonnes?(?:de)?m\.?s\.?", u):
         return "tMS", None, 1.0

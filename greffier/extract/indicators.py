@@ -25,9 +25,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from greffier.extract.indicator_cells import split_cells
+from greffier.extract.indicator_checks import checked, tax_free
 from greffier.extract.indicator_prose import Candidate, headline_candidates, prose_candidates
 from greffier.extract.indicator_ref import IndicatorDef, match_name, norm
-from greffier.extract.indicator_rows import Context, line_rows, row_candidates, split_cells
+from greffier.extract.indicator_rows import Context, line_rows, row_candidates
 from greffier.extract.indicator_scope import issuer_printed, report_scope
 from greffier.extract.indicator_tables import table_candidates
 from greffier.extract.indicator_values import NUMBER, Figure, clean, figures
@@ -36,7 +38,19 @@ from greffier.records import Document, IndicatorRecord, Line, Page, Table
 
 log = logging.getLogger(__name__)
 
-_TOC = re.compile(r"\b(?:table de matiere|sommaire)\b")
+_TOC = re.compile(r"\b(?:table des? matiere|sommaire)\b")
+_TOC_LINE = re.compile(r"(?:\.{2,}|…+|[\s)])\s*\d{1,3}\s*$|^\s*\d{1,3}\s*$")
+
+
+def _is_toc(text: str) -> bool:
+    """A table of contents ("Sommaire", "Table des matières" at the top of the page): page numbers,
+    not values. A page that goes on with the report after it ("Table des matières" then two lines
+    and the text) is not one: most of its lines end with a page number."""
+    if not _TOC.search(norm(text[:300])):
+        return False
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    return len(lines) < 4 or sum(1 for ln in lines if _TOC_LINE.search(ln)) >= 0.4 * len(lines)
+
 
 # -- budgets ---------------------------------------------------------------------------------
 
@@ -92,8 +106,12 @@ def _budget_candidates(page: int, page_head: str, lines: list[list[str]], ctx: C
 
 
 _STATUS_END = re.compile(
-    r"(?i)(?<=\s)(nc|n\.c\.?|s\.o\.?|sans objet|non renseign[ée]e?s?|non communiqu[ée]e?s?|n[ée]ant|nd|n\.d\.?)\s*$"
+    r"(?i)(?<=\s)(nc|n\.c\.?|s\.o\.?|sans objet|non renseign[ée]e?s?|non communiqu[ée]e?s?|n[ée]ant"
+    r"|nd|n\.d\.?|nr|n\.r\.?|n/a)\s*$"
 )
+
+
+_OF_LABEL = re.compile(r"(?i)\b(?:pour|par|sur|de|du|des|à|au)\s*$")
 
 
 def _text_cells(text: str) -> list[str]:
@@ -111,6 +129,8 @@ def _text_cells(text: str) -> list[str]:
         gap = t[m.end() : end].strip()
         if gap and not re.fullmatch(r"[/+\-–—]|(?:ht|ttc)\.?", gap, re.IGNORECASE):
             break
+        if _OF_LABEL.search(t[: m.start()]) and (m.group("unit") or m.group("num") in ("100", "120", "1000", "1 000")):
+            break  # "... pour 120 m3", "... par 100 km": the label's own figure
         cells.insert(0, t[m.start() : end].strip())
         end = m.start()
     if not cells:
@@ -166,7 +186,7 @@ def _extract(
     cands: list[Candidate] = []
     by_page = {lay.number: lay for lay in layouts or ()}
     for index, page in enumerate(pages):
-        if _TOC.search(norm(page.text[:300])):
+        if _is_toc(page.text):
             continue  # a table of contents: page numbers, not values
         lay = by_page.get(page.number)
         if lay and lay.lines:
@@ -180,12 +200,16 @@ def _extract(
             cands += _budget_candidates(page.number, page_head, lines, ctx)
             continue
         rows, _ = line_rows(page.number, lines, ctx, [])
+        read: set[str] = set()  # rows of figures the row reader read: not sentences
         for row in rows:
-            cands += row_candidates(row, ctx)
-        cands += prose_candidates(page.number, page.text, ctx.domain, ctx.year)
+            got = row_candidates(row, ctx)
+            cands += got
+            if len(row.cells) >= 2 and any(c.value is not None for c in got):
+                read.add(row.text)
+        cands += prose_candidates(page.number, page.text, ctx.domain, ctx.year, frozenset(read))
         cands += headline_candidates(page.number, page.text, ctx.domain, ctx.year)
     if ctx.domain != "budget":
-        toc = {p.number for p in pages if _TOC.search(norm(p.text[:300]))}
+        toc = {p.number for p in pages if _is_toc(p.text)}
         seen: dict[tuple, list[Candidate]] = {}
         for c in cands:
             seen.setdefault((c.ind.key, c.year), []).append(c)
@@ -195,7 +219,7 @@ def _extract(
             known = seen.get((c.ind.key, c.year))
             if not known or any(_same(k, c) for k in known):
                 cands.append(c)
-    return _merge(doc, pages, cands, ctx, scope.commune)
+    return _merge(doc, pages, checked(cands), ctx, scope.commune)
 
 
 def _same(a: Candidate, b: Candidate) -> bool:
@@ -206,7 +230,15 @@ def _same(a: Candidate, b: Candidate) -> bool:
     if abs(a.value - b.value) < 1e-9:
         return True
     coarse, fine = (a, b) if a.decimals <= b.decimals else (b, a)
-    return coarse.decimals == 0 and abs(coarse.value) >= 100 and round(fine.value or 0) == coarse.value
+    if coarse.decimals == fine.decimals or (coarse.decimals == 0 and abs(coarse.value) < 100):
+        return False  # "0" and "0,4" are two values, "2,04" and "2,035" one price rounded
+    return abs(round(fine.value or 0, coarse.decimals) - coarse.value) < 10 ** -(coarse.decimals + 3)
+
+
+def _reading_rank(c: Candidate) -> tuple[int, int, bool, int]:
+    if c.value is None:
+        return (0, 0, c.from_table, c.page)
+    return (-min(c.decimals, 2), max(c.decimals - 2, 0), c.from_table, c.page)
 
 
 def _merge(
@@ -227,13 +259,17 @@ def _merge(
     issuer = doc.issuer or issuer_printed(pages)
     for (key, year, own), slots in groups.items():
         valued = [s for s in slots if s[0].value is not None]
+        if any(not all(tax_free(c) for c in s) for s in valued):
+            # "Prix HT au m3" beside "Prix TTC au m3": the price of the indicator is the TTC one
+            valued = [s for s in valued if not all(tax_free(c) for c in s)]
         nulls = [s for s in slots if s[0].value is None]
         stated = [s for s in nulls if s[0].status in ("non renseigné", "sans objet")]
         keep = valued + (stated if valued else nulls)
         conflict = len(valued) > 1 or bool(valued and stated)
         for slot in keep:
-            # the most precise reading of the value ("3 163,88" over the rounded "3 164 T"), text first
-            first = sorted(slot, key=lambda c: (-c.decimals if c.value is not None else 0, c.from_table, c.page))[0]
+            # the most precise reading of the value up to two decimals, as SISPEA publishes it ("3 163,88"
+            # over the rounded "3 164 T", the summary's "2,04" over the tariff table's "2,035"), text first
+            first = sorted(slot, key=_reading_rank)[0]
             also = tuple(
                 dict.fromkeys(
                     (c.page, c.evidence[:300], c.from_table)
