@@ -1,0 +1,102 @@
+"""What a title's own text says it is not: checks on heading candidates after layout judged them.
+
+Whatever its font, a section title of a French administrative document opens on a capital or a
+number, reads as words, and names a subject. So a line set like a title is no title when it
+
+- goes on with a lowercase word or closes a parenthesis it never opened: the end of the line
+  before it ("commun de moyens", "DEL2025-36 du 10 avril 2025)");
+- names a person or an addressee ("Monsieur le Préfet", "Monsieur Maxime GABRIEL" over
+  "Responsable eau et assainissement", a signature's name over "Président de la CCLO");
+- captions a figure or a table ("Figure 3 : …", "Tableau 2 – …", "Source : INSEE");
+- is noise a scan's bad text layer left ("ïantttrepoSÀufuaut ffi 'lrjtirr-rlv").
+"""
+
+from __future__ import annotations
+
+import re
+
+from greffier.extract.heading_rules import Cand
+from greffier.extract.headings import KNOWN_TITLES, fold
+
+_LEAD_NUMBER = re.compile(r"^\s*(?:[A-Za-z]|[IVXL]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3})\s?\)\s*")  # "C) …", "2.4) …"
+# a person: a civility, then a name or a function ("Monsieur le Préfet", "Mme DUPONT", "M. X")
+_CIVILITY = re.compile(
+    r"^(?:Monsieur|Madame|Mademoiselle|Messieurs|Mesdames|MM\.|Mme|Mmes|Mlle|M\.|Mr|Maître|Me)\s+"
+    r"(?:le\s|la\s|l[’']|les\s)?[A-ZÀ-Ý]"
+)
+# "Franck Superbi", "Jean-Claude HERPIERRE": two or three capitalised words, no common word
+_NAME = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?(?:\s+[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]+){1,2}$")
+# the function under a signature's name, or a contact card's details
+_FUNCTION = re.compile(
+    r"^(?:(?:Le|La|L[’'])\s*)?(?:Président|Présidente|Vice-président|Vice-présidente|Maire|Adjoint|Adjointe|"
+    r"Responsable|Directeur|Directrice|Chargé|Chargée|Conseiller|Conseillère|Technicien|Technicienne|"
+    r"Secrétaire|Délégué|Déléguée|Chef|Cheffe)\b"
+)
+_CONTACT = re.compile(
+    r"@\w|(?:\b0\d(?:[ .]?\d\d){4}\b)|\b\d{5}\s+[A-ZÀ-Ý][A-ZÀ-Ý' -]{2,}|https?://|www\.", re.IGNORECASE
+)
+# "Figure 3 : …", "Tableau n°2 – …", "Graphique 1", "Source : INSEE", "Sources :"
+_CAPTION = re.compile(
+    r"^(?:(?:Figure|Fig\.|Tableau|Graphique|Graphe|Diagramme|Carte|Photo|Photographie|Illustration|Schéma|Image)"
+    r"\s*(?:n\s?°\s*)?\d{1,3}\b|Sources?\s*:)",
+    re.IGNORECASE,
+)
+_PLAIN_CHARS = re.compile(r"[\wÀ-ÿ'’\-.,:;()«»\"“”/%€°&+²³ ]")
+
+
+def drop_continuations(cands: list[Cand]) -> None:
+    """A title opens on a capital, a number or a glyph: a line starting with a lowercase word or
+    closing a parenthesis it did not open goes on with the text before it."""
+    for c in cands:
+        if c.heading is None or c.confirmed or not c.text:
+            continue
+        rest = _LEAD_NUMBER.sub("", c.text, count=1)
+        if c.text[0].islower() or rest.count(")") > rest.count("("):
+            c.heading = None
+
+
+def drop_person_lines(cands: list[Cand]) -> None:
+    """A line that names a person (a civility and a name, or a name over a function or a contact
+    card) is a signature, an addressee or a contact, not a section."""
+    for i, c in enumerate(cands):
+        if c.heading is None or c.confirmed or fold(c.text) in KNOWN_TITLES:
+            continue
+        if _CIVILITY.match(c.text):
+            c.heading = None
+            continue
+        follow = [f for f in cands[i + 1 : i + 3] if f.line.page == c.line.page]
+        if not follow:
+            continue
+        if _NAME.match(c.text) and _FUNCTION.match(follow[0].text):
+            c.heading = None
+        elif len(c.text.split()) <= 4 and any(_CONTACT.search(f.text) for f in follow) and not _states(follow[0].text):
+            c.heading = None  # a name over an address, a phone number, a mail
+
+
+def _states(text: str) -> bool:
+    """Whether a line is running text (a contact card's lines are short)."""
+    return len(text.split()) >= 8
+
+
+def drop_captions(cands: list[Cand]) -> None:
+    """ "Figure 3 : …", "Tableau 2 – …", "Source : …" caption a figure or a table."""
+    for c in cands:
+        if c.heading is not None and not c.confirmed and _CAPTION.match(c.text):
+            c.heading = None
+
+
+def drop_garbled(cands: list[Cand]) -> None:
+    """Noise from a bad text layer (a scan's hidden OCR): words mixing cases or symbols."""
+    for c in cands:
+        if c.heading is not None and not c.confirmed and garbled(c.text):
+            c.heading = None
+
+
+def garbled(text: str) -> bool:
+    """Whether a line reads as noise: a quarter of its words or more mix lower and upper case
+    inside a word ("ïantttrepoSÀufuaut"), or hold symbols no title holds ("$", "{", "^")."""
+    words = [w for w in re.split(r"[\s'’\-/]+", text) if len(w) >= 3]
+    if not words:
+        return False
+    odd = sum(1 for w in words if re.search(r"[a-zà-ÿ][A-ZÀ-Ý]", w) or len(_PLAIN_CHARS.sub("", w)) > 0)
+    return odd >= 2 and odd >= 0.25 * len(words)

@@ -1,0 +1,78 @@
+"""What a title's own text says it is not (greffier.extract.heading_checks): lines set like titles
+that continue the line before, name a person, caption a figure or are a bad text layer's noise.
+
+Lines are hand-built in the layouts of real documents: council minutes in Word (bold agenda items
+wrapped over two lines, proxies, addressees of a deliberation), a designed report's contact page
+and signature, an RPQS chart caption, a scan's hidden OCR text."""
+
+from __future__ import annotations
+
+from greffier.extract.heading_checks import garbled
+
+from .test_heading_rules import _Page, _tree
+
+
+def test_a_lowercase_line_in_a_title_font_goes_on_with_the_line_before() -> None:
+    # a bold agenda item wrapped over two lines, the second one set apart by a gap
+    page = _Page(2).add("4. Syndicat d’Energie de l’Oise (SE60) - Mise en place d’un groupement", 11, True)
+    page.add("commun de moyens", 11, True, gap=14).prose(3)
+    page.add("5. Dissolution de la régie d’encaissement du camping", 11, True, gap=14).prose(3)
+    assert [h for _, h in _tree([page])] == [
+        "4. Syndicat d’Energie de l’Oise (SE60) - Mise en place d’un groupement",
+        "5. Dissolution de la régie d’encaissement du camping",
+    ]
+
+
+def test_a_line_closing_a_parenthesis_it_did_not_open_is_no_title() -> None:
+    page = _Page(19).add(
+        "DEL2025-72 : Attribution de subventions aux associations (complémentaire à la délibération", 11, True
+    )
+    page.add("DEL2025-36 du 10 avril 2025)", 11, True, gap=14).prose(3)
+    page.add("DEL2025-73 : Approbation du rapport sur le prix et la qualité du service", 11, True, gap=14).prose(3)
+    assert [h[:10] for _, h in _tree([page])] == ["DEL2025-72", "DEL2025-73"]
+
+
+def test_a_lettered_item_closes_its_own_parenthesis() -> None:
+    page = _Page(4).add("1. Tarifs de la cantine", 14, True).prose(2)
+    page.add("A) Tarifs des repas des élèves", 12, True, gap=12).prose(3)
+    assert [h for _, h in _tree([page])] == ["1. Tarifs de la cantine", "A) Tarifs des repas des élèves"]
+
+
+def test_addressees_and_proxies_are_no_titles() -> None:
+    page = _Page(2).add("1. Droit de préemption urbain", 12, True).prose(2)
+    page.add("Monsieur le Préfet", 11, True, gap=12).prose(1)
+    page.add("Monsieur Guy FRIEDRICH à Monsieur Michel LEBLANC", 11, True, gap=12).prose(2)
+    assert [h for _, h in _tree([page])] == ["1. Droit de préemption urbain"]
+
+
+def test_a_signature_and_a_contact_card_are_no_titles() -> None:
+    page = _Page(3).add("Le mot du Président", 18, True).prose(4)
+    page.add("Franck Superbi", 18, gap=20).add("Président de la CCLO", 7, True).add(
+        "Maire de la commune de Bitry", 7, True
+    )
+    contact = _Page(17).add("Vos contacts", 18, True).prose(2)
+    contact.add("Monsieur Maxime GABRIEL", 18, True, gap=20).add("Responsable eau et assainissement", 16)
+    contact.add("03 44 42 72 25", 16, True).add("maxime.gabriel@ccloise.com", 16)
+    contact.add("SAUR", 14, gap=20).add("4, voie industrielle").add("60350 ATTICHY")
+    assert [h for _, h in _tree([page, contact])] == ["Le mot du Président", "Vos contacts"]
+
+
+def test_figure_and_table_captions_are_no_titles() -> None:
+    page = _Page(5).add("1.5. Volumes facturés", 14, True).prose(2)
+    page.add("Figure 3 – Évolution des volumes facturés", 14, True, gap=12).add("2019 2020 2021", 9)
+    page.add("Tableau n°2 Répartition des abonnés par commune", 14, True, gap=12).prose(2)
+    page.add("Tableau récapitulatif des indicateurs", 14, True, gap=12).prose(2)  # a title, with no number
+    assert [h for _, h in _tree([page])] == ["1.5. Volumes facturés", "Tableau récapitulatif des indicateurs"]
+
+
+def test_a_bad_text_layer_is_noise() -> None:
+    assert garbled("ïantttrepoSÀufuaut ffi 'lrjtirr-rlv Sb?r,ane K'n\"tr- eâ irrt+ =il-g\"ïào Qo,,r^ni*")
+    assert garbled("-$rM ou-I tftrqe*- -tE sLRNt o{r;[Ë- )s 4rruirl€-")
+    for title in (
+        "1.3. Estimation de la population desservie (D201.0)",
+        "Syndicat d’Energie de l’Oise (SE60) - Modification statutaire",
+        "Marché « travaux halte-garderie » = avenants",
+        "DE-2015/29 – Vote des taux d’imposition 2015",
+        "L’ASSAINISSEMENT NON COLLECTIF en quelques chiffres clés",
+    ):
+        assert not garbled(title), title
