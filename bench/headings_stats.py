@@ -15,6 +15,11 @@ sections) and, per document, statistics that need no gold:
 - ``empty``: share followed at once by another heading of the same or a higher level (nothing
   under it: a label, a table row, a caption);
 - ``dup``: share whose text occurs more than once in the document;
+- ``fixed``: share whose text (figures aside) recurs on another page at the same height (within
+  1 % of the page): running titles outside the margins, a template's fixed labels;
+- ``numd``: share of numbered headings ("1.2", "II.", "Article 3", "DE-2015/12");
+- ``t0``: share of unnumbered headings set in the body text's size (within 2pt: bold, coloured or
+  glyph-led lines; the kind most often taken wrongly for a title);
 - ``depth``: the deepest level.
 
 Pooled lines per folder close the table. ``--list FILE`` prints one document's headings instead
@@ -46,13 +51,15 @@ _LEADING_NUMBER = re.compile(r"^\W*(?:[A-Za-z]{0,4}\s?-?\d[\d./\-_]*|[IVXL]{1,5}
 class Outline:
     pages: int
     headings: list[tuple[int, int, str]]  # page, level, text
+    # each heading: numbered?, size tier, top (share of the page's height; -1 when unknown)
+    fonts: list[tuple[bool, int, float]] = field(default_factory=list)
     docs: list[int] = field(default_factory=list)  # pooled outlines: the document of each heading
 
 
 def outline(path: Path) -> Outline | None:
     """The headings of a text-layer PDF, None for a scan (too little text)."""
     from greffier.extract.cleanup import clean_pages
-    from greffier.extract.layout import build_blocks
+    from greffier.extract.layout import _body_size, build_blocks
     from greffier.extract.pdf import PageLayout, read_pdf_lines
     from greffier.extract.sections import build_sections
     from greffier.extract.tables import candidate_regions
@@ -66,7 +73,28 @@ def outline(path: Path) -> Outline | None:
     boxes = {n: [r.bbox for r in found] for n, found in regions.items() if found}
     blocks = [b for b in build_blocks(kept, boxes) if b.text]
     sections = build_sections("bench", blocks)
-    return Outline(len(raw), [(s.page_start, s.level, s.heading) for s in sections if s.level > 0])
+    heads = [(s.page_start, s.level, s.heading) for s in sections if s.level > 0]
+    body = _body_size([ln for page in kept for ln in page], boxes)
+    return Outline(len(raw), heads, [_font(kept, page, text, body) for page, _lv, text in heads])
+
+
+def _font(kept: list, page: int, text: str, body: float) -> tuple[bool, int, float]:
+    """Whether a heading is numbered, its size tier over the body text and its top (of the page
+    line its text starts with; tier 0 and top -1 when not found)."""
+    from greffier.extract.headings import fold, numbering, size_tier
+
+    key = fold(text)[:20]
+    line = next(
+        (
+            ln
+            for ln in (kept[page - 1] if 0 < page <= len(kept) else [])
+            if key and key.startswith(fold(ln.text)[:20]) and fold(ln.text)
+        ),
+        None,
+    )
+    size = (line.size or 0.0) if line else 0.0
+    top = line.top / line.page_height if line and line.top is not None and line.page_height else -1.0
+    return numbering(text) is not None, size_tier(size, body), top
 
 
 def sentence(text: str) -> bool:
@@ -83,6 +111,22 @@ def stats(o: Outline) -> dict[str, float]:
     n = len(hs)
     texts = Counter((d, t.strip().lower()) for d, (_, _, t) in zip(o.docs or [0] * n, hs))
 
+    spots: dict[tuple, set[int]] = {}
+    for k, (page, _lv, text) in enumerate(hs):
+        if o.fonts and o.fonts[k][2] >= 0:
+            spot = ((o.docs or [0] * n)[k], re.sub(r"\d+", "#", text.strip().lower()), round(o.fonts[k][2] * 100))
+            spots.setdefault(spot, set()).add(page)
+
+    def fixed(k: int) -> bool:
+        if not o.fonts or o.fonts[k][2] < 0:
+            return False
+        doc, key, top = (
+            (o.docs or [0] * n)[k],
+            re.sub(r"\d+", "#", hs[k][2].strip().lower()),
+            round(o.fonts[k][2] * 100),
+        )
+        return len(set().union(*(spots.get((doc, key, t), set()) for t in (top - 1, top, top + 1)))) >= 2
+
     def share(pred) -> float:
         return sum(1 for k in range(n) if pred(k)) / n if n else 0.0
 
@@ -96,6 +140,9 @@ def stats(o: Outline) -> dict[str, float]:
         "colon": share(lambda k: hs[k][2].rstrip().endswith(":")),
         "empty": share(lambda k: k + 1 < n and hs[k + 1][1] <= hs[k][1] and _adjacent(hs, k, o.docs)),
         "dup": share(lambda k: texts[((o.docs or [0] * n)[k], hs[k][2].strip().lower())] > 1),
+        "fixed": share(fixed),
+        "numd": share(lambda k: bool(o.fonts) and o.fonts[k][0]),
+        "t0": share(lambda k: bool(o.fonts) and not o.fonts[k][0] and o.fonts[k][1] == 0),
         "depth": max((lv for _, lv, _ in hs), default=0),
     }
 
@@ -106,7 +153,7 @@ def _adjacent(hs: list[tuple[int, int, str]], k: int, docs: list[int]) -> bool:
     return hs[k + 1][0] == hs[k][0] and (not docs or docs[k] == docs[k + 1])
 
 
-COLUMNS = ("pages", "heads", "h/page", "sent", "num", "long", "colon", "empty", "dup", "depth")
+COLUMNS = ("pages", "heads", "h/page", "sent", "num", "long", "colon", "empty", "dup", "fixed", "numd", "t0", "depth")
 
 
 def _fmt(row: dict[str, float]) -> str:
@@ -152,6 +199,7 @@ def main() -> None:
             pooled.pages += o.pages
             pooled.headings += o.headings
             pooled.docs += [rows] * len(o.headings)
+            pooled.fonts += o.fonts
         if rows:
             print(f"{('ALL ' + folder + f' ({rows} documents)')[:58]:<58} {_fmt(stats(pooled))}")
 
