@@ -65,6 +65,8 @@ def _tree(pages: list[_Page]) -> list[tuple[int, str]]:
         ("« 1 - Mutualisation ascendante communes vers communauté", "num-hyphen", 1),
         ("Chapitre 1 : Caractérisation technique du service", "part", 1),
         ("PARTIE II – Finances", "part", 1),
+        ("DE-2014/97 – Informations sur la délégation du Maire", "delib", 1),  # Chéméré's minutes
+        ("DE- 2015/39 – Marché à procédure adaptée (MAPA)", "delib", 1),
     ],
 )
 def test_more_numbering_schemes(text: str, kind: str, depth: int) -> None:

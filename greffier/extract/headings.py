@@ -66,7 +66,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "delib",
         re.compile(
-            r"^(?:(?:D|DEL|DCM|DM|N°\s?)\s?)?(\d{4}\s?[-_/]\s?\d{1,4})\s*[-–:]?\s*(?:Objet\s*:?\s*)?"
+            r"^(?:(?:D|DE|DEL|DCM|DM|N°\s?)\s?-?\s?)?(\d{4}\s?[-_/]\s?\d{1,4})\s*[-–:]?\s*(?:Objet\s*:?\s*)?"
             rf"({_LETTER}.*)$|^D[ÉE]LIB[ÉE]RATION\s+(?:N°\s*)?\S+.*$",
             re.IGNORECASE,
         ),
