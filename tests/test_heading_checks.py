@@ -32,10 +32,19 @@ def test_a_line_closing_a_parenthesis_it_did_not_open_is_no_title() -> None:
     assert [h[:10] for _, h in _tree([page])] == ["DEL2025-72", "DEL2025-73"]
 
 
-def test_a_lettered_item_closes_its_own_parenthesis() -> None:
+def test_a_lettered_item_opens_on_its_letter_and_closes_its_own_parenthesis() -> None:
     page = _Page(4).add("1. Tarifs de la cantine", 14, True).prose(2)
     page.add("A) Tarifs des repas des élèves", 12, True, gap=12).prose(3)
-    assert [h for _, h in _tree([page])] == ["1. Tarifs de la cantine", "A) Tarifs des repas des élèves"]
+    page.add("2. Ouvrages d’épuration", 14, True, gap=12).prose(2)
+    page.add("a) Les boues évacuées", 12, True, gap=12).prose(3)
+    page.add("b) Les sous-produits", 12, True, gap=12).prose(3)
+    assert [h for _, h in _tree([page])] == [
+        "1. Tarifs de la cantine",
+        "A) Tarifs des repas des élèves",
+        "2. Ouvrages d’épuration",
+        "a) Les boues évacuées",
+        "b) Les sous-produits",
+    ]
 
 
 def test_addressees_and_proxies_are_no_titles() -> None:

@@ -18,7 +18,9 @@ import re
 from greffier.extract.heading_rules import Cand
 from greffier.extract.headings import KNOWN_TITLES, fold
 
-_LEAD_NUMBER = re.compile(r"^\s*(?:[A-Za-z]|[IVXL]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3})\s?\)\s*")  # "C) …", "2.4) …"
+# a number closed by a parenthesis: "C) …", "2.4) …", "ii) …", "1°) …"
+_LEAD_NUMBER = re.compile(r"^\s*(?:[A-Za-z]|[IVXL]{1,5}|[ivxl]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}°?)\s?\)\s*")
+_UNNUMBERED = ("font", "caps", "named", "lead")
 # a person: a civility, then a name or a function ("Monsieur le Préfet", "Mme DUPONT", "M. X")
 _CIVILITY = re.compile(
     r"^(?:Monsieur|Madame|Mademoiselle|Messieurs|Mesdames|MM\.|Mme|Mmes|Mlle|M\.|Mr|Maître|Me)\s+"
@@ -51,7 +53,9 @@ def drop_continuations(cands: list[Cand]) -> None:
         if c.heading is None or c.confirmed or not c.text:
             continue
         rest = _LEAD_NUMBER.sub("", c.text, count=1)
-        if c.text[0].islower() or rest.count(")") > rest.count("("):
+        # (a numbered line opens on its number: "a) Les boues", "i) Le réseau")
+        lower = c.text[0].islower() and c.heading.kind in _UNNUMBERED
+        if lower or rest.count(")") > rest.count("("):
             c.heading = None
 
 
