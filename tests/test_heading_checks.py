@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from greffier.extract.heading_checks import garbled
 
-from .test_heading_rules import _Page, _tree
+from .test_heading_rules import BLUE, _Page, _tree
 
 
 def test_a_lowercase_line_in_a_title_font_goes_on_with_the_line_before() -> None:
@@ -52,6 +52,15 @@ def test_addressees_and_proxies_are_no_titles() -> None:
     page.add("Monsieur le Préfet", 11, True, gap=12).prose(1)
     page.add("Monsieur Guy FRIEDRICH à Monsieur Michel LEBLANC", 11, True, gap=12).prose(2)
     assert [h for _, h in _tree([page])] == ["1. Droit de préemption urbain"]
+
+
+def test_a_roll_call_is_no_title_but_a_street_named_after_two_people_is() -> None:
+    page = _Page(4).add("Etaient présents :", 11).prose(1)
+    # (set in colour, as the names of a roll call may be)
+    page.add("Alice BICZYSKO : Nicolas BOUCHER :", 11, color=BLUE, gap=10).prose(1)
+    page.add("Philippe BRIAND : Excusé Bernard CHAZELAS :", 11, color=BLUE, gap=10).prose(1)
+    page.add("Travaux rue Victor HUGO et place Jean JAURES", 14, True, gap=12).prose(3)
+    assert [h for _, h in _tree([page])] == ["Travaux rue Victor HUGO et place Jean JAURES"]
 
 
 def test_a_signature_and_a_contact_card_are_no_titles() -> None:

@@ -28,6 +28,8 @@ _CIVILITY = re.compile(
 )
 # "Franck Superbi", "Jean-Claude HERPIERRE": two or three capitalised words, no common word
 _NAME = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?(?:\s+[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]+){1,2}$")
+# "Alice BICZYSKO", "Marie-Josèphe BATARD": a first name and a surname in capitals
+_PERSON = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?\s+[A-ZÀ-Ý]{2,}(?:[- ][A-ZÀ-Ý]{2,})*\b")
 # the function under a signature's name, or a contact card's details
 _FUNCTION = re.compile(
     r"^(?:(?:Le|La|L[’'])\s*)?(?:Président|Présidente|Vice-président|Vice-présidente|Maire|Adjoint|Adjointe|"
@@ -65,7 +67,7 @@ def drop_person_lines(cands: list[Cand]) -> None:
     for i, c in enumerate(cands):
         if c.heading is None or c.confirmed or fold(c.text) in KNOWN_TITLES:
             continue
-        if _CIVILITY.match(c.text):
+        if _CIVILITY.match(c.text) or _roll_call(c.text):
             c.heading = None
             continue
         follow = [f for f in cands[i + 1 : i + 3] if f.line.page == c.line.page]
@@ -75,6 +77,18 @@ def drop_person_lines(cands: list[Cand]) -> None:
             c.heading = None
         elif len(c.text.split()) <= 4 and any(_CONTACT.search(f.text) for f in follow) and not _states(follow[0].text):
             c.heading = None  # a name over an address, a phone number, a mail
+
+
+_ROLL_WORDS = {"excuse", "excusee", "excuses", "absent", "absente", "absents", "present", "presente", "a", "et"}
+
+
+def _roll_call(text: str) -> bool:
+    """Two names or more and nothing else but "excusé", "absent", "à" (a roll call, proxies:
+    "Alice BICZYSKO : Nicolas BOUCHER :", "Philippe BRIAND : Excusé Bernard CHAZELAS :")."""
+    if len(_PERSON.findall(text)) < 2:
+        return False
+    rest = re.findall(r"[^\W\d_]+", fold(_PERSON.sub(" ", text)))
+    return all(w in _ROLL_WORDS for w in rest)
 
 
 def _states(text: str) -> bool:
