@@ -94,3 +94,24 @@ def test_a_bad_text_layer_is_noise() -> None:
         "L’ASSAINISSEMENT NON COLLECTIF en quelques chiffres clés",
     ):
         assert not garbled(title), title
+
+
+def test_a_title_at_the_same_height_of_three_pages_is_a_running_title() -> None:
+    # a running title set under a logo, below the margin band where running headers are looked for
+    pages = []
+    for n in range(1, 5):
+        page = _Page(n, top=0).add("Assainissement collectif – exercice 2021", 14, True, top=110.0)
+        page.top = 150
+        if n == 2:
+            page.add("1. Caractérisation technique du service", 20, True, gap=12)
+        if n == 3:
+            page.add("2. Tarification", 20, True, gap=12)
+        pages.append(page.prose(8))
+    assert [h for _, h in _tree(pages)] == ["1. Caractérisation technique du service", "2. Tarification"]
+
+
+def test_sections_of_a_template_at_a_fixed_height_differ_in_their_words() -> None:
+    pages = []
+    for n, title in enumerate(["Les déchets ménagers", "La collecte sélective", "Les déchetteries"], start=1):
+        pages.append(_Page(n, top=0).add(title, 18, True, top=110.0).prose(8))
+    assert len(_tree(pages)) == 3

@@ -14,6 +14,7 @@ number, reads as words, and names a subject. So a line set like a title is no ti
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 
 from greffier.extract.heading_rules import Cand
 from greffier.extract.headings import KNOWN_TITLES, fold
@@ -118,3 +119,29 @@ def garbled(text: str) -> bool:
         return False
     odd = sum(1 for w in words if re.search(r"[a-zà-ÿ][A-ZÀ-Ý]", w) or len(_PLAIN_CHARS.sub("", w)) > 0)
     return odd >= 2 and odd >= 0.25 * len(words)
+
+
+def drop_fixed_titles(cands: list[Cand]) -> None:
+    """A title-like line at the same height of three pages or more, in the same words (figures
+    aside), is a running title set below the page's margin band (under a logo, a banner), not a
+    new section each time. (A template may put its sections' titles at a fixed height: those
+    differ in their words.)"""
+    spots: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for c in cands:
+        top = _height(c)
+        if top is not None:
+            spots[(re.sub(r"\d+", "#", fold(c.text)), top)].add(c.line.page)
+    for c in cands:
+        top = _height(c)
+        if c.heading is None or c.confirmed or top is None:
+            continue
+        key = re.sub(r"\d+", "#", fold(c.text))
+        if len(set().union(*(spots.get((key, t), set()) for t in (top - 1, top, top + 1)))) >= 3:
+            c.heading = None
+
+
+def _height(c: Cand) -> int | None:
+    """The line's top in hundredths of its page's height."""
+    if c.line.top is None or not c.line.page_height:
+        return None
+    return round(100 * c.line.top / c.line.page_height)

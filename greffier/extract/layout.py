@@ -7,7 +7,13 @@ from collections import Counter
 from dataclasses import replace
 
 from greffier.extract.glyphs import BULLET, BULLET_START, SOFT_BREAK
-from greffier.extract.heading_checks import drop_captions, drop_continuations, drop_garbled, drop_person_lines
+from greffier.extract.heading_checks import (
+    drop_captions,
+    drop_continuations,
+    drop_fixed_titles,
+    drop_garbled,
+    drop_person_lines,
+)
 from greffier.extract.heading_rules import (
     BBox,
     Cand,
@@ -522,6 +528,7 @@ def build_blocks(pages: list[list[Line]], tables: dict[int, list[BBox]] | None =
         cands = merge_divider_pages(cands, body)
         drop_label_styles(cands)
         drop_front_titles(cands)
+        drop_fixed_titles(cands)
     drop_continuations(cands)
     drop_person_lines(cands)
     drop_captions(cands)
