@@ -115,3 +115,15 @@ def test_sections_of_a_template_at_a_fixed_height_differ_in_their_words() -> Non
     for n, title in enumerate(["Les déchets ménagers", "La collecte sélective", "Les déchetteries"], start=1):
         pages.append(_Page(n, top=0).add(title, 18, True, top=110.0).prose(8))
     assert len(_tree(pages)) == 3
+
+
+def test_a_form_field_is_no_title_but_a_numbered_object_is() -> None:
+    # an RPQS's description of its service: bold labels and their values, each over a sentence
+    page = _Page(3).add("1.2. Mode de gestion du service", 14, True).prose(2)
+    page.add("Nature du contrat : Affermage", 11, True, gap=10).prose(1)
+    page.add("Nom du délégataire : SUEZ", 11, True, gap=10).prose(1)
+    page.add("D2025-040 – Objet : Tarifs 2026", 11, True, gap=10).prose(2)
+    assert [h for _, h in _tree([page])] == [
+        "1.2. Mode de gestion du service",
+        "D2025-040 – Objet : Tarifs 2026",
+    ]

@@ -46,6 +46,7 @@ _CAPTION = re.compile(
     r"\s*(?:n\s?°\s*)?\d{1,3}\b|Sources?\s*:)",
     re.IGNORECASE,
 )
+_FIELD = re.compile(r"^([^:\d]+?)\s*:\s*([^:]+?)\s*$")  # label : value, no figure in the label
 _PLAIN_CHARS = re.compile(r"[\wÀ-ÿ'’\-.,:;()«»\"“”/%€°&+²³ ]")
 
 
@@ -95,6 +96,18 @@ def _roll_call(text: str) -> bool:
 def _states(text: str) -> bool:
     """Whether a line is running text (a contact card's lines are short)."""
     return len(text.split()) >= 8
+
+
+def drop_form_fields(cands: list[Cand]) -> None:
+    """ "Nature du contrat : Affermage", "Exploitant : SAUR": a short label, a colon and a value of
+    a few words fill in a form field; a title names a subject. (Numbered lines keep their own
+    colon: "D2025-040 – Objet : Tarifs 2026"; a dated step of a timeline has figures in its label.)"""
+    for c in cands:
+        if c.heading is None or c.confirmed or c.heading.kind not in _UNNUMBERED:
+            continue
+        m = _FIELD.match(c.text)
+        if m and len(m.group(1).split()) <= 5 and 1 <= len(m.group(2).split()) <= 3:
+            c.heading = None
 
 
 def drop_captions(cands: list[Cand]) -> None:

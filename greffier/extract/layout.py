@@ -11,6 +11,7 @@ from greffier.extract.heading_checks import (
     drop_captions,
     drop_continuations,
     drop_fixed_titles,
+    drop_form_fields,
     drop_garbled,
     drop_person_lines,
 )
@@ -532,6 +533,7 @@ def build_blocks(pages: list[list[Line]], tables: dict[int, list[BBox]] | None =
     drop_continuations(cands)
     drop_person_lines(cands)
     drop_captions(cands)
+    drop_form_fields(cands)
     drop_garbled(cands)
 
     # A cover page (few words) holds the document title, not section headings.
