@@ -127,3 +127,20 @@ def test_a_form_field_is_no_title_but_a_numbered_object_is() -> None:
         "1.2. Mode de gestion du service",
         "D2025-040 – Objet : Tarifs 2026",
     ]
+
+
+def test_glossary_terms_are_entries_not_sections() -> None:
+    body = _Page(3).add("6. Tableau récapitulatif des indicateurs", 18, True).prose(6)
+    glossary = _Page(4).add("Glossaire", 18, True).prose(1)
+    for term, definition in [
+        ("Abonné", "Personne physique ou morale titulaire d’un contrat de déversement avec le service."),
+        ("Équivalent-habitant (EH)", "Unité de mesure de la charge polluante produite par un habitant en un jour."),
+        ("Boues d’épuration", "Résidus issus du traitement des eaux usées dans la station d'épuration communale."),
+    ]:
+        glossary.add(term, 11, True, gap=8).add(definition, 11)
+    annex = _Page(5).add("Annexe : délibération du conseil municipal", 18, True).prose(3)
+    assert [h for _, h in _tree([body, glossary, annex])] == [
+        "6. Tableau récapitulatif des indicateurs",
+        "Glossaire",
+        "Annexe : délibération du conseil municipal",
+    ]

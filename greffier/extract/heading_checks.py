@@ -47,6 +47,11 @@ _CAPTION = re.compile(
     re.IGNORECASE,
 )
 _FIELD = re.compile(r"^([^:\d]+?)\s*:\s*([^:]+?)\s*$")  # label : value, no figure in the label
+_GLOSSARY = re.compile(
+    r"^(?:annexe\s*\W*\s*)?(?:glossaire|lexique|definitions?(?: des (?:termes|indicateurs))?"
+    r"|liste des (?:sigles|abreviations|acronymes)|sigles(?: et abreviations)?|abreviations)$"
+)
+_LEAD_NUMERAL = re.compile(r"^(?:\d{1,2}|[ivxl]{1,5})(?:\.\d{1,2})*\s*[.)–—-]?\s*")
 _PLAIN_CHARS = re.compile(r"[\wÀ-ÿ'’\-.,:;()«»\"“”/%€°&+²³ ]")
 
 
@@ -108,6 +113,29 @@ def drop_form_fields(cands: list[Cand]) -> None:
         m = _FIELD.match(c.text)
         if m and len(m.group(1).split()) <= 5 and 1 <= len(m.group(2).split()) <= 3:
             c.heading = None
+
+
+def drop_glossary_terms(cands: list[Cand]) -> None:
+    """Under a glossary ("Glossaire", "Lexique", "Définitions", "Liste des sigles"), terms set in
+    bold in the text's size over their definitions are entries, not sections: the run of two or
+    more unnumbered titles in one body-size style that follows the glossary's title."""
+    titled = [c for c in cands if c.heading is not None]
+    for k, head in enumerate(titled):
+        if not _GLOSSARY.match(_LEAD_NUMERAL.sub("", fold(head.text))):
+            continue
+        run: list[Cand] = []
+        for c in titled[k + 1 :]:
+            if c.heading.kind not in _UNNUMBERED or c.heading.tier > 0 or (run and _style(c) != _style(run[0])):
+                break
+            run.append(c)
+        if len(run) >= 2:
+            for c in run:
+                if not c.confirmed:
+                    c.heading = None
+
+
+def _style(c: Cand) -> tuple[float | None, bool, int | None]:
+    return (c.line.size, c.line.bold, c.line.color)
 
 
 def drop_captions(cands: list[Cand]) -> None:

@@ -13,6 +13,7 @@ from greffier.extract.heading_checks import (
     drop_fixed_titles,
     drop_form_fields,
     drop_garbled,
+    drop_glossary_terms,
     drop_person_lines,
 )
 from greffier.extract.heading_rules import (
@@ -534,6 +535,7 @@ def build_blocks(pages: list[list[Line]], tables: dict[int, list[BBox]] | None =
     drop_person_lines(cands)
     drop_captions(cands)
     drop_form_fields(cands)
+    drop_glossary_terms(cands)
     drop_garbled(cands)
 
     # A cover page (few words) holds the document title, not section headings.
