@@ -52,6 +52,13 @@ _GLOSSARY = re.compile(
     r"|liste des (?:sigles|abreviations|acronymes)|sigles(?: et abreviations)?|abreviations)$"
 )
 _LEAD_NUMERAL = re.compile(r"^(?:\d{1,2}|[ivxl]{1,5})(?:\.\d{1,2})*\s*[.)–—-]?\s*")
+_NEGATION = re.compile(r"^(?:Aucun|Aucune|AUCUN|AUCUNE|Pas d[e’']|PAS D[E’']|Néant|NÉANT|Sans objet|SANS OBJET)\b")
+_AUXILIARY = re.compile(
+    r"\b(?:a|ont|avait|avaient) été\b|\bn[’'](?:a|ont|est|était|y a)\b|\bne (?:sont|peut|peuvent|doit|doivent)\b"
+    r"|\bil y a(?:vait)?\b",
+    re.IGNORECASE,
+)
+_SUM = re.compile(r"^(?:Total|TOTAL|Sous-total|SOUS-TOTAL|Moyenne|MOYENNE)\b")
 _PLAIN_CHARS = re.compile(r"[\wÀ-ÿ'’\-.,:;()«»\"“”/%€°&+²³ ]")
 
 
@@ -136,6 +143,17 @@ def drop_glossary_terms(cands: list[Cand]) -> None:
 
 def _style(c: Cand) -> tuple[float | None, bool, int | None]:
     return (c.line.size, c.line.bold, c.line.color)
+
+
+def drop_statements(cands: list[Cand]) -> None:
+    """A line that states a fact ("Aucune opération n’a été réalisée en 2021", "Pas de travaux
+    engagés", "Néant") or labels a sum ("Total", "Sous-total 2021") reports, it does not title."""
+    for c in cands:
+        if c.heading is None or c.confirmed or c.heading.kind not in _UNNUMBERED:
+            continue
+        sum_label = _SUM.match(c.text) and len(c.text.split()) <= 3
+        if _NEGATION.match(c.text) or _AUXILIARY.search(c.text) or sum_label:
+            c.heading = None
 
 
 def drop_captions(cands: list[Cand]) -> None:

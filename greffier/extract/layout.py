@@ -15,6 +15,7 @@ from greffier.extract.heading_checks import (
     drop_garbled,
     drop_glossary_terms,
     drop_person_lines,
+    drop_statements,
 )
 from greffier.extract.heading_rules import (
     BBox,
@@ -536,6 +537,7 @@ def build_blocks(pages: list[list[Line]], tables: dict[int, list[BBox]] | None =
     drop_captions(cands)
     drop_form_fields(cands)
     drop_glossary_terms(cands)
+    drop_statements(cands)
     drop_garbled(cands)
 
     # A cover page (few words) holds the document title, not section headings.
