@@ -146,12 +146,13 @@ def test_glossary_terms_are_entries_not_sections() -> None:
     ]
 
 
-def test_statements_and_sum_labels_are_no_titles() -> None:
+def test_statements_sum_labels_and_notes_are_no_titles() -> None:
     page = _Page(3).add("3. Indicateurs de performance", 18, True).prose(3)
     page.add("3.1. Taux de desserte (P201.1)", 13, True, gap=12).prose(2)
     page.add("Aucune opération n’a été réalisée en 2021", 11, True, gap=10).prose(2)
     page.add("Pas de travaux engagés en 2021", 11, True, gap=10).prose(2)
     page.add("Total", 11, True, gap=10).prose(2)
+    page.add("Remarque", 11, True, gap=10).prose(2)
     page.add("Travaux de réhabilitation du réseau", 11, True, gap=10).prose(2)
     assert [h for _, h in _tree([page, _Page(4).add("3.2. Indice de connaissance", 13, True).prose(3)])] == [
         "3. Indicateurs de performance",

@@ -58,6 +58,25 @@ _AUXILIARY = re.compile(
     r"|\bil y a(?:vait)?\b",
     re.IGNORECASE,
 )
+_NOTES = {
+    "remarque",
+    "remarques",
+    "nota",
+    "nb",
+    "n.b",
+    "rappel",
+    "attention",
+    "important",
+    "observation",
+    "observations",
+    "commentaire",
+    "commentaires",
+    "precision",
+    "precisions",
+    "exemple",
+    "exemples",
+    "a noter",
+}
 _SUM = re.compile(r"^(?:Total|TOTAL|Sous-total|SOUS-TOTAL|Moyenne|MOYENNE)\b")
 _PLAIN_CHARS = re.compile(r"[\wÀ-ÿ'’\-.,:;()«»\"“”/%€°&+²³ ]")
 
@@ -147,12 +166,14 @@ def _style(c: Cand) -> tuple[float | None, bool, int | None]:
 
 def drop_statements(cands: list[Cand]) -> None:
     """A line that states a fact ("Aucune opération n’a été réalisée en 2021", "Pas de travaux
-    engagés", "Néant") or labels a sum ("Total", "Sous-total 2021") reports, it does not title."""
+    engagés", "Néant"), labels a sum ("Total", "Sous-total 2021") or a note ("Remarque", "NB",
+    "Commentaires") reports or comments, it does not title."""
     for c in cands:
         if c.heading is None or c.confirmed or c.heading.kind not in _UNNUMBERED:
             continue
         sum_label = _SUM.match(c.text) and len(c.text.split()) <= 3
-        if _NEGATION.match(c.text) or _AUXILIARY.search(c.text) or sum_label:
+        note = fold(c.text) in _NOTES
+        if _NEGATION.match(c.text) or _AUXILIARY.search(c.text) or sum_label or note:
             c.heading = None
 
 
