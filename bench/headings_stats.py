@@ -2,7 +2,8 @@
 
     python bench/headings_stats.py [--corpus ../shared/corpus] [--folder F ...] [--list FILE]
 
-For every text-layer PDF of a few pinned folders (scans are skipped: no OCR here), the section
+For every text-layer PDF of a few pinned folders (scans are skipped and no page is read by OCR,
+so an image-only page of a text-layer document shows no heading), the section
 headings greffier finds (the same path as ingest: text layer, cleanup, table regions, blocks,
 sections) and, per document, statistics that need no gold:
 
