@@ -8,6 +8,7 @@ and signature, an RPQS chart caption, a scan's hidden OCR text."""
 from __future__ import annotations
 
 from greffier.extract.heading_checks import garbled
+from greffier.extract.headings import numbering
 
 from .test_heading_rules import BLUE, _Page, _tree
 
@@ -160,3 +161,11 @@ def test_statements_sum_labels_and_notes_are_no_titles() -> None:
         "Travaux de réhabilitation du réseau",
         "3.2. Indice de connaissance",
     ]
+
+
+def test_a_span_of_years_is_no_deliberation_number() -> None:
+    for period in ("2020-2021 Évolution des volumes facturés", "2021/2022 : Travaux de réhabilitation"):
+        assert numbering(period) is None, period
+    for item in ("2025-003 - Objet : Vente d’un terrain", "D2024-27 - Objet : Organisation du temps scolaire"):
+        found = numbering(item)
+        assert found is not None and found[0] == "delib", item
