@@ -154,11 +154,14 @@ def test_statements_sum_labels_and_notes_are_no_titles() -> None:
     page.add("Pas de travaux engagés en 2021", 11, True, gap=10).prose(2)
     page.add("Total", 11, True, gap=10).prose(2)
     page.add("Remarque", 11, True, gap=10).prose(2)
+    page.add("Qualité technique et sociale du projet 50 points", 11, True, gap=10).prose(2)  # a grid's row
     page.add("Travaux de réhabilitation du réseau", 11, True, gap=10).prose(2)
+    page.add("Jurés d’assises 2015", 11, True, gap=10).prose(2)  # a year is no quantity
     assert [h for _, h in _tree([page, _Page(4).add("3.2. Indice de connaissance", 13, True).prose(3)])] == [
         "3. Indicateurs de performance",
         "3.1. Taux de desserte (P201.1)",
         "Travaux de réhabilitation du réseau",
+        "Jurés d’assises 2015",
         "3.2. Indice de connaissance",
     ]
 

@@ -77,6 +77,8 @@ _NOTES = {
     "exemples",
     "a noter",
 }
+# a row of a table or a key figure ends with a quantity: "Qualité technique du projet 50 points"
+_FIGURE_END = re.compile(r"\d[\d  .,]*\s*(?:points?|pts|%|€|euros?|k?m[23²³]?|ml|kg|tonnes?|t|h)\s*$")
 _SUM = re.compile(r"^(?:Total|TOTAL|Sous-total|SOUS-TOTAL|Moyenne|MOYENNE)\b")
 _PLAIN_CHARS = re.compile(r"[\wÀ-ÿ'’\-.,:;()«»\"“”/%€°&+²³ ]")
 
@@ -173,7 +175,8 @@ def drop_statements(cands: list[Cand]) -> None:
             continue
         sum_label = _SUM.match(c.text) and len(c.text.split()) <= 3
         note = fold(c.text) in _NOTES
-        if _NEGATION.match(c.text) or _AUXILIARY.search(c.text) or sum_label or note:
+        figure = _FIGURE_END.search(c.text)
+        if _NEGATION.match(c.text) or _AUXILIARY.search(c.text) or sum_label or note or figure:
             c.heading = None
 
 
