@@ -65,6 +65,8 @@ def _tree(pages: list[_Page]) -> list[tuple[int, str]]:
         ("« 1 - Mutualisation ascendante communes vers communauté", "num-hyphen", 1),
         ("Chapitre 1 : Caractérisation technique du service", "part", 1),
         ("PARTIE II – Finances", "part", 1),
+        ("DE-2014/97 – Informations sur la délégation du Maire", "delib", 1),  # Chéméré's minutes
+        ("DE- 2015/39 – Marché à procédure adaptée (MAPA)", "delib", 1),
     ],
 )
 def test_more_numbering_schemes(text: str, kind: str, depth: int) -> None:
@@ -245,3 +247,25 @@ def test_a_contents_page_without_leaders_lists_titles_not_sections() -> None:
         pages.append(_Page(n).add(t, 14, True).prose(6))
     tree = _tree(pages)
     assert [h for _, h in tree] == ["Sommaire", *titles]
+
+
+def test_a_cover_line_as_big_as_the_chapters_is_the_cover_s() -> None:
+    # a cover with a paragraph of legal text under its title (not a page of few words), then contents
+    cover = _Page(1).add("Rapport annuel sur le prix et la qualité", 24, True)
+    cover.add("du service public d’assainissement collectif", 24, True)
+    cover.add("Exercice 2021", 18, True, gap=20).add("Commune de Rully", 18, True, gap=10)
+    cover.add("Présenté conformément à l’article L.2224-5 du Code Général des Collectivités Territoriales", 10, gap=30)
+    cover.prose(4)
+    contents = _Page(2).add("Sommaire", 18, True)
+    for i, title in enumerate(["Caractérisation technique du service", "Tarification de l’assainissement"], 1):
+        contents.add(f"{i}. {title} ........ {i + 2}", 11)
+    body = _Page(3).add("1. Caractérisation technique du service", 18, True).prose(3)
+    body.add("1.1. Présentation du territoire desservi", 13, True, gap=12).prose(3)
+    more = _Page(4).add("2. Tarification de l’assainissement", 18, True).prose(3)
+    titles = [h for _, h in _tree([cover, contents, body, more])]
+    assert "Exercice 2021" not in titles and "Commune de Rully" not in titles
+    assert titles[-3:] == [
+        "1. Caractérisation technique du service",
+        "1.1. Présentation du territoire desservi",
+        "2. Tarification de l’assainissement",
+    ]

@@ -183,7 +183,8 @@ def merge_divider_pages(cands: list[Cand], body: float) -> list[Cand]:
 
 def drop_front_titles(cands: list[Cand]) -> None:
     """On the first pages, before the first numbered heading, an unnumbered line set bigger
-    than every heading from that one on is the document's title (a cover, a title page)."""
+    than every heading from that one on is the document's title (a cover, a title page); on the
+    first page, one as big as them too."""
     unnumbered = ("font", "caps", "named", "lead")
     first = next((i for i, c in enumerate(cands) if c.heading is not None and c.heading.kind not in unnumbered), None)
     if first is None:
@@ -193,7 +194,10 @@ def drop_front_titles(cands: list[Cand]) -> None:
     for c in cands[:first]:
         # ("Préambule", "Introduction" set big are still sections)
         if c.heading is not None and c.heading.kind == "font" and c.line.page <= 3 and fold(c.text) not in KNOWN_TITLES:
-            if (c.line.size or 0) > top:
+            # (on the first page, a line as big as the chapters' titles before the first of them
+            # is the cover's: "Exercice 2021", "Commune de Rully")
+            cover = c.line.page == cands[0].line.page and c.line.page < cands[first].line.page
+            if (c.line.size or 0) > top or (cover and (c.line.size or 0) >= top):
                 c.heading = None
 
 

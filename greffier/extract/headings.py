@@ -66,7 +66,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "delib",
         re.compile(
-            r"^(?:(?:D|DEL|DCM|DM|N°\s?)\s?)?(\d{4}\s?[-_/]\s?\d{1,4})\s*[-–:]?\s*(?:Objet\s*:?\s*)?"
+            r"^(?:(?:D|DE|DEL|DCM|DM|N°\s?)\s?-?\s?)?(\d{4}\s?[-_/]\s?\d{1,4})\s*[-–:]?\s*(?:Objet\s*:?\s*)?"
             rf"({_LETTER}.*)$|^D[ÉE]LIB[ÉE]RATION\s+(?:N°\s*)?\S+.*$",
             re.IGNORECASE,
         ),
@@ -155,9 +155,21 @@ def numbering(text: str) -> tuple[str, int, str] | None:
         m = pattern.match(text)
         if m:
             number = next((g for g in m.groups() if g), "")
+            if name == "delib" and _period(text, number):
+                return None
             depth = number.count(".") + 1 if name == "num-dotted" else 1
             return name, depth, number
     return None
+
+
+_YEARS = re.compile(r"^((?:19|20)\d\d)\s?[-/]\s?((?:19|20)\d\d)$")
+
+
+def _period(text: str, number: str) -> bool:
+    """Whether a deliberation-like number opening a line is a span of years ("2020-2021
+    Évolution des volumes", "2021/2022 : Travaux"): no "D", "DEL" before it, two years in order."""
+    m = _YEARS.match(number.replace(" ", ""))
+    return bool(m) and text[:1].isdigit() and 0 < int(m.group(2)) - int(m.group(1)) <= 10
 
 
 def number_value(number: str) -> int | None:

@@ -7,6 +7,16 @@ from collections import Counter
 from dataclasses import replace
 
 from greffier.extract.glyphs import BULLET, BULLET_START, SOFT_BREAK
+from greffier.extract.heading_checks import (
+    drop_captions,
+    drop_continuations,
+    drop_fixed_titles,
+    drop_form_fields,
+    drop_garbled,
+    drop_glossary_terms,
+    drop_person_lines,
+    drop_statements,
+)
 from greffier.extract.heading_rules import (
     BBox,
     Cand,
@@ -521,6 +531,14 @@ def build_blocks(pages: list[list[Line]], tables: dict[int, list[BBox]] | None =
         cands = merge_divider_pages(cands, body)
         drop_label_styles(cands)
         drop_front_titles(cands)
+        drop_fixed_titles(cands)
+    drop_continuations(cands)
+    drop_person_lines(cands)
+    drop_captions(cands)
+    drop_form_fields(cands)
+    drop_glossary_terms(cands)
+    drop_statements(cands)
+    drop_garbled(cands)
 
     # A cover page (few words) holds the document title, not section headings.
     first_page = [c for c in cands if c.line.page == cands[0].line.page]
