@@ -286,7 +286,7 @@ def test_two_column_cells_wrapped_line_by_line_stay_one_row() -> None:
 
 
 def test_long_header_cells_only_in_a_ruled_first_row() -> None:
-    from greffier.extract.tables import _header_size
+    from greffier.extract.table_shape import _header_size
 
     assert _header_size("DONT Fonction 4 Santé et action sociale (hors APA et RSA)", 0, "lines")
     assert not _header_size("DONT Fonction 4 Santé et action sociale (hors APA et RSA)", 1, "lines")
