@@ -15,7 +15,10 @@ counts a word's tokens with :meth:`E5Embedder.word_tokens`).
 Many passages (the vector stage) go through :mod:`greffier.index.e5_fast` instead: the same
 computation in numpy float32 over the package's own weights, ~1.7x the engine's tokens per
 CPU-second and on both CPUs (``bench/e5_engine.py``). It is checked against the engine at load
-(cosine ≥ ``MIN_FAST_COSINE`` on probe texts, else the engine is used, with a warning). A query
+(cosine ≥ ``MIN_FAST_COSINE`` on probe texts, else the engine is used, with a warning). Where torch
+is installed (optional: the default install has none), the vector stage runs that path's layers in
+torch with bfloat16 products (:mod:`greffier.index.e5_torch`; ~2.3x fewer CPU-seconds here, where
+the environment pins OpenBLAS to AVX2), checked the same way; ``GREFFIER_E5_TORCH=0`` keeps numpy. A query
 goes through the engine (its weights memory-mapped: loaded in ~20 ms) until a process has asked a
 few (:meth:`E5Embedder.embed_query`).
 

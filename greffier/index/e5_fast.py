@@ -11,7 +11,9 @@ mean pooling, same weights), without the int8 rounding of the activations: vecto
 the engine's to cosine ≥ 0.99 (checked at load on probe texts; otherwise the engine is used).
 
 Loading costs ~0.3 s and 85 MB, so only the vector stage uses it (many passages); a query is
-embedded by the engine (11-14 ms, its weights memory-mapped).
+embedded by the engine (11-14 ms, its weights memory-mapped). Where torch is installed, the vector
+stage hands the layers to :mod:`greffier.index.e5_torch` (:meth:`E5Numpy.use_torch`): the same
+weights, bfloat16 products.
 
 The tokenizer is the engine's: per-code-point normalization map, runs of spaces collapsed, the
 word-boundary mark prepended and put for spaces, then the best-scoring segmentation into the
