@@ -7,10 +7,14 @@ CPU build multiplies bfloat16 matrices through oneDNN with the CPU's own instruc
 where there is one) whatever OpenBLAS is told: 240-440 GFLOP/s a core here against numpy's ~100
 (``bench/e5_engine.py``). torch is optional: without it (the default install) the numpy path runs.
 
-What is bfloat16: the inputs of the six products of a layer (weights stored so once at load, the
-activations rounded at each product; oneDNN accumulates in float32). The residual stream, the layer
-norms, GELU (erf form, the engine's) and attention (softmax over float32 scores, one window at a
-time) stay float32. Vectors agree with the engine's to cosine ≥ 0.999 (checked at load on probe texts
+What is bfloat16: the inputs of the four weight products of a layer (weights stored so once at load,
+the activations rounded at each product; oneDNN accumulates in float32). The residual stream, the
+layer norms, GELU (erf form, the engine's) and attention (one window at a time) stay float32.
+
+Memory: oneDNN keeps state for each shape it multiplies. With every pass of its own length, the
+process grew by ~1 MB a passage (2.2 GB at the end of an ingest of 638 pages); rows padded to a
+multiple of 256 and float32 attention products (bfloat16 ones were as fast, within the noise) keep
+it at ~750 MB (numpy path: ~490 MB). Vectors agree with the engine's to cosine ≥ 0.999 (checked at load on probe texts
 with the numpy path's threshold: otherwise the float32 numpy path is used; ``tests/test_e5_torch.py``).
 
 Threads: like the numpy path, each of the caller's threads runs whole passes on one torch thread
@@ -30,6 +34,7 @@ log = logging.getLogger(__name__)
 
 _LN2 = 0.6931471805599453  # the numpy path folds log2(e) into the query weights: undone in the softmax's scale
 _local = threading.local()
+_ROWS = 256  # the products' rows are padded to a multiple of this
 
 
 def available() -> bool:
@@ -107,19 +112,19 @@ class E5Torch:
         return out
 
     def _attend(self, qkv: Any, spans: Sequence[tuple[int, int]]) -> Any:
-        """Each window's self-attention: scores and weighted sums as bfloat16 products, the
-        softmax in float32 (torch's fused attention on float32 ran ~1.6x slower here)."""
+        """Each window's self-attention in float32 (torch's fused attention ran ~1.6x slower here;
+        bfloat16 products were no faster within the noise, and a shape a window length kept
+        oneDNN's state growing)."""
         torch = self.torch
         H, NH = self.H, self.NH
         hd = H // NH
-        ctx = torch.empty((qkv.shape[0], H), dtype=torch.float32)
-        heads = qkv.to(torch.bfloat16)
+        ctx = torch.zeros((qkv.shape[0], H), dtype=torch.float32)  # padding rows stay 0
         for a, b in spans:
             n = b - a
-            q, k, v = heads[a:b].view(n, 3, NH, hd).permute(1, 2, 0, 3).unbind(0)  # (NH, n, hd) each
-            scores = torch.bmm(q, k.transpose(1, 2)).float()
+            q, k, v = qkv[a:b].view(n, 3, NH, hd).permute(1, 2, 0, 3).unbind(0)  # (NH, n, hd) each
+            scores = torch.bmm(q, k.transpose(1, 2))
             scores *= _LN2
-            weights = torch.softmax(scores, dim=-1).to(torch.bfloat16)
+            weights = torch.softmax(scores, dim=-1)
             ctx[a:b] = torch.bmm(weights, v).permute(1, 0, 2).reshape(n, H)
         return ctx
 
@@ -129,12 +134,15 @@ class E5Torch:
         bounds = np.cumsum([0, *lens])
         spans = list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
         H, eps = self.H, self.eps
+        rows = -(-len(x) // _ROWS) * _ROWS  # few distinct shapes: oneDNN keeps state per shape
+        padded = np.zeros((rows, H), dtype=np.float32)
+        padded[: len(x)] = x
         with torch.inference_mode(), self.one_thread:
-            h = F.layer_norm(torch.from_numpy(x), (H,), *self.eln, eps)
+            h = F.layer_norm(torch.from_numpy(padded), (H,), *self.eln, eps)
             for qkv, ao, aln, fi, fo, oln in self.layers:
                 ctx = self._attend(self._linear(h, qkv), spans)
                 h = F.layer_norm(h + self._linear(ctx, ao), (H,), *aln, eps)
                 mid = F.gelu(self._linear(h, fi))
                 h = F.layer_norm(h + self._linear(mid, fo), (H,), *oln, eps)
-            out = h.numpy()
+            out = h[: len(x)].numpy()
         return np.add.reduceat(out, bounds[:-1], axis=0) / np.asarray(lens, dtype=np.float32)[:, None]
