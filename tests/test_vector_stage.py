@@ -284,3 +284,33 @@ def test_e5_numpy_path_matches_the_engine() -> None:
     cosines = np.sum(fast.embed(texts) * engine, axis=1)
     assert float(cosines.min()) > 0.999, cosines
     np.testing.assert_allclose(e.embed(texts), fast.embed(texts), atol=1e-6)  # bulk calls take the numpy path
+
+
+def test_a_text_twice_in_a_document_is_embedded_once_and_both_rows_get_its_vector(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    src = _write(tmp_path)
+    with _g(tmp_path / "idx", "test-hash") as g:
+        g.ingest([src])
+        doc = next(d for d in g.documents() if d.title)
+        passages = [p for p in g.store.passages() if p.doc_id == doc.doc_id]
+        twin = dataclasses.replace(passages[0], passage_id=passages[0].passage_id + "-bis")
+        g.semantic.delete(doc.doc_id)
+        g.semantic.commit()
+        monkeypatch.setattr(g.semantic.cache, "get", lambda *args: {})  # as if never embedded here
+        HashEmbedder.calls.clear()
+        embedded = g.semantic.stage(doc, [*passages, twin])
+        g.semantic.commit()
+        assert embedded == len(passages)  # the twin's text was not embedded again
+        assert sum(HashEmbedder.calls) == len(passages)
+        vectors = g.semantic._existing_vectors()
+        assert vectors is not None and vectors.passages() == g.status()["embeddable_passages"] + 1
+        rows = vectors.conn.execute(
+            "SELECT row, key FROM rows WHERE passage_id IN (?, ?)", (passages[0].passage_id, twin.passage_id)
+        ).fetchall()
+        assert len(rows) == 2 and rows[0][1] == rows[1][1]
+        matrix = vectors._open_matrix()
+        np.testing.assert_array_equal(matrix[rows[0][0]], matrix[rows[1][0]])
+        assert float(np.linalg.norm(matrix[rows[0][0]])) == pytest.approx(1.0, abs=1e-5)

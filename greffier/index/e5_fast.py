@@ -11,7 +11,9 @@ mean pooling, same weights), without the int8 rounding of the activations: vecto
 the engine's to cosine ≥ 0.99 (checked at load on probe texts; otherwise the engine is used).
 
 Loading costs ~0.3 s and 85 MB, so only the vector stage uses it (many passages); a query is
-embedded by the engine (11-14 ms, its weights memory-mapped).
+embedded by the engine (11-14 ms, its weights memory-mapped). Where torch is installed, the vector
+stage hands the layers to :mod:`greffier.index.e5_torch` (:meth:`E5Numpy.use_torch`): the same
+weights, bfloat16 products.
 
 The tokenizer is the engine's: per-code-point normalization map, runs of spaces collapsed, the
 word-boundary mark prepended and put for spaces, then the best-scoring segmentation into the
@@ -220,6 +222,17 @@ class E5Numpy:
         off, _ = self._dir["emb.word"]
         self._word = np.frombuffer(data, np.uint8, self.VOC * (H // QK) * 18, off).reshape(self.VOC, H // QK, 18)
         self._word_rows: dict[int, np.ndarray] = {}
+        self.accel: Any = None  # the layers in torch (greffier.index.e5_torch), when set
+
+    def use_torch(self) -> bool:
+        """Run the layers through torch's bfloat16 products from now on (True), or stay on numpy
+        float32 when torch cannot (False)."""
+        from greffier.index import e5_torch
+
+        if not e5_torch.available():
+            return False
+        self.accel = e5_torch.E5Torch(self)
+        return True
 
     def _f32(self, name: str, n: int, rows: bool = False) -> np.ndarray:
         """The first ``n`` floats of a float32 tensor (exactly ``n`` unless ``rows``)."""
@@ -309,6 +322,8 @@ class E5Numpy:
         spans = list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
         positions = np.concatenate([np.arange(n) for n in lens])
         x = self._words(ids) + self.pos_type[positions]
+        if self.accel is not None:
+            return self.accel.forward_embedded(x, lens)
         x = self._layernorm(x, *self.eln, self.eps)
         ctx = np.empty_like(x)
         for qkv_w, qkv_b, ao_w, ao_b, aln, fi_w, fi_b, fo_w, fo_b, oln in self.layers:

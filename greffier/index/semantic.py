@@ -251,7 +251,8 @@ class SemanticIndex:
             self.cache.put(self.model, list(pre.keys), pre.matrix)
         if any(k not in cached for k in keys):
             cached.update(self.cache.get(self.model, [k for k in keys if k not in cached], vectors.dim))
-        todo = [i for i, k in enumerate(keys) if k not in cached]
+        first: dict[str, int] = {}  # a text twice in a document is embedded once
+        todo = [first.setdefault(k, i) for i, k in enumerate(keys) if k not in cached and k not in first]
         matrix = np.empty((len(texts), vectors.dim), dtype=np.float32)
         if todo and defer:
             self.delete(doc.doc_id)
@@ -273,6 +274,7 @@ class SemanticIndex:
                 batch = todo[start : start + EMBED_BATCH]
                 matrix[batch] = embedder.embed([texts[i] for i in batch])
                 self.cache.put(self.model, [keys[i] for i in batch], matrix[batch])
+                cached.update((keys[i], matrix[i]) for i in batch)
                 if progress is not None:
                     progress(done(len(texts) - len(todo) + start + len(batch)))
         for i, k in enumerate(keys):
