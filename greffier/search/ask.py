@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -171,6 +172,34 @@ def _verified(g: Greffier, cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
+# Sections read while one trend is answered: its per-year passes meet the same sections again and
+# again, whose entities and debate spans need reading once (set by `_trend` for its own duration only,
+# so that nothing outlives the question while another process may re-ingest).
+_SECTION_MEMO: ContextVar[dict[tuple[str, tuple[str, ...]], tuple[list[Entity], str, list]] | None] = ContextVar(
+    "section_memo", default=None
+)
+
+
+def _section_entities(
+    g: Greffier, section_ids: list[str], types: tuple[str, ...]
+) -> tuple[dict[str, list[Entity]], dict[str, str], dict[str, list]]:
+    """The entities of ``types`` of each section that holds some, those sections' texts and the
+    members' debate spans in them."""
+    memo = _SECTION_MEMO.get()
+    wanted = [sid for sid in section_ids if memo is None or (sid, types) not in memo]
+    by_section: dict[str, list[Entity]] = {}
+    for e in g.store.entities_of_sections(wanted, types) if wanted else []:
+        by_section.setdefault(e.section_id, []).append(e)
+    texts = g.store.section_texts(sorted(by_section))
+    debate = {sid: debate_ranges([text])[0] for sid, text in texts.items()}
+    if memo is None:
+        return by_section, texts, debate
+    for sid in wanted:
+        memo[(sid, types)] = (by_section.get(sid, []), texts.get(sid, ""), debate.get(sid, []))
+    held = [(sid, memo[(sid, types)]) for sid in section_ids if memo[(sid, types)][0]]
+    return {sid: e for sid, (e, _, _) in held}, {sid: t for sid, (_, t, _) in held}, {sid: d for sid, (_, _, d) in held}
+
+
 def _candidates(
     g: Greffier, q: Question, hits: list[SearchHit], year_written: bool = False, later_undated: float = 1.0
 ) -> list[Candidate]:
@@ -181,13 +210,8 @@ def _candidates(
         return []
     types = _KIND_TYPES.get(q.kind, ("AMOUNT", "DATE", "DIRECTION"))
     passages = g.store.passages_by_id([h.passage_id for h in hits])
-    ents = g.store.entities_of_sections(sorted({p.section_id for p in passages.values()}), types)
-    by_section: dict[str, list[Entity]] = {}
-    for e in ents:
-        by_section.setdefault(e.section_id, []).append(e)
     # figures quoted in the members' debate are not the deliberation's own
-    texts = g.store.section_texts(sorted(by_section))
-    debate = {sid: debate_ranges([text])[0] for sid, text in texts.items()}
+    by_section, texts, debate = _section_entities(g, sorted({p.section_id for p in passages.values()}), types)
     wg = _weigher(g)
     weights = question_weights(wg, q)
     if q.counted:
@@ -586,7 +610,11 @@ def trend(
     """One value per year for the measured thing; missing years are listed, never filled. A
     question listing its years ("en 2009, 2012 et 2015") gets those years only."""
     listed = parsed.years if parsed is not None else () if year_from or year_to else parse_question(what).years
-    return only_years(_trend(g, what, year_from, year_to, issuer, parsed), listed)
+    token = _SECTION_MEMO.set({})
+    try:
+        return only_years(_trend(g, what, year_from, year_to, issuer, parsed), listed)
+    finally:
+        _SECTION_MEMO.reset(token)
 
 
 def _trend(
