@@ -195,6 +195,7 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
     has_layout = body > 0
     bold_means_nothing = has_layout and _bold_body(lines, body)
     ink = _body_color(lines)
+    series = _series(cands)
     for i, c in enumerate(cands):
         if c.line.page in toc:
             c.toc = True
@@ -252,7 +253,11 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
         )
         if num is not None:
             kind, depth, number = num
-            limit = 28 if kind == "delib" else 18
+            if not _in_series(kind, number, series, emphasized):
+                continue
+            if kind == "alpha" and _ALPHA_DASH.match(text) and not emphasized:
+                continue  # "A – Éléments obligatoires …" in plain text: a table's band row
+            limit = 28 if kind in ("delib", "point", "objet") else 18
             # "2.2.3." opens a line only as a section number, whatever the line before
             structural = kind == "num-dotted" and depth >= 2 and emphasized and words <= 14
             if words > limit or not (prev_closed or structural):
@@ -350,6 +355,35 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             if repeats[key] >= 3 and key not in KNOWN_TITLES:
                 c.heading = None
     return cands
+
+
+# numbering forms that open a heading on their own only when set apart by their font or when the
+# document numbers a series of them ("Point n° 1", "Point n° 2" …; several "OBJET :" lines)
+_SERIES_KINDS = ("point", "objet")
+_ALPHA_DASH = re.compile(r"^[A-H]\s?[-–—]\s")  # "A – Title", "B- Title": a title only set apart by its font
+
+
+def _series(cands: list[Cand]) -> Counter[tuple[str, int | None]]:
+    """How many lines of the document open on each (numbering kind, value) of ``_SERIES_KINDS``
+    (the value None for an unnumbered "OBJET :")."""
+    out: Counter[tuple[str, int | None]] = Counter()
+    for c in cands:
+        m = numbering(BULLET_START.sub("", c.text))
+        if m and m[0] in _SERIES_KINDS:
+            out[(m[0], number_value(m[2]) if m[2] else None)] += 1
+    return out
+
+
+def _in_series(kind: str, number: str, series: Counter[tuple[str, int | None]], emphasized: bool) -> bool:
+    """Whether a numbered line of a ``_SERIES_KINDS`` form belongs to a series of the document (the
+    number before or after it elsewhere; a second "OBJET :" line), or is set apart by its font: a
+    lone "Point 3 -" in plain text may be a sentence's start."""
+    if kind not in _SERIES_KINDS or emphasized:
+        return True
+    if kind == "objet":
+        return series[("objet", None)] >= 2
+    value = number_value(number)
+    return value is not None and (series[(kind, value - 1)] > 0 or series[(kind, value + 1)] > 0)
 
 
 def _prose_follows(cands: list[Cand], k: int | None) -> bool:
