@@ -206,7 +206,10 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
         words = len(text.split())
         num = numbering(text)
         size = c.line.size or 0.0
-        bold = c.line.bold and not bold_means_nothing
+        # an underlined line is set apart like a bold one (titles underlined in the body's size),
+        # even where all the text is bold
+        underlined = has_layout and c.line.underline
+        bold = (c.line.bold and not bold_means_nothing) or underlined
         colored = has_layout and _colored(c.line.color, ink)
         emphasized = has_layout and (size >= body + 1.0 or ((bold or colored) and size >= body - 0.6))
         if num is None and emphasized and _GLUED_NUMBER.match(text):
@@ -288,7 +291,9 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
                 # plain-font "1) ..." lines inside prose are list items
                 if nxt is not None and not _TERMINAL.search(text) and words > 10:
                     continue
-            c.heading = HeadingStyle(kind, depth, size if has_layout else 0.0, c.line.bold, size_tier(size, body))
+            c.heading = HeadingStyle(
+                kind, depth, size if has_layout else 0.0, c.line.bold or underlined, size_tier(size, body)
+            )
             c.number = number
             continue
         after = i + 1 if nxt is not None else None
@@ -313,17 +318,20 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             # A bold line of body size titles a section only when prose follows it
             # (in tariff tables, bold lines label groups of rows).
             prose_follows = _prose_follows(cands, after)
+            short = 12 if underlined else 8  # (an underline marks a title on purpose: a longer one too)
             if (
                 emphasized
                 and (
                     tier >= 2
                     or (tier == 1 and (prose_follows or bold or colored))
-                    or ((bold or colored) and (_bare_words(c.text) <= 8 or mark) and prose_follows)
+                    or ((bold or colored) and (_bare_words(c.text) <= short or mark) and prose_follows)
                 )
                 # (a lead-in label ends with a colon in the body's size; a bigger title may too:
                 # "Antériorité de l’intervention publique :" in 14pt bold over 12pt text)
                 and (
                     (((tier >= 1 and bold) or colored) and prose_follows)
+                    # ("Scénario 1 : Maison individuelle …" underlined; not a lead-in ending with a colon)
+                    or (underlined and prose_follows and not text.endswith(":"))
                     or not (text.endswith(":") or _LABEL.search(text))
                 )
                 and (len(_NUMBER.findall(text)) < 2 or mark)
