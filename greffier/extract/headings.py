@@ -166,7 +166,7 @@ def numbering(text: str) -> tuple[str, int, str] | None:
     for name, pattern in PATTERNS:
         m = pattern.match(text)
         if m:
-            number = next((g for g in m.groups() if g), "")
+            number = next((g for g in m.groups() if g), "") if name != "objet" else ""
             if name == "delib" and _period(text, number):
                 return None
             depth = number.count(".") + 1 if name == "num-dotted" else 1
