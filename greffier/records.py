@@ -36,6 +36,7 @@ class Line:
     x0: float | None = None
     page_height: float | None = None
     color: int | None = None  # fill colour of the line's first visible char, 0xRRGGBB
+    underline: bool = False  # a thin rule drawn under the line spans most of it
 
 
 @dataclass(frozen=True)

@@ -62,15 +62,25 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("num-dash-1", re.compile(rf"^(\d{{1,2}})\s*[–—]\s+({_LETTER}.*)$|^(\d{{2}})\s*-\s+({_LETTER}.*)$")),
     # « 1 - Mutualisation … / 2 - Title (a hyphen between spaces)
     ("num-hyphen", re.compile(rf"^[«\"“]?\s*(\d)\s*-\s+({_LETTER}.*)$")),
-    # D2025-003- Objet : ... / 2019-45 : ... / DEL2024-48 ...
+    # Point n° 3 : … / POINT N°3 – … / Point 3 - … / Question n° 2 (the items of an agenda)
+    (
+        "point",
+        re.compile(
+            r"^(?:POINT|Point|QUESTION|Question)\s+(?:[Nn]\s?°|[Nn]o\.?|N[º°])?\s*(\d{1,3})"
+            rf"(?:\s*[:.–—-]\s*({_LETTER}.*)|\s*)$"
+        ),
+    ),
+    # D2025-003- Objet : ... / 2019-45 : ... / DEL2024-48 ... / N° 24-07/062 – … (year-month/number)
     (
         "delib",
         re.compile(
-            r"^(?:(?:D|DE|DEL|DCM|DM|N°\s?)\s?-?\s?)?(\d{4}\s?[-_/]\s?\d{1,4})\s*[-–:]?\s*(?:Objet\s*:?\s*)?"
+            r"^(?:(?:D|DE|DEL|DCM|DM|N°\s?)\s?-?\s?)?(\d{4}\s?[-_/]\s?\d{1,4}|\d{2}[-/]\d{2}[-/]\d{3})\s*[-–:]?\s*(?:Objet\s*:?\s*)?"
             rf"({_LETTER}.*)$|^D[ÉE]LIB[ÉE]RATION\s+(?:N°\s*)?\S+.*$",
             re.IGNORECASE,
         ),
     ),
+    # OBJET : Tarifs de la cantine (the subject line of a deliberation, an item of minutes)
+    ("objet", re.compile(rf"^(?:OBJET|Objet)\s*:\s*({_LETTER}.*)$")),
     # 1.2.3 Title / 1.2. Title / 1.2) Title / 1.2 – Title
     ("num-dotted", re.compile(rf"^(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}})[.)]?(?:\s+[–—-])?\s+({_LETTER}.*)$")),
     # 1. Title / 1) Title
@@ -78,7 +88,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # I. FINANCES / II – Personnel
     ("roman", re.compile(rf"^([IVXL]{{1,6}})\s?[.)–—-]\s+({_LETTER}.*)$")),
     # A) Title / A. Title / a) Title
-    ("alpha", re.compile(rf"^([A-H])\s?[.)]\s+({_LETTER}.*)$")),
+    ("alpha", re.compile(rf"^([A-H])\s?[.)]\s+({_LETTER}.*)$|^([A-H])\s?[-–—]\s+({_LETTER}.*)$")),
     ("alpha-lower", re.compile(rf"^([a-h])\s?\)\s+({_LETTER}.*)$")),
 ]
 # Rank of each numbering class when fonts are equal (higher is stronger).
@@ -86,12 +96,14 @@ _RANK = {
     "part": 8.0,
     "roman": 7.0,
     "num-dash-1": 6.0,
+    "point": 5.5,
     "num-hyphen": 4.8,
     "num": 5.0,
     "alpha": 4.5,
     "num-dash-2": 4.0,
     "num-dotted": 4.0,
     "delib": 3.0,
+    "objet": 3.0,
     "article": 3.5,
     "alpha-lower": 2.5,
     "caps": 1.5,
@@ -154,7 +166,7 @@ def numbering(text: str) -> tuple[str, int, str] | None:
     for name, pattern in PATTERNS:
         m = pattern.match(text)
         if m:
-            number = next((g for g in m.groups() if g), "")
+            number = next((g for g in m.groups() if g), "") if name != "objet" else ""
             if name == "delib" and _period(text, number):
                 return None
             depth = number.count(".") + 1 if name == "num-dotted" else 1

@@ -195,6 +195,7 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
     has_layout = body > 0
     bold_means_nothing = has_layout and _bold_body(lines, body)
     ink = _body_color(lines)
+    series = _series(cands)
     for i, c in enumerate(cands):
         if c.line.page in toc:
             c.toc = True
@@ -205,7 +206,10 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
         words = len(text.split())
         num = numbering(text)
         size = c.line.size or 0.0
-        bold = c.line.bold and not bold_means_nothing
+        # an underlined line is set apart like a bold one (titles underlined in the body's size),
+        # even where all the text is bold
+        underlined = has_layout and c.line.underline
+        bold = (c.line.bold and not bold_means_nothing) or underlined
         colored = has_layout and _colored(c.line.color, ink)
         emphasized = has_layout and (size >= body + 1.0 or ((bold or colored) and size >= body - 0.6))
         if num is None and emphasized and _GLUED_NUMBER.match(text):
@@ -252,7 +256,11 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
         )
         if num is not None:
             kind, depth, number = num
-            limit = 28 if kind == "delib" else 18
+            if not _in_series(kind, number, series, emphasized):
+                continue
+            if kind == "alpha" and _ALPHA_DASH.match(text) and not emphasized:
+                continue  # "A – Éléments obligatoires …" in plain text: a table's band row
+            limit = 28 if kind in ("delib", "point", "objet") else 18
             # "2.2.3." opens a line only as a section number, whatever the line before
             structural = kind == "num-dotted" and depth >= 2 and emphasized and words <= 14
             if words > limit or not (prev_closed or structural):
@@ -283,7 +291,9 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
                 # plain-font "1) ..." lines inside prose are list items
                 if nxt is not None and not _TERMINAL.search(text) and words > 10:
                     continue
-            c.heading = HeadingStyle(kind, depth, size if has_layout else 0.0, c.line.bold, size_tier(size, body))
+            c.heading = HeadingStyle(
+                kind, depth, size if has_layout else 0.0, c.line.bold or underlined, size_tier(size, body)
+            )
             c.number = number
             continue
         after = i + 1 if nxt is not None else None
@@ -308,17 +318,20 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             # A bold line of body size titles a section only when prose follows it
             # (in tariff tables, bold lines label groups of rows).
             prose_follows = _prose_follows(cands, after)
+            short = 12 if underlined else 8  # (an underline marks a title on purpose: a longer one too)
             if (
                 emphasized
                 and (
                     tier >= 2
                     or (tier == 1 and (prose_follows or bold or colored))
-                    or ((bold or colored) and (_bare_words(c.text) <= 8 or mark) and prose_follows)
+                    or ((bold or colored) and (_bare_words(c.text) <= short or mark) and prose_follows)
                 )
                 # (a lead-in label ends with a colon in the body's size; a bigger title may too:
                 # "Antériorité de l’intervention publique :" in 14pt bold over 12pt text)
                 and (
                     (((tier >= 1 and bold) or colored) and prose_follows)
+                    # ("Scénario 1 : Maison individuelle …" underlined; not a lead-in ending with a colon)
+                    or (underlined and prose_follows and not text.endswith(":"))
                     or not (text.endswith(":") or _LABEL.search(text))
                 )
                 and (len(_NUMBER.findall(text)) < 2 or mark)
@@ -350,6 +363,35 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
             if repeats[key] >= 3 and key not in KNOWN_TITLES:
                 c.heading = None
     return cands
+
+
+# numbering forms that open a heading on their own only when set apart by their font or when the
+# document numbers a series of them ("Point n° 1", "Point n° 2" …; several "OBJET :" lines)
+_SERIES_KINDS = ("point", "objet")
+_ALPHA_DASH = re.compile(r"^[A-H]\s?[-–—]\s")  # "A – Title", "B- Title": a title only set apart by its font
+
+
+def _series(cands: list[Cand]) -> Counter[tuple[str, int | None]]:
+    """How many lines of the document open on each (numbering kind, value) of ``_SERIES_KINDS``
+    (the value None for an unnumbered "OBJET :")."""
+    out: Counter[tuple[str, int | None]] = Counter()
+    for c in cands:
+        m = numbering(BULLET_START.sub("", c.text))
+        if m and m[0] in _SERIES_KINDS:
+            out[(m[0], number_value(m[2]) if m[2] else None)] += 1
+    return out
+
+
+def _in_series(kind: str, number: str, series: Counter[tuple[str, int | None]], emphasized: bool) -> bool:
+    """Whether a numbered line of a ``_SERIES_KINDS`` form belongs to a series of the document (the
+    number before or after it elsewhere; a second "OBJET :" line), or is set apart by its font: a
+    lone "Point 3 -" in plain text may be a sentence's start."""
+    if kind not in _SERIES_KINDS or emphasized:
+        return True
+    if kind == "objet":
+        return series[("objet", None)] >= 2
+    value = number_value(number)
+    return value is not None and (series[(kind, value - 1)] > 0 or series[(kind, value + 1)] > 0)
 
 
 def _prose_follows(cands: list[Cand], k: int | None) -> bool:

@@ -18,6 +18,7 @@ import pypdfium2.raw as pdfium_c
 
 from greffier.errors import InputError
 from greffier.extract.ink import page_ink
+from greffier.extract.underline import mark_underlined
 from greffier.records import Line
 
 log = logging.getLogger(__name__)
@@ -224,6 +225,9 @@ def read_pdf_lines(
                     layout_lines.append(_layout_line(textpage, start, raw_line, lines[-1], round(nominal * 2) / 2))
             if layouts is not None:
                 layouts.append(_page_layout(page, number, layout_lines))
+                if not wide and aligned and layouts[-1].rules:
+                    spans = [(ll.x0, ll.x1) for ll in layout_lines]
+                    lines = mark_underlined(lines, spans, list(layouts[-1].rules))
             textpage.close()
             page.close()
             pages.append(lines)
