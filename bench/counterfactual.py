@@ -35,7 +35,6 @@ from greffier.api import Greffier
 from greffier.eval.answers import _issuer_key, _same_value, in_part, load_questions
 from greffier.extract.headings import fold
 from greffier.search import ask as A
-from greffier.search.calibration import calibrated
 from greffier.search.question import parse_question
 from greffier.search.subject import subject_weights
 from greffier.settings import Settings
@@ -209,11 +208,23 @@ def rows_of(g: Greffier) -> list[dict[str, Any]]:
 
 def asked(g: Greffier, question: str) -> dict[str, Any]:
     raw = A._answer(g, question)
-    return {"raw": raw, "final": calibrated(raw)}
+    return {"raw": raw, "final": A.ask(g, question)}
 
 
 def _slim(res: dict[str, Any]) -> dict[str, Any]:
-    keep = ("kind", "answer", "value", "subject", "subject_rare", "confidence", "quote", "evidence", "source")
+    keep = (
+        "kind",
+        "answer",
+        "doc_id",
+        "reason",
+        "value",
+        "subject",
+        "subject_rare",
+        "confidence",
+        "quote",
+        "evidence",
+        "source",
+    )
     return {k: res.get(k) for k in keep if k in res}
 
 

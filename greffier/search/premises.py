@@ -1,0 +1,80 @@
+"""What a question takes for granted, checked against the document its answer is read in.
+
+"Le conseil municipal de Plougrescant a-t-il approuvé … le 10 juillet 2012 ?" asked of a corpus
+without Plougrescant must not be answered by Chéméré's vote of that day, nor "Quel cabinet a été
+choisi en novembre 2004 …" by the cabinet chosen in 2013. An answer is given only when its document
+writes every proper name the question writes (a place, a street, a firm: a capitalised word inside
+the sentence, its issuer's name included), and, when the question names a year, when its document
+is of a year near it or writes that year. A question whose premises the corpus does not hold has no
+answer in it: greffier says so rather than answer another commune's or another year's.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from greffier.extract.headings import fold
+
+if TYPE_CHECKING:
+    from greffier.api import Greffier
+
+# a word written with a capital inside a sentence: a name ("Plougrescant", "Saint-Pardoux-la-Rivière",
+# "Veritas"), not the sentence's first word, nor a brand written in mixed case ("PayFip")
+_TITLED = re.compile(r"(?:(?<=[\w,;:()«»\"'’]\s)|(?<=[dDlL]['’]))([A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-Za-zà-ÿ]+)*)(?![\wÀ-ÿ])")
+# capitalised words that are no name: titles, bodies, kinds of acts, months, days
+_NOT_NAMES = frozenset(
+    fold(w)
+    for w in """
+    Monsieur Madame Mademoiselle Maire Président Présidente Préfet Préfète Conseil Conseiller Conseillère
+    Commune Ville Mairie Région Département Métropole Communauté Syndicat Préfecture État Etat République
+    Le La Les Un Une Des Du De Au Aux Et Ou En Pour Par Sur Dans Avec Quel Quelle Quels Quelles Donnez Qui
+    Quand Combien Comment Pourquoi Depuis Selon Lors Avant Après
+    Janvier Février Mars Avril Mai Juin Juillet Août Septembre Octobre Novembre Décembre
+    Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Budget Compte Rapport Plan Programme Séance
+    """.split()
+)
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+YEAR_SLACK = 1  # a decision of December minuted in January, a budget voted the year before
+KINDS = frozenset({"date", "direction", "vote", "list"})
+
+
+def asked_places(question: str) -> tuple[str, ...]:
+    """The proper names a question writes with a capital inside its sentences (folded, each part of
+    a hyphenated name apart: "Saint-Pardoux-la-Rivière" is saint, pardoux, la, riviere)."""
+    out: list[str] = []
+    for m in _TITLED.finditer(question.replace("’", "'")):
+        word = m.group(1)
+        if fold(word) in _NOT_NAMES:
+            continue
+        out.extend(p for p in fold(word).split("-") if len(p) > 2)
+    return tuple(dict.fromkeys(out))
+
+
+def asked_years(question: str) -> tuple[int, ...]:
+    return tuple(sorted({int(y) for y in _YEAR.findall(question)}))
+
+
+def premise_missing(question: str, doc_text: str, doc_year: int | None, issuer: str | None = None) -> str | None:
+    """What the question takes for granted that the answer's document does not hold (None when it
+    holds all): a proper name it never writes, or a year it is not of and never writes."""
+    words = set(re.findall(r"\w+", fold(f"{issuer or ''} {doc_text}")))
+    missing = [n for n in asked_places(question) if n not in words]
+    if missing:
+        return f"its document never writes {', '.join(missing)}, which the question names"
+    years = asked_years(question)
+    if years and not any((doc_year is not None and abs(doc_year - y) <= YEAR_SLACK) or str(y) in words for y in years):
+        return f"its document is of {doc_year} and never writes {', '.join(map(str, years))}"
+    return None
+
+
+def unheld_premise(g: Greffier, result: dict[str, Any]) -> str | None:
+    """:func:`premise_missing` for an answer of ``ask`` (dates, bodies, votes, lists)."""
+    if result.get("answer") is None or result.get("kind") not in KINDS or not result.get("doc_id"):
+        return None
+    doc = g.store.document(result["doc_id"])
+    if doc is None:
+        return None
+    # its path too: a document printing no issuer is its corpus folder's ("chemere/Subventions 2012.pdf")
+    text = " ".join([doc.path, doc.title, *(p.text for p in g.store.pages(doc.doc_id))])
+    return premise_missing(result.get("question") or "", text, doc.year, doc.issuer)
