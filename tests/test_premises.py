@@ -69,3 +69,34 @@ def test_a_brand_in_mixed_case_is_no_place_and_a_folder_names_a_document_printin
     page = "LOGEMENT D'URGENCE : Après consultation pour rénover la maison de la gare, sont retenues les entreprises"
     assert premise_missing(q, page, 2012, None) is not None
     assert premise_missing(q, "/corpus/chemere/Subventions 2012.pdf " + page, 2012, None) is None
+
+
+def _weigher(passages: list[str]):
+    from greffier.extract.headings import fold
+    from greffier.search.evidence import Weigher
+
+    def analyze(word: str) -> list[str]:
+        return [fold(word)[:7]] if len(word) > 2 else []
+
+    def doc_freq(stem: str) -> int:
+        return sum(1 for p in passages if any(analyze(w) == [stem] for w in p.split()))
+
+    return Weigher(analyze, doc_freq, len(passages))
+
+
+def test_a_thing_named_by_a_word_no_passage_writes_is_not_in_the_corpus() -> None:
+    from greffier.search.premises import unknown_things
+
+    wg = _weigher(
+        [
+            "la commission des finances, réunie le 26 mars dernier, propose au Conseil de voter les taux",
+            "Une session de visites est organisée sur site le 08 octobre 2025 de 14h à 15h",
+            "les effluents de Plouhinec et Audierne sont traités à la station d'épuration intercommunale",
+            "le projet de salle multifonctions",
+        ]
+    )
+    asked = "Quel jour la commission des finances s'est-elle réunie pour le projet de skatepark ?"
+    assert unknown_things(wg, asked) == ("skatepark",)
+    assert unknown_things(wg, "Quel jour la commission des finances s'est-elle réunie pour voter les taux ?") == ()
+    # a verb the corpus never writes is no thing: "envoient" follows no determiner
+    assert unknown_things(wg, "Quelles communes envoient leurs effluents à la station d'épuration ?") == ()

@@ -495,7 +495,7 @@ def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None 
     """The answer to ``question``, or an abstention with the reason and the candidates; an answer
     too unsure for its kind (:mod:`greffier.search.calibration`) is an abstention too."""
     result = _answer(g, question, year, issuer)
-    return calibrated(result, unheld_premise(g, result))
+    return calibrated(result, unheld_premise(g, _weigher(g), result))
 
 
 def _answer(g: Greffier, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:

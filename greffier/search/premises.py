@@ -5,7 +5,9 @@ without Plougrescant must not be answered by Chéméré's vote of that day, nor 
 choisi en novembre 2004 …" by the cabinet chosen in 2013. An answer is given only when its document
 writes every proper name the question writes (a place, a street, a firm: a capitalised word inside
 the sentence, its issuer's name included), and, when the question names a year, when its document
-is of a year near it or writes that year. A question whose premises the corpus does not hold has no
+is of a year near it or writes that year. And a thing the question names by a word no passage of
+the index writes ("le projet de skatepark") is not in the corpus: no date, body, vote or list read
+elsewhere answers it. A question whose premises the corpus does not hold has no
 answer in it: greffier says so rather than answer another commune's or another year's.
 """
 
@@ -15,9 +17,12 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from greffier.extract.headings import fold
+from greffier.search.question import parse_question
+from greffier.search.subject import subject_weights
 
 if TYPE_CHECKING:
     from greffier.api import Greffier
+    from greffier.search.evidence import Weigher
 
 # a word written with a capital inside a sentence: a name ("Plougrescant", "Saint-Pardoux-la-Rivière",
 # "Veritas"), not the sentence's first word, nor a brand written in mixed case ("PayFip")
@@ -34,6 +39,9 @@ _NOT_NAMES = frozenset(
     Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Budget Compte Rapport Plan Programme Séance
     """.split()
 )
+# a word introduced by one of these names a thing (a verb is not: "quelles communes envoient …")
+_DETERMINERS = frozenset("le la les l du des de d au aux un une son sa ses leur leurs".split())
+_WORD = re.compile(r"\w+")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 YEAR_SLACK = 1  # a decision of December minuted in January, a budget voted the year before
 KINDS = frozenset({"date", "direction", "vote", "list"})
@@ -55,6 +63,21 @@ def asked_years(question: str) -> tuple[int, ...]:
     return tuple(sorted({int(y) for y in _YEAR.findall(question)}))
 
 
+def unknown_things(wg: Weigher, question: str) -> tuple[str, ...]:
+    """The subject words of ``question`` (:func:`greffier.search.subject.subject_weights`) that name
+    a thing (after a determiner) and that no passage of the index writes."""
+    subject = subject_weights(wg, parse_question(question))
+    words = _WORD.findall(question.replace("’", "'"))
+    out = []
+    for before, word in zip(["", *words], words, strict=False):
+        if fold(before) not in _DETERMINERS or word.isdigit():
+            continue
+        stems = [s for s in wg.stems(word) if s in subject]
+        if stems and not any(wg.known(s) for s in stems):
+            out.append(word)
+    return tuple(out)
+
+
 def premise_missing(question: str, doc_text: str, doc_year: int | None, issuer: str | None = None) -> str | None:
     """What the question takes for granted that the answer's document does not hold (None when it
     holds all): a proper name it never writes, or a year it is not of and never writes."""
@@ -68,10 +91,15 @@ def premise_missing(question: str, doc_text: str, doc_year: int | None, issuer: 
     return None
 
 
-def unheld_premise(g: Greffier, result: dict[str, Any]) -> str | None:
-    """:func:`premise_missing` for an answer of ``ask`` (dates, bodies, votes, lists)."""
+def unheld_premise(g: Greffier, wg: Weigher, result: dict[str, Any]) -> str | None:
+    """What an answer of ``ask`` (dates, bodies, votes, lists) takes for granted that the corpus does
+    not hold: a thing named by a word it never writes (:func:`unknown_things`), or a place or year
+    its document does not hold (:func:`premise_missing`)."""
     if result.get("answer") is None or result.get("kind") not in KINDS or not result.get("doc_id"):
         return None
+    unknown = unknown_things(wg, result.get("question") or "")
+    if unknown:
+        return f"no passage of the index writes {', '.join(unknown)}, which the question names"
     doc = g.store.document(result["doc_id"])
     if doc is None:
         return None
