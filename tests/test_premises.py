@@ -1,6 +1,8 @@
 """A question's premises (greffier.search.premises): the places and years it names, checked against
 the document its answer comes from, on text written as council minutes write it."""
 
+import re
+
 from greffier.search.calibration import calibrated
 from greffier.search.premises import asked_places, asked_years, premise_missing
 
@@ -79,7 +81,7 @@ def _weigher(passages: list[str]):
         return [fold(word)[:7]] if len(word) > 2 else []
 
     def doc_freq(stem: str) -> int:
-        return sum(1 for p in passages if any(analyze(w) == [stem] for w in p.split()))
+        return sum(1 for p in passages if any(analyze(w) == [stem] for w in re.findall(r"\w+", p)))
 
     return Weigher(analyze, doc_freq, len(passages))
 
