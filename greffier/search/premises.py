@@ -6,9 +6,9 @@ choisi en novembre 2004 …" by the cabinet chosen in 2013. An answer is given o
 writes every proper name the question writes (a place, a street, a firm: a capitalised word inside
 the sentence, its issuer's name included), and, when the question names a year, when its document
 is of a year near it or writes that year. And a thing the question names by a word no passage of
-the index writes ("le projet de skatepark") is not in the corpus: no date, body, vote or list read
-elsewhere answers it. A question whose premises the corpus does not hold has no
-answer in it: greffier says so rather than answer another commune's or another year's.
+the index writes ("le projet de skatepark") is not in the corpus: no date, body, vote, list or
+figure read elsewhere answers it. A question whose premises the corpus does not hold has no answer
+in it: greffier says so rather than answer another commune's, another year's or another thing's.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ _DETERMINERS = frozenset("le la les l du des de d au aux un une son sa ses leur 
 _WORD = re.compile(r"\w+")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 YEAR_SLACK = 1  # a decision of December minuted in January, a budget voted the year before
-KINDS = frozenset({"date", "direction", "vote", "list"})
+KINDS = frozenset({"date", "direction", "vote", "list", "figure"})
 
 
 def asked_places(question: str) -> tuple[str, ...]:
@@ -92,8 +92,8 @@ def premise_missing(question: str, doc_text: str, doc_year: int | None, issuer: 
 
 
 def unheld_premise(g: Greffier, wg: Weigher, result: dict[str, Any]) -> str | None:
-    """What an answer of ``ask`` (dates, bodies, votes, lists) takes for granted that the corpus does
-    not hold: a thing named by a word it never writes (:func:`unknown_things`), or a place or year
+    """What an answer of ``ask`` (a date, body, vote, list or figure) takes for granted that the
+    corpus does not hold: a thing named by a word it never writes (:func:`unknown_things`), or a place or year
     its document does not hold (:func:`premise_missing`)."""
     if result.get("answer") is None or result.get("kind") not in KINDS or not result.get("doc_id"):
         return None
