@@ -102,3 +102,14 @@ def test_a_thing_named_by_a_word_no_passage_writes_is_not_in_the_corpus() -> Non
     assert unknown_things(wg, "Quel jour la commission des finances s'est-elle réunie pour voter les taux ?") == ()
     # a verb the corpus never writes is no thing: "envoient" follows no determiner
     assert unknown_things(wg, "Quelles communes envoient leurs effluents à la station d'épuration ?") == ()
+
+
+def test_a_year_recalled_on_another_page_does_not_answer_for_that_year() -> None:
+    asked = "Quel cabinet la commune de Chéméré a-t-elle retenu en décembre 2004 pour les tests d'étanchéité ?"
+    page = "• de retenir la proposition des 2 tests avec l’option du cabinet ENERBAT LOIRE LITTORAL"
+    other_page = "Vu la délibération du 14 décembre 2004 instituant la taxe locale d'équipement"
+    doc = f"{page} {other_page}"
+    assert premise_missing(asked, doc, 2012, "Commune de Chemere") is None  # the document writes 2004
+    why = premise_missing(asked, doc, 2012, "Commune de Chemere", near=page)
+    assert why is not None and "2004" in why
+    assert premise_missing(asked, doc, 2012, "Commune de Chemere", near=f"{page} {other_page}") is None

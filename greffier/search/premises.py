@@ -44,7 +44,7 @@ _DETERMINERS = frozenset("le la les l du des de d au aux un une son sa ses leur 
 _WORD = re.compile(r"\w+")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 YEAR_SLACK = 1  # a decision of December minuted in January, a budget voted the year before
-KINDS = frozenset({"date", "direction", "vote", "list", "figure"})
+KINDS = frozenset({"date", "direction", "vote", "list", "figure", "indicator"})
 
 
 def asked_places(question: str) -> tuple[str, ...]:
@@ -78,16 +78,23 @@ def unknown_things(wg: Weigher, question: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def premise_missing(question: str, doc_text: str, doc_year: int | None, issuer: str | None = None) -> str | None:
+def premise_missing(
+    question: str, doc_text: str, doc_year: int | None, issuer: str | None = None, near: str | None = None
+) -> str | None:
     """What the question takes for granted that the answer's document does not hold (None when it
-    holds all): a proper name it never writes, or a year it is not of and never writes."""
+    holds all): a proper name it never writes, or a year it is not of and never writes near the
+    answer (``near``: the answer's pages; the whole document when not given: a 2012 act recalling
+    a 2004 decision on another page does not answer for 2004)."""
     words = set(re.findall(r"\w+", fold(f"{issuer or ''} {doc_text}")))
     missing = [n for n in asked_places(question) if n not in words]
     if missing:
         return f"its document never writes {', '.join(missing)}, which the question names"
     years = asked_years(question)
-    if years and not any((doc_year is not None and abs(doc_year - y) <= YEAR_SLACK) or str(y) in words for y in years):
-        return f"its document is of {doc_year} and never writes {', '.join(map(str, years))}"
+    written = words if near is None else set(re.findall(r"\w+", near))
+    if years and not any(
+        (doc_year is not None and abs(doc_year - y) <= YEAR_SLACK) or str(y) in written for y in years
+    ):
+        return f"its document is of {doc_year} and never writes {', '.join(map(str, years))} near the answer"
     return None
 
 
@@ -104,5 +111,10 @@ def unheld_premise(g: Greffier, wg: Weigher, result: dict[str, Any]) -> str | No
     if doc is None:
         return None
     # its path too: a document printing no issuer is its corpus folder's ("chemere/Subventions 2012.pdf")
-    text = " ".join([doc.path, doc.title, *(p.text for p in g.store.pages(doc.doc_id))])
-    return premise_missing(result.get("question") or "", text, doc.year, doc.issuer)
+    pages = g.store.pages(doc.doc_id)
+    text = " ".join([doc.path, doc.title, *(p.text for p in pages)])
+    page = result.get("page")
+    near = None
+    if isinstance(page, int):  # the answer's page and the ones around it (an act over two pages)
+        near = " ".join(p.text for p in pages if abs(p.number - page) <= 1)
+    return premise_missing(result.get("question") or "", text, doc.year, doc.issuer, near)
