@@ -45,6 +45,9 @@ _WORD = re.compile(r"\w+")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 YEAR_SLACK = 1  # a decision of December minuted in January, a budget voted the year before
 KINDS = frozenset({"date", "direction", "vote", "list", "figure", "indicator"})
+# the kinds whose question names a thing by the words the minutes write; a figure is read from a
+# table line whose label the question may name by a synonym ("masse salariale": "charges de personnel")
+THING_KINDS = frozenset({"date", "direction", "vote", "list"})
 
 
 def asked_places(question: str) -> tuple[str, ...]:
@@ -104,15 +107,17 @@ def unheld_premise(g: Greffier, wg: Weigher, result: dict[str, Any]) -> str | No
     its document does not hold (:func:`premise_missing`)."""
     if result.get("answer") is None or result.get("kind") not in KINDS or not result.get("doc_id"):
         return None
-    unknown = unknown_things(wg, result.get("question") or "")
-    if unknown:
-        return f"no passage of the index writes {', '.join(unknown)}, which the question names"
     doc = g.store.document(result["doc_id"])
     if doc is None:
         return None
-    # its path too: a document printing no issuer is its corpus folder's ("chemere/Subventions 2012.pdf")
     pages = g.store.pages(doc.doc_id)
+    # its path too: a document printing no issuer is its corpus folder's ("chemere/Subventions 2012.pdf")
     text = " ".join([doc.path, doc.title, *(p.text for p in pages)])
+    if result.get("kind") in THING_KINDS:
+        written = set(re.findall(r"\w+", fold(f"{doc.issuer or ''} {text}")))
+        unknown = [w for w in unknown_things(wg, result.get("question") or "") if fold(w) not in written]
+        if unknown:
+            return f"no passage of the index writes {', '.join(unknown)}, which the question names"
     page = result.get("page")
     near = None
     if isinstance(page, int):  # the answer's page and the ones around it (an act over two pages)
