@@ -44,6 +44,7 @@ from greffier.search.indicators import indicator_answer, indicator_trend
 from greffier.search.labels import own_words_end
 from greffier.search.listing import answer_list
 from greffier.search.named import answer_named
+from greffier.search.premises import unheld_premise
 from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
 from greffier.search.subject import evidence_texts, subject_fields
@@ -517,7 +518,8 @@ def _names_its_body(g: Greffier, question: str, c: Candidate) -> bool:
 def ask(g: Greffier, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:
     """The answer to ``question``, or an abstention with the reason and the candidates; an answer
     too unsure for its kind (:mod:`greffier.search.calibration`) is an abstention too."""
-    return calibrated(_answer(g, question, year, issuer))
+    result = _answer(g, question, year, issuer)
+    return calibrated(result, unheld_premise(g, _weigher(g), result))
 
 
 def _answer(g: Greffier, question: str, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:

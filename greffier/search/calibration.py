@@ -54,9 +54,10 @@ def unsure(result: dict[str, Any]) -> str | None:
 _ROW_KEYS = ("question", "kind", "years")
 
 
-def calibrated(result: dict[str, Any]) -> dict[str, Any]:
-    """``result``, or an abstention listing it as a candidate when :func:`unsure` says so."""
-    why = unsure(result)
+def calibrated(result: dict[str, Any], why: str | None = None) -> dict[str, Any]:
+    """``result``, or an abstention listing it as a candidate when :func:`unsure` says so (or
+    ``why``: another reason, as a premise of the question its document does not hold)."""
+    why = unsure(result) or (why if result.get("answer") is not None else None)
     if why is None:
         return result
     base = {k: result[k] for k in _ROW_KEYS if k in result}

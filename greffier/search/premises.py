@@ -1,0 +1,125 @@
+"""What a question takes for granted, checked against the document its answer is read in.
+
+"Le conseil municipal de Plougrescant a-t-il approuvé … le 10 juillet 2012 ?" asked of a corpus
+without Plougrescant must not be answered by Chéméré's vote of that day, nor "Quel cabinet a été
+choisi en novembre 2004 …" by the cabinet chosen in 2013. An answer is given only when its document
+writes every proper name the question writes (a place, a street, a firm: a capitalised word inside
+the sentence, its issuer's name included), and, when the question names a year, when its document
+is of a year near it or writes that year. And a thing the question names by a word no passage of
+the index writes ("le projet de skatepark") is not in the corpus: no date, body, vote, list or
+figure read elsewhere answers it. A question whose premises the corpus does not hold has no answer
+in it: greffier says so rather than answer another commune's, another year's or another thing's.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from greffier.extract.headings import fold
+from greffier.search.question import parse_question
+from greffier.search.subject import subject_weights
+
+if TYPE_CHECKING:
+    from greffier.api import Greffier
+    from greffier.search.evidence import Weigher
+
+# a word written with a capital inside a sentence: a name ("Plougrescant", "Saint-Pardoux-la-Rivière",
+# "Veritas"), not the sentence's first word, nor a brand written in mixed case ("PayFip")
+_TITLED = re.compile(r"(?:(?<=[\w,;:()«»\"'’]\s)|(?<=[dDlL]['’]))([A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-Za-zà-ÿ]+)*)(?![\wÀ-ÿ])")
+# capitalised words that are no name: titles, bodies, kinds of acts, months, days
+_NOT_NAMES = frozenset(
+    fold(w)
+    for w in """
+    Monsieur Madame Mademoiselle Maire Président Présidente Préfet Préfète Conseil Conseiller Conseillère
+    Commune Ville Mairie Région Département Métropole Communauté Syndicat Préfecture État Etat République
+    Le La Les Un Une Des Du De Au Aux Et Ou En Pour Par Sur Dans Avec Quel Quelle Quels Quelles Donnez Qui
+    Quand Combien Comment Pourquoi Depuis Selon Lors Avant Après
+    Janvier Février Mars Avril Mai Juin Juillet Août Septembre Octobre Novembre Décembre
+    Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Budget Compte Rapport Plan Programme Séance
+    """.split()
+)
+# a word introduced by one of these names a thing (a verb is not: "quelles communes envoient …")
+_DETERMINERS = frozenset("le la les l du des de d au aux un une son sa ses leur leurs".split())
+_WORD = re.compile(r"\w+")
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+YEAR_SLACK = 1  # a decision of December minuted in January, a budget voted the year before
+KINDS = frozenset({"date", "direction", "vote", "list", "figure", "indicator"})
+# the kinds whose question names a thing by the words the minutes write; a figure is read from a
+# table line whose label the question may name by a synonym ("masse salariale": "charges de personnel")
+THING_KINDS = frozenset({"date", "direction", "vote", "list"})
+
+
+def asked_places(question: str) -> tuple[str, ...]:
+    """The proper names a question writes with a capital inside its sentences (folded, each part of
+    a hyphenated name apart: "Saint-Pardoux-la-Rivière" is saint, pardoux, la, riviere)."""
+    out: list[str] = []
+    for m in _TITLED.finditer(question.replace("’", "'")):
+        word = m.group(1)
+        if fold(word) in _NOT_NAMES:
+            continue
+        out.extend(p for p in fold(word).split("-") if len(p) > 2)
+    return tuple(dict.fromkeys(out))
+
+
+def asked_years(question: str) -> tuple[int, ...]:
+    return tuple(sorted({int(y) for y in _YEAR.findall(question)}))
+
+
+def unknown_things(wg: Weigher, question: str) -> tuple[str, ...]:
+    """The subject words of ``question`` (:func:`greffier.search.subject.subject_weights`) that name
+    a thing (after a determiner) and that no passage of the index writes."""
+    subject = subject_weights(wg, parse_question(question))
+    words = _WORD.findall(question.replace("’", "'"))
+    out = []
+    for before, word in zip(["", *words], words, strict=False):
+        if fold(before) not in _DETERMINERS or word.isdigit():
+            continue
+        stems = [s for s in wg.stems(word) if s in subject]
+        if stems and not any(wg.known(s) for s in stems):
+            out.append(word)
+    return tuple(out)
+
+
+def premise_missing(
+    question: str, doc_text: str, doc_year: int | None, issuer: str | None = None, near: str | None = None
+) -> str | None:
+    """What the question takes for granted that the answer's document does not hold (None when it
+    holds all): a proper name it never writes, or a year it is not of and never writes near the
+    answer (``near``: the answer's pages; the whole document when not given: a 2012 act recalling
+    a 2004 decision on another page does not answer for 2004)."""
+    words = set(re.findall(r"\w+", fold(f"{issuer or ''} {doc_text}")))
+    missing = [n for n in asked_places(question) if n not in words]
+    if missing:
+        return f"its document never writes {', '.join(missing)}, which the question names"
+    years = asked_years(question)
+    written = words if near is None else set(re.findall(r"\w+", near))
+    if years and not any(
+        (doc_year is not None and abs(doc_year - y) <= YEAR_SLACK) or str(y) in written for y in years
+    ):
+        return f"its document is of {doc_year} and never writes {', '.join(map(str, years))} near the answer"
+    return None
+
+
+def unheld_premise(g: Greffier, wg: Weigher, result: dict[str, Any]) -> str | None:
+    """What an answer of ``ask`` (a date, body, vote, list or figure) takes for granted that the
+    corpus does not hold: a thing named by a word it never writes (:func:`unknown_things`), or a place or year
+    its document does not hold (:func:`premise_missing`)."""
+    if result.get("answer") is None or result.get("kind") not in KINDS or not result.get("doc_id"):
+        return None
+    doc = g.store.document(result["doc_id"])
+    if doc is None:
+        return None
+    pages = g.store.pages(doc.doc_id)
+    # its path too: a document printing no issuer is its corpus folder's ("chemere/Subventions 2012.pdf")
+    text = " ".join([doc.path, doc.title, *(p.text for p in pages)])
+    if result.get("kind") in THING_KINDS:
+        written = set(re.findall(r"\w+", fold(f"{doc.issuer or ''} {text}")))
+        unknown = [w for w in unknown_things(wg, result.get("question") or "") if fold(w) not in written]
+        if unknown:
+            return f"no passage of the index writes {', '.join(unknown)}, which the question names"
+    page = result.get("page")
+    near = None
+    if isinstance(page, int):  # the answer's page and the ones around it (an act over two pages)
+        near = " ".join(p.text for p in pages if abs(p.number - page) <= 1)
+    return premise_missing(result.get("question") or "", text, doc.year, doc.issuer, near)
