@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from greffier.errors import InputError, UsageError
 from greffier.extract.dates import NUMERIC_DATE, find_dates, make_date
 from greffier.extract.headings import fold
+from greffier.extract.identity import issuer_key
 from greffier.extract.numbers import parse_number
 
 if TYPE_CHECKING:
@@ -36,19 +37,14 @@ TUNE_ISSUERS = frozenset(
 PARTS = ("all", "tune", "report")
 
 
-def _issuer_key(name: str) -> str:
-    """An issuer name compared whatever its case, accents, apostrophes and spacing."""
-    return re.sub(r"[\W_]+", " ", fold(name)).strip()
-
-
-_TUNE_KEYS = frozenset(_issuer_key(n) for n in TUNE_ISSUERS)
+_TUNE_KEYS = frozenset(issuer_key(n) for n in TUNE_ISSUERS)  # one key per collectivité, however spelled
 
 
 def in_part(r: dict[str, Any], part: str) -> bool:
     """Whether a question belongs to the tune or report issuers (rows naming no issuer: tune)."""
     if part == "all":
         return True
-    tune = not r.get("issuer") or _issuer_key(str(r["issuer"])) in _TUNE_KEYS
+    tune = not r.get("issuer") or issuer_key(str(r["issuer"])) in _TUNE_KEYS
     return tune if part == "tune" else not tune
 
 
