@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from greffier.api import Greffier
-from greffier.eval.answers import _issuer_key, _same_value, in_part, load_questions
+from greffier.eval.answers import _same_value, in_part, load_questions
 from greffier.extract.headings import fold
+from greffier.extract.identity import issuer_key
 from greffier.search import ask as A
 from greffier.search.question import parse_question
 from greffier.search.subject import subject_weights
@@ -88,7 +89,7 @@ def issuer_years(g: Greffier) -> dict[str, list[int]]:
     years: dict[str, list[int]] = defaultdict(list)
     for d in g.store.documents():
         if d.issuer and d.year:
-            years[_issuer_key(d.issuer)].append(d.year)
+            years[issuer_key(d.issuer)].append(d.year)
     return years
 
 
@@ -250,7 +251,7 @@ def main() -> int:
         obj = object_variant(g, r["question"], r["issuer"], objects[i % len(objects)])
         if obj:
             variants["object"] = obj
-        yr = year_variant(r["question"], years.get(_issuer_key(r["issuer"] or ""), []))
+        yr = year_variant(r["question"], years.get(issuer_key(r["issuer"] or ""), []))
         if yr:
             variants["year"] = yr
         iv = issuer_variant(r["question"], r["issuer"], i)

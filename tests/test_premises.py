@@ -4,7 +4,14 @@ the document its answer comes from, on text written as council minutes write it.
 import re
 
 from greffier.search.calibration import calibrated
-from greffier.search.premises import asked_places, asked_years, premise_missing
+from greffier.search.premises import (
+    asked_places,
+    asked_references,
+    asked_years,
+    missing_reference,
+    other_meeting,
+    premise_missing,
+)
 
 # a page of Chéméré's minutes, as its PDF text layer reads
 MINUTES = (
@@ -113,3 +120,32 @@ def test_a_year_recalled_on_another_page_does_not_answer_for_that_year() -> None
     why = premise_missing(asked, doc, 2012, "Commune de Chemere", near=page)
     assert why is not None and "2004" in why
     assert premise_missing(asked, doc, 2012, "Commune de Chemere", near=f"{page} {other_page}") is None
+
+
+def test_a_question_naming_a_meeting_by_its_day_is_not_answered_from_another_meeting() -> None:
+    # found with bench/ablation.py: the posting date of the 17 June minutes read for the 22 April meeting
+    asked = "Quand le compte rendu de la séance du conseil municipal de Chéméré du 22 avril 2014 a-t-il été affiché ?"
+    held = {"2014-04-22", "2014-06-17", "2014-05-27"}
+    why = other_meeting(asked, "2014-06-17", held)
+    assert why is not None and "2014-04-22" in why
+    assert other_meeting(asked, "2014-04-22", held) is None
+    # the issuer has no minutes of that day: nothing to prefer, the other checks decide
+    assert other_meeting(asked, "2014-06-17", {"2014-06-17"}) is None
+    # a month names no meeting ("depuis janvier 2025"), an undated annex is no other meeting
+    assert other_meeting("Quelle société fournit les repas depuis janvier 2025 ?", "2024-12-10", {"2025-01-27"}) is None
+    assert other_meeting(asked, None, held) is None
+
+
+def test_a_cited_reference_must_be_written_on_the_answers_pages() -> None:
+    assert asked_references("le dossier BPC 2015/2, et avec quel vote ?") == ("BPC 2015/2",)
+    assert asked_references("l'arrêté n° 2936/24 du 26 décembre 2024 (DG2025-002, parcelles ZA 89)") == (
+        "2936/24",
+        "DG2025-002",
+        "ZA 89",
+    )
+    # years, spans of years, dates, a budget's year and indicator codes are no references
+    assert asked_references("au BP 2024, la subvention FSE 2018-2020, le 12/03/2015, le taux P301.3") == ()
+    page = "• d’accorder une bourse au permis de conduire d’un montant de 700,00 € au dossier n°BPC 2015/1,"
+    why = missing_reference("la bourse du dossier BPC 2015/2 a-t-elle été accordée ?", page)
+    assert why is not None and "BPC 2015/2" in why
+    assert missing_reference("la bourse du dossier BPC 2015/1 a-t-elle été accordée ?", page) is None

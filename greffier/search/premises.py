@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from greffier.extract.dates import find_dates
 from greffier.extract.headings import fold
 from greffier.search.question import parse_question
 from greffier.search.subject import subject_weights
@@ -43,6 +44,16 @@ _NOT_NAMES = frozenset(
 _DETERMINERS = frozenset("le la les l du des de d au aux un une son sa ses leur leurs".split())
 _WORD = re.compile(r"\w+")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+# a reference the question cites: an act's number ("n° 2936/24", "2025-132-003", "DG2025-002"), a file's
+# ("BPC 2015/2"), a parcel's ("ZA 89"), a road's ("RD973"); not a date, a year, a span of years, an indicator's code
+_REFERENCE = re.compile(
+    r"(?<![\w/.-])(?:[A-Z]{1,6}[ -]?)?\d{1,4}(?:[/_.-]\d{1,4})+(?![\w/-])|(?<![\w/.-])[A-Z]{2,6}[ -]?\d{2,6}(?![\w/.-])"
+)
+_NOT_REFERENCE = re.compile(
+    r"(?:[A-Z]{2,6}[ -]?)?(?:19|20)\d\d(?:[-/](?:19|20)?\d\d)?"  # a year, a span of years, "BP 2024"
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"  # a date
+    r"|[PD]\d{3}\.\d[A-Z]?"  # an indicator's code, which the reports often leave unprinted
+)
 YEAR_SLACK = 1  # a decision of December minuted in January, a budget voted the year before
 KINDS = frozenset({"date", "direction", "vote", "list", "figure", "indicator"})
 # the kinds whose question names a thing by the words the minutes write; a figure is read from a
@@ -101,6 +112,41 @@ def premise_missing(
     return None
 
 
+def asked_references(question: str) -> tuple[str, ...]:
+    """The references a question cites, as written ("BPC 2015/2", "2025-132-003")."""
+    out = [m.group(0) for m in _REFERENCE.finditer(question)]
+    return tuple(dict.fromkeys(r for r in out if not _NOT_REFERENCE.fullmatch(r)))
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f]+", "", fold(text))
+
+
+def missing_reference(question: str, near: str) -> str | None:
+    """A reference the question cites that the answer's pages (``near``) never write: the answer is
+    another act's, another file's ("BPC 2015/1" read for "BPC 2015/2"), not the one asked about."""
+    written = _squeeze(near)
+    missing = [r for r in asked_references(question) if _squeeze(r) not in written]
+    return f"its pages never write {', '.join(missing)}, which the question cites" if missing else None
+
+
+def other_meeting(question: str, doc_date: str | None, issuer_dates: set[str]) -> str | None:
+    """The question names a meeting by its day ("la séance du 22 avril 2014", "le 7 juillet 2015"),
+    the issuer has a document of that day (``issuer_dates``: the dates of its documents), but the
+    answer is read in a document dated another day (the next meeting's minutes, another session's
+    vote): not the meeting asked about. Measured with bench/ablation.py (the answer's page hidden,
+    tune questions): such answers are withheld, and no right answer of the tune questions is read
+    outside the day's minutes when the question names a day (the two read elsewhere name a month:
+    "depuis janvier 2025")."""
+    if not doc_date:
+        return None
+    days = {d.iso for d in find_dates(question) if d.precision == "day"}
+    held = days & issuer_dates
+    if not held or doc_date in days:
+        return None
+    return f"the question names the meeting of {', '.join(sorted(held))}; the answer is read in one of {doc_date}"
+
+
 def unheld_premise(g: Greffier, wg: Weigher, result: dict[str, Any]) -> str | None:
     """What an answer of ``ask`` (a date, body, vote, list or figure) takes for granted that the
     corpus does not hold: a thing named by a word it never writes (:func:`unknown_things`), or a place or year
@@ -118,8 +164,18 @@ def unheld_premise(g: Greffier, wg: Weigher, result: dict[str, Any]) -> str | No
         unknown = [w for w in unknown_things(wg, result.get("question") or "") if fold(w) not in written]
         if unknown:
             return f"no passage of the index writes {', '.join(unknown)}, which the question names"
+    dates = {d.date for d in g.documents() if d.date and d.issuer == doc.issuer}
+    other = other_meeting(result.get("question") or "", doc.date, dates)
+    if other:
+        return other
     page = result.get("page")
     near = None
     if isinstance(page, int):  # the answer's page and the ones around it (an act over two pages)
         near = " ".join(p.text for p in pages if abs(p.number - page) <= 1)
+        # an act's number is printed at its head, an item's beside it: the pages up to the answer's
+        # (a vote: its own pages only)
+        upto = near if result.get("kind") == "vote" else " ".join(p.text for p in pages if p.number <= page + 1)
+        cited = missing_reference(result.get("question") or "", f"{doc.title} {upto}")
+        if cited:
+            return cited
     return premise_missing(result.get("question") or "", text, doc.year, doc.issuer, near)
