@@ -9,6 +9,7 @@ from greffier.search.premises import (
     asked_references,
     asked_years,
     missing_reference,
+    other_issuer,
     other_meeting,
     premise_missing,
 )
@@ -149,3 +150,14 @@ def test_a_cited_reference_must_be_written_on_the_answers_pages() -> None:
     why = missing_reference("la bourse du dossier BPC 2015/2 a-t-elle été accordée ?", page)
     assert why is not None and "BPC 2015/2" in why
     assert missing_reference("la bourse du dossier BPC 2015/1 a-t-elle été accordée ?", page) is None
+
+
+def test_an_answer_from_another_issuers_document_is_not_the_named_issuers() -> None:
+    # found with bench/ablation.py: a community of communes' count read for the Métropole's switchboard
+    why = other_issuer("Métropole Aix-Marseille-Provence", "Communauté de communes des Lisières de l’Oise")
+    assert why is not None and "Métropole Aix-Marseille-Provence" in why
+    # one collectivité however its name is spelled; a document without an issuer; no issuer named
+    assert other_issuer("Commune de Chéméré", "Commune de Chemere") is None
+    assert other_issuer("Commune d'Abainville", "Commune de Abainville") is None
+    assert other_issuer("Commune de Chemere", None) is None
+    assert other_issuer(None, "Commune de Chemere") is None

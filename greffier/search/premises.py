@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from greffier.extract.dates import find_dates
 from greffier.extract.headings import fold
+from greffier.extract.identity import issuer_key
 from greffier.search.question import parse_question
 from greffier.search.subject import subject_weights
+from greffier.search.understand import issuer_in_question
 
 if TYPE_CHECKING:
     from greffier.api import Greffier
@@ -147,6 +149,18 @@ def other_meeting(question: str, doc_date: str | None, issuer_dates: set[str]) -
     return f"the question names the meeting of {', '.join(sorted(held))}; the answer is read in one of {doc_date}"
 
 
+def other_issuer(named: str | None, doc_issuer: str | None) -> str | None:
+    """The question names an issuer ("la Métropole", "Pierrefonds", "la CCLO") and the answer is read
+    in a document of another one: another collectivité's figure for the same subject. Measured with
+    bench/ablation.py: on the tune questions no right answer is read in another issuer's document
+    than the one the question names; with the answer's page hidden, one such answer was (a community of
+    communes' call count for the Métropole's switchboard). A document without an issuer is not
+    another issuer's."""
+    if not named or not doc_issuer or issuer_key(named) == issuer_key(doc_issuer):
+        return None
+    return f"the question is about {named}; the answer is read in a document of {doc_issuer}"
+
+
 def unheld_premise(g: Greffier, wg: Weigher, result: dict[str, Any]) -> str | None:
     """What an answer of ``ask`` (a date, body, vote, list or figure) takes for granted that the
     corpus does not hold: a thing named by a word it never writes (:func:`unknown_things`), or a place or year
@@ -164,6 +178,10 @@ def unheld_premise(g: Greffier, wg: Weigher, result: dict[str, Any]) -> str | No
         unknown = [w for w in unknown_things(wg, result.get("question") or "") if fold(w) not in written]
         if unknown:
             return f"no passage of the index writes {', '.join(unknown)}, which the question names"
+    named, _ = issuer_in_question(result.get("question") or "", g.store.issuers())
+    elsewhere = other_issuer(named, doc.issuer)
+    if elsewhere:
+        return elsewhere
     dates = {d.date for d in g.documents() if d.date and d.issuer == doc.issuer}
     other = other_meeting(result.get("question") or "", doc.date, dates)
     if other:
