@@ -12,12 +12,16 @@ answer's page(s) (``page`` and ``also_pages``) is hidden, then the question is a
 - ``false``: answered with another value: exactly the failure seen on new issuers;
 - ``held``: abstained: what greffier should do.
 
+``--trends``: the same for the tune trend questions, one year at a time: each year the original
+series prints right is asked again with that year's gold page hidden; the year is then printed with
+another value (``false``), with the gold value read elsewhere, or reported missing (``held``).
+
 Questions: the tune parts of blind3.jsonl and tune5.jsonl, answers.jsonl, heldout.jsonl and
 heldout2.jsonl (in-house: all tune), answerable, of types figure, date, direction, vote and list.
 Printed per type: the originals (right / wrong / abstained), then for the ablated questions whose
 original was answered the share of false answers; ``--by-issuer`` adds one row per issuer.
 
-    python bench/ablation.py --index DIR [--dump rows.json] [--by-issuer] [--limit N]
+    python bench/ablation.py --index DIR [--trends] [--dump rows.json] [--by-issuer] [--limit N]
 """
 
 from __future__ import annotations
@@ -108,14 +112,74 @@ def rows_of(g: Greffier) -> list[dict[str, Any]]:
     return rows
 
 
+def trend_rows(g: Greffier) -> list[dict[str, Any]]:
+    rows = []
+    for name in SETS:
+        path = GOLD / f"{name}.jsonl"
+        if not path.exists():
+            continue
+        for r in load_questions(path):
+            if r["type"] != "trend" or not r.get("series"):
+                continue
+            if name in ("blind3", "tune5") and not in_part(r, "tune"):
+                continue
+            rows.append({**r, "set": name})
+    return rows
+
+
+def ablate_trends(g: Greffier, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for i, r in enumerate(rows):
+        got = A.ask(g, r["question"])
+        printed = {s["year"]: s for s in got.get("series") or []} if got.get("kind") == "trend" else {}
+        for point in r["series"]:
+            year = point["year"]
+            if point.get("value") is None or year not in printed or not _same_value(point, printed[year], "figure"):
+                continue
+            pages = gold_pages(g, point)
+            if not pages:
+                continue
+            with hidden(g, pages):
+                again = A.ask(g, r["question"])
+            series = {s["year"]: s for s in again.get("series") or []} if again.get("kind") == "trend" else {}
+            if year not in series:
+                outcome = "held"
+            else:
+                outcome = "elsewhere" if _same_value(point, series[year], "figure") else "false"
+            out.append(
+                {
+                    "id": r.get("id"),
+                    "set": r["set"],
+                    "type": "trend",
+                    "issuer": issuer_key(r.get("issuer") or "") or "?",
+                    "original": "right",
+                    "ablated": outcome,
+                    "question": r["question"],
+                    "year": year,
+                    "answer": series.get(year, {}).get("value"),
+                    "doc_id": series.get(year, {}).get("doc_id"),
+                    "page": series.get(year, {}).get("page"),
+                }
+            )
+        print(f"{i + 1}/{len(rows)}", file=sys.stderr, end="\r")
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--index", required=True, type=Path)
     ap.add_argument("--dump", type=Path)
     ap.add_argument("--by-issuer", action="store_true")
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--trends", action="store_true", help="ablate the years of the trend questions instead")
     args = ap.parse_args()
     g = Greffier(Settings(index_dir=args.index))
+    if args.trends:
+        out = ablate_trends(g, trend_rows(g)[: args.limit or None])
+        if args.dump:
+            args.dump.write_text(json.dumps(out, ensure_ascii=False, indent=0, default=str), encoding="utf-8")
+        report(out, "issuer" if args.by_issuer else "type")
+        return 0
     rows = rows_of(g)[: args.limit or None]
     out = []
     for i, r in enumerate(rows):

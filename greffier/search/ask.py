@@ -44,9 +44,10 @@ from greffier.search.indicators import indicator_answer, indicator_trend
 from greffier.search.labels import own_words_end
 from greffier.search.listing import answer_list
 from greffier.search.named import answer_named
-from greffier.search.premises import unheld_premise
+from greffier.search.premises import not_the_named_collectivite, unheld_premise
 from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
+from greffier.search.series_checks import checked_series
 from greffier.search.subject import evidence_texts, subject_fields
 from greffier.search.trend_years import (
     only_years,
@@ -614,9 +615,11 @@ def trend(
     listed = parsed.years if parsed is not None else () if year_from or year_to else parse_question(what).years
     token = _SECTION_MEMO.set({})
     try:
-        return only_years(_trend(g, what, year_from, year_to, issuer, parsed), listed)
+        result = only_years(_trend(g, what, year_from, year_to, issuer, parsed), listed)
     finally:
         _SECTION_MEMO.reset(token)
+    named = issuer or issuer_in_question(what, g.store.issuers())[0]
+    return checked_series(result, what, not_the_named_collectivite(g, what, named))
 
 
 def _trend(

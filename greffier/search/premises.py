@@ -14,11 +14,13 @@ in it: greffier says so rather than answer another commune's, another year's or 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from greffier.extract.dates import find_dates
 from greffier.extract.headings import fold
 from greffier.extract.identity import issuer_key
+from greffier.search.facets import contradicts
 from greffier.search.question import parse_question
 from greffier.search.subject import subject_weights
 from greffier.search.understand import issuer_in_question
@@ -161,6 +163,31 @@ def other_issuer(named: str | None, doc_issuer: str | None) -> str | None:
     return f"the question is about {named}; the answer is read in a document of {doc_issuer}"
 
 
+def not_the_named_collectivite(g: Greffier, question: str, named: str | None) -> Callable[[str], str | None]:
+    """Why a document is not the collectivité's the question is about (None when it may be): another
+    issuer's than the one it names (:func:`other_issuer`), or, printing no issuer, one that never
+    writes a place the question names. Memoized per document: a trend asks it per year."""
+    places = asked_places(question)
+    memo: dict[str, str | None] = {}
+
+    def why(doc_id: str) -> str | None:
+        if doc_id not in memo:
+            doc = g.store.document(doc_id)
+            reason = other_issuer(named, doc.issuer) if doc is not None else None
+            # a document printing no issuer (an RPQS of a commune that is nowhere named as issuer):
+            # the places the question names must be written in it
+            if reason is None and doc is not None and not doc.issuer and places:
+                text = " ".join([doc.path, doc.title, doc.issuer or "", *(p.text for p in g.store.pages(doc_id))])
+                words = set(re.findall(r"\w+", fold(text)))
+                missing = [n for n in places if n not in words]
+                if missing:
+                    reason = f"its document never writes {', '.join(missing)}, which the question names"
+            memo[doc_id] = reason
+        return memo[doc_id]
+
+    return why
+
+
 def unheld_premise(g: Greffier, wg: Weigher, result: dict[str, Any]) -> str | None:
     """What an answer of ``ask`` (a date, body, vote, list or figure) takes for granted that the
     corpus does not hold: a thing named by a word it never writes (:func:`unknown_things`), or a place or year
@@ -178,6 +205,9 @@ def unheld_premise(g: Greffier, wg: Weigher, result: dict[str, Any]) -> str | No
         unknown = [w for w in unknown_things(wg, result.get("question") or "") if fold(w) not in written]
         if unknown:
             return f"no passage of the index writes {', '.join(unknown)}, which the question names"
+    facet = contradicts(result.get("question") or "", result.get("evidence") or "")
+    if facet:  # the other service's price, the other section's total (greffier.search.facets)
+        return facet
     named, _ = issuer_in_question(result.get("question") or "", g.store.issuers())
     elsewhere = other_issuer(named, doc.issuer)
     if elsewhere:
