@@ -154,6 +154,9 @@ def test_region_names_and_the_budget_assembly(tmp_path: Path) -> None:
         ("adopté à l’unanimlté", (None, None, None, True)),  # OCR: l read as i, é as 6, 0 as o
         ("ADOPTE A L UNANIMIT6", (None, None, None, True)),
         ("avec 22 vo1x P0ur et 3 abstent1ons", (22, None, 3, False)),
+        # those who abstained named by the verb (ninth session)
+        ("Ont voté pour : 18 Ont voté contre : 2 Se sont abstenus : 3", (18, 2, 3, False)),
+        ("Pour : 12 Contre : 1 S'abstiennent : 2", (12, 1, 2, False)),
     ],
 )
 def test_vote_forms(text: str, vote: tuple) -> None:

@@ -110,7 +110,11 @@ _FIGURE = r"(?P<fig>\d{1,3}(?![\dOolIS])|[\dOolIS]{1,3}\b|n[ée]ant|aucune?|[-�
 _LABELS = (
     ("pour", "(?:Pour|Oui)"),
     ("contre", r"(?:Contre|Non(?=\s*[»\"”]?\s*:\s*\d))"),
-    ("abstention", r"(?:Abst[a-z]{4,7}ns?|Abst\.)(?:\s*\(s\))?"),
+    # "Abstentions : 2", "Abst. : 2", "Se sont abstenus : 3", "S'abstiennent : 1"
+    (
+        "abstention",
+        r"(?:Abst[a-z]{4,7}ns?|Abst\.|(?:se\s+sont\s+)?abstenu(?:e|s|es)?|s['’]abstien(?:t|nent))(?:\s*\(s\))?",
+    ),
 )
 # a speck an OCR reads between the colon and the figure ("« Pour » : . 10")
 _LABELLED = {
