@@ -196,9 +196,17 @@ def _name_key(name: str) -> str:
     return _NAME_LEAD.sub("", key).strip() or key
 
 
+# a person's role printed after the name: "Gurvan KERLOC'H, maire", "Louis LE FRANC, préfet du Finistère"
+_PERSON_ROLE = re.compile(r",\s*[a-zà-ÿ][^,]*$")
+
+
 def _same_name(gold: str, got: str) -> bool:
     a, b = _name_key(gold), _name_key(got)
-    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+    if a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85:
+        return True
+    # the same person with or without the role after the name (a body's name has no such tail)
+    a, b = _name_key(_PERSON_ROLE.sub("", gold)), _name_key(_PERSON_ROLE.sub("", got))
+    return bool(a) and a == b
 
 
 def _item_matches(gold: str, got: str) -> bool:

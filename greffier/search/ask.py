@@ -44,6 +44,7 @@ from greffier.search.indicators import indicator_answer, indicator_trend
 from greffier.search.labels import own_words_end
 from greffier.search.listing import answer_list
 from greffier.search.named import answer_named
+from greffier.search.persons import answer_person
 from greffier.search.premises import not_the_named_collectivite, unheld_premise
 from greffier.search.question import Question, parse_question
 from greffier.search.series import best_table_series, series_rows
@@ -529,6 +530,10 @@ def _answer(g: Greffier, question: str, year: int | None = None, issuer: str | N
     if is_vote_question(question) and q.kind != "trend":
         # "le conseil a-t-il approuvé …, et avec quel vote ?": the record and its vote, never a figure
         return answer_vote(g, question, *_year_window(q), issuer, parsed=q, wg=_weigher(g))
+    if q.kind != "trend":  # "qui présidait la séance …", "qui a signé l'arrêté …": the person in that role
+        person = answer_person(g, question, q, issuer, _year_window(q))
+        if person is not None:
+            return person
     if q.kind != "trend":  # "quels élus ont été désignés …": names read from one enumeration, never a count
         listed = answer_list(g, question, q, _weigher(g), issuer, _year_window(q))
         if listed is not None:
@@ -618,8 +623,9 @@ def trend(
         result = only_years(_trend(g, what, year_from, year_to, issuer, parsed), listed)
     finally:
         _SECTION_MEMO.reset(token)
-    named = issuer or issuer_in_question(what, g.store.issuers())[0]
-    return checked_series(result, what, not_the_named_collectivite(g, what, named))
+    read, naming = issuer_in_question(what, g.store.issuers())
+    named = issuer or read
+    return checked_series(result, what, not_the_named_collectivite(g, what, named, naming if named == read else set()))
 
 
 def _trend(

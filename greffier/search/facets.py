@@ -36,6 +36,23 @@ _GROUPS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
         ("recettes", re.compile(r"\brecettes?\b|\bproduits?\b")),
         ("depenses", re.compile(r"\bdepenses?\b|\bcharges?\b|\bfrais\b")),
     ),
+    # a commune's main budget and its annexed ones (sanitation, water, a housing estate, a building)
+    "budget": (
+        (
+            "budget principal",
+            re.compile(
+                r"\bbudget (?:primitif )?(?:(?:19|20)\d\d )?(?:principal|general|communal|de la commune|de la ville)\b"
+            ),
+        ),
+        (
+            "budget annexe",
+            re.compile(
+                r"\bbudgets? annexes?\b"
+                r"|\bbudget (?:primitif )?(?:(?:19|20)\d\d )?(?:du service )?(?:de l'|d'|du |des )?"
+                r"(?:assainissement|eau|lotissements?|immeubles?|ccas|transports?|camping|zone)\b"
+            ),
+        ),
+    ),
     "land tax": (
         ("foncier non bati", re.compile(r"\bnon[- ]bati")),
         ("foncier bati", re.compile(r"(?<!non )(?<!non-)\bbati")),

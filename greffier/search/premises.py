@@ -59,7 +59,7 @@ _NOT_REFERENCE = re.compile(
     r"|[PD]\d{3}\.\d[A-Z]?"  # an indicator's code, which the reports often leave unprinted
 )
 YEAR_SLACK = 1  # a decision of December minuted in January, a budget voted the year before
-KINDS = frozenset({"date", "direction", "vote", "list", "figure", "indicator"})
+KINDS = frozenset({"date", "direction", "vote", "list", "figure", "indicator", "person"})
 # the kinds whose question names a thing by the words the minutes write; a figure is read from a
 # table line whose label the question may name by a synonym ("masse salariale": "charges de personnel")
 THING_KINDS = frozenset({"date", "direction", "vote", "list"})
@@ -163,22 +163,30 @@ def other_issuer(named: str | None, doc_issuer: str | None) -> str | None:
     return f"the question is about {named}; the answer is read in a document of {doc_issuer}"
 
 
-def not_the_named_collectivite(g: Greffier, question: str, named: str | None) -> Callable[[str], str | None]:
+def not_the_named_collectivite(
+    g: Greffier, question: str, named: str | None, naming: set[str] | frozenset[str] = frozenset()
+) -> Callable[[str], str | None]:
     """Why a document is not the collectivité's the question is about (None when it may be): another
-    issuer's than the one it names (:func:`other_issuer`), or, printing no issuer, one that never
-    writes a place the question names. Memoized per document: a trend asks it per year."""
+    issuer's than the one it names (:func:`other_issuer`) unless it writes the words that named it
+    (``naming``), or, printing no issuer, one that never writes a place the question names. Memoized
+    per document: a trend asks it per year."""
     places = asked_places(question)
     memo: dict[str, str | None] = {}
 
     def why(doc_id: str) -> str | None:
         if doc_id not in memo:
             doc = g.store.document(doc_id)
-            reason = other_issuer(named, doc.issuer) if doc is not None else None
+            if doc is None:
+                memo[doc_id] = None
+                return None
+            text = " ".join([doc.path, doc.title, doc.issuer or "", *(p.text for p in g.store.pages(doc_id))])
+            words = set(re.findall(r"\w+", fold(text)))
+            reason = other_issuer(named, doc.issuer)
+            if reason and naming and naming <= words:  # another body's document writing the name
+                reason = None
             # a document printing no issuer (an RPQS of a commune that is nowhere named as issuer):
             # the places the question names must be written in it
-            if reason is None and doc is not None and not doc.issuer and places:
-                text = " ".join([doc.path, doc.title, doc.issuer or "", *(p.text for p in g.store.pages(doc_id))])
-                words = set(re.findall(r"\w+", fold(text)))
+            if reason is None and not doc.issuer and places:
                 missing = [n for n in places if n not in words]
                 if missing:
                     reason = f"its document never writes {', '.join(missing)}, which the question names"
@@ -208,9 +216,11 @@ def unheld_premise(g: Greffier, wg: Weigher, result: dict[str, Any]) -> str | No
     facet = contradicts(result.get("question") or "", result.get("evidence") or "")
     if facet:  # the other service's price, the other section's total (greffier.search.facets)
         return facet
-    named, _ = issuer_in_question(result.get("question") or "", g.store.issuers())
+    named, naming = issuer_in_question(result.get("question") or "", g.store.issuers())
     elsewhere = other_issuer(named, doc.issuer)
-    if elsewhere:
+    # another body's document that writes the collectivité's name (a community's contract for the
+    # commune's water, its report on each member commune) may hold the commune's figure
+    if elsewhere and not (naming and naming <= set(re.findall(r"\w+", fold(text)))):
         return elsewhere
     dates = {d.date for d in g.documents() if d.date and d.issuer == doc.issuer}
     other = other_meeting(result.get("question") or "", doc.date, dates)
