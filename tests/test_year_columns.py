@@ -160,3 +160,38 @@ def test_a_bar_chart_flattened_above_its_year_axis() -> None:
     # the chart counts abonnés: no volume in m3, no sum in euros
     assert points_of_text("rpqs", 3, _CHART, wg, wg.weights("volume facturé abonnés"), None, "m3") == []
     assert points_of_text("rpqs", 3, _CHART, wg, wg.weights("recettes abonnés"), "EUR", "EUR") == []
+
+
+# Chéméré's municipal tariffs, 18 February 2009 and 22 January 2008 (text layer: the table flattened)
+_TARIFFS_2009 = (
+    "propose aux membres du Conseil municipal d’augmenter les tarifs municipaux comme suit :\nUnité Tarifs "
+    "actuels Tarifs proposés Photocopies - Fax Fax par numéro 0,50 € Photocopie (format A4) 1 0,30 € Maintien "
+    "Occupation du domaine public Année 66,00 € 68,00 € Journée 37,00 € 38,00 € Droit de place 1/2 journée "
+    "22,00 € 22,50 €\n"
+)
+_TARIFFS_2008 = (
+    "Tarifs actuels Tarifs proposés Occupation du domaine public Année 66,00 € Maintien Journée 37,00 € Maintien\n"
+)
+
+
+def test_tariff_columns_named_by_their_role_are_the_year_voted_and_the_one_before() -> None:
+    from greffier.search.year_columns import relative_headers, voted_year
+
+    # a meeting votes its own year's tariffs until the summer, the next year's from September
+    assert voted_year("2009-02-18", 2009) == 2009 and voted_year("2015-11-17", 2015) == 2016
+    assert [h[2] for h in relative_headers(_TARIFFS_2009, 2009)] == [[2008, 2009]]
+    wg = _weigher()
+    weights = wg.weights("tarif annuel occupation domaine public année")
+    points = points_of_text("cm-2009", 4, _TARIFFS_2009, wg, weights, "EUR", voted=2009)
+    assert [(p.year, p.value, p.last) for p in points] == [(2008, 66.0, False), (2009, 68.0, True)]
+    # no year known for the meeting: the columns are no years
+    assert points_of_text("cm-2009", 4, _TARIFFS_2009, wg, weights, "EUR") == []
+
+
+def test_a_tariff_kept_is_the_current_figure_again() -> None:
+    end = len("Tarifs actuels Tarifs proposés")
+    rows = rows_after(_TARIFFS_2008, end, len(_TARIFFS_2008))
+    assert [(label, [f[1] for f in figs]) for label, figs in rows] == [
+        ("Occupation du domaine public Année", [66.0, 66.0]),
+        ("Journée", [37.0, 37.0]),
+    ]

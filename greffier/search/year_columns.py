@@ -75,6 +75,33 @@ def headers(text: str) -> list[tuple[int, int, list[int]]]:
     return out
 
 
+# a tariff table whose columns are named by their role, not their year: "Tarifs actuels Tarifs
+# proposés", "Tarifs en vigueur Nouveaux tarifs"; its years are the year voted and the one before
+_RELATIVE_HEADER = re.compile(
+    r"\btarifs?\s+(?:actuels?|en\s+vigueur)\s+(?:(?:les\s+)?tarifs?\s+)?(?:propos[ée]s?|nouveaux|vot[ée]s?)\b"
+    r"|\btarifs?\s+(?:actuels?|en\s+vigueur)\s+nouveaux\s+tarifs?\b",
+    re.IGNORECASE,
+)
+# "162,00 € Maintien": the proposed figure is the current one
+_KEPT = re.compile(r"^\s*(?:maintien|maintenu[es]?|inchang[ée]e?s?|idem|sans\s+changement)\b", re.IGNORECASE)
+AUTUMN = 9  # a meeting from September on votes the next year's tariffs
+
+
+def voted_year(date: str | None, year: int | None) -> int | None:
+    """The year a meeting's tariffs are for: its own, or the next one from September on."""
+    if date and len(date) >= 7 and date[4] == "-":
+        return int(date[:4]) + (1 if int(date[5:7]) >= AUTUMN else 0)
+    return year
+
+
+def relative_headers(text: str, voted: int | None) -> list[tuple[int, int, list[int]]]:
+    """The "Tarifs actuels Tarifs proposés" headers of ``text``, with the years their columns are
+    (the year before the one voted, the year voted)."""
+    if voted is None:
+        return []
+    return [(m.start(), m.end(), [voted - 1, voted]) for m in _RELATIVE_HEADER.finditer(text)]
+
+
 def rows_after(text: str, start: int, end: int) -> list[tuple[str, list[tuple[str, float, str]]]]:
     """The (label, figures) rows of the text after a header, up to prose or REGION characters."""
     region = text[start:end]
@@ -84,6 +111,10 @@ def rows_after(text: str, start: int, end: int) -> list[tuple[str, list[tuple[st
     label = ""
     for m in _FIGURE.finditer(region):
         between = region[at : m.start()]
+        kept = _KEPT.match(between) if figures else None
+        if kept:  # "162,00 € Maintien Concession …": the figure again, then the next row's label
+            figures.append(figures[-1])
+            between = between[kept.end() :]
         if between.strip():
             if figures:
                 rows.append((label, figures))
@@ -95,6 +126,8 @@ def rows_after(text: str, start: int, end: int) -> list[tuple[str, list[tuple[st
             break
         figures.append((m.group(0), value, "%" if m.group(2) == "%" else "EUR"))
         at = m.end()
+    if figures and _KEPT.match(region[at:]):
+        figures.append(figures[-1])
     if figures:
         rows.append((label, figures))
     return rows
@@ -108,11 +141,13 @@ def points_of_text(
     weights: dict[str, float],
     unit: str | None,
     bare_unit: str | None = None,
+    voted: int | None = None,
 ) -> list[Point]:
     """The points the page's year-column tables give for the row the question names. ``bare_unit``:
-    the question's unit, for rows of figures written without one (see :func:`bare_points`)."""
+    the question's unit, for rows of figures written without one (see :func:`bare_points`);
+    ``voted``: the year the page's "Tarifs actuels Tarifs proposés" tables vote (:func:`voted_year`)."""
     out: list[Point] = []
-    heads = headers(text)
+    heads = sorted(headers(text) + relative_headers(text, voted))
     bare_heads = []
     for i, (h_start, h_end, years) in enumerate(heads):
         stop = min(heads[i + 1][0] if i + 1 < len(heads) else len(text), h_end + REGION)
@@ -319,11 +354,11 @@ def year_column_trend(
     paired: str | None = None
     for doc_id, number in _pages(g, q, issuer, lo, hi):
         text = g.store.page_text(doc_id, number) or ""
-        points = points_of_text(
-            doc_id, number, text, wg, weights, q.unit if q.unit in ("%", "EUR") else None, bare_unit=q.unit
-        )
+        doc = g.store.document(doc_id)
+        voted = voted_year(doc.date, doc.year) if doc else None
+        unit = q.unit if q.unit in ("%", "EUR") else None
+        points = points_of_text(doc_id, number, text, wg, weights, unit, bare_unit=q.unit, voted=voted)
         if doc_id in own and paired in (None, doc_id):
-            doc = g.store.document(doc_id)
             pairs = pair_points(doc_id, number, text, wg, weights, q.unit, doc.year if doc else None, q.counted)
             paired = doc_id if pairs else paired
             points += pairs
