@@ -157,6 +157,8 @@ def test_region_names_and_the_budget_assembly(tmp_path: Path) -> None:
         # those who abstained named by the verb (ninth session)
         ("Ont voté pour : 18 Ont voté contre : 2 Se sont abstenus : 3", (18, 2, 3, False)),
         ("Pour : 12 Contre : 1 S'abstiennent : 2", (12, 1, 2, False)),
+        # "et" starts the next count: twelve against, five for (not twelve for)
+        ("le conseil rejette la motion par 12 voix contre et 5 voix pour", (5, 12, None, False)),
     ],
 )
 def test_vote_forms(text: str, vote: tuple) -> None:
@@ -164,6 +166,16 @@ def test_vote_forms(text: str, vote: tuple) -> None:
 
     v = read_vote(text)
     assert v is not None and (v.pour, v.contre, v.abstention, v.unanimite) == vote
+
+
+def test_a_decision_to_defer_is_postponed() -> None:
+    from greffier.extract.votes import outcome_of
+
+    # the power to defer requests that a PLU's prescription gives is no deferral of the item
+    plu = "prescrit la révision du PLU ; le maire pourra surseoir à statuer sur les demandes d'autorisation"
+    assert outcome_of(f"Le conseil municipal {plu}, adopte à l'unanimité.") == "adopted"
+    assert outcome_of("Le conseil municipal décide de reporter ce point à une séance ultérieure.") == "postponed"
+    assert outcome_of("Le conseil municipal décide d'approuver le report de la date limite.") == "adopted"
 
 
 def test_no_vote_in_prose() -> None:

@@ -156,7 +156,8 @@ _TABLE = re.compile(
 )
 # "adopté par 20 voix contre 3": twenty for, three against
 _AGAINST = re.compile(
-    rf"(?i)\bpar\s+{_COUNT}\s+voix\s+contre\s+{_COUNT}\b(?!\s*(?:voix\s+)?(?:pour|contre|abstention))"
+    # ("par 12 voix contre et 5 voix pour": "et" starts the next count, it is none itself)
+    rf"(?i)\bpar\s+{_COUNT}\s+voix\s+contre\s+(?!et\b){_COUNT}\b(?!\s*(?:voix\s+)?(?:pour|contre|abstention))"
 )
 
 
@@ -330,7 +331,12 @@ def outcome_of(text: str, kind: str = "", vote: Vote | None = None) -> str | Non
         return "rejected"
     if re.search(r"retir[ée]e?\s+de\s+l['’]ordre\s+du\s+jour|est\s+retir[ée]", low):
         return "withdrawn"
-    if re.search(r"\bajourn|report[ée]e?\s+(?:à|au|lors)|sursis\s+à\s+statuer", low):
+    if re.search(
+        # ("surseoir à statuer" is also the power a PLU's prescription gives the mayor: no deferral)
+        r"\bajourn|report[ée]e?\s+(?:à|au|lors)|sursis\s+à\s+statuer"
+        r"|d[ée]cide\w*\s+de\s+(?:reporter|différer|diff[ée]rer)\b",
+        low,
+    ):
         return "postponed"
     if re.search(r"\brejet(?:te|é|ée)\b|n['’]est\s+pas\s+adopt|n['’]adopte\s+pas|\bn['’]approuve\s+pas", low):
         return "rejected"
