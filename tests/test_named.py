@@ -51,3 +51,10 @@ def test_a_table_header_or_a_lower_case_phrase_is_no_name() -> None:
 def test_a_name_ends_with_its_line_and_a_number_is_none_of_it() -> None:
     text = "24. Autorisation de signer un contrat de prêt avec la Banque des Territoires\n25. Convention avec le SDEF"
     assert [n.name for n in names_of_text("d", 1, text)] == ["Banque des Territoires"]
+
+
+def test_a_firms_legal_mentions_name_no_firm() -> None:
+    # the letterhead of the consultancy that wrote Jons's RPQS
+    letterhead = "www.bac-conseils.com SAS Capital 10 000€ - RCS : Lyon 478 843 527 - Siret : 478 843 527 00035"
+    assert [n.name for n in names_of_text("d", 1, letterhead)] == []
+    assert [n.name for n in names_of_text("d", 4, "• Nom du délégataire : VEOLIA")] == ["VEOLIA"]

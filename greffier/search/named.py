@@ -58,6 +58,8 @@ _SENTENCE = re.compile(r"[^.;!?\n]+(?:[.;!?]+|$)", re.MULTILINE)
 _STOP_NAMES = {
     "monsieur", "madame", "le", "la", "les", "de", "du", "des", "conseil", "commune", "maire", "cette", "ce",
     "montant", "objet", "total", "tranche", "option", "options", "date", "nom", "offre", "prix", "lot",
+    # a firm's legal mentions in a letterhead: "SAS Capital 10 000€ - RCS : Lyon …" names no firm
+    "capital", "rcs", "siret", "siren",
 }  # fmt: skip
 MIN_SCORE = 0.6  # share of the question's weighted words around the name (tune: right answers score 0.63 or more)
 MIN_MARGIN = 0.08  # over the best other name
@@ -107,6 +109,8 @@ def names_of_text(doc_id: str, page: int, text: str, before: str = "") -> list[N
             if kind.isupper() and len(kind) > 3:
                 continue  # "SOCIETE Montant total H.T.": a table's header
             name = m.group("name").strip()
+            # a word the name's pattern cut ("L’H" of "L’Hotellier"): the whole word
+            name += re.match(r"[\w'’\-]*", text[m.end("name") :]).group(0)  # type: ignore[union-attr]
             if re.match(_LINK + r"\s", name) and not kind[0].isupper():
                 continue  # "la société de SAINTE PAZANNE": a place; "la Banque des Territoires" is a name
             # "LMB de SAINTE PAZANNE": a place in capitals after "de" is no part of the name
