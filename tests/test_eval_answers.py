@@ -212,7 +212,7 @@ def test_an_unanswerable_trend_is_right_only_when_greffier_prints_no_series(tmp_
 
 
 def test_tune_part_takes_an_elided_commune_name_as_its_tune_issuer() -> None:
-    """"Commune d'Abainville" is the tune issuer written "Commune de Abainville" (one collectivité for
+    """The elided "Commune d'Abainville" is the tune issuer written "Commune de Abainville" (one collectivité for
     identity.issuer_key): three tune5 questions were put in the report part by a plain folding."""
     from greffier.eval.answers import in_part
 
