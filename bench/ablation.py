@@ -30,6 +30,7 @@ import argparse
 import json
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -94,37 +95,31 @@ def hidden(g: Greffier, pages: set[tuple[str, int]]):
             setattr(store, name, fn)
 
 
-def rows_of(g: Greffier) -> list[dict[str, Any]]:
-    rows = []
+def tune_questions() -> Iterator[dict[str, Any]]:
+    """Every question of the tune issuers in :data:`SETS` (the in-house sets are all tune), with its set."""
     for name in SETS:
         path = GOLD / f"{name}.jsonl"
-        if not path.exists():
-            continue
-        for r in load_questions(path):
-            answer = r.get("answer")
-            if r["type"] not in TYPES or not isinstance(answer, dict):
-                continue
-            if name in ("blind3", "tune5") and not in_part(r, "tune"):
-                continue
+        if path.exists():
+            for r in load_questions(path):
+                if name not in ("blind3", "tune5") or in_part(r, "tune"):
+                    yield {**r, "set": name}
+
+
+def rows_of(g: Greffier) -> list[dict[str, Any]]:
+    """The answerable tune questions of :data:`TYPES` whose gold cites a page, with those pages."""
+    rows = []
+    for r in tune_questions():
+        answer = r.get("answer")
+        if r["type"] in TYPES and isinstance(answer, dict):
             pages = gold_pages(g, answer)
             if pages:
-                rows.append({**r, "set": name, "pages": pages})
+                rows.append({**r, "pages": pages})
     return rows
 
 
 def trend_rows(g: Greffier) -> list[dict[str, Any]]:
-    rows = []
-    for name in SETS:
-        path = GOLD / f"{name}.jsonl"
-        if not path.exists():
-            continue
-        for r in load_questions(path):
-            if r["type"] != "trend" or not r.get("series"):
-                continue
-            if name in ("blind3", "tune5") and not in_part(r, "tune"):
-                continue
-            rows.append({**r, "set": name})
-    return rows
+    """The tune trend questions with a gold series."""
+    return [r for r in tune_questions() if r["type"] == "trend" and r.get("series")]
 
 
 def ablate_trends(g: Greffier, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
