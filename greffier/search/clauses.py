@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from greffier.extract.dates import find_dates
+
 # where a visa or recital starts: "Vu", "VU", "Considérant (que)", after the start or a separator
 _CLAUSE_START = re.compile(r"(?:^|[,;:]\s*|\s)(?=(?:Vu|VU|Considérant|CONSIDÉRANT|Considerant)\b)")
 
@@ -24,3 +26,22 @@ def own_clause(sentence: str, at: int) -> tuple[str, int]:
     lo = max((s for s in starts if s <= at), default=0)
     hi = min((s for s in starts if s > at), default=len(sentence))
     return sentence[lo:hi], at - lo
+
+
+# "Réunion de clôture : 29 mai 2024": a date its label introduces with a colon
+_LABELLED_DATE = re.compile(r"\S\s*:\s*$")
+
+
+def own_item(sentence: str, at: int) -> tuple[str, int]:
+    """In a run of labelled dates ("Notification de l'ouverture du contrôle : 10 janvier 2024
+    Réunion de clôture : 29 mai 2024"), the item that holds the offset ``at``: from the end of the
+    previous date to the end of this one, its label included, and ``at`` within it. The whole
+    sentence when fewer than two of its dates follow a label and a colon."""
+    dates = [d for d in find_dates(sentence) if _LABELLED_DATE.search(sentence[max(0, d.start - 4) : d.start])]
+    if len(dates) < 2:
+        return sentence, at
+    own = next((d for d in dates if d.start <= at < d.end), None)
+    if own is None:
+        return sentence, at
+    lo = max((d.end for d in dates if d.end <= own.start), default=0)
+    return sentence[lo : own.end], at - lo
