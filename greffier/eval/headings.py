@@ -107,6 +107,7 @@ GOLD_FOLDERS = {
     "headings": "tune",
     "headings_tune": "tune",
     "headings_tune2": "tune",
+    "headings_tune3": "tune",
     "headings_heldout": "report",
     "headings_heldout2": "report",
 }

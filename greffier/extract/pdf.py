@@ -185,15 +185,20 @@ def read_pdf_lines(
             # back to no layout.
             wide = len(text) != nchars
             aligned = not wide or _utf16_len(text) == nchars
+            # a text layer that drops chars (control codes a glyph bullet is mapped to): each
+            # char of the text found among the page's chars, so that its line keeps its fonts
+            where = _char_map(textpage, text, nchars) if not aligned else None
             offset = 0
             layout_lines: list[LayoutLine] = []
             for raw_line in text.split("\r\n"):
                 start = offset
-                astral = wide and _utf16_len(raw_line) != len(raw_line)
+                astral = aligned and wide and _utf16_len(raw_line) != len(raw_line)
                 offset += (_utf16_len(raw_line) if astral else len(raw_line)) + 2
                 if not raw_line.strip():
                     continue
-                if not aligned:
+                if where is not None:  # the line's chars must be consecutive chars of the page
+                    start = _mapped_start(where, start, len(raw_line))
+                if not aligned and start < 0:
                     lines.append(Line(text=raw_line, page=number, page_height=height))
                     continue
                 lead = raw_line[: len(raw_line) - len(raw_line.lstrip())]
@@ -220,7 +225,7 @@ def read_pdf_lines(
                         color=_color(textpage, ink),
                     )
                 )
-                if layouts is not None and not wide:  # (table signals as before on a page of formulas)
+                if layouts is not None and (not wide or where is not None):  # (not on a page of formulas)
                     # (the table finder measures gaps in the font's own size, as it always has)
                     layout_lines.append(_layout_line(textpage, start, raw_line, lines[-1], round(nominal * 2) / 2))
             if layouts is not None:
@@ -245,6 +250,36 @@ def _glyph_lead(text: str) -> int:
         if ch.isalnum():
             return k if k and text[k - 1].isspace() else 0
     return 0
+
+
+def _char_map(textpage: pdfium.PdfTextPage, text: str, nchars: int) -> list[int] | None:
+    """The page char index of each char of ``text`` when the text layer left some chars out
+    (``get_text_range`` drops control codes such as the 0x02 a Wingdings arrow is mapped to, so
+    that the text is shorter than the page's char count); None when the two cannot be lined up
+    (astral chars, or chars that differ rather than miss)."""
+    spare = nchars - len(text)
+    if spare <= 0 or spare > 64 or _utf16_len(text) != len(text):
+        return None
+    where: list[int] = []
+    j = 0
+    for ch in text:
+        code = ord(ch)
+        while j < nchars and pdfium_c.FPDFText_GetUnicode(textpage.raw, j) != code:
+            j += 1
+            if j - len(where) > spare:
+                return None
+        if j >= nchars:
+            return None
+        where.append(j)
+        j += 1
+    return where
+
+
+def _mapped_start(where: list[int], start: int, length: int) -> int:
+    """The page char index of a line starting at text offset ``start``, or -1 when a dropped char
+    sits inside the line (its offsets would be off by one from there)."""
+    first = where[start]
+    return first if where[start + length - 1] - first == length - 1 else -1
 
 
 def _utf16_len(text: str) -> int:
