@@ -269,3 +269,30 @@ def test_a_cover_line_as_big_as_the_chapters_is_the_cover_s() -> None:
         "1.1. Présentation du territoire desservi",
         "2. Tarification de l’assainissement",
     ]
+
+
+def test_a_bold_row_of_figures_is_a_table_row_not_a_title() -> None:
+    # a budget state (M57 maquette, Région Bretagne BP 2024 p.1): bold rows of a table, a label
+    # and two amounts or more, look like titles by their font alone
+    page = _Page(3).add("BUDGET – RECAPITULATION PAR GROUPES FONCTIONNELS", 14, True).prose(2)
+    page.add("AP VOTEES 768 033 350,00 650 174 200,00 650 174 200,00", 11, True, gap=10).prose(1)
+    page.add("RECETTES D’INVESTISSEMENT 0,00 0,00", 11, True, gap=10).prose(1)
+    page.add("Programme 2025 des investissements", 14, True, gap=10).prose(1)  # one figure: still a title
+    assert [h for _, h in _tree([page])] == [
+        "BUDGET – RECAPITULATION PAR GROUPES FONCTIONNELS",
+        "Programme 2025 des investissements",
+    ]
+
+
+def test_a_title_repeated_over_a_continuation_page_opens_no_new_section() -> None:
+    # a state over several pages repeats its title ("… (suite 1)", or the same words again)
+    p1 = _Page(10).add("BALANCE GENERALE – DEPENSES", 14, True).prose(6)  # (not a cover page)
+    p2 = _Page(11).add("BALANCE GENERALE – DEPENSES", 14, True).prose(3)
+    p3 = _Page(12).add("BALANCE GENERALE – RECETTES", 14, True).prose(3)
+    p4 = _Page(13).add("BALANCE GENERALE – RECETTES (suite 1)", 14, True).prose(3)
+    p5 = _Page(14).prose(3).add("BALANCE GENERALE – DEPENSES", 14, True, gap=12).prose(3)  # after another: a section
+    assert [h for _, h in _tree([p1, p2, p3, p4, p5])] == [
+        "BALANCE GENERALE – DEPENSES",
+        "BALANCE GENERALE – RECETTES",
+        "BALANCE GENERALE – DEPENSES",
+    ]

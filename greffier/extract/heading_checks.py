@@ -80,6 +80,10 @@ _NOTES = {
 # a row of a table or a key figure ends with a quantity: "Qualité technique du projet 50 points"
 _FIGURE_END = re.compile(r"\d[\d  .,]*\s*(?:points?|pts|%|€|euros?|k?m[23²³]?|ml|kg|tonnes?|t|h)\s*$")
 _SUM = re.compile(r"^(?:Total|TOTAL|Sous-total|SOUS-TOTAL|Moyenne|MOYENNE)\b")
+# a figure set as an amount: "768 033 350,00", "1 250", "0,00", "12,5"
+_AMOUNT = re.compile(r"(?<![\w,.])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?![\w,])|(?<![\w,.])\d+,\d+(?![\w,])")
+# "(suite)", "(suite 1)", "- suite", "(SUITE 2)": the title of a page that goes on with the last one
+_GOES_ON = re.compile(r"[(\[–—-]\s*suite\b[^)\]]*[)\]]?\s*(?:\b[A-Z]\d?\s*)?$", re.IGNORECASE)
 _PLAIN_CHARS = re.compile(r"[\wÀ-ÿ'’\-.,:;()«»\"“”/%€°&+²³ ]")
 
 
@@ -175,9 +179,26 @@ def drop_statements(cands: list[Cand]) -> None:
             continue
         sum_label = _SUM.match(c.text) and len(c.text.split()) <= 3
         note = fold(c.text) in _NOTES
-        figure = _FIGURE_END.search(c.text)
+        # (a row of a table: its label and two figures or more, "AP VOTEES 768 033 350,00 650 174 200,00")
+        figure = _FIGURE_END.search(c.text) or len(_AMOUNT.findall(c.text)) >= 2
         if _NEGATION.match(c.text) or _AUXILIARY.search(c.text) or sum_label or note or figure:
             c.heading = None
+
+
+def drop_repeated_titles(cands: list[Cand]) -> None:
+    """A state or a table set over several pages repeats its title on each ("BALANCE GENERALE –
+    DEPENSES" on pages 10 and 11, "… (suite 1)", "… (suite 2)"): the section goes on, it does not
+    open again. So a title marked as going on, or the same words as the title just before it,
+    is no new heading."""
+    last = ""
+    for c in cands:
+        if c.heading is None:
+            continue
+        key = fold(_GOES_ON.sub("", c.text)).strip()
+        if not c.confirmed and (_GOES_ON.search(c.text) or (key and key == last)):
+            c.heading = None
+            continue
+        last = key
 
 
 def drop_captions(cands: list[Cand]) -> None:

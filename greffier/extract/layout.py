@@ -15,6 +15,7 @@ from greffier.extract.heading_checks import (
     drop_garbled,
     drop_glossary_terms,
     drop_person_lines,
+    drop_repeated_titles,
     drop_statements,
 )
 from greffier.extract.heading_rules import (
@@ -581,6 +582,7 @@ def build_blocks(pages: list[list[Line]], tables: dict[int, list[BBox]] | None =
     drop_glossary_terms(cands)
     drop_statements(cands)
     drop_garbled(cands)
+    drop_repeated_titles(cands)
 
     # A cover page (few words) holds the document title, not section headings.
     first_page = [c for c in cands if c.line.page == cands[0].line.page]
