@@ -296,3 +296,26 @@ def test_a_title_repeated_over_a_continuation_page_opens_no_new_section() -> Non
         "BALANCE GENERALE – RECETTES",
         "BALANCE GENERALE – DEPENSES",
     ]
+
+
+def test_decisions_under_delegation_are_items_of_their_minutes_part(shared_corpus: Path) -> None:
+    # Pierrefonds, PV of 10 December 2024: all the text in bold 10pt; each decision of the mayor
+    # ("DM 2024-10 : Objet : …") has its own lines under it ("Montant : 173,55 €"), and the
+    # council's items sit under roman-numbered parts
+    from greffier.extract.pipeline import parse_file
+
+    parsed = parse_file(shared_corpus / "pierrefonds" / "20241210-PV.pdf", "pv")
+    tree = [(s.level, s.heading) for s in parsed.sections if s.level]
+    assert tree[0] == (1, "Décisions prises par délégation du Conseil Municipal au maire")
+    assert [lvl for lvl, h in tree if h.startswith("DM 2024-")] == [2, 2, 2, 2]
+    assert (1, "I. AFFAIRES GÉNÉRALES") in tree and (1, "II. FINANCES") in tree
+    assert all(lvl == 2 for lvl, h in tree if h.startswith("D2024-"))
+
+
+def test_a_list_of_references_with_nothing_between_them_stays_a_list() -> None:
+    page = _Page(1).prose(4).add("Ordre du jour :", 10, gap=10)
+    page.add("D2024-48 - Objet : Gratuité inscription bibliothèque municipale", 10)
+    page.add("D2024-49 - Objet : Instauration d’une amende administrative pour les dépôts", 10)
+    page.add("sauvages", 10)
+    page.add("D2024-50 - Objet : Création d’une place de dépôt de bois", 10).prose(4)
+    assert [h for _, h in _tree([page]) if h.startswith("D2024")] == []

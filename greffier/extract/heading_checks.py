@@ -21,7 +21,7 @@ from greffier.extract.headings import KNOWN_TITLES, fold
 
 # a number closed by a parenthesis: "C) …", "2.4) …", "ii) …", "1°) …"
 _LEAD_NUMBER = re.compile(r"^\s*(?:[A-Za-z]|[IVXL]{1,5}|[ivxl]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}°?)\s?\)\s*")
-_UNNUMBERED = ("font", "caps", "named", "lead")
+_UNNUMBERED = ("font", "caps", "named", "minutes-part", "lead")
 # a person: a civility, then a name or a function ("Monsieur le Préfet", "Mme DUPONT", "M. X")
 _CIVILITY = re.compile(
     r"^(?:Monsieur|Madame|Mademoiselle|Messieurs|Mesdames|MM\.|Mme|Mmes|Mlle|M\.|Mr|Maître|Me)\s+"
@@ -188,14 +188,16 @@ def drop_statements(cands: list[Cand]) -> None:
 def drop_repeated_titles(cands: list[Cand]) -> None:
     """A state or a table set over several pages repeats its title on each ("BALANCE GENERALE –
     DEPENSES" on pages 10 and 11, "… (suite 1)", "… (suite 2)"): the section goes on, it does not
-    open again. So a title marked as going on, or the same words as the title just before it,
-    is no new heading."""
+    open again. So an unnumbered title marked as going on, or the same words as the title just
+    before it, is no new heading."""
     last = ""
     for c in cands:
         if c.heading is None:
             continue
         key = fold(_GOES_ON.sub("", c.text)).strip()
-        if not c.confirmed and (_GOES_ON.search(c.text) or (key and key == last)):
+        # (a numbered item taken up again later, "16. Remboursement … (suite)", is a section again)
+        goes_on = _GOES_ON.search(c.text) and c.heading.kind in _UNNUMBERED
+        if not c.confirmed and (goes_on or (key and key == last)):
             c.heading = None
             continue
         last = key

@@ -185,7 +185,7 @@ def drop_front_titles(cands: list[Cand]) -> None:
     """On the first pages, before the first numbered heading, an unnumbered line set bigger
     than every heading from that one on is the document's title (a cover, a title page); on the
     first page, one as big as them too."""
-    unnumbered = ("font", "caps", "named", "lead")
+    unnumbered = ("font", "caps", "named", "minutes-part", "lead")
     first = next((i for i, c in enumerate(cands) if c.heading is not None and c.heading.kind not in unnumbered), None)
     if first is None:
         return

@@ -105,6 +105,9 @@ _RANK = {
     "delib": 3.0,
     "objet": 3.0,
     "article": 3.5,
+    # the parts of council minutes ("Décisions prises par délégation …", "Questions diverses"):
+    # above the items they hold, below the document's own numbered parts ("I. FINANCES")
+    "minutes-part": 3.6,
     "alpha-lower": 2.5,
     "caps": 1.5,
     "font": 1.0,
@@ -130,7 +133,7 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class HeadingStyle:
-    kind: str  # a PATTERNS name, "caps", "font" or "named"
+    kind: str  # a PATTERNS name, "caps", "font", "named" or "minutes-part"
     depth: int  # numbering depth (1.2.3 -> 3)
     size: float  # font size, 0 without layout
     bold: bool
@@ -251,7 +254,10 @@ class LevelStack:
             # a series that starts ("1 -", "A.") inside a numbered section, in no bigger a
             # font, subdivides it, whatever the two numbering schemes
             top = self._open[-1][0]
-            if (style.tier, style.bold) <= (top.tier, top.bold) and style.kind != top.kind:
+            # (but "I. FINANCES" after a decision "DM 2024-13 : …" opens the minutes' next theme:
+            # an item numbered by its reference is not subdivided by a new series of parts)
+            theme = style.kind in ("part", "roman") and top.kind in ("delib", "objet")
+            if (style.tier, style.bold) <= (top.tier, top.bold) and style.kind != top.kind and not theme:
                 self._open.append((style, value))
                 return len(self._open)
         while self._open and self._open[-1][0].strength <= style.strength:

@@ -91,6 +91,11 @@ def _in_numbered_list(cands: list[Cand], i: int, kind: str, value: int | None) -
             # only short lines (list items, a wrapped title) may sit between two items
             if len(cands[j].text.split()) > 14 and _TERMINAL.search(cands[j].text):
                 break
+            # decisions numbered by their reference ("DM 2024-10 : Objet : …") each with a line of
+            # their own under them ("Montant : 173,55 €") head their text: a list of references has
+            # nothing between its items but their titles' wrapped ends
+            if kind == "delib" and not _starts_lower(cands[j].text):
+                break
             # titles set apart from the text between them head sections: no list
             if (
                 cands[i].line.size
@@ -341,10 +346,12 @@ def _classify(lines: list[Line], body: float, toc: set[int], recurring: set[str]
                 and not text[0].isdigit()  # "195,74 kg par an et par habitant": a figure
                 and not _URL.search(text)
             ):
-                c.heading = HeadingStyle("font", 1, size, bold, tier)
+                # (a part of council minutes holds the items after it, whatever their numbering)
+                kind = "minutes-part" if _MINUTES_PART.match(folded) else "font"
+                c.heading = HeadingStyle(kind, 1, size, bold, tier)
             elif _MINUTES_PART.match(folded) and (bold or c.line.bold or emphasized):
                 # the parts of council minutes, whatever their font: "Décisions prises par délégation … :"
-                c.heading = HeadingStyle("named", 1, size, c.line.bold, tier)
+                c.heading = HeadingStyle("minutes-part", 1, size, c.line.bold, tier)
         elif folded in KNOWN_TITLES or folded in recurring:
             c.heading = HeadingStyle("named", 1, 0.0, False)
         elif is_caps_title(text) and (nxt is None or not nxt.text.isupper()):
@@ -492,7 +499,7 @@ def _merge_wrapped_headings(cands: list[Cand]) -> list[Cand]:
         if out:
             head = out[-1]
             # the second line of a wrapped title may itself look like a title in the same font
-            same_font_title = c.heading is not None and c.heading.kind in ("font", "caps")
+            same_font_title = c.heading is not None and c.heading.kind in ("font", "caps", "minutes-part")
             if (
                 head.heading is not None
                 and (c.heading is None or same_font_title)
