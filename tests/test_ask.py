@@ -713,3 +713,26 @@ def test_ask_answers_a_weaker_figure_that_no_other_value_comes_near(tmp_path: Pa
             assert g.ask(question)["answer"] is None
         finally:
             A.LEAD_SCORE = old
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # tune6 t6-077: the body is asked first, its date as a second part
+        (
+            "Quel organisme a émis un avis défavorable sur la modification n°2 du PLU d'Audierne, et à quelle date ?",
+            "direction",
+        ),
+        # tune6 t6-065: "Donnez sa date." after the question names the act
+        (
+            "Quel arrêté relatif à la lutte contre les mérules est abrogé le 30 janvier 2024 ? Donnez sa date.",
+            "date",
+        ),
+        ("À quelle date et par quel organisme le PLU a-t-il été approuvé ?", "date"),
+        ("Quel organisme a approuvé le PLU ?", "direction"),
+    ],
+)
+def test_the_first_thing_a_two_part_question_asks_is_its_kind(question: str, kind: str) -> None:
+    from greffier.search.question import parse_question
+
+    assert parse_question(question).kind == kind

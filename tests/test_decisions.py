@@ -158,3 +158,16 @@ def test_a_refusal_is_read_in_the_decision_not_in_the_next_item() -> None:
     assert club.outcome == "adopted"  # a refusal before a closing statement is not read: the safe side
     assert estate.outcome == "refused"
     assert road.outcome == "adopted"
+
+
+def test_a_tally_in_bullets_whose_last_line_runs_on_into_the_decision() -> None:
+    # Chéméré, CM 23 mars 2010 p.5: the abstentions' bullet goes on with the decision's sentence
+    from greffier.search.decisions import _statements
+
+    text = (
+        "Il ressort de ce vote les résultats suivants :\n• “Pour” : 10\n• “Contre”: 1\n"
+        "• “Abstention”: 5 Le Conseil municipal, après en avoir délibéré, décide à la majorité des membres "
+        "présents d’émettre un avis favorable à ce projet d’aménagement de la journée scolaire."
+    )
+    [(_, _, vote)] = _statements(text)
+    assert (vote.pour, vote.contre, vote.abstention) == (10, 1, 5)

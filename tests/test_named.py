@@ -58,3 +58,20 @@ def test_a_firms_legal_mentions_name_no_firm() -> None:
     letterhead = "www.bac-conseils.com SAS Capital 10 000€ - RCS : Lyon 478 843 527 - Siret : 478 843 527 00035"
     assert [n.name for n in names_of_text("d", 1, letterhead)] == []
     assert [n.name for n in names_of_text("d", 4, "• Nom du délégataire : VEOLIA")] == ["VEOLIA"]
+
+
+def test_a_name_joined_by_an_ampersand_or_et_is_read_whole() -> None:
+    # Chéméré, CM 16 juillet 2008 and CM 20 janvier 2015: "BRETHOME & CIE", "A+B Urbanisme et Environnement"
+    from greffier.search.named import _AFTER_KIND
+
+    for text, name in (
+        ("décidé d’attribuer le marché à l’entreprise BRETHOME & CIE pour un montant de 31 925,00 €", "BRETHOME & CIE"),
+        (
+            "La maîtrise d’œuvre a été confiée au cabinet A+B Urbanisme et Environnement, lequel",
+            "A+B Urbanisme et Environnement",
+        ),
+        ("attribué à la société Dupont et Fils le 3 mars", "Dupont et Fils"),
+        ("entre la société SAUR et VEOLIA", "SAUR"),  # two firms in capitals stay two
+    ):
+        m = _AFTER_KIND.search(text)
+        assert m is not None and m.group("name") == name

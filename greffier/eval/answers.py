@@ -58,6 +58,10 @@ _UNIT_ALIASES = {
     "kilometre": "km", "kilometres": "km", "m2": "m2", "metres carres": "m2", "nombre": "count", "number": "count",
     "m": "m", "ml": "m", "metre": "m", "metres": "m", "metres lineaires": "m",
 }  # fmt: skip
+_EUR_OF = re.compile(
+    r"^(?:EUR|€|euros?)(?:\s*(?:HT|TTC|H\.T\.|T\.T\.C\.))?\s*(?:/|\bpar\b)\s*[a-zà-ÿ]{3,}", re.IGNORECASE
+)
+_NOUN_UNIT = re.compile(r"[A-Za-zÀ-ÿ’'-]+(?:\s+(?:[A-Za-zÀ-ÿ’'-]+|\d+))*")
 _KNOWN_UNITS = {"EUR", "%", "t", "m3", "ha", "km", "m", "m2", "count", "kg", "h", "other"}
 _TYPE_ALIASES = {
     "amount": "figure", "montant": "figure", "number": "figure", "nombre": "figure", "value": "figure",
@@ -142,7 +146,11 @@ def _gold_unit(unit: Any) -> str | None:
     alias = _UNIT_ALIASES.get(fold(u))
     if alias:
         return alias
-    return "count" if u and u.isalpha() else u  # "habitants", "délibérations": a count of them
+    # euros of something: "EUR/repas", "EUR HT/mois", "€ par habitant" (a price per m3 or m2 is "other")
+    if _EUR_OF.match(u):
+        return "EUR"
+    # "habitants", "délibérations", "contrôles de branchements", "points sur 120": a count of them
+    return "count" if _NOUN_UNIT.fullmatch(u) else u
 
 
 def _same_value(gold: dict[str, Any], got: dict[str, Any], kind: str) -> bool:

@@ -31,6 +31,7 @@ _VOTE_WORDS = re.compile(
     r"\bvoix\b|unanimit|à la majorité|\bPour\s*[»\"”]?\s*:|\bContre\s*[»\"”]?\s*:|\babstentions?\b|\bvotants?\b",
     re.IGNORECASE,
 )
+_TALLY_LEAD = re.compile(r"\s*[•\-–]?\s*[«“\"]?\s*(?:Pour|Contre|Abstentions?)\s*[»”\"]?\s*:\s*\d", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.;!?\n]+(?:[.;!?]+|$)", re.MULTILINE)
 BEFORE = 1500  # characters of a decision before its vote statement (the report and the debate)
 AFTER = 400  # ... and after it ("décide : - d'attribuer le nom … »")
@@ -92,7 +93,9 @@ def _statements(full: str) -> list[tuple[int, int, Vote]]:
     for m in _SENTENCE.finditer(full):
         if not _VOTE_WORDS.search(m.group(0)):
             continue
-        short = len(m.group(0)) < SHORT_LINE and spans and spans[-1][1] - spans[-1][0] < SHORT_LINE
+        # (the last bullet may run on into the decision: "• “Abstention”: 5 Le Conseil municipal …")
+        bullet = len(m.group(0)) < SHORT_LINE or _TALLY_LEAD.match(m.group(0))
+        short = bullet and spans and spans[-1][1] - spans[-1][0] < SHORT_LINE
         if short and not full[spans[-1][1] : m.start()].strip(" \n•-–"):
             spans[-1] = (spans[-1][0], m.end())
         else:

@@ -48,7 +48,10 @@ def named_indicators(text: str) -> list[IndicatorDef]:
 
 def _evidence_names(r: IndicatorRecord, inds: list[IndicatorDef], question: str) -> bool:
     """True when a name of the indicator that the question uses is written in the record's own
-    evidence (its row label or sentence), word for word."""
+    evidence (its row label or sentence), word for word, or the evidence prints the indicator's
+    code ("TOTAL (indicateur P202.2B) 120 - 107")."""
+    if r.code and any(c == r.code for _, _, c in find_codes(r.evidence or "")):
+        return True
     q, ev = f" {norm(question)} ", f" {norm(r.evidence or '')} "
     return any(
         len(f) >= _MIN_FORM and f" {f} " in q and f" {f} " in ev

@@ -42,7 +42,10 @@ _LOW = "a-zéèêëàâçîïôöùûüœ"
 _CAPS = rf"(?=[{_UP}0-9&+'’.\-]*[{_UP}])[{_UP}0-9](?:[{_UP}0-9&+'’\-]|\.(?=[{_UP}0-9]))+"  # BREHARD, TP, A+B, S.A.
 _CAPITALISED = rf"[{_UP}][{_LOW}'’\-]+"  # Véolia, Territoires
 _LINK = r"(?:de\s+la|des|du|de|d['’])"
-_WORD = rf"(?:{_CAPS}|{_CAPITALISED}|{_LINK}[ \t]*{_CAPITALISED})"
+# "BRETHOME & CIE", "Dupont et Fils", "A+B Urbanisme et Environnement": joined parts of one name
+# (not "SAUR et VEOLIA", two firms in capitals)
+_JOIN = rf"(?:&[ \t]*(?:{_CAPS}|{_CAPITALISED})|et[ \t]+(?:{_CAPITALISED}|CIE\b|FILS\b))"
+_WORD = rf"(?:{_CAPS}|{_CAPITALISED}|{_LINK}[ \t]*{_CAPITALISED}|{_JOIN})"
 _NAME = rf"(?:{_CAPS}|{_CAPITALISED})(?:[ \t]+{_WORD}){{0,5}}"  # on one line
 _KIND_NOUN = (
     r"entreprise|soci[ée]t[ée]|sarl|sas|eurl|groupement|cabinet|bureau\s+d['’]\s*[ée]tudes?|bureau|association"

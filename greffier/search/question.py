@@ -85,6 +85,21 @@ _COUNT_HEAD = re.compile(
 _OPEN_LEAD = r"\W*(?:pourquoi|comment|où|d'où|par où|est-ce qu|(?:pour|pendant|sur) quelle période)\b"
 
 
+# a question asking a body: a direction, a service, a firm, who acts
+_BODY_ASKED = re.compile(
+    r"quel(?:le)?s? (?:direction|service|pôle|mission|dga|structure|organisme|entité|cellule|juridiction|instance"
+    r"|société|entreprise|prestataire|syndicat|établissement|cabinet|bureau d'études|opérateur|agence|autorité"
+    r"|administration|collectivité|partenaire|association|titulaire|attributaire|délégataire"
+    r"|fournisseur|maître d'(?:œ|oe)uvre)\b"
+    r"|quel(?:le)?s? (?:est|était|sont) (?:le|la|les|l') ?(?:prestataire|titulaire|attributaire|délégataire"
+    r"|fournisseur|maître d'(?:œ|oe)uvre|organisme)\b"
+    r"|qui (?:pilote|gère|est chargée?|conduit|mène|a (?:mené|conduit|piloté))\b"
+    r"|^\W*(?:par )?qui\b"
+    r"|qui (?:est|sont|était) (?:le|la|les|l') ?(?:prestataire|titulaire|attributaire|délégataire|fournisseur)\b"
+    r"|^\W*à qui\b"
+)
+
+
 def parse_question(text: str, latest_year: int | None = None) -> Question:
     t = text.strip()
     low = t.lower().replace("’", "'")
@@ -134,7 +149,9 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
         r"^\W*quand\b|(?:depuis|jusqu'à|à partir de|dès) quand\b|quelle date|(?:en|depuis|dans) quelle année|quel jour"
         r"|quelle (?:est|était|sera) la date\b"
         # a meeting is named by its date: "lors de quelle séance", "le procès-verbal de quelle séance"
-        r"|quelle (?:séance|réunion)\b",
+        r"|quelle (?:séance|réunion)\b"
+        # "Quel arrêté … est abrogé ? Donnez sa date."
+        r"|\b(?:donne[rz]|précise[rz]|indique[rz])\s+(?:sa|la|leur)\s+date\b",
         low,
     )
     # "chaque année" alone is a yearly figure ("combien coûte chaque année le stockage ?"); with a
@@ -149,6 +166,11 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
         or (not years and "chaque année" in low and bool(_PAST.search(low)))
         or bool(re.search(r"depuis\s+(?:19|20)\d{2}", low))
     )
+    body_asked = _BODY_ASKED.search(low)
+    if asks_date and body_asked and body_asked.start() < asks_date.start() and " et " in low[: asks_date.start()]:
+        # "Quel organisme a émis un avis défavorable …, et à quelle date ?": the body first, its date
+        # as a second part (the date stays in the body's evidence)
+        asks_date = None
     if trend:
         kind = "trend"
         previous = with_previous(low, years)  # "entre le budget précédent et le BP 2024"
@@ -156,19 +178,7 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
             year_from, year_to = previous
     elif asks_date:
         kind = "date"
-    elif re.search(
-        r"quel(?:le)?s? (?:direction|service|pôle|mission|dga|structure|organisme|entité|cellule|juridiction|instance"
-        r"|société|entreprise|prestataire|syndicat|établissement|cabinet|bureau d'études|opérateur|agence|autorité"
-        r"|administration|collectivité|partenaire|association|titulaire|attributaire|délégataire"
-        r"|fournisseur|maître d'(?:œ|oe)uvre)\b"
-        r"|quel(?:le)?s? (?:est|était|sont) (?:le|la|les|l') ?(?:prestataire|titulaire|attributaire|délégataire"
-        r"|fournisseur|maître d'(?:œ|oe)uvre|organisme)\b"
-        r"|qui (?:pilote|gère|est chargée?|conduit|mène|a (?:mené|conduit|piloté))\b"
-        r"|^\W*(?:par )?qui\b"
-        r"|qui (?:est|sont|était) (?:le|la|les|l') ?(?:prestataire|titulaire|attributaire|délégataire|fournisseur)\b"
-        r"|^\W*à qui\b",
-        low,
-    ):
+    elif body_asked:
         kind = "direction"
     elif re.search(
         r"combien|quel(?:le)? (?:est|était|sont)? ?(?:le |la |l')?(?:montant|nombre|taux|prix|tarif|coût|somme|"
