@@ -350,3 +350,12 @@ def test_an_entity_sentence_runs_over_a_line_break_going_on_in_lower_case() -> N
     assert amount.value == 0.34
     assert amount.sentence.startswith("Considérant que l’Agence de l’eau") and "2026," in amount.sentence
     assert "doit délibérer" not in amount.sentence
+
+
+def test_a_folio_before_a_title_in_capitals_counts_nothing() -> None:
+    # Chéméré's register (CM 20 février 2013 p.1): the folio "11" stands before "CONSEIL MUNICIPAL"
+    from greffier.extract.amounts import find_amounts
+
+    text = "Commune de CHEMERE 11 CONSEIL MUNICIPAL SEANCE DU 20 FEVRIER 2013 Nombre de Conseillers en exercice : 17"
+    assert [a.text for a in find_amounts(text)] == []
+    assert [a.quantity_of for a in find_amounts("soit 3 LOTS attribués")] == ["LOTS"]

@@ -207,9 +207,14 @@ def _digit_amounts(text: str) -> list[AmountMatch]:
             noun = nm.group("noun")
             if noun.lower() in _NOT_NOUNS or re.fullmatch(r"\d{5}", raw):  # postcodes: "60350 Attichy"
                 continue
+            if noun.isupper() and len(noun) >= 3 and _CAPS_GOES_ON.match(tail[nm.end() :]):
+                continue  # a folio before a title in capitals: "11 CONSEIL MUNICIPAL SEANCE DU …"
             stop = end + nm.end()
             out.append(AmountMatch(start, stop, text[start:stop], value, "count", None, None, noun))
     return out
+
+
+_CAPS_GOES_ON = re.compile(r"[ \t]+[A-ZÉÈÊÀÂÇÎÔÛ]{2,}\b")
 
 
 def _tax_mark(text: str, at: int) -> tuple[str, int] | None:
