@@ -304,3 +304,18 @@ def test_regions_named_in_questions() -> None:
     # a region the index does not know is not another one that shares a word of its name
     assert issuer_in_question("Les AE votées par la Région Provence-Alpes-Côte d'Azur ?", regions)[0] is None
     assert issuer_in_question("Les AE votées par la Région Auvergne-Rhône-Alpes ?", regions)[0] == regions[0]
+
+
+def test_a_part_of_a_line_another_table_splits_is_not_the_whole_line(budgets_index: Path) -> None:
+    # tune6 t6-117: "AP VOTEES" of the récapitulation (650 174 200) is every function's; the question
+    # asks the transports' (281 961 800, the same line of the function table): never the whole
+    got = _ask(
+        budgets_index,
+        "Quel montant d'autorisations de programme la Région Bretagne a-t-elle votées pour les transports en 2024 ?",
+    )
+    assert got.get("source") != "budget" and got.get("value") != 650174200.0
+    # the whole line is still read when the question asks it
+    got = _ask(
+        budgets_index, "Quel montant d'autorisations de programme la Région Bretagne a-t-elle votées au BP 2024 ?"
+    )
+    assert got.get("value") == 650174200.0

@@ -32,3 +32,23 @@ def test_a_record_naming_neither_the_indicator_nor_its_code_does_not() -> None:
     inds = named_indicators(QUESTION)
     assert not _evidence_names(_record("TOTAL 120 - 107 (1) l'existence de l'inventaire"), inds, QUESTION)
     assert not _evidence_names(_record("TOTAL (indicateur P201.1) 97,78 %"), inds, QUESTION)
+
+
+def test_a_count_in_a_column_of_points_counts_points_not_the_rows_subject(shared_corpus) -> None:  # type: ignore[no-untyped-def]
+    # tune6 t6-089 (RPQS Abainville 2021 p.11): "VP.257 Localisation et description des ouvrages annexes
+    # (relèvement, refoulement, déversoirs d'orage, ...)" | "points potentiels: 10" is no count of
+    # déversoirs d'orage
+    from greffier.extract.pipeline import parse_file
+
+    parsed = parse_file(shared_corpus / "rpqs-narval" / "RPQS_Abainville_AC_2021.pdf", "abainville")
+    cells = [e for e in parsed.entities if e.page == 11 and "VP.257" in (e.sentence or "") and e.unit == "count"]
+    assert cells and all("déversoirs" not in (e.quantity_of or "") for e in cells)
+    assert any((e.quantity_of or "").lower().startswith("points") for e in cells)
+
+
+def test_the_rate_of_a_fee_is_money_not_a_percentage() -> None:
+    from greffier.search.question import parse_question
+
+    q = "Quel taux de redevance pour modernisation des réseaux de collecte s'applique à Abainville en 2022 ?"
+    assert parse_question(q).unit == "EUR"
+    assert parse_question("Quel est le taux de la taxe foncière sur le bâti voté en 2024 ?").unit == "%"

@@ -4,6 +4,7 @@ rows keyed by column name (printing, CSV).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from greffier.extract.headings import fold
@@ -52,6 +53,9 @@ def table_passages(tables: Iterable[Table], sections: list[Section], first_ordin
     return out
 
 
+_COUNT_HEADER = re.compile(r"^\s*(?:nombre|nb\b|points?\b|notes?\b)", re.IGNORECASE)
+
+
 def table_entities(tables: Iterable[Table], sections: list[Section]) -> list[Entity]:
     """An AMOUNT entity per figure, its sentence "row header | column header: text"."""
     out: list[Entity] = []
@@ -64,7 +68,9 @@ def table_entities(tables: Iterable[Table], sections: list[Section]) -> list[Ent
             sentence = f"{label} | {c.col_header}: {c.text}" if c.col_header else f"{label}: {c.text}"
             quantity_of = None
             if c.unit == "count":
-                quantity_of = c.row_header if WORD.search(c.row_header) else (c.col_header or None)
+                # (a column counting something says what: "points potentiels", "Nombre d'abonnés")
+                by_column = bool(c.col_header and _COUNT_HEADER.match(c.col_header))
+                quantity_of = c.row_header if WORD.search(c.row_header) and not by_column else (c.col_header or None)
             out.append(
                 Entity(
                     entity_id=f"{t.table_id}r{c.row:03d}c{c.col:02d}",

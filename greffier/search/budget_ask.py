@@ -237,6 +237,29 @@ def _row(g: Greffier, line: BudgetLine, value: BudgetValue, doc: Document, year:
     }
 
 
+def _split_elsewhere(g: Greffier, question: str, line: BudgetLine, value: BudgetValue, doc: Document) -> bool:
+    """Whether the question asks a part of the line that another table of the budget gives: the
+    same line ("AP VOTEES") split by function in a column whose header holds a word of the
+    question that neither the line's label nor its column holds ("… votées pour les transports":
+    "DONT Fonction 8 Transports"). The whole line's figure would answer another question."""
+    own = _label_words(line.label)
+    asked = _words(_question_text(question)) - own - _words(fold(value.column)) - _words(fold(doc.issuer or ""))
+    if not asked:
+        return False
+    for table in g.store.tables(doc.doc_id):
+        if table.table_id == line.table_id:
+            continue
+        for c in table.cells:
+            if (
+                c.col_header
+                and c.row_header
+                and _label_words(c.row_header) == own
+                and asked & _words(fold(c.col_header))
+            ):
+                return True
+    return False
+
+
 def budget_answer(
     g: Greffier, question: str, issuer: str | None, year: int | None, q_year: int | None
 ) -> dict[str, Any] | None:
@@ -257,6 +280,8 @@ def budget_answer(
     line, value, doc, agreeing = picked
     if value.value == 0:
         return None  # an empty column or an unused chapter: no figure to give
+    if _split_elsewhere(g, question, line, value, doc):
+        return None  # "les AP votées pour les transports": a column of the line's other table
     row = _row(g, line, value, doc, asked)
     if row is None:
         return None

@@ -39,7 +39,12 @@ _SERIES_WORDS = re.compile(r"\b(?:évolu\w*|varié\w*|successi\w*|respectivement
 _OVER_YEARS = re.compile(r"année après année|d'année en année|année par année|au fil des années|ces dernières années")
 _PAST = re.compile(r"\b(?:a|ont|avait|avaient|était|étaient)\b|\b(?:a|ont)-t-(?:il|elle|ils|elles)\b")
 _UNIT_HINTS = (
-    ("%", r"\btaux\b|pourcentage|\bpart\b|proportion|%|dans quelle mesure|\bcouvert(?:es?|s)?\b"),
+    # ("le taux de la redevance", "le taux de redevance pour modernisation des réseaux": euros per m3)
+    (
+        "%",
+        r"\btaux\b(?!\s+(?:de\s+(?:la\s+)?|d['’]\s*)?(?:redevance|surtaxe))|pourcentage|\bpart\b|proportion|%"
+        r"|dans quelle mesure|\bcouvert(?:es?|s)?\b",
+    ),
     ("m3", r"\bm3\b|m³|mètres? cubes?|\bvolume"),
     ("t", r"\btonnes?\b|tonnage"),
     ("ha", r"hectares?"),
