@@ -171,3 +171,17 @@ def test_a_tally_in_bullets_whose_last_line_runs_on_into_the_decision() -> None:
     )
     [(_, _, vote)] = _statements(text)
     assert (vote.pour, vote.contre, vote.abstention) == (10, 1, 5)
+
+
+def test_a_unanimous_vote_counts_every_voter_the_minutes_give() -> None:
+    # tune6 t6-073 (Audierne, 9 July 2025): "à l'unanimité", and "Votants : 28" on the first page
+    from greffier.extract.votes import Vote
+    from greffier.search.votes import vote_value
+
+    unanimous = Vote(pour=None, contre=None, abstention=None, unanimite=True, votants=None, effectif=None)
+    assert vote_value("adopted", unanimous, 28)["pour"] == 28
+    assert vote_value("adopted", unanimous)["pour"] is None  # no number given: none invented
+    with_own = Vote(pour=None, contre=None, abstention=None, unanimite=True, votants=15, effectif=19)
+    assert vote_value("adopted", with_own, 28)["pour"] == 15  # the vote's own count first
+    split = Vote(pour=None, contre=None, abstention=2, unanimite=True, votants=28, effectif=28)
+    assert vote_value("adopted", split)["pour"] is None  # "unanimité des suffrages exprimés", 2 abstentions

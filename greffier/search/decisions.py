@@ -221,11 +221,22 @@ def _describe(d: Decision) -> str:
     return describe_vote(d.outcome, d.vote)
 
 
+def _meeting_voters(g: Greffier, d: Decision) -> int | None:
+    """The number of voters the minutes give for the decision's item (its record's), else the one
+    number every record of the document gives (the meeting's "Votants : 28")."""
+    records = g.store.deliberations(doc_id=d.doc_id)
+    here = {r.vote.votants for r in records if r.vote and r.vote.votants and r.page_start <= d.page <= r.page_end}
+    if len(here) == 1:
+        return here.pop()
+    every = {r.vote.votants for r in records if r.vote and r.vote.votants}
+    return every.pop() if len(every) == 1 and not here else None
+
+
 def decision_row(g: Greffier, d: Decision) -> dict[str, Any]:
     doc = g.store.document(d.doc_id)
     return {
         "answer": _describe(d),
-        "value": vote_value(d.outcome, d.vote),
+        "value": vote_value(d.outcome, d.vote, _meeting_voters(g, d)),
         "unit": None,
         "kind": "vote",
         "year": doc.year if doc else None,

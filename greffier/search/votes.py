@@ -84,12 +84,16 @@ def describe_vote(outcome_key: str | None, v: Vote | None) -> str:
     return f"{outcome} ({', '.join(parts)})" if parts else outcome
 
 
-def vote_value(outcome: str | None, v: Vote | None) -> dict[str, Any]:
-    """A vote answer's value: approved or not, the outcome and the counts written."""
+def vote_value(outcome: str | None, v: Vote | None, votants: int | None = None) -> dict[str, Any]:
+    """A vote answer's value: approved or not, the outcome and the counts written. A unanimous vote
+    with no tally written counts every voter for it when the minutes give their number ("Votants :
+    28", the vote's own or ``votants``, the meeting's)."""
+    voters = (v.votants or votants) if v else None
+    unanimous_for = voters if v and v.unanimite and v.pour is None and not v.contre and not v.abstention else None
     return {
         "approved": outcome == "adopted",
         "outcome": outcome,
-        "pour": v.pour if v else None,
+        "pour": v.pour if v and v.pour is not None else unanimous_for,
         "contre": v.contre if v else None,
         "abstention": v.abstention if v else None,
         "unanimite": bool(v and v.unanimite),
