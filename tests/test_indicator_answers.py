@@ -52,3 +52,17 @@ def test_the_rate_of_a_fee_is_money_not_a_percentage() -> None:
     q = "Quel taux de redevance pour modernisation des réseaux de collecte s'applique à Abainville en 2022 ?"
     assert parse_question(q).unit == "EUR"
     assert parse_question("Quel est le taux de la taxe foncière sur le bâti voté en 2024 ?").unit == "%"
+
+
+def test_a_name_spread_over_the_question_still_names_the_indicator() -> None:
+    # tune6 t6-096: "le prix TTC du service d'assainissement collectif d'Alloue au m³ pour une facture de 120 m³"
+    q = "Quel est le prix TTC du service d'assainissement collectif d'Alloue au m³ pour une facture de 120 m³ en 2021 ?"
+    assert {"D102.0", "D204.0"} <= {i.key for i in named_indicators(q)}
+    assert named_indicators("Quel est le prix du repas servi au restaurant scolaire pour un enfant en 2021 ?") == []
+
+
+def test_another_name_of_the_indicator_in_the_evidence_is_evidence_enough() -> None:
+    # tune6 t6-102 (RPQS Brillac 2021 p.10): the template writes "Indice de la collectivité … : 73"
+    q = "Quelle valeur atteint l'indice de connaissance et de gestion patrimoniale des réseaux de Brillac en 2021 ?"
+    inds = named_indicators(q)
+    assert _evidence_names(_record("Indice de la collectivité pour l'année 2021 : 73"), inds, q)

@@ -36,14 +36,38 @@ def named_indicators(text: str) -> list[IndicatorDef]:
         found = [by_code(c) for _, _, c in codes]
         return [i for i in dict.fromkeys(found) if i is not None]
     folded = f" {norm(text)} "
+    words = folded.split()
     best, out = 0, []
     for ind in indicators():
         size = max((len(f) for f in ind.forms if len(f) >= _MIN_FORM and f" {f} " in folded), default=0)
+        if not size:  # "le prix TTC du service d'assainissement collectif … au m³ pour une facture de 120 m³"
+            size = max((len(f) - 1 for f in ind.forms if len(f) >= _MIN_FORM and _spread(f.split(), words)), default=0)
         if size > best:
             best, out = size, [ind]
         elif size and size == best:
             out.append(ind)
     return out
+
+
+_SPREAD = 8  # question words a name's words may be spread over, beyond their own
+
+
+def _spread(form: list[str], words: list[str]) -> bool:
+    """Whether a name of four words or more is written in the question in order, its words
+    spread over at most ``_SPREAD`` words more than its own."""
+    if len(form) < 4:
+        return False
+    for start, w in enumerate(words):
+        if w != form[0]:
+            continue
+        i, k = 1, start + 1
+        while i < len(form) and k < len(words) and k - start < len(form) + _SPREAD:
+            if words[k] == form[i]:
+                i += 1
+            k += 1
+        if i == len(form):
+            return True
+    return False
 
 
 def _evidence_names(r: IndicatorRecord, inds: list[IndicatorDef], question: str) -> bool:
@@ -53,12 +77,10 @@ def _evidence_names(r: IndicatorRecord, inds: list[IndicatorDef], question: str)
     if r.code and any(c == r.code for _, _, c in find_codes(r.evidence or "")):
         return True
     q, ev = f" {norm(question)} ", f" {norm(r.evidence or '')} "
-    return any(
-        len(f) >= _MIN_FORM and f" {f} " in q and f" {f} " in ev
-        for ind in inds
-        if ind.key == r.indicator
-        for f in ind.forms
-    )
+    forms = [f for ind in inds if ind.key == r.indicator for f in ind.forms if len(f) >= _MIN_FORM]
+    # the question's name of it in the evidence; or, once the question has named the indicator, any
+    # of its names there ("Indice de la collectivité pour l'année 2021 : 73", the template's P202.2B)
+    return any(f" {f} " in ev for f in forms) and any(f" {f} " in q for f in forms)
 
 
 def _records(g: Greffier, inds: list[IndicatorDef], issuer: str | None) -> list[IndicatorRecord]:
