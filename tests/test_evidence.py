@@ -29,7 +29,18 @@ def _analyze(text: str) -> list[str]:
     return [w.rstrip("s") for w in re.findall(r"\w\w+", folded) if w not in stop]
 
 
-DF = {"taux": 40, "taxe": 30, "foncier": 5, "fonciere": 5, "bati": 4, "habitation": 6, "omr": 2, "ordure": 8}
+DF = {
+    "taux": 40,
+    "taxe": 30,
+    "foncier": 5,
+    "fonciere": 5,
+    "bati": 4,
+    "habitation": 6,
+    "omr": 2,
+    "ordure": 8,
+    "ap": 9,
+    "za": 7,
+}
 
 
 @pytest.fixture
@@ -88,6 +99,15 @@ def test_acronym_of_the_question_words_counts_for_them(wg: Weigher) -> None:
     with_acronym = wg.tokens("Évolution des tonnages OMR")
     without = wg.tokens("Évolution des tonnages")
     assert coverage(w, with_acronym) > coverage(w, without)
+
+
+def test_the_budgets_two_letter_acronyms_count_for_their_two_words(wg: Weigher) -> None:
+    # tune6 t6-123: "autorisations de programme" are the "AP VOTEES" of a budget's tables
+    w = question_weights(wg, _q("montant autorisations de programme votées enseignement"))
+    assert "ap" in w.aliases
+    assert coverage(w, wg.tokens("AP VOTEES enseignement")) > coverage(w, wg.tokens("AE VOTEES enseignement"))
+    # any other pair of words is no acronym ("zones d'activités" as "ZA" matched wrong passages)
+    assert "za" not in question_weights(wg, _q("budget des zones activités")).aliases
 
 
 def _table(cells: list[tuple[int, int, str, str, str, float | None, str | None]], caption: str) -> Table:

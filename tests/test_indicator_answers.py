@@ -66,3 +66,16 @@ def test_another_name_of_the_indicator_in_the_evidence_is_evidence_enough() -> N
     q = "Quelle valeur atteint l'indice de connaissance et de gestion patrimoniale des réseaux de Brillac en 2021 ?"
     inds = named_indicators(q)
     assert _evidence_names(_record("Indice de la collectivité pour l'année 2021 : 73"), inds, q)
+
+
+def test_a_figure_without_a_code_needs_the_questions_own_name_in_its_evidence() -> None:
+    # answers.jsonl a028: "la population totale … retenue pour la redevance" is not any record whose
+    # evidence says "population municipale" (another minutes' figure, 1 888)
+    from dataclasses import replace
+
+    q = "Quelle est la population totale de Pierrefonds au 1er janvier 2025 retenue pour la redevance électricité ?"
+    inds = named_indicators(q)
+    assert "population" in {i.key for i in inds}
+    record = replace(_record("la population municipale est de 1 888 habitants"), indicator="population", code="")
+    assert not _evidence_names(record, inds, q)
+    assert _evidence_names(replace(record, evidence="la population totale est de 2 040 habitants"), inds, q)

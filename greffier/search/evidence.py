@@ -90,6 +90,10 @@ class Weigher:
         return {s: self.idf(s) for t in self.tokens(text) for s in t.stems}
 
 
+# two words stand for two letters only where budgets always write them so (M57/M14 instructions):
+# "autorisations de programme" AP, "autorisations d'engagement" AE, "crédits de paiement" CP. Any
+# other pair ("zones d'activités" as "ZA") matched wrong passages (answers.jsonl a040, a093)
+_TWO_WORD_ACRONYMS = frozenset({"ap", "ae", "cp"})
 _LINK_WORDS = {"de", "des", "du", "d", "la", "le", "les", "l", "et", "en", "à", "au", "aux", "sur", "pour"}
 
 
@@ -111,11 +115,13 @@ def question_weights(wg: Weigher, q: Any) -> Weights:
     aliases: dict[str, tuple[str, ...]] = {}
     words = [w for w in _WORD.findall(q.terms) if w.lower() not in _LINK_WORDS and not w.isdigit()]
     for i in range(len(words)):
-        for n in range(3, 6):
+        for n in range(2, 6):
             run = words[i : i + n]
             if len(run) < n:
                 break
             acro = "".join(w[0] for w in run).lower()
+            if n == 2 and acro not in _TWO_WORD_ACRONYMS:
+                continue
             stems = wg.stems(acro)
             if len(stems) == 1 and stems[0] not in weights and wg.known(stems[0]):
                 aliases[stems[0]] = tuple(t for w in run for t in wg.stems(w))

@@ -78,8 +78,10 @@ def _evidence_names(r: IndicatorRecord, inds: list[IndicatorDef], question: str)
         return True
     q, ev = f" {norm(question)} ", f" {norm(r.evidence or '')} "
     forms = [f for ind in inds if ind.key == r.indicator for f in ind.forms if len(f) >= _MIN_FORM]
-    # the question's name of it in the evidence; or, once the question has named the indicator, any
-    # of its names there ("Indice de la collectivité pour l'année 2021 : 73", the template's P202.2B)
+    if not r.code:  # a figure without a code ("population"): the question's own name of it, in the evidence
+        return any(f" {f} " in q and f" {f} " in ev for f in forms)
+    # a coded indicator: once the question has named it, any of its names in the evidence ("Indice de
+    # la collectivité pour l'année 2021 : 73", the RPQS template's name of P202.2B)
     return any(f" {f} " in ev for f in forms) and any(f" {f} " in q for f in forms)
 
 
