@@ -143,7 +143,8 @@ def _gold_unit(unit: Any) -> str | None:
     u = str(unit).strip()
     if u in _KNOWN_UNITS:
         return u
-    alias = _UNIT_ALIASES.get(fold(u))
+    # ("EUR TTC/m3", "€ HT/m3": a price per m3 whatever its tax basis)
+    alias = _UNIT_ALIASES.get(fold(u)) or _UNIT_ALIASES.get(re.sub(r"\s*(?:ht|ttc)\s*(?=/)", "", fold(u)))
     if alias:
         return alias
     # euros of something: "EUR/repas", "EUR HT/mois", "€ par habitant" (a price per m3 or m2 is "other")

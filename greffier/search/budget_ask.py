@@ -72,6 +72,9 @@ def _stem(word: str) -> str:
     return word[:7]
 
 
+_WHERE = {_stem(w) for w in ("depenses", "recettes", "budget", "chapitre", "montant", "inscrit", "votees", "vote")}
+
+
 def _words(text: str) -> set[str]:
     return {_stem(w) for w in re.split(r"[^a-z0-9]+", text) if w and w not in _STOP and not w.isdigit()}
 
@@ -244,6 +247,9 @@ def _split_elsewhere(g: Greffier, question: str, line: BudgetLine, value: Budget
     "DONT Fonction 8 Transports"). The whole line's figure would answer another question."""
     own = _label_words(line.label)
     asked = _words(_question_text(question)) - own - _words(fold(value.column)) - _words(fold(doc.issuer or ""))
+    # (the words of a direction, a section or a total say where the line is, not a part of it:
+    # "recettes d'emprunt (chapitre 16)" is the line of the recettes column of the chapters' table)
+    asked = {w for w in asked if not any(w.startswith(c) for c in _CONTEXT)} - _WHERE
     if not asked:
         return False
     for table in g.store.tables(doc.doc_id):
