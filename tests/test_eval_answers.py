@@ -217,3 +217,13 @@ def test_tune_part_takes_an_elided_commune_name_as_its_tune_issuer() -> None:
     from greffier.eval.answers import in_part
 
     assert in_part({"issuer": "Commune d'Abainville"}, "tune")
+
+
+def test_a_gold_name_with_a_place_or_an_acronym_in_brackets() -> None:
+    # tune6: "CDC Conseils (Machecoul)", "… des pays de la Loire (FREDON)" name the body without them too
+    from greffier.eval.answers import _same_name
+
+    assert _same_name("CDC Conseils (Machecoul)", "CDC Conseils")
+    assert _same_name("Fédération Régionale de la Défense contre les Organismes Nuisibles (FREDON)", "FREDON")
+    assert not _same_name("BAC CONSEILS (Fontaines sur Saône)", "VEOLIA")
+    assert not _same_name("COLAS (44400 REZE)", "EUROVIA")

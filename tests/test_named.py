@@ -75,3 +75,15 @@ def test_a_name_joined_by_an_ampersand_or_et_is_read_whole() -> None:
     ):
         m = _AFTER_KIND.search(text)
         assert m is not None and m.group("name") == name
+
+
+def test_a_quoted_name_after_its_kind_and_a_name_after_the_following_one() -> None:
+    # Chéméré (tune6 t6-015, t6-035): "la Compagnie de théâtre « Voyage Imaginaire »",
+    # "de retenir le cabinet suivant : - CDC Conseils de Machecoul pour un montant total de 6620 € HT"
+    found = names_of_text(
+        "d", 1, "du spectacle créé « La cuisse du steward » par la Compagnie de théâtre « Voyage Imaginaire »."
+    )
+    assert [n.name for n in found] == ["Compagnie de théâtre « Voyage Imaginaire »"]
+    found = names_of_text("d", 1, "décide de retenir le cabinet suivant : - CDC Conseils de Machecoul pour 6620 € HT.")
+    assert [n.name for n in found] == ["CDC Conseils"]
+    assert asked_group("Quelle compagnie de théâtre a créé le spectacle ?") == "association"

@@ -210,9 +210,15 @@ _PERSON_ROLE = re.compile(r",\s*[a-zà-ÿ][^,]*$")
 
 
 def _same_name(gold: str, got: str) -> bool:
-    a, b = _name_key(gold), _name_key(got)
-    if a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85:
-        return True
+    b = _name_key(got)
+    # a gold name may add where the body is or its acronym in brackets: "CDC Conseils (Machecoul)",
+    # "Fédération … des pays de la Loire (FREDON)": the name without them, or the acronym, is the name
+    bracketed = re.findall(r"\(([^()]*)\)", gold)
+    for variant in (gold, re.sub(r"\s*\([^()]*\)", "", gold), *(x for x in bracketed if x.strip().isupper())):
+        a = _name_key(variant)
+        if a and (a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85):
+            return True
+    a = _name_key(gold)
     # the same person with or without the role after the name (a body's name has no such tail)
     a, b = _name_key(_PERSON_ROLE.sub("", gold)), _name_key(_PERSON_ROLE.sub("", got))
     return bool(a) and a == b

@@ -30,12 +30,13 @@ _GROUPS = {
         "entreprise", "entreprises", "societe", "sarl", "sas", "eurl", "sa", "groupement", "cabinet", "bureau",
         "prestataire", "delegataire", "exploitant", "titulaire", "attributaire",
     ),
-    "association": ("association",),
+    "association": ("association", "compagnie", "troupe", "collectif", "ensemble"),
     "lender": ("banque", "etablissement", "organisme", "caisse", "preteur"),
 }  # fmt: skip
 _ASKED = re.compile(
-    r"\bquel(?:le)?\s+(entreprise|societe|association|cabinet|bureau d'etudes?|bureau|prestataire|delegataire"
-    r"|exploitant|attributaire|titulaire du marche|etablissement|banque|organisme preteur|preteur)\b"
+    r"\bquel(?:le)?\s+(entreprise|societe|association|compagnie|troupe|cabinet|bureau d'etudes?|bureau"
+    r"|prestataire|delegataire|exploitant|attributaire|titulaire du marche|etablissement|banque|organisme preteur"
+    r"|preteur)\b"
 )
 _UP = "A-ZÉÈÊÀÂÇÎÏÔÖÙÛÜ"
 _LOW = "a-zéèêëàâçîïôöùûüœ"
@@ -51,7 +52,14 @@ _KIND_NOUN = (
     r"entreprise|soci[ée]t[ée]|sarl|sas|eurl|groupement|cabinet|bureau\s+d['’]\s*[ée]tudes?|bureau|association"
     r"|banque|caisse"
 )
-_AFTER_KIND = re.compile(rf"(?<![\w])(?P<kind>(?i:{_KIND_NOUN}))\s+(?P<name>(?:{_LINK}\s*)?{_NAME})")
+# ("de retenir le cabinet suivant : - CDC Conseils de Machecoul")
+_FOLLOWING = r"(?:(?i:suivante?s?)\s*:\s*[-–•]?\s*)?"
+_AFTER_KIND = re.compile(rf"(?<![\w])(?P<kind>(?i:{_KIND_NOUN}))\s+{_FOLLOWING}(?P<name>(?:{_LINK}\s*)?{_NAME})")
+# a name in quotes after its kind: "la Compagnie de théâtre « Voyage Imaginaire »", "l'association « Les Amis »"
+_QUOTED = re.compile(
+    r"(?<![\w])(?P<kind>(?i:compagnie|troupe|association|collectif|ensemble))(?:\s+(?:de|d['’])\s*[^\W\d_]+)?"
+    r"\s*«\s*(?P<name>[^«»\n]{2,60}?)\s*»"
+)
 _LABELLED = re.compile(
     r"(?i:(?:nom\s+du\s+|nom\s+de\s+l['’]\s*)?(?P<kind>délégataire|prestataire|exploitant|titulaire\s+du\s+marché"
     r"|attributaire)\s*:)\s*(?P<name>{_NAME})".replace("{_NAME}", _NAME)
@@ -106,6 +114,14 @@ def names_of_text(doc_id: str, page: int, text: str, before: str = "") -> list[N
     out = []
     offset = len(before)
     text = before + text
+    for m in _QUOTED.finditer(text, offset):  # the quoted name with its kind: "Compagnie de théâtre « … »"
+        s = next((x for x in _SENTENCE.finditer(text) if x.start() <= m.start() < x.end()), None)
+        sentence = s.group(0).strip() if s else text[max(0, m.start() - 100) : m.end() + 100]
+        lo = max(0, (s.start() if s else m.start()) - BEFORE)
+        near = text[max(0, m.start() - NEAR) : m.end() + NEAR // 2]
+        name = re.sub(r"\s+", " ", m.group(0)).strip()
+        name = name[0].upper() + name[1:]
+        out.append(Named(doc_id, page, name, m.group("kind"), sentence, text[lo : s.end() if s else m.end()], near))
     for pattern in (_AFTER_KIND, _LABELLED):
         for m in pattern.finditer(text, offset):
             kind = m.group("kind")
