@@ -357,5 +357,16 @@ def test_a_folio_before_a_title_in_capitals_counts_nothing() -> None:
     from greffier.extract.amounts import find_amounts
 
     text = "Commune de CHEMERE 11 CONSEIL MUNICIPAL SEANCE DU 20 FEVRIER 2013 Nombre de Conseillers en exercice : 17"
-    assert [a.text for a in find_amounts(text)] == []
+    # (the 17 is a count written as a field: of the councillors, not of what follows it)
+    assert [(a.text, a.quantity_of) for a in find_amounts(text)] == [("17", "Conseillers")]
     assert [a.quantity_of for a in find_amounts("soit 3 LOTS attribués")] == ["LOTS"]
+
+
+def test_a_count_written_as_a_field() -> None:
+    # "Nombre de … : N" heads the minutes of Chéméré and Audierne (tune6 t6-049, t6-074)
+    from greffier.extract.amounts import find_amounts
+
+    got = find_amounts("Nombre de Conseillers en exercice : 19 Présents : 14 Nombre de votants : 15 dont 2 pouvoirs")
+    assert [(a.value, a.quantity_of) for a in got] == [(19.0, "Conseillers"), (15.0, "votants"), (2.0, "pouvoirs")]
+    assert [a.quantity_of for a in find_amounts("Nombre d'abonnés = 132")] == ["abonnés"]
+    assert find_amounts("Nombre de points : 12,5") == []  # a field of decimals is no count

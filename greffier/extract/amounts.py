@@ -202,6 +202,16 @@ def _digit_amounts(text: str) -> list[AmountMatch]:
             continue  # a bare year is a date ("2017 habitants" is not); "VP.168"-like codes are not counts
         if tail[:1].isalpha():
             continue  # glued letters that are no unit: "3ème", "365j", "2B"
+        field = _COUNT_FIELD.search(text[max(0, start - 80) : start])
+        after = _NOUN.match(tail)
+        # (the word after may be the next field's label, "… : 17 Présents : 12", or no noun, "15 dont 2")
+        label_after = (
+            after is None or after.group("noun").lower() in _NOT_NOUNS or bool(re.match(r"\s*:", tail[after.end() :]))
+        )
+        if field and label_after and "." not in raw and "," not in raw:
+            # a count written as a field: "Nombre de Conseillers en exercice : 17", "Nombre d'abonnés = 132"
+            out.append(AmountMatch(start, end, raw, value, "count", None, None, field.group("noun")))
+            continue
         nm = _NOUN.match(tail)
         if nm:
             noun = nm.group("noun")
@@ -214,6 +224,9 @@ def _digit_amounts(text: str) -> list[AmountMatch]:
     return out
 
 
+_COUNT_FIELD = re.compile(
+    r"\b[Nn](?:ombre|OMBRE|b\.?)\s+(?:de|d['’]|des)\s*(?P<noun>[^\W\d_]{3,})[^\d:=\n]{0,40}[:=]\s*$"
+)
 _CAPS_GOES_ON = re.compile(r"[ \t]+[A-ZÉÈÊÀÂÇÎÔÛ]{2,}\b")
 
 
