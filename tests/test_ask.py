@@ -730,9 +730,37 @@ def test_ask_answers_a_weaker_figure_that_no_other_value_comes_near(tmp_path: Pa
         ),
         ("À quelle date et par quel organisme le PLU a-t-il été approuvé ?", "date"),
         ("Quel organisme a approuvé le PLU ?", "direction"),
+        # tune6 t6-079, t6-061, t6-092: a span of dates, the date of an act
+        ("Sur quelle période la concertation préalable devait-elle se dérouler ?", "date"),
+        ("Selon l'arrêté, quelle était la période d'ouverture de la pêche du saumon de printemps ?", "date"),
+        ("De quand date la délibération fixant les tarifs du service ?", "date"),
     ],
 )
 def test_the_first_thing_a_two_part_question_asks_is_its_kind(question: str, kind: str) -> None:
     from greffier.search.question import parse_question
 
     assert parse_question(question).kind == kind
+
+
+def test_a_question_asking_a_period_is_answered_by_a_span_of_dates(tmp_path: Path) -> None:
+    # tune6 t6-079 (Audierne, DE2024-111): the span, both its ends, never one of the days around it
+    from greffier.api import Greffier
+    from greffier.settings import Settings
+
+    doc = tmp_path / "docs" / "concertation.txt"
+    doc.parent.mkdir()
+    doc.write_text(
+        "Commune d'Audierne\nModification n°2 du plan local d'urbanisme : modalités de la concertation\n\n"
+        "Par délibération en date du 16 octobre 2024, le Conseil municipal a engagé la modification n°2 du "
+        "plan local d'urbanisme.\nLa concertation préalable s'organisera du 21 octobre au 22 novembre 2024, "
+        "en mairie et sur le site internet de la commune.\n",
+        encoding="utf-8",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1, embedding_model="none")) as g:
+        g.ingest([doc.parent])
+        got = g.ask(
+            "Sur quelle période la concertation préalable à la modification n°2 du PLU devait-elle se dérouler ?"
+        )
+    values = [got.get("value")] + [c["value"] for c in got.get("candidates") or []]
+    assert "2024-10-21/2024-11-22" in values
+    assert "2024-10-16" not in values

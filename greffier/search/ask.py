@@ -224,6 +224,7 @@ def _candidates(
     asked_year = q.single_year
     wants_day = q.kind == "date" and bool(re.search(r"quel jour|quelle date", q.text.lower()))
     wants_year = q.kind == "date" and asks_year(q.text)
+    period = q.kind == "date" and bool(_ASKS_PERIOD.search(q.text))
     asked_days = {d.iso for d in find_dates(q.text) if d.precision == "day"}
     relation = _date_relation(q.text) if q.kind == "date" else None
     amount_ask = amount_asked(wg, q)
@@ -260,6 +261,8 @@ def _candidates(
                 continue  # "pour un abonné consommant 120 m3": 120 is the question's, not the answer
             if e.type == "DATE" and q.kind != "date" and e.precision == "year":
                 continue  # a bare year is not the answer to "quel est"
+            if e.type == "DATE" and period and not e.end_iso:
+                continue  # "sur quelle période": a span ("du 21 octobre au 22 novembre 2024"), not one day
             if e.type == "DATE" and e.iso in asked_days:
                 continue  # "convoqués pour la séance du 4 novembre 2014": the question's own date
             sentence = _labelled(e, texts.get(e.section_id, ""))
@@ -433,11 +436,16 @@ def asks_year(question: str) -> bool:
     return bool(_ASKS_YEAR.search(question))
 
 
+_ASKS_PERIOD = re.compile(r"\bpériode\b|\bdu combien au combien\b|\bdates? de début et de fin\b", re.IGNORECASE)
+
+
 def _answer_row(c: Candidate, q: Question) -> dict[str, Any]:
     e = c.entity
     value: Any = e.value if e.type == "AMOUNT" else e.iso if e.type == "DATE" else e.canonical or e.text
     if e.type == "DATE" and q.kind == "date" and value and asks_year(q.text):
         value = value[:4]  # "mise en service en janvier 2016": asked the year, 2016
+    elif e.type == "DATE" and value and e.end_iso and _ASKS_PERIOD.search(q.text):
+        value = f"{value}/{e.end_iso}"  # "sur quelle période …": "du 21 octobre au 22 novembre 2024", both ends
     return {
         "answer": e.text.replace("\n", " "),
         "value": value,

@@ -86,7 +86,8 @@ _COUNT_HEAD = re.compile(
 )
 
 
-# why, how, where, whether, and "pour quelle période" (a range: greffier answers no range)
+# why, how, where, whether, and "pour quelle période" (a duration or a span; "sur quelle période" asks a
+# span of dates: a date question, answered by a range, see asks_date)
 _OPEN_LEAD = r"\W*(?:pourquoi|comment|où|d'où|par où|est-ce qu|(?:pour|pendant|sur) quelle période)\b"
 
 
@@ -155,6 +156,8 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
         r"|quelle (?:est|était|sera) la date\b"
         # a meeting is named by its date: "lors de quelle séance", "le procès-verbal de quelle séance"
         r"|quelle (?:séance|réunion)\b"
+        # "sur quelle période …", "de quand date la délibération …"
+        r"|\b(?:sur|pendant|durant) quelle période\b|quelle (?:est|était|sera) la période\b|^\W*de quand\b"
         # "Quel arrêté … est abrogé ? Donnez sa date."
         r"|\b(?:donne[rz]|précise[rz]|indique[rz])\s+(?:sa|la|leur)\s+date\b",
         low,
