@@ -48,3 +48,22 @@ def test_a_person_with_or_without_the_role_printed_after_the_name() -> None:
     assert _same_name("Joseph EVENAT", "Joseph EVENAT, maire")
     assert _same_name("Louis LE FRANC, préfet du Finistère", "Louis LE FRANC, préfet")
     assert not _same_name("Louis LE FRANC, préfet du Finistère", "Gurvan KERLOC'H, maire")
+
+
+def test_the_holder_of_a_delegation_surname_first() -> None:
+    # Audierne, arrêté DG2025-004 (tune6 t6-058): "Délégation permanente est donnée à Mme COSSEC-PETIT
+    # Isabelle, Directrice Générale des Services de la commune, à l'effet de signer :"
+    from greffier.search.persons import asked_role, persons_in
+
+    text = (
+        "Article 1 : Délégation permanente est donnée à Mme COSSEC-PETIT Isabelle, Directrice Générale des "
+        "Services de la commune, à l’effet de signer :"
+    )
+    [p] = persons_in(text, "delegate")
+    assert p.name == "Isabelle COSSEC-PETIT" and p.role.startswith("Directrice Générale des Services")
+    [p] = persons_in("Le maire donne délégation de signature à Monsieur Jean DUPONT, adjoint aux travaux.", "delegate")
+    assert p.name == "Jean DUPONT"
+    assert asked_role("À qui le maire a-t-il donné délégation permanente de signature par l'arrêté DG2025-004 ?") == (
+        "delegate"
+    )
+    assert asked_role("Qui a signé l'arrêté du 12 septembre 2024 ?") == "sign"

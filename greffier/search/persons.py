@@ -35,7 +35,26 @@ _NAME = (
 _ROLE_AFTER = r"(?P<role>,\s*(?:maire|préfet|préfète|président|présidente|sous-préfet|sous-préfète|adjoint[e]?|"
 _ROLE_AFTER += r"secrétaire général[e]?|directeur|directrice)\b[^,\n.]{0,40})?"
 
+# a delegation's holder, written "Mme COSSEC-PETIT Isabelle" (surname first) as often as not
+_HOLDER = (
+    rf"(?:{_CIVILITY}\s+(?:(?P<name>{_FIRST}\s+{_LAST})|(?P<last_first>{_LAST}\s+{_FIRST}))"
+    rf"|(?P<bare>{_FIRST}\s+{_LAST}))"
+)
+_HOLDER_ROLE = r"(?P<role>,\s*(?i:(?:maire|adjoint|adjointe|conseill|directeur|directrice|responsable|chef|secrétaire|"
+_HOLDER_ROLE += r"attaché|attachée|rédacteur|rédactrice)[^,\n.;]{0,60}))?"
+
 _PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "delegate": (
+        # "Délégation permanente est donnée à Mme COSSEC-PETIT Isabelle, Directrice Générale des Services"
+        re.compile(
+            rf"(?i:d[ée]l[ée]gation\s+(?:permanente\s+|temporaire\s+)?(?:de\s+(?:signature|fonctions?)\s+)?"
+            rf"(?:est\s+)?donn[ée]e\s+à)\s+{_HOLDER}{_HOLDER_ROLE}"
+        ),
+        # "donne délégation de signature à Monsieur X, adjoint"
+        re.compile(
+            rf"(?i:donne\s+d[ée]l[ée]gation\s+(?:de\s+(?:signature|fonctions?)\s+)?à)\s+{_HOLDER}{_HOLDER_ROLE}"
+        ),
+    ),
     "preside": (
         re.compile(rf"(?i:pr[ée]sidence\s+(?:de\s*:?|du|d['’]))\s*{_NAME}{_ROLE_AFTER}"),
         re.compile(rf"(?i:pr[ée]sid[ée]e?\s+par)\s+{_NAME}{_ROLE_AFTER}"),
@@ -66,6 +85,7 @@ _PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
 _ASKED_ROLE = (
     ("secretary", re.compile(r"secr[ée]taire\s+de\s+(?:la\s+)?s[ée]ance", re.IGNORECASE)),
     ("preside", re.compile(r"\bpr[ée]sid(?:ait|e|é|ée|ent|aient|ence)\b", re.IGNORECASE)),
+    ("delegate", re.compile(r"\bd[ée]l[ée]gation\b|\bd[ée]l[ée]gu[ée]", re.IGNORECASE)),
     ("sign", re.compile(r"\bsign(?:é|ée|e|ent|ait|aient|ataire)\b", re.IGNORECASE)),
 )
 MAX_DOCS = 6  # the documents a question points to, when it names none
@@ -92,13 +112,22 @@ def persons_in(text: str, role: str, doc_id: str = "", page: int = 0) -> list[Pe
     out: list[Person] = []
     for pattern in _PATTERNS[role]:
         for m in pattern.finditer(text):
-            if any(person_key(p.name) == person_key(m.group("name") or m.group("bare")) for p in out):
+            name = _name_of(m)
+            if any(person_key(p.name) == person_key(name) for p in out):
                 continue  # one person read by two formulas
-            name = re.sub(r"\s+", " ", m.group("name") or m.group("bare")).strip()
             printed = (m.groupdict().get("role") or "").strip(" ,")
             line = text[text.rfind("\n", 0, m.start()) + 1 : text.find("\n", m.end()) % (len(text) + 1)]
             out.append(Person(name, printed, doc_id, page, re.sub(r"\s+", " ", line or m.group(0)).strip()))
     return out
+
+
+def _name_of(m: re.Match[str]) -> str:
+    """The name a formula read, first name first ("COSSEC-PETIT Isabelle" is Isabelle COSSEC-PETIT)."""
+    groups = m.groupdict()
+    if groups.get("last_first"):
+        *last, first = re.sub(r"\s+", " ", groups["last_first"]).strip().split(" ")
+        return f"{first} {' '.join(last)}"
+    return re.sub(r"\s+", " ", groups.get("name") or groups.get("bare") or "").strip()
 
 
 def person_key(name: str) -> str:
@@ -108,14 +137,17 @@ def person_key(name: str) -> str:
 def _documents(g: Greffier, q: Question, issuer: str | None, years: tuple[int | None, int | None]) -> list[str]:
     if q.meeting:
         return list(q.meeting)
-    if q.scope:
-        return list(q.scope)[:MAX_DOCS]
+    if q.scope and len(q.scope) <= MAX_DOCS:
+        return list(q.scope)
     terms = re.sub(r'["+]|(?<!\w)-|-(?!\w)', " ", q.terms or q.text)
     try:
         hits = g.search(terms, g.filters(year_from=years[0], year_to=years[1], issuer=issuer), limit=20, snippets=False)
     except Exception:  # an empty query
-        return []
-    return list(dict.fromkeys(h.doc_id for h in hits))[:MAX_DOCS]
+        return list(q.scope)[:MAX_DOCS]
+    found = list(dict.fromkeys(h.doc_id for h in hits))
+    if q.scope:  # an issuer's many documents: those the search finds first ("l'arrêté DG2025-004")
+        found = [d for d in found if d in q.scope]
+    return found[:MAX_DOCS]
 
 
 def answer_person(
