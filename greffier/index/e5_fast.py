@@ -356,7 +356,8 @@ class E5Numpy:
         return np.add.reduceat(x, bounds[:-1], axis=0) / np.asarray(lens, dtype=np.float32)[:, None]
 
     def _run(self, windows: Sequence[list[int]]) -> np.ndarray:
-        """Mean-pooled rows of windows (content ids), in passes of up to ``_TOKENS_PER_PASS``."""
+        """Mean-pooled rows of windows (content ids), in passes of up to ``_TOKENS_PER_PASS`` (or
+        the accelerator's ``tokens_per_pass``)."""
         if getattr(self.accel, "pads", False) and len(windows) > 1:
             # its attention pads a pass's windows to the longest: passes of windows of like lengths
             order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
@@ -369,10 +370,11 @@ class E5Numpy:
     def _run_in_order(self, windows: Sequence[list[int]]) -> np.ndarray:
         tok = self.tokenizer
         out = np.empty((len(windows), self.H), dtype=np.float32)
+        per_pass = getattr(self.accel, "tokens_per_pass", _TOKENS_PER_PASS)
         start = 0
         while start < len(windows):
             stop, tokens = start, 0
-            while stop < len(windows) and (stop == start or tokens + len(windows[stop]) + 2 <= _TOKENS_PER_PASS):
+            while stop < len(windows) and (stop == start or tokens + len(windows[stop]) + 2 <= per_pass):
                 tokens += len(windows[stop]) + 2
                 stop += 1
             part = windows[start:stop]
