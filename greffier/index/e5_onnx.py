@@ -25,11 +25,13 @@ bfloat16 (:mod:`greffier.index.e5_torch`) 4,040 and 0.9999. ``bench/e5_engine.py
 numpy,onnx,engine``. A query (the 162 gold questions): 5.3/7.4 ms of CPU p50/p95, against numpy's
 19.6/24.7 and the engine's 25.6/35.0; cosine to the engine ≥ 0.9994.
 
-The graph is built here from the weights, in memory, in a fraction of a second (no ``onnx``
-package: a few protobuf messages are written by hand, :class:`_Graph`); nothing is downloaded or
-cached. Its input is the numpy path's: word + position embeddings of windows laid end to end. The
-weight products run on the real tokens only; for attention the rows are gathered into a padded
-``(windows, longest, 3 x 384)`` block with a key mask (``MultiHeadAttention``), and scattered back.
+The graph is built here from the weights (~0.65 s; no ``onnx`` package: a few protobuf messages
+are written by hand, :class:`_Graph`), never downloaded, and kept in the user cache directory under
+the weights' hash (22 MB; ``GREFFIER_E5_ONNX_CACHE``): the next process reads it (the session
+still takes ~0.1-0.35 s to create). Its input is the numpy path's: word + position embeddings of
+windows laid end to end. The weight products run on the real tokens only; for attention the rows
+are gathered into a padded ``(windows, longest, 3 x 384)`` block with a key mask
+(``MultiHeadAttention``), and scattered back.
 :class:`E5Numpy` sorts a call's windows by length before cutting passes (:attr:`E5Onnx.pads`).
 
 Checked against the engine at load (cosine ≥ ``MIN_ONNX_COSINE`` on probe texts, by
@@ -42,9 +44,12 @@ thread per call (``intra_op_num_threads=1``, no spinning: the machine is shared)
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import struct
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -54,6 +59,8 @@ log = logging.getLogger(__name__)
 QK = 32
 _OPSET = 17
 _MS = "com.microsoft"
+BUILD = 1  # the graph :func:`build` writes: a cached file of another build is not read
+ENV_CACHE = "GREFFIER_E5_ONNX_CACHE"  # where built graphs are kept (default: the user cache directory)
 WEIGHTS = ("int8", "fp32")  # the weight products: int8 (dynamic, SmoothQuant) or float32
 
 
@@ -287,6 +294,44 @@ def build(model: Any, weights: str = "int8", smooth: float = _SMOOTH) -> bytes:
     return g.model(inputs, [_value_info("h", 1, ["tokens", H])])
 
 
+def _cache_path(model: Any, weights: str, smooth: float) -> Path | None:
+    """Where the built graph is kept: the user cache directory (``GREFFIER_E5_ONNX_CACHE`` to
+    choose another; empty: none), a file named by the weights' hash and :data:`BUILD`."""
+    folder = os.environ.get(ENV_CACHE)
+    if folder is None:
+        try:
+            from platformdirs import user_cache_dir
+
+            folder = str(Path(user_cache_dir("greffier", appauthor=False)) / "e5-onnx")
+        except Exception:  # no platformdirs: no cache
+            return None
+    if not folder:
+        return None
+    digest = hashlib.sha256(model._data).hexdigest()[:24]
+    return Path(folder) / f"e5-{digest}-build{BUILD}-{weights}-smooth{smooth:g}.onnx"
+
+
+def _read(path: Path | None) -> bytes | None:
+    try:
+        return path.read_bytes() if path is not None and path.is_file() else None
+    except OSError:
+        return None
+
+
+def _write(path: Path | None, data: bytes) -> None:
+    """Written whole or not at all (another process may read it meanwhile); a read-only or full
+    disk only costs the next process the build."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        log.debug("e5: the built graph cannot be kept in %s", path, exc_info=True)
+
+
 class E5Onnx:
     """The encoder's layers in onnxruntime over :class:`E5Numpy`'s model file; ``forward_embedded``
     is a drop-in for the numpy path's layers (windows end to end, mean-pooled rows)."""
@@ -309,7 +354,17 @@ class E5Onnx:
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
         opts.log_severity_level = 3
-        self.session = ort.InferenceSession(build(model, weights, smooth), opts, providers=["CPUExecutionProvider"])
+        path = _cache_path(model, weights, smooth)
+        data = _read(path)
+        if data is not None:
+            try:
+                self.session = ort.InferenceSession(data, opts, providers=["CPUExecutionProvider"])
+                return
+            except Exception:  # a damaged file: built again below
+                log.debug("e5: %s unreadable, built again", path, exc_info=True)
+        data = build(model, weights, smooth)
+        self.session = ort.InferenceSession(data, opts, providers=["CPUExecutionProvider"])
+        _write(path, data)
 
     def forward_embedded(self, x: np.ndarray, lens: Sequence[int]) -> np.ndarray:
         """The layers over ``x`` (word + position embeddings, float32, windows end to end)."""
