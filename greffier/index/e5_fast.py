@@ -234,6 +234,16 @@ class E5Numpy:
         self.accel = e5_torch.E5Torch(self)
         return True
 
+    def use_onnx(self, weights: str = "int8", smooth: float | None = None) -> bool:
+        """Run the layers through onnxruntime from now on (True), or stay on numpy float32 when
+        it is not installed (False). ``weights``: see :data:`greffier.index.e5_onnx.WEIGHTS`."""
+        from greffier.index import e5_onnx
+
+        if not e5_onnx.available():
+            return False
+        self.accel = e5_onnx.E5Onnx(self, weights, e5_onnx._SMOOTH if smooth is None else smooth)
+        return True
+
     def _f32(self, name: str, n: int, rows: bool = False) -> np.ndarray:
         """The first ``n`` floats of a float32 tensor (exactly ``n`` unless ``rows``)."""
         off, nbytes = self._dir[name]
@@ -249,13 +259,16 @@ class E5Numpy:
         w = np.concatenate([qs & 0x0F, qs >> 4], axis=-1).astype(np.float32) - 8.0
         return w * scale
 
-    def _q4(self, name: str, rows: int, cols: int) -> np.ndarray:
+    def _q4_raw(self, name: str, rows: int, cols: int) -> np.ndarray:
+        """A 4-bit tensor's Q4_0 blocks as stored: (rows, cols / 32, 18 bytes)."""
         off, nbytes = self._dir[name]
         nb = cols // QK
         if nbytes != rows * nb * 18:
             raise ValueError(f"tensor {name}: {nbytes} bytes, expected {rows} x {cols} 4-bit weights")
-        raw = np.frombuffer(self._data, np.uint8, rows * nb * 18, off).reshape(rows, nb, 18)
-        return self._dequantize(raw).reshape(rows, cols)
+        return np.frombuffer(self._data, np.uint8, rows * nb * 18, off).reshape(rows, nb, 18)
+
+    def _q4(self, name: str, rows: int, cols: int) -> np.ndarray:
+        return self._dequantize(self._q4_raw(name, rows, cols)).reshape(rows, cols)
 
     def _words(self, ids: np.ndarray) -> np.ndarray:
         return self._dequantize(self._word[ids]).reshape(len(ids), self.H)
@@ -343,13 +356,25 @@ class E5Numpy:
         return np.add.reduceat(x, bounds[:-1], axis=0) / np.asarray(lens, dtype=np.float32)[:, None]
 
     def _run(self, windows: Sequence[list[int]]) -> np.ndarray:
-        """Mean-pooled rows of windows (content ids), in passes of up to ``_TOKENS_PER_PASS``."""
+        """Mean-pooled rows of windows (content ids), in passes of up to ``_TOKENS_PER_PASS`` (or
+        the accelerator's ``tokens_per_pass``)."""
+        if getattr(self.accel, "pads", False) and len(windows) > 1:
+            # its attention pads a pass's windows to the longest: passes of windows of like lengths
+            order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
+            rows = self._run_in_order([windows[i] for i in order])
+            out = np.empty_like(rows)
+            out[order] = rows
+            return out
+        return self._run_in_order(windows)
+
+    def _run_in_order(self, windows: Sequence[list[int]]) -> np.ndarray:
         tok = self.tokenizer
         out = np.empty((len(windows), self.H), dtype=np.float32)
+        per_pass = getattr(self.accel, "tokens_per_pass", _TOKENS_PER_PASS)
         start = 0
         while start < len(windows):
             stop, tokens = start, 0
-            while stop < len(windows) and (stop == start or tokens + len(windows[stop]) + 2 <= _TOKENS_PER_PASS):
+            while stop < len(windows) and (stop == start or tokens + len(windows[stop]) + 2 <= per_pass):
                 tokens += len(windows[stop]) + 2
                 stop += 1
             part = windows[start:stop]
