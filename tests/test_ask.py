@@ -764,3 +764,23 @@ def test_a_question_asking_a_period_is_answered_by_a_span_of_dates(tmp_path: Pat
     values = [got.get("value")] + [c["value"] for c in got.get("candidates") or []]
     assert "2024-10-21/2024-11-22" in values
     assert "2024-10-16" not in values
+
+
+def test_a_total_price_is_not_the_price_per_m2_it_was_reckoned_from(tmp_path: Path) -> None:
+    # Chéméré, CM janvier 2010 (tune6 t6-006): "un prix de 0,80 €/m2, soit pour un prix total de 20 668,00 €"
+    from greffier.api import Greffier
+    from greffier.settings import Settings
+
+    doc = tmp_path / "docs" / "acquisition.txt"
+    doc.parent.mkdir()
+    doc.write_text(
+        "Commune de Chéméré\nAcquisition des parcelles G 124 et G 125\n\n"
+        "Une évaluation domaniale a été effectuée et il vous est proposé de les acquérir pour un prix de "
+        "0,80 €/m2, soit pour un prix total de 20 668,00 €. Le conseil municipal décide d'acquérir les parcelles.\n",
+        encoding="utf-8",
+    )
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1, embedding_model="none")) as g:
+        g.ingest([doc.parent])
+        got = g.ask("Quel prix total la commune a-t-elle accepté de payer pour acquérir les parcelles G 124 et G 125 ?")
+    values = [got.get("value")] + [c["value"] for c in got.get("candidates") or []]
+    assert values[0] == 20668.0 and 0.8 not in values

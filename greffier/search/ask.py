@@ -132,12 +132,17 @@ def _weigher(g: Greffier) -> Weigher:
     return cached[1]
 
 
+_ASKS_TOTAL = re.compile(r"\b(?:prix|co[uû]t|montant)\s+(?:global|total)\b|\bau total\b", re.IGNORECASE)
+
+
 def _unit_ok(q: Question, e: Entity) -> bool:
     if q.unit is None:  # a rate answers only a question that asks one ("taux", "part", "%")
         return e.unit not in ("h", "%")
     if q.unit == "count":
         return e.unit == "count"
     if q.unit == "EUR":
+        if e.unit == "other" and _ASKS_TOTAL.search(q.text):
+            return False  # "quel prix total …": not the price per m2 it was reckoned from
         return e.unit == "EUR" or (e.currency == "EUR")
     if q.unit == "area":  # "quelle surface": in square metres or hectares
         return e.unit in ("m2", "ha")
