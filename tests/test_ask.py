@@ -784,3 +784,15 @@ def test_a_total_price_is_not_the_price_per_m2_it_was_reckoned_from(tmp_path: Pa
         got = g.ask("Quel prix total la commune a-t-elle accepté de payer pour acquérir les parcelles G 124 et G 125 ?")
     values = [got.get("value")] + [c["value"] for c in got.get("candidates") or []]
     assert values[0] == 20668.0 and 0.8 not in values
+
+
+def test_how_many_votes_an_option_got_is_a_count_not_the_vote() -> None:
+    # tune7 t7-094 (Chéméré, 4 novembre 2014): "15 voix pour une augmentation d'un point"
+    from greffier.search.question import parse_question
+    from greffier.search.votes import is_vote_question
+
+    q = "Combien de voix ont soutenu une augmentation d'un point du taux de la taxe d'aménagement en novembre 2014 ?"
+    assert not is_vote_question(q)
+    assert (parse_question(q).unit, parse_question(q).counted) == ("count", "voix")
+    assert is_vote_question("Par combien de voix le conseil a-t-il adopté le budget primitif 2014 ?")
+    assert parse_question("De combien de points le taux de la taxe foncière a-t-il augmenté ?").unit == "%"

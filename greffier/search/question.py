@@ -227,8 +227,8 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
             unit, counted = "EUR", None
         elif measure:  # "combien de tonnes", "combien de kilomètres": a measure, not a count
             unit, counted = measure, None
-        elif unit is None or unit == "EUR":
-            unit = "count"
+        elif unit is None or unit == "EUR" or (unit == "%" and fold(counted) not in ("point", "points")):
+            unit = "count"  # ("combien de voix … le taux": voices; "de combien de points le taux": a rate)
         if counted and fold(counted) == "temps":
             counted = _DURATION  # "3 ans", "4 années", "36 mois" all answer "combien de temps"
         elif counted and fold(counted) in ("annees", "annee", "ans"):

@@ -45,6 +45,7 @@ _ASKS_VOTE = re.compile(
     r"|comment\s+(?:s'est\s+réparti|s'est\s+déroulé|se\s+répartit)\s+le\s+vote|comment\b.{3,160}\bété\s+voté",
     re.IGNORECASE,
 )
+_OPTION_COUNT = re.compile(r"(?<!par )\bcombien\s+de\s+voix\s+(?:ont|a|se\s+sont)\b", re.IGNORECASE)
 _ASKS_VALUE = re.compile(r"\b(?:quel(?:le)?s?|combien|quand|qui|que|quoi|où|comment|pourquoi)\b|\bqu'", re.IGNORECASE)
 
 
@@ -52,6 +53,8 @@ def is_vote_question(text: str) -> bool:
     """'… a-t-il approuvé … ?' (whether, with no other question word) or '… avec quel vote ?'; not
     'quelle subvention le conseil a-t-il adoptée ?', which asks a figure."""
     text = text.replace("’", "'")
+    if _OPTION_COUNT.search(text):
+        return False  # "combien de voix ont soutenu une augmentation d'un point": a count, of one option
     if _ASKS_VOTE.search(text):
         return True
     return bool(VOTE_QUESTION.search(text)) and not _ASKS_VALUE.search(text)
