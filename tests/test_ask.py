@@ -734,6 +734,9 @@ def test_ask_answers_a_weaker_figure_that_no_other_value_comes_near(tmp_path: Pa
         ("Sur quelle période la concertation préalable devait-elle se dérouler ?", "date"),
         ("Selon l'arrêté, quelle était la période d'ouverture de la pêche du saumon de printemps ?", "date"),
         ("De quand date la délibération fixant les tarifs du service ?", "date"),
+        # tune7 t7-054: a person who acts, never a count ("12 quai")
+        ("Quel agent du service urbanisme est le contact de l'appel à projet ?", "direction"),
+        ("Combien de personnes ont été accueillies au centre de loisirs ?", "figure"),
     ],
 )
 def test_the_first_thing_a_two_part_question_asks_is_its_kind(question: str, kind: str) -> None:
