@@ -161,3 +161,14 @@ def test_an_answer_from_another_issuers_document_is_not_the_named_issuers() -> N
     assert other_issuer("Commune d'Abainville", "Commune de Abainville") is None
     assert other_issuer("Commune de Chemere", None) is None
     assert other_issuer(None, "Commune de Chemere") is None
+
+
+def test_the_accounts_of_another_exercice_are_another_figure() -> None:
+    # tune7 t7-111 (unanswerable): the 2010 minutes approve the compte administratif of 2009
+    from greffier.search.premises import other_exercice
+
+    q = "Quel est l'excédent de fonctionnement du compte administratif 2010 du budget communal de Chéméré ?"
+    ev = "Le Conseil municipal, après avoir pris connaissance du Compte administratif de l’exercice 2009 du budget"
+    assert other_exercice(q, ev) is not None
+    assert other_exercice(q, ev.replace("2009", "2010")) is None
+    assert other_exercice("Quel est l'excédent de fonctionnement en 2010 ?", ev) is None  # no exercice asked

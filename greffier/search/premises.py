@@ -196,6 +196,27 @@ def not_the_named_collectivite(
     return why
 
 
+_ASKED_EXERCICE = re.compile(
+    r"\b(?:compte\s+administratif|compte\s+de\s+gestion|compte\s+financier\s+unique|exercice)\s+"
+    r"(?:de\s+l['’]\s*exercice\s+)?((?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+_WRITTEN_EXERCICE = re.compile(r"\bexercices?\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+
+
+def other_exercice(question: str, evidence: str) -> str | None:
+    """The question asks the accounts of one year ("le compte administratif 2010") and the answer's
+    sentence states another year's ("Compte administratif de l'exercice 2009"): another figure."""
+    asked = {int(y) for y in _ASKED_EXERCICE.findall(question)}
+    written = {int(y) for y in _WRITTEN_EXERCICE.findall(evidence)}
+    if asked and written and not asked & written:
+        return (
+            f"the answer's sentence is of the exercice {', '.join(map(str, sorted(written)))}, "
+            f"the question asks {', '.join(map(str, sorted(asked)))}"
+        )
+    return None
+
+
 def unheld_premise(g: Greffier, wg: Weigher, result: dict[str, Any]) -> str | None:
     """What an answer of ``ask`` (a date, body, vote, list or figure) takes for granted that the
     corpus does not hold: a thing named by a word it never writes (:func:`unknown_things`), or a place or year
@@ -216,6 +237,9 @@ def unheld_premise(g: Greffier, wg: Weigher, result: dict[str, Any]) -> str | No
     facet = contradicts(result.get("question") or "", result.get("evidence") or "")
     if facet:  # the other service's price, the other section's total (greffier.search.facets)
         return facet
+    exercice = other_exercice(result.get("question") or "", result.get("evidence") or "")
+    if exercice:
+        return exercice
     named, naming = issuer_in_question(result.get("question") or "", g.store.issuers())
     elsewhere = other_issuer(named, doc.issuer)
     # another body's document that writes the collectivité's name (a community's contract for the
