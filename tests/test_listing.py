@@ -108,3 +108,14 @@ def test_more_list_questions() -> None:
     assert list_kind("Qui étaient les membres titulaires de la commission d'appel d'offres en 2009 ?") == "person"
     assert list_kind("Quels habitants ont été tirés au sort comme jurés d'assises ?") == "person"
     assert list_kind("Quels lycées bénéficient des autorisations de programme ?") == "other"
+
+
+def test_a_tables_header_read_as_names_lists_nothing() -> None:
+    # tune7 t7-102 (Chéméré, CM 10 juillet 2012): "ENTREPRISE TOTAL TRANCHE FERME HT OPTION 2 HT …"
+    from greffier.search.listing import enumerations_of_text
+
+    text = (
+        "Seules les 3 entreprises suivantes ont répondu à la négociation et remis les offres suivantes :\n"
+        "ENTREPRISE TOTAL TRANCHE FERME HT OPTION 2 HT, TOTAL TRANCHE FERME AVEC OPTIONS HT\n"
+    )
+    assert all("TOTAL" not in " ".join(e.items) for e in enumerations_of_text("d", 3, text, "firm", "entreprises"))

@@ -205,6 +205,17 @@ def _is_person(name: str) -> bool:
     return bool(_PERSON.fullmatch(name))
 
 
+_HEADER_WORDS = frozenset(
+    "total totaux ht ttc option options tranche montant montants entreprise entreprises prix offre offres lot lots "
+    "designation quantite unitaire base".split()
+)
+
+
+def _header_like(item: str) -> bool:
+    """Two words or more of a table's header ("TOTAL TRANCHE FERME HT"): a column, not a name."""
+    return sum(1 for w in re.findall(r"[a-z]+", fold(item)) if w in _HEADER_WORDS) >= 2
+
+
 def enumerations_of_text(doc_id: str, page: int, text: str, kind: str, noun: str = "") -> list[Enumeration]:
     blocks = line_blocks(text)
     if kind == "person":  # a block of persons' names only
@@ -212,6 +223,8 @@ def enumerations_of_text(doc_id: str, page: int, text: str, kind: str, noun: str
     found = blocks + (person_runs(text) if kind == "person" else inline_enumerations(text, noun))
     if kind != "person":
         found += person_runs(text)  # firms named after their owner ("Didier FAVREAU")
+    # a table's header read as names ("ENTREPRISE TOTAL TRANCHE FERME HT OPTION 2 HT") lists nothing
+    found = [f for f in found if not any(_header_like(x) for x in f[2])]
     found.sort()
     out = []
     for i, (start, end, items) in enumerate(found):
