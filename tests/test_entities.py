@@ -367,6 +367,15 @@ def test_a_count_written_as_a_field() -> None:
     from greffier.extract.amounts import find_amounts
 
     got = find_amounts("Nombre de Conseillers en exercice : 19 Présents : 14 Nombre de votants : 15 dont 2 pouvoirs")
-    assert [(a.value, a.quantity_of) for a in got] == [(19.0, "Conseillers"), (15.0, "votants"), (2.0, "pouvoirs")]
+    assert [(a.value, a.quantity_of) for a in got] == [
+        (19.0, "Conseillers"),
+        (14.0, "Présents"),
+        (15.0, "votants"),
+        (2.0, "pouvoirs"),
+    ]
+    # the roll of a meeting (tune7 t7-047): "Membres en exercice : 29 Membres présents : 25"
+    got = find_amounts("Membres en exercice : 29 Membres présents : 25 Membres votants : 27")
+    assert [(a.value, a.quantity_of) for a in got] == [(29.0, "Membres"), (25.0, "Membres"), (27.0, "Membres")]
+    assert find_amounts("Pour : 12 Contre : 3") == []
     assert [a.quantity_of for a in find_amounts("Nombre d'abonnés = 132")] == ["abonnés"]
     assert find_amounts("Nombre de points : 12,5") == []  # a field of decimals is no count

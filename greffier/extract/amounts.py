@@ -206,11 +206,14 @@ def _digit_amounts(text: str) -> list[AmountMatch]:
         after = _NOUN.match(tail)
         # (the word after may be the next field's label, "… : 17 Présents : 12", or no noun, "15 dont 2")
         label_after = (
-            after is None or after.group("noun").lower() in _NOT_NOUNS or bool(re.match(r"\s*:", tail[after.end() :]))
+            after is None
+            or after.group("noun").lower() in _NOT_NOUNS
+            or bool(re.match(r"(?:[ \t]+[^\W\d_]+){0,2}[ \t]*:", tail[after.end() :]))
         )
         if field and label_after and "." not in raw and "," not in raw:
             # a count written as a field: "Nombre de Conseillers en exercice : 17", "Nombre d'abonnés = 132"
-            out.append(AmountMatch(start, end, raw, value, "count", None, None, field.group("noun")))
+            noun = field.group("noun") or field.group("member")
+            out.append(AmountMatch(start, end, raw, value, "count", None, None, noun))
             continue
         nm = _NOUN.match(tail)
         if nm:
@@ -225,7 +228,10 @@ def _digit_amounts(text: str) -> list[AmountMatch]:
 
 
 _COUNT_FIELD = re.compile(
-    r"\b[Nn](?:ombre|OMBRE|b\.?)\s+(?:de|d['’]|des)\s*(?P<noun>[^\W\d_]{3,})[^\d:=\n]{0,40}[:=]\s*$"
+    r"(?:\b[Nn](?:ombre|OMBRE|b\.?)\s+(?:de|d['’]|des)\s*(?P<noun>[^\W\d_]{3,})[^\d:=\n]{0,40}"
+    # the roll of a meeting: "Membres en exercice : 29", "Membres présents : 25", "Votants : 27"
+    r"|\b(?P<member>(?i:membres|conseillers|présents|votants|absents|exprimés|pouvoirs|procurations))"
+    r"(?:[ \t]+(?:en[ \t]+exercice|présents|votants|représentés|absents))?[ \t]*)[:=]\s*$"
 )
 _CAPS_GOES_ON = re.compile(r"[ \t]+[A-ZÉÈÊÀÂÇÎÔÛ]{2,}\b")
 
