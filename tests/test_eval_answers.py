@@ -227,3 +227,10 @@ def test_a_gold_name_with_a_place_or_an_acronym_in_brackets() -> None:
     assert _same_name("Fédération Régionale de la Défense contre les Organismes Nuisibles (FREDON)", "FREDON")
     assert not _same_name("BAC CONSEILS (Fontaines sur Saône)", "VEOLIA")
     assert not _same_name("COLAS (44400 REZE)", "EUROVIA")
+
+
+def test_a_rate_per_100_km_of_network_is_one_unit_however_written() -> None:
+    # tune7 t7-011: the gold writes "points/100 km", greffier's indicator "per 100 km"
+    from greffier.eval.answers import _gold_unit
+
+    assert _gold_unit("points/100 km") == _gold_unit("per 100 km") == "per 100 km"

@@ -147,6 +147,9 @@ def _gold_unit(unit: Any) -> str | None:
     alias = _UNIT_ALIASES.get(fold(u)) or _UNIT_ALIASES.get(re.sub(r"\s*(?:ht|ttc)\s*(?=/)", "", fold(u)))
     if alias:
         return alias
+    # a rate per 100 km of network (SISPEA P252.2, P253.2): "points/100 km", "nb/100 km"
+    if re.search(r"(?:/|\bpar\b|\bpour\b|\bper\b)\s*100\s*km\b", u, re.IGNORECASE):
+        return "per 100 km"
     # euros of something: "EUR/repas", "EUR HT/mois", "€ par habitant" (a price per m3 or m2 is "other")
     if _EUR_OF.match(u):
         return "EUR"
