@@ -799,15 +799,3 @@ def test_how_many_votes_an_option_got_is_a_count_not_the_vote() -> None:
     assert (parse_question(q).unit, parse_question(q).counted) == ("count", "voix")
     assert is_vote_question("Par combien de voix le conseil a-t-il adopté le budget primitif 2014 ?")
     assert parse_question("De combien de points le taux de la taxe foncière a-t-il augmenté ?").unit == "%"
-
-
-def test_how_the_council_voted_is_a_vote_question() -> None:
-    # tune7 t7-035, t7-066, t7-096: "Comment … a-t-il voté …" asks the vote, not why or how
-    from greffier.search.votes import is_vote_question
-
-    assert is_vote_question(
-        "Comment le conseil municipal d'Audierne a-t-il voté la prescription de la révision du PLU ?"
-    )
-    assert is_vote_question("Comment a été tranché le vote sur l'entretien des platanes de la rue des Ormes ?")
-    assert is_vote_question("Comment le compte-rendu de la réunion du 16 novembre 2010 a-t-il été adopté ?")
-    assert not is_vote_question("Comment la commune a-t-elle financé les travaux de la salle ?")

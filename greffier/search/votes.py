@@ -42,11 +42,7 @@ _MIN_MARGIN = 0.15
 _ASKS_VOTE = re.compile(
     r"avec\s+quel\s+vote|quel\s+(?:a\s+été\s+|fut\s+|était\s+)?(?:le\s+)?(?:résultat\s+du\s+)?vote"
     r"|(?:à|avec|par)\s+quelle\s+majorité|combien\s+de\s+voix"
-    r"|comment\s+(?:s'est\s+réparti|s'est\s+déroulé|se\s+répartit)\s+le\s+vote|comment\b.{3,160}\bété\s+voté"
-    # "Comment le conseil municipal a-t-il voté …", "Comment a été tranché le vote …", "Comment le
-    # compte-rendu … a-t-il été adopté ?"
-    r"|comment\b.{0,160}?\b(?:a-t-(?:il|elle)|ont-(?:ils|elles))\s+(?:voté|été\s+(?:adopté|approuvé|voté)e?s?)\b"
-    r"|comment\s+a\s+été\s+tranché\s+le\s+vote",
+    r"|comment\s+(?:s'est\s+réparti|s'est\s+déroulé|se\s+répartit)\s+le\s+vote|comment\b.{3,160}\bété\s+voté",
     re.IGNORECASE,
 )
 _OPTION_COUNT = re.compile(r"(?<!par )\bcombien\s+de\s+voix\s+(?:ont|a|se\s+sont)\b", re.IGNORECASE)
