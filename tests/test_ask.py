@@ -28,7 +28,7 @@ from greffier.settings import Settings
         ("Combien a coûté l'éclairage public l'an dernier ?", "figure", (2024, 2024), "EUR", None),
         ("Quel montant de RODP Pierrefonds a-t-il fixé pour 2024 et 2025 ?", "trend", (2024, 2025), "EUR", None),
         ("Depuis quand l'entreprise réalise-t-elle les contrôles ?", "date", (None, None), None, None),
-        ("Quelle participation pour l'année scolaire 2025/2026 ?", "figure", (2025, 2025), None, None),
+        ("Quelle participation pour l'année scolaire 2025/2026 ?", "figure", (2025, 2025), "EUR", None),
         ("Quelle structure a mené le chiffrage des charges transférées ?", "direction", (None, None), None, None),
         ("Qui a conduit l'évaluation des charges ?", "direction", (None, None), None, None),
         ("Combien payaient les familles de la rentrée 2016 à la rentrée 2020 ?", "trend", (2016, 2020), "EUR", None),
@@ -799,3 +799,11 @@ def test_how_many_votes_an_option_got_is_a_count_not_the_vote() -> None:
     assert (parse_question(q).unit, parse_question(q).counted) == ("count", "voix")
     assert is_vote_question("Par combien de voix le conseil a-t-il adopté le budget primitif 2014 ?")
     assert parse_question("De combien de points le taux de la taxe foncière a-t-il augmenté ?").unit == "%"
+
+
+def test_a_participation_is_money_unless_its_rate_is_asked() -> None:
+    # tune7 t7-082: "Quel plafond global de participation communale …" was answered "cinq terrains"
+    from greffier.search.question import parse_question
+
+    assert parse_question("Quel plafond global de participation communale la commune fixe-t-elle ?").unit == "EUR"
+    assert parse_question("Quel est le taux de participation au scrutin ?").unit == "%"
