@@ -807,3 +807,15 @@ def test_a_participation_is_money_unless_its_rate_is_asked() -> None:
 
     assert parse_question("Quel plafond global de participation communale la commune fixe-t-elle ?").unit == "EUR"
     assert parse_question("Quel est le taux de participation au scrutin ?").unit == "%"
+
+
+def test_two_days_of_two_years_ask_a_span_of_years() -> None:
+    # tune6 t6-074: "entre la séance du 16 octobre 2024 et celle du 9 juillet 2025" asks 2024 and 2025
+    from greffier.search.question import parse_question
+
+    q = parse_question(
+        "Comment a évolué le nombre de membres entre la séance du 16 octobre 2024 et celle du 9 juillet 2025 ?"
+    )
+    assert (q.kind, q.year_from, q.year_to) == ("trend", 2024, 2025)
+    q = parse_question("Combien de dossiers entre le 1er mars 2024 et le 30 juin 2024 ?")  # one year: no series
+    assert (q.kind, q.year_from, q.year_to) == ("figure", 2024, 2024)

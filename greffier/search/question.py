@@ -135,6 +135,14 @@ def parse_question(text: str, latest_year: int | None = None) -> Question:
             low,
         )
     )  # "pour 2024 et 2025": both years, a series
+    # "entre la séance du 16 octobre 2024 et celle du 9 juillet 2025": two days of two years, a span
+    days = re.search(
+        r"\bentre\b[^?]{0,60}?\b\d{1,2}(?:er)?\s+[^\W\d]+\s+((?:19|20)\d{2})\s+et\s+[^?]{0,40}?"
+        r"\b\d{1,2}(?:er)?\s+[^\W\d]+\s+((?:19|20)\d{2})",
+        low,
+    )
+    if m is None and days is not None and days.group(1) != days.group(2):
+        m = days
     listed = listed_years(low)  # "en 2009, 2012 et 2015": those years only
     if listed and m is not None and len(listed) == 2 and re.match(r"(?:entre|de)\s", m.group(0)):
         listed = ()  # "entre 2009 et 2015": a range
