@@ -34,3 +34,14 @@ def test_each_labelled_date_is_the_item_of_its_label() -> None:
     assert own_item(prose, prose.find("1er mars")) == (prose, prose.find("1er mars"))
     one = "Réunion de clôture : 29 mai 2024, le rapport ayant été notifié le 20 janvier 2025."
     assert own_item(one, one.find("20 janvier"))[0] == one
+
+
+def test_a_figure_of_a_run_of_labelled_figures_keeps_its_own_label() -> None:
+    # the roll of Audierne's minutes (tune6 t6-074): "Membres en exercice : 29 Membres présents : 25 …"
+    from greffier.search.clauses import own_amount_item
+
+    s = "Membres en exercice : 29 Membres présents : 25 Membres votants : 28"
+    assert own_amount_item(s, s.find("29"))[0] == "Membres en exercice : 29"
+    assert own_amount_item(s, s.find("25"))[0].strip() == "Membres présents : 25"
+    one = "Le montant total des travaux s'élève à 12 500 € HT."
+    assert own_amount_item(one, one.find("12 500")) == (one, one.find("12 500"))

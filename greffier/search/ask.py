@@ -24,7 +24,7 @@ from greffier.search.bodies import Found, asked_kind, kind_agreement, org_candid
 from greffier.search.budget_ask import budget_answer, budget_trend
 from greffier.search.calibration import calibrated
 from greffier.search.candidate import WEIGHTS, Candidate
-from greffier.search.clauses import own_clause, own_item
+from greffier.search.clauses import own_amount_item, own_clause, own_item
 from greffier.search.columns import column, previous_column, with_heading_unit
 from greffier.search.confidence import confidence, shipped_model
 from greffier.search.consistency import Template
@@ -278,6 +278,8 @@ def _candidates(
                 sentence, at = own_clause(sentence, at)
                 if e.type == "DATE":  # "… : 10 janvier 2024 Réunion de clôture : 29 mai 2024": its label
                     sentence, at = own_item(sentence, at)
+                elif e.type == "AMOUNT":  # "Membres en exercice : 29 Membres présents : 25": its label
+                    sentence, at = own_amount_item(sentence, at)
             if sentence not in sentences:
                 tokens = wg.tokens(sentence)
                 sentences[sentence] = (tokens, matches(weights, tokens))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from greffier.extract.amounts import find_amounts
 from greffier.extract.dates import find_dates
 
 # where a visa or recital starts: "Vu", "VU", "Considérant (que)", after the start or a separator
@@ -44,4 +45,19 @@ def own_item(sentence: str, at: int) -> tuple[str, int]:
     if own is None:
         return sentence, at
     lo = max((d.end for d in dates if d.end <= own.start), default=0)
+    return sentence[lo : own.end], at - lo
+
+
+def own_amount_item(sentence: str, at: int) -> tuple[str, int]:
+    """In a run of labelled figures ("Membres en exercice : 29 Membres présents : 25 Membres votants :
+    28", "Montant HT : 1 000 € Montant TTC : 1 200 €"), the item that holds the offset ``at``: from the
+    end of the previous figure to the end of this one, its label included. The whole sentence when
+    fewer than two of its figures follow a label and a colon."""
+    found = [a for a in find_amounts(sentence) if _LABELLED_DATE.search(sentence[max(0, a.start - 4) : a.start])]
+    if len(found) < 2:
+        return sentence, at
+    own = next((a for a in found if a.start <= at < a.end), None)
+    if own is None:
+        return sentence, at
+    lo = max((a.end for a in found if a.end <= own.start), default=0)
     return sentence[lo : own.end], at - lo
