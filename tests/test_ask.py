@@ -819,3 +819,12 @@ def test_two_days_of_two_years_ask_a_span_of_years() -> None:
     assert (q.kind, q.year_from, q.year_to) == ("trend", 2024, 2025)
     q = parse_question("Combien de dossiers entre le 1er mars 2024 et le 30 juin 2024 ?")  # one year: no series
     assert (q.kind, q.year_from, q.year_to) == ("figure", 2024, 2024)
+
+
+def test_a_ceiling_fixed_in_brackets_is_not_the_grant() -> None:
+    # tune7 t7-077 (Chéméré, décembre 2010): "DGE (25% avec un plafond de dépenses fixé à 260 000,00 €) 65 000,00 €"
+    from greffier.search.amount_ask import _CAP_BEFORE
+
+    line = "• DGE (25% avec un plafond de dépenses fixé à 260 000,00 €) 65 000,00 €"
+    assert _CAP_BEFORE.search(line[max(0, line.index("260") - 30) : line.index("260")])
+    assert not _CAP_BEFORE.search(line[max(0, line.index("65 000") - 30) : line.index("65 000")])

@@ -171,7 +171,9 @@ _BASE_OF_RATE = re.compile(r"%\s*(?:HT|TTC)?\s*(?:de|du|sur)\s+(?:la\s+|l['’]\
 # a ceiling, not an amount: "20 caméras au maximum", "plafonné à 3 500 €", "pouvant atteindre 1 500 €"
 _CAP_BEFORE = re.compile(
     r"(?:jusqu['’]\s*à|au\s+maximum|au\s+plus|maximum\s+de|maximale?\s+de|plafonnée?s?\s+à|plafond\s+de"
-    r"|pouvant\s+atteindre|dans\s+la\s+limite\s+de|n['’]\s*excédant\s+pas|ne\s+pouvant\s+excéder)\s*$",
+    r"|pouvant\s+atteindre|dans\s+la\s+limite\s+de|n['’]\s*excédant\s+pas|ne\s+pouvant\s+excéder"
+    # "DGE (25% avec un plafond de dépenses fixé à 260 000,00 €) 65 000,00 €": the ceiling, not the grant
+    r"|plafond\b[^\d()]{0,25}?\bfixée?s?\s+à)\s*$",
     re.IGNORECASE,
 )
 _CAP_AFTER = re.compile(r"\s*(?:HT|TTC)?\s*(?:au\s+maximum|au\s+plus|maximum)\b", re.IGNORECASE)
