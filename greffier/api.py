@@ -575,8 +575,8 @@ class Greffier(IngestMixin):
     def trend(
         self, what: str, year_from: int | None = None, year_to: int | None = None, issuer: str | None = None
     ) -> dict[str, Any]:
-        from greffier.search.ask import trend
         from greffier.search.series import with_missing_years
+        from greffier.search.trends import trend
 
         if not check_text(what, "query").strip():
             raise UsageError("say what to follow over the years")
