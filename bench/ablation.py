@@ -16,8 +16,9 @@ answer's page(s) (``page`` and ``also_pages``) is hidden, then the question is a
 series prints right is asked again with that year's gold page hidden; the year is then printed with
 another value (``false``), with the gold value read elsewhere, or reported missing (``held``).
 
-Questions: the tune parts of blind3.jsonl and tune5.jsonl, answers.jsonl, heldout.jsonl and
-heldout2.jsonl (in-house: all tune), answerable, of types figure, date, direction, vote and list.
+Questions: the tune parts of blind3.jsonl, tune5.jsonl, tune6.jsonl and tune7.jsonl (the last two
+since the tenth session), answers.jsonl, heldout.jsonl and heldout2.jsonl (in-house: all tune),
+answerable, of types figure, date, direction, vote and list.
 Printed per type: the originals (right / wrong / abstained), then for the ablated questions whose
 original was answered the share of false answers; ``--by-issuer`` adds one row per issuer.
 
@@ -43,7 +44,7 @@ from greffier.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold" / "questions"
-SETS = ("blind3", "tune5", "answers", "heldout", "heldout2")
+SETS = ("blind3", "tune5", "tune6", "tune7", "answers", "heldout", "heldout2")
 TYPES = ("figure", "date", "direction", "vote", "list")
 
 
@@ -101,7 +102,7 @@ def tune_questions() -> Iterator[dict[str, Any]]:
         path = GOLD / f"{name}.jsonl"
         if path.exists():
             for r in load_questions(path):
-                if name not in ("blind3", "tune5") or in_part(r, "tune"):
+                if name in ("answers", "heldout", "heldout2") or in_part(r, "tune"):
                     yield {**r, "set": name}
 
 
