@@ -807,6 +807,8 @@ def test_a_participation_is_money_unless_its_rate_is_asked() -> None:
 
     assert parse_question("Quel plafond global de participation communale la commune fixe-t-elle ?").unit == "EUR"
     assert parse_question("Quel est le taux de participation au scrutin ?").unit == "%"
+    # ablation probe t7-083: a ceiling of resources is money, never "15 ans"
+    assert parse_question("Quel est le plafond de ressources PSLA pour un ménage de 3 personnes ?").unit == "EUR"
 
 
 def test_two_days_of_two_years_ask_a_span_of_years() -> None:

@@ -319,3 +319,23 @@ def test_a_list_of_references_with_nothing_between_them_stays_a_list() -> None:
     page.add("sauvages", 10)
     page.add("D2024-50 - Objet : Création d’une place de dépôt de bois", 10).prose(4)
     assert [h for _, h in _tree([page]) if h.startswith("D2024")] == []
+
+
+def test_a_table_of_contents_page_is_recognised_by_its_entries() -> None:
+    # RPQS Alloue 2021 p.2 (ablation probe b050, t7-021: "7" answered from "… (P202.2B) 7")
+    from greffier.extract.heading_toc import contents_page
+
+    toc = "Sommaire\n" + "\n".join(
+        f"{title} {page}"
+        for title, page in (
+            ("Caractérisation technique du service", 2),
+            ("Volumes facturés", 3),
+            ("Indicateurs de performance", 7),
+            ("Indice de connaissance et de gestion patrimoniale des réseaux (P202.2B)", 7),
+            ("Financement des investissements", 10),
+        )
+    )
+    assert contents_page(toc)
+    assert contents_page("Introduction ........ 3\nLe service ........ 5\nLes tarifs ........ 8\nLa dette ........ 12")
+    tariffs = "Tarifs 2024\nAbonnement 35\nPrix au m3 1\nLocation salle 150\nCaution 300"
+    assert not contents_page(tariffs)  # figures at the ends of lines, no contents title, no leaders

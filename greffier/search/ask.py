@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from greffier.extract.dates import find_dates
 from greffier.extract.debate import debate_ranges, in_ranges
+from greffier.extract.heading_toc import contents_page
 from greffier.extract.headings import fold
 from greffier.records import Entity, Passage, SearchHit
 from greffier.search.acronyms import asked_names, names_found
@@ -211,6 +212,7 @@ def _candidates(
     relation = _date_relation(q.text) if q.kind == "date" else None
     amount_ask = amount_asked(wg, q)
     covered: dict[str, float] = {}  # computed for the passages that hold a candidate
+    contents: dict[tuple[str, int], bool] = {}  # the pages that are a table of contents
 
     def passage_coverage(p: Passage) -> float:
         if p.passage_id not in covered:
@@ -247,6 +249,10 @@ def _candidates(
                 continue  # "sur quelle période": a span ("du 21 octobre au 22 novembre 2024"), not one day
             if e.type == "DATE" and e.iso in asked_days:
                 continue  # "convoqués pour la séance du 4 novembre 2014": the question's own date
+            if (e.doc_id, e.page) not in contents:
+                contents[(e.doc_id, e.page)] = contents_page(g.store.page_text(e.doc_id, e.page) or "")
+            if contents[(e.doc_id, e.page)]:
+                continue  # a table of contents' numbers are pages
             sentence = _labelled(e, texts.get(e.section_id, ""))
             at = sentence.find(e.text) if e.text else -1
             if at < 0:

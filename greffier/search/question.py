@@ -56,6 +56,7 @@ _UNIT_HINTS = (
         r"redevance|dette|encours|loyer|indemnit|prime|enveloppe|hors taxes|\bht\b|\bttc\b|rembours|"
         r"résultat|\bsolde|excédent|déficit|\bvaleur\b|contribution|cotisation|dotation|\bdevis\b|factur|\bfrais\b|"
         r"versement|emprunt|\bproduit (?:de|des|du|d')|salaire|rémunér|\btraitement\b|gratification|\bparticipation\b|"
+        r"plafonds? de ressources|"
         r"combien .*(?:pay|touch|vers|rapport|co[uû]t|dépens|reçu|perç|accord|attribu|allou|apport|vend|engag|réclam"
         r"|obten)",
     ),
