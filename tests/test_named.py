@@ -87,3 +87,9 @@ def test_a_quoted_name_after_its_kind_and_a_name_after_the_following_one() -> No
     found = names_of_text("d", 1, "décide de retenir le cabinet suivant : - CDC Conseils de Machecoul pour 6620 € HT.")
     assert [n.name for n in found] == ["CDC Conseils"]
     assert asked_group("Quelle compagnie de théâtre a créé le spectacle ?") == "association"
+
+
+def test_a_common_noun_after_the_kind_is_no_firms_name() -> None:
+    # ablation probe t6-009: "l'entreprise Travaux …" named a firm "Entreprise Travaux"
+    assert names_of_text("d", 2, "Le marché a été attribué à l'entreprise Travaux de voirie pour 2008.") == []
+    assert [n.name for n in names_of_text("d", 2, "attribué à l'entreprise COLAS pour 2008.")] == ["COLAS"]

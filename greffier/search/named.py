@@ -71,6 +71,8 @@ _STOP_NAMES = {
     "montant", "objet", "total", "tranche", "option", "options", "date", "nom", "offre", "prix", "lot",
     # a firm's legal mentions in a letterhead: "SAS Capital 10 000€ - RCS : Lyon …" names no firm
     "capital", "rcs", "siret", "siren",
+    # what a firm is asked to do, capitalised at a line's start: "l'entreprise / Travaux de voirie …"
+    "travaux", "programme", "marche", "fourniture", "fournitures", "prestations", "prestation",
 }  # fmt: skip
 MIN_SCORE = 0.6  # share of the question's weighted words around the name (tune: right answers score 0.63 or more)
 MIN_MARGIN = 0.08  # over the best other name
