@@ -69,3 +69,14 @@ def test_a_trend_year_of_another_facet_or_collectivite_is_reported_missing() -> 
     # nothing to set aside: the answer is returned as it was
     kept = {**result, "series": result["series"][1:2]}
     assert checked_series(kept, WATER, other.get) is kept
+
+
+def test_the_municipal_population_is_not_the_total_one() -> None:
+    # ablation probe a029 (Pierrefonds): "la population totale au 1er janvier 2025 est de 2 040 habitants"
+    # does not answer "la population municipale" (1 888): the INSEE's two legal populations
+    from greffier.search.facets import contradicts
+
+    q = "Quelle est la population municipale de Pierrefonds au 1er janvier 2025 ?"
+    assert contradicts(q, "Considérant que la population totale au 1er janvier 2025 est de 2 040 habitants ;")
+    assert not contradicts(q, "la population municipale de Pierrefonds au 1er janvier 2025 de 1 888 habitants")
+    assert not contradicts("Combien d'habitants compte Pierrefonds ?", "la population totale est de 2 040 habitants")

@@ -57,6 +57,12 @@ _GROUPS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
         ("foncier non bati", re.compile(r"\bnon[- ]bati")),
         ("foncier bati", re.compile(r"(?<!non )(?<!non-)\bbati")),
     ),
+    # the INSEE's legal populations: the municipal one, and the total (municipal + counted apart)
+    "population": (
+        ("population municipale", re.compile(r"\bpopulation municipale\b")),
+        ("population totale", re.compile(r"\bpopulation totale\b")),
+        ("population comptee a part", re.compile(r"\bpopulation comptee a part\b")),
+    ),
 }
 
 
