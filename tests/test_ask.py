@@ -745,47 +745,44 @@ def test_the_first_thing_a_two_part_question_asks_is_its_kind(question: str, kin
     assert parse_question(question).kind == kind
 
 
-def test_a_question_asking_a_period_is_answered_by_a_span_of_dates(tmp_path: Path) -> None:
-    # tune6 t6-079 (Audierne, DE2024-111): the span, both its ends, never one of the days around it
+def _answer_values(tmp_path: Path, text: str, question: str) -> list[object]:
+    """The answer's value, then its candidates' (an abstention's), for ``question`` asked of an index
+    holding one text document (keyword search only)."""
     from greffier.api import Greffier
     from greffier.settings import Settings
 
-    doc = tmp_path / "docs" / "concertation.txt"
+    doc = tmp_path / "docs" / "document.txt"
     doc.parent.mkdir()
-    doc.write_text(
+    doc.write_text(text, encoding="utf-8")
+    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1, embedding_model="none")) as g:
+        g.ingest([doc.parent])
+        got = g.ask(question)
+    return [got.get("value")] + [c["value"] for c in got.get("candidates") or []]
+
+
+def test_a_question_asking_a_period_is_answered_by_a_span_of_dates(tmp_path: Path) -> None:
+    # tune6 t6-079 (Audierne, DE2024-111): the span, both its ends, never one of the days around it
+    values = _answer_values(
+        tmp_path,
         "Commune d'Audierne\nModification n°2 du plan local d'urbanisme : modalités de la concertation\n\n"
         "Par délibération en date du 16 octobre 2024, le Conseil municipal a engagé la modification n°2 du "
         "plan local d'urbanisme.\nLa concertation préalable s'organisera du 21 octobre au 22 novembre 2024, "
         "en mairie et sur le site internet de la commune.\n",
-        encoding="utf-8",
+        "Sur quelle période la concertation préalable à la modification n°2 du PLU devait-elle se dérouler ?",
     )
-    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1, embedding_model="none")) as g:
-        g.ingest([doc.parent])
-        got = g.ask(
-            "Sur quelle période la concertation préalable à la modification n°2 du PLU devait-elle se dérouler ?"
-        )
-    values = [got.get("value")] + [c["value"] for c in got.get("candidates") or []]
     assert "2024-10-21/2024-11-22" in values
     assert "2024-10-16" not in values
 
 
 def test_a_total_price_is_not_the_price_per_m2_it_was_reckoned_from(tmp_path: Path) -> None:
     # Chéméré, CM janvier 2010 (tune6 t6-006): "un prix de 0,80 €/m2, soit pour un prix total de 20 668,00 €"
-    from greffier.api import Greffier
-    from greffier.settings import Settings
-
-    doc = tmp_path / "docs" / "acquisition.txt"
-    doc.parent.mkdir()
-    doc.write_text(
+    values = _answer_values(
+        tmp_path,
         "Commune de Chéméré\nAcquisition des parcelles G 124 et G 125\n\n"
         "Une évaluation domaniale a été effectuée et il vous est proposé de les acquérir pour un prix de "
         "0,80 €/m2, soit pour un prix total de 20 668,00 €. Le conseil municipal décide d'acquérir les parcelles.\n",
-        encoding="utf-8",
+        "Quel prix total la commune a-t-elle accepté de payer pour acquérir les parcelles G 124 et G 125 ?",
     )
-    with Greffier(Settings(index_dir=tmp_path / "idx", workers=1, embedding_model="none")) as g:
-        g.ingest([doc.parent])
-        got = g.ask("Quel prix total la commune a-t-elle accepté de payer pour acquérir les parcelles G 124 et G 125 ?")
-    values = [got.get("value")] + [c["value"] for c in got.get("candidates") or []]
     assert values[0] == 20668.0 and 0.8 not in values
 
 

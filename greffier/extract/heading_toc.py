@@ -108,7 +108,8 @@ def confirm_from_contents(cands: list[Cand], toc_pages: set[int]) -> list[Cand]:
 
 
 # a contents entry: a title ending with its page number, after dot leaders or a space
-_CONTENTS_ENTRY = re.compile(r"(?:\.{3,}|…+|\s)\s*(?:page\s*)?\d{1,3}\s*$", re.IGNORECASE)
+CONTENTS_ENTRY = re.compile(r"(?:\.{3,}|…+|\s)\s*(?:page\s*)?\d{1,3}\s*$", re.IGNORECASE)
+CONTENTS_TITLES = ("sommaire", "table des matieres")
 _LEADERS = re.compile(r"(?:\.{3,}|…{2,})\s*(?:page\s*)?\d{1,3}\s*$", re.IGNORECASE)
 
 
@@ -117,7 +118,7 @@ def contents_page(text: str) -> bool:
     entries or more ending with a page number, or four entries with dot leaders. Its numbers are pages,
     never an answer ("Indice de connaissance … (P202.2B) 7")."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    titled = any(len(ln) < 40 and fold(ln).strip(" :") in ("sommaire", "table des matieres") for ln in lines[:3])
-    entries = sum(1 for ln in lines if len(ln.split()) >= 2 and _CONTENTS_ENTRY.search(ln))
+    titled = any(len(ln) < 40 and fold(ln).strip(" :") in CONTENTS_TITLES for ln in lines[:3])
+    entries = sum(1 for ln in lines if len(ln.split()) >= 2 and CONTENTS_ENTRY.search(ln))
     leaders = sum(1 for ln in lines if _LEADERS.search(ln))
     return (titled and entries >= 4) or leaders >= 4

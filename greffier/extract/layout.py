@@ -30,7 +30,7 @@ from greffier.extract.heading_rules import (
     in_table,
     merge_divider_pages,
 )
-from greffier.extract.heading_toc import confirm_from_contents
+from greffier.extract.heading_toc import CONTENTS_ENTRY, CONTENTS_TITLES, confirm_from_contents
 from greffier.extract.headings import (
     KNOWN_TITLES,
     HeadingStyle,
@@ -47,7 +47,6 @@ _TERMINAL = re.compile(r"[.!?:;…»]\s*$")
 _CONNECTOR_END = re.compile(
     r"(?:\b(?:de|des|du|d'|d’|la|le|les|l'|l’|et|ou|à|au|aux|en|pour|sur|par|avec|dans)|[,–-])\s*$", re.IGNORECASE
 )
-_TOC_LINE = re.compile(r"(?:\.{3,}|…+|\s)\s*(?:page\s*)?\d{1,3}\s*$", re.IGNORECASE)
 _ITEM_START = re.compile(r"^\s*(?:\d{1,2}\s?[.)-]|[a-h]\))\s")
 _WORD_JOIN = re.compile(r"\w-$")
 # "Présents : Madame X, ..." is a label, not a title; "DE-2015/40 – Commande groupée … : Adhésion" is
@@ -174,8 +173,8 @@ def _toc_pages(pages: list[list[Line]]) -> set[int]:
     for page in pages:
         if not page:
             continue
-        hits = sum(1 for ln in page if _TOC_LINE.search(ln.text.strip()) and len(ln.text.split()) >= 2)
-        titled = any(len(ln.text) < 40 and fold(ln.text) in ("sommaire", "table des matieres") for ln in page)
+        hits = sum(1 for ln in page if CONTENTS_ENTRY.search(ln.text.strip()) and len(ln.text.split()) >= 2)
+        titled = any(len(ln.text) < 40 and fold(ln.text) in CONTENTS_TITLES for ln in page)
         if hits >= 4 and (titled or hits >= 0.5 * len(page)):
             out.add(page[0].page)
     return out

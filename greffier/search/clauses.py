@@ -33,31 +33,28 @@ def own_clause(sentence: str, at: int) -> tuple[str, int]:
 _LABELLED_DATE = re.compile(r"\S\s*:\s*$")
 
 
-def own_item(sentence: str, at: int) -> tuple[str, int]:
-    """In a run of labelled dates ("Notification de l'ouverture du contrôle : 10 janvier 2024
-    Réunion de clôture : 29 mai 2024"), the item that holds the offset ``at``: from the end of the
-    previous date to the end of this one, its label included, and ``at`` within it. The whole
-    sentence when fewer than two of its dates follow a label and a colon."""
-    dates = [d for d in find_dates(sentence) if _LABELLED_DATE.search(sentence[max(0, d.start - 4) : d.start])]
-    if len(dates) < 2:
+def _own_labelled(sentence: str, at: int, spans: list[tuple[int, int]]) -> tuple[str, int]:
+    """In a run of values that each follow a label and a colon (``spans``, in order), the item that
+    holds the offset ``at``: from the end of the previous value to the end of this one, its label
+    included, and ``at`` within it. The whole sentence when fewer than two values are labelled."""
+    labelled = [(a, b) for a, b in spans if _LABELLED_DATE.search(sentence[max(0, a - 4) : a])]
+    if len(labelled) < 2:
         return sentence, at
-    own = next((d for d in dates if d.start <= at < d.end), None)
+    own = next(((a, b) for a, b in labelled if a <= at < b), None)
     if own is None:
         return sentence, at
-    lo = max((d.end for d in dates if d.end <= own.start), default=0)
-    return sentence[lo : own.end], at - lo
+    lo = max((b for _, b in labelled if b <= own[0]), default=0)
+    return sentence[lo : own[1]], at - lo
+
+
+def own_item(sentence: str, at: int) -> tuple[str, int]:
+    """In a run of labelled dates ("Notification de l'ouverture du contrôle : 10 janvier 2024
+    Réunion de clôture : 29 mai 2024"), the item that holds the offset ``at``, its label included."""
+    return _own_labelled(sentence, at, [(d.start, d.end) for d in find_dates(sentence)])
 
 
 def own_amount_item(sentence: str, at: int) -> tuple[str, int]:
     """In a run of labelled figures ("Membres en exercice : 29 Membres présents : 25 Membres votants :
-    28", "Montant HT : 1 000 € Montant TTC : 1 200 €"), the item that holds the offset ``at``: from the
-    end of the previous figure to the end of this one, its label included. The whole sentence when
-    fewer than two of its figures follow a label and a colon."""
-    found = [a for a in find_amounts(sentence) if _LABELLED_DATE.search(sentence[max(0, a.start - 4) : a.start])]
-    if len(found) < 2:
-        return sentence, at
-    own = next((a for a in found if a.start <= at < a.end), None)
-    if own is None:
-        return sentence, at
-    lo = max((a.end for a in found if a.end <= own.start), default=0)
-    return sentence[lo : own.end], at - lo
+    28", "Montant HT : 1 000 € Montant TTC : 1 200 €"), the item that holds the offset ``at``, its
+    label included."""
+    return _own_labelled(sentence, at, [(a.start, a.end) for a in find_amounts(sentence)])

@@ -120,13 +120,8 @@ def names_of_text(doc_id: str, page: int, text: str, before: str = "") -> list[N
     offset = len(before)
     text = before + text
     for m in _QUOTED.finditer(text, offset):  # the quoted name with its kind: "Compagnie de théâtre « … »"
-        s = next((x for x in _SENTENCE.finditer(text) if x.start() <= m.start() < x.end()), None)
-        sentence = s.group(0).strip() if s else text[max(0, m.start() - 100) : m.end() + 100]
-        lo = max(0, (s.start() if s else m.start()) - BEFORE)
-        near = text[max(0, m.start() - NEAR) : m.end() + NEAR // 2]
         name = re.sub(r"\s+", " ", m.group(0)).strip()
-        name = name[0].upper() + name[1:]
-        out.append(Named(doc_id, page, name, m.group("kind"), sentence, text[lo : s.end() if s else m.end()], near))
+        out.append(_named(doc_id, page, text, m, name[0].upper() + name[1:], m.group("kind")))
     for pattern in (_AFTER_KIND, _LABELLED):
         for m in pattern.finditer(text, offset):
             kind = m.group("kind")
@@ -147,13 +142,19 @@ def names_of_text(doc_id: str, page: int, text: str, before: str = "") -> list[N
                 continue
             if kind[0].isupper() and pattern is _AFTER_KIND:  # "Bureau VERITAS", "Banque des Territoires"
                 name = f"{kind} {name}"
-            s = next((x for x in _SENTENCE.finditer(text) if x.start() <= m.start() < x.end()), None)
-            sentence = s.group(0).strip() if s else text[max(0, m.start() - 100) : m.end() + 100]
-            lo = max(0, (s.start() if s else m.start()) - BEFORE)
-            context = text[lo : s.end() if s else m.end()]
-            near = text[max(0, m.start() - NEAR) : m.end() + NEAR // 2]  # "de retenir l'offre de l'entreprise"
-            out.append(Named(doc_id, page, re.sub(r"\s+", " ", name), kind, sentence, context, near))
+            out.append(_named(doc_id, page, text, m, re.sub(r"\s+", " ", name), kind))
     return out
+
+
+def _named(doc_id: str, page: int, text: str, m: re.Match[str], name: str, kind: str) -> Named:
+    """A name read at ``m`` with its sentence, its context (the act's words before the sentence) and
+    the words just around it ("de retenir l'offre de l'entreprise")."""
+    s = next((x for x in _SENTENCE.finditer(text) if x.start() <= m.start() < x.end()), None)
+    sentence = s.group(0).strip() if s else text[max(0, m.start() - 100) : m.end() + 100]
+    lo = max(0, (s.start() if s else m.start()) - BEFORE)
+    context = text[lo : s.end() if s else m.end()]
+    near = text[max(0, m.start() - NEAR) : m.end() + NEAR // 2]
+    return Named(doc_id, page, name, kind, sentence, context, near)
 
 
 def _pages(g: Greffier, q: Question, issuer: str | None, years: tuple[int | None, int | None]) -> list[tuple[str, int]]:
